@@ -1,0 +1,18 @@
+//! Aixin Kiosk (爱心超市积分兑换终端): the points-redemption terminal of a
+//! village love supermarket.
+//!
+//! The crate is a pure core — amounts, the hash-chained journal, the state
+//! folded from it and the operations that validate against that state — and
+//! one thin shell, [`web`], that binds the core to the browser (IndexedDB,
+//! localStorage, the JS API). The core never reads a clock, never touches
+//! storage and never uses floating point; the shell hands it the time, the
+//! stored bytes and random salts, and persists what the core prepared before
+//! the core commits it.
+
+pub mod points;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;
+
+/// The crate version, shown on the kiosk page so a clerk can tell builds apart.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,11 @@
+//! The browser shell: the only code that touches wasm-bindgen, js-sys,
+//! web-sys and gloo-storage. It converts JS values into the core's validated
+//! types, persists what the core prepared, and hands results back to the page.
+
+use wasm_bindgen::prelude::*;
+
+/// The build's version, shown on the page so staff can tell builds apart.
+#[wasm_bindgen]
+pub fn version() -> String {
+    crate::VERSION.to_string()
+}
