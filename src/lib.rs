@@ -9,7 +9,16 @@
 //! stored bytes and random salts, and persists what the core prepared before
 //! the core commits it.
 
+pub mod credential;
+mod demo;
+mod demo_data;
+pub mod entry;
+pub mod error;
+pub mod ids;
+pub mod journal;
+pub mod ledger;
 pub mod points;
+pub mod state;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

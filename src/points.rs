@@ -5,6 +5,7 @@
 //! are the same number. Inside, every amount is an `i64` count of hundredths
 //! (1 point = 100); there is no floating point anywhere.
 
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
 /// Hundredths in one point.
@@ -55,7 +56,9 @@ impl PointsParseError {
     pub fn message_zh(self) -> &'static str {
         match self {
             PointsParseError::Empty => "没有填写数额",
-            PointsParseError::InvalidCharacter => "数额里有不认识的字符,只能填数字,例如 12 或 12.50",
+            PointsParseError::InvalidCharacter => {
+                "数额里有不认识的字符,只能填数字,例如 12 或 12.50"
+            }
             PointsParseError::TooManyDecimals => "数额最多两位小数",
             PointsParseError::Negative => "这里的数额不能是负数",
             PointsParseError::TooLarge => "数额太大",
@@ -73,7 +76,9 @@ impl PointsParseError {
             PointsParseError::TooManyDecimals => "An amount has at most two decimals",
             PointsParseError::Negative => "The amount may not be negative here",
             PointsParseError::TooLarge => "The amount is too large",
-            PointsParseError::Malformed => "The amount is not written as a number, e.g. 12 or 12.50",
+            PointsParseError::Malformed => {
+                "The amount is not written as a number, e.g. 12 or 12.50"
+            }
         }
     }
 }
@@ -184,6 +189,22 @@ impl fmt::Display for Points {
     }
 }
 
+/// Stored and exported as the integer count of hundredths: exact in JSON.
+impl Serialize for Points {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.0)
+    }
+}
+
+/// Read back with the same range check as [`Points::from_hundredths`].
+impl<'de> Deserialize<'de> for Points {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Points, D::Error> {
+        let hundredths = i64::deserialize(deserializer)?;
+        Points::from_hundredths(hundredths)
+            .ok_or_else(|| serde::de::Error::custom("amount out of range"))
+    }
+}
+
 /// Full-width digits, point and signs (what a Chinese input method types)
 /// become their ASCII forms; everything else stays as it is.
 fn normalise_width(c: char) -> char {
@@ -225,8 +246,7 @@ fn parse_magnitude(text: &str) -> Result<i64, PointsParseError> {
         Some((whole, fraction)) => (whole, fraction),
         None => (text, ""),
     };
-    if whole.is_empty() || fraction.contains('.') || (text.contains('.') && fraction.is_empty())
-    {
+    if whole.is_empty() || fraction.contains('.') || (text.contains('.') && fraction.is_empty()) {
         return Err(PointsParseError::Malformed);
     }
     if fraction.len() > 2 {
@@ -237,7 +257,11 @@ fn parse_magnitude(text: &str) -> Result<i64, PointsParseError> {
         return Err(PointsParseError::TooLarge);
     }
     let mut hundredths: i64 = 0;
-    for digit in digits.bytes().chain(fraction.bytes()).chain("00".bytes().take(2 - fraction.len())) {
+    for digit in digits
+        .bytes()
+        .chain(fraction.bytes())
+        .chain("00".bytes().take(2 - fraction.len()))
+    {
         hundredths = hundredths * 10 + i64::from(digit - b'0');
     }
     if hundredths > POINTS_MAGNITUDE_MAX {
@@ -299,7 +323,10 @@ mod tests {
         assert_eq!(Points::parse_signed("-3.5"), Ok(Points(-350)));
         assert_eq!(Points::parse_signed("+2"), Ok(Points(200)));
         assert_eq!(Points::parse_signed("-¥2"), Ok(Points(-200)));
-        assert_eq!(Points::parse_signed("--2"), Err(PointsParseError::Malformed));
+        assert_eq!(
+            Points::parse_signed("--2"),
+            Err(PointsParseError::Malformed)
+        );
         assert_eq!(Points::parse_signed("-"), Err(PointsParseError::Empty));
     }
 

@@ -2,6 +2,11 @@
 //! web-sys and gloo-storage. It converts JS values into the core's validated
 //! types, persists what the core prepared, and hands results back to the page.
 
+#[doc(hidden)]
+pub mod idb;
+#[doc(hidden)]
+pub mod lock;
+
 use wasm_bindgen::prelude::*;
 
 /// The build's version, shown on the page so staff can tell builds apart.

@@ -1,0 +1,524 @@
+//! The journal's entries: what each kind records, its canonical bytes and
+//! the hash chain.
+//!
+//! An entry's stored form is compact JSON of [`Entry`] with its fields in
+//! declaration order — one line, no spaces, amounts as integer hundredths —
+//! and those exact bytes are what is hashed and exported:
+//! `hash = SHA-256(previous hash ‖ bytes)`, with 32 zero bytes before the
+//! genesis entry. Decoding runs every name's checked constructor, so a
+//! record that decodes holds only valid values.
+//!
+//! Format version 1 is the only version so far. A later version adds its own
+//! decoder beside this one; version 1 records are decoded forever (the
+//! golden fixture test holds every build to that).
+
+use crate::ids::{HouseholdCode, KioskId, Period, Sku, StaffId, Text};
+use crate::points::Points;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// The format version new entries are written in.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The largest stored entry, in bytes (a catalogue item with its picture is
+/// the largest kind).
+pub const ENTRY_BYTES_MAX: usize = 64 * 1024;
+
+/// The largest picture kept with an item, in bytes of its data URL.
+pub const IMAGE_BYTES_MAX: usize = 48 * 1024;
+
+/// A SHA-256 digest.
+pub type Hash = [u8; 32];
+
+/// The hash before the first entry.
+pub const GENESIS_PREVIOUS_HASH: Hash = [0; 32];
+
+/// One journal entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub format_version: u32,
+    /// 1, 2, 3 … with no gaps.
+    pub seq: u64,
+    /// Milliseconds since the Unix epoch, as the shell passed them in.
+    pub time_ms: i64,
+    /// The idempotency id: the page's request id, or one derived from the
+    /// entry's natural key. No two entries share one.
+    pub id: EntryId,
+    pub actor: Actor,
+    pub body: Body,
+}
+
+/// An entry's idempotency id: printable ASCII without spaces, at most 120
+/// characters.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct EntryId(String);
+
+impl EntryId {
+    pub const LENGTH_MAX: usize = 120;
+
+    pub fn new(text: &str) -> Option<EntryId> {
+        let valid = !text.is_empty()
+            && text.len() <= EntryId::LENGTH_MAX
+            && text.bytes().all(|b| b.is_ascii_graphic());
+        valid.then(|| EntryId(text.to_string()))
+    }
+
+    /// The id of an entry made for a page's request: a request id is
+    /// always a valid entry id.
+    pub fn of_request(request: &crate::ids::RequestId) -> EntryId {
+        EntryId::derived(request.as_str())
+    }
+
+    /// An id from a natural key: the key itself when it is a valid id, else
+    /// `h:` and the hex of its SHA-256 (names with spaces or Chinese).
+    pub fn derived(key: &str) -> EntryId {
+        EntryId::new(key).unwrap_or_else(|| {
+            EntryId(format!("h:{}", hex::encode(Sha256::digest(key.as_bytes()))))
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for EntryId {
+    type Error = &'static str;
+    fn try_from(text: String) -> Result<EntryId, &'static str> {
+        EntryId::new(&text).ok_or("invalid entry id")
+    }
+}
+
+impl From<EntryId> for String {
+    fn from(id: EntryId) -> String {
+        id.0
+    }
+}
+
+/// Who made an entry happen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Actor {
+    /// The kiosk itself: genesis, the demo village.
+    System,
+    /// A household signed in with its PIN.
+    Household { household: HouseholdCode },
+    /// A staff member signed in with a staff PIN.
+    Staff { staff: StaffId },
+    /// A household served by a staff member (who signed it in).
+    Assisted {
+        household: HouseholdCode,
+        staff: StaffId,
+    },
+}
+
+/// Family (家庭) or unit (单位: a shop, an association).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HouseholdKind {
+    Family,
+    Unit,
+}
+
+/// Where donated goods came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceType {
+    /// 组织
+    Organisation,
+    /// 企业
+    Company,
+    /// 个人
+    Individual,
+    /// 村公益金
+    WelfareFund,
+    /// 政府补助
+    Government,
+}
+
+impl SourceType {
+    pub fn parse(text: &str) -> Option<SourceType> {
+        Some(match text {
+            "organisation" | "组织" => SourceType::Organisation,
+            "company" | "企业" => SourceType::Company,
+            "individual" | "个人" => SourceType::Individual,
+            "welfare_fund" | "公益金" => SourceType::WelfareFund,
+            "government" | "政府补助" => SourceType::Government,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceType::Organisation => "organisation",
+            SourceType::Company => "company",
+            SourceType::Individual => "individual",
+            SourceType::WelfareFund => "welfare_fund",
+            SourceType::Government => "government",
+        }
+    }
+}
+
+/// One line of a redemption, priced at that moment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedeemedLine {
+    pub sku: Sku,
+    pub quantity: u32,
+    pub unit_price: Points,
+}
+
+/// One line of goods coming in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StockLine {
+    pub sku: Sku,
+    pub quantity: u32,
+}
+
+/// A catalogue item's description (everything but price, stock and status).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemDetails {
+    pub name_zh: Text,
+    pub name_en: Option<Text>,
+    pub unit: Text,
+    pub category: Text,
+    pub barcode: Option<Barcode>,
+    pub image: Option<ImageRef>,
+}
+
+/// A product barcode: 6 to 32 ASCII digits or letters (EAN-13, UPC, Code 128
+/// of the kiosk's own labels).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Barcode(String);
+
+impl Barcode {
+    pub fn new(text: &str) -> Option<Barcode> {
+        let text = text.trim();
+        let valid = (6..=32).contains(&text.len())
+            && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        valid.then(|| Barcode(text.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Barcode {
+    type Error = &'static str;
+    fn try_from(text: String) -> Result<Barcode, &'static str> {
+        match Barcode::new(&text) {
+            Some(barcode) if barcode.0 == text => Ok(barcode),
+            _ => Err("invalid barcode"),
+        }
+    }
+}
+
+impl From<Barcode> for String {
+    fn from(barcode: Barcode) -> String {
+        barcode.0
+    }
+}
+
+/// A picture: a path under `www/` (`img/goods/salt.svg`) or a data URL of a
+/// PNG, JPEG or WebP of at most [`IMAGE_BYTES_MAX`] bytes. Nothing else — no
+/// remote URL, no `javascript:`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ImageRef(String);
+
+impl ImageRef {
+    pub fn new(text: &str) -> Option<ImageRef> {
+        let is_path = text.starts_with("img/")
+            && text.len() <= 120
+            && !text.contains("..")
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"/._-".contains(&b))
+            && [".svg", ".png", ".jpg", ".webp"]
+                .iter()
+                .any(|end| text.ends_with(end));
+        let is_data = [
+            "data:image/png;base64,",
+            "data:image/jpeg;base64,",
+            "data:image/webp;base64,",
+        ]
+        .iter()
+        .any(|start| text.starts_with(start))
+            && text.len() <= IMAGE_BYTES_MAX
+            && text
+                .bytes()
+                .skip_while(|b| *b != b',')
+                .skip(1)
+                .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=');
+        (is_path || is_data).then(|| ImageRef(text.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for ImageRef {
+    type Error = &'static str;
+    fn try_from(text: String) -> Result<ImageRef, &'static str> {
+        ImageRef::new(&text).ok_or("invalid image")
+    }
+}
+
+impl From<ImageRef> for String {
+    fn from(image: ImageRef) -> String {
+        image.0
+    }
+}
+
+/// What an entry records.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Body {
+    /// The first entry: which kiosk, village and shop, and the village's
+    /// time zone (its "today", month and year).
+    Genesis {
+        kiosk_id: KioskId,
+        village: Text,
+        shop: Text,
+        time_zone: Text,
+        utc_offset_minutes: i32,
+    },
+    HouseholdRegistered {
+        household: HouseholdCode,
+        name: Text,
+        group: Text,
+        household_kind: HouseholdKind,
+    },
+    HouseholdUpdated {
+        household: HouseholdCode,
+        name: Text,
+        group: Text,
+        household_kind: HouseholdKind,
+    },
+    HouseholdSuspended {
+        household: HouseholdCode,
+        reason: Text,
+    },
+    HouseholdReinstated {
+        household: HouseholdCode,
+        reason: Text,
+    },
+    HouseholdMovedAway {
+        household: HouseholdCode,
+        reason: Text,
+    },
+    /// A household's PIN was set or reset. The hash lives in the credential
+    /// store, never here.
+    PinSet {
+        household: HouseholdCode,
+    },
+    /// A household locked by wrong PINs was unlocked by staff.
+    HouseholdUnlocked {
+        household: HouseholdCode,
+    },
+    /// Points credited. `(household, period, source)` is the credit's key:
+    /// one credit per key, ever.
+    Credited {
+        household: HouseholdCode,
+        amount: Points,
+        period: Period,
+        source: Text,
+        reason: Option<Text>,
+    },
+    /// A signed adjustment, referring to the credit it corrects when there is
+    /// one. The only way a balance may go below zero.
+    Corrected {
+        household: HouseholdCode,
+        amount: Points,
+        refers_to_seq: Option<u64>,
+        reason: Text,
+    },
+    Redeemed {
+        household: HouseholdCode,
+        lines: Vec<RedeemedLine>,
+        total: Points,
+    },
+    /// A redemption undone: its points and stock come back; it stays in the
+    /// journal.
+    RedemptionVoided {
+        redemption_seq: u64,
+        reason: Text,
+    },
+    ItemAdded {
+        sku: Sku,
+        details: ItemDetails,
+        price: Points,
+    },
+    ItemUpdated {
+        sku: Sku,
+        details: ItemDetails,
+    },
+    ItemRepriced {
+        sku: Sku,
+        price: Points,
+    },
+    ItemDeactivated {
+        sku: Sku,
+    },
+    ItemReactivated {
+        sku: Sku,
+    },
+    Restocked {
+        donor: Text,
+        source_type: SourceType,
+        lines: Vec<StockLine>,
+        declared_value: Option<Points>,
+    },
+    StockAdjusted {
+        sku: Sku,
+        delta: i64,
+        reason: Text,
+    },
+    /// Clerk: entries up to `last_seq` were exported and uploaded.
+    BatchUploaded {
+        first_seq: u64,
+        last_seq: u64,
+        last_hash: String,
+    },
+}
+
+impl Body {
+    /// The kind's name as stored (`redeemed`, `credited` …).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Body::Genesis { .. } => "genesis",
+            Body::HouseholdRegistered { .. } => "household_registered",
+            Body::HouseholdUpdated { .. } => "household_updated",
+            Body::HouseholdSuspended { .. } => "household_suspended",
+            Body::HouseholdReinstated { .. } => "household_reinstated",
+            Body::HouseholdMovedAway { .. } => "household_moved_away",
+            Body::PinSet { .. } => "pin_set",
+            Body::HouseholdUnlocked { .. } => "household_unlocked",
+            Body::Credited { .. } => "credited",
+            Body::Corrected { .. } => "corrected",
+            Body::Redeemed { .. } => "redeemed",
+            Body::RedemptionVoided { .. } => "redemption_voided",
+            Body::ItemAdded { .. } => "item_added",
+            Body::ItemUpdated { .. } => "item_updated",
+            Body::ItemRepriced { .. } => "item_repriced",
+            Body::ItemDeactivated { .. } => "item_deactivated",
+            Body::ItemReactivated { .. } => "item_reactivated",
+            Body::Restocked { .. } => "restocked",
+            Body::StockAdjusted { .. } => "stock_adjusted",
+            Body::BatchUploaded { .. } => "batch_uploaded",
+        }
+    }
+}
+
+/// Why stored bytes are not an entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DecodeError {
+    TooLarge,
+    /// Not JSON of an entry, or a value its checked constructor refuses.
+    Malformed(String),
+    UnknownFormat(u32),
+}
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DecodeError::TooLarge => write!(f, "record larger than {ENTRY_BYTES_MAX} bytes"),
+            DecodeError::Malformed(detail) => write!(f, "undecodable record: {detail}"),
+            DecodeError::UnknownFormat(version) => write!(f, "unknown format version {version}"),
+        }
+    }
+}
+
+impl Entry {
+    /// The canonical bytes: what is stored, hashed and exported.
+    pub fn encode(&self) -> Vec<u8> {
+        // Serialising these types cannot fail: every map key is a string and
+        // no value is a float. An empty vector would fail the decoder on read.
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+
+    /// Decodes stored bytes, refusing anything that is not a valid entry.
+    pub fn decode(bytes: &[u8]) -> Result<Entry, DecodeError> {
+        if bytes.len() > ENTRY_BYTES_MAX {
+            return Err(DecodeError::TooLarge);
+        }
+        #[derive(Deserialize)]
+        struct Version {
+            format_version: u32,
+        }
+        let version: Version = serde_json::from_slice(bytes)
+            .map_err(|error| DecodeError::Malformed(error.to_string()))?;
+        if version.format_version != FORMAT_VERSION {
+            return Err(DecodeError::UnknownFormat(version.format_version));
+        }
+        serde_json::from_slice(bytes).map_err(|error| DecodeError::Malformed(error.to_string()))
+    }
+}
+
+/// The next link of the chain: `SHA-256(previous ‖ bytes)`.
+pub fn chain_hash(previous: &Hash, bytes: &[u8]) -> Hash {
+    let mut hasher = Sha256::new();
+    hasher.update(previous);
+    hasher.update(bytes);
+    hasher.finalize().into()
+}
+
+/// Lower-case hex of a hash.
+pub fn hex_of(hash: &Hash) -> String {
+    hex::encode(hash)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_is_sha256_of_previous_and_bytes() {
+        // SHA-256 of 32 zero bytes followed by "abc".
+        let mut input = vec![0u8; 32];
+        input.extend_from_slice(b"abc");
+        let expected: Hash = Sha256::digest(&input).into();
+        assert_eq!(chain_hash(&GENESIS_PREVIOUS_HASH, b"abc"), expected);
+    }
+
+    #[test]
+    fn decoding_refuses_what_is_not_an_entry() {
+        let check = |bytes: &[u8], expected: &str| {
+            let result = Entry::decode(bytes);
+            let error = result.expect_err("must be refused");
+            assert!(format!("{error}").contains(expected), "{error}");
+        };
+        check(b"", "undecodable");
+        check(b"{\"format_version\":2}", "unknown format version 2");
+        check(
+            br#"{"format_version":1,"seq":1,"time_ms":0,"id":"x","actor":{"type":"system"},"body":{"kind":"pin_set","household":"a1"}}"#,
+            "undecodable",
+        );
+        check(&vec![b' '; ENTRY_BYTES_MAX + 1], "larger than");
+    }
+
+    #[test]
+    fn images_are_paths_or_small_data_urls() {
+        assert!(ImageRef::new("img/goods/salt-500g.svg").is_some());
+        assert!(ImageRef::new("data:image/png;base64,iVBORw0KGgo=").is_some());
+        for bad in [
+            "javascript:alert(1)",
+            "https://example.com/a.png",
+            "img/../secret.svg",
+            "data:text/html;base64,PHNjcmlwdD4=",
+            "data:image/png;base64,<script>",
+            "img/a b.svg",
+        ] {
+            assert!(ImageRef::new(bad).is_none(), "{bad}");
+        }
+        let large = format!("data:image/png;base64,{}", "A".repeat(IMAGE_BYTES_MAX));
+        assert!(ImageRef::new(&large).is_none());
+    }
+}

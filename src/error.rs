@@ -1,0 +1,406 @@
+//! The refusals: every way an operation can be turned down, each with a
+//! stable code the page switches on, the figures a person needs, and a
+//! message in Chinese (shown first) and English.
+//!
+//! These are operating errors — a wrong PIN, too few points, a full disk —
+//! returned as values and handled every time. They never carry a stack or a
+//! debug dump; the messages are written for a villager or a clerk.
+
+use crate::points::Points;
+use std::fmt;
+
+/// A figure attached to a refusal: a number for the page to format (a time in
+/// milliseconds, a count) or a text (an amount as `12.50`, a code).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Figure {
+    Number(i64),
+    Text(String),
+}
+
+/// Why an operation was refused. The variant is the stable code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Error {
+    InsufficientPoints {
+        needed: Points,
+        available: Points,
+    },
+    OutOfStock {
+        sku: String,
+        needed: i64,
+        available: i64,
+    },
+    WrongPin {
+        attempts_left: u32,
+    },
+    LockedOut {
+        locked_until_ms: i64,
+    },
+    NoPin {
+        household: String,
+    },
+    SessionExpired,
+    UnknownHousehold {
+        household: String,
+    },
+    Suspended {
+        household: String,
+    },
+    MovedAway {
+        household: String,
+    },
+    NegativeBalance {
+        balance: Points,
+    },
+    UnknownItem {
+        sku: String,
+    },
+    InactiveItem {
+        sku: String,
+    },
+    BadQuantity {
+        sku: String,
+        quantity: i64,
+    },
+    EmptyBasket,
+    TooManyLines {
+        lines_max: usize,
+    },
+    Busy,
+    LimitReached {
+        what: &'static str,
+        limit: i64,
+    },
+    StaffAuthRequired,
+    /// A field of the input is not acceptable; `field` names it, `detail`
+    /// says why in English, `detail_zh` in Chinese.
+    InvalidInput {
+        field: String,
+        detail_zh: String,
+        detail: String,
+    },
+    AlreadyExists {
+        what: &'static str,
+        key: String,
+    },
+    UnknownReceipt {
+        receipt: String,
+    },
+    AlreadyVoided {
+        receipt: String,
+    },
+    NotEmpty,
+    WrongKiosk {
+        expected: String,
+        found: String,
+    },
+    ReadOnly {
+        reason: &'static str,
+    },
+    StorageCorrupt {
+        seq: u64,
+        detail: String,
+    },
+    StorageFull,
+    StorageFailed {
+        detail: String,
+    },
+    /// The core found its own state inconsistent: a defect, never input's fault.
+    Internal {
+        detail: String,
+    },
+}
+
+impl Error {
+    /// The stable code.
+    pub fn code(&self) -> &'static str {
+        use Error::*;
+        match self {
+            InsufficientPoints { .. } => "INSUFFICIENT_POINTS",
+            OutOfStock { .. } => "OUT_OF_STOCK",
+            WrongPin { .. } => "WRONG_PIN",
+            LockedOut { .. } => "LOCKED_OUT",
+            NoPin { .. } => "NO_PIN",
+            SessionExpired => "SESSION_EXPIRED",
+            UnknownHousehold { .. } => "UNKNOWN_HOUSEHOLD",
+            Suspended { .. } => "SUSPENDED",
+            MovedAway { .. } => "MOVED_AWAY",
+            NegativeBalance { .. } => "NEGATIVE_BALANCE",
+            UnknownItem { .. } => "UNKNOWN_ITEM",
+            InactiveItem { .. } => "INACTIVE_ITEM",
+            BadQuantity { .. } => "BAD_QUANTITY",
+            EmptyBasket => "EMPTY_BASKET",
+            TooManyLines { .. } => "TOO_MANY_LINES",
+            Busy => "BUSY",
+            LimitReached { .. } => "LIMIT_REACHED",
+            StaffAuthRequired => "STAFF_AUTH_REQUIRED",
+            InvalidInput { .. } => "INVALID_INPUT",
+            AlreadyExists { .. } => "ALREADY_EXISTS",
+            UnknownReceipt { .. } => "UNKNOWN_RECEIPT",
+            AlreadyVoided { .. } => "ALREADY_VOIDED",
+            NotEmpty => "NOT_EMPTY",
+            WrongKiosk { .. } => "WRONG_KIOSK",
+            ReadOnly { .. } => "READ_ONLY",
+            StorageCorrupt { .. } => "STORAGE_CORRUPT",
+            StorageFull => "STORAGE_FULL",
+            StorageFailed { .. } => "STORAGE_FAILED",
+            Internal { .. } => "INTERNAL",
+        }
+    }
+
+    /// Every stable code, for documentation and for the page's message table
+    /// test.
+    pub const CODES: [&'static str; 29] = [
+        "INSUFFICIENT_POINTS",
+        "OUT_OF_STOCK",
+        "WRONG_PIN",
+        "LOCKED_OUT",
+        "NO_PIN",
+        "SESSION_EXPIRED",
+        "UNKNOWN_HOUSEHOLD",
+        "SUSPENDED",
+        "MOVED_AWAY",
+        "NEGATIVE_BALANCE",
+        "UNKNOWN_ITEM",
+        "INACTIVE_ITEM",
+        "BAD_QUANTITY",
+        "EMPTY_BASKET",
+        "TOO_MANY_LINES",
+        "BUSY",
+        "LIMIT_REACHED",
+        "STAFF_AUTH_REQUIRED",
+        "INVALID_INPUT",
+        "ALREADY_EXISTS",
+        "UNKNOWN_RECEIPT",
+        "ALREADY_VOIDED",
+        "NOT_EMPTY",
+        "WRONG_KIOSK",
+        "READ_ONLY",
+        "STORAGE_CORRUPT",
+        "STORAGE_FULL",
+        "STORAGE_FAILED",
+        "INTERNAL",
+    ];
+
+    /// The figures a person needs, under the names the JS API uses.
+    pub fn figures(&self) -> Vec<(&'static str, Figure)> {
+        use Error::*;
+        use Figure::{Number, Text};
+        match self {
+            InsufficientPoints { needed, available } => vec![
+                ("needed", Text(needed.to_fixed())),
+                ("available", Text(available.to_fixed())),
+            ],
+            OutOfStock {
+                sku,
+                needed,
+                available,
+            } => vec![
+                ("sku", Text(sku.clone())),
+                ("needed", Number(*needed)),
+                ("available", Number(*available)),
+            ],
+            WrongPin { attempts_left } => vec![("attemptsLeft", Number(i64::from(*attempts_left)))],
+            LockedOut { locked_until_ms } => vec![("lockedUntil", Number(*locked_until_ms))],
+            NoPin { household }
+            | UnknownHousehold { household }
+            | Suspended { household }
+            | MovedAway { household } => vec![("household", Text(household.clone()))],
+            NegativeBalance { balance } => vec![("balance", Text(balance.to_fixed()))],
+            UnknownItem { sku } | InactiveItem { sku } => vec![("sku", Text(sku.clone()))],
+            BadQuantity { sku, quantity } => {
+                vec![("sku", Text(sku.clone())), ("quantity", Number(*quantity))]
+            }
+            TooManyLines { lines_max } => vec![("limit", Number(*lines_max as i64))],
+            LimitReached { what, limit } => {
+                vec![("what", Text(what.to_string())), ("limit", Number(*limit))]
+            }
+            InvalidInput { field, .. } => vec![("field", Text(field.clone()))],
+            AlreadyExists { what, key } => {
+                vec![("what", Text(what.to_string())), ("key", Text(key.clone()))]
+            }
+            UnknownReceipt { receipt } | AlreadyVoided { receipt } => {
+                vec![("receipt", Text(receipt.clone()))]
+            }
+            WrongKiosk { expected, found } => {
+                vec![
+                    ("expected", Text(expected.clone())),
+                    ("found", Text(found.clone())),
+                ]
+            }
+            StorageCorrupt { seq, .. } => vec![("seq", Number(*seq as i64))],
+            ReadOnly { reason } => vec![("reason", Text(reason.to_string()))],
+            _ => Vec::new(),
+        }
+    }
+
+    /// The message in Chinese, in plain words for a villager or a clerk.
+    pub fn message_zh(&self) -> String {
+        use Error::*;
+        match self {
+            InsufficientPoints { needed, available } => {
+                format!("积分不够:需要 {needed} 积分,现有 {available} 积分")
+            }
+            OutOfStock { available, .. } => format!("库存不够:只剩 {available} 件"),
+            WrongPin { attempts_left } => format!("密码不对,还可以试 {attempts_left} 次"),
+            LockedOut { .. } => "密码错误次数太多,已暂时锁定,请稍后再试或找管理员".to_string(),
+            NoPin { .. } => "这一户还没有设置密码,请找管理员设置".to_string(),
+            SessionExpired => "已经超时退出,请重新登录".to_string(),
+            UnknownHousehold { household } => format!("找不到户号 {household}"),
+            Suspended { .. } => "这一户的积分账户已暂停,请找管理员".to_string(),
+            MovedAway { .. } => "这一户已迁出,不能再兑换".to_string(),
+            NegativeBalance { balance } => format!("积分余额为 {balance},不能兑换,请找管理员"),
+            UnknownItem { .. } => "没有这种商品".to_string(),
+            InactiveItem { .. } => "这种商品已下架".to_string(),
+            BadQuantity { .. } => "数量不对:每种商品一次 1 到 99 件".to_string(),
+            EmptyBasket => "购物篮是空的".to_string(),
+            TooManyLines { lines_max } => format!("一次最多兑换 {lines_max} 种商品"),
+            Busy => "正在处理上一个操作,请稍等".to_string(),
+            LimitReached { limit, .. } => format!("已达到上限({limit}),不能再添加"),
+            StaffAuthRequired => "需要管理员登录".to_string(),
+            InvalidInput { detail_zh, .. } => format!("填写的内容不对:{detail_zh}"),
+            AlreadyExists { key, .. } => format!("{key} 已经存在"),
+            UnknownReceipt { receipt } => format!("找不到小票 {receipt}"),
+            AlreadyVoided { receipt } => format!("小票 {receipt} 已经作废过了"),
+            NotEmpty => "这台终端已有数据,不能载入演示村".to_string(),
+            WrongKiosk { expected, found } => {
+                format!("存储里的数据属于终端 {found},不是 {expected}")
+            }
+            ReadOnly { .. } => "现在只能查看,不能兑换".to_string(),
+            StorageCorrupt { seq, .. } => {
+                format!("存储的记录第 {seq} 条已损坏,终端暂停兑换,请找积分专员")
+            }
+            StorageFull => "存储空间已满,这次没有成功,请找管理员".to_string(),
+            StorageFailed { .. } => "保存失败,这次没有成功,请找管理员".to_string(),
+            Internal { .. } => "终端内部出错,这次没有成功,请找管理员".to_string(),
+        }
+    }
+
+    /// The message in English.
+    pub fn message_en(&self) -> String {
+        use Error::*;
+        match self {
+            InsufficientPoints { needed, available } => {
+                format!("Not enough points: {needed} needed, {available} available")
+            }
+            OutOfStock { available, .. } => format!("Not enough in stock: only {available} left"),
+            WrongPin { attempts_left } => {
+                format!("Wrong PIN; {attempts_left} tries left")
+            }
+            LockedOut { .. } => {
+                "Too many wrong PINs: locked for a while. Try later or ask the shopkeeper"
+                    .to_string()
+            }
+            NoPin { .. } => "This household has no PIN yet; ask the shopkeeper".to_string(),
+            SessionExpired => "Signed out after a pause; please sign in again".to_string(),
+            UnknownHousehold { household } => format!("No household with code {household}"),
+            Suspended { .. } => {
+                "This household's account is suspended; ask the shopkeeper".to_string()
+            }
+            MovedAway { .. } => "This household has moved away and cannot redeem".to_string(),
+            NegativeBalance { balance } => {
+                format!("The balance is {balance}; no redemption until it is settled")
+            }
+            UnknownItem { .. } => "No such item".to_string(),
+            InactiveItem { .. } => "This item is no longer offered".to_string(),
+            BadQuantity { .. } => "Wrong quantity: 1 to 99 of each item".to_string(),
+            EmptyBasket => "The basket is empty".to_string(),
+            TooManyLines { lines_max } => format!("At most {lines_max} different items at once"),
+            Busy => "Still working on the last step; please wait".to_string(),
+            LimitReached { what, limit } => format!("The limit of {limit} {what} is reached"),
+            StaffAuthRequired => "A staff sign-in is required".to_string(),
+            InvalidInput { field, detail, .. } => format!("{field}: {detail}"),
+            AlreadyExists { what, key } => format!("The {what} {key} already exists"),
+            UnknownReceipt { receipt } => format!("No receipt {receipt}"),
+            AlreadyVoided { receipt } => format!("Receipt {receipt} is already voided"),
+            NotEmpty => {
+                "This kiosk already has data; the demo loads only into an empty kiosk".to_string()
+            }
+            WrongKiosk { expected, found } => {
+                format!("The stored journal belongs to kiosk {found}, not {expected}")
+            }
+            ReadOnly { .. } => "Read-only: no redemption is possible now".to_string(),
+            StorageCorrupt { seq, .. } => {
+                format!("Stored record {seq} is damaged; redemptions are paused. Call the clerk")
+            }
+            StorageFull => "Storage is full: this did NOT happen. Call the shopkeeper".to_string(),
+            StorageFailed { .. } => {
+                "Saving failed: this did NOT happen. Call the shopkeeper".to_string()
+            }
+            Internal { .. } => {
+                "Internal error: this did NOT happen. Call the shopkeeper".to_string()
+            }
+        }
+    }
+
+    /// An input field's refusal, from a validation problem of a name.
+    pub fn invalid(field: &str, problem: &crate::ids::InvalidName) -> Error {
+        use crate::ids::NameProblem::*;
+        let (detail_zh, detail) = match problem.problem {
+            Empty => ("不能为空".to_string(), "is empty".to_string()),
+            TooLong { length_max } => (
+                format!("太长,最多 {length_max} 个字"),
+                format!("is longer than {length_max} characters"),
+            ),
+            BadCharacter => (
+                "含有不允许的字符".to_string(),
+                "has a character that is not allowed".to_string(),
+            ),
+        };
+        Error::InvalidInput {
+            field: field.to_string(),
+            detail_zh,
+            detail,
+        }
+    }
+
+    /// An input field's refusal with its own words.
+    pub fn invalid_with(field: &str, detail_zh: &str, detail: &str) -> Error {
+        Error::InvalidInput {
+            field: field.to_string(),
+            detail_zh: detail_zh.to_string(),
+            detail: detail.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code(), self.message_en())
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_carry_what_a_person_needs() {
+        let error = Error::InsufficientPoints {
+            needed: Points::from_hundredths(1950).unwrap(),
+            available: Points::from_hundredths(1200).unwrap(),
+        };
+        assert_eq!(error.code(), "INSUFFICIENT_POINTS");
+        assert_eq!(
+            error.figures(),
+            vec![
+                ("needed", Figure::Text("19.50".into())),
+                ("available", Figure::Text("12.00".into()))
+            ]
+        );
+        assert_eq!(error.message_zh(), "积分不够:需要 19.5 积分,现有 12 积分");
+        assert_eq!(
+            Error::WrongPin { attempts_left: 3 }.message_zh(),
+            "密码不对,还可以试 3 次"
+        );
+    }
+
+    #[test]
+    fn every_code_is_listed_once() {
+        let mut codes = Error::CODES.to_vec();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), Error::CODES.len());
+    }
+}

@@ -1,0 +1,1535 @@
+//! The ledger: the folded state plus the protocol that changes it. The core
+//! computes, the shell persists, the core commits.
+//!
+//! [`Ledger::prepare`] validates an operation against the current state and
+//! returns a [`Plan`]: the exact records to store (journal entries with their
+//! chained hashes, credential updates) and what the operation will answer.
+//! The shell stores the plan's records, and only when the store said yes
+//! calls [`Ledger::commit`], which applies them. If storing failed the shell
+//! calls [`Ledger::abort`] and nothing changed. One plan at a time: a second
+//! `prepare` while one is pending is refused with `BUSY`, never queued behind
+//! a stale state.
+
+use crate::credential::{household_key, Credential, Pin, PinHash, ATTEMPTS_MAX};
+use crate::entry::{
+    chain_hash, Actor, Body, Entry, EntryId, Hash, HouseholdKind, ItemDetails, RedeemedLine,
+    SourceType, StockLine, ENTRY_BYTES_MAX, FORMAT_VERSION,
+};
+use crate::error::Error;
+use crate::ids::{HouseholdCode, KioskId, Period, RequestId, Sku, StaffId, Text};
+use crate::journal::StoredRecord;
+use crate::points::Points;
+use crate::state::{receipt_number, short_hash, HouseholdStatus, State};
+use std::collections::HashMap;
+
+/// Households a kiosk may hold.
+pub const HOUSEHOLDS_MAX: usize = 5_000;
+/// Catalogue items a kiosk may hold.
+pub const ITEMS_MAX: usize = 2_000;
+/// Lines in one basket.
+pub const BASKET_LINES_MAX: usize = 50;
+/// Units of one item in one basket line.
+pub const QUANTITY_MAX: i64 = 99;
+/// Lines in one restock.
+pub const RESTOCK_LINES_MAX: usize = 200;
+/// Units of one item in one restock line or adjustment.
+pub const STOCK_MOVE_MAX: i64 = 10_000;
+/// Stock of one item.
+pub const STOCK_MAX: i64 = 100_000;
+/// Entries in the live journal.
+pub const ENTRIES_MAX: u64 = 2_000_000;
+/// Sessions open at once.
+pub const SESSIONS_MAX: usize = 32;
+/// Names (households, items, donors), in characters.
+pub const NAME_LENGTH_MAX: usize = 40;
+/// Reasons and notes, in characters.
+pub const REASON_LENGTH_MAX: usize = 200;
+
+/// The ledger's tunables, chosen by the shell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LedgerConfig {
+    /// PBKDF2 iterations for new PIN hashes.
+    pub pin_iterations: u32,
+    /// A session untouched for this long is over.
+    pub session_idle_ms: i64,
+}
+
+impl Default for LedgerConfig {
+    fn default() -> LedgerConfig {
+        LedgerConfig {
+            pin_iterations: 100_000,
+            session_idle_ms: 3 * 60 * 1000,
+        }
+    }
+}
+
+/// A session's id: made by the shell from random bytes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SessionId(String);
+
+impl SessionId {
+    pub fn new(text: &str) -> Result<SessionId, Error> {
+        let valid = (8..=64).contains(&text.len())
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !valid {
+            return Err(Error::SessionExpired);
+        }
+        Ok(SessionId(text.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Who a session is for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Session {
+    pub id: SessionId,
+    pub household: HouseholdCode,
+    /// The staff member who signed the household in, for assisted redemptions.
+    pub assisted_by: Option<StaffId>,
+    pub last_activity_ms: i64,
+}
+
+/// On whose authority an operation runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Auth {
+    /// The kiosk itself (genesis, the demo village). Never reachable from
+    /// the page's input.
+    System,
+    /// A staff member already authenticated by the shell's staff session.
+    Staff(StaffId),
+}
+
+/// One line of a basket as the page sends it; checked by the operation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BasketLine {
+    pub sku: String,
+    pub quantity: i64,
+}
+
+/// What may be asked of the ledger.
+#[derive(Clone, Debug)]
+pub enum Operation {
+    /// Creates the journal: only on an empty ledger.
+    Genesis {
+        kiosk_id: KioskId,
+        village: Text,
+        shop: Text,
+        time_zone: Text,
+        utc_offset_minutes: i32,
+    },
+    SignIn {
+        household: HouseholdCode,
+        pin: String,
+        session: SessionId,
+    },
+    Redeem {
+        session: SessionId,
+        lines: Vec<BasketLine>,
+        request: RequestId,
+    },
+    RegisterHousehold {
+        household: HouseholdCode,
+        name: Text,
+        group: Text,
+        kind: HouseholdKind,
+        request: RequestId,
+    },
+    UpdateHousehold {
+        household: HouseholdCode,
+        name: Text,
+        group: Text,
+        kind: HouseholdKind,
+        request: RequestId,
+    },
+    SetHouseholdStatus {
+        household: HouseholdCode,
+        status: HouseholdStatus,
+        reason: Text,
+        request: RequestId,
+    },
+    SetPin {
+        household: HouseholdCode,
+        pin: Pin,
+        salt: [u8; 16],
+        request: RequestId,
+    },
+    Unlock {
+        household: HouseholdCode,
+        request: RequestId,
+    },
+    Credit {
+        household: HouseholdCode,
+        amount: Points,
+        period: Period,
+        source: Text,
+        reason: Option<Text>,
+    },
+    Correct {
+        household: HouseholdCode,
+        amount: Points,
+        refers_to_seq: Option<u64>,
+        reason: Text,
+        request: RequestId,
+    },
+    AddItem {
+        sku: Sku,
+        details: ItemDetails,
+        price: Points,
+        request: RequestId,
+    },
+    UpdateItem {
+        sku: Sku,
+        details: ItemDetails,
+        request: RequestId,
+    },
+    Reprice {
+        sku: Sku,
+        price: Points,
+        request: RequestId,
+    },
+    SetItemActive {
+        sku: Sku,
+        active: bool,
+        request: RequestId,
+    },
+    Restock {
+        donor: Text,
+        source_type: SourceType,
+        lines: Vec<BasketLine>,
+        declared_value: Option<Points>,
+        request: RequestId,
+    },
+    AdjustStock {
+        sku: Sku,
+        delta: i64,
+        reason: Text,
+        request: RequestId,
+    },
+    Void {
+        redemption_seq: u64,
+        reason: Text,
+        request: RequestId,
+    },
+    MarkUploaded {
+        last_seq: u64,
+        request: RequestId,
+    },
+    /// The demo village, only into a kiosk that holds nothing but genesis.
+    LoadDemo,
+}
+
+/// One line of a receipt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReceiptLine {
+    pub sku: Sku,
+    pub name_zh: String,
+    pub name_en: String,
+    pub quantity: u32,
+    pub unit_price: Points,
+    pub line_total: Points,
+}
+
+/// What a redemption answers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Receipt {
+    pub receipt_number: String,
+    pub seq: u64,
+    pub time_ms: i64,
+    pub household: HouseholdCode,
+    pub household_name: String,
+    pub lines: Vec<ReceiptLine>,
+    pub total: Points,
+    pub balance_after: Points,
+    pub short_hash: String,
+    /// True when this answers a repeated request id.
+    pub repeated: bool,
+    pub assisted_by: Option<StaffId>,
+}
+
+/// What a quote answers: the basket priced against the balance.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Quote {
+    pub lines: Vec<ReceiptLine>,
+    pub total: Points,
+    pub balance: Points,
+    pub balance_after: Points,
+}
+
+/// What a committed operation answers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Entries appended (their seqs), or none for a harmless repeat.
+    Done {
+        seqs: Vec<u64>,
+        repeated: bool,
+    },
+    SignedIn(Session),
+    Receipt(Receipt),
+}
+
+/// What [`Ledger::prepare`] computed: the records to store and the answer.
+#[derive(Debug)]
+pub struct Plan {
+    token: u64,
+    entries: Vec<(Entry, StoredRecord)>,
+    credentials: Vec<(String, Credential)>,
+    answer: Answer,
+}
+
+#[derive(Debug)]
+enum Answer {
+    Outcome(Outcome),
+    /// A refusal that still persists something (a wrong PIN's counter).
+    Refusal(Error),
+    SignIn(Session),
+    Receipt {
+        request: RequestId,
+        assisted_by: Option<StaffId>,
+    },
+}
+
+impl Plan {
+    /// The journal records to store, as `(seq, stored bytes)`.
+    pub fn journal_records(&self) -> Vec<(u64, Vec<u8>)> {
+        self.entries
+            .iter()
+            .map(|(entry, record)| (entry.seq, record.to_bytes()))
+            .collect()
+    }
+
+    /// The credential records to store, as `(key, bytes)`.
+    pub fn credential_records(&self) -> Vec<(String, Vec<u8>)> {
+        self.credentials
+            .iter()
+            .map(|(key, credential)| (key.clone(), credential.encode()))
+            .collect()
+    }
+
+    /// Whether there is nothing to store (a repeat).
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty() && self.credentials.is_empty()
+    }
+
+    /// The entries this plan appends.
+    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
+        self.entries.iter().map(|(entry, _)| entry)
+    }
+}
+
+/// The ledger: state, credentials, sessions and the pending plan.
+#[derive(Debug)]
+pub struct Ledger {
+    state: State,
+    credentials: HashMap<String, Credential>,
+    sessions: HashMap<SessionId, Session>,
+    pending: Option<u64>,
+    next_token: u64,
+    /// The highest time the kiosk has seen: lockouts are measured on it, so
+    /// moving the clock back does not shorten them.
+    time_high_ms: i64,
+    config: LedgerConfig,
+    /// Why the ledger refuses to change, if it does (a corrupt journal).
+    read_only: Option<Error>,
+}
+
+struct Draft {
+    actor: Actor,
+    id: EntryId,
+    body: Body,
+}
+
+fn text(field: &str, value: &str, length_max: usize) -> Result<Text, Error> {
+    Text::new(value, length_max).map_err(|problem| Error::invalid(field, &problem))
+}
+
+fn entry_id(request: &RequestId) -> EntryId {
+    EntryId::of_request(request)
+}
+
+impl Ledger {
+    /// An empty ledger: no journal yet.
+    pub fn new(config: LedgerConfig) -> Ledger {
+        Ledger::from_parts(State::new(), HashMap::new(), config, None)
+    }
+
+    pub(crate) fn from_parts(
+        state: State,
+        credentials: HashMap<String, Credential>,
+        config: LedgerConfig,
+        read_only: Option<Error>,
+    ) -> Ledger {
+        let time_high_ms = credentials
+            .values()
+            .map(|c| c.last_attempt_ms)
+            .fold(state.time_max_ms, i64::max);
+        Ledger {
+            state,
+            credentials,
+            sessions: HashMap::new(),
+            pending: None,
+            next_token: 1,
+            time_high_ms,
+            config,
+            read_only,
+        }
+    }
+
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    pub fn config(&self) -> LedgerConfig {
+        self.config
+    }
+
+    /// Why the ledger refuses changes, if it does.
+    pub fn read_only(&self) -> Option<&Error> {
+        self.read_only.as_ref()
+    }
+
+    /// Whether a plan is waiting for its store.
+    pub fn is_pending(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    pub fn session(&self, id: &SessionId) -> Option<&Session> {
+        self.sessions.get(id)
+    }
+
+    /// The lockout's end for a household at `now_ms`, if locked.
+    pub fn locked_until(&self, household: &HouseholdCode, now_ms: i64) -> Option<i64> {
+        let now = now_ms.max(self.time_high_ms);
+        self.credentials
+            .get(&household_key(household.as_str()))?
+            .locked_at(now)
+    }
+
+    /// Ends a session. Memory only: sessions are not stored.
+    pub fn sign_out(&mut self, id: &SessionId) {
+        self.sessions.remove(id);
+    }
+
+    /// Validates `operation` at `now_ms` and returns what to store.
+    pub fn prepare(
+        &mut self,
+        auth: &Auth,
+        operation: Operation,
+        now_ms: i64,
+    ) -> Result<Plan, Error> {
+        if self.pending.is_some() {
+            return Err(Error::Busy);
+        }
+        if let Some(reason) = &self.read_only {
+            return Err(reason.clone());
+        }
+        let now = now_ms.max(self.time_high_ms);
+        let token = self.next_token;
+        let plan = self.plan(auth, operation, now_ms, now, token)?;
+        self.next_token += 1;
+        self.pending = Some(token);
+        Ok(plan)
+    }
+
+    /// Applies a stored plan and gives its answer.
+    pub fn commit(&mut self, plan: Plan) -> Result<Outcome, Error> {
+        if self.pending != Some(plan.token) {
+            return Err(Error::Internal {
+                detail: "commit of a plan that is not pending".into(),
+            });
+        }
+        self.pending = None;
+        for (entry, record) in &plan.entries {
+            if let Err(error) = self.state.apply(entry, record.hash) {
+                // The store holds an entry the state refuses: stop changing.
+                let error = Error::Internal { detail: error.0 };
+                self.read_only = Some(error.clone());
+                return Err(error);
+            }
+            self.time_high_ms = self.time_high_ms.max(entry.time_ms);
+        }
+        for (key, credential) in plan.credentials {
+            self.time_high_ms = self.time_high_ms.max(credential.last_attempt_ms);
+            self.credentials.insert(key, credential);
+        }
+        match plan.answer {
+            Answer::Outcome(outcome) => Ok(outcome),
+            Answer::Refusal(error) => Err(error),
+            Answer::SignIn(session) => {
+                self.sessions
+                    .retain(|_, s| s.household != session.household);
+                self.sessions.insert(session.id.clone(), session.clone());
+                Ok(Outcome::SignedIn(session))
+            }
+            Answer::Receipt {
+                request,
+                assisted_by,
+            } => {
+                let seq = self
+                    .state
+                    .entry_ids
+                    .get(&entry_id(&request))
+                    .copied()
+                    .unwrap_or(0);
+                let repeated = plan.entries.is_empty();
+                self.receipt(seq, repeated, assisted_by)
+                    .map(Outcome::Receipt)
+            }
+        }
+    }
+
+    /// Drops a plan whose store failed: nothing changes.
+    pub fn abort(&mut self, plan: Plan) {
+        if self.pending == Some(plan.token) {
+            self.pending = None;
+        }
+    }
+
+    /// Prices a basket for a household without changing anything.
+    pub fn quote(&self, household: &HouseholdCode, lines: &[BasketLine]) -> Result<Quote, Error> {
+        let record = self.redeemable_household(household)?;
+        let (lines, total) = self.price_basket(lines)?;
+        let balance = record.balance;
+        let balance_after = balance.checked_sub(total).unwrap_or(Points::ZERO);
+        Ok(Quote {
+            lines,
+            total,
+            balance,
+            balance_after,
+        })
+    }
+
+    /// The receipt of the redemption at `seq`.
+    pub fn receipt(
+        &self,
+        seq: u64,
+        repeated: bool,
+        assisted_by: Option<StaffId>,
+    ) -> Result<Receipt, Error> {
+        let Some(redemption) = self.state.redemptions.get(&seq) else {
+            return Err(Error::UnknownReceipt {
+                receipt: receipt_number(&self.state, seq),
+            });
+        };
+        let household_name = self
+            .state
+            .household(&redemption.household)
+            .map(|h| h.name.to_string())
+            .unwrap_or_default();
+        let lines = redemption
+            .lines
+            .iter()
+            .map(|line| self.receipt_line(&line.sku, line.quantity, line.unit_price))
+            .collect();
+        Ok(Receipt {
+            receipt_number: receipt_number(&self.state, seq),
+            seq,
+            time_ms: redemption.time_ms,
+            household: redemption.household.clone(),
+            household_name,
+            lines,
+            total: redemption.total,
+            balance_after: redemption.balance_after,
+            short_hash: short_hash(&redemption.hash),
+            repeated,
+            assisted_by,
+        })
+    }
+
+    fn receipt_line(&self, sku: &Sku, quantity: u32, unit_price: Points) -> ReceiptLine {
+        let (name_zh, name_en) = match self.state.item(sku) {
+            Some(item) => (
+                item.details.name_zh.to_string(),
+                item.details
+                    .name_en
+                    .as_ref()
+                    .map(Text::to_string)
+                    .unwrap_or_default(),
+            ),
+            None => (sku.to_string(), sku.to_string()),
+        };
+        let line_total = unit_price
+            .checked_mul(i64::from(quantity))
+            .unwrap_or(Points::ZERO);
+        ReceiptLine {
+            sku: sku.clone(),
+            name_zh,
+            name_en,
+            quantity,
+            unit_price,
+            line_total,
+        }
+    }
+
+    fn plan(
+        &mut self,
+        auth: &Auth,
+        operation: Operation,
+        now_ms: i64,
+        now: i64,
+        token: u64,
+    ) -> Result<Plan, Error> {
+        let system_only = matches!(operation, Operation::Genesis { .. } | Operation::LoadDemo);
+        if system_only && *auth != Auth::System {
+            return Err(Error::StaffAuthRequired);
+        }
+        if !matches!(operation, Operation::Genesis { .. }) && self.state.kiosk.is_none() {
+            return Err(Error::ReadOnly {
+                reason: "no_journal",
+            });
+        }
+        let actor = match auth {
+            Auth::System => Actor::System,
+            Auth::Staff(staff) => Actor::Staff {
+                staff: staff.clone(),
+            },
+        };
+        let request = operation_request(&operation).cloned();
+        if let Some(request) = &request {
+            if let Some(&seq) = self.state.entry_ids.get(&entry_id(request)) {
+                return Ok(self.repeat(token, &operation, request, seq));
+            }
+        }
+        let (drafts, credentials, answer) = match operation {
+            Operation::Genesis {
+                kiosk_id,
+                village,
+                shop,
+                time_zone,
+                utc_offset_minutes,
+            } => {
+                if self.state.kiosk.is_some() {
+                    return Err(Error::NotEmpty);
+                }
+                let id = EntryId::derived(&format!("genesis:{kiosk_id}"));
+                let body = Body::Genesis {
+                    kiosk_id,
+                    village,
+                    shop,
+                    time_zone,
+                    utc_offset_minutes,
+                };
+                (
+                    vec![Draft { actor, id, body }],
+                    Vec::new(),
+                    Answer::Outcome(done()),
+                )
+            }
+            Operation::SignIn {
+                household,
+                pin,
+                session,
+            } => return self.plan_sign_in(token, household, &pin, session, now),
+            Operation::Redeem {
+                session,
+                lines,
+                request,
+            } => return self.plan_redeem(token, session, &lines, request, now_ms, now),
+            Operation::RegisterHousehold {
+                household,
+                name,
+                group,
+                kind,
+                request,
+            } => {
+                if self.state.households.contains_key(&household) {
+                    return Err(Error::AlreadyExists {
+                        what: "household",
+                        key: household.to_string(),
+                    });
+                }
+                self.check_limit("households", self.state.households.len(), HOUSEHOLDS_MAX)?;
+                let body = Body::HouseholdRegistered {
+                    household,
+                    name,
+                    group,
+                    household_kind: kind,
+                };
+                (
+                    vec![Draft {
+                        actor,
+                        id: entry_id(&request),
+                        body,
+                    }],
+                    Vec::new(),
+                    Answer::Outcome(done()),
+                )
+            }
+            Operation::UpdateHousehold {
+                household,
+                name,
+                group,
+                kind,
+                request,
+            } => {
+                self.known_household(&household)?;
+                let body = Body::HouseholdUpdated {
+                    household,
+                    name,
+                    group,
+                    household_kind: kind,
+                };
+                (
+                    vec![Draft {
+                        actor,
+                        id: entry_id(&request),
+                        body,
+                    }],
+                    Vec::new(),
+                    Answer::Outcome(done()),
+                )
+            }
+            Operation::SetHouseholdStatus {
+                household,
+                status,
+                reason,
+                request,
+            } => {
+                self.known_household(&household)?;
+                let body = match status {
+                    HouseholdStatus::Active => Body::HouseholdReinstated { household, reason },
+                    HouseholdStatus::Suspended => Body::HouseholdSuspended { household, reason },
+                    HouseholdStatus::MovedAway => Body::HouseholdMovedAway { household, reason },
+                };
+                (
+                    vec![Draft {
+                        actor,
+                        id: entry_id(&request),
+                        body,
+                    }],
+                    Vec::new(),
+                    Answer::Outcome(done()),
+                )
+            }
+            Operation::SetPin {
+                household,
+                pin,
+                salt,
+                request,
+            } => {
+                self.known_household(&household)?;
+                let key = household_key(household.as_str());
+                let credential = Credential {
+                    pin_hash: Some(PinHash::new(&pin, &salt, self.config.pin_iterations)),
+                    failures: 0,
+                    locked_until_ms: 0,
+                    last_attempt_ms: self.credentials.get(&key).map_or(0, |c| c.last_attempt_ms),
+                };
+                let body = Body::PinSet { household };
+                (
+                    vec![Draft {
+                        actor,
+                        id: entry_id(&request),
+                        body,
+                    }],
+                    vec![(key, credential)],
+                    Answer::Outcome(done()),
+                )
+            }
+            Operation::Unlock { household, request } => {
+                self.known_household(&household)?;
+                let key = household_key(household.as_str());
+                let credential = self.credentials.get(&key).cloned().unwrap_or_default();
+                let credential = Credential {
+                    failures: 0,
+                    locked_until_ms: 0,
+                    ..credential
+                };
+                let body = Body::HouseholdUnlocked { household };
+                (
+                    vec![Draft {
+                        actor,
+                        id: entry_id(&request),
+                        body,
+                    }],
+                    vec![(key, credential)],
+                    Answer::Outcome(done()),
+                )
+            }
+            Operation::Credit {
+                household,
+                amount,
+                period,
+                source,
+                reason,
+            } => {
+                self.known_household(&household)?;
+                if amount.is_negative() {
+                    return Err(Error::invalid_with(
+                        "amount",
+                        "积分不能是负数",
+                        "a credit may not be negative",
+                    ));
+                }
+                let key = (household.clone(), period.clone(), source.clone());
+                if let Some(&(seq, _)) = self.state.credits.get(&key) {
+                    let answer = Answer::Outcome(Outcome::Done {
+                        seqs: vec![seq],
+                        repeated: true,
+                    });
+                    return Ok(self.plan_from(token, Vec::new(), Vec::new(), answer));
+                }
+                let id = EntryId::derived(&format!("credit:{household}:{period}:{source}"));
+                let body = Body::Credited {
+                    household,
+                    amount,
+                    period,
+                    source,
+                    reason,
+                };
+                (
+                    vec![Draft { actor, id, body }],
+                    Vec::new(),
+                    Answer::Outcome(done()),
+                )
+            }
+            Operation::Correct {
+                household,
+                amount,
+                refers_to_seq,
+                reason,
+                request,
+            } => {
+                self.known_household(&household)?;
+                if amount == Points::ZERO {
+                    return Err(Error::invalid_with(
+                        "amount",
+                        "调整数额不能是 0",
+                        "a correction may not be zero",
+                    ));
+                }
+                if let Some(seq) = refers_to_seq {
+                    let refers_to_credit = self
+                        .state
+                        .credits
+                        .values()
+                        .any(|(credit_seq, _)| *credit_seq == seq);
+                    if !refers_to_credit {
+                        return Err(Error::invalid_with(
+                            "refersTo",
+                            "找不到要调整的那笔积分",
+                            "no credit with that seq",
+                        ));
+                    }
+                }
+                let body = Body::Corrected {
+                    household,
+                    amount,
+                    refers_to_seq,
+                    reason,
+                };
+                (
+                    vec![Draft {
+                        actor,
+                        id: entry_id(&request),
+                        body,
+                    }],
+                    Vec::new(),
+                    Answer::Outcome(done()),
+                )
+            }
+            Operation::AddItem {
+                sku,
+                details,
+                price,
+                request,
+            } => {
+                if self.state.items.contains_key(&sku) {
+                    return Err(Error::AlreadyExists {
+                        what: "item",
+                        key: sku.to_string(),
+                    });
+                }
+                self.check_limit("items", self.state.items.len(), ITEMS_MAX)?;
+                self.check_barcode(&sku, &details)?;
+                self.check_price(price)?;
+                let body = Body::ItemAdded {
+                    sku,
+                    details,
+                    price,
+                };
+                (
+                    vec![Draft {
+                        actor,
+                        id: entry_id(&request),
+                        body,
+                    }],
+                    Vec::new(),
+                    Answer::Outcome(done()),
+                )
+            }
+            Operation::UpdateItem {
+                sku,
+                details,
+                request,
+            } => {
+                self.known_item(&sku)?;
+                self.check_barcode(&sku, &details)?;
+                let body = Body::ItemUpdated { sku, details };
+                (
+                    vec![Draft {
+                        actor,
+                        id: entry_id(&request),
+                        body,
+                    }],
+                    Vec::new(),
+                    Answer::Outcome(done()),
+                )
+            }
+            Operation::Reprice {
+                sku,
+                price,
+                request,
+            } => {
+                self.known_item(&sku)?;
+                self.check_price(price)?;
+                let body = Body::ItemRepriced { sku, price };
+                (
+                    vec![Draft {
+                        actor,
+                        id: entry_id(&request),
+                        body,
+                    }],
+                    Vec::new(),
+                    Answer::Outcome(done()),
+                )
+            }
+            Operation::SetItemActive {
+                sku,
+                active,
+                request,
+            } => {
+                self.known_item(&sku)?;
+                let body = if active {
+                    Body::ItemReactivated { sku }
+                } else {
+                    Body::ItemDeactivated { sku }
+                };
+                (
+                    vec![Draft {
+                        actor,
+                        id: entry_id(&request),
+                        body,
+                    }],
+                    Vec::new(),
+                    Answer::Outcome(done()),
+                )
+            }
+            Operation::Restock {
+                donor,
+                source_type,
+                lines,
+                declared_value,
+                request,
+            } => {
+                let lines = self.stock_lines(&lines)?;
+                let body = Body::Restocked {
+                    donor,
+                    source_type,
+                    lines,
+                    declared_value,
+                };
+                (
+                    vec![Draft {
+                        actor,
+                        id: entry_id(&request),
+                        body,
+                    }],
+                    Vec::new(),
+                    Answer::Outcome(done()),
+                )
+            }
+            Operation::AdjustStock {
+                sku,
+                delta,
+                reason,
+                request,
+            } => {
+                let item = self.known_item(&sku)?;
+                if delta == 0 || delta.abs() > STOCK_MOVE_MAX {
+                    return Err(Error::BadQuantity {
+                        sku: sku.to_string(),
+                        quantity: delta,
+                    });
+                }
+                if item.stock + delta < 0 {
+                    return Err(Error::OutOfStock {
+                        sku: sku.to_string(),
+                        needed: -delta,
+                        available: item.stock,
+                    });
+                }
+                if item.stock + delta > STOCK_MAX {
+                    return Err(Error::LimitReached {
+                        what: "stock",
+                        limit: STOCK_MAX,
+                    });
+                }
+                let body = Body::StockAdjusted { sku, delta, reason };
+                (
+                    vec![Draft {
+                        actor,
+                        id: entry_id(&request),
+                        body,
+                    }],
+                    Vec::new(),
+                    Answer::Outcome(done()),
+                )
+            }
+            Operation::Void {
+                redemption_seq,
+                reason,
+                request,
+            } => {
+                let receipt = receipt_number(&self.state, redemption_seq);
+                match self.state.redemptions.get(&redemption_seq) {
+                    None => return Err(Error::UnknownReceipt { receipt }),
+                    Some(redemption) if redemption.voided => {
+                        return Err(Error::AlreadyVoided { receipt })
+                    }
+                    Some(redemption) => {
+                        for line in &redemption.lines {
+                            let stock = self.state.item(&line.sku).map_or(0, |item| item.stock);
+                            if stock + i64::from(line.quantity) > STOCK_MAX {
+                                return Err(Error::LimitReached {
+                                    what: "stock",
+                                    limit: STOCK_MAX,
+                                });
+                            }
+                        }
+                    }
+                }
+                let body = Body::RedemptionVoided {
+                    redemption_seq,
+                    reason,
+                };
+                (
+                    vec![Draft {
+                        actor,
+                        id: entry_id(&request),
+                        body,
+                    }],
+                    Vec::new(),
+                    Answer::Outcome(done()),
+                )
+            }
+            Operation::MarkUploaded { last_seq, request } => {
+                let first_seq = self.state.uploaded_through_seq + 1;
+                if last_seq < first_seq || last_seq > self.state.seq {
+                    return Err(Error::invalid_with(
+                        "lastSeq",
+                        "上传范围不对",
+                        "the uploaded range does not follow the last upload",
+                    ));
+                }
+                let last_hash = self.hash_at(last_seq)?;
+                let body = Body::BatchUploaded {
+                    first_seq,
+                    last_seq,
+                    last_hash,
+                };
+                (
+                    vec![Draft {
+                        actor,
+                        id: entry_id(&request),
+                        body,
+                    }],
+                    Vec::new(),
+                    Answer::Outcome(done()),
+                )
+            }
+            Operation::LoadDemo => {
+                if self.state.seq != 1 {
+                    return Err(Error::NotEmpty);
+                }
+                let (drafts, credentials) = crate::demo::drafts(&self.state)?;
+                let drafts = drafts
+                    .into_iter()
+                    .map(|(actor, id, body)| Draft { actor, id, body })
+                    .collect();
+                (drafts, credentials, Answer::Outcome(done()))
+            }
+        };
+        let entries = self.seal(drafts, now_ms)?;
+        Ok(self.plan_from(token, entries, credentials, answer))
+    }
+
+    fn plan_from(
+        &self,
+        token: u64,
+        entries: Vec<(Entry, StoredRecord)>,
+        credentials: Vec<(String, Credential)>,
+        answer: Answer,
+    ) -> Plan {
+        let answer = match answer {
+            Answer::Outcome(Outcome::Done {
+                repeated: false, ..
+            }) => Answer::Outcome(Outcome::Done {
+                seqs: entries.iter().map(|(e, _)| e.seq).collect(),
+                repeated: false,
+            }),
+            other => other,
+        };
+        Plan {
+            token,
+            entries,
+            credentials,
+            answer,
+        }
+    }
+
+    /// The answer to a request id already in the journal.
+    fn repeat(&self, token: u64, operation: &Operation, request: &RequestId, seq: u64) -> Plan {
+        let answer = match operation {
+            Operation::Redeem { .. } => Answer::Receipt {
+                request: request.clone(),
+                assisted_by: None,
+            },
+            _ => Answer::Outcome(Outcome::Done {
+                seqs: vec![seq],
+                repeated: true,
+            }),
+        };
+        Plan {
+            token,
+            entries: Vec::new(),
+            credentials: Vec::new(),
+            answer,
+        }
+    }
+
+    /// Gives drafts their seq, time and chained hash.
+    fn seal(&self, drafts: Vec<Draft>, now_ms: i64) -> Result<Vec<(Entry, StoredRecord)>, Error> {
+        if self.state.seq + drafts.len() as u64 > ENTRIES_MAX {
+            return Err(Error::LimitReached {
+                what: "entries",
+                limit: ENTRIES_MAX as i64,
+            });
+        }
+        let mut previous = self.state.head;
+        let mut sealed = Vec::with_capacity(drafts.len());
+        for (offset, draft) in drafts.into_iter().enumerate() {
+            let entry = Entry {
+                format_version: FORMAT_VERSION,
+                seq: self.state.seq + 1 + offset as u64,
+                time_ms: now_ms,
+                id: draft.id,
+                actor: draft.actor,
+                body: draft.body,
+            };
+            let bytes = entry.encode();
+            if bytes.is_empty() || bytes.len() > ENTRY_BYTES_MAX {
+                return Err(Error::LimitReached {
+                    what: "entry bytes",
+                    limit: ENTRY_BYTES_MAX as i64,
+                });
+            }
+            let hash = chain_hash(&previous, &bytes);
+            previous = hash;
+            sealed.push((entry, StoredRecord { bytes, hash }));
+        }
+        Ok(sealed)
+    }
+
+    fn hash_at(&self, seq: u64) -> Result<String, Error> {
+        if seq == self.state.seq {
+            return Ok(hex::encode(self.state.head));
+        }
+        // Only the head's hash is in memory; older hashes come from the
+        // shell's export of that range, which checks them.
+        Err(Error::invalid_with(
+            "lastSeq",
+            "只能标记到最新一条为止",
+            "only the latest entry's range can be marked",
+        ))
+    }
+
+    fn plan_sign_in(
+        &mut self,
+        token: u64,
+        household: HouseholdCode,
+        pin: &str,
+        session: SessionId,
+        now: i64,
+    ) -> Result<Plan, Error> {
+        self.redeemable_household(&household)?;
+        let key = household_key(household.as_str());
+        let credential = self.credentials.get(&key).cloned().unwrap_or_default();
+        if let Some(locked_until_ms) = credential.locked_at(now) {
+            return Err(Error::LockedOut { locked_until_ms });
+        }
+        let Some(pin_hash) = &credential.pin_hash else {
+            return Err(Error::NoPin {
+                household: household.to_string(),
+            });
+        };
+        let right = Pin::new(pin).is_some_and(|pin| pin_hash.verify(&pin));
+        if !right {
+            let after = credential.after_failure(now);
+            let error = match after.locked_at(now) {
+                Some(locked_until_ms) => Error::LockedOut { locked_until_ms },
+                None => Error::WrongPin {
+                    attempts_left: ATTEMPTS_MAX - after.failures,
+                },
+            };
+            return Ok(Plan {
+                token,
+                entries: Vec::new(),
+                credentials: vec![(key, after)],
+                answer: Answer::Refusal(error),
+            });
+        }
+        self.check_sessions(now)?;
+        let session = Session {
+            id: session,
+            household,
+            assisted_by: None,
+            last_activity_ms: now,
+        };
+        let credentials = if credential.failures == 0 && credential.last_attempt_ms >= now {
+            Vec::new()
+        } else {
+            vec![(key, credential.after_success(now))]
+        };
+        Ok(Plan {
+            token,
+            entries: Vec::new(),
+            credentials,
+            answer: Answer::SignIn(session),
+        })
+    }
+
+    /// Opens a session for a household on a staff member's authority, for a
+    /// villager who cannot use a PIN. The redemption records both.
+    pub fn sign_in_assisted(
+        &mut self,
+        staff: StaffId,
+        household: HouseholdCode,
+        session: SessionId,
+        now_ms: i64,
+    ) -> Result<Session, Error> {
+        if let Some(reason) = &self.read_only {
+            return Err(reason.clone());
+        }
+        let now = now_ms.max(self.time_high_ms);
+        self.redeemable_household(&household)?;
+        self.check_sessions(now)?;
+        let session = Session {
+            id: session,
+            household,
+            assisted_by: Some(staff),
+            last_activity_ms: now,
+        };
+        self.sessions.insert(session.id.clone(), session.clone());
+        Ok(session)
+    }
+
+    /// Drops expired sessions and, at the limit, the least recently used
+    /// one: a kiosk serves one person at a time, and a session left open
+    /// must not lock the next villager out.
+    fn check_sessions(&mut self, now: i64) -> Result<(), Error> {
+        let idle_ms = self.config.session_idle_ms;
+        self.sessions
+            .retain(|_, s| now - s.last_activity_ms <= idle_ms);
+        if self.sessions.len() >= SESSIONS_MAX {
+            let oldest = self
+                .sessions
+                .values()
+                .min_by_key(|s| s.last_activity_ms)
+                .map(|s| s.id.clone());
+            if let Some(oldest) = oldest {
+                self.sessions.remove(&oldest);
+            }
+        }
+        Ok(())
+    }
+
+    /// The live session `id` at `now`, touched; expired ones are dropped.
+    pub fn touch_session(&mut self, id: &SessionId, now_ms: i64) -> Result<&Session, Error> {
+        let now = now_ms.max(self.time_high_ms);
+        let idle_ms = self.config.session_idle_ms;
+        match self.sessions.get(id) {
+            Some(session) if now - session.last_activity_ms <= idle_ms => {}
+            Some(_) => {
+                self.sessions.remove(id);
+                return Err(Error::SessionExpired);
+            }
+            None => return Err(Error::SessionExpired),
+        }
+        let session = self.sessions.get_mut(id).ok_or(Error::SessionExpired)?;
+        session.last_activity_ms = now;
+        Ok(session)
+    }
+
+    fn plan_redeem(
+        &mut self,
+        token: u64,
+        session: SessionId,
+        lines: &[BasketLine],
+        request: RequestId,
+        now_ms: i64,
+        now: i64,
+    ) -> Result<Plan, Error> {
+        let session = self.touch_session(&session, now)?.clone();
+        let household = self.redeemable_household(&session.household)?;
+        let balance = household.balance;
+        let (priced, total) = self.price_basket(lines)?;
+        if total > balance {
+            return Err(Error::InsufficientPoints {
+                needed: total,
+                available: balance,
+            });
+        }
+        let actor = match &session.assisted_by {
+            Some(staff) => Actor::Assisted {
+                household: session.household.clone(),
+                staff: staff.clone(),
+            },
+            None => Actor::Household {
+                household: session.household.clone(),
+            },
+        };
+        let lines = priced
+            .iter()
+            .map(|line| RedeemedLine {
+                sku: line.sku.clone(),
+                quantity: line.quantity,
+                unit_price: line.unit_price,
+            })
+            .collect();
+        let body = Body::Redeemed {
+            household: session.household.clone(),
+            lines,
+            total,
+        };
+        let entries = self.seal(
+            vec![Draft {
+                actor,
+                id: entry_id(&request),
+                body,
+            }],
+            now_ms,
+        )?;
+        let answer = Answer::Receipt {
+            request,
+            assisted_by: session.assisted_by,
+        };
+        Ok(Plan {
+            token,
+            entries,
+            credentials: Vec::new(),
+            answer,
+        })
+    }
+
+    /// Checks a basket line by line and prices it.
+    fn price_basket(&self, lines: &[BasketLine]) -> Result<(Vec<ReceiptLine>, Points), Error> {
+        if lines.is_empty() {
+            return Err(Error::EmptyBasket);
+        }
+        if lines.len() > BASKET_LINES_MAX {
+            return Err(Error::TooManyLines {
+                lines_max: BASKET_LINES_MAX,
+            });
+        }
+        let mut priced: Vec<ReceiptLine> = Vec::with_capacity(lines.len());
+        let mut total = Points::ZERO;
+        for line in lines {
+            let sku = Sku::new(&line.sku).map_err(|_| Error::UnknownItem {
+                sku: line.sku.clone(),
+            })?;
+            let item = self.state.item(&sku).ok_or_else(|| Error::UnknownItem {
+                sku: sku.to_string(),
+            })?;
+            if !item.active {
+                return Err(Error::InactiveItem {
+                    sku: sku.to_string(),
+                });
+            }
+            if !(1..=QUANTITY_MAX).contains(&line.quantity) || priced.iter().any(|p| p.sku == sku) {
+                return Err(Error::BadQuantity {
+                    sku: sku.to_string(),
+                    quantity: line.quantity,
+                });
+            }
+            if line.quantity > item.stock {
+                return Err(Error::OutOfStock {
+                    sku: sku.to_string(),
+                    needed: line.quantity,
+                    available: item.stock,
+                });
+            }
+            let quantity = line.quantity as u32;
+            let priced_line = self.receipt_line(&sku, quantity, item.price);
+            total = total
+                .checked_add(priced_line.line_total)
+                .ok_or(Error::LimitReached {
+                    what: "amount",
+                    limit: crate::points::POINTS_MAGNITUDE_MAX,
+                })?;
+            priced.push(priced_line);
+        }
+        Ok((priced, total))
+    }
+
+    fn stock_lines(&self, lines: &[BasketLine]) -> Result<Vec<StockLine>, Error> {
+        if lines.is_empty() {
+            return Err(Error::EmptyBasket);
+        }
+        if lines.len() > RESTOCK_LINES_MAX {
+            return Err(Error::TooManyLines {
+                lines_max: RESTOCK_LINES_MAX,
+            });
+        }
+        let mut checked: Vec<StockLine> = Vec::with_capacity(lines.len());
+        for line in lines {
+            let sku = Sku::new(&line.sku).map_err(|_| Error::UnknownItem {
+                sku: line.sku.clone(),
+            })?;
+            let item = self.known_item(&sku)?;
+            if !(1..=STOCK_MOVE_MAX).contains(&line.quantity)
+                || checked.iter().any(|l| l.sku == sku)
+            {
+                return Err(Error::BadQuantity {
+                    sku: sku.to_string(),
+                    quantity: line.quantity,
+                });
+            }
+            if item.stock + line.quantity > STOCK_MAX {
+                return Err(Error::LimitReached {
+                    what: "stock",
+                    limit: STOCK_MAX,
+                });
+            }
+            checked.push(StockLine {
+                sku,
+                quantity: line.quantity as u32,
+            });
+        }
+        Ok(checked)
+    }
+
+    fn known_household(&self, code: &HouseholdCode) -> Result<&crate::state::Household, Error> {
+        self.state
+            .household(code)
+            .ok_or_else(|| Error::UnknownHousehold {
+                household: code.to_string(),
+            })
+    }
+
+    /// A household that may redeem now: known, active, not negative.
+    fn redeemable_household(
+        &self,
+        code: &HouseholdCode,
+    ) -> Result<&crate::state::Household, Error> {
+        let household = self.known_household(code)?;
+        match household.status {
+            HouseholdStatus::Active => {}
+            HouseholdStatus::Suspended => {
+                return Err(Error::Suspended {
+                    household: code.to_string(),
+                })
+            }
+            HouseholdStatus::MovedAway => {
+                return Err(Error::MovedAway {
+                    household: code.to_string(),
+                })
+            }
+        }
+        if household.balance.is_negative() {
+            return Err(Error::NegativeBalance {
+                balance: household.balance,
+            });
+        }
+        Ok(household)
+    }
+
+    fn known_item(&self, sku: &Sku) -> Result<&crate::state::Item, Error> {
+        self.state.item(sku).ok_or_else(|| Error::UnknownItem {
+            sku: sku.to_string(),
+        })
+    }
+
+    fn check_limit(&self, what: &'static str, count: usize, limit: usize) -> Result<(), Error> {
+        if count >= limit {
+            return Err(Error::LimitReached {
+                what,
+                limit: limit as i64,
+            });
+        }
+        Ok(())
+    }
+
+    fn check_price(&self, price: Points) -> Result<(), Error> {
+        if price.is_negative() || price == Points::ZERO {
+            return Err(Error::invalid_with(
+                "price",
+                "价格必须大于 0",
+                "the price must be more than 0",
+            ));
+        }
+        Ok(())
+    }
+
+    fn check_barcode(&self, sku: &Sku, details: &ItemDetails) -> Result<(), Error> {
+        if let Some(barcode) = &details.barcode {
+            if let Some(owner) = self.state.barcodes.get(barcode.as_str()) {
+                if owner != sku {
+                    return Err(Error::AlreadyExists {
+                        what: "barcode",
+                        key: barcode.as_str().to_string(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The credential store's view, for tests and the shell's reopen check.
+    pub fn credential(&self, key: &str) -> Option<&Credential> {
+        self.credentials.get(key)
+    }
+
+    /// The head hash of the journal.
+    pub fn head(&self) -> Hash {
+        self.state.head
+    }
+}
+
+fn done() -> Outcome {
+    Outcome::Done {
+        seqs: Vec::new(),
+        repeated: false,
+    }
+}
+
+fn operation_request(operation: &Operation) -> Option<&RequestId> {
+    use Operation::*;
+    match operation {
+        Redeem { request, .. }
+        | RegisterHousehold { request, .. }
+        | UpdateHousehold { request, .. }
+        | SetHouseholdStatus { request, .. }
+        | SetPin { request, .. }
+        | Unlock { request, .. }
+        | Correct { request, .. }
+        | AddItem { request, .. }
+        | UpdateItem { request, .. }
+        | Reprice { request, .. }
+        | SetItemActive { request, .. }
+        | Restock { request, .. }
+        | AdjustStock { request, .. }
+        | Void { request, .. }
+        | MarkUploaded { request, .. } => Some(request),
+        Genesis { .. } | SignIn { .. } | Credit { .. } | LoadDemo => None,
+    }
+}
+
+/// Parses a text field into [`Text`], naming the field on refusal.
+pub fn parse_text(field: &str, value: &str, length_max: usize) -> Result<Text, Error> {
+    text(field, value, length_max)
+}

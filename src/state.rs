@@ -1,0 +1,574 @@
+//! The state: a fold of the journal's entries. Balances, stock, the roster
+//! and the catalogue are derived here and stored nowhere else.
+//!
+//! [`State::apply`] is the only way the state changes. It trusts that the
+//! entry was validated (by the operations before it was written, or by the
+//! chain on open) but still refuses an entry that cannot follow the state —
+//! a redemption of an unknown household, stock below zero — so a journal
+//! that was altered with a correct hash still cannot produce an impossible
+//! state.
+
+use crate::entry::{
+    hex_of, Actor, Body, Entry, EntryId, Hash, HouseholdKind, ItemDetails, RedeemedLine,
+    SourceType, GENESIS_PREVIOUS_HASH,
+};
+use crate::ids::{HouseholdCode, KioskId, Period, Sku, Text};
+use crate::points::Points;
+use indexmap::IndexMap;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+
+/// The kiosk's identity, from the genesis entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KioskInfo {
+    pub kiosk_id: KioskId,
+    pub village: Text,
+    pub shop: Text,
+    pub time_zone: Text,
+    pub utc_offset_minutes: i32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HouseholdStatus {
+    Active,
+    Suspended,
+    MovedAway,
+}
+
+impl HouseholdStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HouseholdStatus::Active => "active",
+            HouseholdStatus::Suspended => "suspended",
+            HouseholdStatus::MovedAway => "moved_away",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Household {
+    pub code: HouseholdCode,
+    pub name: Text,
+    pub group: Text,
+    pub kind: HouseholdKind,
+    pub status: HouseholdStatus,
+    pub balance: Points,
+    /// Points credited in all (credits and positive corrections count only
+    /// as credits; this is what the points board ranks by).
+    pub earned: Points,
+    pub blacklisted: bool,
+    pub has_pin: bool,
+    /// What moved this household's balance, oldest first.
+    pub history: Vec<HistoryLine>,
+}
+
+/// One line of a household's history: "My points".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HistoryLine {
+    pub seq: u64,
+    pub time_ms: i64,
+    /// `credited`, `corrected`, `redeemed`, `redemption_voided`.
+    pub kind: &'static str,
+    pub change: Points,
+    pub balance_after: Points,
+    /// The period of a credit, the receipt of a redemption or void, or the
+    /// reason of a correction.
+    pub note: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Item {
+    pub sku: Sku,
+    pub details: ItemDetails,
+    pub price: Points,
+    pub stock: i64,
+    pub active: bool,
+}
+
+/// A redemption as the state remembers it, for receipts, repeats and voids.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Redemption {
+    pub seq: u64,
+    pub time_ms: i64,
+    pub household: HouseholdCode,
+    pub lines: Vec<RedeemedLine>,
+    pub total: Points,
+    pub balance_after: Points,
+    pub hash: Hash,
+    pub voided: bool,
+}
+
+/// Running totals, for the conservation checks and reports.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub credited: Points,
+    pub corrected: Points,
+    pub redeemed: Points,
+    pub voided: Points,
+    pub units_restocked: i64,
+    pub units_redeemed: i64,
+    pub units_voided: i64,
+    pub units_adjusted: i64,
+}
+
+/// Why an entry cannot follow the state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApplyError(pub String);
+
+/// The folded state of a journal.
+#[derive(Clone, Debug, Default)]
+pub struct State {
+    pub kiosk: Option<KioskInfo>,
+    pub households: IndexMap<HouseholdCode, Household>,
+    pub items: IndexMap<Sku, Item>,
+    /// Credit key `(household, period, source)` → the credit's seq and amount.
+    pub credits: HashMap<(HouseholdCode, Period, Text), (u64, Points)>,
+    /// Redemptions by seq.
+    pub redemptions: HashMap<u64, Redemption>,
+    /// Every entry's idempotency id → its seq.
+    pub entry_ids: HashMap<EntryId, u64>,
+    /// Barcodes of items → SKU.
+    pub barcodes: HashMap<String, Sku>,
+    pub totals: Totals,
+    /// The last applied entry's seq (0 before genesis) and hash.
+    pub seq: u64,
+    pub head: Hash,
+    /// The highest time any entry carried.
+    pub time_max_ms: i64,
+    /// The last seq marked uploaded, and that batch's last hash.
+    pub uploaded_through_seq: u64,
+    pub uploaded_last_hash: Option<String>,
+}
+
+fn fail<T>(seq: u64, what: impl Into<String>) -> Result<T, ApplyError> {
+    Err(ApplyError(format!("entry {seq}: {}", what.into())))
+}
+
+impl State {
+    pub fn new() -> State {
+        State {
+            head: GENESIS_PREVIOUS_HASH,
+            ..State::default()
+        }
+    }
+
+    pub fn household(&self, code: &HouseholdCode) -> Option<&Household> {
+        self.households.get(code)
+    }
+
+    pub fn item(&self, sku: &Sku) -> Option<&Item> {
+        self.items.get(sku)
+    }
+
+    /// Σ balances.
+    pub fn balance_sum(&self) -> Option<Points> {
+        self.households
+            .values()
+            .try_fold(Points::ZERO, |sum, h| sum.checked_add(h.balance))
+    }
+
+    /// Applies one entry whose hash is `hash`. The entry must be the next in
+    /// sequence.
+    pub fn apply(&mut self, entry: &Entry, hash: Hash) -> Result<(), ApplyError> {
+        let seq = entry.seq;
+        if seq != self.seq + 1 {
+            return fail(seq, format!("expected seq {}", self.seq + 1));
+        }
+        if self.entry_ids.contains_key(&entry.id) {
+            return fail(seq, format!("repeated id {}", entry.id.as_str()));
+        }
+        match (&entry.body, self.kiosk.is_some()) {
+            (Body::Genesis { .. }, true) => return fail(seq, "a second genesis"),
+            (Body::Genesis { .. }, false) => {}
+            (_, false) => return fail(seq, "no genesis first"),
+            (_, true) => {}
+        }
+        self.check_actor(seq, &entry.actor)?;
+        self.apply_body(entry, hash)?;
+        self.entry_ids.insert(entry.id.clone(), seq);
+        self.seq = seq;
+        self.head = hash;
+        self.time_max_ms = self.time_max_ms.max(entry.time_ms);
+        Ok(())
+    }
+
+    fn check_actor(&self, seq: u64, actor: &Actor) -> Result<(), ApplyError> {
+        match actor {
+            Actor::Household { household } | Actor::Assisted { household, .. }
+                if !self.households.contains_key(household) =>
+            {
+                fail(seq, format!("actor {household} is unknown"))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn household_mut(
+        &mut self,
+        seq: u64,
+        code: &HouseholdCode,
+    ) -> Result<&mut Household, ApplyError> {
+        match self.households.get_mut(code) {
+            Some(household) => Ok(household),
+            None => fail(seq, format!("unknown household {code}")),
+        }
+    }
+
+    fn item_mut(&mut self, seq: u64, sku: &Sku) -> Result<&mut Item, ApplyError> {
+        match self.items.get_mut(sku) {
+            Some(item) => Ok(item),
+            None => fail(seq, format!("unknown item {sku}")),
+        }
+    }
+
+    /// Moves a household's balance by `change` and records the history line.
+    fn move_balance(
+        &mut self,
+        entry: &Entry,
+        code: &HouseholdCode,
+        kind: &'static str,
+        change: Points,
+        note: String,
+    ) -> Result<Points, ApplyError> {
+        let seq = entry.seq;
+        let household = self.household_mut(seq, code)?;
+        let Some(balance_after) = household.balance.checked_add(change) else {
+            return fail(seq, "balance overflow");
+        };
+        household.balance = balance_after;
+        household.history.push(HistoryLine {
+            seq,
+            time_ms: entry.time_ms,
+            kind,
+            change,
+            balance_after,
+            note,
+        });
+        Ok(balance_after)
+    }
+
+    fn move_stock(&mut self, seq: u64, sku: &Sku, delta: i64) -> Result<(), ApplyError> {
+        let item = self.item_mut(seq, sku)?;
+        match item.stock.checked_add(delta) {
+            Some(stock) if stock >= 0 => {
+                item.stock = stock;
+                Ok(())
+            }
+            _ => fail(seq, format!("stock of {sku} would go below zero")),
+        }
+    }
+
+    fn add_total(seq: u64, total: &mut Points, amount: Points) -> Result<(), ApplyError> {
+        match total.checked_add(amount) {
+            Some(sum) => {
+                *total = sum;
+                Ok(())
+            }
+            None => fail(seq, "total overflow"),
+        }
+    }
+
+    fn apply_body(&mut self, entry: &Entry, hash: Hash) -> Result<(), ApplyError> {
+        let seq = entry.seq;
+        match &entry.body {
+            Body::Genesis {
+                kiosk_id,
+                village,
+                shop,
+                time_zone,
+                utc_offset_minutes,
+            } => {
+                self.kiosk = Some(KioskInfo {
+                    kiosk_id: kiosk_id.clone(),
+                    village: village.clone(),
+                    shop: shop.clone(),
+                    time_zone: time_zone.clone(),
+                    utc_offset_minutes: *utc_offset_minutes,
+                });
+            }
+            Body::HouseholdRegistered {
+                household,
+                name,
+                group,
+                household_kind,
+            } => {
+                if self.households.contains_key(household) {
+                    return fail(seq, format!("household {household} registered twice"));
+                }
+                self.households.insert(
+                    household.clone(),
+                    Household {
+                        code: household.clone(),
+                        name: name.clone(),
+                        group: group.clone(),
+                        kind: *household_kind,
+                        status: HouseholdStatus::Active,
+                        balance: Points::ZERO,
+                        earned: Points::ZERO,
+                        blacklisted: false,
+                        has_pin: false,
+                        history: Vec::new(),
+                    },
+                );
+            }
+            Body::HouseholdUpdated {
+                household,
+                name,
+                group,
+                household_kind,
+            } => {
+                let record = self.household_mut(seq, household)?;
+                record.name = name.clone();
+                record.group = group.clone();
+                record.kind = *household_kind;
+            }
+            Body::HouseholdSuspended { household, .. } => {
+                self.household_mut(seq, household)?.status = HouseholdStatus::Suspended;
+            }
+            Body::HouseholdReinstated { household, .. } => {
+                self.household_mut(seq, household)?.status = HouseholdStatus::Active;
+            }
+            Body::HouseholdMovedAway { household, .. } => {
+                self.household_mut(seq, household)?.status = HouseholdStatus::MovedAway;
+            }
+            Body::PinSet { household } => self.household_mut(seq, household)?.has_pin = true,
+            Body::HouseholdUnlocked { household } => {
+                self.household_mut(seq, household)?;
+            }
+            Body::Credited {
+                household,
+                amount,
+                period,
+                source,
+                ..
+            } => {
+                if amount.is_negative() {
+                    return fail(seq, "negative credit");
+                }
+                let key = (household.clone(), period.clone(), source.clone());
+                if self.credits.contains_key(&key) {
+                    return fail(seq, "a credit key credited twice");
+                }
+                self.move_balance(entry, household, "credited", *amount, period.to_string())?;
+                let record = self.household_mut(seq, household)?;
+                record.earned = record.earned.checked_add(*amount).unwrap_or(record.earned);
+                self.credits.insert(key, (seq, *amount));
+                State::add_total(seq, &mut self.totals.credited, *amount)?;
+            }
+            Body::Corrected {
+                household,
+                amount,
+                reason,
+                ..
+            } => {
+                self.move_balance(entry, household, "corrected", *amount, reason.to_string())?;
+                State::add_total(seq, &mut self.totals.corrected, *amount)?;
+            }
+            Body::Redeemed {
+                household,
+                lines,
+                total,
+            } => self.apply_redemption(entry, hash, household, lines, *total)?,
+            Body::RedemptionVoided { redemption_seq, .. } => {
+                self.apply_void(entry, *redemption_seq)?
+            }
+            Body::ItemAdded {
+                sku,
+                details,
+                price,
+            } => {
+                if self.items.contains_key(sku) {
+                    return fail(seq, format!("item {sku} added twice"));
+                }
+                self.index_barcode(seq, sku, details)?;
+                self.items.insert(
+                    sku.clone(),
+                    Item {
+                        sku: sku.clone(),
+                        details: details.clone(),
+                        price: *price,
+                        stock: 0,
+                        active: true,
+                    },
+                );
+            }
+            Body::ItemUpdated { sku, details } => {
+                self.item_mut(seq, sku)?;
+                self.barcodes.retain(|_, owner| owner != sku);
+                self.index_barcode(seq, sku, details)?;
+                self.item_mut(seq, sku)?.details = details.clone();
+            }
+            Body::ItemRepriced { sku, price } => self.item_mut(seq, sku)?.price = *price,
+            Body::ItemDeactivated { sku } => self.item_mut(seq, sku)?.active = false,
+            Body::ItemReactivated { sku } => self.item_mut(seq, sku)?.active = true,
+            Body::Restocked { lines, .. } => {
+                for line in lines {
+                    self.move_stock(seq, &line.sku, i64::from(line.quantity))?;
+                    self.totals.units_restocked += i64::from(line.quantity);
+                }
+            }
+            Body::StockAdjusted { sku, delta, .. } => {
+                self.move_stock(seq, sku, *delta)?;
+                self.totals.units_adjusted += delta;
+            }
+            Body::BatchUploaded {
+                first_seq,
+                last_seq,
+                last_hash,
+            } => {
+                if *first_seq != self.uploaded_through_seq + 1
+                    || last_seq < first_seq
+                    || *last_seq >= seq
+                {
+                    return fail(seq, "batch range does not follow the last upload");
+                }
+                self.uploaded_through_seq = *last_seq;
+                self.uploaded_last_hash = Some(last_hash.clone());
+            }
+        }
+        Ok(())
+    }
+
+    fn index_barcode(
+        &mut self,
+        seq: u64,
+        sku: &Sku,
+        details: &ItemDetails,
+    ) -> Result<(), ApplyError> {
+        if let Some(barcode) = &details.barcode {
+            if let Some(owner) = self.barcodes.get(barcode.as_str()) {
+                if owner != sku {
+                    return fail(
+                        seq,
+                        format!("barcode {} already belongs to {owner}", barcode.as_str()),
+                    );
+                }
+            }
+            self.barcodes
+                .insert(barcode.as_str().to_string(), sku.clone());
+        }
+        Ok(())
+    }
+
+    fn apply_redemption(
+        &mut self,
+        entry: &Entry,
+        hash: Hash,
+        household: &HouseholdCode,
+        lines: &[RedeemedLine],
+        total: Points,
+    ) -> Result<(), ApplyError> {
+        let seq = entry.seq;
+        let mut sum = Points::ZERO;
+        for line in lines {
+            let cost = line.unit_price.checked_mul(i64::from(line.quantity));
+            match cost.and_then(|cost| sum.checked_add(cost)) {
+                Some(next) => sum = next,
+                None => return fail(seq, "redemption total overflow"),
+            }
+        }
+        if sum != total || lines.is_empty() {
+            return fail(seq, "redemption lines do not add up to its total");
+        }
+        for line in lines {
+            self.move_stock(seq, &line.sku, -i64::from(line.quantity))?;
+            self.totals.units_redeemed += i64::from(line.quantity);
+        }
+        let Some(change) = total.checked_neg() else {
+            return fail(seq, "overflow");
+        };
+        let receipt = receipt_number(self, seq);
+        let balance_after = self.move_balance(entry, household, "redeemed", change, receipt)?;
+        if balance_after.is_negative() {
+            return fail(seq, "a redemption took the balance below zero");
+        }
+        State::add_total(seq, &mut self.totals.redeemed, total)?;
+        self.redemptions.insert(
+            seq,
+            Redemption {
+                seq,
+                time_ms: entry.time_ms,
+                household: household.clone(),
+                lines: lines.to_vec(),
+                total,
+                balance_after,
+                hash,
+                voided: false,
+            },
+        );
+        Ok(())
+    }
+
+    fn apply_void(&mut self, entry: &Entry, redemption_seq: u64) -> Result<(), ApplyError> {
+        let seq = entry.seq;
+        let Some(redemption) = self.redemptions.get_mut(&redemption_seq) else {
+            return fail(seq, format!("void of unknown redemption {redemption_seq}"));
+        };
+        if redemption.voided {
+            return fail(seq, format!("redemption {redemption_seq} voided twice"));
+        }
+        redemption.voided = true;
+        let redemption = redemption.clone();
+        for line in &redemption.lines {
+            self.move_stock(seq, &line.sku, i64::from(line.quantity))?;
+            self.totals.units_voided += i64::from(line.quantity);
+        }
+        let receipt = receipt_number(self, redemption_seq);
+        self.move_balance(
+            entry,
+            &redemption.household,
+            "redemption_voided",
+            redemption.total,
+            receipt,
+        )?;
+        State::add_total(seq, &mut self.totals.voided, redemption.total)
+    }
+
+    /// A digest of everything the state holds that a person can see: the
+    /// head of the chain, every household's status and balance, every item's
+    /// price, stock and status. Two kiosks that applied the same journal have
+    /// the same state hash.
+    pub fn state_hash(&self) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(self.seq.to_le_bytes());
+        hasher.update(self.head);
+        for household in self.households.values() {
+            hasher.update(household.code.as_str());
+            hasher.update([
+                0,
+                household.status as u8,
+                household.blacklisted as u8,
+                household.has_pin as u8,
+            ]);
+            hasher.update(household.name.as_str());
+            hasher.update(household.balance.hundredths().to_le_bytes());
+        }
+        for item in self.items.values() {
+            hasher.update(item.sku.as_str());
+            hasher.update([0, item.active as u8]);
+            hasher.update(item.price.hundredths().to_le_bytes());
+            hasher.update(item.stock.to_le_bytes());
+        }
+        hex::encode(hasher.finalize())
+    }
+}
+
+/// A receipt's number: the kiosk id and the redemption's seq.
+pub fn receipt_number(state: &State, seq: u64) -> String {
+    let kiosk = state
+        .kiosk
+        .as_ref()
+        .map(|k| k.kiosk_id.as_str())
+        .unwrap_or("kiosk");
+    format!("{kiosk}-{seq:06}")
+}
+
+/// The short hash printed on a receipt: the first 8 hex digits.
+pub fn short_hash(hash: &Hash) -> String {
+    hex_of(hash)[..8].to_string()
+}
+
+/// The source type of a restock, as text for reports.
+pub fn source_type_name(source_type: SourceType) -> &'static str {
+    source_type.as_str()
+}

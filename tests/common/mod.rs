@@ -1,0 +1,327 @@
+//! A kiosk over an in-memory store that runs the same prepare → persist →
+//! commit protocol as the browser shell, with faults on demand: the N-th
+//! write fails, or the kiosk "crashes" after a write (reopened from what the
+//! store holds).
+#![allow(dead_code)]
+
+use aixin_kiosk::entry::HouseholdKind;
+use aixin_kiosk::error::Error;
+use aixin_kiosk::ids::{HouseholdCode, KioskId, Period, RequestId, Sku, StaffId, Text};
+use aixin_kiosk::journal::{self, OpenError};
+use aixin_kiosk::ledger::{Auth, BasketLine, Ledger, LedgerConfig, Operation, Outcome, SessionId};
+use aixin_kiosk::points::Points;
+use std::collections::{BTreeMap, HashMap};
+
+/// What a store holds: journal records by seq, credentials by key.
+#[derive(Clone, Debug, Default)]
+pub struct MemoryStore {
+    pub journal: BTreeMap<u64, Vec<u8>>,
+    pub credentials: HashMap<String, Vec<u8>>,
+    /// Writes made so far.
+    pub writes: usize,
+    /// The write with this number (1-based) fails and stores nothing.
+    pub fail_write: Option<usize>,
+}
+
+impl MemoryStore {
+    /// One all-or-nothing write, like an IndexedDB transaction. Adding a seq
+    /// that exists fails the whole write.
+    pub fn write(
+        &mut self,
+        journal: Vec<(u64, Vec<u8>)>,
+        credentials: Vec<(String, Vec<u8>)>,
+    ) -> Result<(), Error> {
+        self.writes += 1;
+        if self.fail_write == Some(self.writes) {
+            return Err(Error::StorageFull);
+        }
+        if journal
+            .iter()
+            .any(|(seq, _)| self.journal.contains_key(seq))
+        {
+            return Err(Error::StorageFailed {
+                detail: "ConstraintError".into(),
+            });
+        }
+        self.journal.extend(journal);
+        self.credentials.extend(credentials);
+        Ok(())
+    }
+
+    pub fn records(&self) -> Vec<(u64, Vec<u8>)> {
+        self.journal
+            .iter()
+            .map(|(seq, bytes)| (*seq, bytes.clone()))
+            .collect()
+    }
+
+    pub fn credential_records(&self) -> Vec<(String, Vec<u8>)> {
+        self.credentials
+            .iter()
+            .map(|(key, bytes)| (key.clone(), bytes.clone()))
+            .collect()
+    }
+}
+
+pub const KIOSK: &str = "test-01";
+pub const T0: i64 = 1_790_000_000_000; // 2026-09
+
+pub fn config() -> LedgerConfig {
+    LedgerConfig {
+        pin_iterations: 2,
+        session_idle_ms: 180_000,
+    }
+}
+
+pub fn staff() -> Auth {
+    Auth::Staff(StaffId::new("admin").unwrap())
+}
+
+pub fn code(text: &str) -> HouseholdCode {
+    HouseholdCode::new(text).unwrap()
+}
+
+pub fn sku(text: &str) -> Sku {
+    Sku::new(text).unwrap()
+}
+
+pub fn text(value: &str) -> Text {
+    Text::new(value, 200).unwrap()
+}
+
+pub fn points(value: &str) -> Points {
+    Points::parse_signed(value).unwrap()
+}
+
+pub fn request(value: &str) -> RequestId {
+    RequestId::new(value).unwrap()
+}
+
+pub fn session(value: &str) -> SessionId {
+    SessionId::new(value).unwrap()
+}
+
+pub fn basket(lines: &[(&str, i64)]) -> Vec<BasketLine> {
+    lines
+        .iter()
+        .map(|(sku, quantity)| BasketLine {
+            sku: sku.to_string(),
+            quantity: *quantity,
+        })
+        .collect()
+}
+
+/// A kiosk: a ledger and its store.
+pub struct Kiosk {
+    pub store: MemoryStore,
+    pub ledger: Ledger,
+    pub now: i64,
+    next_request: u64,
+}
+
+impl Kiosk {
+    /// A new kiosk with its genesis entry.
+    pub fn new() -> Kiosk {
+        let mut kiosk = Kiosk {
+            store: MemoryStore::default(),
+            ledger: Ledger::new(config()),
+            now: T0,
+            next_request: 0,
+        };
+        kiosk
+            .run(
+                &Auth::System,
+                Operation::Genesis {
+                    kiosk_id: KioskId::new(KIOSK).unwrap(),
+                    village: text("张家村"),
+                    shop: text("张家村爱心超市"),
+                    time_zone: text("Asia/Shanghai"),
+                    utc_offset_minutes: 480,
+                },
+            )
+            .unwrap();
+        kiosk
+    }
+
+    /// A kiosk with two households (A001 with 20 points and PIN 1234, B002
+    /// with 5 points and PIN 5678) and three goods (salt 2.50 ×10, oil 69 ×2,
+    /// soap 3 ×0).
+    pub fn with_village() -> Kiosk {
+        let mut kiosk = Kiosk::new();
+        kiosk.register("A001", "王建国");
+        kiosk.register("B002", "李桂芳");
+        kiosk.set_pin("A001", "1234");
+        kiosk.set_pin("B002", "5678");
+        kiosk.credit("A001", "20", "2026-08").unwrap();
+        kiosk.credit("B002", "5", "2026-08").unwrap();
+        kiosk.add_item("salt-500g", "食盐 500g", "2.50");
+        kiosk.add_item("oil-5l", "食用油 5L", "69");
+        kiosk.add_item("soap", "肥皂", "3");
+        kiosk.restock(&[("salt-500g", 10), ("oil-5l", 2)]);
+        kiosk
+    }
+
+    pub fn next_request(&mut self) -> RequestId {
+        self.next_request += 1;
+        request(&format!("req-{:08}", self.next_request))
+    }
+
+    /// Runs one operation through prepare → persist → commit.
+    pub fn run(&mut self, auth: &Auth, operation: Operation) -> Result<Outcome, Error> {
+        self.now += 1000;
+        let plan = self.ledger.prepare(auth, operation, self.now)?;
+        if plan.is_empty() {
+            return self.ledger.commit(plan);
+        }
+        match self
+            .store
+            .write(plan.journal_records(), plan.credential_records())
+        {
+            Ok(()) => self.ledger.commit(plan),
+            Err(error) => {
+                self.ledger.abort(plan);
+                Err(error)
+            }
+        }
+    }
+
+    /// Reopens the ledger from what the store holds.
+    pub fn reopen(&mut self) -> Result<(), OpenError> {
+        self.ledger = journal::open(
+            self.store.records(),
+            self.store.credential_records(),
+            &KioskId::new(KIOSK).unwrap(),
+            config(),
+        )?;
+        Ok(())
+    }
+
+    pub fn register(&mut self, household: &str, name: &str) {
+        let request = self.next_request();
+        self.run(
+            &staff(),
+            Operation::RegisterHousehold {
+                household: code(household),
+                name: text(name),
+                group: text("第一组"),
+                kind: HouseholdKind::Family,
+                request,
+            },
+        )
+        .unwrap();
+    }
+
+    pub fn set_pin(&mut self, household: &str, pin: &str) {
+        let request = self.next_request();
+        let pin = aixin_kiosk::credential::Pin::new(pin).unwrap();
+        self.run(
+            &staff(),
+            Operation::SetPin {
+                household: code(household),
+                pin,
+                salt: [9; 16],
+                request,
+            },
+        )
+        .unwrap();
+    }
+
+    pub fn credit(
+        &mut self,
+        household: &str,
+        amount: &str,
+        period: &str,
+    ) -> Result<Outcome, Error> {
+        self.run(
+            &staff(),
+            Operation::Credit {
+                household: code(household),
+                amount: points(amount),
+                period: Period::new(period).unwrap(),
+                source: text("evaluation"),
+                reason: None,
+            },
+        )
+    }
+
+    pub fn add_item(&mut self, item: &str, name: &str, price: &str) {
+        let request = self.next_request();
+        let details = aixin_kiosk::entry::ItemDetails {
+            name_zh: text(name),
+            name_en: None,
+            unit: text("袋"),
+            category: text("调味"),
+            barcode: None,
+            image: None,
+        };
+        self.run(
+            &staff(),
+            Operation::AddItem {
+                sku: sku(item),
+                details,
+                price: points(price),
+                request,
+            },
+        )
+        .unwrap();
+    }
+
+    pub fn restock(&mut self, lines: &[(&str, i64)]) {
+        let request = self.next_request();
+        self.run(
+            &staff(),
+            Operation::Restock {
+                donor: text("县供销社"),
+                source_type: aixin_kiosk::entry::SourceType::Organisation,
+                lines: basket(lines),
+                declared_value: None,
+                request,
+            },
+        )
+        .unwrap();
+    }
+
+    /// Signs a household in with a fresh session id.
+    pub fn sign_in(&mut self, household: &str, pin: &str) -> Result<SessionId, Error> {
+        let id = session(&format!("session-{}-{}", household, self.now));
+        match self.run(
+            &Auth::System,
+            Operation::SignIn {
+                household: code(household),
+                pin: pin.to_string(),
+                session: id,
+            },
+        )? {
+            Outcome::SignedIn(session) => Ok(session.id),
+            other => panic!("sign-in answered {other:?}"),
+        }
+    }
+
+    pub fn redeem(
+        &mut self,
+        session: &SessionId,
+        lines: &[(&str, i64)],
+        request: RequestId,
+    ) -> Result<Outcome, Error> {
+        self.run(
+            &Auth::System,
+            Operation::Redeem {
+                session: session.clone(),
+                lines: basket(lines),
+                request,
+            },
+        )
+    }
+
+    pub fn balance(&self, household: &str) -> Points {
+        self.ledger
+            .state()
+            .household(&code(household))
+            .unwrap()
+            .balance
+    }
+
+    pub fn stock(&self, item: &str) -> i64 {
+        self.ledger.state().item(&sku(item)).unwrap().stock
+    }
+}

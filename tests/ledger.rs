@@ -1,0 +1,515 @@
+//! The ledger's rules, data-driven: every refusal with its code and figures,
+//! idempotency, sessions and lockout, and the one-plan-at-a-time protocol.
+
+mod common;
+
+use aixin_kiosk::error::{Error, Figure};
+use aixin_kiosk::ids::Text;
+use aixin_kiosk::ledger::{Auth, Operation, Outcome};
+use aixin_kiosk::state::HouseholdStatus;
+use common::*;
+
+/// Signs A001 in and redeems `lines`; returns the refusal's code and figures.
+fn check_redeem(
+    setup: impl FnOnce(&mut Kiosk),
+    lines: &[(&str, i64)],
+    expected: Result<&str, (&str, Vec<(&str, Figure)>)>,
+) {
+    let mut kiosk = Kiosk::with_village();
+    let session = kiosk.sign_in("A001", "1234").unwrap();
+    setup(&mut kiosk);
+    let before = kiosk.ledger.state().state_hash();
+    let request = kiosk.next_request();
+    let result = kiosk.redeem(&session, lines, request);
+    match (result, expected) {
+        (Ok(Outcome::Receipt(receipt)), Ok(total)) => assert_eq!(receipt.total.to_fixed(), total),
+        (Err(error), Err((code, figures))) => {
+            assert_eq!(error.code(), code, "{error:?}");
+            assert_eq!(error.figures(), figures);
+            assert!(!error.message_zh().is_empty() && !error.message_en().is_empty());
+            assert_eq!(
+                kiosk.ledger.state().state_hash(),
+                before,
+                "a refusal changes nothing"
+            );
+        }
+        (result, expected) => panic!("got {result:?}, expected {expected:?}"),
+    }
+}
+
+fn t(value: &str) -> Figure {
+    Figure::Text(value.to_string())
+}
+
+#[test]
+fn redemption_refusals_carry_their_code_and_figures() {
+    let nothing = |_: &mut Kiosk| {};
+    check_redeem(nothing, &[("salt-500g", 2)], Ok("5.00"));
+    check_redeem(
+        nothing,
+        &[("salt-500g", 2), ("oil-5l", 1)],
+        Err((
+            "INSUFFICIENT_POINTS",
+            vec![("needed", t("74.00")), ("available", t("20.00"))],
+        )),
+    );
+    check_redeem(
+        nothing,
+        &[("salt-500g", 11)],
+        Err((
+            "OUT_OF_STOCK",
+            vec![
+                ("sku", t("salt-500g")),
+                ("needed", Figure::Number(11)),
+                ("available", Figure::Number(10)),
+            ],
+        )),
+    );
+    check_redeem(
+        nothing,
+        &[("soap", 1)],
+        Err((
+            "OUT_OF_STOCK",
+            vec![
+                ("sku", t("soap")),
+                ("needed", Figure::Number(1)),
+                ("available", Figure::Number(0)),
+            ],
+        )),
+    );
+    check_redeem(
+        nothing,
+        &[("rice", 1)],
+        Err(("UNKNOWN_ITEM", vec![("sku", t("rice"))])),
+    );
+    check_redeem(
+        nothing,
+        &[("bad sku!", 1)],
+        Err(("UNKNOWN_ITEM", vec![("sku", t("bad sku!"))])),
+    );
+    check_redeem(
+        nothing,
+        &[("salt-500g", 0)],
+        Err((
+            "BAD_QUANTITY",
+            vec![("sku", t("salt-500g")), ("quantity", Figure::Number(0))],
+        )),
+    );
+    check_redeem(
+        nothing,
+        &[("salt-500g", 100)],
+        Err((
+            "BAD_QUANTITY",
+            vec![("sku", t("salt-500g")), ("quantity", Figure::Number(100))],
+        )),
+    );
+    check_redeem(
+        nothing,
+        &[("salt-500g", -1)],
+        Err((
+            "BAD_QUANTITY",
+            vec![("sku", t("salt-500g")), ("quantity", Figure::Number(-1))],
+        )),
+    );
+    check_redeem(
+        nothing,
+        &[("salt-500g", 1), ("salt-500g", 1)],
+        Err((
+            "BAD_QUANTITY",
+            vec![("sku", t("salt-500g")), ("quantity", Figure::Number(1))],
+        )),
+    );
+    check_redeem(nothing, &[], Err(("EMPTY_BASKET", vec![])));
+    let many: Vec<(&str, i64)> = (0..51).map(|_| ("salt-500g", 1)).collect();
+    check_redeem(
+        nothing,
+        &many,
+        Err(("TOO_MANY_LINES", vec![("limit", Figure::Number(50))])),
+    );
+    let deactivate = |kiosk: &mut Kiosk| {
+        let request = kiosk.next_request();
+        kiosk
+            .run(
+                &staff(),
+                Operation::SetItemActive {
+                    sku: sku("salt-500g"),
+                    active: false,
+                    request,
+                },
+            )
+            .unwrap();
+    };
+    check_redeem(
+        deactivate,
+        &[("salt-500g", 1)],
+        Err(("INACTIVE_ITEM", vec![("sku", t("salt-500g"))])),
+    );
+    let suspend = |kiosk: &mut Kiosk| {
+        let request = kiosk.next_request();
+        kiosk
+            .run(
+                &staff(),
+                Operation::SetHouseholdStatus {
+                    household: code("A001"),
+                    status: HouseholdStatus::Suspended,
+                    reason: text("核查"),
+                    request,
+                },
+            )
+            .unwrap();
+    };
+    check_redeem(
+        suspend,
+        &[("salt-500g", 1)],
+        Err(("SUSPENDED", vec![("household", t("A001"))])),
+    );
+    let negative = |kiosk: &mut Kiosk| {
+        let request = kiosk.next_request();
+        kiosk
+            .run(
+                &staff(),
+                Operation::Correct {
+                    household: code("A001"),
+                    amount: points("-25"),
+                    refers_to_seq: None,
+                    reason: text("重复发放"),
+                    request,
+                },
+            )
+            .unwrap();
+    };
+    check_redeem(
+        negative,
+        &[("salt-500g", 1)],
+        Err(("NEGATIVE_BALANCE", vec![("balance", t("-5.00"))])),
+    );
+    let expire = |kiosk: &mut Kiosk| kiosk.now += 181_000;
+    check_redeem(
+        expire,
+        &[("salt-500g", 1)],
+        Err(("SESSION_EXPIRED", vec![])),
+    );
+}
+
+#[test]
+fn a_redemption_moves_points_and_stock_and_answers_a_receipt() {
+    let mut kiosk = Kiosk::with_village();
+    let session = kiosk.sign_in("A001", "1234").unwrap();
+    let request = request("basket-1");
+    let Outcome::Receipt(receipt) = kiosk
+        .redeem(&session, &[("salt-500g", 3)], request.clone())
+        .unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(receipt.total, points("7.5"));
+    assert_eq!(receipt.balance_after, points("12.5"));
+    assert_eq!(
+        receipt.receipt_number,
+        format!("{KIOSK}-{:06}", receipt.seq)
+    );
+    assert_eq!(receipt.short_hash.len(), 8);
+    assert_eq!(receipt.short_hash, hex::encode(kiosk.ledger.head())[..8]);
+    assert_eq!(receipt.lines[0].name_zh, "食盐 500g");
+    assert!(!receipt.repeated);
+    assert_eq!(kiosk.balance("A001"), points("12.5"));
+    assert_eq!(kiosk.stock("salt-500g"), 7);
+
+    // The same request id again: the first receipt, nothing appended.
+    let seq = kiosk.ledger.state().seq;
+    let writes = kiosk.store.writes;
+    let Outcome::Receipt(again) = kiosk
+        .redeem(&session, &[("salt-500g", 3)], request)
+        .unwrap()
+    else {
+        panic!()
+    };
+    assert!(again.repeated);
+    assert_eq!(
+        Outcome::Receipt(again.clone()),
+        Outcome::Receipt(aixin_kiosk::ledger::Receipt {
+            repeated: true,
+            ..receipt
+        })
+    );
+    assert_eq!(kiosk.ledger.state().seq, seq);
+    assert_eq!(kiosk.store.writes, writes);
+    assert_eq!(kiosk.balance("A001"), points("12.5"));
+}
+
+#[test]
+fn a_second_prepare_while_one_is_pending_is_busy() {
+    let mut kiosk = Kiosk::with_village();
+    let session = kiosk.sign_in("A001", "1234").unwrap();
+    let first = kiosk
+        .ledger
+        .prepare(
+            &Auth::System,
+            Operation::Redeem {
+                session: session.clone(),
+                lines: basket(&[("salt-500g", 5)]),
+                request: request("tap-1"),
+            },
+            kiosk.now,
+        )
+        .unwrap();
+    let second = kiosk.ledger.prepare(
+        &Auth::System,
+        Operation::Redeem {
+            session: session.clone(),
+            lines: basket(&[("salt-500g", 5)]),
+            request: request("tap-2"),
+        },
+        kiosk.now,
+    );
+    assert_eq!(second.unwrap_err(), Error::Busy);
+    kiosk
+        .store
+        .write(first.journal_records(), first.credential_records())
+        .unwrap();
+    kiosk.ledger.commit(first).unwrap();
+    // Now the second tap sees the new state: 5 more salt would be 12.5 points, 7.5 are left.
+    let error = kiosk
+        .redeem(&session, &[("salt-500g", 5)], request("tap-2"))
+        .unwrap_err();
+    assert_eq!(error.code(), "INSUFFICIENT_POINTS");
+}
+
+#[test]
+fn a_failed_write_changes_nothing() {
+    let mut kiosk = Kiosk::with_village();
+    let session = kiosk.sign_in("A001", "1234").unwrap();
+    let before = kiosk.ledger.state().state_hash();
+    kiosk.store.fail_write = Some(kiosk.store.writes + 1);
+    let error = kiosk
+        .redeem(&session, &[("salt-500g", 1)], request("full-1"))
+        .unwrap_err();
+    assert_eq!(error, Error::StorageFull);
+    assert_eq!(kiosk.ledger.state().state_hash(), before);
+    assert!(!kiosk.ledger.is_pending());
+    // The retry with the same request id succeeds once.
+    assert!(
+        matches!(kiosk.redeem(&session, &[("salt-500g", 1)], request("full-1")), Ok(Outcome::Receipt(r)) if !r.repeated)
+    );
+}
+
+#[test]
+fn five_wrong_pins_lock_for_five_minutes_even_if_the_clock_goes_back() {
+    let mut kiosk = Kiosk::with_village();
+    for attempts_left in (1..=4).rev() {
+        assert_eq!(
+            kiosk.sign_in("A001", "0000").unwrap_err(),
+            Error::WrongPin { attempts_left }
+        );
+    }
+    let locked = kiosk.sign_in("A001", "0000").unwrap_err();
+    let Error::LockedOut { locked_until_ms } = locked else {
+        panic!("{locked:?}")
+    };
+    assert_eq!(locked_until_ms, kiosk.now + 5 * 60 * 1000);
+    // The right PIN is refused while locked, and survives a reopen.
+    assert_eq!(
+        kiosk.sign_in("A001", "1234").unwrap_err(),
+        Error::LockedOut { locked_until_ms }
+    );
+    kiosk.reopen().unwrap();
+    assert_eq!(
+        kiosk.sign_in("A001", "1234").unwrap_err(),
+        Error::LockedOut { locked_until_ms }
+    );
+    // Moving the clock back an hour does not shorten it.
+    kiosk.now -= 3_600_000;
+    assert_eq!(
+        kiosk.sign_in("A001", "1234").unwrap_err(),
+        Error::LockedOut { locked_until_ms }
+    );
+    kiosk.now = locked_until_ms;
+    assert!(kiosk.sign_in("A001", "1234").is_ok());
+    // Other households are not affected.
+    assert!(kiosk.sign_in("B002", "5678").is_ok());
+}
+
+#[test]
+fn staff_can_unlock_a_locked_household() {
+    let mut kiosk = Kiosk::with_village();
+    for _ in 0..5 {
+        kiosk.sign_in("A001", "9999").unwrap_err();
+    }
+    let request = kiosk.next_request();
+    kiosk
+        .run(
+            &staff(),
+            Operation::Unlock {
+                household: code("A001"),
+                request,
+            },
+        )
+        .unwrap();
+    assert!(kiosk.sign_in("A001", "1234").is_ok());
+}
+
+#[test]
+fn sign_in_refusals() {
+    let mut kiosk = Kiosk::with_village();
+    assert_eq!(
+        kiosk.sign_in("Z999", "1234").unwrap_err().code(),
+        "UNKNOWN_HOUSEHOLD"
+    );
+    kiosk.register("C003", "张国庆");
+    assert_eq!(kiosk.sign_in("C003", "1234").unwrap_err().code(), "NO_PIN");
+    assert_eq!(
+        kiosk.sign_in("A001", "12").unwrap_err(),
+        Error::WrongPin { attempts_left: 4 }
+    );
+}
+
+#[test]
+fn crediting_the_same_key_twice_credits_once() {
+    let mut kiosk = Kiosk::with_village();
+    let seq = kiosk.ledger.state().seq;
+    let outcome = kiosk.credit("A001", "20", "2026-08").unwrap();
+    assert!(matches!(outcome, Outcome::Done { repeated: true, .. }));
+    assert_eq!(kiosk.ledger.state().seq, seq);
+    assert_eq!(kiosk.balance("A001"), points("20"));
+    kiosk.credit("A001", "3", "2026-09").unwrap();
+    assert_eq!(kiosk.balance("A001"), points("23"));
+}
+
+#[test]
+fn a_void_restores_points_and_stock_and_keeps_the_original() {
+    let mut kiosk = Kiosk::with_village();
+    let session = kiosk.sign_in("A001", "1234").unwrap();
+    let Outcome::Receipt(receipt) = kiosk
+        .redeem(&session, &[("salt-500g", 2)], request("r-1"))
+        .unwrap()
+    else {
+        panic!()
+    };
+    let request = kiosk.next_request();
+    kiosk
+        .run(
+            &staff(),
+            Operation::Void {
+                redemption_seq: receipt.seq,
+                reason: text("拿错了"),
+                request,
+            },
+        )
+        .unwrap();
+    assert_eq!(kiosk.balance("A001"), points("20"));
+    assert_eq!(kiosk.stock("salt-500g"), 10);
+    assert!(kiosk.ledger.state().redemptions[&receipt.seq].voided);
+    let request = kiosk.next_request();
+    let again = kiosk.run(
+        &staff(),
+        Operation::Void {
+            redemption_seq: receipt.seq,
+            reason: text("拿错了"),
+            request,
+        },
+    );
+    assert_eq!(again.unwrap_err().code(), "ALREADY_VOIDED");
+}
+
+#[test]
+fn staff_work_needs_staff_and_the_system_works_only_on_empty_kiosks() {
+    let mut kiosk = Kiosk::with_village();
+    assert_eq!(
+        kiosk.run(&staff(), Operation::LoadDemo).unwrap_err(),
+        Error::StaffAuthRequired
+    );
+    assert_eq!(
+        kiosk.run(&Auth::System, Operation::LoadDemo).unwrap_err(),
+        Error::NotEmpty
+    );
+}
+
+#[test]
+fn the_demo_village_loads_into_an_empty_kiosk() {
+    let mut kiosk = Kiosk::new();
+    let outcome = kiosk.run(&Auth::System, Operation::LoadDemo).unwrap();
+    assert!(matches!(outcome, Outcome::Done { ref seqs, .. } if seqs.len() > 100));
+    let state = kiosk.ledger.state();
+    assert_eq!(state.households.len(), 30);
+    assert_eq!(state.items.len(), 40);
+    assert_eq!(state.redemptions.len(), 3);
+    assert_eq!(
+        kiosk.balance("A001"),
+        points("15")
+            .checked_add(points("5"))
+            .unwrap()
+            .checked_sub(points("13.9"))
+            .unwrap()
+    );
+    // A demo household signs in with its documented PIN at the browser's cost.
+    assert!(kiosk.sign_in("A001", "3817").is_ok());
+    let before = kiosk.ledger.state().state_hash();
+    kiosk.reopen().unwrap();
+    assert_eq!(kiosk.ledger.state().state_hash(), before);
+}
+
+#[test]
+fn limits_are_refused_with_limit_reached() {
+    let mut kiosk = Kiosk::with_village();
+    let long = "长".repeat(41);
+    assert!(Text::new(&long, 40).is_err());
+    let request = kiosk.next_request();
+    let error = kiosk
+        .run(
+            &staff(),
+            Operation::AdjustStock {
+                sku: sku("salt-500g"),
+                delta: -11,
+                reason: text("损坏"),
+                request,
+            },
+        )
+        .unwrap_err();
+    assert_eq!(error.code(), "OUT_OF_STOCK");
+    let request = kiosk.next_request();
+    let error = kiosk
+        .run(
+            &staff(),
+            Operation::AdjustStock {
+                sku: sku("salt-500g"),
+                delta: 10_001,
+                reason: text("盘点"),
+                request,
+            },
+        )
+        .unwrap_err();
+    assert_eq!(error.code(), "BAD_QUANTITY");
+    for _ in 0..9 {
+        let request = kiosk.next_request();
+        kiosk
+            .run(
+                &staff(),
+                Operation::AdjustStock {
+                    sku: sku("salt-500g"),
+                    delta: 10_000,
+                    reason: text("盘点"),
+                    request,
+                },
+            )
+            .unwrap();
+    }
+    let request = kiosk.next_request();
+    let error = kiosk
+        .run(
+            &staff(),
+            Operation::AdjustStock {
+                sku: sku("salt-500g"),
+                delta: 10_000,
+                reason: text("盘点"),
+                request,
+            },
+        )
+        .unwrap_err();
+    assert_eq!(
+        error,
+        Error::LimitReached {
+            what: "stock",
+            limit: 100_000
+        }
+    );
+}
