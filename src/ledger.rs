@@ -392,6 +392,14 @@ impl Ledger {
         self.read_only.as_ref()
     }
 
+    /// Refuses every change from now on, for `reason` (another tab holds the
+    /// kiosk, the kiosk was closed). A reason already set stays.
+    pub fn set_read_only(&mut self, reason: Error) {
+        if self.read_only.is_none() {
+            self.read_only = Some(reason);
+        }
+    }
+
     /// Whether a plan is waiting for its store.
     pub fn is_pending(&self) -> bool {
         self.pending.is_some()

@@ -2,10 +2,15 @@
 //! web-sys and gloo-storage. It converts JS values into the core's validated
 //! types, persists what the core prepared, and hands results back to the page.
 
+mod convert;
+mod gate;
 #[doc(hidden)]
 pub mod idb;
+mod kiosk;
 #[doc(hidden)]
 pub mod lock;
+
+pub use kiosk::Kiosk;
 
 use wasm_bindgen::prelude::*;
 

@@ -1,0 +1,335 @@
+//! Conversions at the JS boundary: input objects into the core's validated
+//! types, the core's answers into plain JS objects (camelCase, amounts as
+//! `"12.50"` strings), and refusals into JS `Error`s that carry a `.code`.
+
+use crate::error::{Error, Figure};
+use crate::ids::{HouseholdCode, KioskId, RequestId};
+use crate::ledger::{BasketLine, Quote, Receipt, ReceiptLine, Session, SessionId};
+use crate::state::{HistoryLine, Household, Item, State};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+/// Turns a refusal into a JS `Error`: `.name` and `.code` are the stable
+/// code, `.message` is Chinese, `.messageEn` English, and each figure is a
+/// property (`.needed`, `.attemptsLeft` …).
+pub(crate) fn to_js_error(error: &Error) -> JsValue {
+    let js_error = js_sys::Error::new(&error.message_zh());
+    js_error.set_name(error.code());
+    let object: &JsValue = js_error.as_ref();
+    let set = |key: &str, value: JsValue| {
+        // Setting a property on a fresh Error object cannot fail.
+        let _ = js_sys::Reflect::set(object, &JsValue::from_str(key), &value);
+    };
+    set("code", JsValue::from_str(error.code()));
+    set("messageEn", JsValue::from_str(&error.message_en()));
+    for (name, figure) in error.figures() {
+        let value = match figure {
+            Figure::Text(text) => JsValue::from_str(&text),
+            Figure::Number(number) => to_js(&number),
+        };
+        set(name, value);
+    }
+    js_error.into()
+}
+
+/// Serialises an answer into a plain JS object.
+pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    value.serialize(&serializer).unwrap_or(JsValue::NULL)
+}
+
+/// Reads an input object into `T`, or `INVALID_INPUT` naming what is wrong.
+pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, Error> {
+    serde_wasm_bindgen::from_value(value).map_err(|problem| Error::InvalidInput {
+        field: what.to_string(),
+        detail_zh: "格式不对".to_string(),
+        detail: problem.to_string(),
+    })
+}
+
+pub(crate) fn household_code(text: &str) -> Result<HouseholdCode, Error> {
+    HouseholdCode::new(text).map_err(|_| Error::UnknownHousehold {
+        household: text.to_string(),
+    })
+}
+
+pub(crate) fn kiosk_id(text: &str) -> Result<KioskId, Error> {
+    KioskId::new(text).map_err(|problem| Error::invalid("kioskId", &problem))
+}
+
+pub(crate) fn request_id(text: &str) -> Result<RequestId, Error> {
+    RequestId::new(text).map_err(|problem| Error::invalid("requestId", &problem))
+}
+
+/// The options of `Kiosk.open`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct OpenOptions {
+    pub kiosk_id: String,
+    /// PBKDF2 iterations for new PINs (tests pass a few).
+    pub pin_iterations: Option<u32>,
+    /// A session's idle timeout.
+    pub session_idle_ms: Option<i64>,
+    /// Open a journal that failed verification, read-only, for export and
+    /// recovery, instead of refusing.
+    #[serde(default)]
+    pub allow_corrupt: bool,
+}
+
+/// A basket line as the page sends it.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct LineInput {
+    pub sku: String,
+    pub qty: i64,
+}
+
+pub(crate) fn basket(lines: Vec<LineInput>) -> Vec<BasketLine> {
+    lines
+        .into_iter()
+        .map(|line| BasketLine {
+            sku: line.sku,
+            quantity: line.qty,
+        })
+        .collect()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct QuoteInput {
+    pub household: String,
+    pub lines: Vec<LineInput>,
+}
+
+/// A session as the page passes it back: the object `signIn` returned, or
+/// its id.
+pub(crate) fn session_id(value: &JsValue) -> Result<SessionId, Error> {
+    let id = if let Some(id) = value.as_string() {
+        id
+    } else {
+        js_sys::Reflect::get(value, &JsValue::from_str("id"))
+            .ok()
+            .and_then(|id| id.as_string())
+            .ok_or(Error::SessionExpired)?
+    };
+    SessionId::new(&id)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct SignInInput {
+    pub household: String,
+    pub pin: String,
+    pub now: i64,
+}
+
+/// A redemption's input; the session is read apart by [`session_id`].
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct RedeemInput {
+    #[serde(rename = "session")]
+    _session: serde::de::IgnoredAny,
+    pub lines: Vec<LineInput>,
+    pub request_id: String,
+    pub now: i64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ItemView {
+    sku: String,
+    name_zh: String,
+    name_en: String,
+    unit: String,
+    category: String,
+    price: String,
+    stock: i64,
+    active: bool,
+    image: Option<String>,
+    barcode: Option<String>,
+}
+
+impl From<&Item> for ItemView {
+    fn from(item: &Item) -> ItemView {
+        let details = &item.details;
+        ItemView {
+            sku: item.sku.to_string(),
+            name_zh: details.name_zh.to_string(),
+            name_en: details
+                .name_en
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            unit: details.unit.to_string(),
+            category: details.category.to_string(),
+            price: item.price.to_fixed(),
+            stock: item.stock,
+            active: item.active,
+            image: details
+                .image
+                .as_ref()
+                .map(|image| image.as_str().to_string()),
+            barcode: details
+                .barcode
+                .as_ref()
+                .map(|barcode| barcode.as_str().to_string()),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct HouseholdView {
+    code: String,
+    name: String,
+    group: String,
+    kind: &'static str,
+    balance: String,
+    earned: String,
+    status: &'static str,
+    blacklisted: bool,
+    has_pin: bool,
+}
+
+impl From<&Household> for HouseholdView {
+    fn from(household: &Household) -> HouseholdView {
+        HouseholdView {
+            code: household.code.to_string(),
+            name: household.name.to_string(),
+            group: household.group.to_string(),
+            kind: match household.kind {
+                crate::entry::HouseholdKind::Family => "family",
+                crate::entry::HouseholdKind::Unit => "unit",
+            },
+            balance: household.balance.to_fixed(),
+            earned: household.earned.to_fixed(),
+            status: household.status.as_str(),
+            blacklisted: household.blacklisted,
+            has_pin: household.has_pin,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct HistoryView {
+    seq: u64,
+    time: i64,
+    kind: &'static str,
+    change: String,
+    balance_after: String,
+    note: String,
+}
+
+impl From<&HistoryLine> for HistoryView {
+    fn from(line: &HistoryLine) -> HistoryView {
+        HistoryView {
+            seq: line.seq,
+            time: line.time_ms,
+            kind: line.kind,
+            change: line.change.to_fixed(),
+            balance_after: line.balance_after.to_fixed(),
+            note: line.note.clone(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct LineView {
+    sku: String,
+    name_zh: String,
+    name_en: String,
+    qty: u32,
+    unit_price: String,
+    line_total: String,
+}
+
+impl From<&ReceiptLine> for LineView {
+    fn from(line: &ReceiptLine) -> LineView {
+        LineView {
+            sku: line.sku.to_string(),
+            name_zh: line.name_zh.clone(),
+            name_en: line.name_en.clone(),
+            qty: line.quantity,
+            unit_price: line.unit_price.to_fixed(),
+            line_total: line.line_total.to_fixed(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ReceiptView {
+    receipt_number: String,
+    seq: u64,
+    time: i64,
+    household: String,
+    household_name: String,
+    lines: Vec<LineView>,
+    total: String,
+    balance_after: String,
+    short_hash: String,
+    repeated: bool,
+    assisted_by: Option<String>,
+}
+
+impl From<&Receipt> for ReceiptView {
+    fn from(receipt: &Receipt) -> ReceiptView {
+        ReceiptView {
+            receipt_number: receipt.receipt_number.clone(),
+            seq: receipt.seq,
+            time: receipt.time_ms,
+            household: receipt.household.to_string(),
+            household_name: receipt.household_name.clone(),
+            lines: receipt.lines.iter().map(LineView::from).collect(),
+            total: receipt.total.to_fixed(),
+            balance_after: receipt.balance_after.to_fixed(),
+            short_hash: receipt.short_hash.clone(),
+            repeated: receipt.repeated,
+            assisted_by: receipt.assisted_by.as_ref().map(ToString::to_string),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct QuoteView {
+    lines: Vec<LineView>,
+    total: String,
+    balance: String,
+    balance_after: String,
+}
+
+impl From<&Quote> for QuoteView {
+    fn from(quote: &Quote) -> QuoteView {
+        QuoteView {
+            lines: quote.lines.iter().map(LineView::from).collect(),
+            total: quote.total.to_fixed(),
+            balance: quote.balance.to_fixed(),
+            balance_after: quote.balance_after.to_fixed(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SessionView {
+    id: String,
+    household: String,
+    name: String,
+    balance: String,
+    assisted_by: Option<String>,
+}
+
+pub(crate) fn session_view(session: &Session, state: &State) -> SessionView {
+    let household = state.household(&session.household);
+    SessionView {
+        id: session.id.as_str().to_string(),
+        household: session.household.to_string(),
+        name: household.map(|h| h.name.to_string()).unwrap_or_default(),
+        balance: household.map(|h| h.balance.to_fixed()).unwrap_or_default(),
+        assisted_by: session.assisted_by.as_ref().map(ToString::to_string),
+    }
+}

@@ -1,0 +1,487 @@
+//! `Kiosk`, the JS API: opens and verifies the journal from IndexedDB,
+//! holds the writer lock, and runs every change through the core's protocol
+//! — prepare, store in one strictly durable transaction, then commit. Memory
+//! never runs ahead of storage: if the store fails, the plan is dropped and
+//! the call is refused with `STORAGE_FULL` or `STORAGE_FAILED`.
+
+use super::convert::{self, from_js, to_js, to_js_error};
+use super::gate::Gate;
+use super::idb::{KioskDb, StorageError, Store, WriteBatch, SEQ_MAX};
+use super::lock::{acquire_writer_lock, request_persistent_storage, LockOutcome, WriterLock};
+use crate::error::Error;
+use crate::ids::{KioskId, Text};
+use crate::journal::{self, OpenError};
+use crate::ledger::{Auth, Ledger, LedgerConfig, Operation, Outcome};
+use serde::Serialize;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+/// The localStorage key of the last kiosk id opened, shown before IndexedDB
+/// answers.
+const LAST_KIOSK_KEY: &str = "aixin:lastKioskId";
+
+/// The kiosk: one journal, one writer.
+#[wasm_bindgen]
+pub struct Kiosk {
+    inner: Rc<Inner>,
+}
+
+struct Inner {
+    kiosk_id: KioskId,
+    ledger: RefCell<Ledger>,
+    db: RefCell<Option<KioskDb>>,
+    lock: RefCell<Option<WriterLock>>,
+    gate: Rc<Gate>,
+    persisted: Option<bool>,
+}
+
+fn storage_error(error: StorageError) -> Error {
+    match error {
+        StorageError::Full => Error::StorageFull,
+        StorageError::Failed(detail) => Error::StorageFailed { detail },
+        StorageError::Unavailable => Error::StorageFailed {
+            detail: "IndexedDB is unavailable".into(),
+        },
+    }
+}
+
+/// The current time, for calls that do not pass one: the only place the
+/// shell reads a clock, and the only float in it (a JS timestamp, converted
+/// at once to whole milliseconds).
+fn clock_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+/// 16 random bytes from `crypto.getRandomValues`.
+fn random_bytes() -> Result<[u8; 16], Error> {
+    let mut bytes = [0u8; 16];
+    let crypto = web_sys::window().and_then(|window| window.crypto().ok());
+    match crypto.map(|crypto| crypto.get_random_values_with_u8_array(&mut bytes)) {
+        Some(Ok(_)) => Ok(bytes),
+        _ => Err(Error::Internal {
+            detail: "no crypto.getRandomValues".into(),
+        }),
+    }
+}
+
+/// Runs `future` as a JS promise whose rejection is always a coded Error.
+fn promise<F>(future: F) -> js_sys::Promise
+where
+    F: std::future::Future<Output = Result<JsValue, Error>> + 'static,
+{
+    future_to_promise(async move { future.await.map_err(|error| to_js_error(&error)) })
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReadOnlyView {
+    code: &'static str,
+    reason: Option<String>,
+    seq: Option<u64>,
+    message: String,
+    message_en: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct InfoView {
+    kiosk_id: String,
+    version: &'static str,
+    empty: bool,
+    village: Option<String>,
+    shop: Option<String>,
+    time_zone: Option<String>,
+    utc_offset_minutes: Option<i32>,
+    seq: u64,
+    head_hash: String,
+    state_hash: String,
+    uploaded_through_seq: u64,
+    read_only: Option<ReadOnlyView>,
+    persisted: Option<bool>,
+}
+
+#[wasm_bindgen]
+impl Kiosk {
+    /// Opens the kiosk `kioskId`: takes the writer lock (or opens
+    /// read-only), reads and verifies the journal, and folds it.
+    pub async fn open(options: JsValue) -> Result<Kiosk, JsValue> {
+        Kiosk::open_with(options)
+            .await
+            .map_err(|error| to_js_error(&error))
+    }
+
+    /// What the kiosk is: ids, village, head of the journal, read-only state.
+    pub fn info(&self) -> JsValue {
+        let ledger = self.inner.ledger.borrow();
+        let state = ledger.state();
+        let kiosk = state.kiosk.as_ref();
+        let read_only = ledger.read_only().map(|error| ReadOnlyView {
+            code: error.code(),
+            reason: match error {
+                Error::ReadOnly { reason } => Some(reason.to_string()),
+                Error::StorageCorrupt { detail, .. } => Some(detail.clone()),
+                _ => None,
+            },
+            seq: match error {
+                Error::StorageCorrupt { seq, .. } => Some(*seq),
+                _ => None,
+            },
+            message: error.message_zh(),
+            message_en: error.message_en(),
+        });
+        to_js(&InfoView {
+            kiosk_id: self.inner.kiosk_id.to_string(),
+            version: crate::VERSION,
+            empty: kiosk.is_none(),
+            village: kiosk.map(|k| k.village.to_string()),
+            shop: kiosk.map(|k| k.shop.to_string()),
+            time_zone: kiosk.map(|k| k.time_zone.to_string()),
+            utc_offset_minutes: kiosk.map(|k| k.utc_offset_minutes),
+            seq: state.seq,
+            head_hash: hex::encode(state.head),
+            state_hash: state.state_hash(),
+            uploaded_through_seq: state.uploaded_through_seq,
+            read_only,
+            persisted: self.inner.persisted,
+        })
+    }
+
+    /// A digest of the state: equal on two kiosks that applied the same
+    /// journal.
+    #[wasm_bindgen(js_name = stateHash)]
+    pub fn state_hash(&self) -> String {
+        self.inner.ledger.borrow().state().state_hash()
+    }
+
+    /// Every catalogue item, active or not, in the order added.
+    pub fn catalog(&self) -> JsValue {
+        let ledger = self.inner.ledger.borrow();
+        let items: Vec<convert::ItemView> = ledger.state().items.values().map(Into::into).collect();
+        to_js(&items)
+    }
+
+    /// Every household, in the order registered.
+    pub fn households(&self) -> JsValue {
+        let ledger = self.inner.ledger.borrow();
+        let households: Vec<convert::HouseholdView> =
+            ledger.state().households.values().map(Into::into).collect();
+        to_js(&households)
+    }
+
+    /// One household, or `UNKNOWN_HOUSEHOLD`.
+    pub fn household(&self, code: &str) -> Result<JsValue, JsValue> {
+        let ledger = self.inner.ledger.borrow();
+        let found = convert::household_code(code).ok().and_then(|code| {
+            ledger
+                .state()
+                .household(&code)
+                .map(convert::HouseholdView::from)
+        });
+        match found {
+            Some(view) => Ok(to_js(&view)),
+            None => Err(to_js_error(&Error::UnknownHousehold {
+                household: code.to_string(),
+            })),
+        }
+    }
+
+    /// Prices a basket for a household without changing anything.
+    pub fn quote(&self, input: JsValue) -> Result<JsValue, JsValue> {
+        let quote = (|| {
+            let input: convert::QuoteInput = from_js(input, "quote")?;
+            let household = convert::household_code(&input.household)?;
+            let ledger = self.inner.ledger.borrow();
+            ledger.quote(&household, &convert::basket(input.lines))
+        })();
+        quote
+            .map(|quote| to_js(&convert::QuoteView::from(&quote)))
+            .map_err(|e| to_js_error(&e))
+    }
+
+    /// Signs a household in with its PIN: `{ household, pin, now }`.
+    #[wasm_bindgen(js_name = signIn)]
+    pub fn sign_in(&self, input: JsValue) -> js_sys::Promise {
+        let inner = Rc::clone(&self.inner);
+        promise(async move {
+            let input: convert::SignInInput = from_js(input, "signIn")?;
+            let household = convert::household_code(&input.household)?;
+            let session = crate::ledger::SessionId::new(&hex::encode(random_bytes()?))?;
+            let operation = Operation::SignIn {
+                household,
+                pin: input.pin,
+                session,
+            };
+            match Inner::run(&inner, Auth::System, operation, input.now).await? {
+                Outcome::SignedIn(session) => {
+                    let ledger = inner.ledger.borrow();
+                    Ok(to_js(&convert::session_view(&session, ledger.state())))
+                }
+                _ => Err(Error::Internal {
+                    detail: "sign-in answered no session".into(),
+                }),
+            }
+        })
+    }
+
+    /// Redeems a basket: `{ session, lines: [{ sku, qty }], requestId, now }`.
+    /// A repeated `requestId` answers the first receipt and appends nothing.
+    pub fn redeem(&self, input: JsValue) -> js_sys::Promise {
+        let inner = Rc::clone(&self.inner);
+        promise(async move {
+            let session_value = js_sys::Reflect::get(&input, &JsValue::from_str("session"))
+                .unwrap_or(JsValue::UNDEFINED);
+            let session = convert::session_id(&session_value)?;
+            let input: convert::RedeemInput = from_js(input, "redeem")?;
+            let request = convert::request_id(&input.request_id)?;
+            let lines = convert::basket(input.lines);
+            let operation = Operation::Redeem {
+                session,
+                lines,
+                request,
+            };
+            match Inner::run(&inner, Auth::System, operation, input.now).await? {
+                Outcome::Receipt(receipt) => Ok(to_js(&convert::ReceiptView::from(&receipt))),
+                _ => Err(Error::Internal {
+                    detail: "redemption answered no receipt".into(),
+                }),
+            }
+        })
+    }
+
+    /// Ends a session (memory only).
+    #[wasm_bindgen(js_name = signOut)]
+    pub fn sign_out(&self, session: JsValue) {
+        if let Ok(id) = convert::session_id(&session) {
+            self.inner.ledger.borrow_mut().sign_out(&id);
+        }
+    }
+
+    /// A signed-in household's history, newest first: every credit,
+    /// redemption, void and correction with its running balance.
+    pub fn history(&self, session: JsValue, now: JsValue) -> Result<JsValue, JsValue> {
+        let result = (|| {
+            let id = convert::session_id(&session)?;
+            let now = if now.is_undefined() {
+                None
+            } else {
+                Some(from_js::<i64>(now, "now")?)
+            };
+            let mut ledger = self.inner.ledger.borrow_mut();
+            let household = ledger
+                .touch_session(&id, now.unwrap_or_else(clock_ms))?
+                .household
+                .clone();
+            let lines: Vec<convert::HistoryView> = ledger
+                .state()
+                .household(&household)
+                .map(|h| h.history.iter().rev().map(Into::into).collect())
+                .unwrap_or_default();
+            Ok(to_js(&lines))
+        })();
+        result.map_err(|error: Error| to_js_error(&error))
+    }
+
+    /// Loads the demo village into an empty kiosk: `{ now }` optional.
+    #[wasm_bindgen(js_name = loadDemo)]
+    pub fn load_demo(&self, options: JsValue) -> js_sys::Promise {
+        let inner = Rc::clone(&self.inner);
+        promise(async move {
+            let now = js_sys::Reflect::get(&options, &JsValue::from_str("now"))
+                .ok()
+                .filter(|value| !value.is_undefined())
+                .map(|value| from_js::<i64>(value, "now"))
+                .transpose()?
+                .unwrap_or_else(clock_ms);
+            let empty = inner.ledger.borrow().state().kiosk.is_none();
+            if empty {
+                let genesis = Operation::Genesis {
+                    kiosk_id: inner.kiosk_id.clone(),
+                    village: demo_text("张家村")?,
+                    shop: demo_text("张家村爱心超市")?,
+                    time_zone: demo_text("Asia/Shanghai")?,
+                    utc_offset_minutes: 8 * 60,
+                };
+                Inner::run(&inner, Auth::System, genesis, now).await?;
+            }
+            Inner::run(&inner, Auth::System, Operation::LoadDemo, now).await?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Releases the writer lock and closes the database; the object refuses
+    /// changes at once. The promise resolves when the lock is free for the
+    /// next opener.
+    pub fn close(&self) -> js_sys::Promise {
+        if let Some(db) = self.inner.db.borrow_mut().take() {
+            db.close();
+        }
+        self.inner
+            .ledger
+            .borrow_mut()
+            .set_read_only(Error::ReadOnly { reason: "closed" });
+        let lock = self.inner.lock.borrow_mut().take();
+        promise(async move {
+            if let Some(lock) = lock {
+                lock.release_and_wait().await;
+            }
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+}
+
+/// Waits `ms` milliseconds (a timer promise).
+async fn sleep(ms: i32) {
+    let timer = js_sys::Promise::new(&mut |resolve, _reject| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(timer).await;
+}
+
+/// Takes the kiosk's writer lock. A page that reloads may find the old
+/// page's lock not yet let go, so a busy lock is asked for again a few
+/// times before the kiosk opens read-only.
+async fn writer_lock(kiosk_id: &KioskId) -> Result<WriterLock, Error> {
+    let name = format!("aixin-kiosk:{kiosk_id}");
+    for attempt in 0..4 {
+        match acquire_writer_lock(&name).await {
+            LockOutcome::Held(lock) => return Ok(lock),
+            LockOutcome::Unsupported => {
+                return Err(Error::ReadOnly {
+                    reason: "insecure_context",
+                })
+            }
+            LockOutcome::HeldElsewhere if attempt < 3 => sleep(150).await,
+            LockOutcome::HeldElsewhere => break,
+        }
+    }
+    Err(Error::ReadOnly {
+        reason: "other_tab",
+    })
+}
+
+fn demo_text(value: &str) -> Result<Text, Error> {
+    Text::new(value, 40).map_err(|problem| Error::invalid("demo", &problem))
+}
+
+impl Kiosk {
+    async fn open_with(options: JsValue) -> Result<Kiosk, Error> {
+        let options: convert::OpenOptions = from_js(options, "open")?;
+        let kiosk_id = convert::kiosk_id(&options.kiosk_id)?;
+        let defaults = LedgerConfig::default();
+        let config = LedgerConfig {
+            pin_iterations: options.pin_iterations.unwrap_or(defaults.pin_iterations),
+            session_idle_ms: options.session_idle_ms.unwrap_or(defaults.session_idle_ms),
+        };
+        let lock = writer_lock(&kiosk_id).await;
+        let db = KioskDb::open(kiosk_id.as_str())
+            .await
+            .map_err(storage_error)?;
+        let loaded = async {
+            let records = db.read_journal(1, SEQ_MAX).await.map_err(storage_error)?;
+            let credentials = db
+                .read_all(Store::Credentials)
+                .await
+                .map_err(storage_error)?;
+            Ok::<_, Error>((records, credentials))
+        }
+        .await;
+        let (records, credentials) = match loaded {
+            Ok(loaded) => loaded,
+            Err(error) => {
+                db.close();
+                return Err(error);
+            }
+        };
+        let mut ledger = match journal::open(records, credentials, &kiosk_id, config) {
+            Ok(ledger) => ledger,
+            Err(OpenError::Corrupt { prefix, .. }) if options.allow_corrupt => *prefix,
+            Err(OpenError::Corrupt { error, .. }) | Err(OpenError::WrongKiosk(error)) => {
+                db.close();
+                return Err(error);
+            }
+        };
+        let lock = match lock {
+            Ok(lock) => Some(lock),
+            Err(reason) => {
+                ledger.set_read_only(reason);
+                None
+            }
+        };
+        let persisted = request_persistent_storage().await;
+        let _ = <gloo_storage::LocalStorage as gloo_storage::Storage>::set(
+            LAST_KIOSK_KEY,
+            kiosk_id.as_str(),
+        );
+        Ok(Kiosk {
+            inner: Rc::new(Inner {
+                kiosk_id,
+                ledger: RefCell::new(ledger),
+                db: RefCell::new(Some(db)),
+                lock: RefCell::new(lock),
+                gate: Rc::new(Gate::default()),
+                persisted,
+            }),
+        })
+    }
+
+    /// The durability of the last write transaction (tests assert "strict").
+    pub fn last_write_durability(&self) -> Option<String> {
+        self.inner
+            .db
+            .borrow()
+            .as_ref()
+            .and_then(KioskDb::last_transaction_durability)
+    }
+
+    /// Makes the next write fail with `error` (tests of a full disk).
+    pub fn fail_next_write(&self, error: Option<StorageError>) {
+        if let Some(db) = self.inner.db.borrow().as_ref() {
+            db.set_fail_next_write(error);
+        }
+    }
+
+    /// The last kiosk id opened on this browser, from localStorage.
+    pub fn last_kiosk_id() -> Option<String> {
+        <gloo_storage::LocalStorage as gloo_storage::Storage>::get(LAST_KIOSK_KEY).ok()
+    }
+}
+
+impl Inner {
+    /// One call: wait for the gate, prepare, store, commit.
+    async fn run(
+        inner: &Rc<Inner>,
+        auth: Auth,
+        operation: Operation,
+        now_ms: i64,
+    ) -> Result<Outcome, Error> {
+        let _pass = Gate::enter(&inner.gate).await;
+        let plan = inner
+            .ledger
+            .borrow_mut()
+            .prepare(&auth, operation, now_ms)?;
+        if !plan.is_empty() {
+            let batch = WriteBatch {
+                journal: plan.journal_records(),
+                credentials: plan.credential_records(),
+                meta: Vec::new(),
+            };
+            // Take the database out while writing so no borrow is held
+            // across the await; the gate keeps every other writer out.
+            let db = inner.db.borrow_mut().take();
+            let written = match &db {
+                Some(db) => db.write(&batch).await.map_err(storage_error),
+                None => Err(Error::ReadOnly { reason: "closed" }),
+            };
+            *inner.db.borrow_mut() = db;
+            if let Err(error) = written {
+                inner.ledger.borrow_mut().abort(plan);
+                return Err(error);
+            }
+        }
+        inner.ledger.borrow_mut().commit(plan)
+    }
+}

@@ -1,0 +1,362 @@
+//! The JS API over real IndexedDB in headless Chromium: durable appends,
+//! reopen, idempotency, serialized calls, tamper detection and a full disk.
+#![cfg(target_arch = "wasm32")]
+
+use aixin_kiosk::web::idb::{KioskDb, StorageError, WriteBatch};
+use aixin_kiosk::web::Kiosk;
+use serde_json::json;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const NOW: i64 = 1_793_000_000_000; // 2026-10-26
+
+fn js(value: serde_json::Value) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap()
+}
+
+use serde::Serialize;
+
+fn get(value: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(value, &JsValue::from_str(key)).unwrap()
+}
+
+fn get_string(value: &JsValue, key: &str) -> String {
+    get(value, key)
+        .as_string()
+        .unwrap_or_else(|| panic!("{key} is not a string"))
+}
+
+async fn settle(promise: js_sys::Promise) -> Result<JsValue, JsValue> {
+    JsFuture::from(promise).await
+}
+
+fn code_of(error: &JsValue) -> String {
+    get_string(error, "code")
+}
+
+async fn fresh(kiosk_id: &str) -> Kiosk {
+    KioskDb::delete(kiosk_id).await.unwrap();
+    open(kiosk_id).await.unwrap()
+}
+
+async fn open(kiosk_id: &str) -> Result<Kiosk, JsValue> {
+    Kiosk::open(js(json!({ "kioskId": kiosk_id, "pinIterations": 10 }))).await
+}
+
+async fn demo(kiosk_id: &str) -> Kiosk {
+    let kiosk = fresh(kiosk_id).await;
+    settle(kiosk.load_demo(js(json!({ "now": NOW }))))
+        .await
+        .unwrap();
+    kiosk
+}
+
+async fn sign_in(kiosk: &Kiosk, household: &str, pin: &str) -> Result<JsValue, JsValue> {
+    settle(kiosk.sign_in(js(
+        json!({ "household": household, "pin": pin, "now": NOW + 1000 }),
+    )))
+    .await
+}
+
+async fn redeem(
+    kiosk: &Kiosk,
+    session: &JsValue,
+    lines: serde_json::Value,
+    request: &str,
+) -> Result<JsValue, JsValue> {
+    let input = js(json!({ "lines": lines, "requestId": request, "now": NOW + 2000 }));
+    js_sys::Reflect::set(&input, &JsValue::from_str("session"), session).unwrap();
+    settle(kiosk.redeem(input)).await
+}
+
+fn balance(kiosk: &Kiosk, household: &str) -> String {
+    get_string(&kiosk.household(household).unwrap(), "balance")
+}
+
+#[wasm_bindgen_test]
+async fn a_redemption_survives_close_and_reopen() {
+    let kiosk = demo("test-reopen").await;
+    let session = sign_in(&kiosk, "A001", "3817").await.unwrap();
+    assert_eq!(get_string(&session, "balance"), "6.10");
+    let receipt = redeem(
+        &kiosk,
+        &session,
+        json!([{ "sku": "salt-500g", "qty": 2 }]),
+        "reopen-1",
+    )
+    .await
+    .unwrap();
+    assert_eq!(get_string(&receipt, "total"), "5.00");
+    assert_eq!(get_string(&receipt, "balanceAfter"), "1.10");
+    assert_eq!(kiosk.last_write_durability().as_deref(), Some("strict"));
+    let hash = kiosk.state_hash();
+    settle(kiosk.close()).await.unwrap();
+    let reopened = open("test-reopen").await.unwrap();
+    assert_eq!(reopened.state_hash(), hash);
+    assert_eq!(balance(&reopened, "A001"), "1.10");
+    settle(reopened.close()).await.unwrap();
+    KioskDb::delete("test-reopen").await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_core_alone_and_the_shell_over_indexeddb_reach_the_same_state() {
+    use aixin_kiosk::ids::{HouseholdCode, KioskId, RequestId, Text};
+    use aixin_kiosk::ledger::{Auth, BasketLine, Ledger, LedgerConfig, Operation, SessionId};
+    let kiosk = demo("test-same").await;
+    let session = sign_in(&kiosk, "B006", "9413").await.unwrap();
+    redeem(
+        &kiosk,
+        &session,
+        json!([{ "sku": "salt-500g", "qty": 1 }, { "sku": "matches-10", "qty": 2 }]),
+        "same-1",
+    )
+    .await
+    .unwrap();
+
+    // The same operations on the core alone, with an in-memory store.
+    let mut ledger = Ledger::new(LedgerConfig {
+        pin_iterations: 10,
+        session_idle_ms: 180_000,
+    });
+    let text = |value: &str| Text::new(value, 40).unwrap();
+    let run = |ledger: &mut Ledger, operation: Operation, now: i64| {
+        let plan = ledger.prepare(&Auth::System, operation, now).unwrap();
+        ledger.commit(plan).unwrap()
+    };
+    run(
+        &mut ledger,
+        Operation::Genesis {
+            kiosk_id: KioskId::new("test-same").unwrap(),
+            village: text("张家村"),
+            shop: text("张家村爱心超市"),
+            time_zone: text("Asia/Shanghai"),
+            utc_offset_minutes: 480,
+        },
+        NOW,
+    );
+    run(&mut ledger, Operation::LoadDemo, NOW);
+    let session_id = SessionId::new("0123456789abcdef").unwrap();
+    run(
+        &mut ledger,
+        Operation::SignIn {
+            household: HouseholdCode::new("B006").unwrap(),
+            pin: "9413".into(),
+            session: session_id.clone(),
+        },
+        NOW + 1000,
+    );
+    let lines = vec![
+        BasketLine {
+            sku: "salt-500g".into(),
+            quantity: 1,
+        },
+        BasketLine {
+            sku: "matches-10".into(),
+            quantity: 2,
+        },
+    ];
+    run(
+        &mut ledger,
+        Operation::Redeem {
+            session: session_id,
+            lines,
+            request: RequestId::new("same-1").unwrap(),
+        },
+        NOW + 2000,
+    );
+
+    assert_eq!(kiosk.state_hash(), ledger.state().state_hash());
+    settle(kiosk.close()).await.unwrap();
+    KioskDb::delete("test-same").await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_repeated_request_id_appends_nothing() {
+    let kiosk = demo("test-repeat").await;
+    let session = sign_in(&kiosk, "A001", "3817").await.unwrap();
+    let first = redeem(
+        &kiosk,
+        &session,
+        json!([{ "sku": "salt-500g", "qty": 1 }]),
+        "repeat-1",
+    )
+    .await
+    .unwrap();
+    let seq = get(&kiosk.info(), "seq");
+    let again = redeem(
+        &kiosk,
+        &session,
+        json!([{ "sku": "salt-500g", "qty": 1 }]),
+        "repeat-1",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        get_string(&again, "receiptNumber"),
+        get_string(&first, "receiptNumber")
+    );
+    assert_eq!(get(&again, "repeated"), JsValue::TRUE);
+    assert_eq!(get(&kiosk.info(), "seq"), seq);
+    assert_eq!(balance(&kiosk, "A001"), "3.60");
+    settle(kiosk.close()).await.unwrap();
+    KioskDb::delete("test-repeat").await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn two_concurrent_redemptions_that_overdraw_give_one_receipt() {
+    let kiosk = demo("test-overdraw").await;
+    let session = sign_in(&kiosk, "A001", "3817").await.unwrap();
+    // 6.10 points: each basket costs 5.00; both together would overdraw.
+    let basket = json!([{ "sku": "salt-500g", "qty": 2 }]);
+    let first = kiosk.redeem({
+        let input = js(json!({ "lines": basket, "requestId": "tap-a", "now": NOW + 2000 }));
+        js_sys::Reflect::set(&input, &JsValue::from_str("session"), &session).unwrap();
+        input
+    });
+    let second = kiosk.redeem({
+        let input = js(json!({ "lines": basket, "requestId": "tap-b", "now": NOW + 2001 }));
+        js_sys::Reflect::set(&input, &JsValue::from_str("session"), &session).unwrap();
+        input
+    });
+    let (first, second) = (settle(first).await, settle(second).await);
+    assert!(first.is_ok());
+    assert_eq!(code_of(&second.unwrap_err()), "INSUFFICIENT_POINTS");
+    assert_eq!(balance(&kiosk, "A001"), "1.10");
+    settle(kiosk.close()).await.unwrap();
+    KioskDb::delete("test-overdraw").await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_tampered_record_fails_open_at_its_seq() {
+    let kiosk = demo("test-tamper").await;
+    settle(kiosk.close()).await.unwrap();
+    let db = KioskDb::open("test-tamper").await.unwrap();
+    let mut records = db.read_journal(1, u64::MAX).await.unwrap();
+    db.close();
+    // Change one byte of entry 17's stored bytes (its time).
+    let bytes = &mut records[16].1;
+    let position = bytes.windows(7).position(|w| w == b"time_ms").unwrap() + 10;
+    bytes[position] = if bytes[position] == b'1' { b'2' } else { b'1' };
+    KioskDb::delete("test-tamper").await.unwrap();
+    let db = KioskDb::open("test-tamper").await.unwrap();
+    db.write(&WriteBatch {
+        journal: records,
+        ..WriteBatch::default()
+    })
+    .await
+    .unwrap();
+    db.close();
+
+    let error = open("test-tamper")
+        .await
+        .err()
+        .expect("open must refuse a tampered journal");
+    assert_eq!(code_of(&error), "STORAGE_CORRUPT");
+    assert_eq!(get(&error, "seq").as_f64(), Some(17.0));
+    assert!(get_string(&error, "messageEn").contains("17"));
+
+    // Opened for recovery, the verified prefix is readable and refuses changes.
+    let prefix = Kiosk::open(js(
+        json!({ "kioskId": "test-tamper", "allowCorrupt": true }),
+    ))
+    .await
+    .unwrap();
+    let info = prefix.info();
+    assert_eq!(get(&info, "seq").as_f64(), Some(16.0));
+    assert_eq!(
+        get_string(&get(&info, "readOnly"), "code"),
+        "STORAGE_CORRUPT"
+    );
+    let refused = sign_in(&prefix, "A001", "3817").await.unwrap_err();
+    assert_eq!(code_of(&refused), "STORAGE_CORRUPT");
+    settle(prefix.close()).await.unwrap();
+    KioskDb::delete("test-tamper").await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_full_disk_refuses_the_redemption_and_changes_nothing() {
+    let kiosk = demo("test-full").await;
+    let session = sign_in(&kiosk, "A001", "3817").await.unwrap();
+    let before = kiosk.state_hash();
+    kiosk.fail_next_write(Some(StorageError::Full));
+    let error = redeem(
+        &kiosk,
+        &session,
+        json!([{ "sku": "salt-500g", "qty": 1 }]),
+        "full-1",
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(code_of(&error), "STORAGE_FULL");
+    assert!(get_string(&error, "messageEn").contains("did NOT happen"));
+    assert_eq!(kiosk.state_hash(), before);
+    settle(kiosk.close()).await.unwrap();
+    let reopened = open("test-full").await.unwrap();
+    assert_eq!(reopened.state_hash(), before);
+    // The page's retry with the same request id now goes through once.
+    let session = sign_in(&reopened, "A001", "3817").await.unwrap();
+    redeem(
+        &reopened,
+        &session,
+        json!([{ "sku": "salt-500g", "qty": 1 }]),
+        "full-1",
+    )
+    .await
+    .unwrap();
+    assert_eq!(balance(&reopened, "A001"), "3.60");
+    settle(reopened.close()).await.unwrap();
+    KioskDb::delete("test-full").await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn every_refusal_is_an_error_with_a_code() {
+    let kiosk = demo("test-codes").await;
+    let wrong = sign_in(&kiosk, "A001", "0000").await.unwrap_err();
+    assert!(wrong.is_instance_of::<js_sys::Error>());
+    assert_eq!(code_of(&wrong), "WRONG_PIN");
+    assert_eq!(get(&wrong, "attemptsLeft").as_f64(), Some(4.0));
+    assert_eq!(get_string(&wrong, "message"), "密码不对,还可以试 4 次");
+    assert_eq!(
+        code_of(&sign_in(&kiosk, "Z999", "1234").await.unwrap_err()),
+        "UNKNOWN_HOUSEHOLD"
+    );
+    let bad_input = settle(kiosk.sign_in(js(json!({ "household": "A001" }))))
+        .await
+        .unwrap_err();
+    assert_eq!(code_of(&bad_input), "INVALID_INPUT");
+    let demo_again = settle(kiosk.load_demo(JsValue::UNDEFINED))
+        .await
+        .unwrap_err();
+    assert_eq!(code_of(&demo_again), "NOT_EMPTY");
+    let no_session = redeem(
+        &kiosk,
+        &JsValue::from_str("nonexistent-session"),
+        json!([{ "sku": "salt-500g", "qty": 1 }]),
+        "x-1",
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(code_of(&no_session), "SESSION_EXPIRED");
+    settle(kiosk.close()).await.unwrap();
+    KioskDb::delete("test-codes").await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_second_kiosk_object_opens_read_only() {
+    let writer = demo("test-second").await;
+    let reader = open("test-second").await.unwrap();
+    assert_eq!(
+        get_string(&get(&reader.info(), "readOnly"), "reason"),
+        "other_tab"
+    );
+    let refused = sign_in(&reader, "A001", "3817").await.unwrap_err();
+    assert_eq!(code_of(&refused), "READ_ONLY");
+    settle(reader.close()).await.unwrap();
+    settle(writer.close()).await.unwrap();
+    KioskDb::delete("test-second").await.unwrap();
+}
