@@ -30,6 +30,7 @@ build_pkg() {
   cargo build --release --lib --target wasm32-unknown-unknown
   wasm-bindgen --target web --out-dir pkg \
     target/wasm32-unknown-unknown/release/aixin_kiosk.wasm
+  node scripts/build-manifest.mjs
 }
 
 ensure_node() {

@@ -4,6 +4,7 @@ import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildManifest } from "./build-manifest.mjs";
 
 const repoRoot = resolve(fileURLToPath(new URL("..", import.meta.url)));
 
@@ -52,6 +53,18 @@ export function startServer({
   const server = createServer(async (request, response) => {
     const file = fileFor(request.url ?? "/", mounts);
     try {
+      if ((request.url ?? "").split("?")[0] === "/pkg/build-manifest.js") {
+        // Always the manifest of the files served now, so the service
+        // worker sees every change as a new build.
+        const { source } = await buildManifest({ wwwDir, pkgDir });
+        response.writeHead(200, {
+          "Content-Type": MIME_TYPES[".js"],
+          "Cache-Control": "no-cache",
+          "X-Content-Type-Options": "nosniff",
+        });
+        response.end(source);
+        return;
+      }
       if (!file || !(await stat(file)).isFile()) throw new Error("not found");
       const body = await readFile(file);
       response.writeHead(200, {

@@ -18,7 +18,7 @@ use crate::entry::{
 use crate::error::Error;
 use crate::ids::{HouseholdCode, KioskId, Period, RequestId, Sku, StaffId, Text};
 use crate::journal::StoredRecord;
-use crate::points::Points;
+use crate::points::{Points, POINTS_MAGNITUDE_MAX};
 use crate::state::{receipt_number, short_hash, HouseholdStatus, State};
 use std::collections::HashMap;
 
@@ -289,7 +289,6 @@ enum Answer {
     SignIn(Session),
     Receipt {
         request: RequestId,
-        assisted_by: Option<StaffId>,
     },
 }
 
@@ -473,10 +472,7 @@ impl Ledger {
                 self.sessions.insert(session.id.clone(), session.clone());
                 Ok(Outcome::SignedIn(session))
             }
-            Answer::Receipt {
-                request,
-                assisted_by,
-            } => {
+            Answer::Receipt { request } => {
                 let seq = self
                     .state
                     .entry_ids
@@ -484,8 +480,7 @@ impl Ledger {
                     .copied()
                     .unwrap_or(0);
                 let repeated = plan.entries.is_empty();
-                self.receipt(seq, repeated, assisted_by)
-                    .map(Outcome::Receipt)
+                self.receipt(seq, repeated).map(Outcome::Receipt)
             }
         }
     }
@@ -512,12 +507,7 @@ impl Ledger {
     }
 
     /// The receipt of the redemption at `seq`.
-    pub fn receipt(
-        &self,
-        seq: u64,
-        repeated: bool,
-        assisted_by: Option<StaffId>,
-    ) -> Result<Receipt, Error> {
+    pub fn receipt(&self, seq: u64, repeated: bool) -> Result<Receipt, Error> {
         let Some(redemption) = self.state.redemptions.get(&seq) else {
             return Err(Error::UnknownReceipt {
                 receipt: receipt_number(&self.state, seq),
@@ -544,7 +534,7 @@ impl Ledger {
             balance_after: redemption.balance_after,
             short_hash: short_hash(&redemption.hash),
             repeated,
-            assisted_by,
+            assisted_by: redemption.assisted_by.clone(),
         })
     }
 
@@ -599,7 +589,7 @@ impl Ledger {
         let request = operation_request(&operation).cloned();
         if let Some(request) = &request {
             if let Some(&seq) = self.state.entry_ids.get(&entry_id(request)) {
-                return Ok(self.repeat(token, &operation, request, seq));
+                return self.repeat(token, &operation, request, seq);
             }
         }
         let (drafts, credentials, answer) = match operation {
@@ -958,7 +948,7 @@ impl Ledger {
                 request,
             } => {
                 let item = self.known_item(&sku)?;
-                if delta == 0 || delta.abs() > STOCK_MOVE_MAX {
+                if !(1..=STOCK_MOVE_MAX as u64).contains(&delta.unsigned_abs()) {
                     return Err(Error::BadQuantity {
                         sku: sku.to_string(),
                         quantity: delta,
@@ -967,7 +957,7 @@ impl Ledger {
                 if item.stock + delta < 0 {
                     return Err(Error::OutOfStock {
                         sku: sku.to_string(),
-                        needed: -delta,
+                        needed: delta.saturating_neg(),
                         available: item.stock,
                     });
                 }
@@ -1091,23 +1081,33 @@ impl Ledger {
     }
 
     /// The answer to a request id already in the journal.
-    fn repeat(&self, token: u64, operation: &Operation, request: &RequestId, seq: u64) -> Plan {
+    fn repeat(
+        &self,
+        token: u64,
+        operation: &Operation,
+        request: &RequestId,
+        seq: u64,
+    ) -> Result<Plan, Error> {
+        // A request id names one attempt at one operation: reused for another
+        // kind of operation it is a mistake of the caller, not a repeat.
+        let is_redemption = self.state.redemptions.contains_key(&seq);
         let answer = match operation {
-            Operation::Redeem { .. } => Answer::Receipt {
+            Operation::Redeem { .. } if is_redemption => Answer::Receipt {
                 request: request.clone(),
-                assisted_by: None,
             },
+            Operation::Redeem { .. } => return Err(reused_request(request)),
+            _ if is_redemption => return Err(reused_request(request)),
             _ => Answer::Outcome(Outcome::Done {
                 seqs: vec![seq],
                 repeated: true,
             }),
         };
-        Plan {
+        Ok(Plan {
             token,
             entries: Vec::new(),
             credentials: Vec::new(),
             answer,
-        }
+        })
     }
 
     /// Gives drafts their seq, time and chained hash.
@@ -1322,10 +1322,7 @@ impl Ledger {
             }],
             now_ms,
         )?;
-        let answer = Answer::Receipt {
-            request,
-            assisted_by: session.assisted_by,
-        };
+        let answer = Answer::Receipt { request };
         Ok(Plan {
             token,
             entries,
@@ -1372,14 +1369,22 @@ impl Ledger {
                 });
             }
             let quantity = line.quantity as u32;
-            let priced_line = self.receipt_line(&sku, quantity, item.price);
+            // Every stored amount stays within the range the decoder accepts.
+            let within = |amount: Points| amount.hundredths() <= POINTS_MAGNITUDE_MAX;
+            let too_much = || Error::LimitReached {
+                what: "points",
+                limit: POINTS_MAGNITUDE_MAX / 100,
+            };
+            let line_total = item
+                .price
+                .checked_mul(line.quantity)
+                .filter(|a| within(*a))
+                .ok_or_else(too_much)?;
             total = total
-                .checked_add(priced_line.line_total)
-                .ok_or(Error::LimitReached {
-                    what: "amount",
-                    limit: crate::points::POINTS_MAGNITUDE_MAX,
-                })?;
-            priced.push(priced_line);
+                .checked_add(line_total)
+                .filter(|a| within(*a))
+                .ok_or_else(too_much)?;
+            priced.push(self.receipt_line(&sku, quantity, item.price));
         }
         Ok((priced, total))
     }
@@ -1505,6 +1510,13 @@ impl Ledger {
     /// The head hash of the journal.
     pub fn head(&self) -> Hash {
         self.state.head
+    }
+}
+
+fn reused_request(request: &RequestId) -> Error {
+    Error::AlreadyExists {
+        what: "request",
+        key: request.to_string(),
     }
 }
 

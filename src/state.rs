@@ -96,6 +96,8 @@ pub struct Redemption {
     pub balance_after: Points,
     pub hash: Hash,
     pub voided: bool,
+    /// The staff member who signed the household in, for an assisted one.
+    pub assisted_by: Option<crate::ids::StaffId>,
 }
 
 /// Running totals, for the conservation checks and reports.
@@ -494,6 +496,10 @@ impl State {
                 balance_after,
                 hash,
                 voided: false,
+                assisted_by: match &entry.actor {
+                    Actor::Assisted { staff, .. } => Some(staff.clone()),
+                    _ => None,
+                },
             },
         );
         Ok(())
