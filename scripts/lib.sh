@@ -28,7 +28,7 @@ ensure_wasm_toolchain() {
 build_pkg() {
   step "build the release wasm into pkg/"
   cargo build --release --lib --target wasm32-unknown-unknown
-  wasm-bindgen --target web --out-dir pkg \
+  wasm-bindgen --target web --out-dir pkg --remove-name-section --remove-producers-section \
     target/wasm32-unknown-unknown/release/aixin_kiosk.wasm
   node scripts/build-manifest.mjs
 }
