@@ -381,6 +381,15 @@ pub enum Body {
         delta: i64,
         reason: Text,
     },
+    /// A village setting changed.
+    SettingChanged {
+        setting: crate::settings::Setting,
+    },
+    /// The year's books closed at the village-local year end (年底清零):
+    /// under the `clear` setting every positive balance is cleared.
+    YearClosed {
+        year: i32,
+    },
     /// Clerk: entries up to `last_seq` were exported and uploaded.
     BatchUploaded {
         first_seq: u64,
@@ -412,6 +421,8 @@ impl Body {
             Body::ItemReactivated { .. } => "item_reactivated",
             Body::Restocked { .. } => "restocked",
             Body::StockAdjusted { .. } => "stock_adjusted",
+            Body::SettingChanged { .. } => "setting_changed",
+            Body::YearClosed { .. } => "year_closed",
             Body::BatchUploaded { .. } => "batch_uploaded",
         }
     }

@@ -96,6 +96,9 @@ pub enum Error {
     ReadOnly {
         reason: &'static str,
     },
+    YearClosed {
+        year: i32,
+    },
     StorageCorrupt {
         seq: u64,
         detail: String,
@@ -140,6 +143,7 @@ impl Error {
             NotEmpty => "NOT_EMPTY",
             WrongKiosk { .. } => "WRONG_KIOSK",
             ReadOnly { .. } => "READ_ONLY",
+            YearClosed { .. } => "YEAR_CLOSED",
             StorageCorrupt { .. } => "STORAGE_CORRUPT",
             StorageFull => "STORAGE_FULL",
             StorageFailed { .. } => "STORAGE_FAILED",
@@ -149,7 +153,7 @@ impl Error {
 
     /// Every stable code, for documentation and for the page's message table
     /// test.
-    pub const CODES: [&'static str; 29] = [
+    pub const CODES: [&'static str; 30] = [
         "INSUFFICIENT_POINTS",
         "OUT_OF_STOCK",
         "WRONG_PIN",
@@ -175,6 +179,7 @@ impl Error {
         "NOT_EMPTY",
         "WRONG_KIOSK",
         "READ_ONLY",
+        "YEAR_CLOSED",
         "STORAGE_CORRUPT",
         "STORAGE_FULL",
         "STORAGE_FAILED",
@@ -228,6 +233,7 @@ impl Error {
                 ]
             }
             StorageCorrupt { seq, .. } => vec![("seq", Number(*seq as i64))],
+            YearClosed { year } => vec![("year", Number(i64::from(*year)))],
             ReadOnly { reason } => vec![("reason", Text(reason.to_string()))],
             _ => Vec::new(),
         }
@@ -265,7 +271,15 @@ impl Error {
             WrongKiosk { expected, found } => {
                 format!("存储里的数据属于终端 {found},不是 {expected}")
             }
+            ReadOnly {
+                reason: "other_tab",
+            } => "另一个窗口正在使用这台终端,这里只能查看。请关闭多余的窗口".to_string(),
+            ReadOnly {
+                reason: "insecure_context",
+            } => "页面不是从本机安全地址打开的,只能查看。请用 http://127.0.0.1 或 https 打开"
+                .to_string(),
             ReadOnly { .. } => "现在只能查看,不能兑换".to_string(),
+            YearClosed { year } => format!("{year} 年已经结账,不能作废,请用积分调整"),
             StorageCorrupt { seq, .. } => {
                 format!("存储的记录第 {seq} 条已损坏,终端暂停兑换,请找积分专员")
             }
@@ -318,7 +332,14 @@ impl Error {
             WrongKiosk { expected, found } => {
                 format!("The stored journal belongs to kiosk {found}, not {expected}")
             }
+            ReadOnly { reason: "other_tab" } => {
+                "Another window is using this kiosk; this one is read-only. Close the extra window".to_string()
+            }
+            ReadOnly { reason: "insecure_context" } => {
+                "Not opened from a secure address: read-only. Open it at http://127.0.0.1 or over https".to_string()
+            }
             ReadOnly { .. } => "Read-only: no redemption is possible now".to_string(),
+            YearClosed { year } => format!("The books of {year} are closed: no void; use a correction"),
             StorageCorrupt { seq, .. } => {
                 format!("Stored record {seq} is damaged; redemptions are paused. Call the clerk")
             }

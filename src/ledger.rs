@@ -219,6 +219,15 @@ pub enum Operation {
         last_seq: u64,
         request: RequestId,
     },
+    ChangeSetting {
+        setting: crate::settings::Setting,
+        request: RequestId,
+    },
+    /// Closes the books of `year`, which must be over in village time.
+    CloseYear {
+        year: i32,
+        request: RequestId,
+    },
     /// The demo village, only into a kiosk that holds nothing but genesis.
     LoadDemo,
 }
@@ -990,6 +999,10 @@ impl Ledger {
                         return Err(Error::AlreadyVoided { receipt })
                     }
                     Some(redemption) => {
+                        let year = self.state.local_year(redemption.time_ms);
+                        if self.state.closed_years.contains(&year) {
+                            return Err(Error::YearClosed { year });
+                        }
                         for line in &redemption.lines {
                             let stock = self.state.item(&line.sku).map_or(0, |item| item.stock);
                             if stock + i64::from(line.quantity) > STOCK_MAX {
@@ -1005,6 +1018,40 @@ impl Ledger {
                     redemption_seq,
                     reason,
                 };
+                (
+                    vec![Draft {
+                        actor,
+                        id: entry_id(&request),
+                        body,
+                    }],
+                    Vec::new(),
+                    Answer::Outcome(done()),
+                )
+            }
+            Operation::ChangeSetting { setting, request } => {
+                let body = Body::SettingChanged { setting };
+                (
+                    vec![Draft {
+                        actor,
+                        id: entry_id(&request),
+                        body,
+                    }],
+                    Vec::new(),
+                    Answer::Outcome(done()),
+                )
+            }
+            Operation::CloseYear { year, request } => {
+                if self.state.closed_years.contains(&year) {
+                    return Err(Error::YearClosed { year });
+                }
+                if year >= self.state.local_year(now) {
+                    return Err(Error::invalid_with(
+                        "year",
+                        "这一年还没有结束,不能结账",
+                        "the year is not over yet in village time",
+                    ));
+                }
+                let body = Body::YearClosed { year };
                 (
                     vec![Draft {
                         actor,
@@ -1544,7 +1591,9 @@ fn operation_request(operation: &Operation) -> Option<&RequestId> {
         | Restock { request, .. }
         | AdjustStock { request, .. }
         | Void { request, .. }
-        | MarkUploaded { request, .. } => Some(request),
+        | MarkUploaded { request, .. }
+        | ChangeSetting { request, .. }
+        | CloseYear { request, .. } => Some(request),
         Genesis { .. } | SignIn { .. } | Credit { .. } | LoadDemo => None,
     }
 }

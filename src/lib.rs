@@ -9,6 +9,7 @@
 //! stored bytes and random salts, and persists what the core prepared before
 //! the core commits it.
 
+pub mod calendar;
 pub mod credential;
 mod demo;
 mod demo_data;
@@ -18,6 +19,7 @@ pub mod ids;
 pub mod journal;
 pub mod ledger;
 pub mod points;
+pub mod settings;
 pub mod state;
 
 #[cfg(target_arch = "wasm32")]

@@ -107,6 +107,8 @@ pub struct Totals {
     pub corrected: Points,
     pub redeemed: Points,
     pub voided: Points,
+    /// Points cleared by year closes.
+    pub cleared: Points,
     pub units_restocked: i64,
     pub units_redeemed: i64,
     pub units_voided: i64,
@@ -140,6 +142,9 @@ pub struct State {
     /// The last seq marked uploaded, and that batch's last hash.
     pub uploaded_through_seq: u64,
     pub uploaded_last_hash: Option<String>,
+    pub settings: crate::settings::Settings,
+    /// Years whose books are closed.
+    pub closed_years: std::collections::BTreeSet<i32>,
 }
 
 fn fail<T>(seq: u64, what: impl Into<String>) -> Result<T, ApplyError> {
@@ -413,6 +418,8 @@ impl State {
                 self.move_stock(seq, sku, *delta)?;
                 self.totals.units_adjusted += delta;
             }
+            Body::SettingChanged { setting } => self.settings.apply(*setting),
+            Body::YearClosed { year } => self.apply_year_close(entry, *year)?,
             Body::BatchUploaded {
                 first_seq,
                 last_seq,
@@ -429,6 +436,35 @@ impl State {
             }
         }
         Ok(())
+    }
+
+    fn apply_year_close(&mut self, entry: &Entry, year: i32) -> Result<(), ApplyError> {
+        if !self.closed_years.insert(year) {
+            return fail(entry.seq, format!("year {year} closed twice"));
+        }
+        if self.settings.year_end == crate::settings::YearEnd::Carry {
+            return Ok(());
+        }
+        let positive: Vec<(HouseholdCode, Points)> = self
+            .households
+            .values()
+            .filter(|h| h.balance > Points::ZERO)
+            .map(|h| (h.code.clone(), h.balance))
+            .collect();
+        for (code, balance) in positive {
+            let Some(change) = balance.checked_neg() else {
+                return fail(entry.seq, "overflow");
+            };
+            self.move_balance(entry, &code, "year_closed", change, year.to_string())?;
+            State::add_total(entry.seq, &mut self.totals.cleared, balance)?;
+        }
+        Ok(())
+    }
+
+    /// The village-local year of a time.
+    pub fn local_year(&self, time_ms: i64) -> i32 {
+        let offset = self.kiosk.as_ref().map_or(0, |k| k.utc_offset_minutes);
+        crate::calendar::local_date(time_ms, offset).year
     }
 
     fn index_barcode(
@@ -528,6 +564,61 @@ impl State {
             receipt,
         )?;
         State::add_total(seq, &mut self.totals.voided, redemption.total)
+    }
+
+    /// The laws every state obeys, for tests and simulations:
+    /// Σ balances = credited + corrected − redeemed + voided − cleared;
+    /// stock is never below zero and Σ stock = restocked − redeemed + voided
+    /// + adjusted; a balance goes below zero only through a correction; each
+    /// household's history ends at its balance.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        let totals = self.totals;
+        let expected = totals
+            .credited
+            .checked_add(totals.corrected)
+            .and_then(|sum| sum.checked_sub(totals.redeemed))
+            .and_then(|sum| sum.checked_add(totals.voided))
+            .and_then(|sum| sum.checked_sub(totals.cleared));
+        if self.balance_sum() != expected {
+            return Err(format!(
+                "points not conserved: Σ balances {:?} != {expected:?} ({totals:?})",
+                self.balance_sum()
+            ));
+        }
+        if let Some(item) = self.items.values().find(|item| item.stock < 0) {
+            return Err(format!("stock of {} is {}", item.sku, item.stock));
+        }
+        let stock: i64 = self.items.values().map(|item| item.stock).sum();
+        let units = totals.units_restocked - totals.units_redeemed
+            + totals.units_voided
+            + totals.units_adjusted;
+        if stock != units {
+            return Err(format!(
+                "units not conserved: Σ stock {stock} != {units} ({totals:?})"
+            ));
+        }
+        for household in self.households.values() {
+            let mut before = Points::ZERO;
+            for line in &household.history {
+                if line.balance_after.is_negative()
+                    && !before.is_negative()
+                    && line.kind != "corrected"
+                {
+                    return Err(format!(
+                        "{} went below zero through {} at seq {}",
+                        household.code, line.kind, line.seq
+                    ));
+                }
+                before = line.balance_after;
+            }
+            if before != household.balance {
+                return Err(format!(
+                    "{}: history ends at {before:?}, balance {:?}",
+                    household.code, household.balance
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// A digest of everything the state holds that a person can see: the

@@ -317,30 +317,9 @@ fn index_record(seq: u64, stored: &[u8]) -> Indexed {
     }
 }
 
-/// The `credited + corrected − redeemed + voided` and units laws.
+/// The core's laws of points and stock.
 fn conservation(state: &State) -> Result<(), String> {
-    let totals = state.totals;
-    let expected = totals
-        .credited
-        .checked_add(totals.corrected)
-        .and_then(|sum| sum.checked_sub(totals.redeemed))
-        .and_then(|sum| sum.checked_add(totals.voided));
-    if state.balance_sum() != expected {
-        return Err(format!(
-            "Σ balances {:?} != {expected:?} ({totals:?})",
-            state.balance_sum()
-        ));
-    }
-    let stock: i64 = state.items.values().map(|item| item.stock).sum();
-    let units = totals.units_restocked - totals.units_redeemed
-        + totals.units_voided
-        + totals.units_adjusted;
-    if stock != units || state.items.values().any(|item| item.stock < 0) {
-        return Err(format!(
-            "stock {stock} != {units} or below zero ({totals:?})"
-        ));
-    }
-    Ok(())
+    state.check_invariants()
 }
 
 impl Sim {

@@ -17,7 +17,7 @@ const GOLDEN: &str = "tests/fixtures/golden-v1.ndjson";
 /// The state hash the golden journal folds to. Every build must reproduce it.
 const GOLDEN_STATE_HASH: &str = include_str!("fixtures/golden-v1.state-hash");
 
-const ALL_KINDS: [&str; 20] = [
+const ALL_KINDS: [&str; 22] = [
     "genesis",
     "household_registered",
     "household_updated",
@@ -37,6 +37,8 @@ const ALL_KINDS: [&str; 20] = [
     "item_reactivated",
     "restocked",
     "stock_adjusted",
+    "setting_changed",
+    "year_closed",
     "batch_uploaded",
 ];
 
@@ -178,6 +180,17 @@ fn golden_kiosk() -> Kiosk {
             sku: sku("salt-500g"),
             delta: -1,
             reason: text("破损"),
+            request,
+        },
+    );
+    let setting = aixin_kiosk::settings::Setting::parse("posting_days", "7").unwrap();
+    let request = kiosk.next_request();
+    run(&mut kiosk, Operation::ChangeSetting { setting, request });
+    let request = kiosk.next_request();
+    run(
+        &mut kiosk,
+        Operation::CloseYear {
+            year: 2025,
             request,
         },
     );

@@ -513,3 +513,112 @@ fn limits_are_refused_with_limit_reached() {
         }
     );
 }
+
+const YEAR_2025_JUNE: i64 = 1_750_000_000_000; // 2025-06-15
+const YEAR_2026_FEBRUARY: i64 = 1_770_000_000_000; // 2026-02-02
+
+fn close_year(kiosk: &mut Kiosk, year: i32) -> Result<Outcome, Error> {
+    let request = kiosk.next_request();
+    kiosk.run(&staff(), Operation::CloseYear { year, request })
+}
+
+fn set(kiosk: &mut Kiosk, key: &str, value: &str) {
+    let setting = aixin_kiosk::settings::Setting::parse(key, value).unwrap();
+    let request = kiosk.next_request();
+    kiosk
+        .run(&staff(), Operation::ChangeSetting { setting, request })
+        .unwrap();
+}
+
+#[test]
+fn closing_a_year_clears_positive_balances_by_default() {
+    let mut kiosk = Kiosk::with_village();
+    let request = kiosk.next_request();
+    kiosk
+        .run(
+            &staff(),
+            Operation::Correct {
+                household: code("B002"),
+                amount: points("-8"),
+                refers_to_seq: None,
+                reason: text("重复发放"),
+                request,
+            },
+        )
+        .unwrap();
+    kiosk.now = YEAR_2026_FEBRUARY;
+    close_year(&mut kiosk, 2025).unwrap();
+    assert_eq!(kiosk.balance("A001"), points("0"));
+    assert_eq!(kiosk.balance("B002"), points("-3"), "a debt is not cleared");
+    assert_eq!(kiosk.ledger.state().totals.cleared, points("20"));
+    kiosk.ledger.state().check_invariants().unwrap();
+    assert_eq!(
+        close_year(&mut kiosk, 2025).unwrap_err(),
+        Error::YearClosed { year: 2025 }
+    );
+    let not_over = close_year(&mut kiosk, 2026).unwrap_err();
+    assert_eq!(not_over.code(), "INVALID_INPUT");
+    let history = &kiosk
+        .ledger
+        .state()
+        .household(&code("A001"))
+        .unwrap()
+        .history;
+    assert_eq!(
+        history.last().map(|line| (line.kind, line.change)),
+        Some(("year_closed", points("-20")))
+    );
+}
+
+#[test]
+fn a_village_that_carries_over_keeps_its_balances() {
+    let mut kiosk = Kiosk::with_village();
+    set(&mut kiosk, "year_end", "carry");
+    kiosk.now = YEAR_2026_FEBRUARY;
+    close_year(&mut kiosk, 2025).unwrap();
+    assert_eq!(kiosk.balance("A001"), points("20"));
+    assert!(kiosk.ledger.state().closed_years.contains(&2025));
+}
+
+#[test]
+fn a_redemption_of_a_closed_year_cannot_be_voided() {
+    let mut kiosk = Kiosk::with_village();
+    kiosk.now = YEAR_2025_JUNE;
+    let session = kiosk.sign_in("A001", "1234").unwrap();
+    let Outcome::Receipt(receipt) = kiosk
+        .redeem(&session, &[("salt-500g", 1)], request("old-1"))
+        .unwrap()
+    else {
+        panic!()
+    };
+    kiosk.now = YEAR_2026_FEBRUARY;
+    close_year(&mut kiosk, 2025).unwrap();
+    let request = kiosk.next_request();
+    let refused = kiosk.run(
+        &staff(),
+        Operation::Void {
+            redemption_seq: receipt.seq,
+            reason: text("拿错了"),
+            request,
+        },
+    );
+    assert_eq!(refused.unwrap_err(), Error::YearClosed { year: 2025 });
+    assert_eq!(
+        Error::YearClosed { year: 2025 }.message_zh(),
+        "2025 年已经结账,不能作废,请用积分调整"
+    );
+}
+
+#[test]
+fn settings_are_journal_entries() {
+    let mut kiosk = Kiosk::with_village();
+    set(&mut kiosk, "stars_count", "15");
+    set(&mut kiosk, "name_display", "surname");
+    kiosk.reopen().unwrap();
+    let settings = &kiosk.ledger.state().settings;
+    assert_eq!(settings.stars_count, 15);
+    assert_eq!(
+        settings.name_display,
+        aixin_kiosk::settings::NameDisplay::Surname
+    );
+}

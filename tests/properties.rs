@@ -234,50 +234,7 @@ struct Harness {
 }
 
 fn conservation(state: &State) -> Result<(), String> {
-    let totals = state.totals;
-    let expected = totals
-        .credited
-        .checked_add(totals.corrected)
-        .and_then(|sum| sum.checked_sub(totals.redeemed))
-        .and_then(|sum| sum.checked_add(totals.voided));
-    if state.balance_sum() != expected {
-        return Err(format!(
-            "points not conserved: Σ balances {:?} != credited + corrected − redeemed + voided {expected:?} ({totals:?})",
-            state.balance_sum()
-        ));
-    }
-    if let Some(item) = state.items.values().find(|item| item.stock < 0) {
-        return Err(format!("stock of {} is {}", item.sku, item.stock));
-    }
-    let stock: i64 = state.items.values().map(|item| item.stock).sum();
-    let units = totals.units_restocked - totals.units_redeemed
-        + totals.units_voided
-        + totals.units_adjusted;
-    if stock != units {
-        return Err(format!(
-            "units not conserved: Σ stock {stock} != {units} ({totals:?})"
-        ));
-    }
-    for household in state.households.values() {
-        let mut before = Points::ZERO;
-        for line in &household.history {
-            if line.balance_after.is_negative() && !before.is_negative() && line.kind != "corrected"
-            {
-                return Err(format!(
-                    "{} went below zero through {} at seq {}",
-                    household.code, line.kind, line.seq
-                ));
-            }
-            before = line.balance_after;
-        }
-        if before != household.balance {
-            return Err(format!(
-                "{}: history ends at {before:?}, balance {:?}",
-                household.code, household.balance
-            ));
-        }
-    }
-    Ok(())
+    state.check_invariants()
 }
 
 fn balances(state: &State) -> BTreeMap<String, Points> {

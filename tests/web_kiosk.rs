@@ -274,6 +274,16 @@ async fn a_tampered_record_fails_open_at_its_seq() {
     );
     let refused = sign_in(&prefix, "A001", "3817").await.unwrap_err();
     assert_eq!(code_of(&refused), "STORAGE_CORRUPT");
+    // ... and still gives up the verified prefix for export.
+    let exported = settle(prefix.export_journal(JsValue::UNDEFINED))
+        .await
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert_eq!(exported.lines().count(), 16);
+    assert!(exported
+        .lines()
+        .all(|line| aixin_kiosk::journal::parse_ndjson_line(line).is_some()));
     settle(prefix.close()).await.unwrap();
     KioskDb::delete("test-tamper").await.unwrap();
 }

@@ -77,6 +77,14 @@ pub(crate) struct OpenOptions {
     pub allow_corrupt: bool,
 }
 
+/// A range of seqs, both ends optional and inclusive.
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct RangeInput {
+    pub from: Option<u64>,
+    pub to: Option<u64>,
+}
+
 /// A basket line as the page sends it.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

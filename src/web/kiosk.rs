@@ -35,6 +35,7 @@ struct Inner {
     lock: RefCell<Option<WriterLock>>,
     gate: Rc<Gate>,
     persisted: Option<bool>,
+    closed: std::cell::Cell<bool>,
 }
 
 fn storage_error(error: StorageError) -> Error {
@@ -310,10 +311,58 @@ impl Kiosk {
         })
     }
 
+    /// The verified journal as NDJSON, one record per line (`{"hash":…,
+    /// "entry":…}`), entries `from..=to` (default: all). Works read-only too,
+    /// so a journal that failed verification still gives up its verified
+    /// prefix.
+    #[wasm_bindgen(js_name = exportJournal)]
+    pub fn export_journal(&self, options: JsValue) -> js_sys::Promise {
+        let inner = Rc::clone(&self.inner);
+        promise(async move {
+            let range: convert::RangeInput = if options.is_undefined() || options.is_null() {
+                convert::RangeInput::default()
+            } else {
+                from_js(options, "exportJournal")?
+            };
+            let last = inner.ledger.borrow().state().seq;
+            let (from, to) = (
+                range.from.unwrap_or(1).max(1),
+                range.to.unwrap_or(last).min(last),
+            );
+            let records = {
+                let lease = DbLease::take(&inner)?;
+                lease
+                    .db()?
+                    .read_journal(from, to)
+                    .await
+                    .map_err(storage_error)?
+            };
+            let mut ndjson = String::new();
+            for (_, stored) in records {
+                let record = journal::StoredRecord::from_bytes(&stored).ok_or_else(|| {
+                    Error::StorageFailed {
+                        detail: "short record".into(),
+                    }
+                })?;
+                ndjson.push_str(&journal::ndjson_line(&record));
+                ndjson.push('\n');
+            }
+            Ok(JsValue::from_str(&ndjson))
+        })
+    }
+
+    /// The kiosk id last opened in this browser (from localStorage), to show
+    /// something before IndexedDB answers.
+    #[wasm_bindgen(js_name = lastKioskId)]
+    pub fn last_kiosk_id_js() -> Option<String> {
+        Kiosk::last_kiosk_id()
+    }
+
     /// Releases the writer lock and closes the database; the object refuses
     /// changes at once. The promise resolves when the lock is free for the
     /// next opener.
     pub fn close(&self) -> js_sys::Promise {
+        self.inner.closed.set(true);
         if let Some(db) = self.inner.db.borrow_mut().take() {
             db.close();
         }
@@ -424,6 +473,7 @@ impl Kiosk {
                 lock: RefCell::new(lock),
                 gate: Rc::new(Gate::default()),
                 persisted,
+                closed: std::cell::Cell::new(false),
             }),
         })
     }
@@ -450,6 +500,41 @@ impl Kiosk {
     }
 }
 
+/// The database, taken out of the kiosk for one await so no `RefCell`
+/// borrow is held across it; put back when dropped, or closed if the kiosk
+/// was closed meanwhile.
+struct DbLease<'a> {
+    inner: &'a Inner,
+    db: Option<KioskDb>,
+}
+
+impl<'a> DbLease<'a> {
+    fn take(inner: &'a Inner) -> Result<DbLease<'a>, Error> {
+        match inner.db.borrow_mut().take() {
+            Some(db) => Ok(DbLease {
+                inner,
+                db: Some(db),
+            }),
+            None => Err(Error::ReadOnly { reason: "closed" }),
+        }
+    }
+
+    fn db(&self) -> Result<&KioskDb, Error> {
+        self.db.as_ref().ok_or(Error::ReadOnly { reason: "closed" })
+    }
+}
+
+impl Drop for DbLease<'_> {
+    fn drop(&mut self) {
+        let Some(db) = self.db.take() else { return };
+        if self.inner.closed.get() {
+            db.close();
+        } else {
+            *self.inner.db.borrow_mut() = Some(db);
+        }
+    }
+}
+
 impl Inner {
     /// One call: wait for the gate, prepare, store, commit.
     async fn run(
@@ -469,14 +554,11 @@ impl Inner {
                 credentials: plan.credential_records(),
                 meta: Vec::new(),
             };
-            // Take the database out while writing so no borrow is held
-            // across the await; the gate keeps every other writer out.
-            let db = inner.db.borrow_mut().take();
-            let written = match &db {
-                Some(db) => db.write(&batch).await.map_err(storage_error),
-                None => Err(Error::ReadOnly { reason: "closed" }),
-            };
-            *inner.db.borrow_mut() = db;
+            let written = async {
+                let lease = DbLease::take(inner)?;
+                lease.db()?.write(&batch).await.map_err(storage_error)
+            }
+            .await;
             if let Err(error) = written {
                 inner.ledger.borrow_mut().abort(plan);
                 return Err(error);

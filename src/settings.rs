@@ -1,0 +1,235 @@
+//! The village's settings that change balances, redemption or honours. Each
+//! change is a journal entry (never a local preference), so every kiosk that
+//! replays the journal agrees on them. Each village adapts the seed's rules;
+//! these are its choices, with the seed's defaults.
+
+use serde::{Deserialize, Serialize};
+
+/// What the year close does to balances (年底清零).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum YearEnd {
+    /// Balances are cleared at the year end (part one of the seed; default).
+    Clear,
+    /// Balances carry over into the new year (part three).
+    Carry,
+}
+
+/// How the points board names households.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameDisplay {
+    Full,
+    /// Surname + 某.
+    Surname,
+    Code,
+}
+
+/// One setting with its value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RawSetting", into = "RawSetting")]
+pub enum Setting {
+    YearEnd(YearEnd),
+    /// May a blacklisted household redeem? (default: yes)
+    BlacklistRedeem(bool),
+    /// Is the blacklist shown on the points board? (default: no)
+    BlacklistOnBoard(bool),
+    /// Digits of a household code, for codes Excel shortened (`0012` → `12`);
+    /// 0 means codes are taken as written.
+    CodeWidth(u8),
+    NameDisplay(NameDisplay),
+    /// Stars of the quarter (default 20).
+    StarsCount(u16),
+    /// Advanced households of the year (default 10).
+    AdvancedCount(u16),
+    /// Days a period's results are posted before they count (default 5).
+    PostingDays(u16),
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSetting {
+    key: String,
+    value: String,
+}
+
+impl TryFrom<RawSetting> for Setting {
+    type Error = String;
+    fn try_from(raw: RawSetting) -> Result<Setting, String> {
+        Setting::parse(&raw.key, &raw.value).ok_or_else(|| format!("invalid setting {}", raw.key))
+    }
+}
+
+impl From<Setting> for RawSetting {
+    fn from(setting: Setting) -> RawSetting {
+        RawSetting {
+            key: setting.key().to_string(),
+            value: setting.value(),
+        }
+    }
+}
+
+fn bounded(value: &str, max: u16) -> Option<u16> {
+    value
+        .parse::<u16>()
+        .ok()
+        .filter(|n| *n <= max && value == n.to_string())
+}
+
+impl Setting {
+    /// Every key, for the settings screen.
+    pub const KEYS: [&'static str; 8] = [
+        "year_end",
+        "blacklist_redeem",
+        "blacklist_on_board",
+        "code_width",
+        "name_display",
+        "stars_count",
+        "advanced_count",
+        "posting_days",
+    ];
+
+    /// Reads a setting from its key and value, or `None` if either is not
+    /// one the kiosk knows.
+    pub fn parse(key: &str, value: &str) -> Option<Setting> {
+        let flag = |yes: &str, no: &str| match value {
+            v if v == yes => Some(true),
+            v if v == no => Some(false),
+            _ => None,
+        };
+        Some(match key {
+            "year_end" => Setting::YearEnd(match value {
+                "clear" => YearEnd::Clear,
+                "carry" => YearEnd::Carry,
+                _ => return None,
+            }),
+            "blacklist_redeem" => Setting::BlacklistRedeem(flag("allow", "deny")?),
+            "blacklist_on_board" => Setting::BlacklistOnBoard(flag("show", "hide")?),
+            "code_width" => Setting::CodeWidth(bounded(value, 16)? as u8),
+            "name_display" => Setting::NameDisplay(match value {
+                "full" => NameDisplay::Full,
+                "surname" => NameDisplay::Surname,
+                "code" => NameDisplay::Code,
+                _ => return None,
+            }),
+            "stars_count" => Setting::StarsCount(bounded(value, 500)?),
+            "advanced_count" => Setting::AdvancedCount(bounded(value, 500)?),
+            "posting_days" => Setting::PostingDays(bounded(value, 60)?),
+            _ => return None,
+        })
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Setting::YearEnd(_) => "year_end",
+            Setting::BlacklistRedeem(_) => "blacklist_redeem",
+            Setting::BlacklistOnBoard(_) => "blacklist_on_board",
+            Setting::CodeWidth(_) => "code_width",
+            Setting::NameDisplay(_) => "name_display",
+            Setting::StarsCount(_) => "stars_count",
+            Setting::AdvancedCount(_) => "advanced_count",
+            Setting::PostingDays(_) => "posting_days",
+        }
+    }
+
+    pub fn value(self) -> String {
+        let flag = |on: bool, yes: &str, no: &str| if on { yes } else { no }.to_string();
+        match self {
+            Setting::YearEnd(YearEnd::Clear) => "clear".into(),
+            Setting::YearEnd(YearEnd::Carry) => "carry".into(),
+            Setting::BlacklistRedeem(on) => flag(on, "allow", "deny"),
+            Setting::BlacklistOnBoard(on) => flag(on, "show", "hide"),
+            Setting::CodeWidth(width) => width.to_string(),
+            Setting::NameDisplay(NameDisplay::Full) => "full".into(),
+            Setting::NameDisplay(NameDisplay::Surname) => "surname".into(),
+            Setting::NameDisplay(NameDisplay::Code) => "code".into(),
+            Setting::StarsCount(n) | Setting::AdvancedCount(n) | Setting::PostingDays(n) => {
+                n.to_string()
+            }
+        }
+    }
+}
+
+/// The village's settings in force.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Settings {
+    pub year_end: YearEnd,
+    pub blacklist_redeem: bool,
+    pub blacklist_on_board: bool,
+    pub code_width: u8,
+    pub name_display: NameDisplay,
+    pub stars_count: u16,
+    pub advanced_count: u16,
+    pub posting_days: u16,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            year_end: YearEnd::Clear,
+            blacklist_redeem: true,
+            blacklist_on_board: false,
+            code_width: 0,
+            name_display: NameDisplay::Full,
+            stars_count: 20,
+            advanced_count: 10,
+            posting_days: 5,
+        }
+    }
+}
+
+impl Settings {
+    pub fn apply(&mut self, setting: Setting) {
+        match setting {
+            Setting::YearEnd(value) => self.year_end = value,
+            Setting::BlacklistRedeem(value) => self.blacklist_redeem = value,
+            Setting::BlacklistOnBoard(value) => self.blacklist_on_board = value,
+            Setting::CodeWidth(value) => self.code_width = value,
+            Setting::NameDisplay(value) => self.name_display = value,
+            Setting::StarsCount(value) => self.stars_count = value,
+            Setting::AdvancedCount(value) => self.advanced_count = value,
+            Setting::PostingDays(value) => self.posting_days = value,
+        }
+    }
+
+    /// Every setting as (key, value), for display and export.
+    pub fn all(&self) -> Vec<(&'static str, String)> {
+        [
+            Setting::YearEnd(self.year_end),
+            Setting::BlacklistRedeem(self.blacklist_redeem),
+            Setting::BlacklistOnBoard(self.blacklist_on_board),
+            Setting::CodeWidth(self.code_width),
+            Setting::NameDisplay(self.name_display),
+            Setting::StarsCount(self.stars_count),
+            Setting::AdvancedCount(self.advanced_count),
+            Setting::PostingDays(self.posting_days),
+        ]
+        .into_iter()
+        .map(|setting| (setting.key(), setting.value()))
+        .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_parse_only_known_keys_and_values() {
+        for (key, value) in Settings::default().all() {
+            let setting = Setting::parse(key, &value).expect("defaults parse");
+            assert_eq!((setting.key(), setting.value()), (key, value));
+        }
+        for (key, value) in [
+            ("year_end", "keep"),
+            ("code_width", "17"),
+            ("code_width", "04"),
+            ("stars_count", "-1"),
+            ("colour", "red"),
+        ] {
+            assert_eq!(Setting::parse(key, value), None, "{key}={value}");
+        }
+        assert_eq!(
+            Setting::parse("posting_days", "7"),
+            Some(Setting::PostingDays(7))
+        );
+    }
+}
