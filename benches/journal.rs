@@ -3,7 +3,15 @@
 //! redemption, of opening (verifying the whole chain and folding it), of
 //! storing it, and of exporting it as NDJSON.
 //!
-//! Run with `cargo bench --bench journal`. The village is realistic in
+//! Run with `cargo bench --bench journal`. With `-- --write-ndjson DIR`
+//! (optionally `--sizes 1000,10000`) it measures nothing and instead writes
+//! the journals for the browser benchmark (`./scripts/bench`): for each size
+//! N, `DIR/journal-N.ndjson` (one `journal::ndjson_line` per record),
+//! `DIR/credentials-N.json` (credential store key → hex of the stored
+//! `Credential` bytes) and `DIR/info-N.json` (kiosk id, PIN, latest entry
+//! time, and the native cost of opening that journal, split into phases).
+//!
+//! The village is realistic in
 //! shape: 300 households, 40 goods, points credited monthly (1, 3 or 5 for
 //! the evaluation, more for activities), mostly small redemptions of cheap
 //! daily goods, restocks from donors when stock runs low, a few voids and
@@ -16,8 +24,9 @@ use aixin_kiosk::ids::{HouseholdCode, KioskId, Period, RequestId, Sku, StaffId, 
 use aixin_kiosk::journal::{self, ndjson_line, StoredRecord};
 use aixin_kiosk::ledger::{Auth, BasketLine, Ledger, LedgerConfig, Operation, Outcome, SessionId};
 use aixin_kiosk::points::Points;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hint::black_box;
+use std::path::Path;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 const KIOSK: &str = "bench-01";
@@ -163,21 +172,28 @@ impl Village {
     }
 
     fn staff(&mut self, operation: Operation) {
-        let staff = Auth::Staff(StaffId::new("shop-1").expect("a valid staff id"));
+        let staff = Auth::Staff(StaffId::new("admin").expect("a valid staff id"));
         if let Err(error) = self.run(&staff, operation) {
             panic!("staff work refused: {error:?}");
         }
     }
 
     fn setup(&mut self) {
-        let genesis = Operation::Genesis {
+        let setup = Operation::Setup {
             kiosk_id: KioskId::new(KIOSK).expect("a valid kiosk id"),
             village: text("张家村"),
             shop: text("张家村爱心超市"),
             time_zone: text("Asia/Shanghai"),
             utc_offset_minutes: 480,
+            admin: StaffId::new("admin").expect("a valid staff id"),
+            admin_name: text("村管理员"),
+            admin_pin: aixin_kiosk::credential::Pin::new("0000").expect("a valid PIN"),
+            pin_salt: [1; 16],
+            recovery_code: aixin_kiosk::credential::Pin::recovery_code("123456789012")
+                .expect("a valid code"),
+            recovery_salt: [2; 16],
         };
-        self.run(&Auth::System, genesis).expect("genesis");
+        self.run(&Auth::System, setup).expect("setup");
         for index in 0..HOUSEHOLDS {
             let request = self.request();
             self.staff(Operation::RegisterHousehold {
@@ -479,7 +495,7 @@ fn restock_matches(ledger: &mut Ledger, now: i64) -> Option<Vec<(u64, Vec<u8>)>>
         declared_value: None,
         request,
     };
-    let staff = Auth::Staff(StaffId::new("shop-1").expect("a valid staff id"));
+    let staff = Auth::Staff(StaffId::new("admin").expect("a valid staff id"));
     let plan = ledger.prepare(&staff, operation, now).expect("a restock");
     let records = plan.journal_records();
     ledger.commit(plan).expect("restocked");
@@ -530,7 +546,142 @@ fn millis(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1e3
 }
 
+/// The first-pass probe `Entry::decode` runs before the full decode.
+#[derive(serde::Deserialize)]
+struct VersionProbe {
+    #[allow(dead_code)]
+    format_version: u32,
+}
+
+/// The median of `runs` timings of `work`.
+fn timed(runs: usize, mut work: impl FnMut()) -> Duration {
+    median(
+        (0..runs)
+            .map(|_| {
+                let start = Instant::now();
+                work();
+                start.elapsed()
+            })
+            .collect(),
+    )
+}
+
+/// `--write-ndjson DIR`: the journals of the browser benchmark, one village
+/// built per size so each journal's credentials are the ones of that moment.
+fn write_ndjson(dir: &Path, sizes: &[usize]) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let kiosk_id = KioskId::new(KIOSK).expect("a valid kiosk id");
+    for &size in sizes {
+        let start = Instant::now();
+        let village = build(size);
+        let records = &village.journal[..size.min(village.journal.len())];
+        let stored: Vec<StoredRecord> = records
+            .iter()
+            .map(|(_, bytes)| StoredRecord::from_bytes(bytes).expect("a record"))
+            .collect();
+        let mut ndjson = String::with_capacity(records.len() * 360);
+        for record in &stored {
+            ndjson.push_str(&ndjson_line(record));
+            ndjson.push('\n');
+        }
+        std::fs::write(dir.join(format!("journal-{size}.ndjson")), &ndjson)?;
+        let credentials: BTreeMap<&String, String> = village
+            .credentials
+            .iter()
+            .map(|(key, bytes)| (key, hex::encode(bytes)))
+            .collect();
+        std::fs::write(
+            dir.join(format!("credentials-{size}.json")),
+            serde_json::to_vec(&credentials).expect("JSON"),
+        )?;
+        // The native cost of opening this journal, and of its phases.
+        let credential_records: Vec<(String, Vec<u8>)> = village
+            .credentials
+            .iter()
+            .map(|(key, bytes)| (key.clone(), bytes.clone()))
+            .collect();
+        let runs = if size <= 10_000 { 5 } else { 3 };
+        let (ledger, open) = time_open(records, &credential_records, runs);
+        let hash = timed(runs, || {
+            let mut head = [0u8; 32];
+            for record in &stored {
+                head = aixin_kiosk::entry::chain_hash(&head, &record.bytes);
+            }
+            black_box(head);
+        });
+        let decode = timed(runs, || {
+            for record in &stored {
+                black_box(aixin_kiosk::entry::Entry::decode(&record.bytes).expect("an entry"));
+            }
+        });
+        let probe = timed(runs, || {
+            for record in &stored {
+                black_box(
+                    serde_json::from_slice::<VersionProbe>(&record.bytes).expect("a version"),
+                );
+            }
+        });
+        let stored_bytes: usize = records.iter().map(|(_, bytes)| bytes.len()).sum();
+        let info = serde_json::json!({
+            "kioskId": KIOSK,
+            "entries": records.len(),
+            "storedBytes": stored_bytes,
+            "pin": "2468",
+            "timeMaxMs": ledger.state().time_max_ms,
+            "households": ledger.state().households.len(),
+            "native": {
+                "openMs": millis(open),
+                "sha256ChainMs": millis(hash),
+                "entryDecodeMs": millis(decode),
+                "versionProbeMs": millis(probe),
+            },
+        });
+        assert_eq!(
+            ledger.state().kiosk.as_ref().map(|k| k.kiosk_id.clone()),
+            Some(kiosk_id.clone())
+        );
+        std::fs::write(
+            dir.join(format!("info-{size}.json")),
+            serde_json::to_vec_pretty(&info).expect("JSON"),
+        )?;
+        println!(
+            "journal-{size}.ndjson: {} records, {:.1} MB NDJSON, built in {:.2} s; native open {:.1} ms",
+            records.len(),
+            ndjson.len() as f64 / 1e6,
+            start.elapsed().as_secs_f64(),
+            millis(open)
+        );
+    }
+    Ok(())
+}
+
 fn main() {
+    // `cargo bench` appends `--bench`; only our own options are looked at.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(at) = args.iter().position(|arg| arg == "--write-ndjson") {
+        let Some(dir) = args.get(at + 1) else {
+            eprintln!(
+                "usage: cargo bench --bench journal -- --write-ndjson DIR [--sizes 1000,10000]"
+            );
+            std::process::exit(2);
+        };
+        let sizes: Vec<usize> = match args.iter().position(|arg| arg == "--sizes") {
+            Some(at) => args
+                .get(at + 1)
+                .map(|list| {
+                    list.split(',')
+                        .filter_map(|size| size.trim().parse().ok())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            None => SIZES.to_vec(),
+        };
+        if let Err(error) = write_ndjson(Path::new(dir), &sizes) {
+            eprintln!("writing the journals failed: {error}");
+            std::process::exit(1);
+        }
+        return;
+    }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!(
         "Aixin Kiosk journal benchmark — {} — {} ({} threads), aixin-kiosk {}",

@@ -37,11 +37,23 @@ impl std::fmt::Debug for Pin {
     }
 }
 
+/// Digits of the one-time recovery code for a forgotten admin PIN.
+pub const RECOVERY_CODE_LENGTH: usize = 12;
+
 impl Pin {
     pub fn new(text: &str) -> Option<Pin> {
         let valid = (PIN_LENGTH_MIN..=PIN_LENGTH_MAX).contains(&text.len())
             && text.bytes().all(|b| b.is_ascii_digit());
         valid.then(|| Pin(text.to_string()))
+    }
+
+    /// The recovery code: exactly [`RECOVERY_CODE_LENGTH`] digits (spaces
+    /// and dashes, as printed for reading aloud, are dropped).
+    pub fn recovery_code(text: &str) -> Option<Pin> {
+        let digits: String = text.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+        let valid =
+            digits.len() == RECOVERY_CODE_LENGTH && digits.bytes().all(|b| b.is_ascii_digit());
+        valid.then_some(Pin(digits))
     }
 }
 
@@ -154,6 +166,14 @@ impl Credential {
 pub fn household_key(code: &str) -> String {
     format!("household:{code}")
 }
+
+/// The credential store's key of a staff member.
+pub fn staff_key(staff: &str) -> String {
+    format!("staff:{staff}")
+}
+
+/// The credential store's key of the recovery code.
+pub const RECOVERY_KEY: &str = "recovery";
 
 #[cfg(test)]
 mod tests {

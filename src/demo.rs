@@ -7,13 +7,14 @@
 //! The PIN hashes are precomputed (see [`DEMO_PIN_HASHES`]) so loading is
 //! instant even at the browser's PIN cost.
 
+use crate::credential::staff_key;
 use crate::credential::{household_key, Credential, PinHash};
 use crate::demo_data::{
     DEMO_DONATIONS, DEMO_HOUSEHOLDS, DEMO_ITEMS, DEMO_MONTHLY_POINTS, DEMO_PERIODS,
 };
 use crate::entry::{
-    Actor, Barcode, Body, EntryId, HouseholdKind, ImageRef, ItemDetails, RedeemedLine, SourceType,
-    StockLine,
+    Actor, Barcode, Body, EntryId, HouseholdKind, ImageRef, ItemDetails, RedeemedLine, Role,
+    SourceType, StockLine,
 };
 use crate::error::Error;
 use crate::ids::{HouseholdCode, Period, Sku, Text};
@@ -29,6 +30,18 @@ pub const DEMO_PIN_ITERATIONS: u32 = 100_000;
 /// `cargo test -- --ignored print_demo_pin_hashes --nocapture`.
 #[rustfmt::skip]
 pub(crate) const DEMO_PIN_HASHES: [(&str, &str); 30] = include!("demo_pin_hashes.in");
+
+/// The demo's staff: id, name, role and PIN (listed in README.md).
+pub(crate) const DEMO_STAFF: [(&str, &str, Role, &str); 3] = [
+    ("admin", "村管理员 张建华", Role::Admin, "9999"),
+    ("shop", "店管员 李秀兰", Role::Shopkeeper, "1111"),
+    ("clerk", "积分专员 陈伟明", Role::Clerk, "2222"),
+];
+
+/// The demo staff's PIN hashes, in the order of [`DEMO_STAFF`], salted like
+/// the households' with "staff:" before the id.
+#[rustfmt::skip]
+pub(crate) const DEMO_STAFF_PIN_HASHES: [(&str, &str); 3] = include!("demo_staff_pin_hashes.in");
 
 /// The salt of a demo household's PIN.
 #[cfg(test)]
@@ -80,6 +93,22 @@ pub(crate) fn drafts(state: &State) -> Result<(Vec<Draft>, Vec<(String, Credenti
     let mut drafts: Vec<Draft> = Vec::new();
     let mut credentials = Vec::new();
     let system = || Actor::System;
+    for ((staff, staff_name, role, _), (salt, hash)) in DEMO_STAFF.iter().zip(DEMO_STAFF_PIN_HASHES)
+    {
+        let staff_id = crate::ids::StaffId::new(staff).map_err(|_| invalid(staff))?;
+        let body = Body::StaffAdded {
+            staff: staff_id.clone(),
+            name: name(staff_name)?,
+            role: *role,
+        };
+        drafts.push((system(), id(format!("demo:staff:{staff}"))?, body));
+        drafts.push((
+            system(),
+            id(format!("demo:staff-pin:{staff}"))?,
+            Body::StaffPinSet { staff: staff_id },
+        ));
+        credentials.push((staff_key(staff), demo_credential(salt, hash)));
+    }
     for (household, (salt, hash)) in DEMO_HOUSEHOLDS.iter().zip(DEMO_PIN_HASHES) {
         let kind = if household.unit {
             HouseholdKind::Unit
@@ -104,19 +133,7 @@ pub(crate) fn drafts(state: &State) -> Result<(Vec<Draft>, Vec<(String, Credenti
                 household: code(household.code)?,
             },
         ));
-        let pin_hash = PinHash {
-            algorithm: "pbkdf2-sha256".to_string(),
-            iterations: DEMO_PIN_ITERATIONS,
-            salt: salt.to_string(),
-            hash: hash.to_string(),
-        };
-        credentials.push((
-            household_key(household.code),
-            Credential {
-                pin_hash: Some(pin_hash),
-                ..Credential::default()
-            },
-        ));
+        credentials.push((household_key(household.code), demo_credential(salt, hash)));
     }
     for item in &DEMO_ITEMS {
         let details = ItemDetails {
@@ -213,6 +230,19 @@ pub(crate) fn drafts(state: &State) -> Result<(Vec<Draft>, Vec<(String, Credenti
     Ok((drafts, credentials))
 }
 
+fn demo_credential(salt: &str, hash: &str) -> Credential {
+    let pin_hash = PinHash {
+        algorithm: "pbkdf2-sha256".to_string(),
+        iterations: DEMO_PIN_ITERATIONS,
+        salt: salt.to_string(),
+        hash: hash.to_string(),
+    };
+    Credential {
+        pin_hash: Some(pin_hash),
+        ..Credential::default()
+    }
+}
+
 /// Three months of evaluation points, and the bonus of 5 for three months in
 /// the top band in a row.
 fn credits(drafts: &mut Vec<Draft>) -> Result<(), Error> {
@@ -280,14 +310,41 @@ mod tests {
     }
 
     #[test]
-    #[ignore = "prints the table of DEMO_PIN_HASHES"]
-    fn print_demo_pin_hashes() {
+    fn the_demo_staff_pins_match_their_precomputed_hashes() {
+        for ((staff, _, _, pin), (salt, hash)) in DEMO_STAFF.iter().zip(DEMO_STAFF_PIN_HASHES) {
+            assert_eq!(
+                salt,
+                hex::encode(demo_salt(&format!("staff:{staff}"))),
+                "{staff}"
+            );
+            let pin_hash = demo_credential(salt, hash).pin_hash.expect("a hash");
+            assert!(pin_hash.verify(&Pin::new(pin).expect("valid")), "{staff}");
+        }
+    }
+
+    fn print_hashes(entries: impl Iterator<Item = (String, &'static str)>) {
         println!("[");
-        for household in &DEMO_HOUSEHOLDS {
-            let pin = Pin::new(household.pin).expect("demo PINs are valid");
-            let hash = PinHash::new(&pin, &demo_salt(household.code), DEMO_PIN_ITERATIONS);
+        for (salted, pin) in entries {
+            let pin = Pin::new(pin).expect("demo PINs are valid");
+            let hash = PinHash::new(&pin, &demo_salt(&salted), DEMO_PIN_ITERATIONS);
             println!("    (\"{}\", \"{}\"),", hash.salt, hash.hash);
         }
         println!("]");
+    }
+
+    #[test]
+    #[ignore = "prints the table of DEMO_PIN_HASHES"]
+    fn print_demo_pin_hashes() {
+        print_hashes(DEMO_HOUSEHOLDS.iter().map(|h| (h.code.to_string(), h.pin)));
+    }
+
+    #[test]
+    #[ignore = "prints the table of DEMO_STAFF_PIN_HASHES"]
+    fn print_demo_staff_pin_hashes() {
+        print_hashes(
+            DEMO_STAFF
+                .iter()
+                .map(|(staff, _, _, pin)| (format!("staff:{staff}"), *pin)),
+        );
     }
 }

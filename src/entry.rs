@@ -122,6 +122,42 @@ pub enum HouseholdKind {
     Unit,
 }
 
+/// What a staff member may do. An admin may do everything.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 店管员: goods, stock, donations, voids, PINs and assisted redemptions.
+    Shopkeeper,
+    /// 积分专员: households, points, imports and exports, the year close.
+    Clerk,
+    /// Both, plus staff and settings.
+    Admin,
+}
+
+impl Role {
+    pub fn parse(text: &str) -> Option<Role> {
+        Some(match text {
+            "shopkeeper" => Role::Shopkeeper,
+            "clerk" => Role::Clerk,
+            "admin" => Role::Admin,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Shopkeeper => "shopkeeper",
+            Role::Clerk => "clerk",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Whether this role may do what `needed` may.
+    pub fn covers(self, needed: Role) -> bool {
+        self == Role::Admin || self == needed
+    }
+}
+
 /// Where donated goods came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -381,6 +417,27 @@ pub enum Body {
         delta: i64,
         reason: Text,
     },
+    /// A staff member added; their PIN is set by a `staff_pin_set` entry.
+    StaffAdded {
+        staff: StaffId,
+        name: Text,
+        role: Role,
+    },
+    /// A staff member's name, role or status changed.
+    StaffUpdated {
+        staff: StaffId,
+        name: Text,
+        role: Role,
+        active: bool,
+    },
+    /// A staff member's PIN was set or reset (the hash is in the credential
+    /// store).
+    StaffPinSet {
+        staff: StaffId,
+    },
+    /// A new one-time recovery code for a forgotten admin PIN was made (its
+    /// hash is in the credential store; the code is printed once).
+    RecoveryCodeSet,
     /// A village setting changed.
     SettingChanged {
         setting: crate::settings::Setting,
@@ -421,6 +478,10 @@ impl Body {
             Body::ItemReactivated { .. } => "item_reactivated",
             Body::Restocked { .. } => "restocked",
             Body::StockAdjusted { .. } => "stock_adjusted",
+            Body::StaffAdded { .. } => "staff_added",
+            Body::StaffUpdated { .. } => "staff_updated",
+            Body::StaffPinSet { .. } => "staff_pin_set",
+            Body::RecoveryCodeSet => "recovery_code_set",
             Body::SettingChanged { .. } => "setting_changed",
             Body::YearClosed { .. } => "year_closed",
             Body::BatchUploaded { .. } => "batch_uploaded",

@@ -10,7 +10,7 @@
 //! `prepare` while one is pending is refused with `BUSY`, never queued behind
 //! a stale state.
 
-use crate::credential::{household_key, Credential, Pin, PinHash, ATTEMPTS_MAX};
+use crate::credential::{household_key, Credential, Pin, PinHash};
 use crate::entry::{
     chain_hash, Actor, Body, Entry, EntryId, Hash, HouseholdKind, ItemDetails, RedeemedLine,
     SourceType, StockLine, ENTRY_BYTES_MAX, FORMAT_VERSION,
@@ -21,6 +21,10 @@ use crate::journal::StoredRecord;
 use crate::points::{Points, POINTS_MAGNITUDE_MAX};
 use crate::state::{receipt_number, short_hash, HouseholdStatus, State};
 use std::collections::HashMap;
+
+mod staff;
+use staff::PinCheck;
+pub use staff::{StaffSession, STAFF_MAX};
 
 /// Households a kiosk may hold.
 pub const HOUSEHOLDS_MAX: usize = 5_000;
@@ -100,8 +104,12 @@ pub enum Auth {
     /// The kiosk itself (genesis, the demo village). Never reachable from
     /// the page's input.
     System,
-    /// A staff member already authenticated by the shell's staff session.
+    /// A staff member already known to be signed in (the core's own
+    /// callers and tests). The JS API never builds this from input.
     Staff(StaffId),
+    /// A staff session issued by [`Operation::StaffSignIn`]: the core finds
+    /// the staff member and checks the session is live.
+    StaffSession(SessionId),
 }
 
 /// One line of a basket as the page sends it; checked by the operation.
@@ -230,6 +238,66 @@ pub enum Operation {
     },
     /// The demo village, only into a kiosk that holds nothing but genesis.
     LoadDemo,
+    /// First-run setup of an empty kiosk: genesis, the first admin with a
+    /// PIN, and a one-time recovery code (both made by the shell).
+    Setup {
+        kiosk_id: KioskId,
+        village: Text,
+        shop: Text,
+        time_zone: Text,
+        utc_offset_minutes: i32,
+        admin: StaffId,
+        admin_name: Text,
+        admin_pin: Pin,
+        pin_salt: [u8; 16],
+        recovery_code: Pin,
+        recovery_salt: [u8; 16],
+    },
+    StaffSignIn {
+        staff: StaffId,
+        pin: String,
+        session: SessionId,
+    },
+    /// A shopkeeper signs a household in, for a villager who cannot use a
+    /// PIN; its redemptions record both.
+    AssistedSignIn {
+        household: HouseholdCode,
+        session: SessionId,
+    },
+    AddStaff {
+        staff: StaffId,
+        name: Text,
+        role: crate::entry::Role,
+        pin: Pin,
+        salt: [u8; 16],
+        request: RequestId,
+    },
+    UpdateStaff {
+        staff: StaffId,
+        name: Text,
+        role: crate::entry::Role,
+        active: bool,
+        request: RequestId,
+    },
+    SetStaffPin {
+        staff: StaffId,
+        pin: Pin,
+        salt: [u8; 16],
+        request: RequestId,
+    },
+    /// A forgotten admin PIN: the printed recovery code sets a new one, once.
+    Recover {
+        code: String,
+        staff: StaffId,
+        pin: Pin,
+        salt: [u8; 16],
+    },
+    /// A new recovery code replaces the old one.
+    NewRecoveryCode {
+        code: Pin,
+        salt: [u8; 16],
+        request: RequestId,
+    },
 }
 
 /// One line of a receipt.
@@ -278,6 +346,7 @@ pub enum Outcome {
         repeated: bool,
     },
     SignedIn(Session),
+    StaffSignedIn(StaffSession),
     Receipt(Receipt),
 }
 
@@ -296,6 +365,7 @@ enum Answer {
     /// A refusal that still persists something (a wrong PIN's counter).
     Refusal(Error),
     SignIn(Session),
+    StaffSignIn(StaffSession),
     Receipt {
         request: RequestId,
     },
@@ -335,6 +405,7 @@ pub struct Ledger {
     state: State,
     credentials: HashMap<String, Credential>,
     sessions: HashMap<SessionId, Session>,
+    staff_sessions: HashMap<SessionId, StaffSession>,
     pending: Option<u64>,
     next_token: u64,
     /// The highest time the kiosk has seen: lockouts are measured on it, so
@@ -379,6 +450,7 @@ impl Ledger {
             state,
             credentials,
             sessions: HashMap::new(),
+            staff_sessions: HashMap::new(),
             pending: None,
             next_token: 1,
             time_high_ms,
@@ -481,6 +553,7 @@ impl Ledger {
                 self.sessions.insert(session.id.clone(), session.clone());
                 Ok(Outcome::SignedIn(session))
             }
+            Answer::StaffSignIn(session) => Ok(self.open_staff_session(session)),
             Answer::Receipt { request } => {
                 let seq = self
                     .state
@@ -580,20 +653,36 @@ impl Ledger {
         now: i64,
         token: u64,
     ) -> Result<Plan, Error> {
-        let system_only = matches!(operation, Operation::Genesis { .. } | Operation::LoadDemo);
+        let system_only = matches!(
+            operation,
+            Operation::Genesis { .. }
+                | Operation::Setup { .. }
+                | Operation::LoadDemo
+                | Operation::Recover { .. }
+        );
         if system_only && *auth != Auth::System {
             return Err(Error::StaffAuthRequired);
         }
-        if !matches!(operation, Operation::Genesis { .. }) && self.state.kiosk.is_none() {
+        let creates = matches!(
+            operation,
+            Operation::Genesis { .. } | Operation::Setup { .. }
+        );
+        if !creates && self.state.kiosk.is_none() {
             return Err(Error::ReadOnly {
                 reason: "no_journal",
             });
         }
-        let actor = match auth {
-            Auth::System => Actor::System,
+        let auth = self.resolve_auth(auth, now)?;
+        self.check_role(&auth, &operation)?;
+        if staff::required_role(&operation).is_some() && auth == Auth::System && self.is_set_up() {
+            // Once a kiosk has staff, staff work needs a staff member.
+            return Err(Error::StaffAuthRequired);
+        }
+        let actor = match &auth {
             Auth::Staff(staff) => Actor::Staff {
                 staff: staff.clone(),
             },
+            _ => Actor::System,
         };
         let request = operation_request(&operation).cloned();
         if let Some(request) = &request {
@@ -1098,6 +1187,159 @@ impl Ledger {
                     .collect();
                 (drafts, credentials, Answer::Outcome(done()))
             }
+            Operation::Setup {
+                kiosk_id,
+                village,
+                shop,
+                time_zone,
+                utc_offset_minutes,
+                admin,
+                admin_name,
+                admin_pin,
+                pin_salt,
+                recovery_code,
+                recovery_salt,
+            } => {
+                if self.state.kiosk.is_some() {
+                    return Err(Error::NotEmpty);
+                }
+                let genesis_id = EntryId::derived(&format!("genesis:{kiosk_id}"));
+                let genesis = Body::Genesis {
+                    kiosk_id,
+                    village,
+                    shop,
+                    time_zone,
+                    utc_offset_minutes,
+                };
+                let mut drafts = vec![Draft {
+                    actor: Actor::System,
+                    id: genesis_id,
+                    body: genesis,
+                }];
+                let (staff_drafts, mut credentials) = self.plan_add_staff(
+                    Actor::System,
+                    EntryId::derived("setup:admin"),
+                    admin,
+                    admin_name,
+                    crate::entry::Role::Admin,
+                    &admin_pin,
+                    &pin_salt,
+                )?;
+                drafts.extend(staff_drafts);
+                let (draft, credential) = self.plan_recovery_code(
+                    Actor::System,
+                    EntryId::derived("setup:recovery"),
+                    &recovery_code,
+                    &recovery_salt,
+                );
+                drafts.push(draft);
+                credentials.push(credential);
+                (drafts, credentials, Answer::Outcome(done()))
+            }
+            Operation::StaffSignIn {
+                staff,
+                pin,
+                session,
+            } => return self.plan_staff_sign_in(token, staff, &pin, session, now),
+            Operation::AssistedSignIn { household, session } => {
+                let Actor::Staff { staff } = actor else {
+                    return Err(Error::StaffAuthRequired);
+                };
+                self.redeemable_household(&household)?;
+                self.check_sessions(now)?;
+                let session = Session {
+                    id: session,
+                    household,
+                    assisted_by: Some(staff),
+                    last_activity_ms: now,
+                };
+                return Ok(Plan {
+                    token,
+                    entries: Vec::new(),
+                    credentials: Vec::new(),
+                    answer: Answer::SignIn(session),
+                });
+            }
+            Operation::AddStaff {
+                staff,
+                name,
+                role,
+                pin,
+                salt,
+                request,
+            } => {
+                let (drafts, credentials) =
+                    self.plan_add_staff(actor, entry_id(&request), staff, name, role, &pin, &salt)?;
+                (drafts, credentials, Answer::Outcome(done()))
+            }
+            Operation::UpdateStaff {
+                staff,
+                name,
+                role,
+                active,
+                request,
+            } => {
+                if !self.state.staff.contains_key(&staff) {
+                    return Err(Error::StaffAuthRequired);
+                }
+                self.check_admins_remain(&staff, role, active)?;
+                let body = Body::StaffUpdated {
+                    staff,
+                    name,
+                    role,
+                    active,
+                };
+                (
+                    vec![Draft {
+                        actor,
+                        id: entry_id(&request),
+                        body,
+                    }],
+                    Vec::new(),
+                    Answer::Outcome(done()),
+                )
+            }
+            Operation::SetStaffPin {
+                staff,
+                pin,
+                salt,
+                request,
+            } => {
+                if !self.state.staff.contains_key(&staff) {
+                    return Err(Error::StaffAuthRequired);
+                }
+                let key = crate::credential::staff_key(staff.as_str());
+                let credential = Credential {
+                    pin_hash: Some(PinHash::new(&pin, &salt, self.config.pin_iterations)),
+                    last_attempt_ms: self.credentials.get(&key).map_or(0, |c| c.last_attempt_ms),
+                    ..Credential::default()
+                };
+                let body = Body::StaffPinSet { staff };
+                (
+                    vec![Draft {
+                        actor,
+                        id: entry_id(&request),
+                        body,
+                    }],
+                    vec![(key, credential)],
+                    Answer::Outcome(done()),
+                )
+            }
+            Operation::Recover {
+                code,
+                staff,
+                pin,
+                salt,
+            } => return self.plan_recover(token, &code, staff, pin, salt, now),
+            Operation::NewRecoveryCode {
+                code,
+                salt,
+                request,
+            } => {
+                let (draft, credential) =
+                    self.plan_recovery_code(actor, entry_id(&request), &code, &salt);
+                (vec![draft], vec![credential], Answer::Outcome(done()))
+            }
         };
         let entries = self.seal(drafts, now_ms)?;
         Ok(self.plan_from(token, entries, credentials, answer))
@@ -1213,79 +1455,39 @@ impl Ledger {
     ) -> Result<Plan, Error> {
         self.redeemable_household(&household)?;
         let key = household_key(household.as_str());
-        let credential = self.credentials.get(&key).cloned().unwrap_or_default();
-        if let Some(locked_until_ms) = credential.locked_at(now) {
-            return Err(Error::LockedOut { locked_until_ms });
-        }
-        let Some(pin_hash) = &credential.pin_hash else {
-            return Err(Error::NoPin {
-                household: household.to_string(),
-            });
+        let missing = Error::NoPin {
+            household: household.to_string(),
         };
-        let right = Pin::new(pin).is_some_and(|pin| pin_hash.verify(&pin));
-        if !right {
-            let after = credential.after_failure(now);
-            let error = match after.locked_at(now) {
-                Some(locked_until_ms) => Error::LockedOut { locked_until_ms },
-                None => Error::WrongPin {
-                    attempts_left: ATTEMPTS_MAX - after.failures,
-                },
-            };
-            return Ok(Plan {
+        match self.check_pin(key, Pin::new(pin).as_ref(), now, missing)? {
+            PinCheck::Wrong(credential, error) => Ok(Plan {
                 token,
                 entries: Vec::new(),
-                credentials: vec![(key, after)],
+                credentials: vec![credential],
                 answer: Answer::Refusal(error),
-            });
+            }),
+            PinCheck::Right(credentials) => {
+                self.check_sessions(now)?;
+                let session = Session {
+                    id: session,
+                    household,
+                    assisted_by: None,
+                    last_activity_ms: now,
+                };
+                Ok(Plan {
+                    token,
+                    entries: Vec::new(),
+                    credentials,
+                    answer: Answer::SignIn(session),
+                })
+            }
         }
-        self.check_sessions(now)?;
-        let session = Session {
-            id: session,
-            household,
-            assisted_by: None,
-            last_activity_ms: now,
-        };
-        let credentials = if credential.failures == 0 && credential.last_attempt_ms >= now {
-            Vec::new()
-        } else {
-            vec![(key, credential.after_success(now))]
-        };
-        Ok(Plan {
-            token,
-            entries: Vec::new(),
-            credentials,
-            answer: Answer::SignIn(session),
-        })
     }
 
-    /// Opens a session for a household on a staff member's authority, for a
-    /// villager who cannot use a PIN. The redemption records both.
-    pub fn sign_in_assisted(
-        &mut self,
-        staff: StaffId,
-        household: HouseholdCode,
-        session: SessionId,
-        now_ms: i64,
-    ) -> Result<Session, Error> {
-        if let Some(reason) = &self.read_only {
-            return Err(reason.clone());
-        }
-        let now = now_ms.max(self.time_high_ms);
-        self.redeemable_household(&household)?;
-        self.check_sessions(now)?;
-        let session = Session {
-            id: session,
-            household,
-            assisted_by: Some(staff),
-            last_activity_ms: now,
-        };
-        self.sessions.insert(session.id.clone(), session.clone());
-        Ok(session)
+    /// Whether the kiosk has staff: from then on staff work needs one.
+    fn is_set_up(&self) -> bool {
+        !self.state.staff.is_empty()
     }
 
-    /// Drops expired sessions and, at the limit, the least recently used
-    /// one: a kiosk serves one person at a time, and a session left open
-    /// must not lock the next villager out.
     fn check_sessions(&mut self, now: i64) -> Result<(), Error> {
         let idle_ms = self.config.session_idle_ms;
         self.sessions
@@ -1593,8 +1795,19 @@ fn operation_request(operation: &Operation) -> Option<&RequestId> {
         | Void { request, .. }
         | MarkUploaded { request, .. }
         | ChangeSetting { request, .. }
-        | CloseYear { request, .. } => Some(request),
-        Genesis { .. } | SignIn { .. } | Credit { .. } | LoadDemo => None,
+        | CloseYear { request, .. }
+        | AddStaff { request, .. }
+        | UpdateStaff { request, .. }
+        | SetStaffPin { request, .. }
+        | NewRecoveryCode { request, .. } => Some(request),
+        Genesis { .. }
+        | SignIn { .. }
+        | Credit { .. }
+        | LoadDemo
+        | Setup { .. }
+        | StaffSignIn { .. }
+        | AssistedSignIn { .. }
+        | Recover { .. } => None,
     }
 }
 

@@ -85,6 +85,16 @@ pub struct Item {
     pub active: bool,
 }
 
+/// A staff member.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaffMember {
+    pub id: crate::ids::StaffId,
+    pub name: Text,
+    pub role: crate::entry::Role,
+    pub active: bool,
+    pub has_pin: bool,
+}
+
 /// A redemption as the state remembers it, for receipts, repeats and voids.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Redemption {
@@ -143,6 +153,7 @@ pub struct State {
     pub uploaded_through_seq: u64,
     pub uploaded_last_hash: Option<String>,
     pub settings: crate::settings::Settings,
+    pub staff: IndexMap<crate::ids::StaffId, StaffMember>,
     /// Years whose books are closed.
     pub closed_years: std::collections::BTreeSet<i32>,
 }
@@ -205,6 +216,11 @@ impl State {
                 if !self.households.contains_key(household) =>
             {
                 fail(seq, format!("actor {household} is unknown"))
+            }
+            Actor::Staff { staff } | Actor::Assisted { staff, .. }
+                if !self.staff.contains_key(staff) =>
+            {
+                fail(seq, format!("actor {staff} is not staff"))
             }
             _ => Ok(()),
         }
@@ -418,6 +434,37 @@ impl State {
                 self.move_stock(seq, sku, *delta)?;
                 self.totals.units_adjusted += delta;
             }
+            Body::StaffAdded { staff, name, role } => {
+                if self.staff.contains_key(staff) {
+                    return fail(seq, format!("staff {staff} added twice"));
+                }
+                let member = StaffMember {
+                    id: staff.clone(),
+                    name: name.clone(),
+                    role: *role,
+                    active: true,
+                    has_pin: false,
+                };
+                self.staff.insert(staff.clone(), member);
+            }
+            Body::StaffUpdated {
+                staff,
+                name,
+                role,
+                active,
+            } => {
+                let Some(member) = self.staff.get_mut(staff) else {
+                    return fail(seq, format!("unknown staff {staff}"));
+                };
+                member.name = name.clone();
+                member.role = *role;
+                member.active = *active;
+            }
+            Body::StaffPinSet { staff } => match self.staff.get_mut(staff) {
+                Some(member) => member.has_pin = true,
+                None => return fail(seq, format!("unknown staff {staff}")),
+            },
+            Body::RecoveryCodeSet => {}
             Body::SettingChanged { setting } => self.settings.apply(*setting),
             Body::YearClosed { year } => self.apply_year_close(entry, *year)?,
             Body::BatchUploaded {

@@ -17,7 +17,7 @@ const GOLDEN: &str = "tests/fixtures/golden-v1.ndjson";
 /// The state hash the golden journal folds to. Every build must reproduce it.
 const GOLDEN_STATE_HASH: &str = include_str!("fixtures/golden-v1.state-hash");
 
-const ALL_KINDS: [&str; 22] = [
+const ALL_KINDS: [&str; 26] = [
     "genesis",
     "household_registered",
     "household_updated",
@@ -37,6 +37,10 @@ const ALL_KINDS: [&str; 22] = [
     "item_reactivated",
     "restocked",
     "stock_adjusted",
+    "staff_added",
+    "staff_updated",
+    "staff_pin_set",
+    "recovery_code_set",
     "setting_changed",
     "year_closed",
     "batch_uploaded",
@@ -180,6 +184,32 @@ fn golden_kiosk() -> Kiosk {
             sku: sku("salt-500g"),
             delta: -1,
             reason: text("破损"),
+            request,
+        },
+    );
+    let request = kiosk.next_request();
+    let pin = aixin_kiosk::credential::Pin::new("1111").unwrap();
+    let shopkeeper = aixin_kiosk::ids::StaffId::new("shop-1").unwrap();
+    let role = aixin_kiosk::entry::Role::Shopkeeper;
+    run(
+        &mut kiosk,
+        Operation::AddStaff {
+            staff: shopkeeper.clone(),
+            name: text("李秀兰"),
+            role,
+            pin,
+            salt: [3; 16],
+            request,
+        },
+    );
+    let request = kiosk.next_request();
+    run(
+        &mut kiosk,
+        Operation::UpdateStaff {
+            staff: shopkeeper,
+            name: text("李秀兰"),
+            role: aixin_kiosk::entry::Role::Clerk,
+            active: false,
             request,
         },
     );

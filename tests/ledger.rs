@@ -426,7 +426,7 @@ fn staff_work_needs_staff_and_the_system_works_only_on_empty_kiosks() {
 
 #[test]
 fn the_demo_village_loads_into_an_empty_kiosk() {
-    let mut kiosk = Kiosk::new();
+    let mut kiosk = Kiosk::bare();
     let outcome = kiosk.run(&Auth::System, Operation::LoadDemo).unwrap();
     assert!(matches!(outcome, Outcome::Done { ref seqs, .. } if seqs.len() > 100));
     let state = kiosk.ledger.state();
@@ -621,4 +621,243 @@ fn settings_are_journal_entries() {
         settings.name_display,
         aixin_kiosk::settings::NameDisplay::Surname
     );
+}
+
+fn staff_sign_in(
+    kiosk: &mut Kiosk,
+    staff: &str,
+    pin: &str,
+) -> Result<aixin_kiosk::ledger::SessionId, Error> {
+    let id = session(&format!("staff-{staff}-{}", kiosk.now));
+    let operation = Operation::StaffSignIn {
+        staff: aixin_kiosk::ids::StaffId::new(staff).unwrap(),
+        pin: pin.into(),
+        session: id,
+    };
+    match kiosk.run(&Auth::System, operation)? {
+        Outcome::StaffSignedIn(session) => Ok(session.id),
+        other => panic!("staff sign-in answered {other:?}"),
+    }
+}
+
+fn add_staff(kiosk: &mut Kiosk, member: &str, role: aixin_kiosk::entry::Role, pin: &str) {
+    let request = kiosk.next_request();
+    let operation = Operation::AddStaff {
+        staff: aixin_kiosk::ids::StaffId::new(member).unwrap(),
+        name: text(member),
+        role,
+        pin: aixin_kiosk::credential::Pin::new(pin).unwrap(),
+        salt: [5; 16],
+        request,
+    };
+    kiosk.run(&staff(), operation).unwrap();
+}
+
+#[test]
+fn staff_work_runs_on_a_staff_session_with_the_right_role() {
+    use aixin_kiosk::entry::Role;
+    let mut kiosk = Kiosk::with_village();
+    add_staff(&mut kiosk, "shop-1", Role::Shopkeeper, "1111");
+    add_staff(&mut kiosk, "clerk-1", Role::Clerk, "2222");
+    let shopkeeper = Auth::StaffSession(staff_sign_in(&mut kiosk, "shop-1", "1111").unwrap());
+    let clerk = Auth::StaffSession(staff_sign_in(&mut kiosk, "clerk-1", "2222").unwrap());
+
+    // A shopkeeper restocks; a clerk may not.
+    let restock = |kiosk: &mut Kiosk| Operation::Restock {
+        donor: text("县供销社"),
+        source_type: aixin_kiosk::entry::SourceType::Organisation,
+        lines: basket(&[("soap", 5)]),
+        declared_value: None,
+        request: kiosk.next_request(),
+    };
+    let operation = restock(&mut kiosk);
+    assert_eq!(
+        kiosk.run(&clerk, operation).unwrap_err(),
+        Error::StaffAuthRequired
+    );
+    let operation = restock(&mut kiosk);
+    kiosk.run(&shopkeeper, operation).unwrap();
+    assert_eq!(kiosk.stock("soap"), 5);
+    let entry = kiosk.ledger.state().seq;
+    let stored = kiosk.store.journal[&entry].clone();
+    assert!(
+        String::from_utf8_lossy(&stored).contains(r#""actor":{"type":"staff","staff":"shop-1"}"#)
+    );
+
+    // A clerk credits points; a shopkeeper may not.
+    let credit = || Operation::Credit {
+        household: code("B002"),
+        amount: points("3"),
+        period: aixin_kiosk::ids::Period::new("2026-09").unwrap(),
+        source: text("evaluation"),
+        reason: None,
+    };
+    assert_eq!(
+        kiosk.run(&shopkeeper, credit()).unwrap_err(),
+        Error::StaffAuthRequired
+    );
+    kiosk.run(&clerk, credit()).unwrap();
+
+    // No session, an unknown one, or an expired one: refused, nothing changes.
+    let before = kiosk.ledger.state().state_hash();
+    let nobody = Auth::StaffSession(session("no-such-session"));
+    let operation = restock(&mut kiosk);
+    assert_eq!(
+        kiosk.run(&nobody, operation).unwrap_err(),
+        Error::StaffAuthRequired
+    );
+    kiosk.now += 181_000;
+    let operation = restock(&mut kiosk);
+    assert_eq!(
+        kiosk.run(&shopkeeper, operation).unwrap_err(),
+        Error::StaffAuthRequired
+    );
+    assert_eq!(kiosk.ledger.state().state_hash(), before);
+
+    // Once a kiosk has staff, the system cannot do staff work either.
+    let operation = restock(&mut kiosk);
+    assert_eq!(
+        kiosk.run(&Auth::System, operation).unwrap_err(),
+        Error::StaffAuthRequired
+    );
+}
+
+#[test]
+fn a_deactivated_staff_member_cannot_sign_in_and_one_admin_remains() {
+    use aixin_kiosk::entry::Role;
+    let mut kiosk = Kiosk::with_village();
+    add_staff(&mut kiosk, "shop-1", Role::Shopkeeper, "1111");
+    let update = |kiosk: &mut Kiosk, staff: &str, role: Role, active: bool| {
+        let request = kiosk.next_request();
+        let staff = aixin_kiosk::ids::StaffId::new(staff).unwrap();
+        kiosk.run(
+            &self::staff(),
+            Operation::UpdateStaff {
+                staff,
+                name: text("x"),
+                role,
+                active,
+                request,
+            },
+        )
+    };
+    update(&mut kiosk, "shop-1", Role::Shopkeeper, false).unwrap();
+    assert_eq!(
+        staff_sign_in(&mut kiosk, "shop-1", "1111").unwrap_err(),
+        Error::StaffAuthRequired
+    );
+    assert_eq!(
+        update(&mut kiosk, "admin", Role::Clerk, true)
+            .unwrap_err()
+            .code(),
+        "INVALID_INPUT"
+    );
+    assert_eq!(
+        update(&mut kiosk, "admin", Role::Admin, false)
+            .unwrap_err()
+            .code(),
+        "INVALID_INPUT"
+    );
+}
+
+#[test]
+fn staff_pins_lock_out_like_households() {
+    let mut kiosk = Kiosk::with_village();
+    for attempts_left in (1..=4).rev() {
+        assert_eq!(
+            staff_sign_in(&mut kiosk, "admin", "1234").unwrap_err(),
+            Error::WrongPin { attempts_left }
+        );
+    }
+    assert_eq!(
+        staff_sign_in(&mut kiosk, "admin", "1234")
+            .unwrap_err()
+            .code(),
+        "LOCKED_OUT"
+    );
+    assert_eq!(
+        staff_sign_in(&mut kiosk, "admin", "0000")
+            .unwrap_err()
+            .code(),
+        "LOCKED_OUT"
+    );
+}
+
+#[test]
+fn the_recovery_code_sets_a_new_admin_pin_once() {
+    let mut kiosk = Kiosk::with_village();
+    let recover = |kiosk: &mut Kiosk, code: &str, pin: &str| {
+        let operation = Operation::Recover {
+            code: code.into(),
+            staff: aixin_kiosk::ids::StaffId::new("admin").unwrap(),
+            pin: aixin_kiosk::credential::Pin::new(pin).unwrap(),
+            salt: [7; 16],
+        };
+        kiosk.run(&Auth::System, operation)
+    };
+    assert_eq!(
+        recover(&mut kiosk, "1234-5678-0000", "4321").unwrap_err(),
+        Error::WrongPin { attempts_left: 4 }
+    );
+    recover(&mut kiosk, "1234 5678 9012", "4321").unwrap();
+    assert!(staff_sign_in(&mut kiosk, "admin", "4321").is_ok());
+    assert_eq!(
+        staff_sign_in(&mut kiosk, "admin", "0000")
+            .unwrap_err()
+            .code(),
+        "WRONG_PIN"
+    );
+    // Spent: the same code works no more.
+    assert_eq!(
+        recover(&mut kiosk, "123456789012", "5555")
+            .unwrap_err()
+            .code(),
+        "INVALID_INPUT"
+    );
+}
+
+#[test]
+fn an_assisted_redemption_records_the_household_and_the_staff_member() {
+    let mut kiosk = Kiosk::with_village();
+    let id = session("assisted-session");
+    let Outcome::SignedIn(signed) = kiosk
+        .run(
+            &staff(),
+            Operation::AssistedSignIn {
+                household: code("A001"),
+                session: id,
+            },
+        )
+        .unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(
+        signed.assisted_by.as_ref().map(|s| s.as_str()),
+        Some("admin")
+    );
+    let Outcome::Receipt(receipt) = kiosk
+        .redeem(&signed.id, &[("salt-500g", 1)], request("assisted-1"))
+        .unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(
+        receipt.assisted_by.as_ref().map(|s| s.as_str()),
+        Some("admin")
+    );
+    let stored = String::from_utf8_lossy(&kiosk.store.journal[&receipt.seq]).to_string();
+    assert!(
+        stored.contains(r#""actor":{"type":"assisted","household":"A001","staff":"admin"}"#),
+        "{stored}"
+    );
+    // Without a staff session there is no assisted sign-in.
+    let refused = kiosk.run(
+        &Auth::System,
+        Operation::AssistedSignIn {
+            household: code("A001"),
+            session: session("assisted-2"),
+        },
+    );
+    assert_eq!(refused.unwrap_err(), Error::StaffAuthRequired);
 }

@@ -630,12 +630,15 @@ impl Harness {
         let id = self.fresh_session();
         let hash = self.state().state_hash();
         let store = self.kiosk.store.journal.clone();
-        let result = self.kiosk.ledger.sign_in_assisted(
-            StaffId::new("shop-1").unwrap(),
-            code(household_code(household)),
-            id,
-            self.kiosk.now,
-        );
+        let operation = Operation::AssistedSignIn {
+            household: code(household_code(household)),
+            session: id,
+        };
+        let result = match self.kiosk.run(&staff(), operation) {
+            Ok(Outcome::SignedIn(session)) => Ok(session),
+            Ok(other) => panic!("assisted sign-in answered {other:?}"),
+            Err(error) => Err(error),
+        };
         assert_eq!(
             self.state().state_hash(),
             hash,
@@ -1031,16 +1034,14 @@ fn a_repeated_assisted_redemption_names_who_assisted() {
     kiosk.credit("H01", "20", "2026-01").unwrap();
     kiosk.add_item("salt-500g", "食盐", "2.50");
     kiosk.restock(&[("salt-500g", 5)]);
-    let staff_id = StaffId::new("shop-1").unwrap();
-    let session = kiosk
-        .ledger
-        .sign_in_assisted(
-            staff_id.clone(),
-            code("H01"),
-            session("assisted-1"),
-            kiosk.now,
-        )
-        .unwrap();
+    let staff_id = StaffId::new("admin").unwrap();
+    let operation = Operation::AssistedSignIn {
+        household: code("H01"),
+        session: session("assisted-1"),
+    };
+    let Ok(Outcome::SignedIn(session)) = kiosk.run(&staff(), operation) else {
+        panic!("assisted sign-in")
+    };
     let first = kiosk.redeem(&session.id, &[("salt-500g", 1)], request("tap-1"));
     let again = kiosk.redeem(&session.id, &[("salt-500g", 1)], request("tap-1"));
     let (Ok(Outcome::Receipt(first)), Ok(Outcome::Receipt(again))) = (first, again) else {

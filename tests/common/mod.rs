@@ -120,14 +120,45 @@ pub struct Kiosk {
 }
 
 impl Kiosk {
-    /// A new kiosk with its genesis entry.
+    /// A new kiosk set up with the admin `admin` (PIN 0000) and the
+    /// recovery code 123456789012.
     pub fn new() -> Kiosk {
-        let mut kiosk = Kiosk {
+        let mut kiosk = Kiosk::empty();
+        kiosk
+            .run(
+                &Auth::System,
+                Operation::Setup {
+                    kiosk_id: KioskId::new(KIOSK).unwrap(),
+                    village: text("张家村"),
+                    shop: text("张家村爱心超市"),
+                    time_zone: text("Asia/Shanghai"),
+                    utc_offset_minutes: 480,
+                    admin: StaffId::new("admin").unwrap(),
+                    admin_name: text("村管理员"),
+                    admin_pin: aixin_kiosk::credential::Pin::new("0000").unwrap(),
+                    pin_salt: [1; 16],
+                    recovery_code: aixin_kiosk::credential::Pin::recovery_code("1234-5678-9012")
+                        .unwrap(),
+                    recovery_salt: [2; 16],
+                },
+            )
+            .unwrap();
+        kiosk
+    }
+
+    /// A kiosk with nothing stored yet.
+    pub fn empty() -> Kiosk {
+        Kiosk {
             store: MemoryStore::default(),
             ledger: Ledger::new(config()),
             now: T0,
             next_request: 0,
-        };
+        }
+    }
+
+    /// A kiosk with only its genesis entry (the demo loads only into one).
+    pub fn bare() -> Kiosk {
+        let mut kiosk = Kiosk::empty();
         kiosk
             .run(
                 &Auth::System,

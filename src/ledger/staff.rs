@@ -1,0 +1,389 @@
+//! Staff: first-run setup, staff members and their roles, staff sign-in and
+//! sessions, the one-time recovery code, and who may do what.
+//!
+//! Every staff action is a journal entry naming the staff member. The JS API
+//! reaches a staff operation only through a staff session issued here
+//! ([`Auth::StaffSession`]); without one the operation is refused with
+//! `STAFF_AUTH_REQUIRED` and nothing changes.
+
+use super::{Answer, Auth, Draft, Ledger, Operation, Outcome, Plan, SessionId};
+use crate::credential::{staff_key, Credential, Pin, PinHash, ATTEMPTS_MAX, RECOVERY_KEY};
+use crate::entry::{Actor, Body, EntryId, Role};
+use crate::error::Error;
+use crate::ids::StaffId;
+
+/// Staff members a kiosk may hold.
+pub const STAFF_MAX: usize = 50;
+
+/// A signed-in staff member. Memory only.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaffSession {
+    pub id: SessionId,
+    pub staff: StaffId,
+    pub name: String,
+    pub role: Role,
+    pub last_activity_ms: i64,
+}
+
+/// The role an operation needs, or `None` for villagers' and the system's
+/// own operations.
+pub(super) fn required_role(operation: &Operation) -> Option<Role> {
+    use Operation::*;
+    Some(match operation {
+        Genesis { .. }
+        | Setup { .. }
+        | LoadDemo
+        | SignIn { .. }
+        | Redeem { .. }
+        | StaffSignIn { .. }
+        | Recover { .. } => return None,
+        AddItem { .. }
+        | UpdateItem { .. }
+        | Reprice { .. }
+        | SetItemActive { .. }
+        | Restock { .. }
+        | AdjustStock { .. }
+        | Void { .. }
+        | Unlock { .. }
+        | SetPin { .. }
+        | AssistedSignIn { .. } => Role::Shopkeeper,
+        RegisterHousehold { .. }
+        | UpdateHousehold { .. }
+        | SetHouseholdStatus { .. }
+        | Credit { .. }
+        | Correct { .. }
+        | MarkUploaded { .. }
+        | CloseYear { .. } => Role::Clerk,
+        AddStaff { .. } | UpdateStaff { .. } | ChangeSetting { .. } | NewRecoveryCode { .. } => {
+            Role::Admin
+        }
+        // A staff member may change their own PIN; an admin anyone's.
+        SetStaffPin { .. } => return None,
+    })
+}
+
+/// What a PIN check found.
+pub(super) enum PinCheck {
+    /// The PIN is right; the credential records to store (a reset counter).
+    Right(Vec<(String, Credential)>),
+    /// The PIN is wrong: the counter to store, and the refusal to answer.
+    Wrong((String, Credential), Error),
+}
+
+impl Ledger {
+    /// Checks `pin` against the credential at `key` at `now`; `missing` is
+    /// the refusal when no PIN is set.
+    /// A malformed PIN (`None`) counts as a wrong one.
+    pub(super) fn check_pin(
+        &self,
+        key: String,
+        pin: Option<&Pin>,
+        now: i64,
+        missing: Error,
+    ) -> Result<PinCheck, Error> {
+        let credential = self.credentials.get(&key).cloned().unwrap_or_default();
+        if let Some(locked_until_ms) = credential.locked_at(now) {
+            return Err(Error::LockedOut { locked_until_ms });
+        }
+        let Some(pin_hash) = &credential.pin_hash else {
+            return Err(missing);
+        };
+        if !pin.is_some_and(|pin| pin_hash.verify(pin)) {
+            let after = credential.after_failure(now);
+            let error = match after.locked_at(now) {
+                Some(locked_until_ms) => Error::LockedOut { locked_until_ms },
+                None => Error::WrongPin {
+                    attempts_left: ATTEMPTS_MAX - after.failures,
+                },
+            };
+            return Ok(PinCheck::Wrong((key, after), error));
+        }
+        let unchanged = credential.failures == 0 && credential.last_attempt_ms >= now;
+        Ok(PinCheck::Right(if unchanged {
+            Vec::new()
+        } else {
+            vec![(key, credential.after_success(now))]
+        }))
+    }
+
+    /// Turns a staff session into the staff member it belongs to, touching
+    /// it; other authorities pass through.
+    pub(super) fn resolve_auth(&mut self, auth: &Auth, now: i64) -> Result<Auth, Error> {
+        let Auth::StaffSession(id) = auth else {
+            return Ok(auth.clone());
+        };
+        let idle_ms = self.config.session_idle_ms;
+        let session = match self.staff_sessions.get_mut(id) {
+            Some(session) if now - session.last_activity_ms <= idle_ms => session,
+            Some(_) => {
+                self.staff_sessions.remove(id);
+                return Err(Error::StaffAuthRequired);
+            }
+            None => return Err(Error::StaffAuthRequired),
+        };
+        session.last_activity_ms = now;
+        Ok(Auth::Staff(session.staff.clone()))
+    }
+
+    /// Whether `auth` may run `operation`.
+    pub(super) fn check_role(&self, auth: &Auth, operation: &Operation) -> Result<(), Error> {
+        let Auth::Staff(staff) = auth else {
+            return Ok(());
+        };
+        let member = self
+            .state
+            .staff
+            .get(staff)
+            .filter(|m| m.active)
+            .ok_or(Error::StaffAuthRequired)?;
+        let allowed = match (required_role(operation), operation) {
+            (Some(role), _) => member.role.covers(role),
+            (None, Operation::SetStaffPin { staff: target, .. }) => {
+                member.role == Role::Admin || target == staff
+            }
+            (None, _) => true,
+        };
+        if !allowed {
+            return Err(Error::StaffAuthRequired);
+        }
+        Ok(())
+    }
+
+    /// A live staff session, or `STAFF_AUTH_REQUIRED`.
+    pub fn staff_session(&self, id: &SessionId, now_ms: i64) -> Result<&StaffSession, Error> {
+        let now = now_ms.max(self.time_high_ms);
+        match self.staff_sessions.get(id) {
+            Some(session) if now - session.last_activity_ms <= self.config.session_idle_ms => {
+                Ok(session)
+            }
+            _ => Err(Error::StaffAuthRequired),
+        }
+    }
+
+    /// Ends a staff session.
+    pub fn sign_out_staff(&mut self, id: &SessionId) {
+        self.staff_sessions.remove(id);
+    }
+
+    pub(super) fn plan_staff_sign_in(
+        &mut self,
+        token: u64,
+        staff: StaffId,
+        pin: &str,
+        session: SessionId,
+        now: i64,
+    ) -> Result<Plan, Error> {
+        let member = self.state.staff.get(&staff).filter(|m| m.active).cloned();
+        let Some(member) = member else {
+            return Err(Error::StaffAuthRequired);
+        };
+        let pin = Pin::new(pin);
+        match self.check_pin(
+            staff_key(staff.as_str()),
+            pin.as_ref(),
+            now,
+            Error::NoPin {
+                household: staff.to_string(),
+            },
+        )? {
+            PinCheck::Wrong(credential, error) => Ok(Plan {
+                token,
+                entries: Vec::new(),
+                credentials: vec![credential],
+                answer: Answer::Refusal(error),
+            }),
+            PinCheck::Right(credentials) => {
+                let idle_ms = self.config.session_idle_ms;
+                self.staff_sessions
+                    .retain(|_, s| now - s.last_activity_ms <= idle_ms);
+                if self.staff_sessions.len() >= super::SESSIONS_MAX {
+                    return Err(Error::LimitReached {
+                        what: "sessions",
+                        limit: super::SESSIONS_MAX as i64,
+                    });
+                }
+                let session = StaffSession {
+                    id: session,
+                    staff,
+                    name: member.name.to_string(),
+                    role: member.role,
+                    last_activity_ms: now,
+                };
+                Ok(Plan {
+                    token,
+                    entries: Vec::new(),
+                    credentials,
+                    answer: Answer::StaffSignIn(session),
+                })
+            }
+        }
+    }
+
+    /// Records a committed staff sign-in.
+    pub(super) fn open_staff_session(&mut self, session: StaffSession) -> Outcome {
+        self.staff_sessions
+            .insert(session.id.clone(), session.clone());
+        Outcome::StaffSignedIn(session)
+    }
+
+    /// Entries and credentials of a new staff member with a PIN.
+    pub(super) fn plan_add_staff(
+        &self,
+        actor: Actor,
+        id: EntryId,
+        staff: StaffId,
+        name: crate::ids::Text,
+        role: Role,
+        pin: &Pin,
+        salt: &[u8; 16],
+    ) -> Result<(Vec<Draft>, Vec<(String, Credential)>), Error> {
+        if self.state.staff.contains_key(&staff) {
+            return Err(Error::AlreadyExists {
+                what: "staff",
+                key: staff.to_string(),
+            });
+        }
+        if self.state.staff.len() >= STAFF_MAX {
+            return Err(Error::LimitReached {
+                what: "staff",
+                limit: STAFF_MAX as i64,
+            });
+        }
+        let credential = Credential {
+            pin_hash: Some(PinHash::new(pin, salt, self.config.pin_iterations)),
+            ..Credential::default()
+        };
+        let pin_id = EntryId::derived(&format!("{}/pin", id.as_str()));
+        let drafts = vec![
+            Draft {
+                actor: actor.clone(),
+                id,
+                body: Body::StaffAdded {
+                    staff: staff.clone(),
+                    name,
+                    role,
+                },
+            },
+            Draft {
+                actor,
+                id: pin_id,
+                body: Body::StaffPinSet {
+                    staff: staff.clone(),
+                },
+            },
+        ];
+        Ok((drafts, vec![(staff_key(staff.as_str()), credential)]))
+    }
+
+    /// The entry and credential of a new recovery code.
+    pub(super) fn plan_recovery_code(
+        &self,
+        actor: Actor,
+        id: EntryId,
+        code: &Pin,
+        salt: &[u8; 16],
+    ) -> (Draft, (String, Credential)) {
+        let credential = Credential {
+            pin_hash: Some(PinHash::new(code, salt, self.config.pin_iterations)),
+            ..Credential::default()
+        };
+        (
+            Draft {
+                actor,
+                id,
+                body: Body::RecoveryCodeSet,
+            },
+            (RECOVERY_KEY.to_string(), credential),
+        )
+    }
+
+    /// Refuses a change that would leave no active admin.
+    pub(super) fn check_admins_remain(
+        &self,
+        staff: &StaffId,
+        role: Role,
+        active: bool,
+    ) -> Result<(), Error> {
+        let other_admins = self
+            .state
+            .staff
+            .values()
+            .filter(|m| m.active && m.role == Role::Admin && m.id != *staff)
+            .count();
+        if other_admins == 0 && !(active && role == Role::Admin) {
+            return Err(Error::invalid_with(
+                "role",
+                "至少要留一位管理员",
+                "at least one admin must remain",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Uses the recovery code: a new PIN for an admin, and the code is spent.
+    pub(super) fn plan_recover(
+        &self,
+        token: u64,
+        code: &str,
+        staff: StaffId,
+        pin: Pin,
+        salt: [u8; 16],
+        now: i64,
+    ) -> Result<Plan, Error> {
+        let is_admin = self
+            .state
+            .staff
+            .get(&staff)
+            .is_some_and(|m| m.active && m.role == Role::Admin);
+        if !is_admin {
+            return Err(Error::StaffAuthRequired);
+        }
+        let code = Pin::recovery_code(code);
+        let missing = Error::invalid_with(
+            "recoveryCode",
+            "这台终端没有可用的恢复码",
+            "this kiosk has no unused recovery code",
+        );
+        match self.check_pin(RECOVERY_KEY.to_string(), code.as_ref(), now, missing)? {
+            PinCheck::Wrong(credential, error) => Ok(Plan {
+                token,
+                entries: Vec::new(),
+                credentials: vec![credential],
+                answer: Answer::Refusal(error),
+            }),
+            PinCheck::Right(_) => {
+                let id = EntryId::derived(&format!("recover:{staff}:{now}"));
+                let credential = Credential {
+                    pin_hash: Some(PinHash::new(&pin, &salt, self.config.pin_iterations)),
+                    ..Credential::default()
+                };
+                let spent = Credential {
+                    pin_hash: None,
+                    last_attempt_ms: now,
+                    ..Credential::default()
+                };
+                let drafts = vec![Draft {
+                    actor: Actor::System,
+                    id,
+                    body: Body::StaffPinSet {
+                        staff: staff.clone(),
+                    },
+                }];
+                let entries = self.seal(drafts, now)?;
+                let credentials = vec![
+                    (staff_key(staff.as_str()), credential),
+                    (RECOVERY_KEY.to_string(), spent),
+                ];
+                Ok(Plan {
+                    token,
+                    entries,
+                    credentials,
+                    answer: Answer::Outcome(Outcome::Done {
+                        seqs: Vec::new(),
+                        repeated: false,
+                    }),
+                })
+            }
+        }
+    }
+}
