@@ -292,6 +292,13 @@ pub enum Operation {
         pin: Pin,
         salt: [u8; 16],
     },
+    /// A stock count: each item's counted quantity; every difference becomes
+    /// a stock adjustment, all stored together.
+    StockCount {
+        counts: Vec<(Sku, i64)>,
+        reason: Text,
+        request: RequestId,
+    },
     /// A new recovery code replaces the old one.
     NewRecoveryCode {
         code: Pin,
@@ -1076,6 +1083,57 @@ impl Ledger {
                     Answer::Outcome(done()),
                 )
             }
+            Operation::StockCount {
+                counts,
+                reason,
+                request,
+            } => {
+                if counts.is_empty() || counts.len() > ITEMS_MAX {
+                    return Err(Error::TooManyLines {
+                        lines_max: ITEMS_MAX,
+                    });
+                }
+                let mut drafts = Vec::new();
+                for (index, (sku, counted)) in counts.into_iter().enumerate() {
+                    let item = self.known_item(&sku)?;
+                    if !(0..=STOCK_MAX).contains(&counted) {
+                        return Err(Error::BadQuantity {
+                            sku: sku.to_string(),
+                            quantity: counted,
+                        });
+                    }
+                    if drafts.iter().any(|d: &Draft| matches!(&d.body, Body::StockAdjusted { sku: s, .. } if *s == sku)) {
+                        return Err(Error::BadQuantity { sku: sku.to_string(), quantity: counted });
+                    }
+                    let delta = counted - item.stock;
+                    if delta != 0 {
+                        let id = EntryId::derived(&format!("{}/{index}", request.as_str()));
+                        let body = Body::StockAdjusted {
+                            sku,
+                            delta,
+                            reason: reason.clone(),
+                        };
+                        drafts.push(Draft {
+                            actor: actor.clone(),
+                            id,
+                            body,
+                        });
+                    }
+                }
+                // The first entry carries the request id, so a repeat is seen.
+                match drafts.first_mut() {
+                    Some(first) => first.id = entry_id(&request),
+                    None => {
+                        return Ok(self.plan_from(
+                            token,
+                            Vec::new(),
+                            Vec::new(),
+                            Answer::Outcome(done()),
+                        ))
+                    }
+                }
+                (drafts, Vec::new(), Answer::Outcome(done()))
+            }
             Operation::Void {
                 redemption_seq,
                 reason,
@@ -1799,7 +1857,8 @@ fn operation_request(operation: &Operation) -> Option<&RequestId> {
         | AddStaff { request, .. }
         | UpdateStaff { request, .. }
         | SetStaffPin { request, .. }
-        | NewRecoveryCode { request, .. } => Some(request),
+        | NewRecoveryCode { request, .. }
+        | StockCount { request, .. } => Some(request),
         Genesis { .. }
         | SignIn { .. }
         | Credit { .. }

@@ -707,6 +707,23 @@ pub fn receipt_number(state: &State, seq: u64) -> String {
     format!("{kiosk}-{seq:06}")
 }
 
+/// The seq of a receipt number as printed (`village-01-000123`) or scanned;
+/// a bare number is taken as the seq.
+pub fn parse_receipt_number(state: &State, text: &str) -> Option<u64> {
+    let text = text.trim();
+    let digits = match &state.kiosk {
+        Some(kiosk) => text
+            .strip_prefix(kiosk.kiosk_id.as_str())
+            .and_then(|rest| rest.strip_prefix('-'))
+            .unwrap_or(text),
+        None => text,
+    };
+    if digits.is_empty() || digits.len() > 12 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
 /// The short hash printed on a receipt: the first 8 hex digits.
 pub fn short_hash(hash: &Hash) -> String {
     hex_of(hash)[..8].to_string()

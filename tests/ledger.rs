@@ -861,3 +861,70 @@ fn an_assisted_redemption_records_the_household_and_the_staff_member() {
     );
     assert_eq!(refused.unwrap_err(), Error::StaffAuthRequired);
 }
+
+#[test]
+fn a_stock_count_applies_every_difference_as_one_set() {
+    let mut kiosk = Kiosk::with_village();
+    let request = request("count-1");
+    let counts = vec![(sku("salt-500g"), 8), (sku("oil-5l"), 2), (sku("soap"), 4)];
+    let operation = Operation::StockCount {
+        counts: counts.clone(),
+        reason: text("月底盘点"),
+        request: request.clone(),
+    };
+    let writes = kiosk.store.writes;
+    let Outcome::Done { seqs, .. } = kiosk.run(&staff(), operation).unwrap() else {
+        panic!()
+    };
+    assert_eq!(seqs.len(), 2, "oil-5l did not change");
+    assert_eq!(
+        kiosk.store.writes,
+        writes + 1,
+        "one write for the whole count"
+    );
+    assert_eq!(
+        (
+            kiosk.stock("salt-500g"),
+            kiosk.stock("oil-5l"),
+            kiosk.stock("soap")
+        ),
+        (8, 2, 4)
+    );
+    // Counted again with the same request id: nothing more.
+    let again = kiosk
+        .run(
+            &staff(),
+            Operation::StockCount {
+                counts,
+                reason: text("月底盘点"),
+                request,
+            },
+        )
+        .unwrap();
+    assert!(matches!(again, Outcome::Done { repeated: true, .. }));
+    let bad = Operation::StockCount {
+        counts: vec![(sku("soap"), -1)],
+        reason: text("x"),
+        request: kiosk.next_request(),
+    };
+    assert_eq!(kiosk.run(&staff(), bad).unwrap_err().code(), "BAD_QUANTITY");
+}
+
+#[test]
+fn receipt_numbers_are_read_as_printed_or_as_seqs() {
+    let kiosk = Kiosk::with_village();
+    let state = kiosk.ledger.state();
+    assert_eq!(
+        aixin_kiosk::state::parse_receipt_number(state, "test-01-000123"),
+        Some(123)
+    );
+    assert_eq!(
+        aixin_kiosk::state::parse_receipt_number(state, " 42 "),
+        Some(42)
+    );
+    assert_eq!(
+        aixin_kiosk::state::parse_receipt_number(state, "other-000123"),
+        None
+    );
+    assert_eq!(aixin_kiosk::state::parse_receipt_number(state, ""), None);
+}

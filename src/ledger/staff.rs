@@ -43,6 +43,7 @@ pub(super) fn required_role(operation: &Operation) -> Option<Role> {
         | SetItemActive { .. }
         | Restock { .. }
         | AdjustStock { .. }
+        | StockCount { .. }
         | Void { .. }
         | Unlock { .. }
         | SetPin { .. }

@@ -54,6 +54,11 @@ pub(crate) fn household_code(text: &str) -> Result<HouseholdCode, Error> {
     })
 }
 
+/// A code for a new household: a malformed one is bad input, not unknown.
+pub(crate) fn new_household_code(text: &str) -> Result<HouseholdCode, Error> {
+    HouseholdCode::new(text).map_err(|problem| Error::invalid("household", &problem))
+}
+
 pub(crate) fn kiosk_id(text: &str) -> Result<KioskId, Error> {
     KioskId::new(text).map_err(|problem| Error::invalid("kioskId", &problem))
 }

@@ -28,9 +28,9 @@ pub struct Kiosk {
     inner: Rc<Inner>,
 }
 
-struct Inner {
+pub(super) struct Inner {
     kiosk_id: KioskId,
-    ledger: RefCell<Ledger>,
+    pub(super) ledger: RefCell<Ledger>,
     db: RefCell<Option<KioskDb>>,
     lock: RefCell<Option<WriterLock>>,
     gate: Rc<Gate>,
@@ -56,7 +56,7 @@ fn clock_ms() -> i64 {
 }
 
 /// 16 random bytes from `crypto.getRandomValues`.
-fn random_bytes() -> Result<[u8; 16], Error> {
+pub(super) fn random_bytes() -> Result<[u8; 16], Error> {
     let mut bytes = [0u8; 16];
     let crypto = web_sys::window().and_then(|window| window.crypto().ok());
     match crypto.map(|crypto| crypto.get_random_values_with_u8_array(&mut bytes)) {
@@ -68,7 +68,7 @@ fn random_bytes() -> Result<[u8; 16], Error> {
 }
 
 /// Runs `future` as a JS promise whose rejection is always a coded Error.
-fn promise<F>(future: F) -> js_sys::Promise
+pub(super) fn promise<F>(future: F) -> js_sys::Promise
 where
     F: std::future::Future<Output = Result<JsValue, Error>> + 'static,
 {
@@ -417,6 +417,10 @@ fn demo_text(value: &str) -> Result<Text, Error> {
 }
 
 impl Kiosk {
+    pub(super) fn inner(&self) -> &Rc<Inner> {
+        &self.inner
+    }
+
     async fn open_with(options: JsValue) -> Result<Kiosk, Error> {
         let options: convert::OpenOptions = from_js(options, "open")?;
         let kiosk_id = convert::kiosk_id(&options.kiosk_id)?;
@@ -536,8 +540,12 @@ impl Drop for DbLease<'_> {
 }
 
 impl Inner {
+    pub(super) fn kiosk_id(&self) -> &KioskId {
+        &self.kiosk_id
+    }
+
     /// One call: wait for the gate, prepare, store, commit.
-    async fn run(
+    pub(super) async fn run(
         inner: &Rc<Inner>,
         auth: Auth,
         operation: Operation,

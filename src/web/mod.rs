@@ -9,6 +9,7 @@ pub mod idb;
 mod kiosk;
 #[doc(hidden)]
 pub mod lock;
+mod staff;
 
 pub use kiosk::Kiosk;
 

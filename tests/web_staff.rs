@@ -1,0 +1,164 @@
+//! The staff half of the JS API over real IndexedDB: first-run setup, staff
+//! sign-in, a shopkeeper's and a clerk's work, and refusals without a staff
+//! session.
+#![cfg(target_arch = "wasm32")]
+
+use aixin_kiosk::web::idb::KioskDb;
+use aixin_kiosk::web::Kiosk;
+use serde::Serialize;
+use serde_json::json;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const NOW: i64 = 1_793_000_000_000;
+
+fn js(value: serde_json::Value) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap()
+}
+
+fn get(value: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(value, &JsValue::from_str(key)).unwrap()
+}
+
+fn get_string(value: &JsValue, key: &str) -> String {
+    get(value, key)
+        .as_string()
+        .unwrap_or_else(|| panic!("{key} is not a string"))
+}
+
+async fn settle(promise: js_sys::Promise) -> Result<JsValue, JsValue> {
+    JsFuture::from(promise).await
+}
+
+/// `input` with the staff session added.
+fn with_staff(session: &JsValue, input: serde_json::Value) -> JsValue {
+    let value = js(input);
+    js_sys::Reflect::set(&value, &JsValue::from_str("staffSession"), session).unwrap();
+    value
+}
+
+async fn set_up(kiosk_id: &str) -> (Kiosk, JsValue) {
+    KioskDb::delete(kiosk_id).await.unwrap();
+    let kiosk = Kiosk::open(js(json!({ "kioskId": kiosk_id, "pinIterations": 10 })))
+        .await
+        .unwrap();
+    let answer = settle(kiosk.setup(js(json!({
+        "village": "李家村", "shop": "李家村爱心超市", "adminId": "admin", "adminName": "李主任", "adminPin": "2580", "now": NOW
+    }))))
+    .await
+    .unwrap();
+    let code = get_string(&answer, "recoveryCode");
+    assert_eq!(code.len(), 14, "{code}");
+    assert!(code.chars().all(|c| c.is_ascii_digit() || c == '-'));
+    let session = settle(kiosk.staff_sign_in(js(
+        json!({ "staff": "admin", "pin": "2580", "now": NOW + 1 }),
+    )))
+    .await
+    .unwrap();
+    assert_eq!(get_string(&session, "role"), "admin");
+    (kiosk, session)
+}
+
+#[wasm_bindgen_test]
+async fn a_set_up_kiosk_runs_a_village_from_scratch() {
+    let (kiosk, admin) = set_up("test-staff-setup").await;
+    let info = kiosk.info();
+    assert_eq!(get_string(&info, "village"), "李家村");
+    let run = |promise: js_sys::Promise| async { settle(promise).await.unwrap() };
+    run(kiosk.register_household(with_staff(&admin, json!({ "household": "A1", "name": "李喆", "group": "一组", "kind": "family", "requestId": "h-1", "now": NOW + 2 })))).await;
+    run(kiosk.set_pin(with_staff(
+        &admin,
+        json!({ "household": "A1", "pin": "1357", "requestId": "p-1", "now": NOW + 3 }),
+    )))
+    .await;
+    run(kiosk.credit(with_staff(
+        &admin,
+        json!({ "household": "A1", "amount": "5", "period": "2026-10", "now": NOW + 4 }),
+    )))
+    .await;
+    run(kiosk.add_item(with_staff(&admin, json!({ "sku": "salt", "nameZh": "食盐", "unit": "袋", "category": "调味", "price": "2.5", "barcode": "6901234567892", "requestId": "i-1", "now": NOW + 5 })))).await;
+    run(kiosk.restock(with_staff(&admin, json!({ "donor": "县供销社", "sourceType": "organisation", "lines": [{ "sku": "salt", "qty": 10 }], "declaredValue": "25", "requestId": "r-1", "now": NOW + 6 })))).await;
+
+    let villager = run(kiosk.sign_in(js(
+        json!({ "household": "A1", "pin": "1357", "now": NOW + 7 }),
+    )))
+    .await;
+    let redeem =
+        js(json!({ "lines": [{ "sku": "salt", "qty": 2 }], "requestId": "buy-1", "now": NOW + 8 }));
+    js_sys::Reflect::set(&redeem, &JsValue::from_str("session"), &villager).unwrap();
+    let receipt = run(kiosk.redeem(redeem)).await;
+    assert_eq!(get_string(&receipt, "balanceAfter"), "0.00");
+
+    // A price change leaves the receipt as it was.
+    run(kiosk.reprice(with_staff(
+        &admin,
+        json!({ "sku": "salt", "price": "3", "requestId": "rp-1", "now": NOW + 9 }),
+    )))
+    .await;
+    let looked_up = kiosk
+        .redemption(with_staff(
+            &admin,
+            json!({ "receipt": get_string(&receipt, "receiptNumber"), "now": NOW + 10 }),
+        ))
+        .unwrap();
+    assert_eq!(get_string(&looked_up, "total"), "5.00");
+
+    // The void gives the points and the stock back; the original stays.
+    run(kiosk.void_redemption(with_staff(&admin, json!({ "receipt": get_string(&receipt, "receiptNumber"), "reason": "拿错了", "requestId": "v-1", "now": NOW + 11 })))).await;
+    assert_eq!(
+        get_string(&kiosk.household("A1").unwrap(), "balance"),
+        "5.00"
+    );
+    let looked_up = kiosk
+        .redemption(with_staff(
+            &admin,
+            json!({ "receipt": get_string(&receipt, "receiptNumber"), "now": NOW + 12 }),
+        ))
+        .unwrap();
+    assert_eq!(get(&looked_up, "voided"), JsValue::TRUE);
+    settle(kiosk.close()).await.unwrap();
+    KioskDb::delete("test-staff-setup").await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn staff_calls_without_a_staff_session_change_nothing() {
+    let (kiosk, admin) = set_up("test-staff-refused").await;
+    let before = kiosk.state_hash();
+    let credit = |session: JsValue| {
+        let input =
+            js(json!({ "household": "A1", "amount": "5", "period": "2026-10", "now": NOW + 20 }));
+        js_sys::Reflect::set(&input, &JsValue::from_str("staffSession"), &session).unwrap();
+        kiosk.credit(input)
+    };
+    for session in [
+        JsValue::UNDEFINED,
+        JsValue::from_str("forged-session-id"),
+        js(json!({ "id": "0123456789abcdef" })),
+    ] {
+        let error = settle(credit(session)).await.unwrap_err();
+        assert_eq!(get_string(&error, "code"), "STAFF_AUTH_REQUIRED");
+    }
+    let no_session = settle(kiosk.restock(js(
+        json!({ "donor": "x", "sourceType": "company", "lines": [], "requestId": "r", "now": NOW }),
+    )))
+    .await
+    .unwrap_err();
+    assert_eq!(get_string(&no_session, "code"), "STAFF_AUTH_REQUIRED");
+    // A signed-out session is refused too.
+    kiosk.staff_sign_out(admin.clone());
+    let error = settle(credit(admin)).await.unwrap_err();
+    assert_eq!(get_string(&error, "code"), "STAFF_AUTH_REQUIRED");
+    assert_eq!(kiosk.state_hash(), before);
+    // The demo cannot be loaded over a set-up kiosk.
+    let error = settle(kiosk.load_demo(JsValue::UNDEFINED))
+        .await
+        .unwrap_err();
+    assert_eq!(get_string(&error, "code"), "NOT_EMPTY");
+    settle(kiosk.close()).await.unwrap();
+    KioskDb::delete("test-staff-refused").await.unwrap();
+}
