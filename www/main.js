@@ -1,11 +1,89 @@
-// The kiosk page's entry: loads the wasm core and shows that it is ready.
-import init, { version } from "./pkg/aixin_kiosk.js";
+// The kiosk page's entry: loads the wasm core, opens this kiosk's journal
+// (read-only if another window holds it or the journal is damaged) and
+// starts the villager's screens.
+import init, { Kiosk, version } from "./pkg/aixin_kiosk.js";
+import { registerServiceWorker } from "./js/offline.js";
+import { createApp } from "./js/app.js";
 
-const status = document.getElementById("status");
-try {
-  await init();
-  status.textContent = `已就绪 Ready · v${version()}`;
-  document.documentElement.dataset.ready = "true";
-} catch (error) {
-  status.textContent = `无法加载 Failed to load: ${error}`;
+const LAST_KIOSK_KEY = "aixin:lastKioskId";
+
+/** Settings from the URL: the kiosk id and (for tests) shorter timeouts. */
+function readParams() {
+  const query = new URLSearchParams(location.search);
+  const ms = (name, fallback, least) => {
+    const value = Number.parseInt(query.get(name) ?? "", 10);
+    return Number.isSafeInteger(value) && value >= least ? value : fallback;
+  };
+  let kioskId = query.get("kiosk")?.trim() || null;
+  if (!kioskId) {
+    try {
+      kioskId = localStorage.getItem(LAST_KIOSK_KEY)?.trim() || null;
+    } catch {
+      kioskId = null;
+    }
+  }
+  return {
+    kioskId: kioskId ?? "village-01",
+    idleMs: ms("idleMs", 60_000, 200),
+    countdownMs: ms("countdownMs", 30_000, 200),
+    receiptMs: ms("receiptMs", 20_000, 200),
+    scanGapMs: ms("scanGapMs", 100, 10),
+  };
 }
+
+// A kiosk is touched, not browsed: no context menu on a long press, no
+// dragging pictures away.
+document.addEventListener("contextmenu", (event) => event.preventDefault());
+document.addEventListener("dragstart", (event) => event.preventDefault());
+
+const elements = {
+  root: document.getElementById("app"),
+  footer: document.getElementById("footer"),
+  status: document.getElementById("status"),
+  toast: document.getElementById("toast"),
+  printArea: document.getElementById("print-area"),
+  dialog: document.getElementById("idle-dialog"),
+};
+
+async function openKiosk(kioskId) {
+  try {
+    return { kiosk: await Kiosk.open({ kioskId }) };
+  } catch (error) {
+    if (error?.code !== "STORAGE_CORRUPT") return { error };
+  }
+  // A damaged journal: open what verifies, read-only, so the screens can say so.
+  try {
+    return { kiosk: await Kiosk.open({ kioskId, allowCorrupt: true }) };
+  } catch (error) {
+    return { error };
+  }
+}
+
+async function main() {
+  const params = readParams();
+  let buildVersion = "";
+  try {
+    await init();
+    buildVersion = version();
+  } catch (error) {
+    elements.status.textContent = "无法加载 Failed to load";
+    const app = createApp({ kiosk: null, version: "?", params, elements });
+    app.fatal = { code: "INTERNAL" };
+    app.start();
+    return;
+  }
+  const { kiosk, error } = await openKiosk(params.kioskId);
+  // For the browser tests and the shopkeeper's console: the open kiosk.
+  window.kiosk = kiosk ?? null;
+  const app = createApp({ kiosk, version: buildVersion, params, elements });
+  if (!kiosk) app.fatal = error ?? { code: "INTERNAL" };
+  app.start();
+  document.documentElement.dataset.ready = "true";
+  if (kiosk) {
+    registerServiceWorker({
+      canReload: () => !app.session && !app.pending && ["home", "setup", "fatal"].includes(app.screen),
+    }).catch(() => {});
+  }
+}
+
+main();

@@ -259,6 +259,27 @@ impl Kiosk {
         }
     }
 
+    /// Keeps a villager's session alive while the person is busy on the
+    /// page (the core ends sessions idle for `sessionIdleMs`). Throws
+    /// `SESSION_EXPIRED` when it is already over.
+    #[wasm_bindgen(js_name = touchSession)]
+    pub fn touch_session(&self, session: JsValue, now: JsValue) -> Result<(), JsValue> {
+        let result = (|| {
+            let id = convert::session_id(&session)?;
+            let now = if now.is_undefined() {
+                clock_ms()
+            } else {
+                from_js::<i64>(now, "now")?
+            };
+            self.inner
+                .ledger
+                .borrow_mut()
+                .touch_session(&id, now)
+                .map(|_| ())
+        })();
+        result.map_err(|error: Error| to_js_error(&error))
+    }
+
     /// A signed-in household's history, newest first: every credit,
     /// redemption, void and correction with its running balance.
     pub fn history(&self, session: JsValue, now: JsValue) -> Result<JsValue, JsValue> {

@@ -4,6 +4,7 @@ import { chromium } from "playwright-core";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { startServer } from "../../scripts/server.mjs";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -28,7 +29,7 @@ export async function serveKiosk() {
  * Launches Chromium on a new profile directory (kept across relaunches when
  * passed in). Returns { context, profileDir, close }.
  */
-export async function launchBrowser({ profileDir, viewport = { width: 1080, height: 1920 } } = {}) {
+export async function launchBrowser({ profileDir, viewport = { width: 1080, height: 1920 }, bypassCSP = false } = {}) {
   const ownProfile = !profileDir;
   const dir = profileDir ?? (await mkdtemp(join(tmpdir(), "aixin-profile-")));
   const context = await chromium.launchPersistentContext(dir, {
@@ -36,6 +37,7 @@ export async function launchBrowser({ profileDir, viewport = { width: 1080, heig
     headless: true,
     args: CHROMIUM_ARGS,
     viewport,
+    bypassCSP,
   });
   return {
     context,
@@ -55,4 +57,148 @@ export function collectErrors(page) {
   });
   page.on("pageerror", (error) => errors.push(String(error)));
   return errors;
+}
+
+// ---------------------------------------------------------------------------
+// Helpers for the tests of the villager's screens. They find things the way
+// a person does: by role and visible text.
+
+/** Where the screen tests keep their screenshots and printed receipts (git-ignored). */
+export const SCREENSHOT_DIR = join(fileURLToPath(new URL("../../test-output/screens/", import.meta.url)));
+
+/**
+ * Opens the kiosk page for `kioskId` (plus URL `params`, e.g. { idleMs: 1000 })
+ * in a new page of `context` and waits until a first screen shows.
+ * Returns { page, errors } (console and page errors, for asserting none).
+ */
+export async function openKioskPage(context, baseUrl, kioskId, params = {}) {
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(kioskUrl(baseUrl, kioskId, params));
+  await page.getByRole("main").waitFor();
+  await page.waitForFunction(() => document.documentElement.dataset.ready === "true");
+  return { page, errors };
+}
+
+/** The page's address for `kioskId` with URL parameters. */
+export function kioskUrl(baseUrl, kioskId, params = {}) {
+  const url = new URL(baseUrl);
+  url.searchParams.set("kiosk", kioskId);
+  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, String(value));
+  return url.href;
+}
+
+/** On the empty-kiosk screen: loads the demo village, waits for home. */
+export async function loadDemoVillage(page) {
+  await page.getByRole("button", { name: /载入演示村|Load demo village/ }).click();
+  await page.getByRole("button", { name: /开始兑换|Start/ }).waitFor();
+}
+
+/** Taps `text` on the on-screen keypad, one key per character. */
+export async function typeOnKeypad(page, text) {
+  for (const char of text) await page.getByRole("button", { name: char, exact: true }).click();
+}
+
+/**
+ * From home: Start (or My points with `history: true`), the household code on
+ * the keypad, Next, the PIN, OK. Waits for the shop (or history) screen
+ * unless `wait: false`. Chinese labels.
+ */
+export async function signInByKeypad(page, code, pin, { history = false, wait = true } = {}) {
+  await page.getByRole("button", { name: history ? "我的积分" : "开始兑换" }).click();
+  await typeOnKeypad(page, code);
+  await page.getByRole("button", { name: "下一步" }).click();
+  await typeOnKeypad(page, pin);
+  await page.getByRole("button", { name: "确定" }).click();
+  if (wait) {
+    await page.getByRole("heading", { name: history ? "我的积分" : "购物篮" }).waitFor();
+  }
+}
+
+/** A scanner: characters typed fast, then Enter. */
+export async function scan(page, text) {
+  await page.keyboard.type(text);
+  await page.keyboard.press("Enter");
+}
+
+/** A goods tile on the shop screen by its visible name. */
+export function tile(page, name) {
+  return page.getByRole("tabpanel").getByRole("button", { name });
+}
+
+/** Runs `body(kiosk, arg)` on the page's open kiosk (window.kiosk). */
+export function inPage(page, body, arg) {
+  return page.evaluate(
+    ({ source, arg }) => new Function("kiosk", "arg", `return (${source})(kiosk, arg);`)(window.kiosk, arg),
+    { source: body.toString(), arg },
+  );
+}
+
+/**
+ * Measures the screen against the kiosk's rules: every visible control at
+ * least 64 x 64 CSS px, every visible text at least 24 px, nothing wider or
+ * taller than the viewport (lists scroll inside). Returns the problems found.
+ */
+export function checkLayout(page) {
+  return page.evaluate(() => {
+    const problems = [];
+    const shown = (element) => {
+      if (!element.isConnected) return false;
+      const style = getComputedStyle(element);
+      if (style.display === "none" || style.visibility === "hidden") return false;
+      const rect = element.getBoundingClientRect();
+      return rect.width > 1 && rect.height > 1;
+    };
+    const describe = (element) =>
+      `<${element.tagName.toLowerCase()}> "${(element.textContent || element.getAttribute("aria-label") || "").trim().slice(0, 40)}"`;
+    const dialog = document.querySelector("dialog[open]");
+    const scope = dialog ?? document.body;
+    const controls = scope.querySelectorAll(
+      "button, a[href], input, select, textarea, [role=button], [role=tab], [tabindex]:not([tabindex='-1'])",
+    );
+    for (const control of controls) {
+      if (!shown(control)) continue;
+      const rect = control.getBoundingClientRect();
+      if (rect.width < 64 || rect.height < 64) {
+        problems.push(`control ${describe(control)} is ${Math.round(rect.width)}x${Math.round(rect.height)}`);
+      }
+    }
+    const walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      if (!node.textContent.trim()) continue;
+      const element = node.parentElement;
+      if (!element || !shown(element)) continue;
+      const size = Number.parseFloat(getComputedStyle(element).fontSize);
+      if (size < 24) problems.push(`text ${describe(element)} is ${size}px`);
+      const rect = element.getBoundingClientRect();
+      if (rect.left < -1 || rect.right > innerWidth + 1) problems.push(`text ${describe(element)} sticks out sideways`);
+    }
+    const root = document.scrollingElement;
+    if (root.scrollWidth > innerWidth) problems.push(`page is ${root.scrollWidth}px wide in ${innerWidth}px`);
+    if (root.scrollHeight > innerHeight) problems.push(`page is ${root.scrollHeight}px tall in ${innerHeight}px`);
+    return problems;
+  });
+}
+
+const AXE_PATH = fileURLToPath(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url));
+
+/**
+ * Runs axe-core on the page (the context must bypass the page's CSP to let
+ * the script in). Returns the serious and critical violations as short texts.
+ */
+export async function seriousAxeViolations(page) {
+  const loaded = await page.evaluate(() => typeof window.axe === "object");
+  if (!loaded) await page.addScriptTag({ path: AXE_PATH });
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ["violations"] });
+    return result.violations.map((violation) => ({
+      id: violation.id,
+      impact: violation.impact,
+      nodes: violation.nodes.slice(0, 3).map((node) => node.target.join(" ")),
+    }));
+  });
+  return violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map((violation) => `${violation.impact} ${violation.id}: ${violation.nodes.join(", ")}`);
 }

@@ -1,0 +1,89 @@
+// The receipt screen: the printed receipt fits a 58 mm thermal roll (48 mm
+// printable), and the screen goes back to the start by itself.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdir, stat } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  serveKiosk,
+  launchBrowser,
+  openKioskPage,
+  loadDemoVillage,
+  signInByKeypad,
+  tile,
+  SCREENSHOT_DIR,
+} from "./harness.mjs";
+
+/** 48 mm in CSS pixels (96 px per inch). */
+const PRINTABLE_PX = (48 / 25.4) * 96;
+
+let server;
+let browser;
+before(async () => {
+  server = await serveKiosk();
+  browser = await launchBrowser();
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function redeemSomething(page) {
+  await signInByKeypad(page, "B006", "9413");
+  await tile(page, "食盐 500g").click();
+  await tile(page, "洗衣粉 1kg").click();
+  await tile(page, "打火机").click();
+  await page.getByRole("button", { name: "确认兑换" }).click();
+  await page.getByRole("button", { name: "确认兑换" }).click();
+  await page.getByRole("heading", { name: "兑换成功" }).waitFor();
+}
+
+test("the printed receipt fits the 48 mm printable width of a 58 mm roll", async () => {
+  const { page, errors } = await openKioskPage(browser.context, server.url, "receipt-print");
+  await loadDemoVillage(page);
+  await redeemSomething(page);
+  const number = (await page.getByRole("main").getByText(/^receipt-print-\d{6}$/).innerText()).trim();
+
+  await page.emulateMedia({ media: "print" });
+  const receipt = page.getByRole("region", { name: "打印的小票" });
+  await receipt.waitFor();
+  for (const text of [number, "食盐 500g", "洗衣粉 1kg", "打火机", "合计 积分", "16.4", "余额", "校验码", "刘美华 (B006)"]) {
+    await receipt.getByText(text, { exact: false }).first().waitFor();
+  }
+  assert.equal(await page.getByRole("button", { name: "打印小票" }).count(), 0, "only the receipt prints");
+  const widths = await receipt.evaluate((element) => {
+    const own = element.getBoundingClientRect().width;
+    let widest = 0;
+    for (const child of element.querySelectorAll("*")) {
+      const rect = child.getBoundingClientRect();
+      widest = Math.max(widest, rect.right - element.getBoundingClientRect().left);
+    }
+    return { own, widest };
+  });
+  assert.ok(widths.own <= PRINTABLE_PX, `receipt is ${widths.own}px wide, at most ${PRINTABLE_PX}`);
+  assert.ok(widths.widest <= PRINTABLE_PX, `its content reaches ${widths.widest}px`);
+
+  const pdf = join(SCREENSHOT_DIR, "receipt-58mm.pdf");
+  await page.pdf({ path: pdf, width: "58mm", height: "200mm", printBackground: true });
+  assert.ok((await stat(pdf)).size > 1000);
+  // What the roll looks like: 58 mm wide (219 CSS px), print media.
+  const viewport = page.viewportSize();
+  await page.setViewportSize({ width: 219, height: 900 });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, "receipt-print-58mm.png"), fullPage: true });
+  await page.setViewportSize(viewport);
+  await page.emulateMedia({ media: "screen" });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("the receipt screen goes back to the start by itself and signs out", async () => {
+  const { page, errors } = await openKioskPage(browser.context, server.url, "receipt-timeout", { receiptMs: 1500 });
+  await loadDemoVillage(page);
+  await redeemSomething(page);
+  await page.getByText(/秒后回到首页/).waitFor();
+  await page.getByRole("button", { name: "开始兑换" }).waitFor({ timeout: 5000 });
+  assert.equal(await page.getByText("刘美华").count(), 0, "nothing of the visit is left, not even in the print area");
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -1,0 +1,241 @@
+// Every villager screen, portrait 1080x1920 and landscape 1920x1080, in
+// Chinese and in English: no serious or critical axe-core violation, every
+// control at least 64x64 CSS px, every text at least 24 px, nothing wider or
+// taller than the screen. Each screen is saved under test-output/screens/.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  serveKiosk,
+  launchBrowser,
+  collectErrors,
+  kioskUrl,
+  typeOnKeypad,
+  tile,
+  checkLayout,
+  seriousAxeViolations,
+  SCREENSHOT_DIR,
+} from "./harness.mjs";
+
+const VIEWPORTS = [
+  { width: 1080, height: 1920 },
+  { width: 1920, height: 1080 },
+];
+
+/** The words the walk taps, per language. */
+const WORDS = {
+  zh: {
+    loadDemo: "载入演示村",
+    start: "开始兑换",
+    myPoints: "我的积分",
+    next: "下一步",
+    ok: "确定",
+    clear: "清空",
+    basket: "购物篮",
+    confirm: "确认兑换",
+    check: "请核对",
+    done: "兑换成功",
+    finish: "完成",
+    history: "我的积分",
+    salt: "食盐 500g",
+    soy: "生抽 500ml",
+    rice: "大米 10kg",
+    milk: "中老年奶粉 400g",
+    unknown: "没有找到户号 A099",
+    readOnly: "这台终端已在另一个窗口打开",
+    idle: "还在吗?",
+    why: "积分不够。",
+    fatal: "网址里的终端编号",
+  },
+  en: {
+    loadDemo: "Load demo village",
+    start: "Start",
+    myPoints: "My points",
+    next: "Next",
+    ok: "OK",
+    clear: "Clear",
+    basket: "Basket",
+    confirm: "Confirm",
+    check: "Please check",
+    done: "Done: redeemed",
+    finish: "Done",
+    history: "My points",
+    salt: "Salt 500 g",
+    soy: "Light soy sauce 500 ml",
+    rice: "Rice 10 kg",
+    milk: "Milk powder for seniors 400 g",
+    unknown: "There is no household with code A099",
+    readOnly: "This kiosk is open in another window",
+    idle: "Still there?",
+    why: "Not enough points.",
+    fatal: "The kiosk id in the address",
+  },
+};
+
+let server;
+let browser;
+before(async () => {
+  server = await serveKiosk();
+  browser = await launchBrowser({ bypassCSP: true });
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+for (const viewport of VIEWPORTS) {
+  for (const language of ["zh", "en"]) {
+    const size = `${viewport.width}x${viewport.height}`;
+    test(`every screen at ${size} in ${language === "zh" ? "Chinese" : "English"}`, async () => {
+      const w = WORDS[language];
+      const kioskId = `screens-${language}-${viewport.width}`;
+      const page = await browser.context.newPage();
+      await page.setViewportSize(viewport);
+      const errors = collectErrors(page);
+      const failures = [];
+      const seen = [];
+
+      /** Checks the screen on view and saves its picture. */
+      async function check(name, target = page) {
+        await target.waitForTimeout(50);
+        const layout = await checkLayout(target);
+        const axe = await seriousAxeViolations(target);
+        for (const problem of [...layout, ...axe]) failures.push(`${name}: ${problem}`);
+        await target.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${language}-${size}.png`) });
+        seen.push(name);
+      }
+      async function english(target = page) {
+        if (language === "en") await target.getByRole("button", { name: "English" }).click();
+      }
+      const button = (name, options) => page.getByRole("button", { name, ...options });
+
+      await page.goto(kioskUrl(server.url, kioskId));
+      await page.getByRole("button", { name: "载入演示村" }).waitFor();
+      await english();
+      await check("setup");
+
+      await button(w.loadDemo).click();
+      await button(w.start).waitFor();
+      await check("home");
+
+      // A second window of this kiosk: read-only.
+      const other = await browser.context.newPage();
+      await other.setViewportSize(viewport);
+      await other.goto(kioskUrl(server.url, kioskId));
+      await other.getByText(WORDS.zh.readOnly).waitFor();
+      await english(other);
+      await other.getByText(w.readOnly).waitFor();
+      await check("home-read-only", other);
+      await other.close();
+      await page.bringToFront();
+
+      await button(w.start).click();
+      await typeOnKeypad(page, "A099");
+      await button(w.next).click();
+      await page.getByRole("alert").filter({ hasText: w.unknown }).waitFor();
+      await check("signin-code");
+
+      await button(w.clear).click();
+      await typeOnKeypad(page, "B006");
+      await button(w.next).click();
+      await typeOnKeypad(page, "94");
+      await check("signin-pin");
+
+      await typeOnKeypad(page, "13");
+      await button(w.ok).click();
+      await page.getByRole("heading", { name: w.basket }).waitFor();
+      await tile(page, w.salt).click();
+      await tile(page, w.salt).click();
+      await tile(page, w.soy).click();
+      await check("shop");
+
+      await tile(page, w.rice).click();
+      await page.getByRole("status").filter({ hasText: w.why }).waitFor();
+      await check("shop-why");
+      await page.getByRole("status").filter({ hasText: w.why }).click();
+
+      await button(w.confirm).click();
+      await page.getByRole("heading", { name: w.check }).waitFor();
+      await check("confirm");
+
+      await button(w.confirm).click();
+      await page.getByRole("heading", { name: w.done }).waitFor();
+      await check("receipt");
+
+      await button(w.finish).click();
+      await button(WORDS.zh.start).waitFor();
+      await english();
+      await button(w.myPoints).click();
+      await typeOnKeypad(page, "B006");
+      await button(w.next).click();
+      await typeOnKeypad(page, "9413");
+      await button(w.ok).click();
+      await page.getByRole("heading", { name: w.history }).waitFor();
+      await check("history");
+
+      // The idle warning, with a short idle time.
+      await page.goto(kioskUrl(server.url, kioskId, { idleMs: 800, countdownMs: 60_000 }));
+      await button(WORDS.zh.start).waitFor();
+      await english();
+      await button(w.start).click();
+      await typeOnKeypad(page, "B006");
+      await button(w.next).click();
+      await typeOnKeypad(page, "9413");
+      await button(w.ok).click();
+      await page.getByRole("heading", { name: w.basket }).waitFor();
+      await page.getByRole("dialog", { name: w.idle }).waitFor();
+      await check("idle");
+
+      // A kiosk that cannot open at all.
+      await page.goto(kioskUrl(server.url, "not a kiosk id!"));
+      await page.getByText(WORDS.zh.fatal).waitFor();
+      await english();
+      await check("fatal");
+
+      assert.deepEqual(failures, [], failures.join("\n"));
+      assert.equal(seen.length, 12);
+      assert.deepEqual(errors, []);
+      await page.close();
+    });
+  }
+}
+
+test("every refusal code of the core has a plain sentence in Chinese and in English", async () => {
+  const source = await readFile(new URL("../../src/error.rs", import.meta.url), "utf8");
+  const block = source.match(/pub const CODES: \[&'static str; \d+\] = \[([^\]]*)\]/)[1];
+  const codes = [...block.matchAll(/"([A-Z_]+)"/g)].map((match) => match[1]);
+  assert.ok(codes.length >= 29);
+  const page = await browser.context.newPage();
+  await page.goto(kioskUrl(server.url, "screens-messages"));
+  await page.waitForFunction(() => document.documentElement.dataset.ready === "true");
+  const sentences = await page.evaluate(async (codes) => {
+    const { errorText } = await import("/js/i18n.js");
+    const figures = {
+      needed: "12.50", available: "3.00", attemptsLeft: 3, lockedUntil: Date.now() + 300_000, sku: "salt-500g",
+      household: "A099", balance: "-2.00", limit: 50, seq: 17, reason: "other_tab", field: "name", receipt: "x-000001",
+    };
+    const out = {};
+    for (const code of codes) {
+      // Codes the page has no own sentence for fall back to the core's plain words.
+      const error = Object.assign(new Error("核心的话"), { code, messageEn: "the core's words", year: 2025, ...figures });
+      out[code] = [errorText(error, {}, "zh"), errorText(error, {}, "en"), errorText(error, { redeem: true }, "zh")];
+    }
+    return out;
+  }, codes);
+  for (const code of codes) {
+    const [zh, en, redeemZh] = sentences[code];
+    for (const text of [zh, en, redeemZh]) {
+      assert.ok(text && text.length > 4, `${code}: ${text}`);
+      assert.doesNotMatch(text, /[A-Z]{2,}_[A-Z]+|undefined|NaN|\[object/, `${code}: ${text}`);
+    }
+    assert.match(zh, /[\u4e00-\u9fff]/, `${code} in Chinese: ${zh}`);
+    assert.doesNotMatch(en, /[\u4e00-\u9fff]/, `${code} in English: ${en}`);
+  }
+  for (const code of ["STORAGE_FULL", "STORAGE_FAILED"]) {
+    assert.match(sentences[code][2], /没有成功/);
+    assert.match(sentences[code][2], /店主/);
+  }
+  await page.close();
+});

@@ -1,0 +1,264 @@
+// The shop, confirm and my-points screens: a whole redemption through the
+// screens, the tiles that cannot be taken and why, a scanner adding goods,
+// a triple tap that redeems once, a reload that keeps exactly what was
+// committed, and a full disk that says the redemption did not happen.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import {
+  serveKiosk,
+  launchBrowser,
+  openKioskPage,
+  loadDemoVillage,
+  signInByKeypad,
+  scan,
+  tile,
+  inPage,
+} from "./harness.mjs";
+
+let server;
+let browser;
+before(async () => {
+  server = await serveKiosk();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function demoPage(kioskId, params) {
+  const opened = await openKioskPage(browser.context, server.url, kioskId, params);
+  await loadDemoVillage(opened.page);
+  return opened;
+}
+
+const facts = (page, code, skus) =>
+  inPage(
+    page,
+    (kiosk, { code, skus }) => ({
+      balance: kiosk.household(code).balance,
+      stock: Object.fromEntries(kiosk.catalog().filter((item) => skus.includes(item.sku)).map((item) => [item.sku, item.stock])),
+    }),
+    { code, skus },
+  );
+
+/** The household's redemptions, through the API (a second session). */
+const redemptions = (page, code, pin) =>
+  inPage(
+    page,
+    async (kiosk, { code, pin }) => {
+      const session = await kiosk.signIn({ household: code, pin, now: Date.now() });
+      const lines = kiosk.history(session).filter((line) => line.kind === "redeemed");
+      kiosk.signOut(session);
+      return lines;
+    },
+    { code, pin },
+  );
+
+const basket = (page) => page.getByRole("complementary");
+const quantity = (page, name) => basket(page).getByRole("group", { name: `${name} 的数量` });
+const confirmButton = (page) => page.getByRole("button", { name: "确认兑换" });
+
+test("a whole redemption: keypad sign-in, three goods, confirm, receipt, and it is in my points", async () => {
+  const { page, errors } = await demoPage("shop-full");
+  const skus = ["salt-500g", "soy-sauce-light-500ml", "sugar-400g"];
+  const before = await facts(page, "B006", skus);
+  assert.equal(before.balance, "20.00");
+
+  await signInByKeypad(page, "B006", "9413");
+  await page.getByRole("banner").getByText("20 积分").waitFor();
+  await tile(page, "食盐 500g").click();
+  await tile(page, "食盐 500g").click();
+  await tile(page, "生抽 500ml").click();
+  await tile(page, "白砂糖 400g").click();
+  await quantity(page, "食盐 500g").getByText("2", { exact: true }).waitFor();
+  await basket(page).getByText("19.7 积分").waitFor();
+  await page.getByRole("banner").getByText("0.3 积分").waitFor();
+  await page.getByRole("button", { name: "确认兑换 — 19.7 积分" }).click();
+
+  await page.getByRole("heading", { name: "请核对" }).waitFor();
+  await page.getByRole("row", { name: /食盐 500g/ }).getByText("2 × 2.5 积分").waitFor();
+  await page.getByText("兑换后余额 0.3 积分").waitFor();
+  await confirmButton(page).click();
+
+  await page.getByRole("heading", { name: "兑换成功" }).waitFor();
+  const number = (await page.getByRole("main").getByText(/^shop-full-\d{6}$/).innerText()).trim();
+  await page.getByRole("main").getByText("19.7 积分").first().waitFor();
+  await page.getByRole("main").getByText("0.3 积分").first().waitFor();
+  await page.getByRole("main").getByText(/^[0-9a-f]{8}$/).waitFor();
+
+  const afterwards = await facts(page, "B006", skus);
+  assert.equal(afterwards.balance, "0.30");
+  assert.deepEqual(afterwards.stock, {
+    "salt-500g": before.stock["salt-500g"] - 2,
+    "soy-sauce-light-500ml": before.stock["soy-sauce-light-500ml"] - 1,
+    "sugar-400g": before.stock["sugar-400g"] - 1,
+  });
+
+  await page.getByRole("button", { name: "完成" }).click();
+  await signInByKeypad(page, "B006", "9413", { history: true });
+  const row = page.getByRole("row", { name: new RegExp(number) });
+  await row.getByText("−19.7").waitFor();
+  await row.getByText("0.3", { exact: true }).waitFor();
+  await page.getByRole("row").nth(1).filter({ hasText: number }).waitFor(); // newest first
+  await page.getByRole("banner").getByText("0.3 积分").waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("goods the balance cannot cover are marked and say why when tapped", async () => {
+  const { page, errors } = await demoPage("shop-points");
+  await signInByKeypad(page, "A001", "3817");
+  await tile(page, "食盐 500g").click();
+  await page.getByRole("banner").getByText("3.6 积分").waitFor();
+  const soy = tile(page, "生抽 500ml");
+  await soy.getByText("积分不够").waitFor();
+  await soy.click();
+  await page.getByRole("status").filter({ hasText: "生抽 500ml 要 8.9 积分,您还剩 3.6 积分,积分不够。" }).waitFor();
+  assert.equal(await basket(page).getByText("生抽 500ml").count(), 0);
+  await page.getByRole("button", { name: "确认兑换 — 2.5 积分" }).waitFor();
+
+  // A household with nothing left: every tile is unavailable and Confirm waits.
+  await page.getByRole("button", { name: "退出" }).click();
+  await signInByKeypad(page, "B004", "3342");
+  assert.equal(await page.getByRole("tabpanel").getByText("积分不够").count(), 38);
+  await tile(page, "大米 5kg").click();
+  await page.getByRole("status").filter({ hasText: "大米 5kg 要 32 积分,您还剩 0 积分,积分不够。" }).waitFor();
+  assert.ok(await page.getByRole("button", { name: "请先选商品" }).isDisabled());
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("out-of-stock goods are marked, and the basket takes no more than the stock", async () => {
+  const { page, errors } = await demoPage("shop-stock");
+  await signInByKeypad(page, "B006", "9413");
+  await page.getByRole("tab", { name: "副食" }).click();
+  const milk = tile(page, "中老年奶粉 400g");
+  await milk.getByText("缺货").waitFor();
+  await milk.click();
+  await page.getByRole("status").filter({ hasText: "中老年奶粉 400g 现在缺货,请选别的。" }).waitFor();
+  assert.equal(await page.getByRole("tabpanel").getByRole("button").count(), 7);
+
+  await page.getByRole("tab", { name: "日用" }).click();
+  const batteries = tile(page, "5号电池 4节");
+  await batteries.getByText(/^只剩 2 /).waitFor();
+  await batteries.click();
+  await batteries.click();
+  await batteries.getByText("没有更多了").waitFor();
+  await batteries.click();
+  await page.getByRole("status").filter({ hasText: "5号电池 4节 只有 2 件,已经都放进购物篮了。" }).waitFor();
+  await quantity(page, "5号电池 4节").getByText("2", { exact: true }).waitFor();
+  await basket(page).getByRole("button", { name: "增加 5号电池 4节" }).click();
+  await quantity(page, "5号电池 4节").getByText("2", { exact: true }).waitFor();
+  await basket(page).getByRole("button", { name: "减少 5号电池 4节" }).click();
+  await quantity(page, "5号电池 4节").getByText("1", { exact: true }).waitFor();
+  await basket(page).getByText("6 积分").first().waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a scanner adds goods by their EAN-13 on the shop screen, never pressing the focused tile", async () => {
+  const { page, errors } = await demoPage("shop-scan");
+  await signInByKeypad(page, "B006", "9413");
+  await tile(page, "火柴 10盒").click(); // the tile keeps the focus
+  await scan(page, "6978407709373");
+  await quantity(page, "食盐 500g").getByText("1", { exact: true }).waitFor();
+  await scan(page, "6978407709373");
+  await quantity(page, "食盐 500g").getByText("2", { exact: true }).waitFor();
+  await quantity(page, "火柴 10盒").getByText("1", { exact: true }).waitFor();
+  await basket(page).getByText("8 积分").first().waitFor();
+
+  await scan(page, "6900000000001");
+  await page.getByRole("status").filter({ hasText: "没有找到条码 6900000000001 的商品" }).waitFor();
+  await scan(page, "6905371697283");
+  await page.getByRole("status").filter({ hasText: "中老年奶粉 400g 现在缺货" }).waitFor();
+  assert.equal(await basket(page).getByText("中老年奶粉").count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a triple tap on Confirm redeems once", async () => {
+  const { page, errors } = await demoPage("shop-triple");
+  await signInByKeypad(page, "B006", "9413");
+  await tile(page, "食盐 500g").click();
+  await page.getByRole("button", { name: "确认兑换 — 2.5 积分" }).click();
+  await confirmButton(page).click({ clickCount: 3 });
+  await page.getByRole("heading", { name: "兑换成功" }).waitFor();
+  await page.getByRole("button", { name: "完成" }).click();
+
+  // Three clicks dispatched at once, before the page can answer any.
+  await signInByKeypad(page, "B006", "9413");
+  await tile(page, "食盐 500g").click();
+  await page.getByRole("button", { name: "确认兑换 — 2.5 积分" }).click();
+  await confirmButton(page).waitFor();
+  await page.evaluate(() => {
+    const button = [...document.querySelectorAll("main button")].find((b) => b.textContent.includes("确认兑换"));
+    for (let tap = 0; tap < 3; tap++) button.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+  });
+  await page.getByRole("heading", { name: "兑换成功" }).waitFor();
+
+  const { balance } = await facts(page, "B006", []);
+  assert.equal(balance, "15.00");
+  assert.equal((await redemptions(page, "B006", "9413")).length, 2);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a reload in the middle of shopping keeps what was committed and commits nothing else", async () => {
+  const { page, errors } = await demoPage("shop-reload");
+  const skus = ["salt-500g", "soy-sauce-light-500ml", "sugar-400g"];
+  const start = await facts(page, "B006", skus);
+  await signInByKeypad(page, "B006", "9413");
+  await tile(page, "食盐 500g").click();
+  await page.getByRole("button", { name: "确认兑换" }).click();
+  await confirmButton(page).click();
+  await page.getByRole("heading", { name: "兑换成功" }).waitFor();
+  await page.getByRole("button", { name: "完成" }).click();
+
+  await signInByKeypad(page, "B006", "9413");
+  await tile(page, "生抽 500ml").click();
+  await tile(page, "白砂糖 400g").click();
+  await basket(page).getByText("14.7 积分").waitFor();
+  await page.reload();
+  await page.getByRole("button", { name: "开始兑换" }).waitFor();
+
+  const now = await facts(page, "B006", skus);
+  assert.equal(now.balance, "17.50");
+  assert.deepEqual(now.stock, {
+    "salt-500g": start.stock["salt-500g"] - 1,
+    "soy-sauce-light-500ml": start.stock["soy-sauce-light-500ml"],
+    "sugar-400g": start.stock["sugar-400g"],
+  });
+  assert.equal((await redemptions(page, "B006", "9413")).length, 1);
+  // The basket is gone with the session: a new sign-in starts empty.
+  await signInByKeypad(page, "B006", "9413");
+  await basket(page).getByText("购物篮是空的").waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a full disk: the redemption did NOT happen, the page says to call the shopkeeper, and a retry works", async () => {
+  const { page, errors } = await demoPage("shop-full-disk");
+  await signInByKeypad(page, "B006", "9413");
+  await tile(page, "食盐 500g").click();
+  await page.getByRole("button", { name: "确认兑换" }).click();
+  await page.evaluate(() => {
+    window.realAdd = IDBObjectStore.prototype.add;
+    IDBObjectStore.prototype.add = function () {
+      throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+    };
+  });
+  await confirmButton(page).click();
+  await page.getByRole("alert").filter({ hasText: "存储空间满了。这次兑换没有成功,积分没有扣。请找店主。" }).waitFor();
+  assert.equal((await facts(page, "B006", [])).balance, "20.00");
+  assert.doesNotMatch(await page.locator("body").innerText(), /STORAGE_FULL|QuotaExceeded/);
+
+  await page.evaluate(() => {
+    IDBObjectStore.prototype.add = window.realAdd;
+  });
+  await confirmButton(page).click();
+  await page.getByRole("heading", { name: "兑换成功" }).waitFor();
+  assert.equal((await facts(page, "B006", [])).balance, "17.50");
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -1,0 +1,519 @@
+// The villager's side of the kiosk: the state of one visit (who is signed
+// in, the basket, the receipt), the moves between screens, the scanner, the
+// idle watch and the messages. The screens themselves are in screens/.
+import { h, replaceChildren, icon } from "./dom.js";
+import { hundredths, formatHundredths } from "./amounts.js";
+import { t, tIn, dual, lang, setLang, onLangChange, errorText, setUtcOffset } from "./i18n.js";
+import { installScanner } from "./scanner.js";
+import { createIdleWatch } from "./idle.js";
+import { speak, hush } from "./voice.js";
+import { setupScreen } from "./screens/setup.js";
+import { homeScreen } from "./screens/home.js";
+import { signInScreen } from "./screens/signin.js";
+import { shopScreen } from "./screens/shop.js";
+import { confirmScreen } from "./screens/confirm.js";
+import { receiptScreen } from "./screens/receipt.js";
+import { historyScreen } from "./screens/history.js";
+import { fatalScreen } from "./screens/fatal.js";
+
+const SCREENS = {
+  setup: setupScreen,
+  home: homeScreen,
+  signin: signInScreen,
+  shop: shopScreen,
+  confirm: confirmScreen,
+  receipt: receiptScreen,
+  history: historyScreen,
+  fatal: fatalScreen,
+};
+
+/** Screens where nobody is in the middle of anything: no idle warning. */
+const RESTING = new Set(["setup", "home", "fatal"]);
+
+/** The most a basket may hold of one item, and the most lines (the core's limits). */
+export const QTY_MAX = 99;
+export const LINES_MAX = 50;
+
+/** A fresh request id: letters, digits and '-' only. */
+function newRequestId() {
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * createApp({ kiosk, version, params, elements }) — `elements`: the page's
+ * root, footer, status line, toast, print area. Returns the app object the
+ * screens work with.
+ */
+export function createApp({ kiosk, version, params, elements }) {
+  const app = {
+    kiosk,
+    version,
+    params,
+    elements,
+    info: kiosk ? kiosk.info() : null,
+    screen: null,
+    view: null,
+    session: null,
+    intent: "shop",
+    basket: new Map(),
+    basketOwner: null,
+    requestId: null,
+    catalog: [],
+    category: "all",
+    receipt: null,
+    pending: false,
+    signIn: { step: "code", code: "", pin: "", household: null, message: null },
+    fatal: null,
+  };
+
+  // ----- kiosk facts ------------------------------------------------------
+
+  app.refreshInfo = () => {
+    app.info = kiosk.info();
+    setUtcOffset(app.info.utcOffsetMinutes);
+    return app.info;
+  };
+
+  /** The read-only state ({ code, reason, seq, … }) or null. */
+  app.readOnly = () => app.info?.readOnly ?? null;
+
+  app.readOnlyText = (language = lang()) => {
+    const readOnly = app.readOnly();
+    return readOnly ? errorText(readOnly, {}, language) : "";
+  };
+
+  app.refreshCatalog = () => {
+    app.catalog = kiosk.catalog().filter((item) => item.active);
+    return app.catalog;
+  };
+
+  app.item = (sku) => app.catalog.find((item) => item.sku === sku) ?? null;
+
+  app.itemName = (sku, language = lang()) => {
+    const item = app.item(sku);
+    if (!item) return null;
+    return language === "zh" || !item.nameEn ? item.nameZh : item.nameEn;
+  };
+
+  app.categories = () => {
+    const seen = [];
+    for (const item of app.catalog) if (!seen.includes(item.category)) seen.push(item.category);
+    return seen;
+  };
+
+  /** The signed-in household as the kiosk knows it now (fresh balance). */
+  app.household = () => {
+    if (!app.session) return null;
+    try {
+      return kiosk.household(app.session.household);
+    } catch {
+      return null;
+    }
+  };
+
+  app.errorText = (error, context = {}, language = lang()) =>
+    errorText(error, { itemName: app.itemName, ...context }, language);
+
+  // ----- the basket (exact: integer hundredths) ---------------------------
+
+  app.basketLines = () => {
+    const lines = [];
+    for (const [sku, qty] of app.basket) {
+      const item = app.item(sku);
+      if (item) lines.push({ item, qty, total: hundredths(item.price) * BigInt(qty) });
+    }
+    return lines;
+  };
+
+  app.totals = () => {
+    const household = app.household();
+    const balance = household ? hundredths(household.balance) : 0n;
+    let total = 0n;
+    for (const line of app.basketLines()) total += line.total;
+    return { balance, total, after: balance - total };
+  };
+
+  /** Why one more of `item` cannot go in the basket, or null if it can. */
+  app.whyNot = (item) => {
+    const inBasket = app.basket.get(item.sku) ?? 0;
+    if (item.stock <= 0) return "stock";
+    if (inBasket >= item.stock) return "all";
+    if (inBasket >= QTY_MAX) return "max";
+    if (hundredths(item.price) > app.totals().after) return "points";
+    if (inBasket === 0 && app.basket.size >= LINES_MAX) return "lines";
+    return null;
+  };
+
+  app.whyNotText = (item, reason, language = lang()) => {
+    const name = language === "zh" || !item.nameEn ? item.nameZh : item.nameEn;
+    switch (reason) {
+      case "stock":
+        return tIn(language, "whyOutOfStock", name);
+      case "all":
+        return tIn(language, "whyAllInBasket", name, item.stock);
+      case "max":
+        return tIn(language, "whyMaxQty", name);
+      case "points":
+        return tIn(
+          language,
+          "whyNotEnough",
+          name,
+          tIn(language, "points", item.price),
+          tIn(language, "points", formatHundredths(app.totals().after) || "0"),
+        );
+      case "lines":
+        return tIn(language, "tooManyLines", LINES_MAX);
+      default:
+        return "";
+    }
+  };
+
+  app.basketChanged = () => {
+    app.requestId = null;
+    app.touchSession();
+    app.view?.update?.();
+  };
+
+  /** Adds one of `sku`; says why not if it cannot. Returns true if added. */
+  app.add = (sku) => {
+    const item = app.item(sku);
+    if (!item) return false;
+    const reason = app.whyNot(item);
+    if (reason) {
+      app.toast(app.whyNotText(item, reason), "warn");
+      return false;
+    }
+    app.basket.set(sku, (app.basket.get(sku) ?? 0) + 1);
+    app.basketChanged();
+    return true;
+  };
+
+  app.remove = (sku) => {
+    const qty = app.basket.get(sku) ?? 0;
+    if (qty <= 1) app.basket.delete(sku);
+    else app.basket.set(sku, qty - 1);
+    app.basketChanged();
+  };
+
+  app.clearBasket = () => {
+    app.basket.clear();
+    app.requestId = null;
+  };
+
+  /** The request id of the current basket attempt: made once, reused on retry. */
+  app.currentRequestId = () => {
+    if (!app.requestId) app.requestId = newRequestId();
+    return app.requestId;
+  };
+
+  app.basketInput = () => app.basketLines().map((line) => ({ sku: line.item.sku, qty: line.qty }));
+
+  // ----- sessions ---------------------------------------------------------
+
+  let lastTouch = 0;
+  /** Keeps the core's session alive while the villager is busy on the page. */
+  app.touchSession = () => {
+    if (!app.session) return;
+    const now = Date.now();
+    if (now - lastTouch < 30_000) return;
+    lastTouch = now;
+    try {
+      kiosk.touchSession(app.session, now);
+    } catch (error) {
+      if (error?.code === "SESSION_EXPIRED") app.sessionExpired();
+    }
+  };
+
+  app.signedIn = (session) => {
+    app.session = session;
+    lastTouch = Date.now();
+    if (app.basketOwner !== session.household) app.clearBasket();
+    app.basketOwner = session.household;
+    app.signIn = { step: "code", code: "", pin: "", household: null, message: null };
+    app.refreshCatalog();
+    const household = app.household();
+    if (household) speak(`${household.name},您的余额是 ${tIn("zh", "points", household.balance)}`);
+    app.go(app.intent === "history" ? "history" : "shop");
+  };
+
+  /** The core ended the session: sign in again; the basket waits for the same household. */
+  app.sessionExpired = () => {
+    const code = app.session?.household ?? null;
+    if (app.session) kiosk.signOut(app.session);
+    app.session = null;
+    let household = null;
+    try {
+      household = code ? kiosk.household(code) : null;
+    } catch {
+      household = null;
+    }
+    app.signIn = {
+      step: household ? "pin" : "code",
+      code: code ?? "",
+      pin: "",
+      household,
+      message: { error: { code: "SESSION_EXPIRED" } },
+    };
+    app.go("signin");
+  };
+
+  /** Ends the visit: sign out, drop the basket, back to Chinese and home. */
+  app.finish = () => {
+    if (app.session) {
+      try {
+        kiosk.signOut(app.session);
+      } catch {
+        // already gone
+      }
+    }
+    app.session = null;
+    app.basketOwner = null;
+    app.clearBasket();
+    app.receipt = null;
+    app.category = "all";
+    app.intent = "shop";
+    app.signIn = { step: "code", code: "", pin: "", household: null, message: null };
+    hush();
+    // Home first, then Chinese for the next villager (which redraws home).
+    app.go("home");
+    setLang("zh");
+  };
+
+  /** Starts a sign-in, for `intent` "shop" or "history"; `code` if already known (a scan). */
+  app.startSignIn = (intent = "shop", code = null) => {
+    if (app.readOnly()) {
+      app.toast(app.readOnlyText(), "warn");
+      return;
+    }
+    app.intent = intent;
+    let household = null;
+    if (code) {
+      try {
+        household = kiosk.household(code);
+      } catch {
+        household = null;
+      }
+    }
+    app.signIn = {
+      step: household ? "pin" : "code",
+      code: household ? household.code : "",
+      pin: "",
+      household,
+      message: null,
+    };
+    app.go("signin");
+  };
+
+  // ----- screens ----------------------------------------------------------
+
+  let idle;
+
+  app.go = (name, options = {}) => {
+    const make = SCREENS[name];
+    if (!make) return;
+    closeIdleDialog();
+    hideToast();
+    app.view?.leave?.();
+    app.screen = name;
+    app.view = make(app, options);
+    replaceChildren(elements.root, app.view.root);
+    document.documentElement.dataset.screen = name;
+    elements.footer.hidden = !["setup", "home", "fatal"].includes(name);
+    idle?.arm(!RESTING.has(name));
+    idle?.poke();
+    app.view.focus?.();
+  };
+
+  /** Rebuilds the current screen (after a language switch), keeping its state. */
+  app.redraw = () => {
+    if (!app.screen) return;
+    const keep = app.view?.keep?.();
+    app.view?.leave?.();
+    app.view = SCREENS[app.screen](app, { keep, redraw: true });
+    replaceChildren(elements.root, app.view.root);
+    idle?.arm(!RESTING.has(app.screen));
+  };
+
+  onLangChange(() => {
+    document.title = `${t("appTitle")} · Aixin Kiosk`;
+    app.redraw();
+    updateStatus();
+    if (!elements.toast.hidden) hideToast();
+  });
+
+  app.toggleLang = () => {
+    if (app.pending) return;
+    setLang(lang() === "zh" ? "en" : "zh");
+  };
+
+  // ----- messages ---------------------------------------------------------
+
+  let toastTimer = null;
+  function hideToast() {
+    clearTimeout(toastTimer);
+    elements.toast.hidden = true;
+    elements.toast.replaceChildren();
+  }
+  /** A short message over the screen; tap to close. kind: "info" | "warn" | "ok". */
+  app.toast = (text, kind = "info", ms = 6000) => {
+    clearTimeout(toastTimer);
+    replaceChildren(
+      elements.toast,
+      icon(kind === "ok" ? "check" : kind === "warn" ? "blocked" : "info", "toast-icon"),
+      h("span", { class: "toast-text", text }),
+    );
+    elements.toast.className = `toast toast-${kind}`;
+    elements.toast.hidden = false;
+    toastTimer = setTimeout(hideToast, ms);
+  };
+  elements.toast.addEventListener("click", hideToast);
+
+  function updateStatus() {
+    const parts = [`v${version}`];
+    if (app.info) parts.push(t("kioskLabel", app.info.kioskId));
+    elements.status.textContent = parts.join(" · ");
+  }
+
+  // ----- the scanner ------------------------------------------------------
+
+  app.handleScan = (raw) => {
+    const text = raw.trim();
+    if (!text || app.pending || !app.info || app.info.empty) return;
+    if (dialog.open) closeIdleDialog();
+    const item = /^\d{8,14}$/.test(text) ? app.catalog.find((candidate) => candidate.barcode === text) : null;
+    if (item || (/^\d{8,14}$/.test(text) && !isHouseholdCode(text))) {
+      if (!app.session) {
+        app.toast(t("scanSignInFirst"), "warn");
+        return;
+      }
+      if (!item) {
+        app.toast(t("scanUnknownBarcode", text), "warn");
+        return;
+      }
+      if (app.screen !== "shop") app.go("shop");
+      if (app.add(item.sku)) app.toast(t("added", app.itemName(item.sku)), "ok", 3000);
+      return;
+    }
+    if (isHouseholdCode(text)) {
+      const household = kiosk.household(text);
+      if (app.session && app.session.household === household.code) {
+        if (app.screen !== "shop" && app.screen !== "confirm") app.go("shop");
+        return;
+      }
+      if (app.session) {
+        kiosk.signOut(app.session);
+        app.session = null;
+        app.clearBasket();
+        app.basketOwner = null;
+      }
+      app.startSignIn(app.screen === "history" ? "history" : "shop", household.code);
+      return;
+    }
+    app.toast(t("scanUnknown", text), "warn");
+  };
+
+  function isHouseholdCode(text) {
+    try {
+      kiosk.household(text);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  // ----- the idle warning -------------------------------------------------
+
+  const dialog = elements.dialog;
+  let countdownTimer = null;
+
+  function closeIdleDialog() {
+    clearInterval(countdownTimer);
+    countdownTimer = null;
+    if (dialog.open) dialog.close();
+    idle?.pause(false);
+  }
+
+  function showIdleDialog() {
+    if (app.pending || RESTING.has(app.screen)) return;
+    idle.pause(true);
+    const endsAt = Date.now() + params.countdownMs;
+    const seconds = () => Math.max(0, Math.ceil((endsAt - Date.now()) / 1000));
+    const count = h("p", { class: "idle-count", role: "timer", "aria-live": "off" });
+    const setCount = () => {
+      count.textContent = t("idleText", seconds());
+    };
+    setCount();
+    replaceChildren(
+      dialog,
+      h(
+        "div",
+        { class: "idle-box" },
+        icon("clock", "idle-icon"),
+        h("h2", { id: "idle-title", class: "idle-title" }, dual("idleTitle")),
+        count,
+        h("p", { class: "idle-hint", text: t("idleHint") }),
+        h(
+          "button",
+          { type: "button", class: "btn btn-primary btn-huge", onclick: () => closeIdleDialog() },
+          dual("continue"),
+        ),
+      ),
+    );
+    dialog.setAttribute("aria-labelledby", "idle-title");
+    if (!dialog.open) dialog.showModal();
+    countdownTimer = setInterval(() => {
+      if (Date.now() >= endsAt) {
+        closeIdleDialog();
+        app.finish();
+      } else {
+        setCount();
+      }
+    }, 250);
+  }
+
+  dialog.addEventListener("cancel", (event) => {
+    event.preventDefault();
+    closeIdleDialog();
+  });
+  dialog.addEventListener("click", (event) => {
+    // A tap anywhere on the warning (also around the box) means "still here".
+    if (event.target === dialog) closeIdleDialog();
+  });
+
+  // ----- start ------------------------------------------------------------
+
+  app.start = () => {
+    updateStatus();
+    idle = createIdleWatch({ idleMs: params.idleMs, onWarn: showIdleDialog, onActivity: () => app.touchSession() });
+    app.idle = idle;
+    installScanner({ onScan: app.handleScan, maxGapMs: params.scanGapMs });
+    if (app.fatal) {
+      app.go("fatal");
+      return;
+    }
+    app.refreshInfo();
+    updateStatus();
+    if (app.info.empty) {
+      app.go("setup");
+      return;
+    }
+    app.refreshCatalog();
+    app.go("home");
+  };
+
+  app.setPending = (on) => {
+    app.pending = Boolean(on);
+    idle?.pause(app.pending);
+  };
+
+  app.afterDemoLoaded = () => {
+    app.refreshInfo();
+    app.refreshCatalog();
+    updateStatus();
+    app.go("home");
+  };
+
+  return app;
+}

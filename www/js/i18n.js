@@ -1,0 +1,419 @@
+// The page's words in Chinese (shown first) and English, the plain sentence
+// for every refusal code, and the village's clock.
+import { h } from "./dom.js";
+import { showAmount } from "./amounts.js";
+
+let current = "zh";
+const listeners = new Set();
+
+export const LANGS = { zh: "zh-CN", en: "en" };
+
+export function lang() {
+  return current;
+}
+
+export function other(language = current) {
+  return language === "zh" ? "en" : "zh";
+}
+
+export function setLang(language) {
+  if (language !== "zh" && language !== "en") return;
+  if (language === current) return;
+  current = language;
+  document.documentElement.lang = LANGS[language];
+  for (const listener of listeners) listener(language);
+}
+
+export function onLangChange(listener) {
+  listeners.add(listener);
+}
+
+const points = (language) => (amount) => {
+  const shown = showAmount(amount);
+  if (language === "zh") return `${shown} 积分`;
+  return shown === "1" ? "1 point" : `${shown} points`;
+};
+
+/** Every word of the page: key → [Chinese, English]; functions take figures. */
+export const WORDS = {
+  appTitle: ["爱心超市积分兑换", "Love Supermarket points kiosk"],
+  loading: ["正在加载…", "Loading…"],
+  ready: ["已就绪", "Ready"],
+  kioskLabel: [(id) => `终端 ${id}`, (id) => `Kiosk ${id}`],
+  switchLanguage: ["English", "中文"],
+  switchLanguageName: ["Switch to English", "切换到中文"],
+  points: [points("zh"), points("en")],
+  start: ["开始兑换", "Start"],
+  myPoints: ["我的积分", "My points"],
+  back: ["返回", "Back"],
+  next: ["下一步", "Next"],
+  ok: ["确定", "OK"],
+  clear: ["清空", "Clear"],
+  delete: ["删除", "Delete"],
+  signOut: ["退出", "Sign out"],
+  continue: ["继续", "Continue"],
+  done: ["完成", "Done"],
+  print: ["打印小票", "Print receipt"],
+  reload: ["重新加载", "Reload"],
+
+  // The empty kiosk.
+  emptyTitle: ["这台终端还没有数据", "This kiosk has no data yet"],
+  emptyText: [
+    "店主设置功能稍后提供。现在可以先载入演示村,试一试兑换。",
+    "Setup for the shopkeeper comes later. For now you can load the demo village and try it out.",
+  ],
+  loadDemo: ["载入演示村", "Load demo village"],
+  loadingDemo: ["正在载入演示村…", "Loading the demo village…"],
+
+  // Home.
+  welcome: ["欢迎来兑换", "Welcome"],
+  homeHint: [
+    "点下面的大按钮开始。也可以直接扫户卡。",
+    "Tap the big button to begin, or scan your household card.",
+  ],
+  boardTitle: ["积分榜", "Points board"],
+  boardHouseholds: [(n) => `本村 ${n} 户参加积分兑换`, (n) => `${n} households take part`],
+  boardGoods: [(n) => `店里有 ${n} 种商品`, (n) => `${n} kinds of goods in the shop`],
+  boardSoon: ["积分排名和积分之星即将在这里公布", "Rankings and stars of the quarter will show here soon"],
+
+  // Sign in.
+  signInTitle: ["登录", "Sign in"],
+  enterCode: ["请输入户号", "Enter your household code"],
+  codeHint: ["在户卡上可以找到户号,也可以直接扫户卡", "The code is on your household card; you can also scan the card"],
+  codeLabel: ["户号", "Household code"],
+  codeEmpty: ["还没有输入", "Nothing entered yet"],
+  codeKeypad: ["户号键盘", "Household code keypad"],
+  enterPin: ["请输入密码", "Enter your PIN"],
+  pinLabel: ["密码", "PIN"],
+  pinDigits: [(n) => `已输入 ${n} 位`, (n) => `${n} digits entered`],
+  pinKeypad: ["密码键盘", "PIN keypad"],
+  pinHint: ["输入 4 到 8 位数字,再点“确定”", "Type 4 to 8 digits, then tap OK"],
+  checking: ["正在核对…", "Checking…"],
+  householdLine: [(code, name) => `户号 ${code} · ${name}`, (code, name) => `Household ${code} · ${name}`],
+  notThisHousehold: ["换一户", "Other household"],
+  pinTooShort: ["密码至少 4 位数字", "The PIN has at least 4 digits"],
+  codeFirst: ["请先输入户号", "Please enter the household code first"],
+
+  // Shop.
+  shopTitle: ["选商品", "Choose goods"],
+  balance: ["余额", "Balance"],
+  afterRedeem: ["兑换后", "After"],
+  balanceLine: [(b) => `余额 ${b}`, (b) => `Balance ${b}`],
+  categories: ["商品分类", "Categories"],
+  allCategories: ["全部", "All"],
+  goods: ["商品", "Goods"],
+  stockLeft: [(n, unit) => `库存 ${n} ${unit}`, (n) => `${n} in stock`],
+  stockLow: [(n, unit) => `只剩 ${n} ${unit}`, (n) => `Only ${n} left`],
+  inBasket: [(n) => `已选 ${n}`, (n) => `${n} in basket`],
+  notEnoughPoints: ["积分不够", "Not enough points"],
+  outOfStock: ["缺货", "Out of stock"],
+  allInBasket: ["没有更多了", "No more in stock"],
+  basketFull: ["购物篮满了", "Basket is full"],
+  maxQty: ["最多 99 件", "99 at most"],
+  whyNotEnough: [
+    (name, price, left) => `${name} 要 ${price},您还剩 ${left},积分不够。`,
+    (name, price, left) => `${name} costs ${price}; you have ${left} left. Not enough points.`,
+  ],
+  whyOutOfStock: [(name) => `${name} 现在缺货,请选别的。`, (name) => `${name} is out of stock. Please choose something else.`],
+  whyAllInBasket: [
+    (name, n) => `${name} 只有 ${n} 件,已经都放进购物篮了。`,
+    (name, n) => `There are only ${n} of ${name}, and all are in your basket.`,
+  ],
+  whyMaxQty: [(name) => `${name} 一次最多 99 件。`, (name) => `At most 99 of ${name} at once.`],
+  basket: ["购物篮", "Basket"],
+  basketEmpty: ["购物篮是空的。点商品图片就能放进来。", "The basket is empty. Tap a picture to add it."],
+  total: ["合计", "Total"],
+  qtyOf: [(name) => `${name} 的数量`, (name) => `Quantity of ${name}`],
+  fewer: [(name) => `减少 ${name}`, (name) => `One less ${name}`],
+  more: [(name) => `增加 ${name}`, (name) => `One more ${name}`],
+  confirmWithTotal: [(total) => `确认兑换 — ${points("zh")(total)}`, (total) => `Confirm — ${points("en")(total)}`],
+  pickFirst: ["请先选商品", "Choose goods first"],
+  added: [(name) => `已放入:${name}`, (name) => `Added: ${name}`],
+  scanSignInFirst: ["请先登录,再扫商品", "Please sign in first, then scan goods"],
+  scanUnknownBarcode: [(code) => `没有找到条码 ${code} 的商品`, (code) => `No goods with barcode ${code}`],
+  scanUnknown: [(code) => `没有认出这个码:${code}`, (code) => `This code was not recognised: ${code}`],
+  tooManyLines: [(n) => `一次最多兑换 ${n} 种商品`, (n) => `At most ${n} different items at once`],
+
+  // Confirm.
+  confirmTitle: ["请核对", "Please check"],
+  confirmHint: ["没有问题就点“确认兑换”", "If everything is right, tap Confirm"],
+  confirm: ["确认兑换", "Confirm"],
+  saving: ["正在保存,请稍等…", "Saving, please wait…"],
+  lineQty: [(qty, price) => `${qty} × ${price}`, (qty, price) => `${qty} × ${price}`],
+  balanceNow: ["现在余额", "Balance now"],
+  balanceAfter: ["兑换后余额", "Balance after"],
+  summary: ["兑换清单", "Items"],
+
+  // Receipt.
+  successTitle: ["兑换成功", "Done: redeemed"],
+  receiptNumber: ["小票号", "Receipt no."],
+  receiptTime: ["时间", "Time"],
+  receiptHousehold: ["户", "Household"],
+  receiptHash: ["校验码", "Check code"],
+  receiptPaid: ["用了", "Spent"],
+  backHomeIn: [(s) => `${s} 秒后回到首页`, (s) => `Back to the start in ${s} s`],
+  receiptRegion: ["打印的小票", "Printed receipt"],
+  thanks: ["谢谢您为村里出的力!", "Thank you for your part in the village!"],
+
+  // History.
+  historyTitle: ["我的积分", "My points"],
+  historyEmpty: ["还没有积分记录", "No points records yet"],
+  colDate: ["日期", "Date"],
+  colWhat: ["内容", "What"],
+  colChange: ["变动", "Change"],
+  colBalance: ["余额", "Balance"],
+  kind_credited: ["积分入账", "Points earned"],
+  kind_corrected: ["积分更正", "Correction"],
+  kind_redeemed: ["兑换商品", "Redeemed goods"],
+  kind_redemption_voided: ["兑换作废,积分退回", "Redemption voided, points back"],
+  kind_other: ["积分变动", "Change"],
+  toShop: ["去选商品", "Go shopping"],
+
+  // Idle.
+  idleTitle: ["还在吗?", "Still there?"],
+  idleText: [(s) => `${s} 秒后自动退出`, (s) => `Signing out in ${s} s`],
+  idleHint: ["还要继续,请点“继续”", "Tap Continue to keep going"],
+
+  // Read-only.
+  readOnlyTitle: ["现在只能查看,不能兑换", "View only: no redemption now"],
+  startBlocked: ["现在不能兑换", "No redemption now"],
+
+  // Fatal.
+  fatalTitle: ["终端出了点问题", "The kiosk has a problem"],
+  callShopkeeper: ["请找店主帮忙。", "Please call the shopkeeper."],
+};
+
+/** The word `key` in the current (or given) language, with figures. */
+export function t(key, ...args) {
+  return tIn(current, key, ...args);
+}
+
+export function tIn(language, key, ...args) {
+  const entry = WORDS[key];
+  if (!entry) return key;
+  const word = entry[language === "zh" ? 0 : 1];
+  return typeof word === "function" ? word(...args) : word;
+}
+
+/**
+ * A label in both languages: the current one large, the other small below.
+ * Its accessible name is both, separated by a space.
+ */
+export function dual(key, ...args) {
+  const first = current;
+  const second = other(first);
+  return h(
+    "span",
+    { class: "dual" },
+    h("span", { class: "dual-main", lang: LANGS[first], text: tIn(first, key, ...args) }),
+    " ",
+    h("span", { class: "dual-sub", lang: LANGS[second], text: tIn(second, key, ...args) }),
+  );
+}
+
+// ---------------------------------------------------------------------------
+// The village's clock: times are shown in the kiosk's own time zone (from
+// info().utcOffsetMinutes), whatever zone the browser is set to.
+
+let offsetMinutes = null;
+
+export function setUtcOffset(minutes) {
+  offsetMinutes = Number.isInteger(minutes) ? minutes : null;
+}
+
+function parts(ms) {
+  if (offsetMinutes === null) {
+    const local = new Date(ms);
+    return [local.getFullYear(), local.getMonth() + 1, local.getDate(), local.getHours(), local.getMinutes()];
+  }
+  const shifted = new Date(ms + offsetMinutes * 60_000);
+  return [
+    shifted.getUTCFullYear(),
+    shifted.getUTCMonth() + 1,
+    shifted.getUTCDate(),
+    shifted.getUTCHours(),
+    shifted.getUTCMinutes(),
+  ];
+}
+
+const two = (n) => String(n).padStart(2, "0");
+
+/** "14:35" in the village's time. */
+export function timeOfDay(ms) {
+  const [, , , hour, minute] = parts(ms);
+  return `${two(hour)}:${two(minute)}`;
+}
+
+/** "2025-11-28 14:35" in the village's time. */
+export function dateTime(ms) {
+  const [year, month, day, hour, minute] = parts(ms);
+  return `${year}-${two(month)}-${two(day)} ${two(hour)}:${two(minute)}`;
+}
+
+/** "2025-11-28" in the village's time. */
+export function dateOnly(ms) {
+  const [year, month, day] = parts(ms);
+  return `${year}-${two(month)}-${two(day)}`;
+}
+
+// ---------------------------------------------------------------------------
+// Refusals. Every code of the core maps to a sentence in both languages; the
+// page knows its context (a redemption, a sign-in) and the goods' names.
+
+const amount = (language, text) => {
+  try {
+    return tIn(language, "points", text);
+  } catch {
+    return String(text ?? "");
+  }
+};
+
+const readOnlyReason = {
+  other_tab: [
+    "这台终端已在另一个窗口打开。这里只能查看,不能兑换。请关掉另一个窗口,再重新打开本页。",
+    "This kiosk is open in another window. Here you can only look, not redeem. Close the other window, then reload this page.",
+  ],
+  insecure_context: [
+    "这个网页不是从本机安全地址打开的,不能保存兑换记录。请找积分专员。",
+    "This page was not opened from a secure address and cannot save redemptions. Please call the clerk.",
+  ],
+  closed: ["终端已关闭。请重新打开本页。", "The kiosk was closed. Please reload this page."],
+  no_journal: [
+    "这台终端还没有数据,请先设置或载入演示村。",
+    "This kiosk has no data yet. Set it up or load the demo village first.",
+  ],
+};
+
+/** code → (error, context, language) → sentence. */
+const SENTENCES = {
+  INSUFFICIENT_POINTS: (e, c, l) =>
+    l === "zh"
+      ? `积分不够:这次要 ${amount(l, e.needed)},您只有 ${amount(l, e.available)}。请少选一些。`
+      : `Not enough points: this needs ${amount(l, e.needed)} and you have ${amount(l, e.available)}. Please take fewer goods.`,
+  OUT_OF_STOCK: (e, c, l) => {
+    const name = c.itemName?.(e.sku, l);
+    if (l === "zh") return `${name ?? "有一种商品"}库存不够:只剩 ${e.available ?? 0} 件。请改一下数量。`;
+    return `${name ?? "One of the goods"}: only ${e.available ?? 0} left in stock. Please change the quantity.`;
+  },
+  WRONG_PIN: (e, c, l) =>
+    l === "zh" ? `密码不对,还可以试 ${e.attemptsLeft} 次` : `Wrong PIN. You can try ${e.attemptsLeft} more times.`,
+  LOCKED_OUT: (e, c, l) => {
+    const until = Number.isFinite(e.lockedUntil) ? timeOfDay(e.lockedUntil) : null;
+    if (l === "zh") {
+      return until
+        ? `密码错了太多次,已锁定到 ${until}。请到 ${until} 以后再试,或找店主帮忙。`
+        : "密码错了太多次,已暂时锁定。请稍后再试,或找店主帮忙。";
+    }
+    return until
+      ? `Too many wrong PINs: locked until ${until}. Try again after ${until}, or ask the shopkeeper.`
+      : "Too many wrong PINs: locked for a while. Try again later, or ask the shopkeeper.";
+  },
+  NO_PIN: (e, c, l) =>
+    l === "zh" ? "这一户还没有设置密码,请找店主设置。" : "This household has no PIN yet. Please ask the shopkeeper to set one.",
+  SESSION_EXPIRED: (e, c, l) =>
+    l === "zh" ? "太久没有操作,已经退出了。请重新登录。" : "You were signed out after a pause. Please sign in again.",
+  UNKNOWN_HOUSEHOLD: (e, c, l) => {
+    const code = e.household ? String(e.household).toUpperCase() : "";
+    return l === "zh"
+      ? `没有找到户号 ${code}。请再看一下户卡。`
+      : `There is no household with code ${code}. Please check your card.`;
+  },
+  SUSPENDED: (e, c, l) =>
+    l === "zh"
+      ? "这一户的积分账户已暂停,现在不能兑换。请找村里的积分管理员。"
+      : "This household's account is suspended. Please ask the village points officer.",
+  MOVED_AWAY: (e, c, l) =>
+    l === "zh" ? "这一户已经迁出,不能再兑换。有疑问请找村委会。" : "This household has moved away and can no longer redeem.",
+  NEGATIVE_BALANCE: (e, c, l) =>
+    l === "zh"
+      ? `积分余额是 ${amount(l, e.balance ?? "0")},暂时不能兑换。请找积分管理员。`
+      : `The balance is ${amount(l, e.balance ?? "0")}; no redemption until it is settled. Please ask the points officer.`,
+  UNKNOWN_ITEM: (e, c, l) => (l === "zh" ? "没有这种商品。请换一种。" : "There is no such item. Please choose another."),
+  INACTIVE_ITEM: (e, c, l) => {
+    const name = c.itemName?.(e.sku, l);
+    return l === "zh"
+      ? `${name ?? "这种商品"}已经下架了,请从购物篮拿掉,换一种。`
+      : `${name ?? "This item"} is no longer offered. Please take it out of the basket.`;
+  },
+  BAD_QUANTITY: (e, c, l) =>
+    l === "zh" ? "数量不对:每种商品一次 1 到 99 件。" : "Wrong quantity: 1 to 99 of each item at once.",
+  EMPTY_BASKET: (e, c, l) => (l === "zh" ? "购物篮是空的,请先选商品。" : "The basket is empty. Please choose goods first."),
+  TOO_MANY_LINES: (e, c, l) =>
+    l === "zh" ? `一次最多兑换 ${e.limit ?? 50} 种商品。` : `At most ${e.limit ?? 50} different items at once.`,
+  BUSY: (e, c, l) => (l === "zh" ? "正在处理上一步,请稍等一下再点。" : "Still working on the last step. Please wait a moment."),
+  LIMIT_REACHED: (e, c, l) =>
+    l === "zh" ? "已经到了上限,不能再添加。请找积分专员。" : "A limit is reached; nothing more can be added. Please call the clerk.",
+  STAFF_AUTH_REQUIRED: (e, c, l) => (l === "zh" ? "这一步要店主来操作。" : "This step needs the shopkeeper."),
+  INVALID_INPUT: (e, c, l) =>
+    l === "zh" ? "输入的内容不对,请再试一次。" : "Something entered is not right. Please try again.",
+  ALREADY_EXISTS: (e, c, l) => (l === "zh" ? "这一项已经有了。" : "This already exists."),
+  UNKNOWN_RECEIPT: (e, c, l) => (l === "zh" ? "找不到这张小票。" : "This receipt was not found."),
+  ALREADY_VOIDED: (e, c, l) => (l === "zh" ? "这张小票已经作废过了。" : "This receipt was already voided."),
+  NOT_EMPTY: (e, c, l) =>
+    l === "zh" ? "这台终端已经有数据了,不用再载入演示村。" : "This kiosk already has data; the demo village is not needed.",
+  WRONG_KIOSK: (e, c, l) =>
+    l === "zh"
+      ? "这台电脑里存的是另一台终端的数据。请找积分专员。"
+      : "This computer holds another kiosk's data. Please call the clerk.",
+  READ_ONLY: (e, c, l) => {
+    const reason = readOnlyReason[e.reason];
+    if (reason) return reason[l === "zh" ? 0 : 1];
+    return l === "zh" ? "现在只能查看,不能兑换。请找店主。" : "View only: no redemption is possible now. Please call the shopkeeper.";
+  },
+  YEAR_CLOSED: (e, c, l) =>
+    l === "zh"
+      ? `${e.year ?? "这一"} 年已经结账,不能再作废,请用积分调整。`
+      : `The books of ${e.year ?? "that year"} are closed: no void now; use a correction.`,
+  STORAGE_CORRUPT: (e, c, l) =>
+    l === "zh"
+      ? `存储的记录${e.seq ? `(第 ${e.seq} 条)` : ""}已损坏。现在只能查看,不能兑换。请找积分专员。`
+      : `The stored records${e.seq ? ` (record ${e.seq})` : ""} are damaged. View only: no redemption now. Please call the clerk.`,
+  STORAGE_FULL: (e, c, l) =>
+    c.redeem
+      ? l === "zh"
+        ? "存储空间满了。这次兑换没有成功,积分没有扣。请找店主。"
+        : "Storage is full. The redemption did NOT happen and no points were taken. Please call the shopkeeper."
+      : l === "zh"
+        ? "存储空间满了,这一步没有成功。请找店主。"
+        : "Storage is full; this step did NOT happen. Please call the shopkeeper.",
+  STORAGE_FAILED: (e, c, l) =>
+    c.redeem
+      ? l === "zh"
+        ? "保存失败。这次兑换没有成功,积分没有扣。请找店主。"
+        : "Saving failed. The redemption did NOT happen and no points were taken. Please call the shopkeeper."
+      : l === "zh"
+        ? "保存失败,这一步没有成功。请找店主。"
+        : "Saving failed; this step did NOT happen. Please call the shopkeeper.",
+  INTERNAL: (e, c, l) =>
+    c.redeem
+      ? l === "zh"
+        ? "终端出了点问题。这次兑换没有成功,积分没有扣。请找店主。"
+        : "The kiosk had a problem. The redemption did NOT happen and no points were taken. Please call the shopkeeper."
+      : l === "zh"
+        ? "终端出了点问题,这一步没有成功。请找店主。"
+        : "The kiosk had a problem; this step did NOT happen. Please call the shopkeeper.",
+};
+
+export const KNOWN_CODES = Object.keys(SENTENCES);
+
+/**
+ * The plain sentence for a refusal, in `language` (default: the current
+ * one). `context`: { redeem: true } for a redemption, itemName(sku, lang).
+ * Never shows a code or a stack: an error without a known code gets its own
+ * plain message if the core wrote one, else a general sentence.
+ */
+export function errorText(error, context = {}, language = current) {
+  const sentence = error && typeof error === "object" ? SENTENCES[error.code] : undefined;
+  if (sentence) {
+    try {
+      return sentence(error, context, language);
+    } catch {
+      // fall through to the core's own words
+    }
+  }
+  if (error && typeof error.code === "string") {
+    const own = language === "zh" ? error.message : error.messageEn;
+    if (typeof own === "string" && own) return own;
+  }
+  return SENTENCES.INTERNAL(error ?? {}, context, language);
+}

@@ -1,0 +1,42 @@
+// A USB barcode or QR scanner is a keyboard that types very fast and ends
+// with Enter. This listens on the whole window, without any focused field:
+// characters that arrive quickly one after another and then Enter are one
+// scan. Slow typing is ignored (and Enter then keeps its usual meaning, so
+// keyboard users can still press buttons).
+
+/**
+ * installScanner({ onScan, maxGapMs, minLength }) → uninstall function.
+ * `onScan(text)` gets the scanned characters without the Enter.
+ */
+export function installScanner({ onScan, maxGapMs = 100, minLength = 3 }) {
+  let buffer = "";
+  let lastAt = 0;
+
+  function onKeyDown(event) {
+    if (event.isComposing || event.ctrlKey || event.metaKey || event.altKey) return;
+    const now = performance.now();
+    if (event.key === "Enter") {
+      const scanned = buffer;
+      const fresh = now - lastAt <= maxGapMs * 3;
+      buffer = "";
+      if (scanned.length >= minLength && fresh) {
+        // A focused button must not also be "pressed" by the scanner's Enter.
+        event.preventDefault();
+        event.stopPropagation();
+        onScan(scanned);
+      }
+      return;
+    }
+    if (event.key.length !== 1 || event.key === " ") {
+      if (event.key !== "Shift") buffer = "";
+      return;
+    }
+    if (now - lastAt > maxGapMs) buffer = "";
+    buffer += event.key;
+    lastAt = now;
+    if (buffer.length > 64) buffer = buffer.slice(-64);
+  }
+
+  window.addEventListener("keydown", onKeyDown, true);
+  return () => window.removeEventListener("keydown", onKeyDown, true);
+}

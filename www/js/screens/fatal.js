@@ -1,0 +1,40 @@
+// When the kiosk cannot open at all: a plain sentence in both languages and
+// a reload button. Never a code or a stack.
+import { h, icon } from "../dom.js";
+import { t, dual, errorText } from "../i18n.js";
+import { topBar, shopTitle, langButton } from "./common.js";
+
+/** The fatal screen's own sentences, where it knows better than the code's. */
+function fatalText(error, language) {
+  if (error?.code === "INVALID_INPUT" && error.field === "kioskId") {
+    return language === "zh"
+      ? "网址里的终端编号(kiosk=…)不对,只能用字母、数字和 - _。请找积分专员。"
+      : "The kiosk id in the address (kiosk=…) is not valid: letters, digits, - and _ only. Please call the clerk.";
+  }
+  return errorText(error, {}, language);
+}
+
+export function fatalScreen(app) {
+  const error = app.fatal ?? {};
+  const root = h(
+    "div",
+    { class: "screen screen-fatal" },
+    topBar({ left: [shopTitle(app)], right: [langButton(app)] }),
+    h(
+      "main",
+      { class: "center-column" },
+      icon("warn", "icon-xl"),
+      h("h1", { class: "title-xl", text: t("fatalTitle") }),
+      h(
+        "div",
+        { class: "notice notice-warn", role: "alert" },
+        h("div", { class: "notice-body" },
+          h("p", { class: "notice-text", lang: "zh-CN", text: fatalText(error, "zh") }),
+          h("p", { class: "notice-text", lang: "en", text: fatalText(error, "en") }),
+        ),
+      ),
+      h("button", { type: "button", class: "btn btn-primary btn-big", onclick: () => location.reload() }, icon("reload"), dual("reload")),
+    ),
+  );
+  return { root };
+}

@@ -1,0 +1,98 @@
+// My points: the signed-in household's history, newest first, with dates
+// and the running balance.
+import { h, icon } from "../dom.js";
+import { t, dual, dateTime } from "../i18n.js";
+import { showAmount, showChange, hundredths } from "../amounts.js";
+import { topBar, shopTitle, langButton, householdBadge, notice } from "./common.js";
+
+const KINDS = new Set(["credited", "corrected", "redeemed", "redemption_voided"]);
+
+export function historyScreen(app) {
+  const household = app.household();
+  if (!household) {
+    queueMicrotask(() => app.sessionExpired());
+    return { root: h("div", { class: "screen" }) };
+  }
+  let lines = [];
+  let failure = null;
+  try {
+    lines = app.kiosk.history(app.session, Date.now());
+  } catch (error) {
+    if (error?.code === "SESSION_EXPIRED") {
+      queueMicrotask(() => app.sessionExpired());
+      return { root: h("div", { class: "screen" }) };
+    }
+    failure = error;
+  }
+
+  const rows = lines.map((line) => {
+    const positive = hundredths(line.change) > 0n;
+    return h(
+      "tr",
+      { class: positive ? "in" : "out" },
+      h("td", { class: "h-date", text: dateTime(line.time) }),
+      h(
+        "td",
+        {},
+        h(
+          "div",
+          { class: "h-what" },
+          h("span", { class: "h-kind" }, icon(positive ? "plus" : "minus", "h-icon"), h("span", { text: t(KINDS.has(line.kind) ? `kind_${line.kind}` : "kind_other") })),
+          line.note ? h("span", { class: "h-note", text: line.note }) : null,
+        ),
+      ),
+      h("td", { class: "h-change", text: showChange(line.change) }),
+      h("td", { class: "h-balance", text: showAmount(line.balanceAfter) }),
+    );
+  });
+
+  const table = lines.length
+    ? h(
+        "div",
+        { class: "history-scroll", tabindex: "0", role: "region", "aria-labelledby": "history-title" },
+        h(
+          "table",
+          { class: "history-table" },
+          h(
+            "thead",
+            {},
+            h(
+              "tr",
+              {},
+              h("th", { scope: "col", text: t("colDate") }),
+              h("th", { scope: "col", text: t("colWhat") }),
+              h("th", { scope: "col", class: "num", text: t("colChange") }),
+              h("th", { scope: "col", class: "num", text: t("colBalance") }),
+            ),
+          ),
+          h("tbody", {}, rows),
+        ),
+      )
+    : h("p", { class: "lead", text: t("historyEmpty") });
+
+  const root = h(
+    "div",
+    { class: "screen screen-history" },
+    topBar({
+      left: [shopTitle(app), householdBadge(household)],
+      middle: [h("p", { class: "balance-line" }, h("span", { class: "balance-label", text: t("balance") }), " ", h("strong", { text: t("points", household.balance) }))],
+      right: [
+        langButton(app),
+        h("button", { type: "button", class: "btn btn-quiet btn-signout", onclick: () => app.finish() }, icon("exit"), h("span", { text: t("signOut") })),
+      ],
+    }),
+    h(
+      "main",
+      { class: "history-main" },
+      h("h1", { class: "title-xl", id: "history-title" }, icon("list"), h("span", { text: t("historyTitle") })),
+      failure ? notice(app.errorText(failure), "warn") : null,
+      table,
+      h(
+        "div",
+        { class: "history-actions" },
+        h("button", { type: "button", class: "btn btn-primary btn-big", onclick: () => app.go("shop") }, icon("basket-white"), dual("toShop")),
+      ),
+    ),
+  );
+  return { root };
+}

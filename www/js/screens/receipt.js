@@ -1,0 +1,135 @@
+// Receipt: the redemption succeeded. Receipt number, lines, total, balance
+// after and the short hash; a print button for the 58 mm thermal printer;
+// back to the start by itself after 20 s.
+import { h, icon, replaceChildren } from "../dom.js";
+import { t, tIn, dual, lang, dateTime } from "../i18n.js";
+import { showAmount } from "../amounts.js";
+import { speak } from "../voice.js";
+import { topBar, shopTitle, langButton } from "./common.js";
+
+/** The thermal-receipt layout (58 mm paper, 48 mm printable), Chinese first. */
+function printLayout(app, receipt) {
+  const row = (label, value) => h("p", { class: "pr-row" }, h("span", { text: label }), h("span", { text: value }));
+  return [
+    h("p", { class: "pr-shop", text: app.info?.shop ?? tIn("zh", "appTitle") }),
+    h("p", { class: "pr-sub", text: "积分兑换小票 Receipt" }),
+    h("hr", { class: "pr-rule" }),
+    row("小票号", receipt.receiptNumber),
+    row("时间", dateTime(receipt.time)),
+    row("户", `${receipt.householdName} (${receipt.household})`),
+    h("hr", { class: "pr-rule" }),
+    receipt.lines.map((line) =>
+      h(
+        "div",
+        { class: "pr-line" },
+        h("p", { class: "pr-name", text: line.nameZh }),
+        h("p", { class: "pr-row" }, h("span", { text: `${line.qty} × ${showAmount(line.unitPrice)}` }), h("span", { text: showAmount(line.lineTotal) })),
+      ),
+    ),
+    h("hr", { class: "pr-rule" }),
+    h("p", { class: "pr-row pr-total" }, h("span", { text: "合计 积分" }), h("span", { text: showAmount(receipt.total) })),
+    row("余额", showAmount(receipt.balanceAfter)),
+    row("校验码", receipt.shortHash),
+    receipt.assistedBy ? row("协助", receipt.assistedBy) : null,
+    h("hr", { class: "pr-rule" }),
+    h("p", { class: "pr-foot", text: "1 积分 = 1 元 · 谢谢!" }),
+  ];
+}
+
+export function receiptScreen(app) {
+  const receipt = app.receipt;
+  if (!receipt) {
+    queueMicrotask(() => app.finish());
+    return { root: h("div", { class: "screen" }) };
+  }
+  const name = (line) => (lang() === "zh" || !line.nameEn ? line.nameZh : line.nameEn);
+
+  // The print area lives outside the screen, shown only by @media print.
+  const printArea = app.elements.printArea;
+  replaceChildren(printArea, h("section", { class: "print-receipt", "aria-label": tIn("zh", "receiptRegion") }, printLayout(app, receipt)));
+
+  const endsAt = Date.now() + app.params.receiptMs;
+  const seconds = () => Math.max(0, Math.ceil((endsAt - Date.now()) / 1000));
+  const countdown = h("p", { class: "countdown", role: "timer", "aria-live": "off" });
+  const setCount = () => {
+    countdown.textContent = t("backHomeIn", seconds());
+  };
+  setCount();
+  const timer = setInterval(() => {
+    if (Date.now() >= endsAt) {
+      clearInterval(timer);
+      app.finish();
+    } else {
+      setCount();
+    }
+  }, 250);
+
+  const field = (label, value, className = "") =>
+    h("div", { class: `rc-field ${className}` }, h("dt", { text: label }), h("dd", { text: value }));
+
+  const card = h(
+    "section",
+    { class: "receipt-card", "aria-labelledby": "receipt-title" },
+    h("h2", { class: "sr-only", id: "receipt-title", text: t("receiptNumber") }),
+    h(
+      "dl",
+      { class: "rc-fields" },
+      field(t("receiptNumber"), receipt.receiptNumber, "rc-number"),
+      field(t("receiptTime"), dateTime(receipt.time)),
+      field(t("receiptHousehold"), `${receipt.householdName} (${receipt.household})`),
+    ),
+    h(
+      "table",
+      { class: "summary-table" },
+      h("caption", { class: "sr-only", text: t("summary") }),
+      h(
+        "tbody",
+        {},
+        receipt.lines.map((line) =>
+          h(
+            "tr",
+            {},
+            h("th", { scope: "row", class: "summary-name", text: name(line) }),
+            h("td", { class: "summary-qty", text: t("lineQty", line.qty, t("points", line.unitPrice)) }),
+            h("td", { class: "summary-total", text: t("points", line.lineTotal) }),
+          ),
+        ),
+      ),
+    ),
+    h(
+      "dl",
+      { class: "rc-fields rc-totals" },
+      field(t("receiptPaid"), t("points", receipt.total), "rc-strong"),
+      field(t("balanceAfter"), t("points", receipt.balanceAfter), "rc-strong"),
+      field(t("receiptHash"), receipt.shortHash),
+    ),
+  );
+
+  const print = h("button", { type: "button", class: "btn btn-secondary btn-big", onclick: () => window.print() }, icon("print"), dual("print"));
+  const done = h("button", { type: "button", class: "btn btn-primary btn-big", onclick: () => app.finish() }, icon("check-white"), dual("done"));
+
+  speak(`兑换成功。用了 ${showAmount(receipt.total)} 积分,还剩 ${showAmount(receipt.balanceAfter)} 积分。`);
+
+  const root = h(
+    "div",
+    { class: "screen screen-receipt" },
+    topBar({ left: [shopTitle(app)], right: [langButton(app)] }),
+    h(
+      "main",
+      { class: "receipt-main" },
+      h("div", { class: "success", role: "status" }, icon("check-circle", "success-icon"), h("h1", { class: "title-xl" }, dual("successTitle"))),
+      card,
+      h("p", { class: "thanks", text: t("thanks") }),
+      countdown,
+      h("div", { class: "receipt-actions" }, print, done),
+    ),
+  );
+
+  return {
+    root,
+    leave() {
+      clearInterval(timer);
+      printArea.replaceChildren();
+    },
+  };
+}

@@ -1,0 +1,276 @@
+// The shop: household and balance always in view, category tabs, goods as
+// large picture tiles (price, stock, and why a tile is unavailable), the
+// basket with its running total, and one big confirm button.
+import { h, icon, replaceChildren } from "../dom.js";
+import { t, dual, lang } from "../i18n.js";
+import { formatHundredths } from "../amounts.js";
+import { topBar, shopTitle, langButton, householdBadge, balanceLine } from "./common.js";
+
+const CATEGORY_EN = {
+  粮油: "Grain & oil",
+  调味: "Seasoning",
+  副食: "Food",
+  日用: "Daily use",
+  清洁: "Cleaning",
+};
+
+const LOW_STOCK = 5;
+
+function categoryName(category) {
+  if (category === "all") return t("allCategories");
+  return lang() === "zh" ? category : CATEGORY_EN[category] ?? category;
+}
+
+function itemName(item) {
+  return lang() === "zh" || !item.nameEn ? item.nameZh : item.nameEn;
+}
+
+const BLOCKED_WORD = { points: "notEnoughPoints", stock: "outOfStock", all: "allInBasket", max: "maxQty", lines: "basketFull" };
+
+export function shopScreen(app, options = {}) {
+  app.refreshCatalog();
+  // Drop what is no longer offered; keep quantities within stock.
+  for (const [sku, qty] of [...app.basket]) {
+    const item = app.item(sku);
+    if (!item || item.stock <= 0) app.basket.delete(sku);
+    else if (qty > item.stock) app.basket.set(sku, item.stock);
+  }
+  const household = app.household();
+  if (!household) {
+    queueMicrotask(() => app.sessionExpired());
+    return { root: h("div", { class: "screen" }) };
+  }
+
+  // ----- top bar ----------------------------------------------------------
+
+  const balanceSlot = h("div", { class: "balance-slot" });
+  const header = topBar({
+    left: [shopTitle(app), householdBadge(household)],
+    middle: [balanceSlot],
+    right: [
+      h("button", { type: "button", class: "btn btn-quiet", onclick: () => app.go("history") }, icon("list"), h("span", { text: t("myPoints") })),
+      langButton(app),
+      h("button", { type: "button", class: "btn btn-quiet btn-signout", onclick: () => app.finish() }, icon("exit"), h("span", { text: t("signOut") })),
+    ],
+  });
+
+  // ----- categories -------------------------------------------------------
+
+  const categories = ["all", ...app.categories()];
+  if (!categories.includes(app.category)) app.category = "all";
+  const tabs = categories.map((category, index) =>
+    h(
+      "button",
+      {
+        type: "button",
+        role: "tab",
+        id: `cat-${index}`,
+        class: "tab",
+        "aria-controls": "goods-panel",
+        onclick: () => {
+          app.category = category;
+          showCategory();
+          goodsPanel.scrollTop = 0;
+        },
+      },
+      categoryName(category),
+    ),
+  );
+  const tabList = h("div", { class: "cats", role: "tablist", "aria-label": t("categories"), "aria-orientation": "vertical" }, tabs);
+
+  // ----- goods --------------------------------------------------------------
+
+  const tileList = h("ul", { class: "tiles", role: "list" });
+  const goodsPanel = h("section", { class: "goods", id: "goods-panel", role: "tabpanel" }, tileList);
+  const tiles = new Map();
+
+  function tileContent(item) {
+    const reason = app.whyNot(item);
+    const inBasket = app.basket.get(item.sku) ?? 0;
+    const blocked = reason !== null;
+    const stockText =
+      item.stock <= LOW_STOCK ? t("stockLow", item.stock, item.unit) : t("stockLeft", item.stock, item.unit);
+    return [
+      inBasket > 0 ? h("span", { class: "tile-count" }, icon("check-white", "tile-count-icon"), h("span", { text: t("inBasket", inBasket) })) : null,
+      h("img", {
+        class: "tile-img",
+        src: item.image || "img/goods/placeholder.svg",
+        alt: "",
+        "aria-hidden": "true",
+        draggable: "false",
+      }),
+      h("span", { class: "tile-name", text: itemName(item) }),
+      h("span", { class: "tile-price", text: t("points", item.price) }),
+      blocked
+        ? h("span", { class: "tile-why" }, icon("blocked", "tile-why-icon"), h("span", { text: t(BLOCKED_WORD[reason]) }))
+        : h("span", { class: item.stock <= LOW_STOCK ? "tile-stock low" : "tile-stock", text: stockText }),
+    ];
+  }
+
+  function updateTile(item) {
+    const button = tiles.get(item.sku);
+    if (!button) return;
+    const reason = app.whyNot(item);
+    button.classList.toggle("is-blocked", reason !== null);
+    button.classList.toggle("is-chosen", (app.basket.get(item.sku) ?? 0) > 0);
+    button.dataset.why = reason ?? "";
+    replaceChildren(button, tileContent(item));
+  }
+
+  function showCategory() {
+    tabs.forEach((tab, index) => {
+      const selected = categories[index] === app.category;
+      tab.setAttribute("aria-selected", selected ? "true" : "false");
+      tab.tabIndex = selected ? 0 : -1;
+      if (selected) goodsPanel.setAttribute("aria-labelledby", tab.id);
+    });
+    tiles.clear();
+    const shown = app.catalog.filter((item) => app.category === "all" || item.category === app.category);
+    replaceChildren(
+      tileList,
+      shown.map((item) => {
+        const button = h("button", {
+          type: "button",
+          class: "tile",
+          onclick: () => {
+            app.add(item.sku);
+          },
+        });
+        tiles.set(item.sku, button);
+        updateTile(item);
+        return h("li", { class: "tile-cell" }, button);
+      }),
+    );
+  }
+
+  // Arrow keys move between tabs, as a tab list should.
+  tabList.addEventListener("keydown", (event) => {
+    const index = tabs.indexOf(document.activeElement);
+    if (index < 0) return;
+    const step = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 }[event.key];
+    if (!step) return;
+    event.preventDefault();
+    const nextTab = tabs[(index + step + tabs.length) % tabs.length];
+    nextTab.focus();
+    nextTab.click();
+  });
+
+  // ----- basket ---------------------------------------------------------------
+
+  const basketList = h("ul", { class: "basket-lines", role: "list" });
+  const basketTotals = h("div", { class: "basket-totals" });
+  const basket = h(
+    "aside",
+    { class: "basket", "aria-labelledby": "basket-title" },
+    h("h2", { class: "basket-title", id: "basket-title" }, icon("basket"), h("span", { text: t("basket") })),
+    basketList,
+    basketTotals,
+  );
+
+  function renderBasket() {
+    const scroll = basketList.scrollTop;
+    const lines = app.basketLines();
+    if (!lines.length) {
+      replaceChildren(basketList, h("li", { class: "basket-empty", text: t("basketEmpty") }));
+    } else {
+      replaceChildren(
+        basketList,
+        lines.map(({ item, qty, total }) => {
+          const name = itemName(item);
+          const blocked = app.whyNot(item) !== null;
+          return h(
+            "li",
+            { class: "bline" },
+            h("span", { class: "bline-name", text: name }),
+            h(
+              "span",
+              { class: "bline-qty", role: "group", "aria-label": t("qtyOf", name) },
+              h("button", { type: "button", class: "step", "aria-label": t("fewer", name), onclick: () => app.remove(item.sku) }, "−"),
+              h("span", { class: "bline-count", text: String(qty) }),
+              h(
+                "button",
+                {
+                  type: "button",
+                  class: blocked ? "step is-blocked" : "step",
+                  "aria-label": t("more", name),
+                  onclick: () => app.add(item.sku),
+                },
+                "+",
+              ),
+            ),
+            h("span", { class: "bline-total", text: t("points", formatHundredths(total)) }),
+          );
+        }),
+      );
+    }
+    basketList.scrollTop = scroll;
+    const totals = app.totals();
+    replaceChildren(
+      basketTotals,
+      h("p", { class: "basket-total" }, h("span", { text: t("total") }), h("strong", { text: t("points", formatHundredths(totals.total)) })),
+      h("p", { class: "basket-after" }, h("span", { text: t("balanceAfter") }), h("strong", { text: t("points", formatHundredths(totals.after)) })),
+    );
+  }
+
+  // ----- confirm --------------------------------------------------------------
+
+  const confirm = h("button", {
+    type: "button",
+    class: "btn btn-primary btn-confirm",
+    onclick: () => {
+      if (app.basket.size === 0) return;
+      app.go("confirm");
+    },
+  });
+
+  function renderConfirm() {
+    const totals = app.totals();
+    const empty = app.basket.size === 0;
+    confirm.disabled = empty || Boolean(app.readOnly());
+    if (empty) {
+      replaceChildren(confirm, dual("pickFirst"));
+    } else {
+      replaceChildren(confirm, icon("check-white"), dual("confirmWithTotal", formatHundredths(totals.total)));
+    }
+  }
+
+  // ----- update -----------------------------------------------------------
+
+  function update() {
+    const totals = app.totals();
+    replaceChildren(balanceSlot, balanceLine(totals));
+    for (const item of app.catalog) updateTile(item);
+    renderBasket();
+    renderConfirm();
+  }
+
+  showCategory();
+  update();
+
+  const root = h(
+    "div",
+    { class: "screen screen-shop" },
+    header,
+    h(
+      "main",
+      { class: "shop-main" },
+      h("h1", { class: "sr-only", text: t("shopTitle") }),
+      tabList,
+      goodsPanel,
+      basket,
+      h("div", { class: "confirm-bar" }, confirm),
+    ),
+  );
+
+  if (options.keep) {
+    requestAnimationFrame(() => {
+      goodsPanel.scrollTop = options.keep.goodsScroll ?? 0;
+    });
+  }
+
+  return {
+    root,
+    update,
+    keep: () => ({ goodsScroll: goodsPanel.scrollTop }),
+  };
+}
