@@ -14,10 +14,14 @@ const RETRY_MS = 5_000;
  */
 export async function registerServiceWorker({ canReload = () => true } = {}) {
   if (!("serviceWorker" in navigator)) return { supported: false };
-  const hadController = Boolean(navigator.serviceWorker.controller);
+  let controlled = Boolean(navigator.serviceWorker.controller);
   navigator.serviceWorker.addEventListener("controllerchange", () => {
-    // The first install takes control of a page that is already this build.
-    if (!hadController) return;
+    // The first install takes control of a page that is already this build;
+    // every later change of worker is a new build.
+    if (!controlled) {
+      controlled = true;
+      return;
+    }
     const reloadWhenSafe = () => (canReload() ? location.reload() : setTimeout(reloadWhenSafe, RETRY_MS));
     reloadWhenSafe();
   });

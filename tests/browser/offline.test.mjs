@@ -1,0 +1,135 @@
+// Offline: after one load the service worker serves the page, the JS, the
+// wasm and the pictures with the server gone, through a reload and a
+// redemption; a new build replaces every file together.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startServer } from "../../scripts/server.mjs";
+import { buildManifest } from "../../scripts/build-manifest.mjs";
+import { launchBrowser, kioskUrl, loadDemoVillage, signInByKeypad, tile, collectErrors } from "./harness.mjs";
+
+const repo = fileURLToPath(new URL("../../", import.meta.url));
+
+/** A copy of www/ and pkg/ the test may change, served on a free port. */
+async function servedCopy() {
+  const dir = await mkdtemp(join(tmpdir(), "aixin-site-"));
+  await cp(join(repo, "www"), join(dir, "www"), { recursive: true });
+  await cp(join(repo, "pkg"), join(dir, "pkg"), { recursive: true });
+  const dirs = { wwwDir: join(dir, "www"), pkgDir: join(dir, "pkg") };
+  const { server, url } = await startServer({ port: 0, ...dirs });
+  const stop = () =>
+    new Promise((done) => {
+      server.closeAllConnections();
+      server.close(done);
+    });
+  return { dir, dirs, server, url, stop };
+}
+
+/**
+ * Waits until the page is controlled by a worker whose cache holds the whole
+ * build; resolves to that cache's name.
+ */
+async function waitForOfflineCache(page) {
+  for (let attempt = 0; attempt < 150; attempt++) {
+    const name = await page.evaluate(async () => {
+      if (!navigator.serviceWorker.controller) return null;
+      const names = (await caches.keys()).filter((name) => name.startsWith("aixin-build-"));
+      if (names.length !== 1 || names[0] !== `aixin-build-${self.AIXIN_BUILD}`) return null;
+      const cache = await caches.open(names[0]);
+      return (await cache.keys()).length >= self.AIXIN_FILES.length ? names[0] : null;
+    });
+    if (name) return name;
+    await page.waitForTimeout(200);
+  }
+  throw new Error("the service worker never cached the build");
+}
+
+test("with the server gone, the kiosk reloads, shows its pictures and redeems", async () => {
+  const site = await servedCopy();
+  const browser = await launchBrowser({ viewport: { width: 1920, height: 1080 } });
+  try {
+    const page = await browser.context.newPage();
+    const errors = collectErrors(page);
+    await page.goto(kioskUrl(site.url, "offline-1"));
+    await loadDemoVillage(page);
+    await waitForOfflineCache(page);
+
+    await site.stop();
+    await page.reload();
+    await page.getByRole("button", { name: "开始兑换" }).waitFor();
+    await signInByKeypad(page, "B006", "9413");
+    const salt = tile(page, "食盐 500g");
+    const picture = salt.locator("img").first();
+    await picture.waitFor();
+    assert.ok(await picture.evaluate((img) => img.complete && img.naturalWidth > 0), "the picture loaded offline");
+    await salt.click();
+    await page.getByRole("button", { name: "确认兑换 — 2.5 积分" }).click();
+    await page.getByRole("button", { name: "确认兑换" }).click();
+    await page.getByRole("heading", { name: "兑换成功" }).waitFor();
+    const balance = await page.evaluate(() => window.kiosk.household("B006").balance);
+    assert.equal(balance, "17.50");
+    assert.deepEqual(errors.filter((error) => !/Failed to load resource|net::ERR/.test(error)), []);
+  } finally {
+    await browser.close();
+    await site.stop().catch(() => {});
+    await rm(site.dir, { recursive: true, force: true });
+  }
+});
+
+test("a new build replaces the page, the JS and the wasm together", async () => {
+  const site = await servedCopy();
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(kioskUrl(site.url, "update-1"));
+    await page.waitForFunction(() => document.documentElement.dataset.ready === "true");
+    const oldCache = await waitForOfflineCache(page);
+
+    // A new build: the page's JS, the JS glue and the wasm all change (the
+    // wasm gains a custom section, which a module may carry anywhere at its
+    // end without changing what it does).
+    const marker = `// build marker ${Date.now()}\n`;
+    for (const file of [join(site.dirs.pkgDir, "aixin_kiosk.js"), join(site.dirs.wwwDir, "main.js")]) {
+      await writeFile(file, (await readFile(file, "utf8")) + marker);
+    }
+    const stamp = Buffer.from(String(Date.now()).slice(-8));
+    const section = Buffer.concat([Buffer.from([0x00, 1 + 6 + stamp.length, 6]), Buffer.from("marker"), stamp]);
+    const wasm = join(site.dirs.pkgDir, "aixin_kiosk_bg.wasm");
+    await writeFile(wasm, Buffer.concat([await readFile(wasm), section]));
+    const { build } = await buildManifest(site.dirs);
+
+    // The worker finds the new build, caches it whole, takes over, and the
+    // resting page reloads into it.
+    await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.update()));
+    await page.waitForFunction((build) => self.AIXIN_BUILD === build, build, { timeout: 30_000, polling: 200 });
+    const newCache = await waitForOfflineCache(page);
+    assert.notEqual(newCache, oldCache);
+    assert.equal(newCache, `aixin-build-${build}`);
+    const cached = await page.evaluate(async (name) => {
+      const cache = await caches.open(name);
+      const text = async (path) => (await cache.match(path))?.text();
+      const wasm = new Uint8Array(await (await cache.match("pkg/aixin_kiosk_bg.wasm")).arrayBuffer());
+      return {
+        glue: await text("pkg/aixin_kiosk.js"),
+        main: await text("main.js"),
+        wasmEnd: Array.from(wasm.slice(-8)),
+        caches: await caches.keys(),
+      };
+    }, newCache);
+    assert.ok(cached.glue.endsWith(marker) && cached.main.endsWith(marker), "the JS files are the new build's");
+    assert.deepEqual(cached.wasmEnd, Array.from(stamp), "the wasm is the new build's");
+    assert.deepEqual(cached.caches.filter((name) => name.startsWith("aixin-build-")), [newCache]);
+    // And the page runs the new build: it reloaded, and its wasm works.
+    const running = await page.evaluate(() => fetch("main.js").then((r) => r.text()));
+    assert.ok(running.endsWith(marker));
+    await page.waitForFunction(() => document.documentElement.dataset.ready === "true");
+    assert.equal(await page.evaluate(() => window.kiosk.info().kioskId), "update-1");
+  } finally {
+    await browser.close();
+    await site.stop().catch(() => {});
+    await rm(site.dir, { recursive: true, force: true });
+  }
+});
