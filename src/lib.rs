@@ -19,6 +19,7 @@ pub mod ids;
 pub mod journal;
 pub mod ledger;
 pub mod points;
+pub mod rules;
 pub mod settings;
 pub mod state;
 

@@ -1,0 +1,482 @@
+//! The village's points rules as data: the scoring table, the bands that
+//! turn a score into points, the bonus for a run in the top band, the
+//! blacklist (曝光台), and the rankings of the points board. Pure functions
+//! over integers: scores in tenths, points in hundredths, no floats.
+//!
+//! Defaults are the seed's (part three): a table of five categories totalling
+//! 100; 80–85 → 1 point, over 85 to 90 → 3, over 90 → 5, below 80 → 0; three
+//! periods in a row in the top band earn 5 more; last place three periods
+//! running puts a household on the blacklist.
+
+use crate::points::Points;
+use std::fmt;
+
+/// Tenths in one score point.
+pub const TENTHS_PER_SCORE: u16 = 10;
+
+/// The highest total a scoring table may have, in tenths.
+pub const SCORE_TENTHS_MAX: u16 = 1000;
+
+/// A score in tenths (85.5 is 855).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Score(u16);
+
+/// Why a text is not a score.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScoreError {
+    Empty,
+    Malformed,
+    /// More than one decimal.
+    TooManyDecimals,
+    /// Above the allowed maximum.
+    TooHigh,
+}
+
+impl fmt::Display for ScoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ScoreError::Empty => "分数没有填 / the score is empty",
+            ScoreError::Malformed => "分数写法不对 / the score is not a number",
+            ScoreError::TooManyDecimals => "分数最多一位小数 / a score has at most one decimal",
+            ScoreError::TooHigh => "分数超过满分 / the score is above the maximum",
+        })
+    }
+}
+
+impl Score {
+    pub fn from_tenths(tenths: u16) -> Option<Score> {
+        (tenths <= SCORE_TENTHS_MAX).then_some(Score(tenths))
+    }
+
+    pub fn tenths(self) -> u16 {
+        self.0
+    }
+
+    /// Parses `85`, `85.5`, `100` (full-width digits too) up to `max`.
+    pub fn parse(text: &str, max: Score) -> Result<Score, ScoreError> {
+        let text: String = text
+            .trim()
+            .chars()
+            .map(|c| match c {
+                '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+                '．' => '.',
+                _ => c,
+            })
+            .collect();
+        if text.is_empty() {
+            return Err(ScoreError::Empty);
+        }
+        let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if !digits(whole) || (text.contains('.') && !digits(fraction)) {
+            return Err(ScoreError::Malformed);
+        }
+        if fraction.len() > 1 {
+            return Err(ScoreError::TooManyDecimals);
+        }
+        if whole.len() > 4 {
+            return Err(ScoreError::TooHigh);
+        }
+        let whole: u16 = whole.parse().map_err(|_| ScoreError::Malformed)?;
+        let tenth: u16 = fraction.parse().unwrap_or(0);
+        let tenths = whole
+            .checked_mul(TENTHS_PER_SCORE)
+            .and_then(|w| w.checked_add(tenth))
+            .ok_or(ScoreError::TooHigh)?;
+        if tenths > max.0 {
+            return Err(ScoreError::TooHigh);
+        }
+        Ok(Score(tenths))
+    }
+}
+
+impl fmt::Display for Score {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 % TENTHS_PER_SCORE {
+            0 => write!(f, "{}", self.0 / TENTHS_PER_SCORE),
+            tenth => write!(f, "{}.{tenth}", self.0 / TENTHS_PER_SCORE),
+        }
+    }
+}
+
+/// One scored item of the table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableItem {
+    pub name: &'static str,
+    pub max: Score,
+}
+
+/// A category of the table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Category {
+    pub name: &'static str,
+    pub items: Vec<TableItem>,
+}
+
+impl Category {
+    pub fn max(&self) -> Score {
+        Score(self.items.iter().map(|item| item.max.0).sum())
+    }
+}
+
+/// The seed's scoring table (part three): five categories, total 100.
+pub fn default_table() -> Vec<Category> {
+    let item = |name, max: u16| TableItem {
+        name,
+        max: Score(max * TENTHS_PER_SCORE),
+    };
+    vec![
+        Category {
+            name: "人居环境",
+            items: vec![
+                item("庭院", 15),
+                item("客厅", 10),
+                item("厨房", 10),
+                item("卧室", 10),
+                item("厕所", 5),
+            ],
+        },
+        Category {
+            name: "先锋模范",
+            items: vec![
+                item("参与产业和公益", 10),
+                item("传播正能量", 5),
+                item("遵纪守法", 5),
+            ],
+        },
+        Category {
+            name: "学生就学",
+            items: vec![item("家长支持就学", 5), item("学生学习", 5)],
+        },
+        Category {
+            name: "创业就业",
+            items: vec![item("不闲置", 5), item("富余劳动力就业", 5)],
+        },
+        Category {
+            name: "团结友爱",
+            items: vec![item("孝老爱亲、无家暴", 5), item("邻里和睦", 5)],
+        },
+    ]
+}
+
+/// The total of a table.
+pub fn table_max(table: &[Category]) -> Score {
+    Score(table.iter().map(|c| c.max().0).sum())
+}
+
+/// A band: scores from `lower` (inclusive or not) up to the next band earn
+/// `points`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Band {
+    pub lower: Score,
+    pub lower_inclusive: bool,
+    pub points: Points,
+}
+
+/// The seed's bands: 80 to 85 → 1, over 85 to 90 → 3, over 90 → 5; below 80
+/// earns nothing.
+pub fn default_bands() -> Vec<Band> {
+    let band = |lower: u16, lower_inclusive, points: i64| Band {
+        lower: Score(lower * TENTHS_PER_SCORE),
+        lower_inclusive,
+        points: Points::from_whole(points).unwrap_or(Points::ZERO),
+    };
+    vec![band(80, true, 1), band(85, false, 3), band(90, false, 5)]
+}
+
+/// The band a score falls in (index into `bands`, sorted by `lower`), or
+/// `None` below the first.
+pub fn band_of(bands: &[Band], score: Score) -> Option<usize> {
+    bands
+        .iter()
+        .rposition(|band| score > band.lower || (band.lower_inclusive && score == band.lower))
+}
+
+/// The points a score earns.
+pub fn points_for(bands: &[Band], score: Score) -> Points {
+    band_of(bands, score).map_or(Points::ZERO, |index| bands[index].points)
+}
+
+/// Periods in a row in the top band that earn the bonus.
+pub const BONUS_RUN: usize = 3;
+
+/// For one household's periods in order — `Some(score)` when scored, `None`
+/// when not — the indices of the periods that complete a bonus run. A run
+/// counts only top-band periods; an unscored period or a lower band breaks
+/// it; after a bonus the run starts again from zero. Runs continue across
+/// the year end (the caller passes periods across years).
+pub fn bonus_periods(bands: &[Band], scores: &[Option<Score>]) -> Vec<usize> {
+    let top = bands.len().checked_sub(1);
+    let mut run = 0;
+    let mut earned = Vec::new();
+    for (index, score) in scores.iter().enumerate() {
+        let in_top =
+            matches!((score, top), (Some(score), Some(top)) if band_of(bands, *score) == Some(top));
+        run = if in_top { run + 1 } else { 0 };
+        if run == BONUS_RUN {
+            earned.push(index);
+            run = 0;
+        }
+    }
+    earned
+}
+
+/// Periods in a row that put a household on the blacklist, or lift it.
+pub const BLACKLIST_RUN: usize = 3;
+
+/// The households in last place of one period: the lowest total among those
+/// scored (ties: all of them). Unscored households are not in `scores`.
+pub fn last_place<'a, K: Eq>(scores: &'a [(K, Score)]) -> Vec<&'a K> {
+    let Some(lowest) = scores.iter().map(|(_, score)| *score).min() else {
+        return Vec::new();
+    };
+    scores
+        .iter()
+        .filter(|(_, score)| *score == lowest)
+        .map(|(key, _)| key)
+        .collect()
+}
+
+/// A household's blacklist state after its periods in order: `Some(true)`
+/// last that period, `Some(false)` scored and not last, `None` unscored
+/// (which neither extends nor breaks a run). Three lasts running list it;
+/// three scored periods running not last lift it.
+pub fn blacklisted_after(periods: &[Option<bool>]) -> bool {
+    let mut listed = false;
+    let (mut lasts, mut clear) = (0, 0);
+    for period in periods {
+        match period {
+            Some(true) => {
+                lasts += 1;
+                clear = 0;
+            }
+            Some(false) => {
+                clear += 1;
+                lasts = 0;
+            }
+            None => continue,
+        }
+        if !listed && lasts >= BLACKLIST_RUN {
+            listed = true;
+            lasts = 0;
+        } else if listed && clear >= BLACKLIST_RUN {
+            listed = false;
+            clear = 0;
+        }
+    }
+    listed
+}
+
+/// A ranked entry: its rank (ties share one: 1, 2, 2, 4), key and figure.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ranked<K> {
+    pub rank: usize,
+    pub key: K,
+    pub figure: i64,
+}
+
+/// A ranking cut to a size.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ranking<K> {
+    pub listed: Vec<Ranked<K>>,
+    /// When ties at the cut-off would make the list longer than its size, the
+    /// tied entries are not listed; instead: (their shared rank, how many).
+    pub shared_last: Option<(usize, usize)>,
+}
+
+/// Ranks `entries` by `figure`, highest first (ties keep their given order
+/// and share a rank), and keeps at most `size`.
+pub fn rank<K: Clone>(entries: &[(K, i64)], size: usize) -> Ranking<K> {
+    let mut sorted: Vec<&(K, i64)> = entries.iter().collect();
+    sorted.sort_by(|a, b| b.1.cmp(&a.1));
+    let mut ranked: Vec<Ranked<K>> = Vec::with_capacity(sorted.len());
+    for (index, (key, figure)) in sorted.into_iter().enumerate() {
+        let rank = match ranked.last() {
+            Some(previous) if previous.figure == *figure => previous.rank,
+            _ => index + 1,
+        };
+        ranked.push(Ranked {
+            rank,
+            key: key.clone(),
+            figure: *figure,
+        });
+    }
+    if ranked.len() <= size {
+        return Ranking {
+            listed: ranked,
+            shared_last: None,
+        };
+    }
+    let cut_rank = ranked[size].rank;
+    if size > 0 && ranked[size - 1].rank == cut_rank {
+        // The tie straddles the cut: list those above it, and say how many share it.
+        let tied = ranked.iter().filter(|r| r.rank == cut_rank).count();
+        ranked.retain(|r| r.rank < cut_rank);
+        return Ranking {
+            listed: ranked,
+            shared_last: Some((cut_rank, tied)),
+        };
+    }
+    ranked.truncate(size);
+    Ranking {
+        listed: ranked,
+        shared_last: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn score(text: &str) -> Score {
+        Score::parse(text, Score(SCORE_TENTHS_MAX)).expect("a score")
+    }
+
+    #[test]
+    fn scores_have_at_most_one_decimal() {
+        let max = Score(SCORE_TENTHS_MAX);
+        for (text, expected) in [
+            ("85", Ok(850)),
+            ("85.5", Ok(855)),
+            ("０", Ok(0)),
+            ("100", Ok(1000)),
+            (" 90.0 ", Ok(900)),
+        ] {
+            assert_eq!(
+                Score::parse(text, max).map(Score::tenths),
+                expected,
+                "{text}"
+            );
+        }
+        for (text, expected) in [
+            ("100.5", ScoreError::TooHigh),
+            ("85.55", ScoreError::TooManyDecimals),
+            ("", ScoreError::Empty),
+            ("-1", ScoreError::Malformed),
+            ("8a", ScoreError::Malformed),
+            ("85.", ScoreError::Malformed),
+            ("99999", ScoreError::TooHigh),
+        ] {
+            assert_eq!(Score::parse(text, max), Err(expected), "{text}");
+        }
+        assert_eq!(Score::parse("16", Score(150)), Err(ScoreError::TooHigh));
+        assert_eq!(score("85.5").to_string(), "85.5");
+        assert_eq!(score("90").to_string(), "90");
+    }
+
+    #[test]
+    fn the_seed_table_totals_100() {
+        let table = default_table();
+        assert_eq!(table_max(&table), Score(1000));
+        let maxima: Vec<u16> = table.iter().map(|c| c.max().tenths() / 10).collect();
+        assert_eq!(maxima, vec![50, 20, 10, 10, 10]);
+    }
+
+    #[test]
+    fn band_edges_are_exact() {
+        let bands = default_bands();
+        for (text, points) in [
+            ("0", 0),
+            ("79.9", 0),
+            ("80", 1),
+            ("85", 1),
+            ("85.5", 3),
+            ("90", 3),
+            ("90.5", 5),
+            ("100", 5),
+        ] {
+            assert_eq!(
+                points_for(&bands, score(text)),
+                Points::from_whole(points).unwrap(),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_bonus_after_exactly_three_top_periods_and_again_after_three_more() {
+        let bands = default_bands();
+        let top = Some(score("95"));
+        let middle = Some(score("88"));
+        assert_eq!(bonus_periods(&bands, &[top, top]), Vec::<usize>::new());
+        assert_eq!(bonus_periods(&bands, &[top, top, top]), vec![2]);
+        assert_eq!(bonus_periods(&bands, &[top, top, top, top, top]), vec![2]);
+        assert_eq!(
+            bonus_periods(&bands, &[top, top, top, top, top, top]),
+            vec![2, 5]
+        );
+        assert_eq!(
+            bonus_periods(&bands, &[top, top, middle, top, top]),
+            Vec::<usize>::new()
+        );
+        assert_eq!(
+            bonus_periods(&bands, &[top, None, top, top]),
+            Vec::<usize>::new(),
+            "an unscored period breaks the run"
+        );
+        assert_eq!(bonus_periods(&bands, &[middle, top, top, top]), vec![3]);
+    }
+
+    #[test]
+    fn last_place_counts_ties_and_ignores_the_unscored() {
+        let scores = [
+            ("A", score("70")),
+            ("B", score("65")),
+            ("C", score("65")),
+            ("D", score("90")),
+        ];
+        assert_eq!(last_place(&scores), vec![&"B", &"C"]);
+        assert!(last_place::<&str>(&[]).is_empty());
+    }
+
+    #[test]
+    fn three_lasts_running_list_a_household_and_three_clear_lift_it() {
+        let (last, clear) = (Some(true), Some(false));
+        assert!(!blacklisted_after(&[last, last]));
+        assert!(blacklisted_after(&[last, last, last]));
+        assert!(!blacklisted_after(&[last, last, clear, last]));
+        assert!(
+            blacklisted_after(&[last, None, last, last]),
+            "unscored periods do not break the run"
+        );
+        assert!(blacklisted_after(&[last, last, last, clear, clear]));
+        assert!(!blacklisted_after(&[last, last, last, clear, clear, clear]));
+        assert!(blacklisted_after(&[
+            last, last, last, clear, last, clear, clear
+        ]));
+    }
+
+    #[test]
+    fn rankings_share_ranks_and_say_how_many_share_the_cut() {
+        let entries = [
+            ("A", 50),
+            ("B", 40),
+            ("C", 40),
+            ("D", 30),
+            ("E", 30),
+            ("F", 30),
+            ("G", 10),
+        ];
+        let ranking = rank(&entries, 3);
+        let listed: Vec<(usize, &str)> = ranking.listed.iter().map(|r| (r.rank, r.key)).collect();
+        assert_eq!(listed, vec![(1, "A"), (2, "B"), (2, "C")]);
+        assert_eq!(ranking.shared_last, None);
+        let ranking = rank(&entries, 4);
+        let listed: Vec<(usize, &str)> = ranking.listed.iter().map(|r| (r.rank, r.key)).collect();
+        assert_eq!(listed, vec![(1, "A"), (2, "B"), (2, "C")]);
+        assert_eq!(
+            ranking.shared_last,
+            Some((4, 3)),
+            "three share fourth place"
+        );
+        assert_eq!(rank(&entries, 10).listed.len(), 7);
+        assert_eq!(
+            rank(&entries, 6)
+                .listed
+                .iter()
+                .map(|r| r.rank)
+                .collect::<Vec<_>>(),
+            vec![1, 2, 2, 4, 4, 4]
+        );
+    }
+}
