@@ -346,3 +346,67 @@ pub(crate) fn session_view(session: &Session, state: &State) -> SessionView {
         assisted_by: session.assisted_by.as_ref().map(ToString::to_string),
     }
 }
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BoardLineView {
+    rank: usize,
+    household: String,
+    name: String,
+    earned: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SharedView {
+    rank: usize,
+    count: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BoardListView {
+    period: String,
+    lines: Vec<BoardLineView>,
+    shared_last: Option<SharedView>,
+}
+
+impl From<&crate::board::BoardList> for BoardListView {
+    fn from(list: &crate::board::BoardList) -> BoardListView {
+        BoardListView {
+            period: list.period.clone(),
+            lines: list
+                .lines
+                .iter()
+                .map(|line| BoardLineView {
+                    rank: line.rank,
+                    household: line.household.to_string(),
+                    name: line.name.clone(),
+                    earned: line.earned.to_fixed(),
+                })
+                .collect(),
+            shared_last: list.shared_last.map(|(rank, count)| SharedView { rank, count }),
+        }
+    }
+}
+
+/// The points board as the page gets it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct BoardView {
+    quarter: BoardListView,
+    stars: BoardListView,
+    advanced: BoardListView,
+    blacklist: Vec<String>,
+}
+
+impl From<&crate::board::Board> for BoardView {
+    fn from(board: &crate::board::Board) -> BoardView {
+        BoardView {
+            quarter: (&board.quarter).into(),
+            stars: (&board.stars).into(),
+            advanced: (&board.advanced).into(),
+            blacklist: board.blacklist.clone(),
+        }
+    }
+}

@@ -259,6 +259,23 @@ impl Kiosk {
         }
     }
 
+    /// The village points board on the village-local day of `now`: this
+    /// quarter's ranking, the stars of the last quarter and last year's
+    /// advanced households, each `{ period, lines: [{ rank, household, name,
+    /// earned }], sharedLast: null | { rank, count } }`, and `blacklist`
+    /// (names, when the village shows it).
+    pub fn board(&self, now: JsValue) -> Result<JsValue, JsValue> {
+        let result = (|| {
+            let now = if now.is_undefined() { clock_ms() } else { from_js::<i64>(now, "now")? };
+            let ledger = self.inner.ledger.borrow();
+            let state = ledger.state();
+            let offset = state.kiosk.as_ref().map_or(8 * 60, |k| k.utc_offset_minutes);
+            let board = crate::board::board(state, crate::calendar::local_date(now, offset));
+            Ok(to_js(&convert::BoardView::from(&board)))
+        })();
+        result.map_err(|error: Error| to_js_error(&error))
+    }
+
     /// Keeps a villager's session alive while the person is busy on the
     /// page (the core ends sessions idle for `sessionIdleMs`). Throws
     /// `SESSION_EXPIRED` when it is already over.

@@ -1,0 +1,203 @@
+//! The village points board (亮积分、比积分): the quarter's ranking, the
+//! stars of the quarter (积分之星) and last year's advanced households
+//! (先进户), folded from the same state as the balances.
+//!
+//! Ranking is by points earned in the period (credits, not the balance that
+//! redemptions reduce). Ties share a rank; when ties at the cut-off would
+//! make a list longer than its size, the board says how many share the last
+//! place instead of listing them all. Names follow the village's setting.
+
+use crate::calendar::LocalDate;
+use crate::ids::{HouseholdCode, Period};
+use crate::points::Points;
+use crate::rules::{rank, Ranking};
+use crate::settings::NameDisplay;
+use crate::state::{HouseholdStatus, State};
+use std::collections::HashMap;
+
+/// One line of a board list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BoardLine {
+    pub rank: usize,
+    pub household: HouseholdCode,
+    /// The name as the village shows it (full, surname + 某, or the code).
+    pub name: String,
+    pub earned: Points,
+}
+
+/// A list of the board.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BoardList {
+    /// `2026-Q4`, or the year `2025`.
+    pub period: String,
+    pub lines: Vec<BoardLine>,
+    /// (rank, how many) sharing the last place, when not all listed.
+    pub shared_last: Option<(usize, usize)>,
+}
+
+/// The board on a given village-local day.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Board {
+    /// This quarter's ranking (every household that earned points).
+    pub quarter: BoardList,
+    /// The stars of the last complete quarter.
+    pub stars: BoardList,
+    /// Last year's advanced households.
+    pub advanced: BoardList,
+    /// Blacklisted households, when the village shows them.
+    pub blacklist: Vec<String>,
+}
+
+/// Households shown in the quarter's ranking at most.
+pub const QUARTER_LIST_MAX: usize = 50;
+
+/// The quarter (1–4) of a month.
+fn quarter_of(month: u32) -> u32 {
+    (month.saturating_sub(1)) / 3 + 1
+}
+
+/// The (year, quarter) a credit period belongs to, if it names a month or a
+/// quarter.
+fn period_quarter(period: &Period) -> Option<(i32, u32)> {
+    let text = period.as_str();
+    let year = period.year();
+    match text.get(5..) {
+        Some(rest) if rest.starts_with('Q') => rest[1..].parse().ok().map(|q| (year, q)),
+        Some(month) => month.parse().ok().map(|m| (year, quarter_of(m))),
+        None => None,
+    }
+}
+
+/// The name as the village's setting shows it.
+pub fn display_name(name: &str, code: &HouseholdCode, display: NameDisplay) -> String {
+    match display {
+        NameDisplay::Full => name.to_string(),
+        NameDisplay::Surname => name
+            .chars()
+            .next()
+            .map(|c| format!("{c}某"))
+            .unwrap_or_default(),
+        NameDisplay::Code => code.to_string(),
+    }
+}
+
+/// The board on village-local `today`.
+pub fn board(state: &State, today: LocalDate) -> Board {
+    let this_quarter = (today.year, quarter_of(today.month));
+    let last_quarter = if this_quarter.1 == 1 {
+        (today.year - 1, 4)
+    } else {
+        (today.year, this_quarter.1 - 1)
+    };
+    let mut by_quarter: HashMap<(i32, u32), HashMap<&HouseholdCode, i64>> = HashMap::new();
+    let mut by_year: HashMap<i32, HashMap<&HouseholdCode, i64>> = HashMap::new();
+    for ((household, period, _source), (_, amount)) in &state.credits {
+        if let Some(quarter) = period_quarter(period) {
+            *by_quarter
+                .entry(quarter)
+                .or_default()
+                .entry(household)
+                .or_default() += amount.hundredths();
+        }
+        *by_year
+            .entry(period.year())
+            .or_default()
+            .entry(household)
+            .or_default() += amount.hundredths();
+    }
+    let settings = &state.settings;
+    let list = |earned: Option<&HashMap<&HouseholdCode, i64>>, size: usize, label: String| {
+        let mut entries: Vec<(HouseholdCode, i64)> = state
+            .households
+            .values()
+            .filter(|h| h.status != HouseholdStatus::MovedAway)
+            .filter_map(|h| {
+                earned
+                    .and_then(|e| e.get(&h.code))
+                    .filter(|v| **v > 0)
+                    .map(|v| (h.code.clone(), *v))
+            })
+            .collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        board_list(state, rank(&entries, size), label, settings.name_display)
+    };
+    let blacklist = if settings.blacklist_on_board {
+        state
+            .households
+            .values()
+            .filter(|h| h.blacklisted)
+            .map(|h| display_name(h.name.as_str(), &h.code, settings.name_display))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Board {
+        quarter: list(
+            by_quarter.get(&this_quarter),
+            QUARTER_LIST_MAX,
+            format!("{}-Q{}", this_quarter.0, this_quarter.1),
+        ),
+        stars: list(
+            by_quarter.get(&last_quarter),
+            usize::from(settings.stars_count),
+            format!("{}-Q{}", last_quarter.0, last_quarter.1),
+        ),
+        advanced: list(
+            by_year.get(&(today.year - 1)),
+            usize::from(settings.advanced_count),
+            (today.year - 1).to_string(),
+        ),
+        blacklist,
+    }
+}
+
+fn board_list(
+    state: &State,
+    ranking: Ranking<HouseholdCode>,
+    period: String,
+    display: NameDisplay,
+) -> BoardList {
+    let lines = ranking
+        .listed
+        .into_iter()
+        .map(|ranked| {
+            let name = state
+                .household(&ranked.key)
+                .map(|h| h.name.to_string())
+                .unwrap_or_default();
+            BoardLine {
+                rank: ranked.rank,
+                name: display_name(&name, &ranked.key, display),
+                household: ranked.key,
+                earned: Points::from_hundredths(ranked.figure).unwrap_or(Points::ZERO),
+            }
+        })
+        .collect();
+    BoardList {
+        period,
+        lines,
+        shared_last: ranking.shared_last,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_the_village_setting() {
+        let code = HouseholdCode::new("A001").expect("valid");
+        assert_eq!(display_name("王建国", &code, NameDisplay::Full), "王建国");
+        assert_eq!(display_name("王建国", &code, NameDisplay::Surname), "王某");
+        assert_eq!(display_name("王建国", &code, NameDisplay::Code), "A001");
+    }
+
+    #[test]
+    fn periods_fall_in_quarters() {
+        let period = |text: &str| Period::new(text).expect("valid");
+        assert_eq!(period_quarter(&period("2026-01")), Some((2026, 1)));
+        assert_eq!(period_quarter(&period("2026-10")), Some((2026, 4)));
+        assert_eq!(period_quarter(&period("2026-Q2")), Some((2026, 2)));
+        assert_eq!(period_quarter(&period("2026")), None);
+    }
+}
