@@ -18,6 +18,7 @@ pub mod entry;
 pub mod error;
 pub mod ids;
 pub mod journal;
+pub mod labels;
 pub mod ledger;
 pub mod points;
 pub mod rules;

@@ -7,6 +7,7 @@ mod gate;
 #[doc(hidden)]
 pub mod idb;
 mod kiosk;
+mod labels;
 #[doc(hidden)]
 pub mod lock;
 mod staff;

@@ -895,7 +895,7 @@ impl Kiosk {
 
 impl Kiosk {
     /// A read that needs a live staff session.
-    fn staff_read<F>(&self, input: JsValue, read: F) -> Result<JsValue, JsValue>
+    pub(super) fn staff_read<F>(&self, input: JsValue, read: F) -> Result<JsValue, JsValue>
     where
         F: FnOnce(&crate::ledger::Ledger) -> Result<JsValue, Error>,
     {
