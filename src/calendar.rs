@@ -21,6 +21,38 @@ pub fn local_date(time_ms: i64, utc_offset_minutes: i32) -> LocalDate {
     civil_from_days(local_ms.div_euclid(MS_PER_DAY))
 }
 
+/// A local date and time of day, to the second.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LocalDateTime {
+    pub date: LocalDate,
+    pub hour: u32,
+    pub minute: u32,
+    pub second: u32,
+}
+
+/// The local date and time of day of `time_ms` at `utc_offset_minutes`.
+pub fn local_date_time(time_ms: i64, utc_offset_minutes: i32) -> LocalDateTime {
+    let local_ms = time_ms.saturating_add(i64::from(utc_offset_minutes) * 60_000);
+    let seconds = (local_ms.rem_euclid(MS_PER_DAY) / 1000) as u32;
+    LocalDateTime {
+        date: civil_from_days(local_ms.div_euclid(MS_PER_DAY)),
+        hour: seconds / 3600,
+        minute: seconds / 60 % 60,
+        second: seconds % 60,
+    }
+}
+
+/// As a clerk reads it in a spreadsheet: `2026-10-26 14:05:09`.
+impl std::fmt::Display for LocalDateTime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+            self.date.year, self.date.month, self.date.day, self.hour, self.minute, self.second
+        )
+    }
+}
+
 /// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's
 /// algorithm).
 fn civil_from_days(days: i64) -> LocalDate {
@@ -69,5 +101,24 @@ mod tests {
         // A leap day.
         check(1_709_164_800_000, 0, (2024, 2, 29));
         check(951_782_400_000, 0, (2000, 2, 29));
+    }
+
+    #[test]
+    fn local_times_follow_the_village_offset() {
+        // 2026-10-26 06:05:09.999 UTC is 14:05:09 in Beijing.
+        let time_ms = 1_792_994_709_999;
+        assert_eq!(
+            local_date_time(time_ms, 480).to_string(),
+            "2026-10-26 14:05:09"
+        );
+        assert_eq!(
+            local_date_time(time_ms, 0).to_string(),
+            "2026-10-26 06:05:09"
+        );
+        assert_eq!(local_date_time(-1, 0).to_string(), "1969-12-31 23:59:59");
+        assert_eq!(
+            local_date_time(1_798_732_800_000, 480).to_string(),
+            "2027-01-01 00:00:00"
+        );
     }
 }

@@ -222,6 +222,9 @@ impl Period {
                 problem: NameProblem::Empty,
             });
         }
+        if !text.is_ascii() {
+            return Err(bad);
+        }
         let (year, rest) = text.split_at(text.len().min(4));
         if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) || year < "2000" {
             return Err(bad);

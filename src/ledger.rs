@@ -305,6 +305,18 @@ pub enum Operation {
         salt: [u8; 16],
         request: RequestId,
     },
+    /// Clerk: a checked import file (households and/or credits, see
+    /// [`crate::import`]) applied as one plan. Idempotent by content: rows
+    /// the journal already holds append nothing, so it needs no request id.
+    Import {
+        file: crate::import::ImportFile,
+        /// Needed when a credit key is already credited with another amount:
+        /// each such conflict becomes a correction with this reason.
+        corrections_reason: Option<Text>,
+        /// 16 random bytes from the shell: each initial PIN's salt is
+        /// derived from them and the household code ([`crate::import::pin_salt`]).
+        pin_seed: [u8; 16],
+    },
 }
 
 /// One line of a receipt.
@@ -1398,6 +1410,48 @@ impl Ledger {
                     self.plan_recovery_code(actor, entry_id(&request), &code, &salt);
                 (vec![draft], vec![credential], Answer::Outcome(done()))
             }
+            Operation::Import {
+                file,
+                corrections_reason,
+                pin_seed,
+            } => {
+                let planned = crate::import::plan(&self.state, &file, corrections_reason.as_ref())?;
+                if planned.entries.is_empty() {
+                    let answer = Answer::Outcome(Outcome::Done {
+                        seqs: Vec::new(),
+                        repeated: true,
+                    });
+                    return Ok(self.plan_from(token, Vec::new(), Vec::new(), answer));
+                }
+                let credentials = planned
+                    .pins
+                    .iter()
+                    .map(|(household, pin)| {
+                        let key = household_key(household.as_str());
+                        let salt = crate::import::pin_salt(&pin_seed, household);
+                        let credential = Credential {
+                            pin_hash: Some(PinHash::new(pin, &salt, self.config.pin_iterations)),
+                            failures: 0,
+                            locked_until_ms: 0,
+                            last_attempt_ms: self
+                                .credentials
+                                .get(&key)
+                                .map_or(0, |c| c.last_attempt_ms),
+                        };
+                        (key, credential)
+                    })
+                    .collect();
+                let drafts = planned
+                    .entries
+                    .into_iter()
+                    .map(|(id, body)| Draft {
+                        actor: actor.clone(),
+                        id,
+                        body,
+                    })
+                    .collect();
+                (drafts, credentials, Answer::Outcome(done()))
+            }
         };
         let entries = self.seal(drafts, now_ms)?;
         Ok(self.plan_from(token, entries, credentials, answer))
@@ -1866,7 +1920,8 @@ fn operation_request(operation: &Operation) -> Option<&RequestId> {
         | Setup { .. }
         | StaffSignIn { .. }
         | AssistedSignIn { .. }
-        | Recover { .. } => None,
+        | Recover { .. }
+        | Import { .. } => None,
     }
 }
 

@@ -16,7 +16,9 @@ mod demo;
 mod demo_data;
 pub mod entry;
 pub mod error;
+pub mod export;
 pub mod ids;
+pub mod import;
 pub mod journal;
 pub mod labels;
 pub mod ledger;
@@ -24,6 +26,7 @@ pub mod points;
 pub mod rules;
 pub mod settings;
 pub mod state;
+pub mod verify;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -54,7 +54,8 @@ pub(super) fn required_role(operation: &Operation) -> Option<Role> {
         | Credit { .. }
         | Correct { .. }
         | MarkUploaded { .. }
-        | CloseYear { .. } => Role::Clerk,
+        | CloseYear { .. }
+        | Import { .. } => Role::Clerk,
         AddStaff { .. } | UpdateStaff { .. } | ChangeSetting { .. } | NewRecoveryCode { .. } => {
             Role::Admin
         }
