@@ -38,7 +38,7 @@ pub(super) struct Inner {
     closed: std::cell::Cell<bool>,
 }
 
-fn storage_error(error: StorageError) -> Error {
+pub(super) fn storage_error(error: StorageError) -> Error {
     match error {
         StorageError::Full => Error::StorageFull,
         StorageError::Failed(detail) => Error::StorageFailed { detail },
@@ -266,10 +266,17 @@ impl Kiosk {
     /// (names, when the village shows it).
     pub fn board(&self, now: JsValue) -> Result<JsValue, JsValue> {
         let result = (|| {
-            let now = if now.is_undefined() { clock_ms() } else { from_js::<i64>(now, "now")? };
+            let now = if now.is_undefined() {
+                clock_ms()
+            } else {
+                from_js::<i64>(now, "now")?
+            };
             let ledger = self.inner.ledger.borrow();
             let state = ledger.state();
-            let offset = state.kiosk.as_ref().map_or(8 * 60, |k| k.utc_offset_minutes);
+            let offset = state
+                .kiosk
+                .as_ref()
+                .map_or(8 * 60, |k| k.utc_offset_minutes);
             let board = crate::board::board(state, crate::calendar::local_date(now, offset));
             Ok(to_js(&convert::BoardView::from(&board)))
         })();
@@ -545,13 +552,13 @@ impl Kiosk {
 /// The database, taken out of the kiosk for one await so no `RefCell`
 /// borrow is held across it; put back when dropped, or closed if the kiosk
 /// was closed meanwhile.
-struct DbLease<'a> {
+pub(super) struct DbLease<'a> {
     inner: &'a Inner,
     db: Option<KioskDb>,
 }
 
 impl<'a> DbLease<'a> {
-    fn take(inner: &'a Inner) -> Result<DbLease<'a>, Error> {
+    pub(super) fn take(inner: &'a Inner) -> Result<DbLease<'a>, Error> {
         match inner.db.borrow_mut().take() {
             Some(db) => Ok(DbLease {
                 inner,
@@ -561,7 +568,7 @@ impl<'a> DbLease<'a> {
         }
     }
 
-    fn db(&self) -> Result<&KioskDb, Error> {
+    pub(super) fn db(&self) -> Result<&KioskDb, Error> {
         self.db.as_ref().ok_or(Error::ReadOnly { reason: "closed" })
     }
 }

@@ -131,7 +131,7 @@ struct DoneView {
     repeated: bool,
 }
 
-fn done_view(outcome: Outcome) -> JsValue {
+pub(super) fn done_view(outcome: Outcome) -> JsValue {
     match outcome {
         Outcome::Done { seqs, repeated } => to_js(&DoneView { seqs, repeated }),
         Outcome::Receipt(receipt) => to_js(&convert::ReceiptView::from(&receipt)),

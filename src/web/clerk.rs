@@ -1,0 +1,316 @@
+//! The clerk's half of the JS API: importing households and points from the
+//! platform's files, and exporting batches for upload. The page decodes a
+//! file's bytes to text (GBK through the browser's `TextDecoder`, so the wasm
+//! carries no encoding tables) and passes the text.
+
+use super::convert::{self, from_js, to_js, to_js_error};
+use super::kiosk::{promise, random_bytes, DbLease, Inner, Kiosk};
+use crate::error::Error;
+use crate::export::{export, ExportRange};
+use crate::import::{self, ImportErrors, ImportKind, Preview};
+use crate::journal::StoredRecord;
+use crate::ledger::{Auth, Operation, REASON_LENGTH_MAX};
+use serde::{Deserialize, Serialize};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+/// A refused file as a JS `Error` with `.code` `IMPORT_REFUSED` and `.rows`:
+/// every bad row with its line, column, code and words.
+fn import_error(errors: &ImportErrors) -> JsValue {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Row {
+        line: usize,
+        column: Option<String>,
+        value: String,
+        code: &'static str,
+        message: String,
+        message_en: String,
+    }
+    let rows: Vec<Row> = errors
+        .errors
+        .iter()
+        .map(|error| Row {
+            line: error.line,
+            column: error.column.clone(),
+            value: error.value.clone(),
+            code: error.code(),
+            message: error.message_zh(),
+            message_en: error.message_en(),
+        })
+        .collect();
+    let js_error = js_sys::Error::new(&errors.message_zh());
+    js_error.set_name(ImportErrors::CODE);
+    let object: &JsValue = js_error.as_ref();
+    let set = |key: &str, value: JsValue| {
+        let _ = js_sys::Reflect::set(object, &JsValue::from_str(key), &value);
+    };
+    set("code", JsValue::from_str(ImportErrors::CODE));
+    set("messageEn", JsValue::from_str(&errors.message_en()));
+    set("rows", to_js(&rows));
+    js_error.into()
+}
+
+fn kind(text: &str) -> Result<ImportKind, Error> {
+    ImportKind::parse(text)
+        .ok_or_else(|| Error::invalid_with("kind", "导入类型不对", "kind is households or credits"))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ImportInput {
+    #[serde(rename = "staffSession")]
+    _staff_session: serde::de::IgnoredAny,
+    now: i64,
+    kind: String,
+    text: String,
+    corrections_reason: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NoteView {
+    code: &'static str,
+    message: String,
+    message_en: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RowView {
+    line: usize,
+    household: String,
+    name: String,
+    amount: Option<String>,
+    period: Option<String>,
+    status: &'static str,
+    notes: Vec<NoteView>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PreviewView {
+    kind: &'static str,
+    rows: Vec<RowView>,
+    households: usize,
+    new: usize,
+    changed: usize,
+    already_imported: usize,
+    conflicts: usize,
+    skipped: usize,
+    pins: usize,
+    codes_padded: usize,
+    total_points: String,
+    new_points: String,
+    ignored_columns: Vec<String>,
+    nothing_to_do: bool,
+}
+
+fn preview_view(preview: &Preview) -> PreviewView {
+    let counts = preview.counts;
+    PreviewView {
+        kind: preview.kind.as_str(),
+        rows: preview
+            .rows
+            .iter()
+            .map(|row| RowView {
+                line: row.line,
+                household: row.household.to_string(),
+                name: row.name.clone(),
+                amount: row.amount.map(|a| a.to_fixed()),
+                period: row.period.as_ref().map(ToString::to_string),
+                status: row.status.code(),
+                notes: row
+                    .notes
+                    .iter()
+                    .map(|note| NoteView {
+                        code: note.code(),
+                        message: note.message_zh(),
+                        message_en: note.message_en(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        households: counts.households,
+        new: counts.new,
+        changed: counts.changed,
+        already_imported: counts.already_imported,
+        conflicts: counts.conflicts,
+        skipped: counts.skipped,
+        pins: counts.pins,
+        codes_padded: counts.codes_padded,
+        total_points: preview.total_points.to_fixed(),
+        new_points: preview.new_points.to_fixed(),
+        ignored_columns: preview.ignored_columns.clone(),
+        nothing_to_do: preview.is_noop(),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ExportInput {
+    #[serde(rename = "staffSession")]
+    _staff_session: serde::de::IgnoredAny,
+    now: i64,
+    /// "since_last_upload" (default), "everything", or { from, to }.
+    #[serde(default)]
+    range: Option<serde_json::Value>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FileView {
+    name: &'static str,
+    text: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BatchView {
+    name: String,
+    first_seq: u64,
+    last_seq: u64,
+    last_hash: String,
+    files: Vec<FileView>,
+}
+
+fn export_range(value: Option<serde_json::Value>) -> Result<ExportRange, Error> {
+    let bad = || {
+        Error::invalid_with(
+            "range",
+            "导出范围不对",
+            "range is since_last_upload, everything or { from, to }",
+        )
+    };
+    Ok(match value {
+        None => ExportRange::SinceLastUpload,
+        Some(serde_json::Value::String(text)) if text == "since_last_upload" => {
+            ExportRange::SinceLastUpload
+        }
+        Some(serde_json::Value::String(text)) if text == "everything" => ExportRange::Everything,
+        Some(serde_json::Value::Object(map)) => {
+            let seq = |key: &str| {
+                map.get(key)
+                    .and_then(serde_json::Value::as_u64)
+                    .ok_or_else(bad)
+            };
+            ExportRange::Seqs {
+                first_seq: seq("from")?,
+                last_seq: seq("to")?,
+            }
+        }
+        Some(_) => return Err(bad()),
+    })
+}
+
+#[wasm_bindgen]
+impl Kiosk {
+    /// What importing a file would do, row by row, without changing
+    /// anything: `{ staffSession, now, kind: "households" | "credits", text }`.
+    /// A file with any bad row throws `IMPORT_REFUSED` with `.rows`.
+    #[wasm_bindgen(js_name = previewImport)]
+    pub fn preview_import(&self, input: JsValue) -> Result<JsValue, JsValue> {
+        let fields: ImportInput =
+            from_js(input.clone(), "previewImport").map_err(|e| to_js_error(&e))?;
+        let kind = kind(&fields.kind).map_err(|e| to_js_error(&e))?;
+        self.staff_read(input, |_| Ok(JsValue::UNDEFINED))?;
+        let ledger = self.inner().ledger.borrow();
+        import::preview(ledger.state(), kind, &fields.text, None)
+            .map(|preview| to_js(&preview_view(&preview)))
+            .map_err(|errors| import_error(&errors))
+    }
+
+    /// Applies a file (clerk): the same input as `previewImport`, plus
+    /// `correctionsReason` when credits conflict with earlier ones. All rows
+    /// are stored together or none; the same file again appends nothing.
+    #[wasm_bindgen(js_name = applyImport)]
+    pub fn apply_import(&self, input: JsValue) -> js_sys::Promise {
+        let inner = Rc::clone(self.inner());
+        future_to_promise(async move {
+            let coded = |error: Error| to_js_error(&error);
+            let session = js_sys::Reflect::get(&input, &JsValue::from_str("staffSession"))
+                .unwrap_or(JsValue::UNDEFINED);
+            let session =
+                convert::session_id(&session).map_err(|_| coded(Error::StaffAuthRequired))?;
+            let fields: ImportInput = from_js(input, "applyImport").map_err(coded)?;
+            let kind = kind(&fields.kind).map_err(coded)?;
+            let parsed = import::parse(inner.ledger.borrow().state(), kind, &fields.text, None);
+            let file = parsed.map_err(|errors| import_error(&errors))?;
+            let corrections_reason = fields
+                .corrections_reason
+                .filter(|r| !r.trim().is_empty())
+                .map(|r| {
+                    crate::ids::Text::new(&r, REASON_LENGTH_MAX)
+                        .map_err(|p| Error::invalid("correctionsReason", &p))
+                })
+                .transpose()
+                .map_err(coded)?;
+            let operation = Operation::Import {
+                file,
+                corrections_reason,
+                pin_seed: random_bytes().map_err(coded)?,
+            };
+            let outcome = Inner::run(&inner, Auth::StaffSession(session), operation, fields.now)
+                .await
+                .map_err(coded)?;
+            Ok(super::staff::done_view(outcome))
+        })
+    }
+
+    /// A blank import file with Chinese headers (UTF-8 with BOM, as Excel
+    /// opens it): `"households"` or `"credits"`.
+    #[wasm_bindgen(js_name = importTemplate)]
+    pub fn import_template(kind_name: &str) -> Result<String, JsValue> {
+        let kind = kind(kind_name).map_err(|e| to_js_error(&e))?;
+        String::from_utf8(import::template(kind)).map_err(|_| {
+            to_js_error(&Error::Internal {
+                detail: "template".into(),
+            })
+        })
+    }
+
+    /// A batch for upload (clerk): `{ staffSession, now, range }` →
+    /// `{ name, firstSeq, lastSeq, lastHash, files: [{ name, text }] }` with
+    /// `manifest.json`, `journal.ndjson`, `redemptions.csv`, `ledger.csv`.
+    /// Then `markUploaded({ lastSeq })` once the files are on the stick.
+    #[wasm_bindgen(js_name = exportBatch)]
+    pub fn export_batch(&self, input: JsValue) -> js_sys::Promise {
+        let inner = Rc::clone(self.inner());
+        let check = self.staff_read(input.clone(), |_| Ok(JsValue::UNDEFINED));
+        promise(async move {
+            check.map_err(|_| Error::StaffAuthRequired)?;
+            let fields: ExportInput = from_js(input, "exportBatch")?;
+            let range = export_range(fields.range)?;
+            let (first, last) = range.resolve(inner.ledger.borrow().state())?;
+            let stored = {
+                let lease = DbLease::take(&inner)?;
+                lease
+                    .db()?
+                    .read_journal(first.saturating_sub(1).max(1), last)
+                    .await
+                    .map_err(super::kiosk::storage_error)?
+            };
+            let records: Vec<(u64, StoredRecord)> = stored
+                .into_iter()
+                .filter_map(|(seq, bytes)| Some((seq, StoredRecord::from_bytes(&bytes)?)))
+                .collect();
+            let batch = export(inner.ledger.borrow().state(), &records, range, fields.now)?;
+            let files = batch
+                .files
+                .iter()
+                .map(|(name, bytes)| FileView {
+                    name,
+                    text: String::from_utf8_lossy(bytes).into_owned(),
+                })
+                .collect();
+            Ok(to_js(&BatchView {
+                name: batch.name(),
+                first_seq: batch.manifest.first_seq,
+                last_seq: batch.manifest.last_seq,
+                last_hash: batch.manifest.last_hash.clone(),
+                files,
+            }))
+        })
+    }
+}

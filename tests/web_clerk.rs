@@ -1,0 +1,159 @@
+//! The clerk's JS calls over real IndexedDB: a file with a bad row changes
+//! nothing and names the row; a good one changes balances once; an exported
+//! batch verifies, and marking it uploaded moves the watermark.
+#![cfg(target_arch = "wasm32")]
+
+use aixin_kiosk::verify::{verify_batches, BatchFiles};
+use aixin_kiosk::web::idb::KioskDb;
+use aixin_kiosk::web::Kiosk;
+use serde::Serialize;
+use serde_json::json;
+use std::collections::BTreeMap;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const NOW: i64 = 1_793_000_000_000;
+
+fn js(value: serde_json::Value) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap()
+}
+
+fn get(value: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(value, &JsValue::from_str(key)).unwrap()
+}
+
+fn with_staff(session: &JsValue, input: serde_json::Value) -> JsValue {
+    let value = js(input);
+    js_sys::Reflect::set(&value, &JsValue::from_str("staffSession"), session).unwrap();
+    value
+}
+
+async fn settle(promise: js_sys::Promise) -> Result<JsValue, JsValue> {
+    JsFuture::from(promise).await
+}
+
+const HOUSEHOLDS: &str = "户号,户主,组,类型\r\nA001,王建国,一组,家庭\r\nA002,李喆,一组,家庭\r\n";
+const CREDITS: &str = "户号,积分,期间\r\nA001,5,2026/10\r\nA002,3,2026年10月\r\n";
+const BAD_CREDITS: &str =
+    "户号,积分,期间\r\nA001,5,2026-10\r\nZ999,3,2026-10\r\nA002,abc,2026-10\r\n";
+
+#[wasm_bindgen_test]
+async fn imports_change_balances_once_and_a_bad_row_changes_nothing() {
+    KioskDb::delete("test-clerk").await.unwrap();
+    let kiosk = Kiosk::open(js(json!({ "kioskId": "test-clerk", "pinIterations": 10 })))
+        .await
+        .unwrap();
+    settle(kiosk.setup(js(json!({ "village": "李家村", "shop": "爱心超市", "adminId": "admin", "adminName": "李主任", "adminPin": "2580", "now": NOW })))).await.unwrap();
+    let admin =
+        settle(kiosk.staff_sign_in(js(json!({ "staff": "admin", "pin": "2580", "now": NOW }))))
+            .await
+            .unwrap();
+
+    let import = |kind: &str, text: &str| {
+        with_staff(
+            &admin,
+            json!({ "kind": kind, "text": text, "now": NOW + 10 }),
+        )
+    };
+    settle(kiosk.apply_import(import("households", HOUSEHOLDS)))
+        .await
+        .unwrap();
+    assert_eq!(
+        kiosk
+            .households()
+            .dyn_into::<js_sys::Array>()
+            .unwrap()
+            .length(),
+        2
+    );
+
+    let preview = kiosk.preview_import(import("credits", CREDITS)).unwrap();
+    assert_eq!(get(&preview, "new").as_f64(), Some(2.0));
+    assert_eq!(
+        get(&preview, "totalPoints").as_string().as_deref(),
+        Some("8.00")
+    );
+
+    let before = kiosk.state_hash();
+    let refused = kiosk
+        .preview_import(import("credits", BAD_CREDITS))
+        .unwrap_err();
+    assert_eq!(
+        get(&refused, "code").as_string().as_deref(),
+        Some("IMPORT_REFUSED")
+    );
+    let lines: Vec<f64> = get(&refused, "rows")
+        .dyn_into::<js_sys::Array>()
+        .unwrap()
+        .iter()
+        .map(|row| get(&row, "line").as_f64().unwrap())
+        .collect();
+    assert_eq!(lines, vec![3.0, 4.0]);
+    let refused = settle(kiosk.apply_import(import("credits", BAD_CREDITS)))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        get(&refused, "code").as_string().as_deref(),
+        Some("IMPORT_REFUSED")
+    );
+    assert_eq!(kiosk.state_hash(), before);
+
+    settle(kiosk.apply_import(import("credits", CREDITS)))
+        .await
+        .unwrap();
+    let balance = |code: &str| {
+        get(&kiosk.household(code).unwrap(), "balance")
+            .as_string()
+            .unwrap()
+    };
+    assert_eq!(
+        (balance("A001"), balance("A002")),
+        ("5.00".to_string(), "3.00".to_string())
+    );
+    let again = settle(kiosk.apply_import(import("credits", CREDITS)))
+        .await
+        .unwrap();
+    assert_eq!(get(&again, "repeated"), JsValue::TRUE);
+    assert_eq!(balance("A001"), "5.00");
+
+    // An exported batch verifies; marking it uploaded moves the watermark.
+    let batch = settle(kiosk.export_batch(with_staff(&admin, json!({ "now": NOW + 20 }))))
+        .await
+        .unwrap();
+    let mut files = BTreeMap::new();
+    for file in get(&batch, "files")
+        .dyn_into::<js_sys::Array>()
+        .unwrap()
+        .iter()
+    {
+        files.insert(
+            get(&file, "name").as_string().unwrap(),
+            get(&file, "text").as_string().unwrap().into_bytes(),
+        );
+    }
+    assert_eq!(files.len(), 4);
+    let report = verify_batches(&[BatchFiles {
+        name: "batch-1".into(),
+        files,
+    }]);
+    assert!(report.is_ok(), "{}", report.render());
+    let last_seq = get(&batch, "lastSeq").as_f64().unwrap() as u64;
+    settle(kiosk.mark_uploaded(with_staff(
+        &admin,
+        json!({ "lastSeq": last_seq, "requestId": "up-1", "now": NOW + 21 }),
+    )))
+    .await
+    .unwrap();
+    assert_eq!(
+        get(&kiosk.info(), "uploadedThroughSeq").as_f64(),
+        Some(last_seq as f64)
+    );
+    settle(kiosk.close()).await.unwrap();
+    KioskDb::delete("test-clerk").await.unwrap();
+}
