@@ -935,19 +935,34 @@ fn the_points_board_ranks_by_points_earned_with_shared_ranks() {
     use aixin_kiosk::calendar::LocalDate;
     let mut kiosk = Kiosk::bare();
     kiosk.run(&Auth::System, Operation::LoadDemo).unwrap();
-    let today = LocalDate { year: 2026, month: 11, day: 28 };
+    let today = LocalDate {
+        year: 2026,
+        month: 11,
+        day: 28,
+    };
     let shown = board(kiosk.ledger.state(), today);
     // October: A001 and B006 earned 5 + the 5-point bonus; they share first place.
-    let top: Vec<(usize, &str, String)> =
-        shown.quarter.lines.iter().take(3).map(|l| (l.rank, l.household.as_str(), l.earned.to_string())).collect();
-    assert_eq!(top[..2], [(1, "A001", "10".to_string()), (1, "B006", "10".to_string())]);
+    let top: Vec<(usize, &str, String)> = shown
+        .quarter
+        .lines
+        .iter()
+        .take(3)
+        .map(|l| (l.rank, l.household.as_str(), l.earned.to_string()))
+        .collect();
+    assert_eq!(
+        top[..2],
+        [(1, "A001", "10".to_string()), (1, "B006", "10".to_string())]
+    );
     assert_eq!(top[2].0, 3);
     assert_eq!(shown.quarter.period, "2026-Q4");
     // Stars of the third quarter (August and September), 20 at most.
     assert_eq!(shown.stars.period, "2026-Q3");
     assert!(shown.stars.lines.len() <= 20);
     let listed_or_shared = shown.stars.lines.len() + shown.stars.shared_last.map_or(0, |(_, n)| n);
-    assert!(listed_or_shared >= 20, "ties at the cut-off are counted, not dropped");
+    assert!(
+        listed_or_shared >= 20,
+        "ties at the cut-off are counted, not dropped"
+    );
     // No credits in 2025: no advanced households yet.
     assert!(shown.advanced.lines.is_empty());
     // Earned points, not the balance: A001 redeemed 13.9 and is still first.

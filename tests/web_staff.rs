@@ -96,14 +96,22 @@ async fn a_set_up_kiosk_runs_a_village_from_scratch() {
     assert_eq!(get_string(&receipt, "balanceAfter"), "0.00");
 
     // Cards and labels print from the same state, for staff only.
-    let cards = kiosk.household_cards(with_staff(&admin, json!({ "now": NOW + 8 }))).unwrap();
+    let cards = kiosk
+        .household_cards(with_staff(&admin, json!({ "now": NOW + 8 })))
+        .unwrap();
     let cards: js_sys::Array = cards.dyn_into().unwrap();
     assert_eq!(cards.length(), 1);
     let sheet = cards.get(0).as_string().unwrap();
     assert!(sheet.starts_with("<svg") && sheet.contains("A1") && sheet.contains("李喆"));
-    let labels: js_sys::Array = kiosk.shelf_labels(with_staff(&admin, json!({ "now": NOW + 8 }))).unwrap().dyn_into().unwrap();
+    let labels: js_sys::Array = kiosk
+        .shelf_labels(with_staff(&admin, json!({ "now": NOW + 8 })))
+        .unwrap()
+        .dyn_into()
+        .unwrap();
     assert!(labels.get(0).as_string().unwrap().contains("2.5 积分"));
-    let refused = kiosk.household_cards(js(json!({ "now": NOW + 8 }))).unwrap_err();
+    let refused = kiosk
+        .household_cards(js(json!({ "now": NOW + 8 })))
+        .unwrap_err();
     assert_eq!(get_string(&refused, "code"), "STAFF_AUTH_REQUIRED");
 
     // A price change leaves the receipt as it was.

@@ -385,7 +385,9 @@ impl From<&crate::board::BoardList> for BoardListView {
                     earned: line.earned.to_fixed(),
                 })
                 .collect(),
-            shared_last: list.shared_last.map(|(rank, count)| SharedView { rank, count }),
+            shared_last: list
+                .shared_last
+                .map(|(rank, count)| SharedView { rank, count }),
         }
     }
 }
