@@ -521,16 +521,25 @@ impl Entry {
         if bytes.len() > ENTRY_BYTES_MAX {
             return Err(DecodeError::TooLarge);
         }
-        #[derive(Deserialize)]
-        struct Version {
-            format_version: u32,
+        // Format 1 is parsed at once (one pass on the path every open
+        // takes); only a record that fails is read again for its version,
+        // to say which format it is in.
+        match serde_json::from_slice::<Entry>(bytes) {
+            Ok(entry) if entry.format_version == FORMAT_VERSION => Ok(entry),
+            Ok(entry) => Err(DecodeError::UnknownFormat(entry.format_version)),
+            Err(error) => {
+                #[derive(Deserialize)]
+                struct Version {
+                    format_version: u32,
+                }
+                match serde_json::from_slice::<Version>(bytes) {
+                    Ok(version) if version.format_version != FORMAT_VERSION => {
+                        Err(DecodeError::UnknownFormat(version.format_version))
+                    }
+                    _ => Err(DecodeError::Malformed(error.to_string())),
+                }
+            }
         }
-        let version: Version = serde_json::from_slice(bytes)
-            .map_err(|error| DecodeError::Malformed(error.to_string()))?;
-        if version.format_version != FORMAT_VERSION {
-            return Err(DecodeError::UnknownFormat(version.format_version));
-        }
-        serde_json::from_slice(bytes).map_err(|error| DecodeError::Malformed(error.to_string()))
     }
 }
 
