@@ -764,15 +764,7 @@ impl Ledger {
                     group,
                     household_kind: kind,
                 };
-                (
-                    vec![Draft {
-                        actor,
-                        id: entry_id(&request),
-                        body,
-                    }],
-                    Vec::new(),
-                    Answer::Outcome(done()),
-                )
+                one(actor, &request, body)
             }
             Operation::UpdateHousehold {
                 household,
@@ -788,15 +780,7 @@ impl Ledger {
                     group,
                     household_kind: kind,
                 };
-                (
-                    vec![Draft {
-                        actor,
-                        id: entry_id(&request),
-                        body,
-                    }],
-                    Vec::new(),
-                    Answer::Outcome(done()),
-                )
+                one(actor, &request, body)
             }
             Operation::SetHouseholdStatus {
                 household,
@@ -810,15 +794,7 @@ impl Ledger {
                     HouseholdStatus::Suspended => Body::HouseholdSuspended { household, reason },
                     HouseholdStatus::MovedAway => Body::HouseholdMovedAway { household, reason },
                 };
-                (
-                    vec![Draft {
-                        actor,
-                        id: entry_id(&request),
-                        body,
-                    }],
-                    Vec::new(),
-                    Answer::Outcome(done()),
-                )
+                one(actor, &request, body)
             }
             Operation::SetPin {
                 household,
@@ -937,15 +913,7 @@ impl Ledger {
                     refers_to_seq,
                     reason,
                 };
-                (
-                    vec![Draft {
-                        actor,
-                        id: entry_id(&request),
-                        body,
-                    }],
-                    Vec::new(),
-                    Answer::Outcome(done()),
-                )
+                one(actor, &request, body)
             }
             Operation::AddItem {
                 sku,
@@ -967,15 +935,7 @@ impl Ledger {
                     details,
                     price,
                 };
-                (
-                    vec![Draft {
-                        actor,
-                        id: entry_id(&request),
-                        body,
-                    }],
-                    Vec::new(),
-                    Answer::Outcome(done()),
-                )
+                one(actor, &request, body)
             }
             Operation::UpdateItem {
                 sku,
@@ -985,15 +945,7 @@ impl Ledger {
                 self.known_item(&sku)?;
                 self.check_barcode(&sku, &details)?;
                 let body = Body::ItemUpdated { sku, details };
-                (
-                    vec![Draft {
-                        actor,
-                        id: entry_id(&request),
-                        body,
-                    }],
-                    Vec::new(),
-                    Answer::Outcome(done()),
-                )
+                one(actor, &request, body)
             }
             Operation::Reprice {
                 sku,
@@ -1003,15 +955,7 @@ impl Ledger {
                 self.known_item(&sku)?;
                 self.check_price(price)?;
                 let body = Body::ItemRepriced { sku, price };
-                (
-                    vec![Draft {
-                        actor,
-                        id: entry_id(&request),
-                        body,
-                    }],
-                    Vec::new(),
-                    Answer::Outcome(done()),
-                )
+                one(actor, &request, body)
             }
             Operation::SetItemActive {
                 sku,
@@ -1024,15 +968,7 @@ impl Ledger {
                 } else {
                     Body::ItemDeactivated { sku }
                 };
-                (
-                    vec![Draft {
-                        actor,
-                        id: entry_id(&request),
-                        body,
-                    }],
-                    Vec::new(),
-                    Answer::Outcome(done()),
-                )
+                one(actor, &request, body)
             }
             Operation::Restock {
                 donor,
@@ -1048,15 +984,7 @@ impl Ledger {
                     lines,
                     declared_value,
                 };
-                (
-                    vec![Draft {
-                        actor,
-                        id: entry_id(&request),
-                        body,
-                    }],
-                    Vec::new(),
-                    Answer::Outcome(done()),
-                )
+                one(actor, &request, body)
             }
             Operation::AdjustStock {
                 sku,
@@ -1085,15 +1013,7 @@ impl Ledger {
                     });
                 }
                 let body = Body::StockAdjusted { sku, delta, reason };
-                (
-                    vec![Draft {
-                        actor,
-                        id: entry_id(&request),
-                        body,
-                    }],
-                    Vec::new(),
-                    Answer::Outcome(done()),
-                )
+                one(actor, &request, body)
             }
             Operation::StockCount {
                 counts,
@@ -1177,27 +1097,11 @@ impl Ledger {
                     redemption_seq,
                     reason,
                 };
-                (
-                    vec![Draft {
-                        actor,
-                        id: entry_id(&request),
-                        body,
-                    }],
-                    Vec::new(),
-                    Answer::Outcome(done()),
-                )
+                one(actor, &request, body)
             }
             Operation::ChangeSetting { setting, request } => {
                 let body = Body::SettingChanged { setting };
-                (
-                    vec![Draft {
-                        actor,
-                        id: entry_id(&request),
-                        body,
-                    }],
-                    Vec::new(),
-                    Answer::Outcome(done()),
-                )
+                one(actor, &request, body)
             }
             Operation::CloseYear { year, request } => {
                 if self.state.closed_years.contains(&year) {
@@ -1211,15 +1115,7 @@ impl Ledger {
                     ));
                 }
                 let body = Body::YearClosed { year };
-                (
-                    vec![Draft {
-                        actor,
-                        id: entry_id(&request),
-                        body,
-                    }],
-                    Vec::new(),
-                    Answer::Outcome(done()),
-                )
+                one(actor, &request, body)
             }
             Operation::MarkUploaded { last_seq, request } => {
                 let first_seq = self.state.uploaded_through_seq + 1;
@@ -1236,15 +1132,7 @@ impl Ledger {
                     last_seq,
                     last_hash,
                 };
-                (
-                    vec![Draft {
-                        actor,
-                        id: entry_id(&request),
-                        body,
-                    }],
-                    Vec::new(),
-                    Answer::Outcome(done()),
-                )
+                one(actor, &request, body)
             }
             Operation::LoadDemo => {
                 if self.state.seq != 1 {
@@ -1359,15 +1247,7 @@ impl Ledger {
                     role,
                     active,
                 };
-                (
-                    vec![Draft {
-                        actor,
-                        id: entry_id(&request),
-                        body,
-                    }],
-                    Vec::new(),
-                    Answer::Outcome(done()),
-                )
+                one(actor, &request, body)
             }
             Operation::SetStaffPin {
                 staff,
@@ -1879,6 +1759,23 @@ fn reused_request(request: &RequestId) -> Error {
         what: "request",
         key: request.to_string(),
     }
+}
+
+/// The plan parts of an operation that appends one entry for its request.
+fn one(
+    actor: Actor,
+    request: &RequestId,
+    body: Body,
+) -> (Vec<Draft>, Vec<(String, Credential)>, Answer) {
+    (
+        vec![Draft {
+            actor,
+            id: entry_id(request),
+            body,
+        }],
+        Vec::new(),
+        Answer::Outcome(done()),
+    )
 }
 
 fn done() -> Outcome {
