@@ -28,6 +28,8 @@ function readParams() {
     countdownMs: ms("countdownMs", 30_000, 200),
     receiptMs: ms("receiptMs", 20_000, 200),
     scanGapMs: ms("scanGapMs", 100, 10),
+    // How long the core keeps an untouched session (villager's or staff's).
+    sessionIdleMs: ms("sessionIdleMs", 180_000, 1_000),
   };
 }
 
@@ -45,15 +47,15 @@ const elements = {
   dialog: document.getElementById("idle-dialog"),
 };
 
-async function openKiosk(kioskId) {
+async function openKiosk(kioskId, sessionIdleMs) {
   try {
-    return { kiosk: await Kiosk.open({ kioskId }) };
+    return { kiosk: await Kiosk.open({ kioskId, sessionIdleMs }) };
   } catch (error) {
     if (error?.code !== "STORAGE_CORRUPT") return { error };
   }
   // A damaged journal: open what verifies, read-only, so the screens can say so.
   try {
-    return { kiosk: await Kiosk.open({ kioskId, allowCorrupt: true }) };
+    return { kiosk: await Kiosk.open({ kioskId, sessionIdleMs, allowCorrupt: true }) };
   } catch (error) {
     return { error };
   }
@@ -72,7 +74,7 @@ async function main() {
     app.start();
     return;
   }
-  const { kiosk, error } = await openKiosk(params.kioskId);
+  const { kiosk, error } = await openKiosk(params.kioskId, params.sessionIdleMs);
   // For the browser tests and the shopkeeper's console: the open kiosk.
   window.kiosk = kiosk ?? null;
   const app = createApp({ kiosk, version: buildVersion, params, elements });
@@ -81,7 +83,12 @@ async function main() {
   document.documentElement.dataset.ready = "true";
   if (kiosk) {
     registerServiceWorker({
-      canReload: () => !app.session && !app.pending && ["home", "setup", "fatal"].includes(app.screen),
+      canReload: () =>
+        !app.session &&
+        !app.staff &&
+        !app.pending &&
+        !app.view?.busy?.() &&
+        ["home", "setup", "fatal"].includes(app.screen),
     }).catch(() => {});
   }
 }

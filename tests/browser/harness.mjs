@@ -202,3 +202,60 @@ export async function seriousAxeViolations(page) {
     .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
     .map((violation) => `${violation.impact} ${violation.id}: ${violation.nodes.join(", ")}`);
 }
+
+// ---------------------------------------------------------------------------
+// Helpers for the tests of the staff's screens.
+
+/** The demo's staff: id and PIN. */
+export const DEMO_STAFF = {
+  admin: { id: "admin", pin: "9999" },
+  shopkeeper: { id: "shop", pin: "1111" },
+  clerk: { id: "clerk", pin: "2222" },
+};
+
+/**
+ * From home: the corner button, the staff id on the on-screen keyboard, Next,
+ * the PIN on the pad, OK. Waits for the staff menu unless `wait: false`.
+ */
+export async function staffSignIn(page, staffId, pin, { wait = true } = {}) {
+  await page.getByRole("button", { name: /员工登录|Staff sign-in/ }).click();
+  await typeOnKeypad(page, staffId);
+  await page.getByRole("button", { name: /^(下一步|Next)/ }).click();
+  await typeOnKeypad(page, pin);
+  await page.getByRole("button", { name: /^(确定|OK)/ }).click();
+  if (wait) await page.getByRole("heading", { name: /^(您好|Hello)/ }).waitFor();
+}
+
+/** Taps a tile of the staff menu (from any staff screen). */
+export async function staffMenu(page, name) {
+  const menu = page.getByRole("banner").getByRole("button", { name: /^(菜单|Menu)$/ });
+  if (await menu.count()) await menu.click();
+  await page.getByRole("main").getByRole("button", { name }).first().click();
+}
+
+/**
+ * Types `text` into a field through its pad dialog: tap the field, the keys,
+ * then OK (or "OK, next" with `next: true`).
+ */
+export async function fillPad(page, field, text, { next = false } = {}) {
+  await field.click();
+  const pad = page.getByRole("dialog");
+  await pad.waitFor();
+  for (const char of text) {
+    const name = char === "." ? "小数点" : char;
+    await pad.getByRole("button", { name, exact: true }).click();
+  }
+  await pad.getByRole("button", { name: next ? "确定,下一个 OK, next" : "确定 OK", exact: true }).click();
+  // "OK, next" opens the next field's pad at once.
+  if (!next) await pad.waitFor({ state: "hidden" });
+}
+
+/** Replaces window.print with a counter (headless printing would do nothing useful). */
+export function stubPrint(page) {
+  return page.evaluate(() => {
+    window.__printed = 0;
+    window.print = () => {
+      window.__printed += 1;
+    };
+  });
+}

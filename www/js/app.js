@@ -15,6 +15,26 @@ import { confirmScreen } from "./screens/confirm.js";
 import { receiptScreen } from "./screens/receipt.js";
 import { historyScreen } from "./screens/history.js";
 import { fatalScreen } from "./screens/fatal.js";
+import "./staff/words.js";
+import { installStaff, isStaffScreen, STAFF_PUBLIC } from "./staff/session.js";
+import { closePad, padScan } from "./staff/pad.js";
+import { staffSignInScreen } from "./screens/staff/signin.js";
+import { staffRecoverScreen } from "./screens/staff/recover.js";
+import { staffHomeScreen } from "./screens/staff/home.js";
+import { staffRestockScreen } from "./screens/staff/restock.js";
+import { staffCatalogScreen } from "./screens/staff/catalog.js";
+import { staffItemScreen } from "./screens/staff/item.js";
+import { staffAdjustScreen } from "./screens/staff/adjust.js";
+import { staffCountScreen } from "./screens/staff/count.js";
+import { staffVoidScreen } from "./screens/staff/void.js";
+import { staffHouseholdsScreen } from "./screens/staff/households.js";
+import { staffHouseholdScreen } from "./screens/staff/household.js";
+import { staffHouseholdFormScreen } from "./screens/staff/household-form.js";
+import { staffStatusScreen } from "./screens/staff/status.js";
+import { staffPinScreen } from "./screens/staff/pin.js";
+import { staffTeamScreen } from "./screens/staff/team.js";
+import { staffSettingsScreen } from "./screens/staff/settings.js";
+import { staffPrintScreen } from "./screens/staff/print.js";
 
 const SCREENS = {
   setup: setupScreen,
@@ -25,6 +45,24 @@ const SCREENS = {
   receipt: receiptScreen,
   history: historyScreen,
   fatal: fatalScreen,
+  // The staff's screens: only the sign-in ones open without a staff session.
+  "staff-signin": staffSignInScreen,
+  "staff-recover": staffRecoverScreen,
+  "staff-home": staffHomeScreen,
+  "staff-restock": staffRestockScreen,
+  "staff-catalog": staffCatalogScreen,
+  "staff-item": staffItemScreen,
+  "staff-adjust": staffAdjustScreen,
+  "staff-count": staffCountScreen,
+  "staff-void": staffVoidScreen,
+  "staff-households": staffHouseholdsScreen,
+  "staff-household": staffHouseholdScreen,
+  "staff-household-form": staffHouseholdFormScreen,
+  "staff-status": staffStatusScreen,
+  "staff-pin": staffPinScreen,
+  "staff-team": staffTeamScreen,
+  "staff-settings": staffSettingsScreen,
+  "staff-print": staffPrintScreen,
 };
 
 /** Screens where nobody is in the middle of anything: no idle warning. */
@@ -259,8 +297,9 @@ export function createApp({ kiosk, version, params, elements }) {
     app.go("signin");
   };
 
-  /** Ends the visit: sign out, drop the basket, back to Chinese and home. */
+  /** Ends the visit (a villager's or a staff member's): sign out, drop the basket, back to Chinese and home. */
   app.finish = () => {
+    app.staffSignOut?.();
     if (app.session) {
       try {
         kiosk.signOut(app.session);
@@ -279,6 +318,16 @@ export function createApp({ kiosk, version, params, elements }) {
     // Home first, then Chinese for the next villager (which redraws home).
     app.go("home");
     setLang("zh");
+  };
+
+  /** The corner button on home: the staff sign-in. */
+  app.startStaffSignIn = () => {
+    if (app.readOnly()) {
+      app.toast(app.readOnlyText(), "warn");
+      return;
+    }
+    app.staffSignOut();
+    app.go("staff-signin");
   };
 
   /** Starts a sign-in, for `intent` "shop" or "history"; `code` if already known (a scan). */
@@ -311,9 +360,22 @@ export function createApp({ kiosk, version, params, elements }) {
   let idle;
 
   app.go = (name, options = {}) => {
-    const make = SCREENS[name];
+    let make = SCREENS[name];
     if (!make) return;
+    // No staff screen without a live staff session: whatever asked for it
+    // (a stale button, a scan, a script) lands on home instead.
+    if (isStaffScreen(name) && !STAFF_PUBLIC.has(name)) {
+      if (!app.staff) {
+        name = "home";
+        options = {};
+        make = SCREENS.home;
+      } else if (!app.staffFresh()) {
+        app.staffExpired();
+        return;
+      }
+    }
     closeIdleDialog();
+    closePad();
     hideToast();
     app.view?.leave?.();
     app.screen = name;
@@ -382,6 +444,20 @@ export function createApp({ kiosk, version, params, elements }) {
     const text = raw.trim();
     if (!text || app.pending || !app.info || app.info.empty) return;
     if (dialog.open) closeIdleDialog();
+    // An open pad takes the scan as its value.
+    if (padScan(text)) return;
+    // On the staff's screens a scan is theirs: a barcode, a receipt, a card.
+    if (isStaffScreen(app.screen)) {
+      const typed = document.activeElement;
+      if (typed instanceof HTMLInputElement && typed.value.endsWith(text)) {
+        // The scanner typed into a focused field too: take that back.
+        typed.value = typed.value.slice(0, -text.length);
+        typed.dispatchEvent(new Event("input", { bubbles: true }));
+      }
+      if (app.view?.onScan) app.view.onScan(text);
+      else app.toast(t("scanNotHere"), "warn");
+      return;
+    }
     const item = /^\d{8,14}$/.test(text) ? app.catalog.find((candidate) => candidate.barcode === text) : null;
     if (item || (/^\d{8,14}$/.test(text) && !isHouseholdCode(text))) {
       if (!app.session) {
@@ -485,6 +561,7 @@ export function createApp({ kiosk, version, params, elements }) {
   // ----- start ------------------------------------------------------------
 
   app.start = () => {
+    if (kiosk) installStaff(app);
     updateStatus();
     idle = createIdleWatch({ idleMs: params.idleMs, onWarn: showIdleDialog, onActivity: () => app.touchSession() });
     app.idle = idle;

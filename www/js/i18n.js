@@ -59,8 +59,8 @@ export const WORDS = {
   // The empty kiosk.
   emptyTitle: ["这台终端还没有数据", "This kiosk has no data yet"],
   emptyText: [
-    "店主设置功能稍后提供。现在可以先载入演示村,试一试兑换。",
-    "Setup for the shopkeeper comes later. For now you can load the demo village and try it out.",
+    "请村里的管理员设置本村和超市,或者先载入演示村,试一试兑换。",
+    "The village admin sets up the village and its shop here. Or load the demo village to try it out.",
   ],
   loadDemo: ["载入演示村", "Load demo village"],
   loadingDemo: ["正在载入演示村…", "Loading the demo village…"],
@@ -284,6 +284,48 @@ const readOnlyReason = {
   ],
 };
 
+/** The fields of the staff forms, for a refusal that names one. */
+const FIELD_NAMES = {
+  village: ["村名", "The village name"],
+  shop: ["超市名称", "The shop name"],
+  timeZone: ["时区", "The time zone"],
+  adminId: ["管理员编号", "The admin id"],
+  adminName: ["管理员姓名", "The admin name"],
+  adminPin: ["密码", "The PIN"],
+  pin: ["密码", "The PIN"],
+  staff: ["员工编号", "The staff id"],
+  name: ["名称", "The name"],
+  household: ["户号", "The household code"],
+  group: ["组别", "The group"],
+  kind: ["类型", "The kind"],
+  reason: ["原因", "The reason"],
+  donor: ["捐赠方", "The donor"],
+  sourceType: ["来源类型", "The source type"],
+  declaredValue: ["申报价值", "The declared value"],
+  sku: ["商品编号", "The item code"],
+  nameZh: ["中文名称", "The Chinese name"],
+  nameEn: ["英文名称", "The English name"],
+  unit: ["单位", "The unit"],
+  category: ["分类", "The category"],
+  price: ["价格", "The price"],
+  barcode: ["条码", "The barcode"],
+  image: ["图片", "The picture"],
+  amount: ["积分数", "The amount"],
+  role: ["角色", "The role"],
+  status: ["状态", "The status"],
+  value: ["设置值", "The value"],
+  recoveryCode: ["恢复码", "The recovery code"],
+  receipt: ["小票号", "The receipt number"],
+};
+
+/** What already exists, for ALREADY_EXISTS. */
+const WHAT_NAMES = {
+  household: ["户号", "household"],
+  item: ["商品编号", "item"],
+  barcode: ["条码", "barcode"],
+  staff: ["员工编号", "staff id"],
+};
+
 /** code → (error, context, language) → sentence. */
 const SENTENCES = {
   INSUFFICIENT_POINTS: (e, c, l) =>
@@ -295,10 +337,18 @@ const SENTENCES = {
     if (l === "zh") return `${name ?? "有一种商品"}库存不够:只剩 ${e.available ?? 0} 件。请改一下数量。`;
     return `${name ?? "One of the goods"}: only ${e.available ?? 0} left in stock. Please change the quantity.`;
   },
-  WRONG_PIN: (e, c, l) =>
-    l === "zh" ? `密码不对,还可以试 ${e.attemptsLeft} 次` : `Wrong PIN. You can try ${e.attemptsLeft} more times.`,
+  WRONG_PIN: (e, c, l) => {
+    if (c.recover) {
+      return l === "zh" ? `恢复码不对,还可以试 ${e.attemptsLeft} 次` : `Wrong recovery code. You can try ${e.attemptsLeft} more times.`;
+    }
+    return l === "zh" ? `密码不对,还可以试 ${e.attemptsLeft} 次` : `Wrong PIN. You can try ${e.attemptsLeft} more times.`;
+  },
   LOCKED_OUT: (e, c, l) => {
     const until = Number.isFinite(e.lockedUntil) ? timeOfDay(e.lockedUntil) : null;
+    if (c.staff) {
+      if (l === "zh") return `错了太多次,已锁定${until ? `到 ${until}` : "一会儿"}。请稍后再试,或请管理员帮忙。`;
+      return `Too many wrong tries: locked${until ? ` until ${until}` : " for a while"}. Try again later, or ask the admin.`;
+    }
     if (l === "zh") {
       return until
         ? `密码错了太多次,已锁定到 ${until}。请到 ${until} 以后再试,或找店主帮忙。`
@@ -308,8 +358,12 @@ const SENTENCES = {
       ? `Too many wrong PINs: locked until ${until}. Try again after ${until}, or ask the shopkeeper.`
       : "Too many wrong PINs: locked for a while. Try again later, or ask the shopkeeper.";
   },
-  NO_PIN: (e, c, l) =>
-    l === "zh" ? "这一户还没有设置密码,请找店主设置。" : "This household has no PIN yet. Please ask the shopkeeper to set one.",
+  NO_PIN: (e, c, l) => {
+    if (c.staffSignIn) {
+      return l === "zh" ? "这位员工还没有密码,请管理员设置。" : "This staff member has no PIN yet. Please ask the admin to set one.";
+    }
+    return l === "zh" ? "这一户还没有设置密码,请找店主设置。" : "This household has no PIN yet. Please ask the shopkeeper to set one.";
+  },
   SESSION_EXPIRED: (e, c, l) =>
     l === "zh" ? "太久没有操作,已经退出了。请重新登录。" : "You were signed out after a pause. Please sign in again.",
   UNKNOWN_HOUSEHOLD: (e, c, l) => {
@@ -343,11 +397,43 @@ const SENTENCES = {
   BUSY: (e, c, l) => (l === "zh" ? "正在处理上一步,请稍等一下再点。" : "Still working on the last step. Please wait a moment."),
   LIMIT_REACHED: (e, c, l) =>
     l === "zh" ? "已经到了上限,不能再添加。请找积分专员。" : "A limit is reached; nothing more can be added. Please call the clerk.",
-  STAFF_AUTH_REQUIRED: (e, c, l) => (l === "zh" ? "这一步要店主来操作。" : "This step needs the shopkeeper."),
-  INVALID_INPUT: (e, c, l) =>
-    l === "zh" ? "输入的内容不对,请再试一次。" : "Something entered is not right. Please try again.",
-  ALREADY_EXISTS: (e, c, l) => (l === "zh" ? "这一项已经有了。" : "This already exists."),
-  UNKNOWN_RECEIPT: (e, c, l) => (l === "zh" ? "找不到这张小票。" : "This receipt was not found."),
+  STAFF_AUTH_REQUIRED: (e, c, l) => {
+    if (c.recover) {
+      return l === "zh"
+        ? "恢复码只能给在职的管理员用。请检查员工编号。"
+        : "The recovery code is only for an active admin. Please check the staff id.";
+    }
+    if (c.staffSignIn) {
+      return l === "zh"
+        ? "员工编号不对,或这位员工已停用。请再试一次。"
+        : "Unknown staff id, or this staff member is no longer active. Please try again.";
+    }
+    return l === "zh"
+      ? "员工登录已结束或没有这项权限,请重新登录。"
+      : "The staff sign-in has ended, or it does not allow this. Please sign in again.";
+  },
+  INVALID_INPUT: (e, c, l) => {
+    const field = FIELD_NAMES[e.field];
+    if (c.staff && field) {
+      const detail =
+        l === "zh"
+          ? String(e.message ?? "").replace(/^填写的内容不对[::]\s*/, "")
+          : String(e.messageEn ?? "").replace(/^[\w.]+:\s*/, "");
+      const name = field[l === "zh" ? 0 : 1];
+      if (l === "zh") return `${name}填写得不对${detail ? `:${detail}` : ""}。`;
+      return `${name} is not accepted${detail ? ` (${detail})` : ""}.`;
+    }
+    return l === "zh" ? "输入的内容不对,请再试一次。" : "Something entered is not right. Please try again.";
+  },
+  ALREADY_EXISTS: (e, c, l) => {
+    const what = WHAT_NAMES[e.what];
+    if (what && e.key) return l === "zh" ? `${what[0]} ${e.key} 已经有了。` : `The ${what[1]} ${e.key} already exists.`;
+    return l === "zh" ? "这一项已经有了。" : "This already exists.";
+  },
+  UNKNOWN_RECEIPT: (e, c, l) =>
+    l === "zh"
+      ? `找不到这张小票${e.receipt ? ` ${e.receipt}` : ""}。请核对小票号。`
+      : `This receipt${e.receipt ? ` ${e.receipt}` : ""} was not found. Please check the number.`,
   ALREADY_VOIDED: (e, c, l) => (l === "zh" ? "这张小票已经作废过了。" : "This receipt was already voided."),
   NOT_EMPTY: (e, c, l) =>
     l === "zh" ? "这台终端已经有数据了,不用再载入演示村。" : "This kiosk already has data; the demo village is not needed.",

@@ -3,6 +3,7 @@
 import { h, icon } from "../dom.js";
 import { t, dual } from "../i18n.js";
 import { topBar, langButton, readOnlyNotice } from "./common.js";
+import { staffIcon } from "../staff/icons.js";
 
 function appTitle() {
   return h(
@@ -10,6 +11,21 @@ function appTitle() {
     { class: "brand" },
     h("img", { class: "brand-mark", src: "icon.svg", alt: "", "aria-hidden": "true", draggable: "false" }),
     h("span", { class: "brand-name", text: t("appTitle") }),
+  );
+}
+
+/** The discreet corner button to the staff sign-in (a staff PIN is asked there). */
+function staffButton(app) {
+  return h(
+    "button",
+    {
+      type: "button",
+      class: "btn btn-quiet btn-staff",
+      "aria-label": t("staffEntryName"),
+      onclick: () => app.startStaffSignIn(),
+    },
+    staffIcon("gear"),
+    h("span", { "aria-hidden": "true", text: t("staffEntry") }),
   );
 }
 
@@ -63,7 +79,7 @@ export function homeScreen(app) {
   const root = h(
     "div",
     { class: "screen screen-home" },
-    topBar({ left: [appTitle()], right: [langButton(app)] }),
+    topBar({ left: [appTitle()], right: [langButton(app), staffButton(app)] }),
     h(
       "main",
       { class: "home-main" },

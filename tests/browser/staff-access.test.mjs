@@ -1,0 +1,191 @@
+// Who may reach the staff's work: staff sign-in by id and PIN, the role's
+// menu, idle sign-out; a villager never reaches a staff screen — not by the
+// address, not by the history — and the console API refuses staff work
+// without a staff session, changing nothing.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import {
+  serveKiosk,
+  launchBrowser,
+  openKioskPage,
+  loadDemoVillage,
+  typeOnKeypad,
+  inPage,
+  kioskUrl,
+  staffSignIn,
+  staffMenu,
+  DEMO_STAFF,
+} from "./harness.mjs";
+
+let server;
+let browser;
+before(async () => {
+  server = await serveKiosk();
+  browser = await launchBrowser({ viewport: { width: 1920, height: 1080 } });
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function demoPage(kioskId, params) {
+  const opened = await openKioskPage(browser.context, server.url, kioskId, params);
+  await loadDemoVillage(opened.page);
+  return opened;
+}
+
+const home = (page) => page.getByRole("button", { name: "开始兑换" });
+
+test("the console API refuses staff work without a staff session, and nothing changes", async () => {
+  const { page, errors } = await demoPage("staff-access-api");
+  const outcome = await inPage(page, async (kiosk) => {
+    const before = { hash: kiosk.stateHash(), seq: kiosk.info().seq };
+    const villager = await kiosk.signIn({ household: "A001", pin: "3817", now: Date.now() });
+    const calls = {
+      restock: { donor: "x", sourceType: "company", lines: [{ sku: "tissues-3", qty: 5 }], requestId: "r1" },
+      addItem: { sku: "new-item", nameZh: "新", unit: "个", category: "日用", price: "1", requestId: "r2" },
+      reprice: { sku: "salt-500g", price: "0.01", requestId: "r3" },
+      setItemActive: { sku: "salt-500g", active: false, requestId: "r4" },
+      adjustStock: { sku: "salt-500g", delta: -5, reason: "破损", requestId: "r5" },
+      stockCount: { counts: [{ sku: "salt-500g", counted: 0 }], reason: "盘点", requestId: "r6" },
+      voidRedemption: { receipt: "1", reason: "x", requestId: "r7" },
+      unlockHousehold: { household: "A001", requestId: "r8" },
+      setPin: { household: "A001", pin: "0000", requestId: "r9" },
+      assistedSignIn: { household: "A001" },
+      registerHousehold: { household: "Z001", name: "新户", requestId: "r10" },
+      updateHousehold: { household: "A001", name: "改名", requestId: "r11" },
+      setHouseholdStatus: { household: "A001", status: "suspended", reason: "x", requestId: "r12" },
+      correct: { household: "A001", amount: "100.00", reason: "x", requestId: "r13" },
+      addStaff: { staff: "evil", name: "x", role: "admin", pin: "0000", requestId: "r14" },
+      updateStaff: { staff: "admin", name: "x", role: "admin", active: false, requestId: "r15" },
+      setStaffPin: { staff: "admin", pin: "0000", requestId: "r16" },
+      changeSetting: { key: "year_end", value: "carry", requestId: "r17" },
+      newRecoveryCode: { requestId: "r18" },
+      staffMembers: {},
+      redemption: { receipt: "1" },
+      householdCards: {},
+      shelfLabels: {},
+    };
+    const sessions = {
+      none: {},
+      forged: { staffSession: { id: "00112233445566778899aabbccddeeff" } },
+      villager: { staffSession: villager },
+      villagerId: { staffSession: villager.id },
+    };
+    const refusals = {};
+    for (const [method, input] of Object.entries(calls)) {
+      if (typeof kiosk[method] !== "function") continue;
+      for (const [how, session] of Object.entries(sessions)) {
+        try {
+          await kiosk[method]({ ...input, ...session, now: Date.now() });
+          refusals[`${method}/${how}`] = "ACCEPTED";
+        } catch (error) {
+          refusals[`${method}/${how}`] = error.code;
+        }
+      }
+    }
+    kiosk.signOut(villager);
+    return { before, after: { hash: kiosk.stateHash(), seq: kiosk.info().seq }, refusals };
+  });
+  assert.ok(Object.keys(outcome.refusals).length >= 21 * 4);
+  for (const [call, code] of Object.entries(outcome.refusals)) assert.equal(code, "STAFF_AUTH_REQUIRED", call);
+  assert.deepEqual(outcome.after, outcome.before);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a villager cannot reach a staff screen by the address or the history", async () => {
+  const { page, errors } = await demoPage("staff-access-url");
+  const staffHeading = page.getByRole("heading", { name: /您好|捐赠入库|商品和价格|住户/ });
+  for (const suffix of ["#staff", "#staff-home", "#/staff/restock", "?screen=staff-home", "?staff=1&screen=staff-restock#staff-restock"]) {
+    const url = new URL(kioskUrl(server.url, "staff-access-url"));
+    const [query, hash] = suffix.startsWith("#") ? ["", suffix] : suffix.split("#");
+    for (const [key, value] of new URLSearchParams(query)) url.searchParams.set(key, value);
+    url.hash = hash ?? "";
+    await page.goto(url.href);
+    await home(page).waitFor();
+    assert.equal(await staffHeading.count(), 0, suffix);
+  }
+  // A hash change on a running page does nothing either.
+  await page.evaluate(() => {
+    location.hash = "#staff-home";
+  });
+  await page.waitForTimeout(100);
+  assert.ok(await home(page).isVisible());
+
+  // Staff at work, then signed out: the history leads nowhere staff.
+  const length = await page.evaluate(() => history.length);
+  await staffSignIn(page, DEMO_STAFF.shopkeeper.id, DEMO_STAFF.shopkeeper.pin);
+  await staffMenu(page, "捐赠入库");
+  await page.getByRole("heading", { name: "捐赠入库" }).waitFor();
+  assert.equal(await page.evaluate(() => history.length), length, "staff screens add no history");
+  await page.getByRole("button", { name: "退出" }).click();
+  await home(page).waitFor();
+  await page.goBack();
+  await home(page).waitFor();
+  assert.equal(await staffHeading.count(), 0);
+  await page.goForward();
+  await home(page).waitFor();
+  assert.equal(await staffHeading.count(), 0);
+  // The corner button asks for an id and a PIN again.
+  await page.getByRole("button", { name: /员工登录/ }).click();
+  await page.getByRole("heading", { name: "请输入员工编号" }).waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("staff sign-in: wrong PINs and unknown ids said plainly; the role's menu; idle sign-out", async () => {
+  const { page, errors } = await demoPage("staff-access-idle", { idleMs: 1000, countdownMs: 1000 });
+  const button = (name) => page.getByRole("button", { name });
+  await button(/员工登录/).click();
+  await typeOnKeypad(page, "nobody");
+  await button("下一步").click();
+  await typeOnKeypad(page, "1234");
+  await button(/^确定/).click();
+  await page.getByRole("alert").filter({ hasText: "员工编号不对,或这位员工已停用" }).waitFor();
+  await page.getByRole("textbox", { name: "员工编号" }).fill("clerk");
+  await button("下一步").click();
+  await typeOnKeypad(page, "2223");
+  await button(/^确定/).click();
+  await page.getByRole("alert").filter({ hasText: "密码不对,还可以试 4 次" }).waitFor();
+  await typeOnKeypad(page, "2222");
+  await button(/^确定/).click();
+  await page.getByRole("heading", { name: "您好,积分专员 陈伟明" }).waitFor();
+  // The clerk's menu: households, not the shop's goods.
+  await button(/^住户管理/).waitFor();
+  assert.equal(await button(/^捐赠入库/).count(), 0);
+  assert.equal(await button(/^员工/).count(), 0);
+
+  // Idle: the warning, then signed out and home.
+  await page.getByRole("dialog", { name: "还在吗?" }).waitFor();
+  await home(page).waitFor({ timeout: 6000 });
+  assert.equal(await page.getByText("积分专员 陈伟明").count(), 0);
+  await button(/员工登录/).click();
+  await page.getByRole("heading", { name: "请输入员工编号" }).waitFor();
+  // Idle on the sign-in screen too: back home.
+  await home(page).waitFor({ timeout: 6000 });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a staff session the core ended: the PIN again, and the work on the screen is still there", async () => {
+  const { page, errors } = await demoPage("staff-access-expired", { sessionIdleMs: 2500 });
+  await staffSignIn(page, DEMO_STAFF.shopkeeper.id, DEMO_STAFF.shopkeeper.pin);
+  await staffMenu(page, "盘点");
+  await page.getByRole("textbox", { name: "食盐 500g 的实数" }).fill("40");
+  await page.getByText("已点 1/40 种,1 种有差额").waitFor();
+  // Longer than the core keeps an untouched staff session.
+  await page.waitForTimeout(2800);
+  await page.getByRole("button", { name: "确认盘点" }).click();
+  await page.getByRole("heading", { name: "请输入员工密码" }).waitFor();
+  await page.getByRole("alert").filter({ hasText: "员工登录已结束,请重新输入密码。刚才的内容还在。" }).waitFor();
+  await typeOnKeypad(page, DEMO_STAFF.shopkeeper.pin);
+  await page.getByRole("button", { name: /^确定/ }).click();
+  await page.getByText("已点 1/40 种,1 种有差额").waitFor();
+  assert.equal(await page.getByRole("textbox", { name: "食盐 500g 的实数" }).inputValue(), "40");
+  await page.getByRole("button", { name: "确认盘点" }).click();
+  await page.getByRole("status").filter({ hasText: "盘点已记入" }).waitFor();
+  assert.equal(await inPage(page, (kiosk) => kiosk.catalog().find((item) => item.sku === "salt-500g").stock), 40);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -1,0 +1,98 @@
+// The staff menu: the work of the signed-in staff member's role as large
+// tiles. Shopkeeper: goods, stock, donations, voids, PINs, assisted
+// redemption. Clerk: households. Admin: both, plus staff and settings.
+import { h } from "../../dom.js";
+import { t, tIn, lang, other, LANGS } from "../../i18n.js";
+import { staffFrame } from "../../staff/ui.js";
+import { staffIcon } from "../../staff/icons.js";
+
+/** Whether the core offers the printing of cards and labels. */
+export function printingAvailable(app) {
+  return typeof app.kiosk?.householdCards === "function" && typeof app.kiosk?.shelfLabels === "function";
+}
+
+function tile(app, { key, iconName, screen, options = {}, soon = false }) {
+  const second = other(lang());
+  return h(
+    "li",
+    { class: "menu-cell" },
+    h(
+      "button",
+      {
+        type: "button",
+        class: soon ? "menu-tile is-soon" : "menu-tile",
+        disabled: soon ? true : null,
+        "aria-describedby": soon ? "menu-soon" : null,
+        onclick: () => !app.pending && app.go(screen, options),
+      },
+      staffIcon(iconName, "menu-icon"),
+      h(
+        "span",
+        { class: "dual" },
+        h("span", { class: "dual-main", text: t(key) }),
+        " ",
+        h("span", { class: "dual-sub", lang: LANGS[second], text: tIn(second, key) }),
+      ),
+      soon ? h("span", { class: "menu-soon", text: t("comingSoon") }) : null,
+    ),
+  );
+}
+
+export function staffHomeScreen(app) {
+  const shopkeeper = app.staffCan("shopkeeper");
+  const clerk = app.staffCan("clerk");
+  const admin = app.staffCan("admin");
+  const printing = printingAvailable(app);
+
+  const groups = [];
+  if (shopkeeper) {
+    groups.push({
+      key: "menuGoods",
+      tiles: [
+        { key: "menuRestock", iconName: "gift", screen: "staff-restock" },
+        { key: "menuCatalog", iconName: "tag", screen: "staff-catalog" },
+        { key: "menuAdjust", iconName: "adjust", screen: "staff-adjust" },
+        { key: "menuCount", iconName: "clipboard", screen: "staff-count" },
+        { key: "menuVoid", iconName: "undo", screen: "staff-void" },
+      ],
+    });
+  }
+  const householdTiles = [];
+  if (shopkeeper) householdTiles.push({ key: "menuAssist", iconName: "assist", screen: "staff-households", options: { purpose: "assist" } });
+  householdTiles.push({ key: clerk ? "menuHouseholds" : "menuHouseholdPins", iconName: "house", screen: "staff-households", options: { purpose: "manage" } });
+  if (clerk) householdTiles.push({ key: "menuRegister", iconName: "houseAdd", screen: "staff-household-form", options: { mode: "new" } });
+  householdTiles.push({ key: "menuPrint", iconName: "card", screen: "staff-print", soon: !printing });
+  groups.push({ key: "menuHouseholdGroup", tiles: householdTiles });
+  if (admin) {
+    groups.push({
+      key: "menuAdmin",
+      tiles: [
+        { key: "menuStaff", iconName: "users", screen: "staff-team" },
+        { key: "menuSettings", iconName: "sliders", screen: "staff-settings" },
+      ],
+    });
+  }
+
+  const body = h(
+    "div",
+    { class: "menu" },
+    groups.map((group, index) =>
+      h(
+        "section",
+        { class: "menu-group", "aria-labelledby": `menu-group-${index}` },
+        h("h2", { class: "section-title", id: `menu-group-${index}`, text: t(group.key) }),
+        h("ul", { class: "menu-grid", role: "list" }, group.tiles.map((entry) => tile(app, entry))),
+      ),
+    ),
+    printing ? null : h("p", { class: "field-hint", id: "menu-soon", text: t("printSoonHint") }),
+  );
+
+  const root = staffFrame(app, {
+    screen: "staff-home",
+    title: t("staffHomeTitle", app.staff?.name ?? ""),
+    iconName: "menu",
+    back: null,
+    body,
+  });
+  return { root };
+}

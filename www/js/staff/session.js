@@ -1,0 +1,141 @@
+// The staff member signed in on this page: the session the core issued,
+// the calls made with it, and the gate that keeps every staff screen shut
+// without it. Nothing of it is in the URL, the history or storage: a reload
+// or a back button always lands on the villagers' home screen.
+
+/** Staff screens anyone may open: they ask for a staff PIN or recovery code. */
+export const STAFF_PUBLIC = new Set(["staff-signin", "staff-recover"]);
+
+/** The core ends a staff session after this long without a staff call (the page's `sessionIdleMs`). */
+export const CORE_STAFF_IDLE_MS = 180_000;
+
+export function isStaffScreen(name) {
+  return typeof name === "string" && name.startsWith("staff-");
+}
+
+/** Roles: admin covers both others. */
+export function roleCovers(role, needed) {
+  return role === "admin" || role === needed;
+}
+
+/** A fresh request id: letters, digits and '-' only. */
+export function newRequestId() {
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** An error the page already dealt with (it went to the staff sign-in). */
+class Handled extends Error {
+  constructor() {
+    super("handled");
+    this.handled = true;
+  }
+}
+
+/** Adds the staff session and its calls to the app. */
+export function installStaff(app) {
+  const kiosk = app.kiosk;
+  app.staff = null;
+  app.staffTouched = 0;
+  app.staffResume = null;
+  app.staffSignIn = { step: "id", staffId: "", pin: "", message: null };
+  // A little less than the core's idle time, so the page asks again before the core would refuse.
+  const coreIdle = app.params?.sessionIdleMs ?? CORE_STAFF_IDLE_MS;
+  const staleMs = coreIdle - Math.min(5_000, Math.floor(coreIdle / 10));
+
+  app.staffCan = (role) => Boolean(app.staff) && roleCovers(app.staff.role, role);
+
+  /** Whether the page's staff session may still be live in the core. */
+  app.staffFresh = () => Boolean(app.staff) && Date.now() - app.staffTouched < staleMs;
+
+  /** A staff member signed in: back to where an ended session left off, or the menu. */
+  app.staffSignedIn = (session) => {
+    app.staff = session;
+    app.staffTouched = Date.now();
+    app.staffSignIn = { step: "id", staffId: "", pin: "", message: null };
+    const resume = app.staffResume;
+    app.staffResume = null;
+    if (resume && resume.staff === session.staff) app.go(resume.screen, { keep: resume.keep });
+    else app.go("staff-home");
+  };
+
+  /** Ends the staff session (sign-out, idle, a villager's visit starting). */
+  app.staffSignOut = () => {
+    if (app.staff) {
+      try {
+        kiosk.staffSignOut(app.staff);
+      } catch {
+        // already gone
+      }
+    }
+    app.staff = null;
+    app.staffTouched = 0;
+    app.staffResume = null;
+    app.staffSignIn = { step: "id", staffId: "", pin: "", message: null };
+  };
+
+  /** The core ended the session: sign in again, then carry on where this screen was. */
+  app.staffExpired = () => {
+    const staffId = app.staff?.staff ?? "";
+    const resume =
+      app.staff && app.screen && !STAFF_PUBLIC.has(app.screen)
+        ? { staff: app.staff.staff, screen: app.screen, keep: app.view?.keep?.() }
+        : null;
+    app.staffSignOut();
+    app.staffResume = resume;
+    app.staffSignIn = {
+      step: staffId ? "pin" : "id",
+      staffId,
+      pin: "",
+      message: { key: "staffSessionEnded" },
+    };
+    app.go("staff-signin");
+  };
+
+  /** Whether the core still holds the staff session (a staff read answers). */
+  function coreHolds() {
+    try {
+      kiosk.staffMembers({ staffSession: app.staff, now: Date.now() });
+      return true;
+    } catch (error) {
+      return error?.code !== "STAFF_AUTH_REQUIRED";
+    }
+  }
+
+  function refused(error) {
+    if (error?.code !== "STAFF_AUTH_REQUIRED") return error;
+    if (!app.staff || !coreHolds()) {
+      queueMicrotask(() => app.staffExpired());
+      return new Handled();
+    }
+    return error;
+  }
+
+  function envelope(input) {
+    if (!app.staff) throw refused({ code: "STAFF_AUTH_REQUIRED" });
+    return { ...input, staffSession: app.staff, now: Date.now() };
+  }
+
+  /** A staff call that changes something: `kiosk[method]({ …input, staffSession, now })`. */
+  app.staffCall = async (method, input = {}) => {
+    const full = envelope(input);
+    try {
+      const result = await kiosk[method](full);
+      app.staffTouched = Date.now();
+      return result;
+    } catch (error) {
+      throw refused(error);
+    }
+  };
+
+  /** A staff read (answers at once). */
+  app.staffRead = (method, input = {}) => {
+    const full = envelope(input);
+    try {
+      return kiosk[method](full);
+    } catch (error) {
+      throw refused(error);
+    }
+  };
+}
