@@ -728,11 +728,7 @@ impl Ledger {
                     time_zone,
                     utc_offset_minutes,
                 };
-                (
-                    vec![Draft { actor, id, body }],
-                    Vec::new(),
-                    Answer::Outcome(done()),
-                )
+                one(actor, id, body)
             }
             Operation::SignIn {
                 household,
@@ -764,7 +760,7 @@ impl Ledger {
                     group,
                     household_kind: kind,
                 };
-                one(actor, &request, body)
+                one(actor, entry_id(&request), body)
             }
             Operation::UpdateHousehold {
                 household,
@@ -780,7 +776,7 @@ impl Ledger {
                     group,
                     household_kind: kind,
                 };
-                one(actor, &request, body)
+                one(actor, entry_id(&request), body)
             }
             Operation::SetHouseholdStatus {
                 household,
@@ -794,7 +790,7 @@ impl Ledger {
                     HouseholdStatus::Suspended => Body::HouseholdSuspended { household, reason },
                     HouseholdStatus::MovedAway => Body::HouseholdMovedAway { household, reason },
                 };
-                one(actor, &request, body)
+                one(actor, entry_id(&request), body)
             }
             Operation::SetPin {
                 household,
@@ -872,11 +868,7 @@ impl Ledger {
                     source,
                     reason,
                 };
-                (
-                    vec![Draft { actor, id, body }],
-                    Vec::new(),
-                    Answer::Outcome(done()),
-                )
+                one(actor, id, body)
             }
             Operation::Correct {
                 household,
@@ -913,7 +905,7 @@ impl Ledger {
                     refers_to_seq,
                     reason,
                 };
-                one(actor, &request, body)
+                one(actor, entry_id(&request), body)
             }
             Operation::AddItem {
                 sku,
@@ -935,7 +927,7 @@ impl Ledger {
                     details,
                     price,
                 };
-                one(actor, &request, body)
+                one(actor, entry_id(&request), body)
             }
             Operation::UpdateItem {
                 sku,
@@ -945,7 +937,7 @@ impl Ledger {
                 self.known_item(&sku)?;
                 self.check_barcode(&sku, &details)?;
                 let body = Body::ItemUpdated { sku, details };
-                one(actor, &request, body)
+                one(actor, entry_id(&request), body)
             }
             Operation::Reprice {
                 sku,
@@ -955,7 +947,7 @@ impl Ledger {
                 self.known_item(&sku)?;
                 self.check_price(price)?;
                 let body = Body::ItemRepriced { sku, price };
-                one(actor, &request, body)
+                one(actor, entry_id(&request), body)
             }
             Operation::SetItemActive {
                 sku,
@@ -968,7 +960,7 @@ impl Ledger {
                 } else {
                     Body::ItemDeactivated { sku }
                 };
-                one(actor, &request, body)
+                one(actor, entry_id(&request), body)
             }
             Operation::Restock {
                 donor,
@@ -984,7 +976,7 @@ impl Ledger {
                     lines,
                     declared_value,
                 };
-                one(actor, &request, body)
+                one(actor, entry_id(&request), body)
             }
             Operation::AdjustStock {
                 sku,
@@ -1013,7 +1005,7 @@ impl Ledger {
                     });
                 }
                 let body = Body::StockAdjusted { sku, delta, reason };
-                one(actor, &request, body)
+                one(actor, entry_id(&request), body)
             }
             Operation::StockCount {
                 counts,
@@ -1097,11 +1089,11 @@ impl Ledger {
                     redemption_seq,
                     reason,
                 };
-                one(actor, &request, body)
+                one(actor, entry_id(&request), body)
             }
             Operation::ChangeSetting { setting, request } => {
                 let body = Body::SettingChanged { setting };
-                one(actor, &request, body)
+                one(actor, entry_id(&request), body)
             }
             Operation::CloseYear { year, request } => {
                 if self.state.closed_years.contains(&year) {
@@ -1115,7 +1107,7 @@ impl Ledger {
                     ));
                 }
                 let body = Body::YearClosed { year };
-                one(actor, &request, body)
+                one(actor, entry_id(&request), body)
             }
             Operation::MarkUploaded { last_seq, request } => {
                 let first_seq = self.state.uploaded_through_seq + 1;
@@ -1132,7 +1124,7 @@ impl Ledger {
                     last_seq,
                     last_hash,
                 };
-                one(actor, &request, body)
+                one(actor, entry_id(&request), body)
             }
             Operation::LoadDemo => {
                 if self.state.seq != 1 {
@@ -1247,7 +1239,7 @@ impl Ledger {
                     role,
                     active,
                 };
-                one(actor, &request, body)
+                one(actor, entry_id(&request), body)
             }
             Operation::SetStaffPin {
                 staff,
@@ -1761,18 +1753,10 @@ fn reused_request(request: &RequestId) -> Error {
     }
 }
 
-/// The plan parts of an operation that appends one entry for its request.
-fn one(
-    actor: Actor,
-    request: &RequestId,
-    body: Body,
-) -> (Vec<Draft>, Vec<(String, Credential)>, Answer) {
+/// The plan parts of an operation that appends one entry.
+fn one(actor: Actor, id: EntryId, body: Body) -> (Vec<Draft>, Vec<(String, Credential)>, Answer) {
     (
-        vec![Draft {
-            actor,
-            id: entry_id(request),
-            body,
-        }],
+        vec![Draft { actor, id, body }],
         Vec::new(),
         Answer::Outcome(done()),
     )
