@@ -2,13 +2,11 @@
 // redemption was acknowledged, and a second tab opens read-only.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { chromium } from "playwright-core";
-import { serveKiosk, launchBrowser, CHROMIUM_PATH, CHROMIUM_ARGS } from "./harness.mjs";
+import { serveKiosk, launchBrowser, startChromium, killChromium } from "./harness.mjs";
 import { openBare, inKiosk } from "./api.mjs";
 
 let server;
@@ -18,31 +16,6 @@ before(async () => {
 after(async () => {
   await server?.close();
 });
-
-/** Starts Chromium on `profileDir` as its own process group; connects over CDP. */
-async function startChromium(profileDir) {
-  await rm(join(profileDir, "DevToolsActivePort"), { force: true });
-  const child = spawn(
-    CHROMIUM_PATH,
-    [...CHROMIUM_ARGS, "--headless=new", `--user-data-dir=${profileDir}`, "--remote-debugging-port=0", "about:blank"],
-    { detached: true, stdio: "ignore" },
-  );
-  let port;
-  for (let attempt = 0; attempt < 100 && !port; attempt++) {
-    await sleep(100);
-    port = await readFile(join(profileDir, "DevToolsActivePort"), "utf8").then((text) => text.split("\n")[0], () => undefined);
-  }
-  assert.ok(port, "Chromium did not start");
-  const browser = await chromium.connectOverCDP(`http://127.0.0.1:${port}`);
-  return { child, browser, context: browser.contexts()[0] };
-}
-
-/** SIGKILLs Chromium and all its processes. */
-async function killChromium({ child }) {
-  const exited = new Promise((done) => child.once("exit", done));
-  process.kill(-child.pid, "SIGKILL");
-  await exited;
-}
 
 test("a redemption acknowledged 200 ms before SIGKILL is there exactly once after restart", async () => {
   const profileDir = await mkdtemp(join(tmpdir(), "aixin-kill-"));

@@ -1,7 +1,9 @@
 // Shared set-up of the browser tests: the kiosk's own server on a free
 // loopback port and Debian's Chromium, headless, with a fresh profile.
 import { chromium } from "playwright-core";
-import { mkdtemp, rm } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { setTimeout as sleep } from "node:timers/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -258,4 +260,34 @@ export function stubPrint(page) {
       window.__printed += 1;
     };
   });
+}
+
+
+// ---------------------------------------------------------------------------
+// A Chromium of its own process group, for the tests that SIGKILL it.
+
+/** Starts Chromium on `profileDir` as its own process group; connects over CDP. */
+export async function startChromium(profileDir) {
+  await rm(join(profileDir, "DevToolsActivePort"), { force: true });
+  const child = spawn(
+    CHROMIUM_PATH,
+    [...CHROMIUM_ARGS, "--headless=new", `--user-data-dir=${profileDir}`, "--remote-debugging-port=0", "about:blank"],
+    { detached: true, stdio: "ignore" },
+  );
+  let port;
+  for (let attempt = 0; attempt < 100 && !port; attempt++) {
+    await sleep(100);
+    port = await readFile(join(profileDir, "DevToolsActivePort"), "utf8").then((text) => text.split("\n")[0], () => undefined);
+  }
+  if (!port) throw new Error("Chromium did not start");
+  const browser = await chromium.connectOverCDP(`http://127.0.0.1:${port}`);
+  return { child, browser, context: browser.contexts()[0] };
+}
+
+/** SIGKILLs a Chromium of startChromium and all its processes. */
+export async function killChromium({ child }) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((done) => child.once("exit", done));
+  process.kill(-child.pid, "SIGKILL");
+  await exited;
 }
