@@ -279,7 +279,7 @@ fn rows_chart(class: &str, title: &Title, legend: &str, rows: &[Row], unit: Unit
             top = y + 6,
             w = x_of(row.value) - left,
             h = ROW_HEIGHT - 12,
-            tx = x_of(row.value) + 10,
+            tx = x_of(row.value.max(row.marker.unwrap_or(0))) + 10,
             ty = y + 31,
             value = Escaped(&unit.show(row.value)),
         );

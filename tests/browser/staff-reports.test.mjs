@@ -52,6 +52,7 @@ async function printTo(page, buttonName, title, name) {
   const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
   await writeFile(join(SCREENSHOT_DIR, `${name}.pdf`), pdf);
   const text = await printed.innerText();
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
   await page.emulateMedia({ media: "screen" });
   return { pdf, box: pageBox(pdf), text };
 }
