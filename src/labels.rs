@@ -26,7 +26,7 @@ pub const LIMIT: usize = 500;
 
 /// The fonts of every text: CJK faces first, for printers' and browsers'
 /// fallbacks alike.
-const FONT_FAMILY: &str = "'Noto Sans CJK SC','Source Han Sans SC','PingFang SC',\
+pub(crate) const FONT_FAMILY: &str = "'Noto Sans CJK SC','Source Han Sans SC','PingFang SC',\
 'Microsoft YaHei','WenQuanYi Micro Hei','Heiti SC',sans-serif";
 
 /// The line printed on every card.
@@ -370,7 +370,7 @@ fn label_body(out: &mut String, label: &LabelInput) {
 
 /// A line of text at (`x`, `y`) of `size`, squeezed into `width_max` when it
 /// would be wider (by an estimate: a CJK character is one em, others 0.6).
-fn text(
+pub(crate) fn text(
     out: &mut String,
     x: u32,
     y: u32,

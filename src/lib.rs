@@ -11,6 +11,7 @@
 
 pub mod board;
 pub mod calendar;
+pub mod charts;
 pub mod credential;
 mod demo;
 mod demo_data;
@@ -23,6 +24,7 @@ pub mod journal;
 pub mod labels;
 pub mod ledger;
 pub mod points;
+pub mod reports;
 pub mod rules;
 pub mod settings;
 pub mod state;

@@ -12,6 +12,7 @@ mod labels;
 #[doc(hidden)]
 pub mod lock;
 mod staff;
+mod reports;
 
 pub use kiosk::Kiosk;
 

@@ -35,6 +35,7 @@ import { staffPinScreen } from "./screens/staff/pin.js";
 import { staffTeamScreen } from "./screens/staff/team.js";
 import { staffSettingsScreen } from "./screens/staff/settings.js";
 import { staffPrintScreen } from "./screens/staff/print.js";
+import { staffReportsScreen } from "./screens/staff/reports.js";
 
 const SCREENS = {
   setup: setupScreen,
@@ -63,6 +64,7 @@ const SCREENS = {
   "staff-team": staffTeamScreen,
   "staff-settings": staffSettingsScreen,
   "staff-print": staffPrintScreen,
+  "staff-reports": staffReportsScreen,
 };
 
 /** Screens where nobody is in the middle of anything: no idle warning. */

@@ -5,6 +5,7 @@ import { h } from "../../dom.js";
 import { t, tIn, lang, other, LANGS } from "../../i18n.js";
 import { staffFrame } from "../../staff/ui.js";
 import { staffIcon } from "../../staff/icons.js";
+import { reportsAvailable } from "./reports.js";
 
 /** Whether the core offers the printing of cards and labels. */
 export function printingAvailable(app) {
@@ -72,6 +73,8 @@ export function staffHomeScreen(app) {
       ],
     });
   }
+
+  groups.push({ key: "menuReportGroup", tiles: [{ key: "menuReports", iconName: "clipboard", screen: "staff-reports", soon: !reportsAvailable(app) }] });
 
   const body = h(
     "div",

@@ -1,0 +1,31 @@
+// The words of the reports screens in Chinese and English, added to the
+// page's word table (i18n.js) when this module loads.
+import { WORDS } from "../i18n.js";
+
+export const REPORT_WORDS = {
+  menuReports: ["报表和图表", "Reports and charts"],
+  menuReportGroup: ["报表", "Reports"],
+  reportsTitle: ["报表和图表", "Reports and charts"],
+  reportWhich: ["看哪张报表", "Which report"],
+  report_day: ["日结", "Day close"],
+  report_month: ["月报", "Month"],
+  report_stock: ["库存", "Stock"],
+  report_donations: ["捐赠", "Donations"],
+  report_statement: ["户账单", "Household statement"],
+  report_charts: ["图表", "Charts"],
+  reportDate: ["日期", "Date"],
+  reportMonth: ["月份", "Month"],
+  reportFrom: ["从", "From"],
+  reportTo: ["到", "To"],
+  reportHousehold: ["户号", "Household code"],
+  reportShow: ["查看", "Show"],
+  reportPrintA4: ["打印 A4", "Print A4"],
+  reportPrintRoll: ["打印小票", "Print on receipt printer"],
+  reportNone: ["选好后点“查看”", "Choose, then tap Show"],
+  reportEmpty: ["这段时间没有记录", "Nothing in this period"],
+  reportChartsHint: ["近十二个月,按村里的日期", "The last twelve months, by the village's dates"],
+};
+
+for (const [key, value] of Object.entries(REPORT_WORDS)) {
+  if (!(key in WORDS)) WORDS[key] = value;
+}
