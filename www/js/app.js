@@ -35,6 +35,9 @@ import { staffPinScreen } from "./screens/staff/pin.js";
 import { staffTeamScreen } from "./screens/staff/team.js";
 import { staffSettingsScreen } from "./screens/staff/settings.js";
 import { staffPrintScreen } from "./screens/staff/print.js";
+import { staffClerkImportScreen } from "./screens/staff/clerk-import.js";
+import { staffClerkExportScreen } from "./screens/staff/clerk-export.js";
+import { staffClerkVerifyScreen } from "./screens/staff/clerk-verify.js";
 
 const SCREENS = {
   setup: setupScreen,
@@ -63,6 +66,9 @@ const SCREENS = {
   "staff-team": staffTeamScreen,
   "staff-settings": staffSettingsScreen,
   "staff-print": staffPrintScreen,
+  "staff-clerk-import": staffClerkImportScreen,
+  "staff-clerk-export": staffClerkExportScreen,
+  "staff-clerk-verify": staffClerkVerifyScreen,
 };
 
 /** Screens where nobody is in the middle of anything: no idle warning. */
