@@ -11,7 +11,19 @@ import { mkdtemp, mkdir, readFile, writeFile, rm, cp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { serveKiosk, launchBrowser, openKioskPage, loadDemoVillage, inPage, staffSignIn, staffMenu, DEMO_STAFF } from "./harness.mjs";
+import {
+  serveKiosk,
+  launchBrowser,
+  openKioskPage,
+  loadDemoVillage,
+  inPage,
+  staffSignIn,
+  staffMenu,
+  checkLayout,
+  seriousAxeViolations,
+  SCREENSHOT_DIR,
+  DEMO_STAFF,
+} from "./harness.mjs";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const GBK_MONTH = join(ROOT, "tests/fixtures/import/credits-demo-month-gbk.csv");
@@ -21,8 +33,9 @@ let browser;
 let scratch;
 before(async () => {
   server = await serveKiosk();
-  browser = await launchBrowser({ viewport: { width: 1920, height: 1080 } });
+  browser = await launchBrowser({ viewport: { width: 1920, height: 1080 }, bypassCSP: true });
   scratch = await mkdtemp(join(tmpdir(), "aixin-clerk-"));
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
 });
 after(async () => {
   await browser?.close();
@@ -65,6 +78,12 @@ function crc32(bytes) {
   return (crc ^ 0xffffffff) >>> 0;
 }
 
+/** The kiosk's rules for a screen (targets, text sizes, no overflow, axe), with a screenshot to look at. */
+async function checkScreen(page, name) {
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `staff-clerk-${name}.png`) });
+  assert.deepEqual([...(await checkLayout(page)), ...(await seriousAxeViolations(page))], [], name);
+}
+
 function verifyNatively(...dirs) {
   return spawnSync("cargo", ["run", "--quiet", "--bin", "aixin-verify", "--", ...dirs], { cwd: ROOT, encoding: "utf8" });
 }
@@ -89,6 +108,7 @@ test("a file with one bad row changes nothing and names it; a month of points in
   assert.equal(cells[2], "abc");
   assert.match(cells[3], /第 3 行/);
   assert.equal(await refusal.locator("tbody tr").count(), 1);
+  await checkScreen(page, "import-refused");
   assert.equal(await button(page, /^导入\(/).count(), 0, "nothing to apply");
   assert.deepEqual(await balances(page), before);
   assert.equal((await info(page)).seq, seqBefore);
@@ -115,6 +135,36 @@ test("a file with one bad row changes nothing and names it; a month of points in
   assert.equal(after.A005, "8.00");
   assert.deepEqual([before.A001, after.A001], ["6.10", "11.10"]);
   assert.equal((await info(page)).seq, seqBefore + 30);
+
+  // The platform says A001 earned 6 that month: a conflict, applied only as a correction with a reason.
+  const changed = "户号,积分,期间,来源\r\nA001,6,2026-11,评分\r\nA002,3,2026-11,评分\r\n";
+  await page.setInputFiles("#clerk-import-file", { name: "fix.csv", mimeType: "text/csv", buffer: Buffer.from(changed, "utf8") });
+  await page.getByText("文件 fix.csv,按 UTF-8 编码读取").waitFor();
+  await page.getByRole("note").filter({ hasText: "有 1 笔和已入账的积分不同" }).waitFor();
+  await page.getByRole("cell", { name: /已入账 5/ }).waitFor();
+  await checkScreen(page, "import-conflict");
+  await button(page, /^导入并更正/).click();
+  await page.getByRole("alert").filter({ hasText: "请先写原因" }).waitFor();
+  assert.equal((await balances(page)).A001, "11.10");
+  await page.getByLabel("更正原因").fill("平台更正 11 月评分");
+  await button(page, /^导入并更正/).click();
+  await page.getByRole("status").filter({ hasText: "已导入,记了 1 条" }).waitFor();
+  assert.equal((await balances(page)).A001, "12.10");
+  const last = await inPage(page, async (kiosk) => JSON.parse((await kiosk.exportJournal()).trim().split("\n").pop()).entry.body);
+  assert.equal(last.kind, "corrected");
+  assert.match(JSON.stringify(last), /平台更正 11 月评分/);
+
+  // Reconciling with the platform's balance list: who differs, and by how much.
+  await staffMenu(page, "核对余额");
+  const list = "户号,户主,积分余额\r\nA001,王建国,6.10\r\nA002,王秀英," + (await balances(page)).A002 + "\r\nZ999,不在终端,8\r\n";
+  await page.setInputFiles("#clerk-import-file", { name: "balances.csv", mimeType: "text/csv", buffer: Buffer.from(list, "utf8") });
+  await page.getByRole("status").filter({ hasText: "户不一致" }).waitFor();
+  const reconciled = page.getByRole("table", { name: "和平台余额核对" });
+  const a001 = await reconciled.getByRole("row", { name: /A001 王建国/ }).locator("td").allInnerTexts();
+  assert.deepEqual(a001.slice(0, 4), ["A001 王建国", "12.1", "6.1", "+6"]);
+  await reconciled.getByRole("row", { name: /Z999/ }).getByText("终端里没有").waitFor();
+  assert.equal(await reconciled.getByRole("row", { name: /A002/ }).count(), 0, "A002 agrees");
+  await checkScreen(page, "reconcile");
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -138,9 +188,11 @@ test("an export downloaded as a zip passes both verifiers, a hand-edited copy fa
   await page.locator("#clerk-gauge-journal").filter({ hasText: `${head} 条,` }).waitFor();
   assert.match(await page.locator("#clerk-gauge-used").innerText(), /\d+(\.\d)? (B|KB|MB|GB) \/ .+(\d+%)/);
   assert.match(await page.locator("#clerk-gauge-persisted").innerText(), /^(是|否|浏览器没有告诉)/);
+  await checkScreen(page, "export");
 
   const [download] = await Promise.all([page.waitForEvent("download"), button(page, /^下载压缩包/).click()]);
   await page.getByRole("status").filter({ hasText: "已保存" }).waitFor();
+  await checkScreen(page, "exported");
   const name = `clerk-export-${String(1).padStart(6, "0")}-${String(head).padStart(6, "0")}`;
   assert.equal(download.suggestedFilename(), `${name}.zip`);
   const zipPath = join(scratch, download.suggestedFilename());
@@ -174,6 +226,7 @@ test("an export downloaded as a zip passes both verifiers, a hand-edited copy fa
   await page.getByRole("status").filter({ hasText: "1 个批次都完整" }).waitFor();
   await page.setInputFiles("#clerk-verify-files", ["journal.ndjson", "ledger.csv", "manifest.json", "redemptions.csv"].map((file) => join(edited, file)));
   await page.getByRole("alert").filter({ hasText: "1 个批次没通过" }).waitFor();
+  await checkScreen(page, "verify-failed");
   const problems = page.getByRole("table", { name: "1 个批次没通过" }).locator("tbody tr");
   const rows = await problems.evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((cell) => cell.innerText)));
   assert.ok(

@@ -66,7 +66,8 @@ export const CLERK_WORDS = {
   colName: ["户主", "Name"],
   colPoints: ["积分", "Points"],
   colPeriod: ["期间", "Period"],
-  colWhat: ["会怎样", "What happens"],
+  colOutcome: ["会怎样", "What happens"],
+  badRowsTitle: ["要改的地方", "What to fix"],
   colNotes: ["备注", "Notes"],
   row_new: ["新增", "New"],
   row_changed: ["修改", "Changed"],
@@ -102,6 +103,7 @@ export const CLERK_WORDS = {
   notInKiosk: ["终端里没有", "Not in the kiosk"],
   notOnPlatform: ["平台表里没有", "Not in the list"],
   agrees: ["一致", "Agrees"],
+  entriesMore: [(n) => `共 ${n} 条,最近的几条:`, (n) => `${n} entries; the latest:`],
   entryLine: [(seq, change, note) => `第 ${seq} 条 ${change}${note ? ` ${note}` : ""}`, (seq, change, note) => `#${seq} ${change}${note ? ` ${note}` : ""}`],
 
   // Exporting.
@@ -158,8 +160,12 @@ export const CLERK_WORDS = {
   storageUsedValue: [(used, quota, percent) => `${used} / ${quota}(${percent}%)`, (used, quota, percent) => `${used} of ${quota} (${percent}%)`],
   storageUnknown: ["浏览器没有告诉", "Not reported by the browser"],
   storagePersisted: ["长期保存", "Kept for good"],
-  persistedYes: ["是:浏览器不会自动清除", "Yes: the browser will not clear it"],
-  persistedNo: ["否:空间不够时浏览器可能清除,请常备份、常上传", "No: the browser may clear it when short of space; back up and upload often"],
+  persistedYes: ["是", "Yes"],
+  persistedNo: ["否", "No"],
+  persistedNoHint: [
+    "浏览器没有答应长期保存:空间不够时可能清除这里的数据。请常备份、常上传。",
+    "The browser has not promised to keep the data: it may clear it when short of space. Back up and upload often.",
+  ],
   storageWarn: [
     (percent) => `存储空间已用 ${percent}%,快满了。请导出上传,并请管理员清理这台电脑的空间。`,
     (percent) => `Storage is ${percent}% full. Export and upload, and ask the admin to free space on this computer.`,

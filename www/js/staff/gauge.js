@@ -64,6 +64,7 @@ export function storageGauge(app) {
         fact(t("storagePersisted"), persisted === null ? t("storageUnknown") : t(persisted ? "persistedYes" : "persistedNo"), "clerk-gauge-persisted"),
       ),
       bar,
+      persisted === false ? notice(t("persistedNoHint"), "info", { role: "note" }) : null,
       known && percent >= STORAGE_WARN_PERCENT
         ? notice(t("storageWarn", percent), "warn", { role: "alert" })
         : known

@@ -4,8 +4,8 @@
 // after the preview; a refused file lists every bad row by line and column
 // and changes nothing. Credits that differ from what was credited are
 // applied only as a correction with a reason.
-import { h, replaceChildren } from "../../dom.js";
-import { t, tIn, dateTime } from "../../i18n.js";
+import { h } from "../../dom.js";
+import { t, dateTime } from "../../i18n.js";
 import { notice } from "../common.js";
 import { showAmount, showChange } from "../../amounts.js";
 import { staffFrame, field, textInput, actionButton, messageSlot, runAction, showMessage, staffError } from "../../staff/ui.js";
@@ -18,6 +18,8 @@ import "../../staff/clerk-words.js";
 const FILE_BYTES_MAX = 16 * 1024 * 1024;
 /** Rows of a preview or a refusal drawn at once; the counts cover them all. */
 const ROWS_SHOWN_MAX = 200;
+/** Entries shown under one reconciled household (the newest). */
+const ENTRIES_SHOWN_MAX = 4;
 
 const TITLES = { households: "menuImportHouseholds", credits: "menuImportCredits", balances: "menuReconcile" };
 const ICONS = { households: "fileIn", credits: "fileIn", balances: "scale" };
@@ -30,7 +32,7 @@ function freshState(kind) {
 function table({ label, headers, rows, numeric = [] }) {
   return h(
     "div",
-    { class: "table-scroll clerk-table" },
+    { class: "table-scroll clerk-table", tabindex: "0", role: "region", "aria-label": label },
     h(
       "table",
       { class: "data-table", "aria-label": label },
@@ -59,11 +61,11 @@ function refusalView(refusal) {
   return h(
     "section",
     { class: "pane clerk-refusal", "aria-labelledby": "clerk-refusal-title" },
-    notice(tIn("zh", "importRefusedHint") + " " + tIn("en", "importRefusedHint"), "warn", {
+    notice(t("importRefusedHint"), "warn", {
       role: "alert",
       title: t("importRefusedTitle", rows.length),
     }),
-    h("h2", { class: "section-title", id: "clerk-refusal-title", text: t("importRefusedTitle", rows.length) }),
+    h("h2", { class: "section-title", id: "clerk-refusal-title", text: t("badRowsTitle") }),
     table({
       label: t("importRefusedTitle", rows.length),
       headers: [t("colLine"), t("colColumn"), t("colValue"), t("colProblem")],
@@ -104,8 +106,8 @@ function previewView(app, state, preview) {
   }
   const shown = preview.rows.slice(0, ROWS_SHOWN_MAX);
   const headers = credits
-    ? [t("colLine"), t("colCode"), t("colName"), t("colPoints"), t("colPeriod"), t("colWhat"), t("colNotes")]
-    : [t("colLine"), t("colCode"), t("colName"), t("colWhat"), t("colNotes")];
+    ? [t("colLine"), t("colCode"), t("colName"), t("colPoints"), t("colPeriod"), t("colOutcome"), t("colNotes")]
+    : [t("colLine"), t("colCode"), t("colName"), t("colOutcome"), t("colNotes")];
   const rows = shown.map((row) =>
     credits
       ? [String(row.line), row.household, row.name, row.amount ? showAmount(row.amount) : "", row.period ?? "", t(`row_${row.status}`), notesCell(row)]
@@ -173,6 +175,15 @@ function applyView(app, state, preview, slot) {
   return h("div", { class: "staff-body" }, parts);
 }
 
+/** The newest entries that explain a difference, one a line, and how many more there are. */
+function explaining(entries) {
+  if (!entries.length) return "";
+  const shown = entries.slice(-ENTRIES_SHOWN_MAX);
+  const lines = shown.map((entry) => `${dateTime(entry.time)} ${t("entryLine", entry.seq, showChange(entry.change), entry.note)}`);
+  if (entries.length > shown.length) lines.unshift(t("entriesMore", entries.length));
+  return h("span", {}, lines.map((text, index) => [index ? h("br") : null, text]));
+}
+
 function reconcileView(result) {
   const differing = result.lines.filter((line) => line.differs);
   const amount = (text) => (text === null || text === undefined ? "" : showAmount(text));
@@ -181,9 +192,7 @@ function reconcileView(result) {
     line.kioskBalance === null ? t("notInKiosk") : amount(line.kioskBalance),
     line.platformBalance === null ? t("notOnPlatform") : amount(line.platformBalance),
     showChange(line.difference),
-    line.entries.length
-      ? h("span", {}, line.entries.map((entry, index) => [index ? h("br") : null, `${dateTime(entry.time)} ${t("entryLine", entry.seq, showChange(entry.change), entry.note)}`]))
-      : "",
+    explaining(line.entries),
     showChange(line.unexplained),
   ]);
   return h(

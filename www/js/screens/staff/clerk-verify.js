@@ -36,7 +36,7 @@ function resultView(result) {
     problems.length
       ? h(
           "div",
-          { class: "table-scroll clerk-table" },
+          { class: "table-scroll clerk-table", tabindex: "0", role: "region", "aria-label": t("verifyFailed", failed.length) },
           h(
             "table",
             { class: "data-table", "aria-label": t("verifyFailed", failed.length) },
