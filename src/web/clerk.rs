@@ -219,10 +219,9 @@ impl Kiosk {
     /// A file with any bad row throws `IMPORT_REFUSED` with `.rows`.
     #[wasm_bindgen(js_name = previewImport)]
     pub fn preview_import(&self, input: JsValue) -> Result<JsValue, JsValue> {
-        let fields: ImportInput =
-            from_js(input.clone(), "previewImport").map_err(|e| to_js_error(&e))?;
+        self.staff_read(input.clone(), |_| Ok(JsValue::UNDEFINED))?;
+        let fields: ImportInput = from_js(input, "previewImport").map_err(|e| to_js_error(&e))?;
         let kind = kind(&fields.kind).map_err(|e| to_js_error(&e))?;
-        self.staff_read(input, |_| Ok(JsValue::UNDEFINED))?;
         let ledger = self.inner().ledger.borrow();
         import::preview(ledger.state(), kind, &fields.text, None)
             .map(|preview| to_js(&preview_view(&preview)))
@@ -529,9 +528,8 @@ impl Kiosk {
     /// entries since the last upload that explain each difference. A file
     /// with a bad row throws `IMPORT_REFUSED` with `.rows`.
     pub fn reconcile(&self, input: JsValue) -> Result<JsValue, JsValue> {
-        let fields: ReconcileInput =
-            from_js(input.clone(), "reconcile").map_err(|e| to_js_error(&e))?;
-        self.staff_read(input, |_| Ok(JsValue::UNDEFINED))?;
+        self.staff_read(input.clone(), |_| Ok(JsValue::UNDEFINED))?;
+        let fields: ReconcileInput = from_js(input, "reconcile").map_err(|e| to_js_error(&e))?;
         let ledger = self.inner().ledger.borrow();
         import::reconcile(ledger.state(), &fields.text, None)
             .map(|reconciliation| to_js(&reconcile_view(&reconciliation)))

@@ -244,6 +244,28 @@ test("an export downloaded as a zip passes both verifiers, a hand-edited copy fa
   await page.getByText(`上次上传到第 ${head} 条`).waitFor();
   await page.getByRole("radio", { name: `上次上传以后的(第 ${head + 1} 到第 ${head + 1} 条)` }).waitFor();
 
+  // Where the browser offers File System Access, the batch goes into a folder
+  // (here the origin's private folder stands in for the USB stick) and is
+  // verified from there.
+  await page.evaluate(() => {
+    window.showDirectoryPicker = async () => navigator.storage.getDirectory();
+  });
+  await staffMenu(page, "导出上传");
+  await button(page, /^保存到U盘文件夹/).click();
+  const folderName = `clerk-export-${String(head + 1).padStart(6, "0")}-${String(head + 1).padStart(6, "0")}`;
+  await page.getByRole("status").filter({ hasText: `已保存:/${folderName}` }).waitFor();
+  const saved = await page.evaluate(async (name) => {
+    const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle(name);
+    const names = [];
+    for await (const handle of folder.values()) names.push(handle.name);
+    return names.sort();
+  }, folderName);
+  assert.deepEqual(saved, ["journal.ndjson", "ledger.csv", "manifest.json", "redemptions.csv"]);
+  await staffMenu(page, "核验批次");
+  await button(page, /^选择文件夹/).click();
+  await page.getByRole("status").filter({ hasText: "1 个批次都完整" }).waitFor();
+  await page.getByText(`${folderName}:通过:第 ${head + 1} 到第 ${head + 1} 条`).waitFor();
+
   // Nearly full: the gauge warns.
   await page.evaluate(() => {
     navigator.storage.estimate = async () => ({ usage: 850 * 1024 * 1024, quota: 1000 * 1024 * 1024 });
