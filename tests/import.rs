@@ -73,6 +73,41 @@ A002,李喆,3.5\r\n\
 A003,朱镕,0\r\n\
 A009,不在终端,8\r\n";
 
+/// A month of evaluation points for the demo village (`src/demo_data.rs`),
+/// as Excel saves it in GBK with the period rewritten as `2026年11月`: the
+/// page's browser test imports it through the clerk's screen.
+const CREDITS_DEMO_MONTH_GBK: &str = "户号,户主,积分,月份,来源\r\n\
+A001,王建国,5,2026年11月,评分\r\n\
+A002,王秀英,3,2026年11月,评分\r\n\
+A003,王德明,1,2026年11月,评分\r\n\
+A004,李桂芳,5,2026年11月,评分\r\n\
+A005,李喆,3,2026年11月,评分\r\n\
+A006,陈志强,1,2026年11月,评分\r\n\
+A007,陈玉兰,3,2026年11月,评分\r\n\
+A008,黄永福,5,2026年11月,评分\r\n\
+A009,张春生,1,2026年11月,评分\r\n\
+A010,村卫生室,3,2026年11月,评分\r\n\
+B001,李国华,5,2026年11月,评分\r\n\
+B002,李明辉,3,2026年11月,评分\r\n\
+B003,陈金凤,1,2026年11月,评分\r\n\
+B004,陈伟,5,2026年11月,评分\r\n\
+B005,刘德才,3,2026年11月,评分\r\n\
+B006,刘美华,1,2026年11月,评分\r\n\
+B007,黄志明,3,2026年11月,评分\r\n\
+B008,黄丽萍,5,2026年11月,评分\r\n\
+B009,张海燕,1,2026年11月,评分\r\n\
+B010,吴宏伟,3,2026年11月,评分\r\n\
+C001,刘金水,5,2026年11月,评分\r\n\
+C002,刘秀珍,3,2026年11月,评分\r\n\
+C003,张国庆,1,2026年11月,评分\r\n\
+C004,张小红,5,2026年11月,评分\r\n\
+C005,黄建华,3,2026年11月,评分\r\n\
+C006,黄桂英,1,2026年11月,评分\r\n\
+C007,王志刚,3,2026年11月,评分\r\n\
+C008,陈家豪,5,2026年11月,评分\r\n\
+C009,林水生,1,2026年11月,评分\r\n\
+C010,老年协会,3,2026年11月,评分\r\n";
+
 fn credits_bad_rows() -> String {
     let long = "长".repeat(201);
     format!(
@@ -154,6 +189,7 @@ fn fixtures() -> Vec<(&'static str, Vec<u8>)> {
         ("balances.csv", BALANCES.as_bytes().to_vec()),
         ("households-5000-gbk.csv", gbk(&households_5000())),
         ("credits-10000-gbk.csv", gbk(&credits_10000())),
+        ("credits-demo-month-gbk.csv", gbk(CREDITS_DEMO_MONTH_GBK)),
     ]
 }
 
@@ -1032,4 +1068,31 @@ fn reconcile_shows_each_difference_and_the_entries_that_explain_it() {
     assert_eq!(report.households_differing, 5);
     assert_eq!(report.uploaded_through_seq, last_seq);
     assert_eq!(report.platform_total.to_fixed(), "28.50");
+}
+
+#[test]
+fn a_month_of_points_for_the_demo_village_in_gbk() {
+    let mut kiosk = Kiosk::bare();
+    kiosk
+        .run(&Auth::System, Operation::LoadDemo)
+        .expect("the demo loads");
+    let before = balance_of(&kiosk, "A005");
+    let first = import_twice(
+        &mut kiosk,
+        ImportKind::Credits,
+        &fixture("credits-demo-month-gbk.csv"),
+    );
+    assert_eq!(first.counts.rows, 30);
+    assert_eq!(first.counts.new, 30);
+    assert_eq!(first.counts.households, 30);
+    assert_eq!(first.total_points.to_fixed(), "90.00");
+    assert!(
+        first.rows.iter().all(|row| row
+            .notes
+            .iter()
+            .all(|note| matches!(note, Note::PeriodRewritten { .. }))),
+        "the names match the demo's; only the period is rewritten"
+    );
+    assert_eq!(before, "5.00");
+    assert_eq!(balance_of(&kiosk, "A005"), "8.00");
 }

@@ -157,3 +157,120 @@ async fn imports_change_balances_once_and_a_bad_row_changes_nothing() {
     settle(kiosk.close()).await.unwrap();
     KioskDb::delete("test-clerk").await.unwrap();
 }
+
+fn code_of(error: &JsValue) -> Option<String> {
+    get(error, "code").as_string()
+}
+
+#[wasm_bindgen_test]
+async fn reconcile_verify_in_the_page_and_the_journal_size() {
+    KioskDb::delete("test-clerk-2").await.unwrap();
+    let kiosk = Kiosk::open(js(
+        json!({ "kioskId": "test-clerk-2", "pinIterations": 10 }),
+    ))
+    .await
+    .unwrap();
+    settle(kiosk.setup(js(json!({ "village": "李家村", "shop": "爱心超市", "adminId": "admin", "adminName": "李主任", "adminPin": "2580", "now": NOW })))).await.unwrap();
+    let admin =
+        settle(kiosk.staff_sign_in(js(json!({ "staff": "admin", "pin": "2580", "now": NOW }))))
+            .await
+            .unwrap();
+    let input = |value: serde_json::Value| with_staff(&admin, value);
+    settle(kiosk.apply_import(input(
+        json!({ "kind": "households", "text": HOUSEHOLDS, "now": NOW + 1 }),
+    )))
+    .await
+    .unwrap();
+    settle(kiosk.apply_import(input(
+        json!({ "kind": "credits", "text": CREDITS, "now": NOW + 2 }),
+    )))
+    .await
+    .unwrap();
+
+    // Reconciling: A001 agrees, A002 differs by what was credited.
+    let list = "户号,余额\r\nA001,5\r\nA002,0\r\n";
+    let result = kiosk
+        .reconcile(input(json!({ "text": list, "now": NOW + 3 })))
+        .unwrap();
+    assert_eq!(get(&result, "householdsDiffering").as_f64(), Some(1.0));
+    let first = get(&result, "lines")
+        .dyn_into::<js_sys::Array>()
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        get(&first, "household").as_string().as_deref(),
+        Some("A002")
+    );
+    assert_eq!(
+        get(&first, "difference").as_string().as_deref(),
+        Some("3.00")
+    );
+    let refused = kiosk
+        .reconcile(js(json!({ "text": list, "now": NOW + 3 })))
+        .unwrap_err();
+    assert_eq!(code_of(&refused).as_deref(), Some("STAFF_AUTH_REQUIRED"));
+    let bad = kiosk
+        .reconcile(input(
+            json!({ "text": "户号,余额\r\nA001,abc\r\n", "now": NOW + 3 }),
+        ))
+        .unwrap_err();
+    assert_eq!(code_of(&bad).as_deref(), Some("IMPORT_REFUSED"));
+
+    // The journal's size: every stored entry and its bytes.
+    let size = settle(kiosk.journal_size()).await.unwrap();
+    let seq = get(&kiosk.info(), "seq").as_f64().unwrap();
+    assert_eq!(get(&size, "entries").as_f64(), Some(seq));
+    let ndjson = settle(kiosk.export_journal(JsValue::UNDEFINED))
+        .await
+        .unwrap()
+        .as_string()
+        .unwrap();
+    let bytes = get(&size, "bytes").as_f64().unwrap();
+    assert!(bytes > 32.0 * seq && bytes < ndjson.len() as f64, "{bytes}");
+
+    // The page's verifier: bytes or text; a changed byte fails; bad input is refused.
+    let batch = settle(kiosk.export_batch(input(json!({ "now": NOW + 4 }))))
+        .await
+        .unwrap();
+    let files = get(&batch, "files").dyn_into::<js_sys::Array>().unwrap();
+    let as_bytes = js_sys::Array::new();
+    for file in files.iter() {
+        let text = get(&file, "text").as_string().unwrap();
+        let entry = js_sys::Object::new();
+        js_sys::Reflect::set(&entry, &"name".into(), &get(&file, "name")).unwrap();
+        let bytes = js_sys::Uint8Array::from(text.as_bytes());
+        js_sys::Reflect::set(&entry, &"bytes".into(), &bytes).unwrap();
+        as_bytes.push(&entry);
+    }
+    let batches = |files: &JsValue| {
+        let batch = js_sys::Object::new();
+        js_sys::Reflect::set(&batch, &"name".into(), &"b1".into()).unwrap();
+        js_sys::Reflect::set(&batch, &"files".into(), files).unwrap();
+        js_sys::Array::of1(&batch).into()
+    };
+    for files in [JsValue::from(files.clone()), as_bytes.clone().into()] {
+        let report = Kiosk::verify_batches_js(batches(&files)).unwrap();
+        assert_eq!(get(&report, "ok"), JsValue::TRUE);
+    }
+    let journal = (0..as_bytes.length())
+        .map(|i| as_bytes.get(i))
+        .find(|f| get(f, "name").as_string().as_deref() == Some("journal.ndjson"))
+        .unwrap();
+    let bytes = get(&journal, "bytes")
+        .dyn_into::<js_sys::Uint8Array>()
+        .unwrap();
+    let at = bytes.length() - 5;
+    bytes.set_index(at, bytes.get_index(at) ^ 1);
+    let report = Kiosk::verify_batches_js(batches(&as_bytes.into())).unwrap();
+    assert_eq!(get(&report, "ok"), JsValue::FALSE);
+    let not_a_list = Kiosk::verify_batches_js(JsValue::from_str("b1")).unwrap_err();
+    assert_eq!(code_of(&not_a_list).as_deref(), Some("INVALID_INPUT"));
+    let too_many = js_sys::Array::new();
+    for _ in 0..65 {
+        too_many.push(&js_sys::Object::new());
+    }
+    let refused = Kiosk::verify_batches_js(too_many.into()).unwrap_err();
+    assert_eq!(code_of(&refused).as_deref(), Some("LIMIT_REACHED"));
+    settle(kiosk.close()).await.unwrap();
+    KioskDb::delete("test-clerk-2").await.unwrap();
+}

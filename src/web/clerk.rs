@@ -3,13 +3,15 @@
 //! file's bytes to text (GBK through the browser's `TextDecoder`, so the wasm
 //! carries no encoding tables) and passes the text.
 
-use super::convert::{self, from_js, to_js, to_js_error};
+use super::convert::{self, from_js, to_js, to_js_error, HistoryView};
+use super::gate::Gate;
 use super::kiosk::{promise, random_bytes, DbLease, Inner, Kiosk};
 use crate::error::Error;
 use crate::export::{export, ExportRange};
 use crate::import::{self, ImportErrors, ImportKind, Preview};
 use crate::journal::StoredRecord;
 use crate::ledger::{Auth, Operation, REASON_LENGTH_MAX};
+use crate::verify::{verify_batches, BatchFiles, Report};
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -85,6 +87,8 @@ struct RowView {
     amount: Option<String>,
     period: Option<String>,
     status: &'static str,
+    /// A conflict's amount as the kiosk has it now.
+    credited: Option<String>,
     notes: Vec<NoteView>,
 }
 
@@ -121,6 +125,10 @@ fn preview_view(preview: &Preview) -> PreviewView {
                 amount: row.amount.map(|a| a.to_fixed()),
                 period: row.period.as_ref().map(ToString::to_string),
                 status: row.status.code(),
+                credited: match &row.status {
+                    import::RowStatus::Conflict(conflict) => Some(conflict.credited.to_fixed()),
+                    _ => None,
+                },
                 notes: row
                     .notes
                     .iter()
@@ -211,10 +219,9 @@ impl Kiosk {
     /// A file with any bad row throws `IMPORT_REFUSED` with `.rows`.
     #[wasm_bindgen(js_name = previewImport)]
     pub fn preview_import(&self, input: JsValue) -> Result<JsValue, JsValue> {
-        let fields: ImportInput =
-            from_js(input.clone(), "previewImport").map_err(|e| to_js_error(&e))?;
+        self.staff_read(input.clone(), |_| Ok(JsValue::UNDEFINED))?;
+        let fields: ImportInput = from_js(input, "previewImport").map_err(|e| to_js_error(&e))?;
         let kind = kind(&fields.kind).map_err(|e| to_js_error(&e))?;
-        self.staff_read(input, |_| Ok(JsValue::UNDEFINED))?;
         let ledger = self.inner().ledger.borrow();
         import::preview(ledger.state(), kind, &fields.text, None)
             .map(|preview| to_js(&preview_view(&preview)))
@@ -282,6 +289,7 @@ impl Kiosk {
             check.map_err(|_| Error::StaffAuthRequired)?;
             let fields: ExportInput = from_js(input, "exportBatch")?;
             let range = export_range(fields.range)?;
+            let _pass = Gate::enter(&inner.gate).await;
             let (first, last) = range.resolve(inner.ledger.borrow().state())?;
             let stored = {
                 let lease = DbLease::take(&inner)?;
@@ -310,6 +318,259 @@ impl Kiosk {
                 last_seq: batch.manifest.last_seq,
                 last_hash: batch.manifest.last_hash.clone(),
                 files,
+            }))
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Reconciling, verifying batches, and the journal's size.
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ReconcileInput {
+    #[serde(rename = "staffSession")]
+    _staff_session: serde::de::IgnoredAny,
+    #[serde(rename = "now")]
+    _now: serde::de::IgnoredAny,
+    text: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReconcileLineView {
+    household: String,
+    name: String,
+    line: Option<usize>,
+    kiosk_balance: Option<String>,
+    platform_balance: Option<String>,
+    difference: String,
+    since_upload: String,
+    unexplained: String,
+    differs: bool,
+    entries: Vec<HistoryView>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReconcileView {
+    lines: Vec<ReconcileLineView>,
+    uploaded_through_seq: u64,
+    households_differing: usize,
+    households_unexplained: usize,
+    kiosk_total: String,
+    platform_total: String,
+}
+
+fn reconcile_view(reconciliation: &import::Reconciliation) -> ReconcileView {
+    let lines = reconciliation
+        .lines
+        .iter()
+        .map(|line| ReconcileLineView {
+            household: line.household.to_string(),
+            name: line.name.clone(),
+            line: line.line,
+            kiosk_balance: line.kiosk_balance.map(|b| b.to_fixed()),
+            platform_balance: line.platform_balance.map(|b| b.to_fixed()),
+            difference: line.difference.to_fixed(),
+            since_upload: line.since_upload.to_fixed(),
+            unexplained: line.unexplained.to_fixed(),
+            differs: line.differs(),
+            entries: line.entries.iter().map(HistoryView::from).collect(),
+        })
+        .collect();
+    ReconcileView {
+        lines,
+        uploaded_through_seq: reconciliation.uploaded_through_seq,
+        households_differing: reconciliation.households_differing,
+        households_unexplained: reconciliation.households_unexplained,
+        kiosk_total: reconciliation.kiosk_total.to_fixed(),
+        platform_total: reconciliation.platform_total.to_fixed(),
+    }
+}
+
+/// Batches one `verifyBatches` call checks at most.
+const VERIFY_BATCHES_MAX: u32 = 64;
+/// Files one batch may bring (a batch has four).
+const VERIFY_FILES_MAX: u32 = 16;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ProblemView {
+    batch: String,
+    file: Option<String>,
+    line: Option<usize>,
+    code: &'static str,
+    message: String,
+    message_en: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BatchReportView {
+    name: String,
+    ok: bool,
+    first_seq: Option<u64>,
+    last_seq: Option<u64>,
+    entry_count: Option<u64>,
+    kiosk_id: Option<String>,
+    lines: usize,
+    problems: Vec<ProblemView>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct VerifyView {
+    ok: bool,
+    batches: Vec<BatchReportView>,
+    /// The report as `aixin-verify` prints it.
+    text: String,
+}
+
+fn verify_view(report: &Report) -> VerifyView {
+    let batches = report
+        .batches
+        .iter()
+        .map(|batch| BatchReportView {
+            name: batch.name.clone(),
+            ok: batch.problems.is_empty(),
+            first_seq: batch.manifest.as_ref().map(|m| m.first_seq),
+            last_seq: batch.manifest.as_ref().map(|m| m.last_seq),
+            entry_count: batch.manifest.as_ref().map(|m| m.entry_count),
+            kiosk_id: batch.manifest.as_ref().map(|m| m.kiosk_id.clone()),
+            lines: batch.lines,
+            problems: batch
+                .problems
+                .iter()
+                .map(|problem| ProblemView {
+                    batch: problem.batch.clone(),
+                    file: problem.file.clone(),
+                    line: problem.line,
+                    code: problem.code(),
+                    message: problem.message_zh(),
+                    message_en: problem.message_en(),
+                })
+                .collect(),
+        })
+        .collect();
+    VerifyView {
+        ok: report.is_ok(),
+        batches,
+        text: report.render(),
+    }
+}
+
+fn property(object: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// A JS array of at most `max` items, or `INVALID_INPUT` naming `field`.
+fn js_array(value: &JsValue, field: &'static str, max: u32) -> Result<js_sys::Array, Error> {
+    if !js_sys::Array::is_array(value) {
+        return Err(Error::invalid_with(
+            field,
+            "应是一个列表",
+            "must be an array",
+        ));
+    }
+    let array = js_sys::Array::from(value);
+    if array.length() > max {
+        return Err(Error::LimitReached {
+            what: field,
+            limit: i64::from(max),
+        });
+    }
+    Ok(array)
+}
+
+/// `[{ name, files: [{ name, bytes: Uint8Array } | { name, text }] }]` into
+/// the verifier's batches.
+fn batch_files(batches: &JsValue) -> Result<Vec<BatchFiles>, Error> {
+    let bad_file = || {
+        Error::invalid_with(
+            "files",
+            "每个文件要有名字和内容",
+            "each file has a name and bytes or text",
+        )
+    };
+    let mut found = Vec::new();
+    for batch in js_array(batches, "batches", VERIFY_BATCHES_MAX)?.iter() {
+        let name = property(&batch, "name").as_string().unwrap_or_default();
+        let mut files = std::collections::BTreeMap::new();
+        for file in js_array(&property(&batch, "files"), "files", VERIFY_FILES_MAX)?.iter() {
+            let file_name = property(&file, "name").as_string().ok_or_else(bad_file)?;
+            let bytes = property(&file, "bytes");
+            let content = if bytes.is_instance_of::<js_sys::Uint8Array>() {
+                js_sys::Uint8Array::from(bytes).to_vec()
+            } else {
+                let text = property(&file, "text").as_string().ok_or_else(bad_file)?;
+                text.into_bytes()
+            };
+            files.insert(file_name, content);
+        }
+        found.push(BatchFiles { name, files });
+    }
+    Ok(found)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JournalSizeView {
+    entries: u64,
+    bytes: u64,
+    uploaded_through_seq: u64,
+}
+
+#[wasm_bindgen]
+impl Kiosk {
+    /// Compares the platform's balance list with the kiosk (clerk):
+    /// `{ staffSession, now, text }` → households that differ first, with the
+    /// entries since the last upload that explain each difference. A file
+    /// with a bad row throws `IMPORT_REFUSED` with `.rows`.
+    pub fn reconcile(&self, input: JsValue) -> Result<JsValue, JsValue> {
+        self.staff_read(input.clone(), |_| Ok(JsValue::UNDEFINED))?;
+        let fields: ReconcileInput = from_js(input, "reconcile").map_err(|e| to_js_error(&e))?;
+        let ledger = self.inner().ledger.borrow();
+        import::reconcile(ledger.state(), &fields.text, None)
+            .map(|reconciliation| to_js(&reconcile_view(&reconciliation)))
+            .map_err(|errors| import_error(&errors))
+    }
+
+    /// The check of `aixin-verify` on exported batches, in order:
+    /// `[{ name, files: [{ name, bytes }] }]` (bytes a `Uint8Array`, or
+    /// `text`) → `{ ok, batches: [{ name, ok, firstSeq, lastSeq, lines,
+    /// problems: [{ batch, file, line, code, message, messageEn }] }], text }`.
+    #[wasm_bindgen(js_name = verifyBatches)]
+    pub fn verify_batches_js(batches: JsValue) -> Result<JsValue, JsValue> {
+        let batches = batch_files(&batches).map_err(|e| to_js_error(&e))?;
+        Ok(to_js(&verify_view(&verify_batches(&batches))))
+    }
+
+    /// How much the journal holds: `{ entries, bytes, uploadedThroughSeq }`,
+    /// the bytes of every stored record (read from IndexedDB).
+    #[wasm_bindgen(js_name = journalSize)]
+    pub fn journal_size(&self) -> js_sys::Promise {
+        let inner = Rc::clone(self.inner());
+        promise(async move {
+            let (entries, uploaded_through_seq) = {
+                let ledger = inner.ledger.borrow();
+                (ledger.state().seq, ledger.state().uploaded_through_seq)
+            };
+            // In turn with the calls that write, which hold the database.
+            let _pass = Gate::enter(&inner.gate).await;
+            let stored = {
+                let lease = DbLease::take(&inner)?;
+                lease
+                    .db()?
+                    .read_journal(1, entries)
+                    .await
+                    .map_err(super::kiosk::storage_error)?
+            };
+            let bytes = stored.iter().map(|(_, record)| record.len() as u64).sum();
+            Ok(to_js(&JournalSizeView {
+                entries,
+                bytes,
+                uploaded_through_seq,
             }))
         })
     }

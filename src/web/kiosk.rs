@@ -33,7 +33,7 @@ pub(super) struct Inner {
     pub(super) ledger: RefCell<Ledger>,
     db: RefCell<Option<KioskDb>>,
     lock: RefCell<Option<WriterLock>>,
-    gate: Rc<Gate>,
+    pub(super) gate: Rc<Gate>,
     persisted: Option<bool>,
     closed: std::cell::Cell<bool>,
 }

@@ -36,6 +36,9 @@ import { staffTeamScreen } from "./screens/staff/team.js";
 import { staffSettingsScreen } from "./screens/staff/settings.js";
 import { staffPrintScreen } from "./screens/staff/print.js";
 import { staffReportsScreen } from "./screens/staff/reports.js";
+import { staffClerkImportScreen } from "./screens/staff/clerk-import.js";
+import { staffClerkExportScreen } from "./screens/staff/clerk-export.js";
+import { staffClerkVerifyScreen } from "./screens/staff/clerk-verify.js";
 
 const SCREENS = {
   setup: setupScreen,
@@ -65,6 +68,9 @@ const SCREENS = {
   "staff-settings": staffSettingsScreen,
   "staff-print": staffPrintScreen,
   "staff-reports": staffReportsScreen,
+  "staff-clerk-import": staffClerkImportScreen,
+  "staff-clerk-export": staffClerkExportScreen,
+  "staff-clerk-verify": staffClerkVerifyScreen,
 };
 
 /** Screens where nobody is in the middle of anything: no idle warning. */

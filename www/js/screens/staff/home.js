@@ -1,11 +1,12 @@
 // The staff menu: the work of the signed-in staff member's role as large
 // tiles. Shopkeeper: goods, stock, donations, voids, PINs, assisted
-// redemption. Clerk: households. Admin: both, plus staff and settings.
+// redemption. Clerk: households, imports, exports. Admin: both, plus staff and settings.
 import { h } from "../../dom.js";
 import { t, tIn, lang, other, LANGS } from "../../i18n.js";
 import { staffFrame } from "../../staff/ui.js";
 import { staffIcon } from "../../staff/icons.js";
 import { reportsAvailable } from "./reports.js";
+import "../../staff/clerk-words.js";
 
 /** Whether the core offers the printing of cards and labels. */
 export function printingAvailable(app) {
@@ -64,6 +65,18 @@ export function staffHomeScreen(app) {
   if (clerk) householdTiles.push({ key: "menuRegister", iconName: "houseAdd", screen: "staff-household-form", options: { mode: "new" } });
   householdTiles.push({ key: "menuPrint", iconName: "card", screen: "staff-print", soon: !printing });
   groups.push({ key: "menuHouseholdGroup", tiles: householdTiles });
+  if (clerk) {
+    groups.push({
+      key: "menuClerkGroup",
+      tiles: [
+        { key: "menuImportCredits", iconName: "fileIn", screen: "staff-clerk-import", options: { kind: "credits" } },
+        { key: "menuImportHouseholds", iconName: "fileIn", screen: "staff-clerk-import", options: { kind: "households" } },
+        { key: "menuReconcile", iconName: "scale", screen: "staff-clerk-import", options: { kind: "balances" } },
+        { key: "menuExport", iconName: "fileOut", screen: "staff-clerk-export" },
+        { key: "menuVerify", iconName: "seal", screen: "staff-clerk-verify" },
+      ],
+    });
+  }
   if (admin) {
     groups.push({
       key: "menuAdmin",
