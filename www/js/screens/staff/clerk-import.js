@@ -5,7 +5,7 @@
 // and changes nothing. Credits that differ from what was credited are
 // applied only as a correction with a reason.
 import { h } from "../../dom.js";
-import { t, dateTime } from "../../i18n.js";
+import { t, lang, dateTime } from "../../i18n.js";
 import { notice } from "../common.js";
 import { showAmount, showChange } from "../../amounts.js";
 import { staffFrame, field, textInput, actionButton, messageSlot, runAction, showMessage, staffError } from "../../staff/ui.js";
@@ -84,7 +84,7 @@ function refusalView(refusal) {
 function notesCell(row) {
   const parts = [];
   if (row.status === "conflict" && row.credited) parts.push(t("conflictWas", showAmount(row.credited)));
-  for (const note of row.notes ?? []) parts.push(note.message);
+  for (const note of row.notes ?? []) parts.push(lang() === "zh" ? note.message : note.messageEn);
   return parts.join(";");
 }
 
