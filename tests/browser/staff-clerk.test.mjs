@@ -179,6 +179,20 @@ test("a file with one bad row changes nothing and names it; a month of points in
   await reconciled.getByRole("row", { name: /Z999/ }).getByText("终端里没有").waitFor();
   assert.equal(await reconciled.getByRole("row", { name: /A002/ }).count(), 0, "A002 agrees");
   await checkScreen(page, "reconcile", { english: true });
+
+  // Households as Excel's "Unicode text" (UTF-16 with BOM, tab-separated); a file that is no text at all.
+  await staffMenu(page, "导入住户");
+  await page.setInputFiles("#clerk-import-file", { name: "junk.csv", mimeType: "text/csv", buffer: Buffer.from([0x41, 0xff, 0x42]) });
+  await page.getByRole("alert").filter({ hasText: "这个文件读不出文字" }).waitFor();
+  const unicodeText = "户号\t户主\t组\t类型\r\nC011\t村小卖部\t第三组\t单位\r\n";
+  const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(unicodeText, "utf16le")]);
+  await page.setInputFiles("#clerk-import-file", { name: "households.txt", mimeType: "text/plain", buffer: utf16 });
+  await page.getByText("文件 households.txt,按 UTF-16 (Unicode) 编码读取").waitFor();
+  await page.getByRole("cell", { name: "村小卖部" }).waitFor();
+  await button(page, /^导入\(1 条\)/).click();
+  await page.getByRole("status").filter({ hasText: "已导入,记了 1 条" }).waitFor();
+  const c011 = await inPage(page, (kiosk) => kiosk.household("C011"));
+  assert.deepEqual([c011.name, c011.group, c011.kind], ["村小卖部", "第三组", "unit"]);
   assert.deepEqual(errors, []);
   await page.close();
 });
