@@ -21,6 +21,9 @@ const ROWS_SHOWN_MAX = 200;
 /** Entries shown under one reconciled household (the newest). */
 const ENTRIES_SHOWN_MAX = 4;
 
+/** Row statuses that applying records something for. */
+const CHANGING = new Set(["new", "changed", "conflict"]);
+
 const TITLES = { households: "menuImportHouseholds", credits: "menuImportCredits", balances: "menuReconcile" };
 const ICONS = { households: "fileIn", credits: "fileIn", balances: "scale" };
 
@@ -128,7 +131,7 @@ function previewView(app, state, preview) {
 function applyView(app, state, preview, slot) {
   if (preview.nothingToDo) return notice(t("nothingToDo"), "ok", { role: "status" });
   const conflicts = preview.conflicts ?? 0;
-  const count = preview.new + preview.changed + conflicts + (preview.pins ?? 0);
+  const count = preview.rows.filter((row) => CHANGING.has(row.status) || row.notes?.some((note) => note.code === "PIN_WILL_BE_SET")).length;
   const apply = actionButton({
     label: conflicts ? "applyWithCorrections" : "applyImport",
     args: [count],
