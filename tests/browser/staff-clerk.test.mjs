@@ -19,6 +19,7 @@ import {
   inPage,
   staffSignIn,
   staffMenu,
+  fillPad,
   checkLayout,
   seriousAxeViolations,
   SCREENSHOT_DIR,
@@ -261,6 +262,16 @@ test("an export downloaded as a zip passes both verifiers, a hand-edited copy fa
     rows.some(([, file, line, text]) => file === "journal.ndjson" && line === String(changedLine) && text.includes("哈希链在这里断了")),
     JSON.stringify(rows),
   );
+
+  // A range of seqs: exported as asked, but only a batch up to the latest entry may be marked uploaded.
+  await staffMenu(page, "导出上传");
+  await page.getByRole("radio", { name: "指定序号" }).check();
+  await fillPad(page, page.getByLabel("从第几条"), "2");
+  await fillPad(page, page.getByLabel("到第几条"), "6");
+  const [ranged] = await Promise.all([page.waitForEvent("download"), button(page, /^下载压缩包/).click()]);
+  assert.equal(ranged.suggestedFilename(), "clerk-export-000002-000006.zip");
+  await page.getByRole("note").filter({ hasText: "只能把导出到最新一条的批次标记为已上传" }).waitFor();
+  assert.equal(await button(page, /^已上传到第/).count(), 0);
 
   // Uploaded: the mark moves, and "since the last upload" starts after it.
   await staffMenu(page, "导出上传");
