@@ -248,10 +248,14 @@ export function staffClerkImportScreen(app, options = {}) {
       showMessage(fileSlot, t("fileTooBig", FILE_BYTES_MAX / 1024 / 1024));
       return;
     }
+    // The clerk may have left the screen while the file was read.
+    const stillHere = () => app.screen === "staff-clerk-import" && app.view?.keep?.() === state;
     try {
       const { text, encoding } = await decodeFile(file);
+      if (!stillHere()) return;
       Object.assign(state, fresh, { fileName: file.name, encoding, text });
     } catch {
+      if (!stillHere()) return;
       Object.assign(state, fresh, { fileName: file.name, failure: t("fileNotText") });
       app.go("staff-clerk-import", { keep: state });
       return;
