@@ -19,6 +19,7 @@ import {
   inPage,
   staffSignIn,
   staffMenu,
+  fillPad,
   checkLayout,
   seriousAxeViolations,
   SCREENSHOT_DIR,
@@ -79,9 +80,17 @@ function crc32(bytes) {
 }
 
 /** The kiosk's rules for a screen (targets, text sizes, no overflow, axe), with a screenshot to look at. */
-async function checkScreen(page, name) {
+async function checkScreen(page, name, { english = false } = {}) {
   await page.screenshot({ path: join(SCREENSHOT_DIR, `staff-clerk-${name}.png`) });
   assert.deepEqual([...(await checkLayout(page)), ...(await seriousAxeViolations(page))], [], name);
+  if (!english) return;
+  const banner = page.getByRole("banner");
+  await banner.getByRole("button", { name: "English" }).click();
+  await banner.getByRole("button", { name: "中文" }).waitFor();
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `staff-clerk-${name}-en.png`) });
+  assert.deepEqual([...(await checkLayout(page)), ...(await seriousAxeViolations(page))], [], `${name} in English`);
+  await banner.getByRole("button", { name: "中文" }).click();
+  await banner.getByRole("button", { name: "English" }).waitFor();
 }
 
 function verifyNatively(...dirs) {
@@ -96,6 +105,12 @@ test("a file with one bad row changes nothing and names it; a month of points in
   const before = await balances(page);
   const seqBefore = (await info(page)).seq;
 
+  // A blank template with Chinese headers, as Excel opens it (UTF-8 with BOM).
+  const [template] = await Promise.all([page.waitForEvent("download"), button(page, /^下载空白模板/).click()]);
+  const templatePath = join(scratch, "template.csv");
+  await template.saveAs(templatePath);
+  assert.match(await readFile(templatePath, "utf8"), /^\uFEFF户号,/);
+
   // One bad amount on line 3 (the header is line 1): refused, named, nothing applied.
   const bad = "\uFEFF户号,积分,期间,来源\r\nA001,5,2026-11,评分\r\nA002,abc,2026-11,评分\r\nA003,1,2026-11,评分\r\n";
   await page.setInputFiles("#clerk-import-file", { name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from(bad, "utf8") });
@@ -108,7 +123,7 @@ test("a file with one bad row changes nothing and names it; a month of points in
   assert.equal(cells[2], "abc");
   assert.match(cells[3], /第 3 行/);
   assert.equal(await refusal.locator("tbody tr").count(), 1);
-  await checkScreen(page, "import-refused");
+  await checkScreen(page, "import-refused", { english: true });
   assert.equal(await button(page, /^导入\(/).count(), 0, "nothing to apply");
   assert.deepEqual(await balances(page), before);
   assert.equal((await info(page)).seq, seqBefore);
@@ -142,7 +157,7 @@ test("a file with one bad row changes nothing and names it; a month of points in
   await page.getByText("文件 fix.csv,按 UTF-8 编码读取").waitFor();
   await page.getByRole("note").filter({ hasText: "有 1 笔和已入账的积分不同" }).waitFor();
   await page.getByRole("cell", { name: /已入账 5/ }).waitFor();
-  await checkScreen(page, "import-conflict");
+  await checkScreen(page, "import-conflict", { english: true });
   await button(page, /^导入并更正/).click();
   await page.getByRole("alert").filter({ hasText: "请先写原因" }).waitFor();
   assert.equal((await balances(page)).A001, "11.10");
@@ -164,7 +179,21 @@ test("a file with one bad row changes nothing and names it; a month of points in
   assert.deepEqual(a001.slice(0, 4), ["A001 王建国", "12.1", "6.1", "+6"]);
   await reconciled.getByRole("row", { name: /Z999/ }).getByText("终端里没有").waitFor();
   assert.equal(await reconciled.getByRole("row", { name: /A002/ }).count(), 0, "A002 agrees");
-  await checkScreen(page, "reconcile");
+  await checkScreen(page, "reconcile", { english: true });
+
+  // Households as Excel's "Unicode text" (UTF-16 with BOM, tab-separated); a file that is no text at all.
+  await staffMenu(page, "导入住户");
+  await page.setInputFiles("#clerk-import-file", { name: "junk.csv", mimeType: "text/csv", buffer: Buffer.from([0x41, 0xff, 0x42]) });
+  await page.getByRole("alert").filter({ hasText: "这个文件读不出文字" }).waitFor();
+  const unicodeText = "户号\t户主\t组\t类型\r\nC011\t村小卖部\t第三组\t单位\r\n";
+  const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(unicodeText, "utf16le")]);
+  await page.setInputFiles("#clerk-import-file", { name: "households.txt", mimeType: "text/plain", buffer: utf16 });
+  await page.getByText("文件 households.txt,按 UTF-16 (Unicode) 编码读取").waitFor();
+  await page.getByRole("cell", { name: "村小卖部" }).waitFor();
+  await button(page, /^导入\(1 条\)/).click();
+  await page.getByRole("status").filter({ hasText: "已导入,记了 1 条" }).waitFor();
+  const c011 = await inPage(page, (kiosk) => kiosk.household("C011"));
+  assert.deepEqual([c011.name, c011.group, c011.kind], ["村小卖部", "第三组", "unit"]);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -192,7 +221,7 @@ test("an export downloaded as a zip passes both verifiers, a hand-edited copy fa
 
   const [download] = await Promise.all([page.waitForEvent("download"), button(page, /^下载压缩包/).click()]);
   await page.getByRole("status").filter({ hasText: "已保存" }).waitFor();
-  await checkScreen(page, "exported");
+  await checkScreen(page, "exported", { english: true });
   const name = `clerk-export-${String(1).padStart(6, "0")}-${String(head).padStart(6, "0")}`;
   assert.equal(download.suggestedFilename(), `${name}.zip`);
   const zipPath = join(scratch, download.suggestedFilename());
@@ -226,13 +255,23 @@ test("an export downloaded as a zip passes both verifiers, a hand-edited copy fa
   await page.getByRole("status").filter({ hasText: "1 个批次都完整" }).waitFor();
   await page.setInputFiles("#clerk-verify-files", ["journal.ndjson", "ledger.csv", "manifest.json", "redemptions.csv"].map((file) => join(edited, file)));
   await page.getByRole("alert").filter({ hasText: "1 个批次没通过" }).waitFor();
-  await checkScreen(page, "verify-failed");
+  await checkScreen(page, "verify-failed", { english: true });
   const problems = page.getByRole("table", { name: "1 个批次没通过" }).locator("tbody tr");
   const rows = await problems.evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((cell) => cell.innerText)));
   assert.ok(
     rows.some(([, file, line, text]) => file === "journal.ndjson" && line === String(changedLine) && text.includes("哈希链在这里断了")),
     JSON.stringify(rows),
   );
+
+  // A range of seqs: exported as asked, but only a batch up to the latest entry may be marked uploaded.
+  await staffMenu(page, "导出上传");
+  await page.getByRole("radio", { name: "指定序号" }).check();
+  await fillPad(page, page.getByLabel("从第几条"), "2");
+  await fillPad(page, page.getByLabel("到第几条"), "6");
+  const [ranged] = await Promise.all([page.waitForEvent("download"), button(page, /^下载压缩包/).click()]);
+  assert.equal(ranged.suggestedFilename(), "clerk-export-000002-000006.zip");
+  await page.getByRole("note").filter({ hasText: "只能把导出到最新一条的批次标记为已上传" }).waitFor();
+  assert.equal(await button(page, /^已上传到第/).count(), 0);
 
   // Uploaded: the mark moves, and "since the last upload" starts after it.
   await staffMenu(page, "导出上传");

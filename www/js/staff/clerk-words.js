@@ -134,7 +134,10 @@ export const CLERK_WORDS = {
   ],
   markUploaded: [(to) => `已上传到第 ${to} 条`, (to) => `Uploaded through entry ${to}`],
   markedUploaded: [(to) => `已记下:上传到第 ${to} 条`, (to) => `Recorded: uploaded through entry ${to}`],
-  exportAgain: ["导出以后又有了新记录,请重新导出再上传。", "New entries came after the export: export again, then upload."],
+  notMarkable: [
+    "只能把导出到最新一条的批次标记为已上传。请导出“上次上传以后的”,再标记。",
+    "Only a batch that reaches the latest entry can be marked uploaded: export “since the last upload”, then mark it.",
+  ],
 
   // The verifier.
   verifyHint: [

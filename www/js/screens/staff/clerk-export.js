@@ -156,7 +156,7 @@ export function staffClerkExportScreen(app, options = {}) {
           : markable
             ? [h("p", { class: "field-hint", text: t("markUploadedHint") }), h("div", { class: "form-actions" }, mark)]
             : batch.lastSeq > uploaded
-              ? notice(t("exportAgain"), "info", { role: "note" })
+              ? notice(t("notMarkable"), "info", { role: "note" })
               : null,
         markSlot,
       ),

@@ -5,7 +5,7 @@
 // and changes nothing. Credits that differ from what was credited are
 // applied only as a correction with a reason.
 import { h } from "../../dom.js";
-import { t, dateTime } from "../../i18n.js";
+import { t, lang, dateTime } from "../../i18n.js";
 import { notice } from "../common.js";
 import { showAmount, showChange } from "../../amounts.js";
 import { staffFrame, field, textInput, actionButton, messageSlot, runAction, showMessage, staffError } from "../../staff/ui.js";
@@ -20,6 +20,9 @@ const FILE_BYTES_MAX = 16 * 1024 * 1024;
 const ROWS_SHOWN_MAX = 200;
 /** Entries shown under one reconciled household (the newest). */
 const ENTRIES_SHOWN_MAX = 4;
+
+/** Row statuses that applying records something for. */
+const CHANGING = new Set(["new", "changed", "conflict"]);
 
 const TITLES = { households: "menuImportHouseholds", credits: "menuImportCredits", balances: "menuReconcile" };
 const ICONS = { households: "fileIn", credits: "fileIn", balances: "scale" };
@@ -84,7 +87,7 @@ function refusalView(refusal) {
 function notesCell(row) {
   const parts = [];
   if (row.status === "conflict" && row.credited) parts.push(t("conflictWas", showAmount(row.credited)));
-  for (const note of row.notes ?? []) parts.push(note.message);
+  for (const note of row.notes ?? []) parts.push(lang() === "zh" ? note.message : note.messageEn);
   return parts.join(";");
 }
 
@@ -128,7 +131,7 @@ function previewView(app, state, preview) {
 function applyView(app, state, preview, slot) {
   if (preview.nothingToDo) return notice(t("nothingToDo"), "ok", { role: "status" });
   const conflicts = preview.conflicts ?? 0;
-  const count = preview.new + preview.changed + conflicts + (preview.pins ?? 0);
+  const count = preview.rows.filter((row) => CHANGING.has(row.status) || row.notes?.some((note) => note.code === "PIN_WILL_BE_SET")).length;
   const apply = actionButton({
     label: conflicts ? "applyWithCorrections" : "applyImport",
     args: [count],
@@ -245,10 +248,14 @@ export function staffClerkImportScreen(app, options = {}) {
       showMessage(fileSlot, t("fileTooBig", FILE_BYTES_MAX / 1024 / 1024));
       return;
     }
+    // The clerk may have left the screen while the file was read.
+    const stillHere = () => app.screen === "staff-clerk-import" && app.view?.keep?.() === state;
     try {
       const { text, encoding } = await decodeFile(file);
+      if (!stillHere()) return;
       Object.assign(state, fresh, { fileName: file.name, encoding, text });
     } catch {
+      if (!stillHere()) return;
       Object.assign(state, fresh, { fileName: file.name, failure: t("fileNotText") });
       app.go("staff-clerk-import", { keep: state });
       return;
