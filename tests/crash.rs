@@ -21,6 +21,7 @@
 //! each script n page operations long (default 200), and `AIXIN_SIM_SEED=s`
 //! replays the one seed a failure names.
 
+#[macro_use]
 mod common;
 
 use aixin_kiosk::entry::{Body, Entry};
@@ -50,36 +51,6 @@ const ITEMS: [(&str, &str); 6] = [
     ("eggs", "0.80"),
     ("towel", "12.50"),
 ];
-
-/// SplitMix64: small, fast, and the same on every machine.
-#[derive(Clone, Debug)]
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, bound: u64) -> u64 {
-        self.next() % bound.max(1)
-    }
-
-    fn index(&mut self, length: usize) -> usize {
-        self.below(length as u64) as usize
-    }
-
-    fn percent(&mut self, chance: u64) -> bool {
-        self.below(100) < chance
-    }
-
-    fn between(&mut self, low: i64, high: i64) -> i64 {
-        low + self.below((high - low + 1) as u64) as i64
-    }
-}
 
 /// What the page does next.
 #[derive(Clone, Debug)]
@@ -269,27 +240,8 @@ struct Sim {
     failures: usize,
 }
 
-macro_rules! check {
-    ($sim:expr, $condition:expr, $($message:tt)+) => {
-        if !$condition {
-            $sim.fail(format!($($message)+));
-        }
-    };
-}
-
 fn village() -> Kiosk {
-    let mut kiosk = Kiosk::new();
-    for (household, pin) in HOUSEHOLDS {
-        kiosk.register(household, &format!("住户{household}"));
-        kiosk.set_pin(household, pin);
-        kiosk.credit(household, "300", "2026-01").unwrap();
-    }
-    for (item, price) in ITEMS {
-        kiosk.add_item(item, item, price);
-    }
-    let lines: Vec<(&str, i64)> = ITEMS.iter().map(|(item, _)| (*item, 50)).collect();
-    kiosk.restock(&lines);
-    kiosk
+    Kiosk::with(&HOUSEHOLDS, &ITEMS, 50)
 }
 
 /// What the journal says of one entry: its seq, id and kind, and the total

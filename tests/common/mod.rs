@@ -192,6 +192,23 @@ impl Kiosk {
         kiosk
     }
 
+    /// A kiosk with `households` (code and PIN), each credited 300 points,
+    /// and `items` (SKU and price), each restocked with `stock` units.
+    pub fn with(households: &[(&str, &str)], items: &[(&str, &str)], stock: i64) -> Kiosk {
+        let mut kiosk = Kiosk::new();
+        for (household, pin) in households {
+            kiosk.register(household, &format!("住户{household}"));
+            kiosk.set_pin(household, pin);
+            kiosk.credit(household, "300", "2026-01").unwrap();
+        }
+        for (item, price) in items {
+            kiosk.add_item(item, item, price);
+        }
+        let lines: Vec<(&str, i64)> = items.iter().map(|(item, _)| (*item, stock)).collect();
+        kiosk.restock(&lines);
+        kiosk
+    }
+
     pub fn next_request(&mut self) -> RequestId {
         self.next_request += 1;
         request(&format!("req-{:08}", self.next_request))
@@ -354,5 +371,46 @@ impl Kiosk {
 
     pub fn stock(&self, item: &str) -> i64 {
         self.ledger.state().item(&sku(item)).unwrap().stock
+    }
+}
+
+/// Fails the simulation (`$sim.fail`, which names the seed to replay) unless
+/// `$condition` holds.
+#[allow(unused_macros)]
+macro_rules! check {
+    ($sim:expr, $condition:expr, $($message:tt)+) => {
+        if !$condition {
+            $sim.fail(format!($($message)+));
+        }
+    };
+}
+
+/// SplitMix64: small, fast, and the same on every machine.
+#[derive(Clone, Debug)]
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    pub fn below(&mut self, bound: u64) -> u64 {
+        self.next() % bound.max(1)
+    }
+
+    pub fn index(&mut self, length: usize) -> usize {
+        self.below(length as u64) as usize
+    }
+
+    pub fn percent(&mut self, chance: u64) -> bool {
+        self.below(100) < chance
+    }
+
+    pub fn between(&mut self, low: i64, high: i64) -> i64 {
+        low + self.below((high - low + 1) as u64) as i64
     }
 }
