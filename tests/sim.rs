@@ -36,7 +36,7 @@
 //!
 //! `cargo test --test sim` runs a short form (a few seconds). Environment:
 //! `AIXIN_SIM_OPS_TOTAL=n` runs seeds until n operations are done (the long
-//! mode: `AIXIN_SIM_OPS_TOTAL=1000000 cargo test --release --test sim --
+//! mode: `AIXIN_SIM_OPS_TOTAL=1000000 cargo test --test sim --
 //! --nocapture`); `AIXIN_SIM_OPS=n` is the operations per seed (default
 //! 300); `AIXIN_SIM_SEED=s` replays one seed; `AIXIN_SIM_FIRST_SEED=s`
 //! starts the run of seeds elsewhere. A failure names its seed and the
