@@ -667,6 +667,18 @@ impl Sim {
                     self.send(unconfirmed.request);
                     break;
                 }
+                if let Request::Staff {
+                    operation: Operation::Import { .. },
+                } = unconfirmed.request
+                {
+                    // An import is keyed by its rows' content: sent again
+                    // after a later file corrected the same keys, it would
+                    // correct them back. The clerk previews instead, which
+                    // shows the stored rows as done.
+                    self.outbox.push_back(unconfirmed);
+                    self.confirm();
+                    break;
+                }
                 let writes = self.store.writes;
                 match self.attempt(&unconfirmed.request) {
                     // A crash while resending: the restart resent what came
@@ -1323,7 +1335,7 @@ fn run_seed(seed: u64, operations: usize, kinds: &mut Kinds) -> Counts {
 #[test]
 fn seeded_runs_keep_every_acknowledged_operation_exactly_once() {
     let operations = environment("AIXIN_SIM_OPS").unwrap_or(300) as usize;
-    let total = environment("AIXIN_SIM_OPS_TOTAL").unwrap_or(30_000);
+    let total = environment("AIXIN_SIM_OPS_TOTAL").unwrap_or(20_000);
     let first = environment("AIXIN_SIM_FIRST_SEED").unwrap_or(1);
     let started = std::time::Instant::now();
     let mut counts = Counts::default();
@@ -1362,6 +1374,19 @@ fn seeded_runs_keep_every_acknowledged_operation_exactly_once() {
         seeds == 1 || counts.crashes > 0 && counts.failed_writes > 0 && counts.flipped_bytes > 0,
         "the run faulted nothing: {counts:?}"
     );
+}
+
+/// Each seed that once failed, named by what it found: 3, a repeated stock
+/// count answered one seq of several; 4, a staff session seemed to outlive
+/// its idle time (the clock was behind the highest time seen); 7, a stock
+/// count with nothing to change; 384, a lost seq since reused by another
+/// request; 945, an import sent again after a later one corrected its keys.
+#[test]
+fn the_seeds_that_once_failed_pass() {
+    let mut kinds = Kinds::new();
+    for seed in [3, 4, 7, 384, 945] {
+        run_seed(seed, 300, &mut kinds);
+    }
 }
 
 /// Seed 3 found it: a stock count stores one entry per changed item, and
