@@ -1353,6 +1353,20 @@ impl Ledger {
         }
     }
 
+    /// Every seq a stored request appended: a stock count's first entry
+    /// carries the request id, its others ids derived from it and their line.
+    fn repeated_seqs(&self, operation: &Operation, request: &RequestId, seq: u64) -> Vec<u64> {
+        let mut seqs = vec![seq];
+        if let Operation::StockCount { counts, .. } = operation {
+            seqs.extend((0..counts.len()).filter_map(|index| {
+                let id = EntryId::derived(&format!("{}/{index}", request.as_str()));
+                self.state.entry_ids.get(&id).copied()
+            }));
+            seqs.sort_unstable();
+        }
+        seqs
+    }
+
     /// The answer to a request id already in the journal.
     fn repeat(
         &self,
@@ -1371,7 +1385,7 @@ impl Ledger {
             Operation::Redeem { .. } => return Err(reused_request(request)),
             _ if is_redemption => return Err(reused_request(request)),
             _ => Answer::Outcome(Outcome::Done {
-                seqs: vec![seq],
+                seqs: self.repeated_seqs(operation, request, seq),
                 repeated: true,
             }),
         };

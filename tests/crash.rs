@@ -21,6 +21,7 @@
 //! each script n page operations long (default 200), and `AIXIN_SIM_SEED=s`
 //! replays the one seed a failure names.
 
+#[macro_use]
 mod common;
 
 use aixin_kiosk::entry::{Body, Entry};
@@ -239,27 +240,8 @@ struct Sim {
     failures: usize,
 }
 
-macro_rules! check {
-    ($sim:expr, $condition:expr, $($message:tt)+) => {
-        if !$condition {
-            $sim.fail(format!($($message)+));
-        }
-    };
-}
-
 fn village() -> Kiosk {
-    let mut kiosk = Kiosk::new();
-    for (household, pin) in HOUSEHOLDS {
-        kiosk.register(household, &format!("住户{household}"));
-        kiosk.set_pin(household, pin);
-        kiosk.credit(household, "300", "2026-01").unwrap();
-    }
-    for (item, price) in ITEMS {
-        kiosk.add_item(item, item, price);
-    }
-    let lines: Vec<(&str, i64)> = ITEMS.iter().map(|(item, _)| (*item, 50)).collect();
-    kiosk.restock(&lines);
-    kiosk
+    Kiosk::with(&HOUSEHOLDS, &ITEMS, 50)
 }
 
 /// What the journal says of one entry: its seq, id and kind, and the total

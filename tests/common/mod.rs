@@ -192,6 +192,23 @@ impl Kiosk {
         kiosk
     }
 
+    /// A kiosk with `households` (code and PIN), each credited 300 points,
+    /// and `items` (SKU and price), each restocked with `stock` units.
+    pub fn with(households: &[(&str, &str)], items: &[(&str, &str)], stock: i64) -> Kiosk {
+        let mut kiosk = Kiosk::new();
+        for (household, pin) in households {
+            kiosk.register(household, &format!("住户{household}"));
+            kiosk.set_pin(household, pin);
+            kiosk.credit(household, "300", "2026-01").unwrap();
+        }
+        for (item, price) in items {
+            kiosk.add_item(item, item, price);
+        }
+        let lines: Vec<(&str, i64)> = items.iter().map(|(item, _)| (*item, stock)).collect();
+        kiosk.restock(&lines);
+        kiosk
+    }
+
     pub fn next_request(&mut self) -> RequestId {
         self.next_request += 1;
         request(&format!("req-{:08}", self.next_request))
@@ -355,6 +372,17 @@ impl Kiosk {
     pub fn stock(&self, item: &str) -> i64 {
         self.ledger.state().item(&sku(item)).unwrap().stock
     }
+}
+
+/// Fails the simulation (`$sim.fail`, which names the seed to replay) unless
+/// `$condition` holds.
+#[allow(unused_macros)]
+macro_rules! check {
+    ($sim:expr, $condition:expr, $($message:tt)+) => {
+        if !$condition {
+            $sim.fail(format!($($message)+));
+        }
+    };
 }
 
 /// SplitMix64: small, fast, and the same on every machine.

@@ -1,0 +1,106 @@
+//! What the fuzz targets share: a ledger opened from the golden journal
+//! (households, goods, credits and redemptions of every kind), and helpers
+//! to turn fuzz bytes into text and stored records.
+
+use aixin_kiosk::entry::{chain_hash, Entry, Hash, GENESIS_PREVIOUS_HASH};
+use aixin_kiosk::ids::KioskId;
+use aixin_kiosk::journal::{self, parse_ndjson_line, StoredRecord};
+use aixin_kiosk::ledger::{Ledger, LedgerConfig};
+use std::sync::OnceLock;
+
+/// The committed journal of format 1: the state the importers run against.
+pub const GOLDEN: &str = include_str!("../../tests/fixtures/golden-v1.ndjson");
+
+pub fn config() -> LedgerConfig {
+    LedgerConfig {
+        pin_iterations: 2,
+        session_idle_ms: 180_000,
+    }
+}
+
+/// The golden journal's records, `(seq, stored bytes)`.
+pub fn golden_records() -> &'static [(u64, Vec<u8>)] {
+    static RECORDS: OnceLock<Vec<(u64, Vec<u8>)>> = OnceLock::new();
+    RECORDS.get_or_init(|| {
+        GOLDEN
+            .lines()
+            .enumerate()
+            .map(|(i, line)| {
+                let record = parse_ndjson_line(line).expect("a golden line");
+                (i as u64 + 1, record.to_bytes())
+            })
+            .collect()
+    })
+}
+
+/// The kiosk id of the golden journal.
+pub fn kiosk_id() -> KioskId {
+    KioskId::new("test-01").expect("a kiosk id")
+}
+
+/// A ledger opened from the golden journal.
+pub fn golden_ledger() -> Ledger {
+    journal::open(golden_records().to_vec(), Vec::new(), &kiosk_id(), config())
+        .unwrap_or_else(|error| panic!("the golden journal does not open: {error:?}"))
+}
+
+/// Chains entry bytes as an honest writer would (each hash the SHA-256 of
+/// the previous hash and the bytes), numbered from 1: a hand-made journal
+/// with every hash right, so only the entries' contents are tested.
+pub fn chained(entries: &[&[u8]]) -> Vec<(u64, Vec<u8>)> {
+    let mut previous: Hash = GENESIS_PREVIOUS_HASH;
+    entries
+        .iter()
+        .enumerate()
+        .map(|(i, bytes)| {
+            let hash = chain_hash(&previous, bytes);
+            previous = hash;
+            let record = StoredRecord {
+                bytes: bytes.to_vec(),
+                hash,
+            };
+            (i as u64 + 1, record.to_bytes())
+        })
+        .collect()
+}
+
+/// Whether an entry decodes and survives a round trip through its bytes.
+pub fn check_entry_round_trip(bytes: &[u8]) {
+    if let Ok(entry) = Entry::decode(bytes) {
+        let again = Entry::decode(&entry.encode()).expect("an encoded entry decodes");
+        assert_eq!(again, entry, "an entry changed through its bytes");
+    }
+}
+
+/// One import file, as the clerk screen takes it: decoded, previewed against
+/// the golden state, and, when the preview accepts it, applied as one plan
+/// (prepared and committed) after which the state's laws still hold.
+pub fn import(kind: aixin_kiosk::import::ImportKind, data: &[u8]) {
+    use aixin_kiosk::import;
+    use aixin_kiosk::ledger::{Auth, Operation};
+    let Ok(text) = import::decode_bytes(data) else {
+        return;
+    };
+    static STATE: OnceLock<aixin_kiosk::state::State> = OnceLock::new();
+    let state = STATE.get_or_init(|| golden_ledger().state().clone());
+    let preview = import::preview(state, kind, &text, None);
+    let parsed = import::parse(state, kind, &text, None);
+    if preview.is_err() {
+        return;
+    }
+    let file = parsed.expect("a file the preview accepts parses");
+    let mut ledger = golden_ledger();
+    let staff = aixin_kiosk::ids::StaffId::new("admin").expect("a staff id");
+    let reason = aixin_kiosk::ids::Text::new("更正", 200).expect("a reason");
+    let operation = Operation::Import {
+        file,
+        corrections_reason: Some(reason),
+        pin_seed: [7; 16],
+    };
+    if let Ok(plan) = ledger.prepare(&Auth::Staff(staff), operation, 1_800_000_000_000) {
+        ledger.commit(plan).expect("a prepared import commits");
+        if let Err(problem) = ledger.state().check_invariants() {
+            panic!("an import broke the state's laws: {problem}");
+        }
+    }
+}
