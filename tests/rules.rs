@@ -464,3 +464,47 @@ fn honours_with_ties_at_the_cut_off_say_how_many_share_the_last_place() {
     );
     let _ = Auth::System;
 }
+
+#[test]
+fn the_quarter_ranks_by_the_sum_of_scores_where_score_sheets_exist() {
+    // By points H01 and H03 would tie (6 each) above H02 (5); by scores
+    // H01 180, H02 179, H03 171.
+    let mut kiosk = village(3);
+    run_period(
+        &mut kiosk,
+        "2026-07",
+        &[("H01", "90"), ("H02", "79"), ("H03", "91")],
+    );
+    run_period(
+        &mut kiosk,
+        "2026-08",
+        &[("H01", "90"), ("H02", "100"), ("H03", "80")],
+    );
+    let today = aixin_kiosk::calendar::LocalDate {
+        year: 2026,
+        month: 8,
+        day: 20,
+    };
+    let board = aixin_kiosk::board::board(kiosk.ledger.state(), today);
+    let lines: Vec<(usize, &str, Option<i64>, String)> = board
+        .quarter
+        .lines
+        .iter()
+        .map(|line| {
+            (
+                line.rank,
+                line.household.as_str(),
+                line.score_tenths,
+                line.earned.to_fixed(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        vec![
+            (1, "H01", Some(1800), "6.00".to_string()),
+            (2, "H02", Some(1790), "5.00".to_string()),
+            (3, "H03", Some(1710), "6.00".to_string()),
+        ]
+    );
+}

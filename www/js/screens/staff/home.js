@@ -5,6 +5,7 @@ import { h } from "../../dom.js";
 import { t, tIn, lang, other, LANGS } from "../../i18n.js";
 import { staffFrame } from "../../staff/ui.js";
 import { staffIcon } from "../../staff/icons.js";
+import { yearClosePrompt } from "./rules.js";
 
 /** Whether the core offers the printing of cards and labels. */
 export function printingAvailable(app) {
@@ -61,6 +62,7 @@ export function staffHomeScreen(app) {
   if (shopkeeper) householdTiles.push({ key: "menuAssist", iconName: "assist", screen: "staff-households", options: { purpose: "assist" } });
   householdTiles.push({ key: clerk ? "menuHouseholds" : "menuHouseholdPins", iconName: "house", screen: "staff-households", options: { purpose: "manage" } });
   if (clerk) householdTiles.push({ key: "menuRegister", iconName: "houseAdd", screen: "staff-household-form", options: { mode: "new" } });
+  if (clerk) householdTiles.push({ key: "menuRules", iconName: "sliders", screen: "staff-rules" });
   householdTiles.push({ key: "menuPrint", iconName: "card", screen: "staff-print", soon: !printing });
   groups.push({ key: "menuHouseholdGroup", tiles: householdTiles });
   if (admin) {
@@ -76,6 +78,7 @@ export function staffHomeScreen(app) {
   const body = h(
     "div",
     { class: "menu" },
+    clerk ? yearClosePrompt(app) : null,
     groups.map((group, index) =>
       h(
         "section",
