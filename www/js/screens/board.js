@@ -24,8 +24,10 @@ for (const [key, value] of Object.entries(BOARD_WORDS)) {
   if (!(key in WORDS)) WORDS[key] = value;
 }
 
-/** Lines shown in one panel at most (the rest is counted, not listed). */
-const PANEL_LINES_MAX = 10;
+/** Lines in one panel at most: a longer list turns over several panels. */
+const PANEL_LINES_MAX = 5;
+/** Panels one list may take (the rest of a long list is counted, not listed). */
+const LIST_PANELS_MAX = 4;
 /** How long a panel stays before the next, when nobody touches the kiosk. */
 export const BOARD_CYCLE_MS = 12_000;
 
@@ -59,20 +61,31 @@ function panel(kind, title, lines, footer = null) {
   );
 }
 
-function listPanel(kind, title, list) {
-  const lines = (list?.lines ?? []).slice(0, PANEL_LINES_MAX).map((line) => lineRow(line.rank, line.name, amount(line.earned)));
-  const shared = list?.sharedLast ? t("boardShared", list.sharedLast.rank, list.sharedLast.count) : null;
-  return panel(kind, title, lines, shared);
+/** Rows as panels of PANEL_LINES_MAX lines (one empty panel when none). */
+function pages(kind, title, rows, footer) {
+  const panels = [];
+  const shown = rows.slice(0, PANEL_LINES_MAX * LIST_PANELS_MAX);
+  for (let start = 0; start === 0 || start < shown.length; start += PANEL_LINES_MAX) {
+    const last = start + PANEL_LINES_MAX >= shown.length;
+    panels.push(panel(kind, title, shown.slice(start, start + PANEL_LINES_MAX), last ? footer : null));
+  }
+  return panels;
 }
 
-function postingPanel(posting) {
-  const results = posting.results ?? [];
-  const lines = results.slice(0, PANEL_LINES_MAX).map((row) => {
+function listPanels(kind, title, list) {
+  // Ranked by the sum of scores where score sheets exist, else by points earned.
+  const figure = (line) => (line.score ? `${t("boardScore", line.score)} · ${t("boardPoints", amount(line.earned))}` : amount(line.earned));
+  const rows = (list?.lines ?? []).map((line) => lineRow(line.rank, line.name, figure(line)));
+  const shared = list?.sharedLast ? t("boardShared", list.sharedLast.rank, list.sharedLast.count) : null;
+  return pages(kind, title, rows, shared);
+}
+
+function postingPanels(posting) {
+  const rows = (posting.results ?? []).map((row) => {
     const extra = row.bonus ? t("boardBonus") : null;
     return lineRow(row.rank, row.name, `${t("boardScore", row.score)} · ${t("boardPoints", amount(row.points))}`, extra);
   });
-  const more = results.length > PANEL_LINES_MAX ? ` (${results.length})` : "";
-  return panel("posting", t("boardPosting", posting.period) + more, lines, t("boardPostingUntil", day(posting.until)));
+  return pages("posting", t("boardPosting", posting.period), rows, t("boardPostingUntil", day(posting.until)));
 }
 
 /** The panels of the board at `now`. */
@@ -90,14 +103,14 @@ export function boardPanels(kiosk, now) {
   } catch {
     board = null;
   }
-  if (posting) panels.push(postingPanel(posting));
+  if (posting) panels.push(...postingPanels(posting));
   if (board) {
-    panels.push(listPanel("quarter", t("boardQuarter", board.quarter.period), board.quarter));
-    panels.push(listPanel("stars", t("boardStars", board.stars.period), board.stars));
-    panels.push(listPanel("advanced", t("boardAdvanced", board.advanced.period), board.advanced));
+    panels.push(...listPanels("quarter", t("boardQuarter", board.quarter.period), board.quarter));
+    panels.push(...listPanels("stars", t("boardStars", board.stars.period), board.stars));
+    panels.push(...listPanels("advanced", t("boardAdvanced", board.advanced.period), board.advanced));
     if (board.blacklist?.length) {
-      const lines = board.blacklist.map((name, index) => lineRow(index + 1, name, ""));
-      panels.push(panel("blacklist", t("boardBlacklist"), lines));
+      const rows = board.blacklist.map((name, index) => lineRow(index + 1, name, ""));
+      panels.push(...pages("blacklist", t("boardBlacklist"), rows, null));
     }
   }
   return panels;
