@@ -51,6 +51,8 @@ const RULES_WORDS = {
   rulesSave: ["保存规则", "Save the rules"],
   rulesSaved: [(v) => `规则已保存(第 ${v} 版)`, (v) => `Rules saved (version ${v})`],
   rulesBadBands: ["分档写法:80,含,1", "Write a band as: 80,含,1"],
+  rulesTable: ["评分表:每行一个大类,“大类: 项目 满分, 项目 满分”", "Scoring table: a category a line, “category: item max, item max”"],
+  rulesBadTable: ["评分表写法:人居环境: 庭院 15, 客厅 10", "Write a category as: 人居环境: 庭院 15, 客厅 10"],
   rulesColRank: ["名次", "Rank"],
   rulesColScore: ["总分", "Score"],
   rulesColPoints: ["积分", "Points"],
@@ -110,6 +112,8 @@ export function staffRulesScreen(app, options = {}) {
   const rules = read("rules") ?? {};
   const posting = read("posting", Date.now());
   const body = h("div", { class: "staff-body" });
+  if (state.done) body.append(notice(state.done, "ok", { role: "status" }));
+  state.done = null;
   const prompt = yearClosePrompt(app);
   if (prompt) body.append(prompt);
 
@@ -148,7 +152,7 @@ export function staffRulesScreen(app, options = {}) {
           return;
         }
         Object.assign(state, { text: "", preview: null, postRequest: null });
-        app.toast(t("rulesPosted", period), "ok");
+        state.done = t("rulesPosted", period);
         again();
       },
     });
@@ -178,7 +182,7 @@ export function staffRulesScreen(app, options = {}) {
         const outcome = await runAction(app, { slot: postingSlot, work: () => app.staffCall("objectScore", { period: posting.period, household: o.household.trim().toUpperCase(), score: o.score.trim(), finding: o.finding.trim(), requestId: newRequestId() }) });
         if (outcome.ok) {
           state.objection = { household: "", score: "", finding: "" };
-          app.toast(t("rulesObjected"), "ok");
+          state.done = t("rulesObjected");
           again();
         }
       },
@@ -190,7 +194,7 @@ export function staffRulesScreen(app, options = {}) {
       onClick: async () => {
         const outcome = await runAction(app, { buttons: [apply], slot: postingSlot, work: () => app.staffCall("applyScoreSheet", { period: posting.period, requestId: newRequestId() }) });
         if (outcome.ok) {
-          app.toast(t("rulesApplied", posting.period), "ok");
+          state.done = t("rulesApplied", posting.period);
           again();
         }
       },
@@ -232,7 +236,7 @@ export function staffRulesScreen(app, options = {}) {
                 if (!reason) return showMessage(blacklistSlot, t("reasonFirst"));
                 const outcome = await runAction(app, { slot: blacklistSlot, work: () => app.staffCall("liftBlacklist", { household: household.code, reason, requestId: newRequestId() }) });
                 if (outcome.ok) {
-                  app.toast(t("rulesLifted"), "ok");
+                  state.done = t("rulesLifted");
                   again();
                 }
               },
@@ -264,7 +268,7 @@ export function staffRulesScreen(app, options = {}) {
       state.confirm = 0;
       state.closeRequest = null;
       if (outcome.ok) {
-        app.toast(t("rulesClosed", year), "ok");
+        state.done = t("rulesClosed", year);
         again();
       }
     },
@@ -285,17 +289,41 @@ export function staffRulesScreen(app, options = {}) {
     ),
   );
 
-  if (app.staffCan("admin")) body.append(rulesEditor(app, rules, again));
+  const done = (text) => {
+    state.done = text;
+    again();
+  };
+  if (app.staffCan("admin")) body.append(rulesEditor(app, rules, done));
 
   const root = staffFrame(app, { screen: "staff-rules", title: t("menuRules"), iconName: "sliders", body });
   return { root, keep: () => state };
 }
 
+/**
+ * The table as written, a category a line: `人居环境: 庭院 15, 客厅 10`.
+ * Null when a line is not in that form (the core checks names and maxima).
+ */
+function parseTable(text) {
+  const categories = [];
+  for (const line of text.split(/\r?\n/).filter((l) => l.trim())) {
+    const match = line.match(/^([^:：]+)[:：](.+)$/);
+    if (!match) return null;
+    const items = match[2].split(/[,，]/).map((cell) => cell.trim().match(/^(.+?)\s+(\d+(?:\.\d)?)$/));
+    if (items.some((item) => !item)) return null;
+    categories.push({ name: match[1].trim(), items: items.map(([, name, max]) => ({ name: name.trim(), max })) });
+  }
+  return categories.length ? categories : null;
+}
+
 /** The admin's editor of the rules: source, period, bands and bonus. */
-function rulesEditor(app, rules, again) {
+function rulesEditor(app, rules, done) {
   const draft = { source: rules.source, period: rules.period, bonusPoints: rules.bonusPoints ?? "5.00" };
   let bandsText = (rules.bands ?? []).map((band) => `${band.lower},${band.inclusive ? "含" : "不含"},${band.points}`).join("\n");
   const slot = messageSlot();
+  let tableText = (rules.table ?? []).map((c) => `${c.name}: ${c.items.map((i) => `${i.name} ${i.max}`).join(", ")}`).join("\n");
+  const table = h("textarea", { id: "rules-table", class: "input input-area", rows: "5" });
+  table.value = tableText;
+  table.addEventListener("input", () => (tableText = table.value));
   const bands = h("textarea", { id: "rules-bands", class: "input input-area", rows: "4" });
   bands.value = bandsText;
   bands.addEventListener("input", () => (bandsText = bands.value));
@@ -305,18 +333,17 @@ function rulesEditor(app, rules, again) {
     onClick: async () => {
       const parsed = bandsText.split(/\r?\n/).filter((line) => line.trim()).map((line) => line.split(/[,,]/).map((cell) => cell.trim()));
       if (parsed.some((cells) => cells.length !== 3)) return showMessage(slot, t("rulesBadBands"));
+      const categories = parseTable(tableText);
+      if (!categories) return showMessage(slot, t("rulesBadTable"));
       const next = {
         source: draft.source,
         period: draft.period,
-        table: rules.table,
+        table: categories,
         bands: parsed.map(([lower, inclusive, points]) => ({ lower, inclusive: inclusive === "含" || inclusive === "yes" || inclusive === "true", points })),
         bonusPoints: draft.bonusPoints,
       };
       const outcome = await runAction(app, { buttons: [save], slot, work: () => app.staffCall("changeRules", { rules: next, requestId: newRequestId() }) });
-      if (outcome.ok) {
-        app.toast(t("rulesSaved", (rules.version ?? 0) + 1), "ok");
-        again();
-      }
+      if (outcome.ok) done(t("rulesSaved", (rules.version ?? 0) + 1));
     },
   });
   return section(
@@ -324,9 +351,9 @@ function rulesEditor(app, rules, again) {
     `${t("rulesEdit")} · v${rules.version ?? 0}`,
     choiceGroup({ name: "rules-source", legend: t("rulesSource"), options: ["platform", "kiosk"].map((value) => ({ value, label: t(`rulesSource_${value}`) })), value: draft.source, onChange: (v) => (draft.source = v) }),
     choiceGroup({ name: "rules-scoring", legend: t("rulesScoring"), options: ["monthly", "quarterly"].map((value) => ({ value, label: t(`rulesScoring_${value}`) })), value: draft.period, onChange: (v) => (draft.period = v) }),
+    field({ id: "rules-table", label: t("rulesTable"), control: table }),
     field({ id: "rules-bands", label: t("rulesBands"), control: bands }),
     field({ id: "rules-bonus", label: t("rulesBonus"), control: textInput({ id: "rules-bonus", value: draft.bonusPoints, maxLength: 8, onInput: (v) => (draft.bonusPoints = v) }) }),
-    h("p", { class: "field-hint", text: (rules.table ?? []).map((c) => `${c.name}(${c.items.map((i) => `${i.name} ${i.max}`).join("、")})`).join(" · ") }),
     slot,
     h("div", { class: "form-actions" }, save),
   );
