@@ -2,7 +2,8 @@
 //! stars of the quarter (积分之星) and last year's advanced households
 //! (先进户), folded from the same state as the balances.
 //!
-//! Ranking is by points earned in the period (credits, not the balance that
+//! Ranking is by the sum of scores where applied score sheets exist for the
+//! period, else by points earned in it (credits, not the balance that
 //! redemptions reduce). Ties share a rank; when ties at the cut-off would
 //! make a list longer than its size, the board says how many share the last
 //! place instead of listing them all. Names follow the village's setting.
@@ -23,6 +24,9 @@ pub struct BoardLine {
     /// The name as the village shows it (full, surname + 某, or the code).
     pub name: String,
     pub earned: Points,
+    /// The sum of the household's applied scores in the period, in tenths,
+    /// when the list ranks by scores.
+    pub score_tenths: Option<i64>,
 }
 
 /// A list of the board.
@@ -105,21 +109,48 @@ pub fn board(state: &State, today: LocalDate) -> Board {
             .entry(household)
             .or_default() += amount.hundredths();
     }
+    let mut scores_by_quarter: HashMap<(i32, u32), HashMap<&HouseholdCode, i64>> = HashMap::new();
+    for (period, posting) in &state.postings {
+        let Some(quarter) = period_quarter(period).filter(|_| posting.applied_ms.is_some()) else {
+            continue;
+        };
+        for (household, score) in &posting.scores {
+            *scores_by_quarter
+                .entry(quarter)
+                .or_default()
+                .entry(household)
+                .or_default() += i64::from(score.tenths());
+        }
+    }
     let settings = &state.settings;
-    let list = |earned: Option<&HashMap<&HouseholdCode, i64>>, size: usize, label: String| {
+    let list = |earned: Option<&HashMap<&HouseholdCode, i64>>,
+                scores: Option<&HashMap<&HouseholdCode, i64>>,
+                size: usize,
+                label: String| {
+        let figures = scores.or(earned);
         let mut entries: Vec<(HouseholdCode, i64)> = state
             .households
             .values()
             .filter(|h| h.status != HouseholdStatus::MovedAway)
             .filter_map(|h| {
-                earned
+                figures
                     .and_then(|e| e.get(&h.code))
                     .filter(|v| **v > 0)
                     .map(|v| (h.code.clone(), *v))
             })
             .collect();
         entries.sort_by(|a, b| a.0.cmp(&b.0));
-        board_list(state, rank(&entries, size), label, settings.name_display)
+        let mut list = board_list(state, rank(&entries, size), label, settings.name_display);
+        for line in &mut list.lines {
+            let earned_here = earned.and_then(|e| e.get(&line.household)).copied();
+            if scores.is_some() {
+                line.score_tenths = Some(line.earned.hundredths());
+                line.earned = earned_here
+                    .and_then(Points::from_hundredths)
+                    .unwrap_or(Points::ZERO);
+            }
+        }
+        list
     };
     let blacklist = if settings.blacklist_on_board {
         state
@@ -134,16 +165,19 @@ pub fn board(state: &State, today: LocalDate) -> Board {
     Board {
         quarter: list(
             by_quarter.get(&this_quarter),
+            scores_by_quarter.get(&this_quarter),
             QUARTER_LIST_MAX,
             format!("{}-Q{}", this_quarter.0, this_quarter.1),
         ),
         stars: list(
             by_quarter.get(&last_quarter),
+            scores_by_quarter.get(&last_quarter),
             usize::from(settings.stars_count),
             format!("{}-Q{}", last_quarter.0, last_quarter.1),
         ),
         advanced: list(
             by_year.get(&(today.year - 1)),
+            None,
             usize::from(settings.advanced_count),
             (today.year - 1).to_string(),
         ),
@@ -170,6 +204,7 @@ fn board_list(
                 name: display_name(&name, &ranked.key, display),
                 household: ranked.key,
                 earned: Points::from_hundredths(ranked.figure).unwrap_or(Points::ZERO),
+                score_tenths: None,
             }
         })
         .collect();

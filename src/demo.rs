@@ -258,6 +258,7 @@ fn credits(drafts: &mut Vec<Draft>) -> Result<(), Error> {
                 period: Period::new(period).map_err(|_| invalid(period))?,
                 source: evaluation.clone(),
                 reason: Some(name("月度评分")?),
+                rules_version: 0,
             };
             drafts.push((
                 Actor::System,
@@ -273,6 +274,7 @@ fn credits(drafts: &mut Vec<Draft>) -> Result<(), Error> {
                 period: Period::new(period).map_err(|_| invalid(period))?,
                 source: name("bonus")?,
                 reason: Some(name("连续三个月 5 分奖励")?),
+                rules_version: 0,
             };
             drafts.push((
                 Actor::System,

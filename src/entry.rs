@@ -367,6 +367,10 @@ pub enum Body {
         period: Period,
         source: Text,
         reason: Option<Text>,
+        /// The rules version that produced it (0, the seed's defaults, is
+        /// not written: older credits decode to it).
+        #[serde(default, skip_serializing_if = "is_zero")]
+        rules_version: u32,
     },
     /// A signed adjustment, referring to the credit it corrects when there is
     /// one. The only way a balance may go below zero.
@@ -453,6 +457,41 @@ pub enum Body {
         last_seq: u64,
         last_hash: String,
     },
+    /// The village's points rules changed; `rules.version` is the next one.
+    RulesChanged {
+        rules: crate::rulebook::RulesRecord,
+    },
+    /// One household's score in a period's score sheet, posted (公示).
+    ScorePosted {
+        period: Period,
+        household: HouseholdCode,
+        score_tenths: u16,
+    },
+    /// An objection (异议) during posting: the finding and the corrected score.
+    ScoreObjected {
+        period: Period,
+        household: HouseholdCode,
+        finding: Text,
+        score_tenths: u16,
+    },
+    /// A period's posted scores applied; its credits and blacklist changes follow.
+    ScoresApplied {
+        period: Period,
+    },
+    /// Put on the blacklist (曝光台) by a period's results.
+    Blacklisted {
+        household: HouseholdCode,
+        period: Period,
+    },
+    /// Taken off the blacklist: three periods not last, or the clerk with a reason.
+    BlacklistLifted {
+        household: HouseholdCode,
+        reason: Text,
+    },
+}
+
+fn is_zero(version: &u32) -> bool {
+    *version == 0
 }
 
 impl Body {
@@ -485,6 +524,12 @@ impl Body {
             Body::SettingChanged { .. } => "setting_changed",
             Body::YearClosed { .. } => "year_closed",
             Body::BatchUploaded { .. } => "batch_uploaded",
+            Body::RulesChanged { .. } => "rules_changed",
+            Body::ScorePosted { .. } => "score_posted",
+            Body::ScoreObjected { .. } => "score_objected",
+            Body::ScoresApplied { .. } => "scores_applied",
+            Body::Blacklisted { .. } => "blacklisted",
+            Body::BlacklistLifted { .. } => "blacklist_lifted",
         }
     }
 }

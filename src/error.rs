@@ -111,6 +111,15 @@ pub enum Error {
     Internal {
         detail: String,
     },
+    /// A score sheet applied before its posting (公示) is over.
+    PostingNotOver {
+        period: String,
+        until_ms: i64,
+    },
+    /// A blacklisted household, where the village does not let it redeem.
+    Blacklisted {
+        household: String,
+    },
 }
 
 impl Error {
@@ -148,12 +157,14 @@ impl Error {
             StorageFull => "STORAGE_FULL",
             StorageFailed { .. } => "STORAGE_FAILED",
             Internal { .. } => "INTERNAL",
+            PostingNotOver { .. } => "POSTING_NOT_OVER",
+            Blacklisted { .. } => "BLACKLISTED",
         }
     }
 
     /// Every stable code, for documentation and for the page's message table
     /// test.
-    pub const CODES: [&'static str; 30] = [
+    pub const CODES: [&'static str; 32] = [
         "INSUFFICIENT_POINTS",
         "OUT_OF_STOCK",
         "WRONG_PIN",
@@ -184,6 +195,8 @@ impl Error {
         "STORAGE_FULL",
         "STORAGE_FAILED",
         "INTERNAL",
+        "POSTING_NOT_OVER",
+        "BLACKLISTED",
     ];
 
     /// The figures a person needs, under the names the JS API uses.
@@ -235,6 +248,13 @@ impl Error {
             StorageCorrupt { seq, .. } => vec![("seq", Number(*seq as i64))],
             YearClosed { year } => vec![("year", Number(i64::from(*year)))],
             ReadOnly { reason } => vec![("reason", Text(reason.to_string()))],
+            PostingNotOver { period, until_ms } => {
+                vec![
+                    ("period", Text(period.clone())),
+                    ("until", Number(*until_ms)),
+                ]
+            }
+            Blacklisted { household } => vec![("household", Text(household.clone()))],
             _ => Vec::new(),
         }
     }
@@ -286,6 +306,10 @@ impl Error {
             StorageFull => "存储空间已满,这次没有成功,请找管理员".to_string(),
             StorageFailed { .. } => "保存失败,这次没有成功,请找管理员".to_string(),
             Internal { .. } => "终端内部出错,这次没有成功,请找管理员".to_string(),
+            PostingNotOver { period, .. } => {
+                format!("{period} 的评分还在公示期内,公示期满后才能入账")
+            }
+            Blacklisted { .. } => "这一户在曝光台上,按本村规定暂不能兑换,请找积分专员".to_string(),
         }
     }
 
@@ -349,6 +373,12 @@ impl Error {
             }
             Internal { .. } => {
                 "Internal error: this did NOT happen. Call the shopkeeper".to_string()
+            }
+            PostingNotOver { period, .. } => {
+                format!("The scores of {period} are still posted; apply them after the posting period")
+            }
+            Blacklisted { .. } => {
+                "This household is on the blacklist and the village does not let it redeem; call the clerk".to_string()
             }
         }
     }

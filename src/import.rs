@@ -336,6 +336,19 @@ pub enum ImportProblem {
         /// dropped them and no code width is set).
         hint: Option<HouseholdCode>,
     },
+    /// A score sheet's score: not a number, more than one decimal, or above
+    /// its maximum.
+    BadScore(crate::rules::ScoreError),
+    /// A category or total that is not the sum of its parts.
+    ScoresDoNotAddUp {
+        sum: crate::rules::Score,
+    },
+    /// A score sheet names some of a level's columns, not all.
+    MissingScoreColumns {
+        missing: Vec<String>,
+    },
+    /// A score sheet's period was posted or applied already.
+    PeriodScored,
 }
 
 /// One refused cell, row or file.
@@ -369,7 +382,7 @@ fn shown(value: &str) -> String {
 }
 
 impl ImportError {
-    fn file(problem: ImportProblem) -> ImportError {
+    pub(crate) fn file(problem: ImportProblem) -> ImportError {
         ImportError {
             line: 0,
             column: None,
@@ -379,7 +392,7 @@ impl ImportError {
         }
     }
 
-    fn at(line: usize, problem: ImportProblem) -> ImportError {
+    pub(crate) fn at(line: usize, problem: ImportProblem) -> ImportError {
         ImportError {
             line,
             ..ImportError::file(problem)
@@ -410,6 +423,10 @@ impl ImportError {
             BadPeriod => "IMPORT_BAD_PERIOD",
             DuplicateRow { .. } => "IMPORT_DUPLICATE_ROW",
             UnknownHousehold { .. } => "IMPORT_UNKNOWN_HOUSEHOLD",
+            BadScore(_) => "IMPORT_BAD_SCORE",
+            ScoresDoNotAddUp { .. } => "IMPORT_SCORES_DO_NOT_ADD_UP",
+            MissingScoreColumns { .. } => "IMPORT_MISSING_SCORE_COLUMNS",
+            PeriodScored => "IMPORT_PERIOD_SCORED",
         }
     }
 
@@ -478,6 +495,12 @@ impl ImportError {
                 "终端里没有户号 {value};可能是 {code}(Excel 去掉了开头的 0,请在设置里把户号位数设为 {})",
                 code.as_str().len()
             ),
+            BadScore(problem) => format!("{}(填的是「{value}」)", problem.message_zh()),
+            ScoresDoNotAddUp { sum } => format!("应是各项之和 {sum}(填的是「{value}」)"),
+            MissingScoreColumns { missing } => {
+                format!("评分列不全:缺少「{}」", missing.join("」「"))
+            }
+            PeriodScored => "这一期的评分已经公示或入账过了".into(),
         }
     }
 
@@ -530,6 +553,12 @@ impl ImportError {
                 "no household {value} in the kiosk; maybe {code} (Excel dropped leading zeros: set the code width to {})",
                 code.as_str().len()
             ),
+            BadScore(problem) => format!("{} (“{value}”)", problem.message_en()),
+            ScoresDoNotAddUp { sum } => format!("should be the sum of its parts, {sum} (“{value}”)"),
+            MissingScoreColumns { missing } => {
+                format!("has some score columns of a level but not “{}”", missing.join("”, “"))
+            }
+            PeriodScored => "this period's scores were posted or applied already".into(),
         }
     }
 
@@ -666,9 +695,9 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<String, ImportError> {
 // Text to records
 
 /// One row of cells, with its Excel row number.
-struct Record {
-    line: usize,
-    cells: Vec<String>,
+pub(crate) struct Record {
+    pub(crate) line: usize,
+    pub(crate) cells: Vec<String>,
 }
 
 /// Splits text into rows of trimmed cells (RFC 4180 quoting, as Excel
@@ -676,7 +705,7 @@ struct Record {
 /// delimiter and line breaks). CRLF, LF and lone CR end a row. Rows whose
 /// cells are all empty are dropped but still counted, as Excel numbers them;
 /// empty cells after the last filled one are dropped.
-fn split_records(text: &str, delimiter: Delimiter) -> Result<Vec<Record>, ImportError> {
+pub(crate) fn split_records(text: &str, delimiter: Delimiter) -> Result<Vec<Record>, ImportError> {
     let delimiter = delimiter.char();
     let mut records = Vec::new();
     let mut row = RowBuilder::default();
@@ -772,7 +801,7 @@ impl RowBuilder {
 
 /// A header as compared: no white space, `*`, `_`, `-` or colon, nothing in
 /// brackets (`积分(分)`), ASCII lower case, full-width letters narrowed.
-fn normalise_header(header: &str) -> String {
+pub(crate) fn normalise_header(header: &str) -> String {
     let mut normalised = String::new();
     let mut depth = 0usize;
     for c in header.chars().map(narrow) {
@@ -994,7 +1023,10 @@ fn from_name_problem(problem: NameProblem) -> ImportProblem {
     }
 }
 
-fn parse_code(written: &str, code_width: u8) -> CellResult<(HouseholdCode, Option<Note>)> {
+pub(crate) fn parse_code(
+    written: &str,
+    code_width: u8,
+) -> CellResult<(HouseholdCode, Option<Note>)> {
     let narrowed: String = written.chars().map(narrow).collect();
     let narrowed = narrowed.trim();
     if narrowed.is_empty() {
@@ -1857,6 +1889,7 @@ pub(crate) fn plan(
                     period: row.period.clone(),
                     source: row.source.clone(),
                     reason: row.reason.clone(),
+                    rules_version: state.rules.version,
                 },
             )),
             (RowStatus::Conflict(conflict), Some(reason)) => {

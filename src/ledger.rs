@@ -317,6 +317,12 @@ pub enum Operation {
         /// derived from them and the household code ([`crate::import::pin_salt`]).
         pin_seed: [u8; 16],
     },
+    /// The points rules, score sheets and the blacklist
+    /// ([`crate::scoresheet`]).
+    Points {
+        operation: crate::scoresheet::PointsOperation,
+        request: RequestId,
+    },
 }
 
 /// One line of a receipt.
@@ -867,6 +873,7 @@ impl Ledger {
                     period,
                     source,
                     reason,
+                    rules_version: self.state.rules.version,
                 };
                 one(actor, id, body)
             }
@@ -1313,16 +1320,17 @@ impl Ledger {
                         (key, credential)
                     })
                     .collect();
-                let drafts = planned
-                    .entries
-                    .into_iter()
-                    .map(|(id, body)| Draft {
-                        actor: actor.clone(),
-                        id,
-                        body,
-                    })
-                    .collect();
+                let drafts = drafts_of(&actor, planned.entries);
                 (drafts, credentials, Answer::Outcome(done()))
+            }
+            Operation::Points { operation, request } => {
+                let planned = crate::scoresheet::plan(&self.state, operation, now)?;
+                let mut drafts = drafts_of(&actor, planned);
+                // The first entry carries the request id, so a repeat is seen.
+                if let Some(first) = drafts.first_mut() {
+                    first.id = entry_id(&request);
+                }
+                (drafts, Vec::new(), Answer::Outcome(done()))
             }
         };
         let entries = self.seal(drafts, now_ms)?;
@@ -1705,6 +1713,11 @@ impl Ledger {
                 balance: household.balance,
             });
         }
+        if household.blacklisted && !self.state.settings.blacklist_redeem {
+            return Err(Error::Blacklisted {
+                household: code.to_string(),
+            });
+        }
         Ok(household)
     }
 
@@ -1776,6 +1789,18 @@ fn one(actor: Actor, id: EntryId, body: Body) -> (Vec<Draft>, Vec<(String, Crede
     )
 }
 
+/// Drafts of entries by one actor.
+fn drafts_of(actor: &Actor, entries: Vec<(EntryId, Body)>) -> Vec<Draft> {
+    entries
+        .into_iter()
+        .map(|(id, body)| Draft {
+            actor: actor.clone(),
+            id,
+            body,
+        })
+        .collect()
+}
+
 fn done() -> Outcome {
     Outcome::Done {
         seqs: Vec::new(),
@@ -1807,7 +1832,8 @@ fn operation_request(operation: &Operation) -> Option<&RequestId> {
         | UpdateStaff { request, .. }
         | SetStaffPin { request, .. }
         | NewRecoveryCode { request, .. }
-        | StockCount { request, .. } => Some(request),
+        | StockCount { request, .. }
+        | Points { request, .. } => Some(request),
         Genesis { .. }
         | SignIn { .. }
         | Credit { .. }

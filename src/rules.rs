@@ -32,14 +32,29 @@ pub enum ScoreError {
     TooHigh,
 }
 
+impl ScoreError {
+    pub fn message_zh(self) -> &'static str {
+        match self {
+            ScoreError::Empty => "分数没有填",
+            ScoreError::Malformed => "分数写法不对",
+            ScoreError::TooManyDecimals => "分数最多一位小数",
+            ScoreError::TooHigh => "分数超过满分",
+        }
+    }
+
+    pub fn message_en(self) -> &'static str {
+        match self {
+            ScoreError::Empty => "the score is empty",
+            ScoreError::Malformed => "the score is not a number",
+            ScoreError::TooManyDecimals => "a score has at most one decimal",
+            ScoreError::TooHigh => "the score is above the maximum",
+        }
+    }
+}
+
 impl fmt::Display for ScoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            ScoreError::Empty => "分数没有填 / the score is empty",
-            ScoreError::Malformed => "分数写法不对 / the score is not a number",
-            ScoreError::TooManyDecimals => "分数最多一位小数 / a score has at most one decimal",
-            ScoreError::TooHigh => "分数超过满分 / the score is above the maximum",
-        })
+        write!(f, "{} / {}", self.message_zh(), self.message_en())
     }
 }
 
@@ -102,14 +117,14 @@ impl fmt::Display for Score {
 /// One scored item of the table.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TableItem {
-    pub name: &'static str,
+    pub name: String,
     pub max: Score,
 }
 
 /// A category of the table.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Category {
-    pub name: &'static str,
+    pub name: String,
     pub items: Vec<TableItem>,
 }
 
@@ -121,13 +136,13 @@ impl Category {
 
 /// The seed's scoring table (part three): five categories, total 100.
 pub fn default_table() -> Vec<Category> {
-    let item = |name, max: u16| TableItem {
-        name,
+    let item = |name: &str, max: u16| TableItem {
+        name: name.to_string(),
         max: Score(max * TENTHS_PER_SCORE),
     };
     vec![
         Category {
-            name: "人居环境",
+            name: "人居环境".into(),
             items: vec![
                 item("庭院", 15),
                 item("客厅", 10),
@@ -137,7 +152,7 @@ pub fn default_table() -> Vec<Category> {
             ],
         },
         Category {
-            name: "先锋模范",
+            name: "先锋模范".into(),
             items: vec![
                 item("参与产业和公益", 10),
                 item("传播正能量", 5),
@@ -145,15 +160,15 @@ pub fn default_table() -> Vec<Category> {
             ],
         },
         Category {
-            name: "学生就学",
+            name: "学生就学".into(),
             items: vec![item("家长支持就学", 5), item("学生学习", 5)],
         },
         Category {
-            name: "创业就业",
+            name: "创业就业".into(),
             items: vec![item("不闲置", 5), item("富余劳动力就业", 5)],
         },
         Category {
-            name: "团结友爱",
+            name: "团结友爱".into(),
             items: vec![item("孝老爱亲、无家暴", 5), item("邻里和睦", 5)],
         },
     ]
@@ -206,19 +221,32 @@ pub const BONUS_RUN: usize = 3;
 /// it; after a bonus the run starts again from zero. Runs continue across
 /// the year end (the caller passes periods across years).
 pub fn bonus_periods(bands: &[Band], scores: &[Option<Score>]) -> Vec<usize> {
-    let top = bands.len().checked_sub(1);
     let mut run = 0;
     let mut earned = Vec::new();
     for (index, score) in scores.iter().enumerate() {
-        let in_top =
-            matches!((score, top), (Some(score), Some(top)) if band_of(bands, *score) == Some(top));
-        run = if in_top { run + 1 } else { 0 };
-        if run == BONUS_RUN {
+        let bonus;
+        (run, bonus) = bonus_step(run, score.is_some_and(|score| in_top_band(bands, score)));
+        if bonus {
             earned.push(index);
-            run = 0;
         }
     }
     earned
+}
+
+/// Whether a score is in the top band.
+pub fn in_top_band(bands: &[Band], score: Score) -> bool {
+    bands.len().checked_sub(1).is_some() && band_of(bands, score) == bands.len().checked_sub(1)
+}
+
+/// One period of a bonus run: the run so far and whether this period is in
+/// the top band → the run after it and whether it completes a bonus (the
+/// run then starts again from zero).
+pub fn bonus_step(run: u8, in_top: bool) -> (u8, bool) {
+    match in_top {
+        false => (0, false),
+        true if usize::from(run) + 1 >= BONUS_RUN => (0, true),
+        true => (run + 1, false),
+    }
 }
 
 /// Periods in a row that put a household on the blacklist, or lift it.
@@ -242,29 +270,65 @@ pub fn last_place<'a, K: Eq>(scores: &'a [(K, Score)]) -> Vec<&'a K> {
 /// (which neither extends nor breaks a run). Three lasts running list it;
 /// three scored periods running not last lift it.
 pub fn blacklisted_after(periods: &[Option<bool>]) -> bool {
+    let mut runs = BlacklistRuns::default();
     let mut listed = false;
-    let (mut lasts, mut clear) = (0, 0);
     for period in periods {
-        match period {
-            Some(true) => {
-                lasts += 1;
-                clear = 0;
+        let Some(last) = period else { continue };
+        runs = runs.step(*last);
+        match runs.change(listed) {
+            Some(BlacklistChange::Listed) => {
+                listed = true;
+                runs.lasts = 0;
             }
-            Some(false) => {
-                clear += 1;
-                lasts = 0;
+            Some(BlacklistChange::Lifted) => {
+                listed = false;
+                runs.clear = 0;
             }
-            None => continue,
-        }
-        if !listed && lasts >= BLACKLIST_RUN {
-            listed = true;
-            lasts = 0;
-        } else if listed && clear >= BLACKLIST_RUN {
-            listed = false;
-            clear = 0;
+            None => {}
         }
     }
     listed
+}
+
+/// A household's runs toward the blacklist: scored periods in a row in last
+/// place, and scored periods in a row not last.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BlacklistRuns {
+    pub lasts: u8,
+    pub clear: u8,
+}
+
+/// What a period does to a household's place on the blacklist.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlacklistChange {
+    Listed,
+    Lifted,
+}
+
+impl BlacklistRuns {
+    /// The runs after one scored period, last or not.
+    pub fn step(self, last: bool) -> BlacklistRuns {
+        match last {
+            true => BlacklistRuns {
+                lasts: self.lasts.saturating_add(1),
+                clear: 0,
+            },
+            false => BlacklistRuns {
+                lasts: 0,
+                clear: self.clear.saturating_add(1),
+            },
+        }
+    }
+
+    /// Whether these runs list a household not listed, or lift one listed.
+    pub fn change(self, listed: bool) -> Option<BlacklistChange> {
+        let run = BLACKLIST_RUN as u8;
+        match listed {
+            false if self.lasts >= run => Some(BlacklistChange::Listed),
+            true if self.clear >= run => Some(BlacklistChange::Lifted),
+            _ => None,
+        }
+    }
 }
 
 /// A ranked entry: its rank (ties share one: 1, 2, 2, 4), key and figure.

@@ -156,6 +156,11 @@ pub struct State {
     pub staff: IndexMap<crate::ids::StaffId, StaffMember>,
     /// Years whose books are closed.
     pub closed_years: std::collections::BTreeSet<i32>,
+    /// The points rules in force, each period's score sheet, and each
+    /// household's bonus and blacklist runs ([`crate::scoresheet`]).
+    pub rules: crate::rulebook::Rules,
+    pub postings: std::collections::BTreeMap<Period, crate::scoresheet::Posting>,
+    pub runs: HashMap<HouseholdCode, crate::scoresheet::Runs>,
 }
 
 fn fail<T>(seq: u64, what: impl Into<String>) -> Result<T, ApplyError> {
@@ -481,6 +486,12 @@ impl State {
                 self.uploaded_through_seq = *last_seq;
                 self.uploaded_last_hash = Some(last_hash.clone());
             }
+            Body::RulesChanged { .. }
+            | Body::ScorePosted { .. }
+            | Body::ScoreObjected { .. }
+            | Body::ScoresApplied { .. }
+            | Body::Blacklisted { .. }
+            | Body::BlacklistLifted { .. } => crate::scoresheet::apply(self, entry)?,
         }
         Ok(())
     }

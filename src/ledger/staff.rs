@@ -61,6 +61,11 @@ pub(super) fn required_role(operation: &Operation) -> Option<Role> {
         }
         // A staff member may change their own PIN; an admin anyone's.
         SetStaffPin { .. } => return None,
+        Points {
+            operation: crate::scoresheet::PointsOperation::ChangeRules { .. },
+            ..
+        } => Role::Admin,
+        Points { .. } => Role::Clerk,
     })
 }
 

@@ -19,7 +19,7 @@ use wasm_bindgen_futures::future_to_promise;
 
 /// A refused file as a JS `Error` with `.code` `IMPORT_REFUSED` and `.rows`:
 /// every bad row with its line, column, code and words.
-fn import_error(errors: &ImportErrors) -> JsValue {
+pub(super) fn import_error(errors: &ImportErrors) -> JsValue {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct Row {

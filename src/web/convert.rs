@@ -368,6 +368,8 @@ struct BoardLineView {
     household: String,
     name: String,
     earned: String,
+    /// The sum of applied scores (`"285.5"`), when the list ranks by scores.
+    score: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -397,6 +399,10 @@ impl From<&crate::board::BoardList> for BoardListView {
                     household: line.household.to_string(),
                     name: line.name.clone(),
                     earned: line.earned.to_fixed(),
+                    score: line.score_tenths.map(|tenths| match tenths % 10 {
+                        0 => (tenths / 10).to_string(),
+                        tenth => format!("{}.{tenth}", tenths / 10),
+                    }),
                 })
                 .collect(),
             shared_last: list

@@ -11,6 +11,7 @@ mod kiosk;
 mod labels;
 #[doc(hidden)]
 pub mod lock;
+mod rules;
 mod staff;
 mod reports;
 

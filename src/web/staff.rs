@@ -369,7 +369,12 @@ struct UploadedInput {
 impl Kiosk {
     /// Runs one staff call: reads the envelope and the input, builds the
     /// operation against the current state, and runs it.
-    fn staff_call<T, F>(&self, input: JsValue, what: &'static str, build: F) -> js_sys::Promise
+    pub(super) fn staff_call<T, F>(
+        &self,
+        input: JsValue,
+        what: &'static str,
+        build: F,
+    ) -> js_sys::Promise
     where
         T: DeserializeOwned + 'static,
         F: FnOnce(T, &Inner) -> Result<Operation, Error> + 'static,

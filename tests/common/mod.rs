@@ -412,5 +412,43 @@ impl Rng {
 
     pub fn between(&mut self, low: i64, high: i64) -> i64 {
         low + self.below((high - low + 1) as u64) as i64
+/// The points rules, score sheets and the blacklist, for the tests of
+/// `tests/rules.rs` and the journal's round trip.
+impl Kiosk {
+    pub fn points_op(
+        &mut self,
+        operation: aixin_kiosk::scoresheet::PointsOperation,
+    ) -> Result<Outcome, Error> {
+        let request = self.next_request();
+        self.run(&staff(), Operation::Points { operation, request })
+    }
+
+    /// Switches the rules to score sheets on the kiosk (points source `kiosk`).
+    pub fn use_score_sheets(&mut self) {
+        let rules = aixin_kiosk::rulebook::Rules {
+            source: aixin_kiosk::rulebook::PointsSource::Kiosk,
+            ..self.ledger.state().rules.clone()
+        };
+        self.points_op(aixin_kiosk::scoresheet::PointsOperation::ChangeRules { rules })
+            .unwrap();
+    }
+
+    /// Posts a score sheet of totals: `rows` as (code, score).
+    pub fn post_scores(&mut self, period: &str, rows: &[(&str, &str)]) -> Result<Outcome, Error> {
+        let mut text = String::from("户号,总分\n");
+        for (household, score) in rows {
+            text.push_str(&format!("{household},{score}\n"));
+        }
+        let period = Period::new(period).unwrap();
+        let sheet = aixin_kiosk::scoresheet::parse(self.ledger.state(), &period, &text)
+            .map_err(|errors| errors.errors[0].to_error())?;
+        self.points_op(aixin_kiosk::scoresheet::PointsOperation::PostScores { sheet })
+    }
+
+    /// Applies a period's scores `days` days after now.
+    pub fn apply_scores_after(&mut self, period: &str, days: i64) -> Result<Outcome, Error> {
+        self.now += days * 24 * 60 * 60 * 1000;
+        let period = Period::new(period).unwrap();
+        self.points_op(aixin_kiosk::scoresheet::PointsOperation::ApplyScores { period })
     }
 }

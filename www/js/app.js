@@ -34,6 +34,7 @@ import { staffStatusScreen } from "./screens/staff/status.js";
 import { staffPinScreen } from "./screens/staff/pin.js";
 import { staffTeamScreen } from "./screens/staff/team.js";
 import { staffSettingsScreen } from "./screens/staff/settings.js";
+import { staffRulesScreen } from "./screens/staff/rules.js";
 import { staffPrintScreen } from "./screens/staff/print.js";
 import { staffReportsScreen } from "./screens/staff/reports.js";
 import { staffClerkImportScreen } from "./screens/staff/clerk-import.js";
@@ -66,6 +67,7 @@ const SCREENS = {
   "staff-pin": staffPinScreen,
   "staff-team": staffTeamScreen,
   "staff-settings": staffSettingsScreen,
+  "staff-rules": staffRulesScreen,
   "staff-print": staffPrintScreen,
   "staff-reports": staffReportsScreen,
   "staff-clerk-import": staffClerkImportScreen,

@@ -478,6 +478,14 @@ const SENTENCES = {
       : l === "zh"
         ? "终端出了点问题,这一步没有成功。请找店主。"
         : "The kiosk had a problem; this step did NOT happen. Please call the shopkeeper.",
+  POSTING_NOT_OVER: (e, c, l) =>
+    l === "zh"
+      ? `${e.period ?? "这一期"} 的评分还在公示期内,${e.until ? `${dateTime(e.until)} ` : ""}以后才能入账。`
+      : `The scores of ${e.period ?? "this period"} are still posted; apply them after ${e.until ? dateTime(e.until) : "the posting period"}.`,
+  BLACKLISTED: (e, c, l) =>
+    l === "zh"
+      ? "这一户在曝光台上,按本村规定暂不能兑换。请找积分专员。"
+      : "This household is on the blacklist and the village does not let it redeem now. Please call the clerk.",
 };
 
 export const KNOWN_CODES = Object.keys(SENTENCES);

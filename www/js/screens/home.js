@@ -4,6 +4,7 @@ import { h, icon } from "../dom.js";
 import { t, dual } from "../i18n.js";
 import { topBar, langButton, readOnlyNotice } from "./common.js";
 import { staffIcon } from "../staff/icons.js";
+import { pointsBoard } from "./board.js";
 
 function appTitle() {
   return h(
@@ -63,6 +64,7 @@ export function homeScreen(app) {
     dual("myPoints"),
   );
 
+  const points = pointsBoard(app.kiosk);
   const board = h(
     "section",
     { class: "board", "aria-labelledby": "board-title" },
@@ -73,7 +75,7 @@ export function homeScreen(app) {
       h("p", { class: "board-fact", text: t("boardHouseholds", households) }),
       h("p", { class: "board-fact", text: t("boardGoods", goods) }),
     ),
-    h("p", { class: "board-soon", text: t("boardSoon") }),
+    points.root,
   );
 
   const root = h(
@@ -95,5 +97,5 @@ export function homeScreen(app) {
       board,
     ),
   );
-  return { root };
+  return { root, leave: () => points.stop() };
 }

@@ -7,6 +7,7 @@ import { staffFrame } from "../../staff/ui.js";
 import { staffIcon } from "../../staff/icons.js";
 import { reportsAvailable } from "./reports.js";
 import "../../staff/clerk-words.js";
+import { yearClosePrompt } from "./rules.js";
 
 /** Whether the core offers the printing of cards and labels. */
 export function printingAvailable(app) {
@@ -63,6 +64,7 @@ export function staffHomeScreen(app) {
   if (shopkeeper) householdTiles.push({ key: "menuAssist", iconName: "assist", screen: "staff-households", options: { purpose: "assist" } });
   householdTiles.push({ key: clerk ? "menuHouseholds" : "menuHouseholdPins", iconName: "house", screen: "staff-households", options: { purpose: "manage" } });
   if (clerk) householdTiles.push({ key: "menuRegister", iconName: "houseAdd", screen: "staff-household-form", options: { mode: "new" } });
+  if (clerk) householdTiles.push({ key: "menuRules", iconName: "sliders", screen: "staff-rules" });
   householdTiles.push({ key: "menuPrint", iconName: "card", screen: "staff-print", soon: !printing });
   groups.push({ key: "menuHouseholdGroup", tiles: householdTiles });
   if (clerk) {
@@ -92,6 +94,7 @@ export function staffHomeScreen(app) {
   const body = h(
     "div",
     { class: "menu" },
+    clerk ? yearClosePrompt(app) : null,
     groups.map((group, index) =>
       h(
         "section",

@@ -1,0 +1,115 @@
+// A period run on the kiosk itself: the admin sets the points source to
+// score sheets, the clerk imports a sheet on the rules screen, the posting
+// shows on the home screen's points board, applying before the posting
+// period is refused, an objection corrects a score, and after the posting
+// period (the time passed in, not waited for) the points reach the balances.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { serveKiosk, launchBrowser, openKioskPage, loadDemoVillage, inPage, staffSignIn, staffMenu, DEMO_STAFF } from "./harness.mjs";
+
+let server;
+let browser;
+before(async () => {
+  server = await serveKiosk();
+  browser = await launchBrowser({ viewport: { width: 1920, height: 1080 } });
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+test("a score sheet is posted on the board, refused before the posting period ends and applied after it", async () => {
+  const { page, errors } = await openKioskPage(browser.context, server.url, "staff-rules");
+  await loadDemoVillage(page);
+  const switched = await inPage(page, async (kiosk) => {
+    const now = Date.now();
+    const admin = await kiosk.staffSignIn({ staff: "admin", pin: "9999", now });
+    await kiosk.changeRules({ staffSession: admin, now, rules: { ...kiosk.rules(), source: "kiosk" }, requestId: "rules-kiosk" });
+    kiosk.staffSignOut(admin);
+    return kiosk.rules().source;
+  });
+  assert.equal(switched, "kiosk");
+
+  await staffSignIn(page, DEMO_STAFF.clerk.id, DEMO_STAFF.clerk.pin);
+  await staffMenu(page, /积分规则与评分/);
+  await page.getByLabel(/期间/).fill("2026-11");
+  await page.getByLabel(/粘贴评分表/).fill("户号,户主,总分\nA001,王建国,95\nA002,王秀英,86\nA003,王德明,70\n");
+  await page.getByRole("button", { name: /^公示/ }).click();
+  await page.getByRole("heading", { name: /2026-11 公示中/ }).waitFor();
+  // An objection: A003's toilet was scored wrongly; 70 becomes 86.
+  await page.getByLabel("户号", { exact: true }).fill("A003");
+  await page.getByLabel("更正后的分数").fill("86");
+  await page.getByLabel("核实结果").fill("厕所复核后改为满分");
+  await page.getByRole("button", { name: /^记录异议/ }).click();
+  await page.getByRole("row", { name: /A003 王德明 86 3\.00/ }).waitFor();
+
+  // The posting is on the home screen's board.
+  await page.reload();
+  await page.waitForFunction(() => document.documentElement.dataset.ready === "true");
+  const posted = page.locator(".board-panel-posting");
+  await posted.getByText("2026-11 评分公示").waitFor();
+  await posted.getByText("王建国").waitFor();
+  assert.match(await posted.innerText(), /95 分 · \+5 积分/);
+
+  const before = await inPage(page, (kiosk) => [kiosk.household("A001").balance, kiosk.household("A003").balance]);
+  const applied = await inPage(page, async (kiosk, dayMs) => {
+    const apply = async (now, requestId) => {
+      const clerk = await kiosk.staffSignIn({ staff: "clerk", pin: "2222", now });
+      try {
+        await kiosk.applyScoreSheet({ staffSession: clerk, now, period: "2026-11", requestId });
+        return "applied";
+      } catch (error) {
+        return error.code;
+      }
+    };
+    const early = await apply(Date.now() + 4 * dayMs, "apply-early");
+    const late = await apply(Date.now() + 6 * dayMs, "apply-late");
+    return { early, late, a001: kiosk.household("A001").balance, a003: kiosk.household("A003").balance };
+  }, DAY_MS);
+  assert.equal(applied.early, "POSTING_NOT_OVER");
+  assert.equal(applied.late, "applied");
+  assert.deepEqual(before[0], "6.10");
+  const plus3 = (fixed) => {
+    const [whole, cents] = fixed.split(".");
+    return `${Number(whole) + 3}.${cents}`;
+  };
+  assert.deepEqual([applied.a001, applied.a003], ["11.10", plus3(before[1])], "95 → 5 points; the objection's 86 → 3");
+  assert.deepEqual(errors, []);
+});
+
+test("the admin edits the rules on their screen, and a year closes only after two confirmations", async () => {
+  const { page, errors } = await openKioskPage(browser.context, server.url, "staff-rules-admin");
+  await loadDemoVillage(page);
+  await staffSignIn(page, DEMO_STAFF.admin.id, DEMO_STAFF.admin.pin);
+  await staffMenu(page, /积分规则与评分/);
+  await page.getByText("本村积分由积分管理平台导入", { exact: false }).waitFor();
+  await page.getByRole("radio", { name: "本机评分表" }).check();
+  await page.getByRole("radio", { name: "每季度" }).check();
+  await page.getByLabel(/连续三期最高档奖励积分/).fill("8");
+  await page.getByRole("button", { name: /^保存规则/ }).click();
+  await page.getByRole("status").filter({ hasText: "规则已保存(第 1 版)" }).waitFor();
+  await page.getByRole("heading", { name: "积分规则 · v1" }).waitFor();
+  const rules = await inPage(page, (kiosk) => kiosk.rules());
+  assert.deepEqual([rules.version, rules.source, rules.period, rules.bonusPoints, rules.table.length], [1, "kiosk", "quarterly", "8.00", 5]);
+  // The score sheet's import is offered now.
+  await page.getByLabel(/粘贴评分表/).waitFor();
+
+  const balance = () => inPage(page, (kiosk) => kiosk.household("A001").balance);
+  assert.equal(await balance(), "6.10");
+  const year = String(new Date().getFullYear() - 1);
+  await page.getByRole("button", { name: /^结账/ }).click();
+  await page.getByRole("button", { name: new RegExp(`确定要结 ${year} 年的账吗`) }).click();
+  assert.equal(await balance(), "6.10", "not closed after one confirmation");
+  await page.getByRole("button", { name: new RegExp(`再次确认:${year} 年结账后不能撤销`) }).click();
+  await page.getByRole("status").filter({ hasText: `${year} 年已结账` }).waitFor();
+  assert.equal(await balance(), "0.00", "cleared at the close (the default)");
+  const closed = await inPage(page, async (kiosk, year) => {
+    const now = Date.now();
+    const clerk = await kiosk.staffSignIn({ staff: "clerk", pin: "2222", now });
+    return kiosk.closeYear({ staffSession: clerk, now, year: Number(year), requestId: "again" }).then(() => "closed", (error) => error.code);
+  }, year);
+  assert.equal(closed, "YEAR_CLOSED");
+  assert.deepEqual(errors, []);
+});

@@ -1,0 +1,510 @@
+//! The village's points rules with the seed's numbers: band edges, bonus
+//! runs, the blacklist and its lifting, score sheets with their posting and
+//! objections, the year close, and honours with ties at the cut-off.
+
+mod common;
+
+use aixin_kiosk::entry::Body;
+use aixin_kiosk::error::Error;
+use aixin_kiosk::ids::Period;
+use aixin_kiosk::import::ImportErrors;
+use aixin_kiosk::ledger::{Auth, Operation};
+use aixin_kiosk::rules::Score;
+use aixin_kiosk::scoresheet::{self, PointsOperation};
+use aixin_kiosk::settings::Setting;
+use common::*;
+
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+fn period(text: &str) -> Period {
+    Period::new(text).unwrap()
+}
+
+/// A kiosk on score sheets with households H01…H`count` (no points yet).
+fn village(count: usize) -> Kiosk {
+    let mut kiosk = Kiosk::new();
+    for index in 1..=count {
+        kiosk.register(&format!("H{index:02}"), &format!("住户{index}"));
+    }
+    kiosk.use_score_sheets();
+    kiosk
+}
+
+/// Posts and applies one period after the posting days (5).
+fn run_period(kiosk: &mut Kiosk, month: &str, rows: &[(&str, &str)]) {
+    kiosk.post_scores(month, rows).unwrap();
+    kiosk.apply_scores_after(month, 5).unwrap();
+}
+
+fn credited(kiosk: &Kiosk, household: &str, month: &str, source: &str) -> Option<String> {
+    kiosk
+        .ledger
+        .state()
+        .credits
+        .get(&(code(household), period(month), text(source)))
+        .map(|(_, amount)| amount.to_fixed())
+}
+
+fn blacklisted(kiosk: &Kiosk, household: &str) -> bool {
+    kiosk
+        .ledger
+        .state()
+        .household(&code(household))
+        .unwrap()
+        .blacklisted
+}
+
+fn sheet_errors(
+    kiosk: &Kiosk,
+    month: &str,
+    text: &str,
+) -> Vec<(usize, Option<String>, &'static str)> {
+    match scoresheet::parse(kiosk.ledger.state(), &period(month), text) {
+        Ok(sheet) => panic!("accepted: {sheet:?}"),
+        Err(ImportErrors { errors }) => errors
+            .iter()
+            .map(|e| (e.line, e.column.clone(), e.code()))
+            .collect(),
+    }
+}
+
+#[test]
+fn every_band_edge_earns_the_seed_points() {
+    let scores = [
+        ("79.9", None),
+        ("80", Some("1.00")),
+        ("85", Some("1.00")),
+        ("85.5", Some("3.00")),
+        ("90", Some("3.00")),
+        ("90.5", Some("5.00")),
+        ("100", Some("5.00")),
+    ];
+    let mut kiosk = village(scores.len());
+    let codes: Vec<String> = (1..=scores.len()).map(|i| format!("H{i:02}")).collect();
+    let rows: Vec<(&str, &str)> = codes
+        .iter()
+        .zip(scores)
+        .map(|(code, (score, _))| (code.as_str(), score))
+        .collect();
+    run_period(&mut kiosk, "2026-08", &rows);
+    for (code, (score, expected)) in codes.iter().zip(scores) {
+        assert_eq!(
+            credited(&kiosk, code, "2026-08", "evaluation").as_deref(),
+            expected,
+            "{score}"
+        );
+    }
+    assert_eq!(
+        sheet_errors(&kiosk, "2026-09", "户号,总分\nH01,100.5\n"),
+        vec![(2, Some("总分".to_string()), "IMPORT_BAD_SCORE")]
+    );
+}
+
+#[test]
+fn a_bonus_after_exactly_three_top_periods_not_after_a_broken_run_and_again_after_three_more() {
+    // H01: top six months running → bonus in months 3 and 6.
+    // H02: top, top, middle, top, top, top → bonus only in month 6.
+    // H03: top, top, unscored, top, top → none.
+    let mut kiosk = village(4);
+    let months = [
+        "2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06",
+    ];
+    let h02 = ["95", "95", "88", "95", "95", "95"];
+    for (index, month) in months.into_iter().enumerate() {
+        let mut rows = vec![("H01", "95"), ("H02", h02[index]), ("H04", "70")];
+        if index != 2 && index < 5 {
+            rows.push(("H03", "92"));
+        }
+        run_period(&mut kiosk, month, &rows);
+    }
+    let bonuses = |household: &str| -> Vec<&str> {
+        months
+            .into_iter()
+            .filter(|m| credited(&kiosk, household, m, "bonus").is_some())
+            .collect()
+    };
+    assert_eq!(bonuses("H01"), vec!["2026-03", "2026-06"]);
+    assert_eq!(bonuses("H02"), vec!["2026-06"]);
+    assert_eq!(bonuses("H03"), Vec::<&str>::new());
+    assert_eq!(
+        credited(&kiosk, "H01", "2026-03", "bonus").as_deref(),
+        Some("5.00")
+    );
+    // 6 × 5 + 2 × 5 bonus.
+    let balance = kiosk.balance("H01");
+    assert_eq!(balance.to_fixed(), "40.00");
+}
+
+#[test]
+fn last_place_three_periods_running_lists_ties_ignores_the_unscored_and_lifts() {
+    let mut kiosk = village(4);
+    // H03 and H04 tie for last in each period; H02 is unscored in the
+    // second, which neither breaks nor extends its run.
+    run_period(
+        &mut kiosk,
+        "2026-01",
+        &[("H01", "90"), ("H02", "85"), ("H03", "60"), ("H04", "60")],
+    );
+    run_period(
+        &mut kiosk,
+        "2026-02",
+        &[("H01", "90"), ("H03", "61"), ("H04", "61")],
+    );
+    assert!(!blacklisted(&kiosk, "H03"));
+    run_period(
+        &mut kiosk,
+        "2026-03",
+        &[("H01", "90"), ("H02", "85"), ("H03", "62"), ("H04", "62")],
+    );
+    assert!(
+        blacklisted(&kiosk, "H03"),
+        "tied last three periods running"
+    );
+    assert!(blacklisted(&kiosk, "H04"), "ties: all of them");
+    assert!(!blacklisted(&kiosk, "H02"));
+    assert!(!blacklisted(&kiosk, "H01"));
+    // H04 stays last; H03 is not last three periods running and is lifted.
+    for month in ["2026-04", "2026-05", "2026-06"] {
+        assert!(blacklisted(&kiosk, "H03"), "{month}");
+        run_period(
+            &mut kiosk,
+            month,
+            &[("H01", "90"), ("H03", "80"), ("H04", "50")],
+        );
+    }
+    assert!(
+        !blacklisted(&kiosk, "H03"),
+        "lifted after three periods not last"
+    );
+    assert!(blacklisted(&kiosk, "H04"));
+    // The clerk lifts H04 with a reason; a second lift is refused.
+    let lift = |reason: &str| PointsOperation::LiftBlacklist {
+        household: code("H04"),
+        reason: text(reason),
+    };
+    kiosk.points_op(lift("整改到位")).unwrap();
+    assert!(!blacklisted(&kiosk, "H04"));
+    let again = kiosk.points_op(lift("再次"));
+    assert!(matches!(again, Err(Error::InvalidInput { ref field, .. }) if field == "household"));
+}
+
+#[test]
+fn the_blacklist_blocks_redeeming_only_where_the_village_says_so() {
+    let mut kiosk = village(2);
+    kiosk.set_pin("H02", "2468");
+    for month in ["2026-01", "2026-02", "2026-03"] {
+        run_period(&mut kiosk, month, &[("H01", "95"), ("H02", "81")]);
+    }
+    assert!(blacklisted(&kiosk, "H02"));
+    assert!(kiosk.sign_in("H02", "2468").is_ok(), "default: may redeem");
+    let request = kiosk.next_request();
+    let setting = Setting::parse("blacklist_redeem", "deny").unwrap();
+    kiosk
+        .run(&staff(), Operation::ChangeSetting { setting, request })
+        .unwrap();
+    assert_eq!(
+        kiosk.sign_in("H02", "2468").unwrap_err(),
+        Error::Blacklisted {
+            household: "H02".into()
+        }
+    );
+    assert!(
+        kiosk
+            .ledger
+            .state()
+            .households
+            .values()
+            .any(|h| h.blacklisted),
+        "flagged to staff"
+    );
+}
+
+#[test]
+fn the_posting_period_is_enforced() {
+    let mut kiosk = village(2);
+    kiosk
+        .post_scores("2026-08", &[("H01", "95"), ("H02", "81")])
+        .unwrap();
+    let posted = kiosk.now;
+    let refused = kiosk.apply_scores_after("2026-08", 4);
+    assert_eq!(
+        refused.unwrap_err(),
+        Error::PostingNotOver {
+            period: "2026-08".into(),
+            until_ms: posted + 5 * DAY_MS,
+        }
+    );
+    assert_eq!(
+        credited(&kiosk, "H01", "2026-08", "evaluation"),
+        None,
+        "nothing applied"
+    );
+    kiosk.apply_scores_after("2026-08", 1).unwrap();
+    assert_eq!(
+        credited(&kiosk, "H01", "2026-08", "evaluation").as_deref(),
+        Some("5.00")
+    );
+    let again = kiosk.apply_scores_after("2026-08", 1);
+    assert!(
+        matches!(again, Err(Error::InvalidInput { .. })),
+        "applied once"
+    );
+    let repost = kiosk.post_scores("2026-08", &[("H01", "95")]);
+    assert!(
+        matches!(repost, Err(Error::InvalidInput { .. })),
+        "period already applied"
+    );
+}
+
+#[test]
+fn an_objection_changes_the_applied_points() {
+    let mut kiosk = village(2);
+    kiosk
+        .post_scores("2026-08", &[("H01", "84"), ("H02", "81")])
+        .unwrap();
+    let objection = PointsOperation::Object {
+        period: period("2026-08"),
+        household: code("H01"),
+        finding: text("庭院复核后加分"),
+        score: Score::from_tenths(905).unwrap(),
+    };
+    kiosk.points_op(objection.clone()).unwrap();
+    kiosk.apply_scores_after("2026-08", 5).unwrap();
+    assert_eq!(
+        credited(&kiosk, "H01", "2026-08", "evaluation").as_deref(),
+        Some("5.00")
+    );
+    assert!(
+        matches!(kiosk.points_op(objection), Err(Error::InvalidInput { .. })),
+        "no objection after the apply"
+    );
+}
+
+#[test]
+fn a_score_sheet_with_any_bad_row_names_each_and_applies_nothing() {
+    let mut kiosk = village(3);
+    let header = "户号,户主,人居环境,先锋模范,学生就学,创业就业,团结友爱,总分";
+    let text = format!(
+        "{header}\n\
+         H01,住户1,50,20,10,10,10,100\n\
+         H02,住户2,51,20,10,10,10,101\n\
+         H03,住户3,44,20,10,10,10,95\n\
+         H01,住户1,45,20,10,10,10,95\n\
+         X99,谁,45,20,10,10,10,95\n"
+    );
+    let errors = sheet_errors(&kiosk, "2026-08", &text);
+    assert_eq!(
+        errors,
+        vec![
+            (3, Some("人居环境".into()), "IMPORT_BAD_SCORE"),
+            (3, Some("总分".into()), "IMPORT_BAD_SCORE"),
+            (4, Some("总分".into()), "IMPORT_SCORES_DO_NOT_ADD_UP"),
+            (5, Some("户号".into()), "IMPORT_DUPLICATE_ROW"),
+            (6, Some("户号".into()), "IMPORT_UNKNOWN_HOUSEHOLD"),
+        ]
+    );
+    // Item scores with their categories: a category that is not the sum of
+    // its items, and an item above its maximum.
+    let items = "户号,庭院,客厅,厨房,卧室,厕所,人居环境,参与产业和公益,传播正能量,遵纪守法,\
+                 家长支持就学,学生学习,不闲置,富余劳动力就业,孝老爱亲、无家暴,邻里和睦,先锋模范,学生就学,创业就业,团结友爱";
+    let text = format!(
+        "{items}\nH01,15,10,10,10,5,50,10,5,5,5,5,5,5,5,5,20,10,10,10\nH02,14,10,10,10,5,50,10,5,5,5,5,5,5,5,5,20,10,10,10\nH03,15,10,10,10,6,51,10,5,5,5,5,5,5,5,5,20,10,10,10\n"
+    );
+    assert_eq!(
+        sheet_errors(&kiosk, "2026-08", &text),
+        vec![
+            (3, Some("人居环境".into()), "IMPORT_SCORES_DO_NOT_ADD_UP"),
+            (4, Some("厕所".into()), "IMPORT_BAD_SCORE"),
+            (4, Some("人居环境".into()), "IMPORT_BAD_SCORE"),
+        ]
+    );
+    assert_eq!(credited(&kiosk, "H01", "2026-08", "evaluation"), None);
+    // Category scores alone, and a level with a column missing.
+    let categories = "户号,人居环境,先锋模范,学生就学,创业就业,团结友爱\nH01,45,20,10,10,5.5\n";
+    let sheet = scoresheet::parse(kiosk.ledger.state(), &period("2026-08"), categories).unwrap();
+    assert_eq!(sheet.rows[0].score, Score::from_tenths(905).unwrap());
+    assert_eq!(
+        sheet_errors(&kiosk, "2026-08", "户号,人居环境,先锋模范\nH01,45,20\n"),
+        vec![(1, None, "IMPORT_MISSING_SCORE_COLUMNS")]
+    );
+    // The same sheet twice: the period is taken.
+    kiosk.post_scores("2026-08", &[("H01", "90")]).unwrap();
+    assert_eq!(
+        sheet_errors(&kiosk, "2026-08", "户号,总分\nH02,90\n"),
+        vec![(0, None, "IMPORT_PERIOD_SCORED")]
+    );
+}
+
+#[test]
+fn score_sheets_need_the_kiosk_as_points_source_and_credits_record_the_rules_version() {
+    let mut kiosk = Kiosk::new();
+    kiosk.register("H01", "住户1");
+    let refused = kiosk.post_scores("2026-08", &[("H01", "90")]);
+    assert!(
+        matches!(refused, Err(Error::InvalidInput { ref field, .. }) if field == "pointsSource")
+    );
+    kiosk.credit("H01", "2", "2026-07").unwrap();
+    kiosk.use_score_sheets();
+    run_period(&mut kiosk, "2026-08", &[("H01", "90")]);
+    let versions: Vec<u32> = journal_bodies(&kiosk)
+        .into_iter()
+        .filter_map(|body| match body {
+            Body::Credited { rules_version, .. } => Some(rules_version),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(versions, vec![0, 1]);
+    // A platform import of the same period's evaluation credits nothing twice.
+    let again = kiosk.credit("H01", "3", "2026-08").unwrap();
+    assert!(matches!(
+        again,
+        aixin_kiosk::ledger::Outcome::Done { repeated: true, .. }
+    ));
+}
+
+fn journal_bodies(kiosk: &Kiosk) -> Vec<Body> {
+    kiosk
+        .store
+        .records()
+        .iter()
+        .map(|(_, stored)| {
+            let record = aixin_kiosk::journal::StoredRecord::from_bytes(stored).unwrap();
+            aixin_kiosk::entry::Entry::decode(&record.bytes)
+                .unwrap()
+                .body
+        })
+        .collect()
+}
+
+fn close_year(kiosk: &mut Kiosk, year: i32) -> Result<aixin_kiosk::ledger::Outcome, Error> {
+    let request = kiosk.next_request();
+    kiosk.run(&staff(), Operation::CloseYear { year, request })
+}
+
+#[test]
+fn the_year_close_clears_or_carries_and_refuses_a_void_across_it() {
+    for (year_end, after) in [("clear", "0.00"), ("carry", "17.50")] {
+        let mut kiosk = Kiosk::with_village();
+        let setting = Setting::parse("year_end", year_end).unwrap();
+        let request = kiosk.next_request();
+        kiosk
+            .run(&staff(), Operation::ChangeSetting { setting, request })
+            .unwrap();
+        let session = kiosk.sign_in("A001", "1234").unwrap();
+        let request = kiosk.next_request();
+        let receipt = match kiosk
+            .redeem(&session, &[("salt-500g", 1)], request)
+            .unwrap()
+        {
+            aixin_kiosk::ledger::Outcome::Receipt(receipt) => receipt,
+            other => panic!("{other:?}"),
+        };
+        assert!(
+            matches!(
+                close_year(&mut kiosk, 2026),
+                Err(Error::InvalidInput { .. })
+            ),
+            "2026 is not over in village time"
+        );
+        kiosk.now += 120 * DAY_MS; // into 2027
+        close_year(&mut kiosk, 2026).unwrap();
+        assert_eq!(kiosk.balance("A001").to_fixed(), after, "{year_end}");
+        assert_eq!(
+            close_year(&mut kiosk, 2026).unwrap_err(),
+            Error::YearClosed { year: 2026 }
+        );
+        let request = kiosk.next_request();
+        let void = Operation::Void {
+            redemption_seq: receipt.seq,
+            reason: text("拿错了"),
+            request,
+        };
+        assert_eq!(
+            kiosk.run(&staff(), void).unwrap_err(),
+            Error::YearClosed { year: 2026 },
+            "{year_end}"
+        );
+        kiosk.ledger.state().check_invariants().unwrap();
+    }
+}
+
+#[test]
+fn honours_with_ties_at_the_cut_off_say_how_many_share_the_last_place() {
+    let mut kiosk = Kiosk::new();
+    for (index, earned) in ["9", "7", "7", "5", "5", "5", "1"].into_iter().enumerate() {
+        let household = format!("H{index:02}");
+        kiosk.register(&household, &format!("王{index}"));
+        kiosk.credit(&household, earned, "2026-07").unwrap();
+    }
+    for (key, value) in [("stars_count", "4"), ("name_display", "surname")] {
+        let setting = Setting::parse(key, value).unwrap();
+        let request = kiosk.next_request();
+        kiosk
+            .run(&staff(), Operation::ChangeSetting { setting, request })
+            .unwrap();
+    }
+    // 2026-10-15: the stars are those of 2026-Q3.
+    let today = aixin_kiosk::calendar::LocalDate {
+        year: 2026,
+        month: 10,
+        day: 15,
+    };
+    let board = aixin_kiosk::board::board(kiosk.ledger.state(), today);
+    let ranks: Vec<(usize, &str)> = board
+        .stars
+        .lines
+        .iter()
+        .map(|line| (line.rank, line.name.as_str()))
+        .collect();
+    assert_eq!(ranks, vec![(1, "王某"), (2, "王某"), (2, "王某")]);
+    assert_eq!(
+        board.stars.shared_last,
+        Some((4, 3)),
+        "three share fourth place"
+    );
+    let _ = Auth::System;
+}
+
+#[test]
+fn the_quarter_ranks_by_the_sum_of_scores_where_score_sheets_exist() {
+    // By points H01 and H03 would tie (6 each) above H02 (5); by scores
+    // H01 180, H02 179, H03 171.
+    let mut kiosk = village(3);
+    run_period(
+        &mut kiosk,
+        "2026-07",
+        &[("H01", "90"), ("H02", "79"), ("H03", "91")],
+    );
+    run_period(
+        &mut kiosk,
+        "2026-08",
+        &[("H01", "90"), ("H02", "100"), ("H03", "80")],
+    );
+    let today = aixin_kiosk::calendar::LocalDate {
+        year: 2026,
+        month: 8,
+        day: 20,
+    };
+    let board = aixin_kiosk::board::board(kiosk.ledger.state(), today);
+    let lines: Vec<(usize, &str, Option<i64>, String)> = board
+        .quarter
+        .lines
+        .iter()
+        .map(|line| {
+            (
+                line.rank,
+                line.household.as_str(),
+                line.score_tenths,
+                line.earned.to_fixed(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        vec![
+            (1, "H01", Some(1800), "6.00".to_string()),
+            (2, "H02", Some(1790), "5.00".to_string()),
+            (3, "H03", Some(1710), "6.00".to_string()),
+        ]
+    );
+}

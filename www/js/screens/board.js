@@ -1,0 +1,149 @@
+// The village points board on the home screen (亮积分、比积分): this
+// period's posting (公示), the quarter's ranking, the stars of the quarter
+// and last year's advanced households. Large type, readable from three
+// metres; when nobody touches the kiosk it turns to the next panel slowly.
+// Ties share a rank; a cut-off shared by many says how many share it.
+import { h } from "../dom.js";
+import { t, WORDS } from "../i18n.js";
+
+const BOARD_WORDS = {
+  boardPosting: [(p) => `${p} 评分公示`, (p) => `Scores of ${p}, posted`],
+  boardPostingUntil: [(d) => `公示到 ${d},有异议请找积分专员`, (d) => `Posted until ${d}; objections to the clerk`],
+  boardQuarter: [(p) => `${p} 本季排名`, (p) => `Ranking of ${p}`],
+  boardStars: [(p) => `${p} 积分之星`, (p) => `Stars of ${p}`],
+  boardAdvanced: [(y) => `${y} 年先进户`, (y) => `Advanced households of ${y}`],
+  boardEmpty: ["还没有数据", "Nothing yet"],
+  boardShared: [(rank, n) => `第 ${rank} 名并列 ${n} 户`, (rank, n) => `${n} households share place ${rank}`],
+  boardScore: [(s) => `${s} 分`, (s) => `score ${s}`],
+  boardPoints: [(p) => `+${p} 积分`, (p) => `+${p} points`],
+  boardBonus: ["连续奖励", "bonus"],
+  boardBlacklist: ["曝光台", "Blacklist"],
+  boardPanel: [(n, all) => `第 ${n}/${all} 页`, (n, all) => `Page ${n} of ${all}`],
+};
+for (const [key, value] of Object.entries(BOARD_WORDS)) {
+  if (!(key in WORDS)) WORDS[key] = value;
+}
+
+/** Lines in one panel at most: a longer list turns over several panels. */
+const PANEL_LINES_MAX = 5;
+/** Panels one list may take (the rest of a long list is counted, not listed). */
+const LIST_PANELS_MAX = 4;
+/** How long a panel stays before the next, when nobody touches the kiosk. */
+export const BOARD_CYCLE_MS = 12_000;
+
+function amount(fixed) {
+  return String(fixed ?? "0").replace(/\.00$/, "").replace(/(\.\d)0$/, "$1");
+}
+
+function day(ms) {
+  const date = new Date(ms);
+  return `${date.getMonth() + 1}/${date.getDate()}`;
+}
+
+function lineRow(rank, name, figure, extra = null) {
+  return h(
+    "li",
+    { class: "board-line" },
+    h("span", { class: "board-rank", text: String(rank) }),
+    h("span", { class: "board-name", text: name }),
+    extra ? h("span", { class: "board-tag", text: extra }) : null,
+    h("span", { class: "board-figure", text: figure }),
+  );
+}
+
+function panel(kind, title, lines, footer = null) {
+  return h(
+    "section",
+    { class: `board-panel board-panel-${kind}`, "data-panel": kind },
+    h("h3", { class: "board-panel-title", text: title }),
+    lines.length ? h("ol", { class: "board-lines", role: "list" }, lines) : h("p", { class: "board-empty", text: t("boardEmpty") }),
+    footer ? h("p", { class: "board-footer", text: footer }) : null,
+  );
+}
+
+/** Rows as panels of PANEL_LINES_MAX lines (one empty panel when none). */
+function pages(kind, title, rows, footer) {
+  const panels = [];
+  const shown = rows.slice(0, PANEL_LINES_MAX * LIST_PANELS_MAX);
+  for (let start = 0; start === 0 || start < shown.length; start += PANEL_LINES_MAX) {
+    const last = start + PANEL_LINES_MAX >= shown.length;
+    panels.push(panel(kind, title, shown.slice(start, start + PANEL_LINES_MAX), last ? footer : null));
+  }
+  return panels;
+}
+
+function listPanels(kind, title, list) {
+  // Ranked by the sum of scores where score sheets exist, else by points earned.
+  const figure = (line) => (line.score ? `${t("boardScore", line.score)} · ${t("boardPoints", amount(line.earned))}` : amount(line.earned));
+  const rows = (list?.lines ?? []).map((line) => lineRow(line.rank, line.name, figure(line)));
+  const shared = list?.sharedLast ? t("boardShared", list.sharedLast.rank, list.sharedLast.count) : null;
+  return pages(kind, title, rows, shared);
+}
+
+function postingPanels(posting) {
+  const rows = (posting.results ?? []).map((row) => {
+    const extra = row.bonus ? t("boardBonus") : null;
+    return lineRow(row.rank, row.name, `${t("boardScore", row.score)} · ${t("boardPoints", amount(row.points))}`, extra);
+  });
+  return pages("posting", t("boardPosting", posting.period), rows, t("boardPostingUntil", day(posting.until)));
+}
+
+/** The panels of the board at `now`. */
+export function boardPanels(kiosk, now) {
+  const panels = [];
+  let posting = null;
+  let board = null;
+  try {
+    posting = typeof kiosk?.posting === "function" ? kiosk.posting(now) : null;
+  } catch {
+    posting = null;
+  }
+  try {
+    board = kiosk?.board(now) ?? null;
+  } catch {
+    board = null;
+  }
+  if (posting) panels.push(...postingPanels(posting));
+  if (board) {
+    panels.push(...listPanels("quarter", t("boardQuarter", board.quarter.period), board.quarter));
+    panels.push(...listPanels("stars", t("boardStars", board.stars.period), board.stars));
+    panels.push(...listPanels("advanced", t("boardAdvanced", board.advanced.period), board.advanced));
+    if (board.blacklist?.length) {
+      const rows = board.blacklist.map((name, index) => lineRow(index + 1, name, ""));
+      panels.push(...pages("blacklist", t("boardBlacklist"), rows, null));
+    }
+  }
+  return panels;
+}
+
+/**
+ * The board's panels in one region that shows one at a time, turning every
+ * BOARD_CYCLE_MS while nobody touches it. Returns { root, stop }.
+ */
+export function pointsBoard(kiosk, now = Date.now()) {
+  const panels = boardPanels(kiosk, now);
+  const counter = h("p", { class: "board-counter", "aria-hidden": "true" });
+  const stage = h("div", { class: "board-stage", "aria-live": "off" });
+  let index = 0;
+  const show = () => {
+    panels.forEach((p, i) => {
+      p.hidden = i !== index;
+    });
+    counter.textContent = panels.length > 1 ? t("boardPanel", index + 1, panels.length) : "";
+  };
+  stage.append(...panels);
+  show();
+  let lastTouch = Date.now();
+  const touched = () => {
+    lastTouch = Date.now();
+  };
+  const root = h("div", { class: "board-cycle", onpointerdown: touched }, stage, counter);
+  const timer = panels.length > 1
+    ? setInterval(() => {
+      if (Date.now() - lastTouch < BOARD_CYCLE_MS) return;
+      index = (index + 1) % panels.length;
+      show();
+    }, BOARD_CYCLE_MS)
+    : null;
+  return { root, stop: () => timer && clearInterval(timer) };
+}

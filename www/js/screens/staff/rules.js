@@ -1,0 +1,360 @@
+// Points rules (clerk and admin): a period's score sheet (import, posting
+// 公示, objections 异议, apply after the posting days), the blacklist 曝光台
+// with lifting by the clerk, the year close 年底结账 (confirmed twice), and
+// for the admin the rules themselves (points source, period, bands, bonus).
+import { h } from "../../dom.js";
+import { t, WORDS, dateTime } from "../../i18n.js";
+import { notice } from "../common.js";
+import { staffFrame, field, textInput, choiceGroup, actionButton, messageSlot, runAction, showMessage } from "../../staff/ui.js";
+import { newRequestId } from "../../staff/session.js";
+
+const RULES_WORDS = {
+  menuRules: ["积分规则与评分", "Points rules and scores"],
+  rulesSheet: ["评分表导入", "Import a score sheet"],
+  rulesPeriod: ["期间(如 2026-10)", "Period (e.g. 2026-10)"],
+  rulesFile: ["评分表文件(CSV)", "Score sheet file (CSV)"],
+  rulesText: ["或粘贴评分表", "Or paste the score sheet"],
+  rulesPreview: ["预览", "Preview"],
+  rulesPost: ["公示", "Post"],
+  rulesPosted: [(p) => `${p} 的评分已公示`, (p) => `The scores of ${p} are posted`],
+  rulesPlatform: ["本村积分由积分管理平台导入。要在终端上评分,请管理员把积分来源改为“本机”。", "Points come from the platform. To score on the kiosk, an admin sets the points source to kiosk."],
+  rulesPosting: [(p) => `${p} 公示中`, (p) => `${p} being posted`],
+  rulesUntil: [(d) => `公示期到 ${d}`, (d) => `Posted until ${d}`],
+  rulesNoPosting: ["现在没有公示中的评分", "No scores are being posted"],
+  rulesObjection: ["记录异议", "Record an objection"],
+  rulesHousehold: ["户号", "Household code"],
+  rulesScore: ["更正后的分数", "Corrected score"],
+  rulesFinding: ["核实结果", "Finding"],
+  rulesObjected: ["异议已记录", "Objection recorded"],
+  rulesApply: ["公示期满,入账", "Apply after posting"],
+  rulesApplied: [(p) => `${p} 的积分已入账`, (p) => `The points of ${p} are applied`],
+  rulesBlacklist: ["曝光台", "Blacklist"],
+  rulesBlacklistNone: ["曝光台上没有户", "Nobody is on the blacklist"],
+  rulesLift: ["移出曝光台", "Lift"],
+  rulesLifted: ["已移出曝光台", "Lifted"],
+  rulesYearClose: ["年底结账", "Year close"],
+  rulesYear: ["结账年份", "Year to close"],
+  rulesCloseYear: ["结账", "Close the year"],
+  rulesCloseSure: [(y) => `确定要结 ${y} 年的账吗?`, (y) => `Close the books of ${y}?`],
+  rulesCloseSureAgain: [(y) => `再次确认:${y} 年结账后不能撤销`, (y) => `Once more: closing ${y} cannot be undone`],
+  rulesClosed: [(y) => `${y} 年已结账`, (y) => `${y} is closed`],
+  yearCloseDue: [(y) => `已经进入新的一年,${y} 年还没有结账。请积分专员在“积分规则与评分”里结账。`, (y) => `A new year has begun and ${y} is not closed yet. The clerk closes it under Points rules.`],
+  rulesEdit: ["积分规则", "The rules"],
+  rulesSource: ["积分来源", "Points source"],
+  rulesSource_platform: ["积分管理平台", "The platform"],
+  rulesSource_kiosk: ["本机评分表", "Score sheets on the kiosk"],
+  rulesScoring: ["评分周期", "Scoring period"],
+  rulesScoring_monthly: ["每月", "Monthly"],
+  rulesScoring_quarterly: ["每季度", "Quarterly"],
+  rulesBands: ["分档(最低分,是否含,积分)每行一档", "Bands (lowest score, inclusive, points), one a line"],
+  rulesBonus: ["连续三期最高档奖励积分", "Bonus for three top periods running"],
+  rulesSave: ["保存规则", "Save the rules"],
+  rulesSaved: [(v) => `规则已保存(第 ${v} 版)`, (v) => `Rules saved (version ${v})`],
+  rulesBadBands: ["分档写法:80,含,1", "Write a band as: 80,含,1"],
+  rulesTable: ["评分表:每行一个大类,“大类: 项目 满分, 项目 满分”", "Scoring table: a category a line, “category: item max, item max”"],
+  rulesBadTable: ["评分表写法:人居环境: 庭院 15, 客厅 10", "Write a category as: 人居环境: 庭院 15, 客厅 10"],
+  rulesColRank: ["名次", "Rank"],
+  rulesColScore: ["总分", "Score"],
+  rulesColPoints: ["积分", "Points"],
+  rulesColNote: ["说明", "Note"],
+  rulesNoteBonus: ["连续奖励", "bonus"],
+  rulesNoteListed: ["进入曝光台", "blacklisted"],
+  rulesNoteLifted: ["移出曝光台", "lifted"],
+};
+for (const [key, value] of Object.entries(RULES_WORDS)) {
+  if (!(key in WORDS)) WORDS[key] = value;
+}
+
+/** A notice for staff screens when last year is not closed yet, or null. */
+export function yearClosePrompt(app) {
+  let year = null;
+  try {
+    year = app.kiosk?.yearCloseDue?.(Date.now()) ?? null;
+  } catch {
+    year = null;
+  }
+  return year ? notice(t("yearCloseDue", year), "info", { role: "note", className: "year-close-due" }) : null;
+}
+
+async function readFile(file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder("gbk").decode(bytes);
+  }
+}
+
+function resultsTable(results) {
+  const note = (row) => [row.bonus ? t("rulesNoteBonus") : "", row.blacklist ? t(row.blacklist === "listed" ? "rulesNoteListed" : "rulesNoteLifted") : ""].filter(Boolean).join(" ");
+  return h(
+    "table",
+    { class: "table posting-table" },
+    h("thead", {}, h("tr", {}, ["rulesColRank", "colHousehold", "rulesColScore", "rulesColPoints", "rulesColNote"].map((key) => h("th", { scope: "col", text: t(key) })))),
+    h("tbody", {}, results.map((row) => h("tr", {}, h("td", { text: String(row.rank) }), h("td", { text: `${row.household} ${row.name}` }), h("td", { text: row.score }), h("td", { text: row.points }), h("td", { text: note(row) })))),
+  );
+}
+
+function section(id, title, ...children) {
+  return h("section", { class: "pane", "aria-labelledby": id }, h("h2", { class: "section-title", id, text: title }), ...children);
+}
+
+export function staffRulesScreen(app, options = {}) {
+  const state = options.keep ?? { period: "", text: "", preview: null, objection: { household: "", score: "", finding: "" }, lift: {}, year: "", confirm: 0 };
+  const again = () => app.go("staff-rules", { keep: state });
+  const read = (method, ...args) => {
+    try {
+      return app.kiosk[method](...args);
+    } catch {
+      return null;
+    }
+  };
+  const rules = read("rules") ?? {};
+  const posting = read("posting", Date.now());
+  const body = h("div", { class: "staff-body" });
+  if (state.done) body.append(notice(state.done, "ok", { role: "status" }));
+  state.done = null;
+  const prompt = yearClosePrompt(app);
+  if (prompt) body.append(prompt);
+
+  // The score sheet.
+  const sheetSlot = messageSlot();
+  if (rules.source === "kiosk") {
+    const file = h("input", { id: "rules-file", type: "file", accept: ".csv,.txt,text/csv,text/plain", class: "input" });
+    file.addEventListener("change", async () => {
+      if (file.files?.[0]) state.text = await readFile(file.files[0]);
+      textArea.value = state.text;
+    });
+    const textArea = h("textarea", { id: "rules-text", class: "input input-area", rows: "6" });
+    textArea.value = state.text;
+    textArea.addEventListener("input", () => {
+      state.text = textArea.value;
+    });
+    const preview = actionButton({
+      label: "rulesPreview",
+      onClick: async () => {
+        const outcome = await runAction(app, { slot: sheetSlot, work: async () => app.staffRead("previewScoreSheet", { period: state.period.trim(), text: state.text }) });
+        state.preview = outcome.ok ? outcome.result : null;
+        if (!outcome.ok && outcome.error?.rows) showMessage(sheetSlot, outcome.error.rows.map((row) => row.message).join("\n"));
+        else if (outcome.ok) again();
+      },
+    });
+    const post = actionButton({
+      label: "rulesPost",
+      primary: true,
+      iconName: "check",
+      onClick: async () => {
+        state.postRequest ??= newRequestId();
+        const period = state.period.trim();
+        const outcome = await runAction(app, { buttons: [post], slot: sheetSlot, work: () => app.staffCall("postScoreSheet", { period, text: state.text, requestId: state.postRequest }) });
+        if (!outcome.ok) {
+          if (outcome.error?.rows) showMessage(sheetSlot, outcome.error.rows.map((row) => row.message).join("\n"));
+          return;
+        }
+        Object.assign(state, { text: "", preview: null, postRequest: null });
+        state.done = t("rulesPosted", period);
+        again();
+      },
+    });
+    body.append(
+      section(
+        "rules-sheet",
+        t("rulesSheet"),
+        field({ id: "rules-period", label: t("rulesPeriod"), control: textInput({ id: "rules-period", value: state.period, maxLength: 7, onInput: (v) => (state.period = v) }) }),
+        field({ id: "rules-file", label: t("rulesFile"), control: file }),
+        field({ id: "rules-text", label: t("rulesText"), control: textArea }),
+        sheetSlot,
+        state.preview ? resultsTable(state.preview.results) : null,
+        h("div", { class: "form-actions" }, preview, post),
+      ),
+    );
+  } else {
+    body.append(section("rules-sheet", t("rulesSheet"), notice(t("rulesPlatform"), "info", { role: "note" })));
+  }
+
+  // The posting, its objections and the apply.
+  const postingSlot = messageSlot();
+  if (posting) {
+    const o = state.objection;
+    const object = actionButton({
+      label: "rulesObjection",
+      onClick: async () => {
+        const outcome = await runAction(app, { slot: postingSlot, work: () => app.staffCall("objectScore", { period: posting.period, household: o.household.trim().toUpperCase(), score: o.score.trim(), finding: o.finding.trim(), requestId: newRequestId() }) });
+        if (outcome.ok) {
+          state.objection = { household: "", score: "", finding: "" };
+          state.done = t("rulesObjected");
+          again();
+        }
+      },
+    });
+    const apply = actionButton({
+      label: "rulesApply",
+      primary: true,
+      iconName: "check",
+      onClick: async () => {
+        const outcome = await runAction(app, { buttons: [apply], slot: postingSlot, work: () => app.staffCall("applyScoreSheet", { period: posting.period, requestId: newRequestId() }) });
+        if (outcome.ok) {
+          state.done = t("rulesApplied", posting.period);
+          again();
+        }
+      },
+    });
+    body.append(
+      section(
+        "rules-posting",
+        t("rulesPosting", posting.period),
+        h("p", { class: "field-hint", text: t("rulesUntil", dateTime(posting.until)) }),
+        resultsTable(posting.results),
+        h("h3", { class: "field-label", text: t("rulesObjection") }),
+        field({ id: "objection-household", label: t("rulesHousehold"), control: textInput({ id: "objection-household", value: o.household, maxLength: 20, onInput: (v) => (o.household = v) }) }),
+        field({ id: "objection-score", label: t("rulesScore"), control: textInput({ id: "objection-score", value: o.score, maxLength: 5, onInput: (v) => (o.score = v) }) }),
+        field({ id: "objection-finding", label: t("rulesFinding"), control: textInput({ id: "objection-finding", value: o.finding, maxLength: 200, onInput: (v) => (o.finding = v) }) }),
+        postingSlot,
+        h("div", { class: "form-actions" }, object, apply),
+      ),
+    );
+  } else {
+    body.append(section("rules-posting", t("rulesPosting", ""), h("p", { class: "field-hint", text: t("rulesNoPosting") })));
+  }
+
+  // The blacklist.
+  const listed = (read("households") ?? []).filter((household) => household.blacklisted);
+  const blacklistSlot = messageSlot();
+  body.append(
+    section(
+      "rules-blacklist",
+      t("rulesBlacklist"),
+      listed.length
+        ? h(
+          "ul",
+          { class: "list", role: "list" },
+          listed.map((household) => {
+            const lift = actionButton({
+              label: "rulesLift",
+              onClick: async () => {
+                const reason = (state.lift[household.code] ?? "").trim();
+                if (!reason) return showMessage(blacklistSlot, t("reasonFirst"));
+                const outcome = await runAction(app, { slot: blacklistSlot, work: () => app.staffCall("liftBlacklist", { household: household.code, reason, requestId: newRequestId() }) });
+                if (outcome.ok) {
+                  state.done = t("rulesLifted");
+                  again();
+                }
+              },
+            });
+            const reason = textInput({ id: `lift-${household.code}`, value: state.lift[household.code] ?? "", maxLength: 200, label: t("reasonLabel"), onInput: (v) => (state.lift[household.code] = v) });
+            return h("li", { class: "list-row" }, h("span", { text: `${household.code} ${household.name}` }), reason, lift);
+          }),
+        )
+        : h("p", { class: "field-hint", text: t("rulesBlacklistNone") }),
+      blacklistSlot,
+    ),
+  );
+
+  // The year close, confirmed twice.
+  const yearSlot = messageSlot();
+  const year = Number.parseInt(state.year || String(read("yearCloseDue", Date.now()) ?? new Date().getFullYear() - 1), 10);
+  const close = actionButton({
+    label: state.confirm === 0 ? "rulesCloseYear" : state.confirm === 1 ? "rulesCloseSure" : "rulesCloseSureAgain",
+    args: state.confirm === 0 ? [] : [year],
+    primary: state.confirm > 0,
+    onClick: async () => {
+      if (state.confirm < 2) {
+        state.confirm += 1;
+        state.year = String(year);
+        return again();
+      }
+      state.closeRequest ??= newRequestId();
+      const outcome = await runAction(app, { buttons: [close], slot: yearSlot, work: () => app.staffCall("closeYear", { year, requestId: state.closeRequest }) });
+      state.confirm = 0;
+      state.closeRequest = null;
+      if (outcome.ok) {
+        state.done = t("rulesClosed", year);
+        again();
+      }
+    },
+  });
+  body.append(
+    section(
+      "rules-year",
+      t("rulesYearClose"),
+      field({ id: "close-year", label: t("rulesYear"), control: textInput({ id: "close-year", value: String(year), maxLength: 4, onInput: (v) => {
+        state.year = v;
+        state.confirm = 0;
+      } }) }),
+      yearSlot,
+      h("div", { class: "form-actions" }, state.confirm > 0 ? actionButton({ label: "cancel", onClick: () => {
+        state.confirm = 0;
+        again();
+      } }) : null, close),
+    ),
+  );
+
+  const done = (text) => {
+    state.done = text;
+    again();
+  };
+  if (app.staffCan("admin")) body.append(rulesEditor(app, rules, done));
+
+  const root = staffFrame(app, { screen: "staff-rules", title: t("menuRules"), iconName: "sliders", body });
+  return { root, keep: () => state };
+}
+
+/**
+ * The table as written, a category a line: `人居环境: 庭院 15, 客厅 10`.
+ * Null when a line is not in that form (the core checks names and maxima).
+ */
+function parseTable(text) {
+  const categories = [];
+  for (const line of text.split(/\r?\n/).filter((l) => l.trim())) {
+    const match = line.match(/^([^:：]+)[:：](.+)$/);
+    if (!match) return null;
+    const items = match[2].split(/[,，]/).map((cell) => cell.trim().match(/^(.+?)\s+(\d+(?:\.\d)?)$/));
+    if (items.some((item) => !item)) return null;
+    categories.push({ name: match[1].trim(), items: items.map(([, name, max]) => ({ name: name.trim(), max })) });
+  }
+  return categories.length ? categories : null;
+}
+
+/** The admin's editor of the rules: source, period, bands and bonus. */
+function rulesEditor(app, rules, done) {
+  const draft = { source: rules.source, period: rules.period, bonusPoints: rules.bonusPoints ?? "5.00" };
+  let bandsText = (rules.bands ?? []).map((band) => `${band.lower},${band.inclusive ? "含" : "不含"},${band.points}`).join("\n");
+  const slot = messageSlot();
+  let tableText = (rules.table ?? []).map((c) => `${c.name}: ${c.items.map((i) => `${i.name} ${i.max}`).join(", ")}`).join("\n");
+  const table = h("textarea", { id: "rules-table", class: "input input-area", rows: "5" });
+  table.value = tableText;
+  table.addEventListener("input", () => (tableText = table.value));
+  const bands = h("textarea", { id: "rules-bands", class: "input input-area", rows: "4" });
+  bands.value = bandsText;
+  bands.addEventListener("input", () => (bandsText = bands.value));
+  const save = actionButton({
+    label: "rulesSave",
+    primary: true,
+    onClick: async () => {
+      const parsed = bandsText.split(/\r?\n/).filter((line) => line.trim()).map((line) => line.split(/[,,]/).map((cell) => cell.trim()));
+      if (parsed.some((cells) => cells.length !== 3)) return showMessage(slot, t("rulesBadBands"));
+      const categories = parseTable(tableText);
+      if (!categories) return showMessage(slot, t("rulesBadTable"));
+      const next = {
+        source: draft.source,
+        period: draft.period,
+        table: categories,
+        bands: parsed.map(([lower, inclusive, points]) => ({ lower, inclusive: inclusive === "含" || inclusive === "yes" || inclusive === "true", points })),
+        bonusPoints: draft.bonusPoints,
+      };
+      const outcome = await runAction(app, { buttons: [save], slot, work: () => app.staffCall("changeRules", { rules: next, requestId: newRequestId() }) });
+      if (outcome.ok) done(t("rulesSaved", (rules.version ?? 0) + 1));
+    },
+  });
+  return section(
+    "rules-edit",
+    `${t("rulesEdit")} · v${rules.version ?? 0}`,
+    choiceGroup({ name: "rules-source", legend: t("rulesSource"), options: ["platform", "kiosk"].map((value) => ({ value, label: t(`rulesSource_${value}`) })), value: draft.source, onChange: (v) => (draft.source = v) }),
+    choiceGroup({ name: "rules-scoring", legend: t("rulesScoring"), options: ["monthly", "quarterly"].map((value) => ({ value, label: t(`rulesScoring_${value}`) })), value: draft.period, onChange: (v) => (draft.period = v) }),
+    field({ id: "rules-table", label: t("rulesTable"), control: table }),
+    field({ id: "rules-bands", label: t("rulesBands"), control: bands }),
+    field({ id: "rules-bonus", label: t("rulesBonus"), control: textInput({ id: "rules-bonus", value: draft.bonusPoints, maxLength: 8, onInput: (v) => (draft.bonusPoints = v) }) }),
+    slot,
+    h("div", { class: "form-actions" }, save),
+  );
+}
