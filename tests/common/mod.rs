@@ -412,6 +412,9 @@ impl Rng {
 
     pub fn between(&mut self, low: i64, high: i64) -> i64 {
         low + self.below((high - low + 1) as u64) as i64
+    }
+}
+
 /// The points rules, score sheets and the blacklist, for the tests of
 /// `tests/rules.rs` and the journal's round trip.
 impl Kiosk {
