@@ -453,6 +453,16 @@ pub enum Body {
         last_seq: u64,
         last_hash: String,
     },
+    /// The journal was restarted after damaged storage: the stored records
+    /// `lost_from_seq..=lost_to_seq` could not be verified and are gone.
+    /// This entry takes `lost_from_seq`'s place and chains to the last good
+    /// hash; `bad_record_hash` is the SHA-256 of the first lost record as
+    /// it was stored, so the damaged copy can be matched later.
+    JournalRestarted {
+        lost_from_seq: u64,
+        lost_to_seq: u64,
+        bad_record_hash: String,
+    },
 }
 
 impl Body {
@@ -485,6 +495,7 @@ impl Body {
             Body::SettingChanged { .. } => "setting_changed",
             Body::YearClosed { .. } => "year_closed",
             Body::BatchUploaded { .. } => "batch_uploaded",
+            Body::JournalRestarted { .. } => "journal_restarted",
         }
     }
 }

@@ -111,6 +111,13 @@ pub enum Error {
     Internal {
         detail: String,
     },
+    /// A backup file that is not whole and intact: `line` is the first bad
+    /// line (1 is the header), `detail_zh`/`detail` say what is wrong there.
+    BackupInvalid {
+        line: u64,
+        detail_zh: String,
+        detail: String,
+    },
 }
 
 impl Error {
@@ -148,12 +155,13 @@ impl Error {
             StorageFull => "STORAGE_FULL",
             StorageFailed { .. } => "STORAGE_FAILED",
             Internal { .. } => "INTERNAL",
+            BackupInvalid { .. } => "BACKUP_INVALID",
         }
     }
 
     /// Every stable code, for documentation and for the page's message table
     /// test.
-    pub const CODES: [&'static str; 30] = [
+    pub const CODES: [&'static str; 31] = [
         "INSUFFICIENT_POINTS",
         "OUT_OF_STOCK",
         "WRONG_PIN",
@@ -184,6 +192,7 @@ impl Error {
         "STORAGE_FULL",
         "STORAGE_FAILED",
         "INTERNAL",
+        "BACKUP_INVALID",
     ];
 
     /// The figures a person needs, under the names the JS API uses.
@@ -235,6 +244,7 @@ impl Error {
             StorageCorrupt { seq, .. } => vec![("seq", Number(*seq as i64))],
             YearClosed { year } => vec![("year", Number(i64::from(*year)))],
             ReadOnly { reason } => vec![("reason", Text(reason.to_string()))],
+            BackupInvalid { line, .. } => vec![("line", Number(*line as i64))],
             _ => Vec::new(),
         }
     }
@@ -286,6 +296,11 @@ impl Error {
             StorageFull => "存储空间已满,这次没有成功,请找管理员".to_string(),
             StorageFailed { .. } => "保存失败,这次没有成功,请找管理员".to_string(),
             Internal { .. } => "终端内部出错,这次没有成功,请找管理员".to_string(),
+            BackupInvalid {
+                line, detail_zh, ..
+            } => {
+                format!("备份文件第 {line} 行不对:{detail_zh}。什么也没有恢复")
+            }
         }
     }
 
@@ -349,6 +364,9 @@ impl Error {
             }
             Internal { .. } => {
                 "Internal error: this did NOT happen. Call the shopkeeper".to_string()
+            }
+            BackupInvalid { line, detail, .. } => {
+                format!("Backup file, line {line}: {detail}. Nothing was restored")
             }
         }
     }

@@ -481,6 +481,15 @@ impl State {
                 self.uploaded_through_seq = *last_seq;
                 self.uploaded_last_hash = Some(last_hash.clone());
             }
+            Body::JournalRestarted {
+                lost_from_seq,
+                lost_to_seq,
+                ..
+            } => {
+                if *lost_from_seq != seq || lost_to_seq < lost_from_seq {
+                    return fail(seq, "a restart must take the place of the first lost seq");
+                }
+            }
         }
         Ok(())
     }

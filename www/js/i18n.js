@@ -478,6 +478,12 @@ const SENTENCES = {
       : l === "zh"
         ? "终端出了点问题,这一步没有成功。请找店主。"
         : "The kiosk had a problem; this step did NOT happen. Please call the shopkeeper.",
+  // The core names the line and what is wrong there.
+  BACKUP_INVALID: (e, c, l) =>
+    (l === "zh" ? e.message : e.messageEn) ||
+    (l === "zh"
+      ? `备份文件${e.line ? `第 ${e.line} 行` : ""}不对,什么也没有恢复。`
+      : `The backup file is not valid${e.line ? ` at line ${e.line}` : ""}; nothing was restored.`),
 };
 
 export const KNOWN_CODES = Object.keys(SENTENCES);
