@@ -4,7 +4,22 @@
 // and the shop redeems again.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { serveKiosk, launchBrowser } from "./harness.mjs";
+import { mkdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  serveKiosk,
+  launchBrowser,
+  openKioskPage,
+  loadDemoVillage,
+  staffSignIn,
+  staffMenu,
+  fillPad,
+  inPage,
+  stubPrint,
+  checkLayout,
+  seriousAxeViolations,
+  SCREENSHOT_DIR,
+} from "./harness.mjs";
 import { openBare, inKiosk } from "./api.mjs";
 
 let server;
@@ -254,6 +269,98 @@ test("without a backup the admin restarts the journal after the last good hash, 
     const reopened = await reopen(page, "damaged-2");
     assert.equal(reopened.readOnly, null);
     assert.equal(reopened.seq, bad + 1);
+  } finally {
+    await browser.close();
+  }
+});
+
+/** The screen keeps the kiosk's rules: large targets and text, no serious accessibility problem. */
+async function assertUsable(page, name) {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `backup-${name}.png`) });
+  assert.deepEqual([...(await checkLayout(page)), ...(await seriousAxeViolations(page))], []);
+}
+
+test("on the screens: a clerk saves a backup, a fresh kiosk restores it from its first-run page", async () => {
+  const first = await launchBrowser({ bypassCSP: true });
+  let text;
+  let original;
+  try {
+    const { page, errors } = await openKioskPage(first.context, server.url, "ui-backup");
+    await loadDemoVillage(page);
+    original = await inPage(page, (kiosk) => kiosk.info());
+    await staffSignIn(page, "clerk", "2222");
+    await staffMenu(page, /^备份/);
+    await page.getByRole("heading", { name: "备份全部记录" }).waitFor();
+    // A clerk is never offered the PINs.
+    assert.equal(await page.getByRole("radio", { name: "带上密码" }).count(), 0);
+    await assertUsable(page, "staff");
+    await page.evaluate(() => {
+      window.showSaveFilePicker = undefined;
+    });
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: /保存备份文件/ }).click()]);
+    assert.match(download.suggestedFilename(), /^aixin-backup-ui-backup-\d{8}-\d{4}-seq\d+\.ndjson$/);
+    text = await readFile(await download.path(), "utf8");
+    await page.getByText(/已保存 aixin-backup-ui-backup/).waitFor();
+    assert.deepEqual(errors, []);
+  } finally {
+    await first.close();
+  }
+
+  const second = await launchBrowser({ bypassCSP: true });
+  try {
+    const { page, errors } = await openKioskPage(second.context, server.url, "ui-backup");
+    await page.getByRole("button", { name: /从备份恢复/ }).click();
+    await page.getByRole("heading", { name: "从备份文件恢复" }).waitFor();
+    await page.locator("#restore-file").setInputFiles({ name: "backup.ndjson", mimeType: "application/x-ndjson", buffer: Buffer.from(text) });
+    await page.getByText(/共 \d+ 条记录,备份于/).waitFor();
+    // Without PINs: an admin gets a new PIN.
+    await assertUsable(page, "restore");
+    await page.getByRole("button", { name: /^恢复/ }).click();
+    await page.getByText("请给管理员设 4 到 8 位数字的新密码").waitFor();
+    await fillPad(page, page.getByLabel(/新密码/), "5555");
+    await page.getByRole("button", { name: /^恢复/ }).click();
+    await page.getByRole("button", { name: /开始兑换|Start/ }).waitFor();
+    const info = await inPage(page, (kiosk) => kiosk.info());
+    assert.equal(info.seq, original.seq + 1);
+    const admin = await inPage(page, async (kiosk) => (await kiosk.staffSignIn({ staff: "admin", pin: "5555", now: Date.now() })).role);
+    assert.equal(admin, "admin");
+    assert.deepEqual(errors, []);
+  } finally {
+    await second.close();
+  }
+});
+
+test("on the screens: a damaged record shows the recovery screen; the admin restarts, prints the report, and the shop redeems", async () => {
+  const browser = await launchBrowser({ bypassCSP: true });
+  try {
+    const { page } = await openKioskPage(browser.context, server.url, "ui-damaged");
+    await loadDemoVillage(page);
+    const healthy = await inPage(page, (kiosk) => kiosk.info());
+    await damageRecord(page, "ui-damaged", healthy.seq - 1);
+    await page.reload();
+    await page.getByRole("heading", { name: "存储的记录损坏了" }).waitFor();
+    await page.getByText(new RegExp(`第 ${healthy.seq - 1} 条记录读不出来`)).waitFor();
+    await stubPrint(page);
+    await assertUsable(page, "recovery");
+    await fillPad(page, page.getByLabel("工作人员编号"), "admin");
+    await fillPad(page, page.getByLabel("密码"), "9999");
+    const restart = page.getByRole("button", { name: /重新开始并打印报告/ });
+    await restart.click();
+    await page.getByText("我明白会丢失记录").first().waitFor();
+    await page.getByLabel("我明白会丢失记录").check();
+    await restart.click();
+    await page.getByText("已经恢复,可以照常兑换了").waitFor();
+    await page.getByRole("main").getByText(`丢失第 ${healthy.seq - 1} 至 ${healthy.seq} 条记录`, { exact: false }).waitFor();
+    await page.getByRole("button", { name: /打印报告/ }).click();
+    assert.equal(await page.evaluate(() => window.__printed), 1);
+    await page.getByRole("button", { name: /回到首页/ }).click();
+    await page.getByRole("button", { name: /开始兑换|Start/ }).waitFor();
+    const receipt = await inPage(page, async (kiosk) => {
+      const session = await kiosk.signIn({ household: "B006", pin: "9413", now: Date.now() });
+      return kiosk.redeem({ session, lines: [{ sku: "salt-500g", qty: 1 }], requestId: "ui-after-restart", now: Date.now() });
+    });
+    assert.equal(receipt.total, "2.50", JSON.stringify(receipt));
   } finally {
     await browser.close();
   }

@@ -35,6 +35,9 @@ import { staffPinScreen } from "./screens/staff/pin.js";
 import { staffTeamScreen } from "./screens/staff/team.js";
 import { staffSettingsScreen } from "./screens/staff/settings.js";
 import { staffPrintScreen } from "./screens/staff/print.js";
+import { staffBackupScreen } from "./screens/staff/backup.js";
+import { restoreScreen } from "./screens/restore.js";
+import { recoveryScreen } from "./screens/recovery.js";
 
 const SCREENS = {
   setup: setupScreen,
@@ -63,10 +66,14 @@ const SCREENS = {
   "staff-team": staffTeamScreen,
   "staff-settings": staffSettingsScreen,
   "staff-print": staffPrintScreen,
+  "staff-backup": staffBackupScreen,
+  // Restoring a backup onto an empty kiosk; recovering damaged storage.
+  restore: restoreScreen,
+  recovery: recoveryScreen,
 };
 
 /** Screens where nobody is in the middle of anything: no idle warning. */
-const RESTING = new Set(["setup", "home", "fatal"]);
+const RESTING = new Set(["setup", "home", "fatal", "restore", "recovery"]);
 
 /** The most a basket may hold of one item, and the most lines (the core's limits). */
 export const QTY_MAX = 99;
@@ -574,6 +581,12 @@ export function createApp({ kiosk, version, params, elements }) {
     updateStatus();
     if (app.info.empty) {
       app.go("setup");
+      // A recovery cut off half-way is finished before anything else.
+      kiosk.resumeRecovery?.().then((resumed) => resumed && app.afterDemoLoaded(), () => {});
+      return;
+    }
+    if (app.readOnly()?.code === "STORAGE_CORRUPT") {
+      app.go("recovery");
       return;
     }
     app.refreshCatalog();

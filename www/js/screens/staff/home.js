@@ -5,6 +5,7 @@ import { h } from "../../dom.js";
 import { t, tIn, lang, other, LANGS } from "../../i18n.js";
 import { staffFrame } from "../../staff/ui.js";
 import { staffIcon } from "../../staff/icons.js";
+import "../../staff/backup-words.js";
 
 /** Whether the core offers the printing of cards and labels. */
 export function printingAvailable(app) {
@@ -62,6 +63,7 @@ export function staffHomeScreen(app) {
   householdTiles.push({ key: clerk ? "menuHouseholds" : "menuHouseholdPins", iconName: "house", screen: "staff-households", options: { purpose: "manage" } });
   if (clerk) householdTiles.push({ key: "menuRegister", iconName: "houseAdd", screen: "staff-household-form", options: { mode: "new" } });
   householdTiles.push({ key: "menuPrint", iconName: "card", screen: "staff-print", soon: !printing });
+  if (clerk) householdTiles.push({ key: "menuBackup", iconName: "box", screen: "staff-backup" });
   groups.push({ key: "menuHouseholdGroup", tiles: householdTiles });
   if (admin) {
     groups.push({
