@@ -244,7 +244,15 @@ impl Error {
             StorageCorrupt { seq, .. } => vec![("seq", Number(*seq as i64))],
             YearClosed { year } => vec![("year", Number(i64::from(*year)))],
             ReadOnly { reason } => vec![("reason", Text(reason.to_string()))],
-            BackupInvalid { line, .. } => vec![("line", Number(*line as i64))],
+            BackupInvalid {
+                line,
+                detail_zh,
+                detail,
+            } => vec![
+                ("line", Number(*line as i64)),
+                ("detailZh", Text(detail_zh.clone())),
+                ("detailEn", Text(detail.clone())),
+            ],
             _ => Vec::new(),
         }
     }

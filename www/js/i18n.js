@@ -480,10 +480,9 @@ const SENTENCES = {
         : "The kiosk had a problem; this step did NOT happen. Please call the shopkeeper.",
   // The core names the line and what is wrong there.
   BACKUP_INVALID: (e, c, l) =>
-    (l === "zh" ? e.message : e.messageEn) ||
-    (l === "zh"
-      ? `备份文件${e.line ? `第 ${e.line} 行` : ""}不对,什么也没有恢复。`
-      : `The backup file is not valid${e.line ? ` at line ${e.line}` : ""}; nothing was restored.`),
+    l === "zh"
+      ? `备份文件${e.line ? `第 ${e.line} 行` : ""}不对${e.detailZh ? `:${e.detailZh}` : ""}。什么也没有恢复。`
+      : `The backup file is not valid${e.line ? ` at line ${e.line}` : ""}${e.detailEn ? `: ${e.detailEn}` : ""}. Nothing was restored.`,
 };
 
 export const KNOWN_CODES = Object.keys(SENTENCES);

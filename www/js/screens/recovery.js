@@ -23,17 +23,17 @@ function both(key, ...args) {
 /** The printed report of a recovery. */
 function reportDoc(report) {
   const lines = [
-    h("h1", { class: "pa-title", text: both("recoveryReportTitle") }),
-    h("p", { class: "pa-text", text: both("recoveryReportKiosk", report.kioskId) }),
-    h("p", { class: "pa-text", text: both("recoveryReportBy", report.staff, dateTime(report.time)) }),
-    h("p", { class: "pa-text", text: report.backupSeq ? both("recoveryReportBackup", report.backupSeq) : both("recoveryReportPrefix") }),
-    report.reapplied ? h("p", { class: "pa-text", text: both("recoveryReportReapplied", report.reapplied) }) : null,
+    h("h1", { class: "pa-title", text: both("damagedReportTitle") }),
+    h("p", { class: "pa-text", text: both("damagedReportKiosk", report.kioskId) }),
+    h("p", { class: "pa-text", text: both("damagedReportBy", report.staff, dateTime(report.time)) }),
+    h("p", { class: "pa-text", text: report.backupSeq ? both("damagedReportBackup", report.backupSeq) : both("damagedReportPrefix") }),
+    report.reapplied ? h("p", { class: "pa-text", text: both("damagedReportReapplied", report.reapplied) }) : null,
   ];
   if (report.lostFromSeq) {
     lines.push(
-      h("p", { class: "pa-text", text: both("recoveryReportLost", report.lostFromSeq, report.lostToSeq) }),
-      h("p", { class: "pa-small", text: both("recoveryReportBadHash", report.badRecordHash) }),
-      h("p", { class: "pa-text", text: both("recoveryReportLostList") }),
+      h("p", { class: "pa-text", text: both("damagedReportLost", report.lostFromSeq, report.lostToSeq) }),
+      h("p", { class: "pa-small", text: both("damagedReportBadHash", report.badRecordHash) }),
+      h("p", { class: "pa-text", text: both("damagedReportLostList") }),
       h(
         "ul",
         { class: "pa-list" },
@@ -43,9 +43,9 @@ function reportDoc(report) {
       ),
     );
   } else {
-    lines.push(h("p", { class: "pa-text", text: both("recoveryReportNothingLost") }));
+    lines.push(h("p", { class: "pa-text", text: both("damagedReportNothingLost") }));
   }
-  lines.push(h("p", { class: "pa-small", text: both("recoveryReportNow", report.seq, report.stateHash) }));
+  lines.push(h("p", { class: "pa-small", text: both("damagedReportNow", report.seq, report.stateHash) }));
   return lines;
 }
 
@@ -56,16 +56,16 @@ export function recoveryScreen(app, options = {}) {
 
   if (state.report) {
     const report = state.report;
-    setPrint(app, "a4", t("recoveryReportTitle"), reportDoc(report));
+    setPrint(app, "a4", t("damagedReportTitle"), reportDoc(report));
     const root = frame(
       app,
-      notice(t("recoveryDone"), "ok", { role: "status" }),
+      notice(t("damagedDone"), "ok", { role: "status" }),
       h("section", { class: "recovery-report" }, reportDoc(report)),
       h(
         "div",
         { class: "form-actions" },
-        actionButton({ label: "recoveryPrint", iconName: "printer", onClick: () => printNow(app, "a4", t("recoveryReportTitle"), reportDoc(report)) }),
-        actionButton({ label: "recoveryHome", primary: true, onClick: () => app.afterDemoLoaded() }),
+        actionButton({ label: "damagedPrint", iconName: "printer", onClick: () => printNow(app, "a4", t("damagedReportTitle"), reportDoc(report)) }),
+        actionButton({ label: "damagedHome", primary: true, onClick: () => app.afterDemoLoaded() }),
       ),
     );
     return { root, keep: () => state, busy: () => true };
@@ -73,7 +73,7 @@ export function recoveryScreen(app, options = {}) {
 
   const who = () => {
     if (!state.staffId || !/^\d{4,8}$/.test(state.pin)) {
-      showMessage(slot, t("recoveryFillStaff"));
+      showMessage(slot, t("damagedFillStaff"));
       return null;
     }
     return { staff: state.staffId, pin: state.pin, now: Date.now() };
@@ -105,7 +105,7 @@ export function recoveryScreen(app, options = {}) {
   }
 
   const saveButton = actionButton({
-    label: "recoveryStep1Do",
+    label: "damagedStep1Do",
     iconName: "box",
     onClick: () =>
       run([saveButton], async () => {
@@ -122,11 +122,11 @@ export function recoveryScreen(app, options = {}) {
     onError: () => showMessage(slot, app.errorText({ code: "BACKUP_INVALID", line: 1 })),
   });
   const restartButton = actionButton({
-    label: "recoveryStep3Do",
+    label: "damagedStep3Do",
     iconName: "printer",
     onClick: () => {
       if (!state.confirmed) {
-        showMessage(slot, t("recoveryStep3Confirm"));
+        showMessage(slot, t("damagedStep3Confirm"));
         return;
       }
       run([restartButton], () => recover(null));
@@ -140,36 +140,36 @@ export function recoveryScreen(app, options = {}) {
 
   const root = frame(
     app,
-    notice(t("recoveryText", readOnly.seq ?? "?"), "warn"),
+    notice(t("damagedText", readOnly.seq ?? "?"), "warn"),
     h(
       "div",
       { class: "form-grid" },
       field({
         id: "recovery-staff",
-        label: t("recoveryStaffId"),
-        control: padInput({ id: "recovery-staff", layout: "alnum", letterCase: "lower", value: state.staffId, title: t("recoveryStaffId"), onChange: (value) => (state.staffId = value) }),
+        label: t("damagedStaffId"),
+        control: padInput({ id: "recovery-staff", layout: "alnum", letterCase: "lower", value: state.staffId, title: t("damagedStaffId"), onChange: (value) => (state.staffId = value) }),
       }),
       field({
         id: "recovery-pin",
-        label: t("recoveryPin"),
-        control: padInput({ id: "recovery-pin", layout: "pin", maxLength: 8, value: state.pin, title: t("recoveryPin"), onChange: (value) => (state.pin = value) }),
+        label: t("damagedPin"),
+        control: padInput({ id: "recovery-pin", layout: "pin", maxLength: 8, value: state.pin, title: t("damagedPin"), onChange: (value) => (state.pin = value) }),
       }),
     ),
     slot,
-    h("section", { class: "recovery-step" }, h("h2", { class: "section-title", text: t("recoveryStep1") }), saveButton),
+    h("section", { class: "recovery-step" }, h("h2", { class: "section-title", text: t("damagedStep1") }), saveButton),
     h(
       "section",
       { class: "recovery-step" },
-      h("h2", { class: "section-title", text: t("recoveryStep2") }),
-      h("p", { class: "field-hint", text: t("recoveryStep2Text") }),
+      h("h2", { class: "section-title", text: t("damagedStep2") }),
+      h("p", { class: "field-hint", text: t("damagedStep2Text") }),
       backupChooser,
     ),
     h(
       "section",
       { class: "recovery-step" },
-      h("h2", { class: "section-title", text: t("recoveryStep3") }),
-      h("p", { class: "field-hint", text: t("recoveryStep3Text") }),
-      h("label", { class: "choice", for: "recovery-confirm" }, confirm, h("span", { class: "choice-text", text: t("recoveryStep3Confirm") })),
+      h("h2", { class: "section-title", text: t("damagedStep3") }),
+      h("p", { class: "field-hint", text: t("damagedStep3Text") }),
+      h("label", { class: "choice", for: "recovery-confirm" }, confirm, h("span", { class: "choice-text", text: t("damagedStep3Confirm") })),
       restartButton,
     ),
   );
@@ -184,7 +184,7 @@ function frame(app, ...children) {
     h(
       "main",
       { class: "staff-main staff-narrow" },
-      h("h1", { class: "staff-title" }, staffIcon("shield", "staff-title-icon"), h("span", { text: t("recoveryTitle") })),
+      h("h1", { class: "staff-title" }, staffIcon("shield", "staff-title-icon"), h("span", { text: t("damagedTitle") })),
       ...children,
     ),
   );

@@ -1,10 +1,12 @@
 // The words of the backup, restore and recovery screens in Chinese and
 // English, added to the page's word table (i18n.js) when this module loads.
+// It may load before the other staff words, so every key here starts with
+// backup, restore or damaged and none is theirs.
 import { WORDS } from "../i18n.js";
 
 export const BACKUP_WORDS = {
   // The staff menu and the backup screen.
-  menuBackup: ["备份", "Backup"],
+  backupMenu: ["备份", "Backup"],
   backupTitle: ["备份全部记录", "Back up every record"],
   backupText: [
     "把这台终端的全部记录存成一个文件,放到 U 盘里收好。电脑坏了、换了电脑,都能用它恢复。",
@@ -54,43 +56,43 @@ export const BACKUP_WORDS = {
   restoreNeedPin: ["请给管理员设 4 到 8 位数字的新密码", "Give the admin a new PIN of 4 to 8 digits"],
 
   // Recovery from damaged storage.
-  recoveryTitle: ["存储的记录损坏了", "Stored records are damaged"],
-  recoveryText: [
+  damagedTitle: ["存储的记录损坏了", "Stored records are damaged"],
+  damagedText: [
     (seq) => `第 ${seq} 条记录读不出来或被改动了。现在不能兑换。前面的记录都完好。请积分专员或管理员按下面的步骤处理。`,
     (seq) => `Record ${seq} cannot be read or was changed. No redemption for now. The records before it are intact. A clerk or admin, please follow the steps below.`,
   ],
-  recoveryWho: ["工作人员", "Staff"],
-  recoveryStaffId: ["工作人员编号", "Staff id"],
-  recoveryPin: ["密码", "PIN"],
-  recoveryStep1: ["第一步:先把完好的记录存到 U 盘", "Step 1: save the intact records to a USB stick"],
-  recoveryStep1Do: ["保存完好的记录", "Save the intact records"],
-  recoveryStep2: ["第二步:用最近的备份恢复(管理员)", "Step 2: restore from the latest backup (admin)"],
-  recoveryStep2Text: [
+  damagedWho: ["工作人员", "Staff"],
+  damagedStaffId: ["工作人员编号", "Staff id"],
+  damagedPin: ["密码", "PIN"],
+  damagedStep1: ["第一步:先把完好的记录存到 U 盘", "Step 1: save the intact records to a USB stick"],
+  damagedStep1Do: ["保存完好的记录", "Save the intact records"],
+  damagedStep2: ["第二步:用最近的备份恢复(管理员)", "Step 2: restore from the latest backup (admin)"],
+  damagedStep2Text: [
     "选最近的备份文件。备份之后、损坏之前的记录会自动接上。",
     "Choose the latest backup file. Records made after it that are still intact are added back.",
   ],
-  recoveryStep3: ["最后的办法:从损坏处重新开始(管理员)", "Last resort: restart after the damage (admin)"],
-  recoveryStep3Text: [
+  damagedStep3: ["最后的办法:从损坏处重新开始(管理员)", "Last resort: restart after the damage (admin)"],
+  damagedStep3Text: [
     "没有备份时才用。损坏处以后的记录会丢失,终端记下丢了哪些,并打印一份报告。请按报告把丢失的积分和兑换重新补录。",
     "Only without a backup. Records from the damage on are lost; the kiosk records which, and prints a report. Re-enter the lost points and redemptions from the report.",
   ],
-  recoveryStep3Confirm: ["我明白会丢失记录", "I understand records will be lost"],
-  recoveryStep3Do: ["重新开始并打印报告", "Restart and print the report"],
-  recoveryDone: ["已经恢复,可以照常兑换了", "Recovered: redemptions work again"],
-  recoveryReportTitle: ["存储恢复报告", "Storage recovery report"],
-  recoveryReportKiosk: [(id) => `终端 ${id}`, (id) => `Kiosk ${id}`],
-  recoveryReportBy: [(staff, time) => `${staff} 于 ${time} 处理`, (staff, time) => `By ${staff} at ${time}`],
-  recoveryReportBackup: [(seq) => `从备份恢复(备份到第 ${seq} 条)`, (seq) => `Restored from a backup (through record ${seq})`],
-  recoveryReportPrefix: ["从完好的记录重新开始", "Restarted from the intact records"],
-  recoveryReportReapplied: [(n) => `接回备份后的记录 ${n} 条`, (n) => `${n} later records added back`],
-  recoveryReportNothingLost: ["没有丢失记录", "No record was lost"],
-  recoveryReportLost: [(from, to) => `丢失第 ${from} 至 ${to} 条记录`, (from, to) => `Records ${from} to ${to} are lost`],
-  recoveryReportBadHash: [(hash) => `损坏记录的校验码 ${hash}`, (hash) => `Hash of the damaged record ${hash}`],
-  recoveryReportLostList: ["丢失的记录(能读出的部分,请据此补录)", "Lost records (as far as they can be read; re-enter from these)"],
-  recoveryReportNow: [(seq, hash) => `现在共 ${seq} 条记录,状态校验码 ${hash}`, (seq, hash) => `Now ${seq} records, state hash ${hash}`],
-  recoveryPrint: ["打印报告", "Print the report"],
-  recoveryHome: ["回到首页", "Back to home"],
-  recoveryFillStaff: ["请填工作人员编号和密码", "Enter the staff id and PIN"],
+  damagedStep3Confirm: ["我明白会丢失记录", "I understand records will be lost"],
+  damagedStep3Do: ["重新开始并打印报告", "Restart and print the report"],
+  damagedDone: ["已经恢复,可以照常兑换了", "Recovered: redemptions work again"],
+  damagedReportTitle: ["存储恢复报告", "Storage recovery report"],
+  damagedReportKiosk: [(id) => `终端 ${id}`, (id) => `Kiosk ${id}`],
+  damagedReportBy: [(staff, time) => `${staff} 于 ${time} 处理`, (staff, time) => `By ${staff} at ${time}`],
+  damagedReportBackup: [(seq) => `从备份恢复(备份到第 ${seq} 条)`, (seq) => `Restored from a backup (through record ${seq})`],
+  damagedReportPrefix: ["从完好的记录重新开始", "Restarted from the intact records"],
+  damagedReportReapplied: [(n) => `接回备份后的记录 ${n} 条`, (n) => `${n} later records added back`],
+  damagedReportNothingLost: ["没有丢失记录", "No record was lost"],
+  damagedReportLost: [(from, to) => `丢失第 ${from} 至 ${to} 条记录`, (from, to) => `Records ${from} to ${to} are lost`],
+  damagedReportBadHash: [(hash) => `损坏记录的校验码 ${hash}`, (hash) => `Hash of the damaged record ${hash}`],
+  damagedReportLostList: ["丢失的记录(能读出的部分,请据此补录)", "Lost records (as far as they can be read; re-enter from these)"],
+  damagedReportNow: [(seq, hash) => `现在共 ${seq} 条记录,状态校验码 ${hash}`, (seq, hash) => `Now ${seq} records, state hash ${hash}`],
+  damagedPrint: ["打印报告", "Print the report"],
+  damagedHome: ["回到首页", "Back to home"],
+  damagedFillStaff: ["请填工作人员编号和密码", "Enter the staff id and PIN"],
 };
 
 for (const [key, value] of Object.entries(BACKUP_WORDS)) {

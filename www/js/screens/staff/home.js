@@ -63,7 +63,7 @@ export function staffHomeScreen(app) {
   householdTiles.push({ key: clerk ? "menuHouseholds" : "menuHouseholdPins", iconName: "house", screen: "staff-households", options: { purpose: "manage" } });
   if (clerk) householdTiles.push({ key: "menuRegister", iconName: "houseAdd", screen: "staff-household-form", options: { mode: "new" } });
   householdTiles.push({ key: "menuPrint", iconName: "card", screen: "staff-print", soon: !printing });
-  if (clerk) householdTiles.push({ key: "menuBackup", iconName: "box", screen: "staff-backup" });
+  if (clerk) householdTiles.push({ key: "backupMenu", iconName: "box", screen: "staff-backup" });
   groups.push({ key: "menuHouseholdGroup", tiles: householdTiles });
   if (admin) {
     groups.push({
