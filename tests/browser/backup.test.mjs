@@ -274,6 +274,60 @@ test("without a backup the admin restarts the journal after the last good hash, 
   }
 });
 
+/** Leaves a kiosk as a cut-off recovery would: its records only in the side database. */
+function leaveOnlySideDatabase(page, kioskId) {
+  return page.evaluate(async (kioskId) => {
+    const done = (request) =>
+      new Promise((resolve, reject) => {
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+    const source = await done(indexedDB.open(`aixin-kiosk:${kioskId}`));
+    const read = source.transaction(["journal", "credentials"], "readonly");
+    const copied = {};
+    for (const name of ["journal", "credentials"]) {
+      const store = read.objectStore(name);
+      copied[name] = { keys: await done(store.getAllKeys()), values: await done(store.getAll()) };
+    }
+    source.close();
+    const opening = indexedDB.open(`aixin-kiosk:${kioskId}~recovery`, 1);
+    opening.onupgradeneeded = () => {
+      for (const name of ["journal", "credentials", "meta"]) opening.result.createObjectStore(name);
+    };
+    const side = await done(opening);
+    const write = side.transaction(["journal", "credentials"], "readwrite");
+    for (const name of ["journal", "credentials"]) {
+      copied[name].keys.forEach((key, index) => write.objectStore(name).add(copied[name].values[index], key));
+    }
+    await new Promise((resolve) => (write.oncomplete = resolve));
+    side.close();
+    await done(indexedDB.deleteDatabase(`aixin-kiosk:${kioskId}`));
+  }, kioskId);
+}
+
+test("a recovery cut off after the kiosk's database was deleted is finished from the side database", async () => {
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.context.newPage();
+    await openBare(page, server.url, "cut-off");
+    await inKiosk(page, (kiosk) => kiosk.loadDemo());
+    const healthy = await inKiosk(page, (kiosk) => kiosk.info());
+    await page.evaluate(() => window.kiosk.close());
+    await leaveOnlySideDatabase(page, "cut-off");
+    const empty = await reopen(page, "cut-off");
+    assert.equal(empty.empty, true);
+    const resumed = await inKiosk(page, async (kiosk) => [await kiosk.resumeRecovery(), kiosk.info().stateHash, await kiosk.resumeRecovery()]);
+    assert.deepEqual(resumed, [true, healthy.stateHash, false]);
+    const reopened = await reopen(page, "cut-off");
+    assert.equal(reopened.stateHash, healthy.stateHash);
+    assert.equal(reopened.readOnly, null);
+    const receipt = await redeemSalt(page, "after-resume");
+    assert.equal(receipt.total, "2.50", JSON.stringify(receipt));
+  } finally {
+    await browser.close();
+  }
+});
+
 /** The screen keeps the kiosk's rules: large targets and text, no serious accessibility problem. */
 async function assertUsable(page, name) {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
