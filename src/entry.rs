@@ -488,6 +488,16 @@ pub enum Body {
         household: HouseholdCode,
         reason: Text,
     },
+    /// The journal was restarted after damaged storage: the stored records
+    /// `lost_from_seq..=lost_to_seq` could not be verified and are gone.
+    /// This entry takes `lost_from_seq`'s place and chains to the last good
+    /// hash; `bad_record_hash` is the SHA-256 of the first lost record as
+    /// it was stored, so the damaged copy can be matched later.
+    JournalRestarted {
+        lost_from_seq: u64,
+        lost_to_seq: u64,
+        bad_record_hash: String,
+    },
 }
 
 fn is_zero(version: &u32) -> bool {
@@ -530,6 +540,7 @@ impl Body {
             Body::ScoresApplied { .. } => "scores_applied",
             Body::Blacklisted { .. } => "blacklisted",
             Body::BlacklistLifted { .. } => "blacklist_lifted",
+            Body::JournalRestarted { .. } => "journal_restarted",
         }
     }
 }

@@ -120,6 +120,13 @@ pub enum Error {
     Blacklisted {
         household: String,
     },
+    /// A backup file that is not whole and intact: `line` is the first bad
+    /// line (1 is the header), `detail_zh`/`detail` say what is wrong there.
+    BackupInvalid {
+        line: u64,
+        detail_zh: String,
+        detail: String,
+    },
 }
 
 impl Error {
@@ -159,12 +166,13 @@ impl Error {
             Internal { .. } => "INTERNAL",
             PostingNotOver { .. } => "POSTING_NOT_OVER",
             Blacklisted { .. } => "BLACKLISTED",
+            BackupInvalid { .. } => "BACKUP_INVALID",
         }
     }
 
     /// Every stable code, for documentation and for the page's message table
     /// test.
-    pub const CODES: [&'static str; 32] = [
+    pub const CODES: [&'static str; 33] = [
         "INSUFFICIENT_POINTS",
         "OUT_OF_STOCK",
         "WRONG_PIN",
@@ -197,6 +205,7 @@ impl Error {
         "INTERNAL",
         "POSTING_NOT_OVER",
         "BLACKLISTED",
+        "BACKUP_INVALID",
     ];
 
     /// The figures a person needs, under the names the JS API uses.
@@ -255,6 +264,15 @@ impl Error {
                 ]
             }
             Blacklisted { household } => vec![("household", Text(household.clone()))],
+            BackupInvalid {
+                line,
+                detail_zh,
+                detail,
+            } => vec![
+                ("line", Number(*line as i64)),
+                ("detailZh", Text(detail_zh.clone())),
+                ("detailEn", Text(detail.clone())),
+            ],
             _ => Vec::new(),
         }
     }
@@ -310,6 +328,11 @@ impl Error {
                 format!("{period} 的评分还在公示期内,公示期满后才能入账")
             }
             Blacklisted { .. } => "这一户在曝光台上,按本村规定暂不能兑换,请找积分专员".to_string(),
+            BackupInvalid {
+                line, detail_zh, ..
+            } => {
+                format!("备份文件第 {line} 行不对:{detail_zh}。什么也没有恢复")
+            }
         }
     }
 
@@ -379,6 +402,9 @@ impl Error {
             }
             Blacklisted { .. } => {
                 "This household is on the blacklist and the village does not let it redeem; call the clerk".to_string()
+            }
+            BackupInvalid { line, detail, .. } => {
+                format!("Backup file, line {line}: {detail}. Nothing was restored")
             }
         }
     }

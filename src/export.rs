@@ -486,6 +486,7 @@ pub fn kind_zh(kind: &str) -> &str {
         "setting_changed" => "修改设置",
         "year_closed" => "年底结账",
         "batch_uploaded" => "标记已上传",
+        "journal_restarted" => "存储损坏后重新开始",
         other => other,
     }
 }
@@ -635,6 +636,11 @@ fn describe(state: &State, entry: &Entry) -> String {
             last_seq,
             ..
         } => format!("第 {first_seq} 至 {last_seq} 条"),
+        Body::JournalRestarted {
+            lost_from_seq,
+            lost_to_seq,
+            ..
+        } => format!("丢失第 {lost_from_seq} 至 {lost_to_seq} 条"),
         _ => String::new(),
     }
 }

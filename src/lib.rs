@@ -9,6 +9,7 @@
 //! stored bytes and random salts, and persists what the core prepared before
 //! the core commits it.
 
+pub mod backup;
 pub mod board;
 pub mod calendar;
 pub mod charts;

@@ -492,6 +492,15 @@ impl State {
             | Body::ScoresApplied { .. }
             | Body::Blacklisted { .. }
             | Body::BlacklistLifted { .. } => crate::scoresheet::apply(self, entry)?,
+            Body::JournalRestarted {
+                lost_from_seq,
+                lost_to_seq,
+                ..
+            } => {
+                if *lost_from_seq != seq || lost_to_seq < lost_from_seq {
+                    return fail(seq, "a restart must take the place of the first lost seq");
+                }
+            }
         }
         Ok(())
     }

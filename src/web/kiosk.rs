@@ -31,8 +31,8 @@ pub struct Kiosk {
 pub(super) struct Inner {
     kiosk_id: KioskId,
     pub(super) ledger: RefCell<Ledger>,
-    db: RefCell<Option<KioskDb>>,
-    lock: RefCell<Option<WriterLock>>,
+    pub(super) db: RefCell<Option<KioskDb>>,
+    pub(super) lock: RefCell<Option<WriterLock>>,
     pub(super) gate: Rc<Gate>,
     persisted: Option<bool>,
     closed: std::cell::Cell<bool>,

@@ -2,6 +2,7 @@
 //! web-sys and gloo-storage. It converts JS values into the core's validated
 //! types, persists what the core prepared, and hands results back to the page.
 
+mod backup;
 mod clerk;
 mod convert;
 mod gate;

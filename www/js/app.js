@@ -40,6 +40,9 @@ import { staffReportsScreen } from "./screens/staff/reports.js";
 import { staffClerkImportScreen } from "./screens/staff/clerk-import.js";
 import { staffClerkExportScreen } from "./screens/staff/clerk-export.js";
 import { staffClerkVerifyScreen } from "./screens/staff/clerk-verify.js";
+import { staffBackupScreen } from "./screens/staff/backup.js";
+import { restoreScreen } from "./screens/restore.js";
+import { recoveryScreen } from "./screens/recovery.js";
 
 const SCREENS = {
   setup: setupScreen,
@@ -73,10 +76,14 @@ const SCREENS = {
   "staff-clerk-import": staffClerkImportScreen,
   "staff-clerk-export": staffClerkExportScreen,
   "staff-clerk-verify": staffClerkVerifyScreen,
+  "staff-backup": staffBackupScreen,
+  // Restoring a backup onto an empty kiosk; recovering damaged storage.
+  restore: restoreScreen,
+  recovery: recoveryScreen,
 };
 
 /** Screens where nobody is in the middle of anything: no idle warning. */
-const RESTING = new Set(["setup", "home", "fatal"]);
+const RESTING = new Set(["setup", "home", "fatal", "restore", "recovery"]);
 
 /** The most a basket may hold of one item, and the most lines (the core's limits). */
 export const QTY_MAX = 99;
@@ -584,6 +591,12 @@ export function createApp({ kiosk, version, params, elements }) {
     updateStatus();
     if (app.info.empty) {
       app.go("setup");
+      // A recovery cut off half-way is finished before anything else.
+      kiosk.resumeRecovery?.().then((resumed) => resumed && app.afterDemoLoaded(), () => {});
+      return;
+    }
+    if (app.readOnly()?.code === "STORAGE_CORRUPT") {
+      app.go("recovery");
       return;
     }
     app.refreshCatalog();

@@ -486,6 +486,11 @@ const SENTENCES = {
     l === "zh"
       ? "这一户在曝光台上,按本村规定暂不能兑换。请找积分专员。"
       : "This household is on the blacklist and the village does not let it redeem now. Please call the clerk.",
+  // The core names the line and what is wrong there.
+  BACKUP_INVALID: (e, c, l) =>
+    l === "zh"
+      ? `备份文件${e.line ? `第 ${e.line} 行` : ""}不对${e.detailZh ? `:${e.detailZh}` : ""}。什么也没有恢复。`
+      : `The backup file is not valid${e.line ? ` at line ${e.line}` : ""}${e.detailEn ? `: ${e.detailEn}` : ""}. Nothing was restored.`,
 };
 
 export const KNOWN_CODES = Object.keys(SENTENCES);

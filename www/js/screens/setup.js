@@ -10,6 +10,7 @@ import { pinTwice, keyboardForPin } from "../staff/pintwice.js";
 import { recoveryPanel } from "../staff/recovery.js";
 import { clearPrint } from "../staff/print.js";
 import { staffIcon } from "../staff/icons.js";
+import "../staff/backup-words.js";
 
 /** Time zones a village may be in: its "today", month and year follow it. */
 const ZONES = [
@@ -97,6 +98,7 @@ function startStep(app, state) {
       h("p", { class: "lead", text: t("emptyText") }),
       readOnlyNotice(app),
       setUp,
+      h("button", { type: "button", class: "btn btn-secondary btn-big", disabled: readOnly ? true : null, onclick: () => !app.pending && app.go("restore") }, staffIcon("box"), dual("restoreStart")),
       demo,
       message,
     ),

@@ -8,6 +8,7 @@ import { staffIcon } from "../../staff/icons.js";
 import { reportsAvailable } from "./reports.js";
 import "../../staff/clerk-words.js";
 import { yearClosePrompt } from "./rules.js";
+import "../../staff/backup-words.js";
 
 /** Whether the core offers the printing of cards and labels. */
 export function printingAvailable(app) {
@@ -66,6 +67,7 @@ export function staffHomeScreen(app) {
   if (clerk) householdTiles.push({ key: "menuRegister", iconName: "houseAdd", screen: "staff-household-form", options: { mode: "new" } });
   if (clerk) householdTiles.push({ key: "menuRules", iconName: "sliders", screen: "staff-rules" });
   householdTiles.push({ key: "menuPrint", iconName: "card", screen: "staff-print", soon: !printing });
+  if (clerk) householdTiles.push({ key: "backupMenu", iconName: "box", screen: "staff-backup" });
   groups.push({ key: "menuHouseholdGroup", tiles: householdTiles });
   if (clerk) {
     groups.push({

@@ -1,0 +1,123 @@
+// Restoring a backup onto this empty kiosk, from its first-run page: choose
+// the file, see what it holds (the core verifies it whole first), give an
+// admin a new PIN when it carries no PINs, restore. A backup of another
+// kiosk id offers to switch to that id.
+import { h } from "../dom.js";
+import { t, dateTime } from "../i18n.js";
+import { topBar, shopTitle, langButton, notice } from "./common.js";
+import { padInput } from "../staff/pad.js";
+import { field, choiceGroup, actionButton, messageSlot, showMessage } from "../staff/ui.js";
+import { fileChooser } from "../staff/backup-file.js";
+import { staffIcon } from "../staff/icons.js";
+import "../staff/backup-words.js";
+
+/** A file that is not a backup at all (not even text). */
+const NOT_A_BACKUP = { code: "BACKUP_INVALID", line: 1 };
+
+export function restoreScreen(app, options = {}) {
+  const state = options.keep ?? { text: null, header: null, adminId: null, adminPin: "" };
+  const slot = messageSlot();
+  const here = app.info?.kioskId ?? "";
+
+  const chooser = fileChooser({
+    id: "restore-file",
+    labelKey: "restoreChoose",
+    onText: (text) => {
+      state.text = null;
+      state.header = null;
+      try {
+        state.header = app.kiosk.constructor.readBackup(text);
+        state.text = text;
+        state.adminId = state.header.admins[0]?.id ?? null;
+      } catch (error) {
+        app.go("restore", { keep: state });
+        queueMicrotask(() => showMessage(app.view.root.querySelector(".message-slot"), app.errorText(error)));
+        return;
+      }
+      app.go("restore", { keep: state });
+    },
+    onError: () => showMessage(slot, app.errorText(NOT_A_BACKUP)),
+  });
+
+  const parts = [h("p", { class: "lead", text: t("restoreText") }), chooser];
+  const header = state.header;
+  if (header) {
+    parts.push(notice(t("restoreSummary", header.village, header.shop, header.entries, dateTime(header.createdMs)), "info", { role: "status" }));
+    if (header.kioskId !== here) {
+      parts.push(
+        notice(t("restoreOtherKiosk", header.kioskId, here), "warn"),
+        actionButton({
+          label: "restoreSwitch",
+          args: [header.kioskId],
+          onClick: () => {
+            const url = new URL(location.href);
+            url.searchParams.set("kiosk", header.kioskId);
+            location.assign(url.href);
+          },
+        }),
+      );
+    } else {
+      if (!header.includesPins && header.admins.length) {
+        parts.push(
+          h("p", { class: "field-hint", text: t("restoreNoPins") }),
+          choiceGroup({
+            name: "restore-admin",
+            legend: t("restoreAdmin"),
+            value: state.adminId,
+            options: header.admins.map((admin) => ({ value: admin.id, label: `${admin.name} (${admin.id})` })),
+            onChange: (value) => {
+              state.adminId = value;
+            },
+          }),
+          field({
+            id: "restore-pin",
+            label: t("restoreNewPin"),
+            control: padInput({ id: "restore-pin", layout: "pin", maxLength: 8, value: state.adminPin, title: t("restoreNewPin"), onChange: (value) => (state.adminPin = value) }),
+          }),
+        );
+      }
+      const restore = actionButton({ label: "restoreDo", iconName: "check", primary: true, onClick: () => run(restore) });
+      parts.push(h("div", { class: "form-actions" }, restore));
+    }
+  }
+
+  async function run(button) {
+    if (app.pending) return;
+    const needsPin = !state.header.includesPins && state.header.admins.length > 0;
+    if (needsPin && !/^\d{4,8}$/.test(state.adminPin)) {
+      showMessage(slot, t("restoreNeedPin"));
+      return;
+    }
+    app.setPending(true);
+    button.disabled = true;
+    showMessage(slot, t("working"), "info");
+    try {
+      const input = { text: state.text, now: Date.now() };
+      if (needsPin) Object.assign(input, { adminId: state.adminId, adminPin: state.adminPin });
+      await app.kiosk.restoreBackup(input);
+      app.setPending(false);
+      app.setupState = null;
+      app.afterDemoLoaded();
+      app.toast(t("restoreDone"), "ok");
+    } catch (error) {
+      app.setPending(false);
+      button.disabled = false;
+      showMessage(slot, app.errorText(error));
+    }
+  }
+
+  const root = h(
+    "div",
+    { class: "screen screen-setup screen-restore" },
+    topBar({ left: [shopTitle(app)], right: [langButton(app)] }),
+    h(
+      "main",
+      { class: "staff-main staff-narrow" },
+      h("h1", { class: "staff-title" }, staffIcon("box", "staff-title-icon"), h("span", { text: t("restoreTitle") })),
+      parts,
+      slot,
+      h("div", { class: "form-actions" }, actionButton({ label: "back", onClick: () => !app.pending && app.go("setup") })),
+    ),
+  );
+  return { root, keep: () => state, busy: () => Boolean(state.text) };
+}
