@@ -85,6 +85,32 @@ async fn every_report_and_chart_answers_from_the_journal() {
     let lines = stock["lines"].as_array().unwrap();
     assert_eq!(lines[0]["item"]["sku"], "salt-500g");
     assert_eq!(lines[0]["low"], true);
+    // An item added with its own threshold keeps it.
+    settle(kiosk.add_item(with_staff(
+        &admin,
+        json!({ "sku": "kettle", "nameZh": "水壶", "unit": "个", "category": "日用", "price": "30", "lowStock": 50, "requestId": "kettle-1" }),
+    )))
+    .await
+    .unwrap();
+    let stock = json_of(&report(json!({ "kind": "stock" })).await.unwrap());
+    let kettle = stock["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|line| line["item"]["sku"] == "kettle")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (kettle["threshold"].clone(), kettle["low"].clone()),
+        (json!(50), json!(true))
+    );
+    let error = settle(kiosk.add_item(with_staff(
+        &admin,
+        json!({ "sku": "kettle-2", "nameZh": "水壶", "unit": "个", "category": "日用", "price": "30", "lowStock": 10001, "requestId": "kettle-2" }),
+    )))
+    .await
+    .unwrap_err();
+    assert_eq!(code_of(&error), "INVALID_INPUT");
     let donations = json_of(&report(json!({ "kind": "donations" })).await.unwrap());
     assert!(donations["thanks"].as_array().unwrap().len() >= 2);
     let statement = json_of(
