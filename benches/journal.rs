@@ -222,6 +222,7 @@ impl Village {
                     category: text("日用品"),
                     barcode: None,
                     image: None,
+                    low_stock: None,
                 },
                 price: points(price),
                 request,

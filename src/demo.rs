@@ -143,6 +143,7 @@ pub(crate) fn drafts(state: &State) -> Result<(Vec<Draft>, Vec<(String, Credenti
             category: name(item.category)?,
             barcode: Some(Barcode::new(item.barcode).ok_or_else(|| invalid(item.barcode))?),
             image: Some(ImageRef::new(item.image).ok_or_else(|| invalid(item.image))?),
+            low_stock: None,
         };
         let body = Body::ItemAdded {
             sku: sku(item.sku)?,

@@ -224,6 +224,11 @@ pub struct ItemDetails {
     pub category: Text,
     pub barcode: Option<Barcode>,
     pub image: Option<ImageRef>,
+    /// The stock at or below which the item shows as low; none: the
+    /// reports' default (5). Left out of the bytes when none, so entries
+    /// without it keep their bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub low_stock: Option<u32>,
 }
 
 /// A product barcode: 6 to 32 ASCII digits or letters (EAN-13, UPC, Code 128

@@ -22,6 +22,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// The stock at or below which an item is low, unless it has its own.
 pub const LOW_STOCK_DEFAULT: i64 = 5;
 
+/// The highest low-stock threshold an item may have.
+pub const LOW_STOCK_MAX: u32 = 10_000;
+
 /// How many goods the "most redeemed" list names.
 pub const TOP_GOODS: usize = 10;
 
@@ -472,8 +475,8 @@ pub struct StockLine {
 
 /// Every item's stock, most urgent first: low items by how far they are
 /// below their threshold (empty shelves first), then the rest by stock,
-/// inactive items last. `thresholds` holds items' own thresholds; any other
-/// item's is [`LOW_STOCK_DEFAULT`].
+/// inactive items last. An item's threshold is the one in `thresholds`, else
+/// its own (`low_stock` in its details), else [`LOW_STOCK_DEFAULT`].
 pub fn stock(state: &State, thresholds: &HashMap<Sku, i64>) -> Vec<StockLine> {
     let mut lines: Vec<StockLine> = state
         .items
@@ -482,6 +485,7 @@ pub fn stock(state: &State, thresholds: &HashMap<Sku, i64>) -> Vec<StockLine> {
             let threshold = thresholds
                 .get(&item.sku)
                 .copied()
+                .or(item.details.low_stock.map(i64::from))
                 .unwrap_or(LOW_STOCK_DEFAULT);
             StockLine {
                 item: item_name(state, &item.sku),

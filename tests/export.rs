@@ -48,6 +48,7 @@ fn shop() -> Kiosk {
         category: text("日用"),
         barcode: None,
         image: None,
+        low_stock: None,
     };
     kiosk
         .run(

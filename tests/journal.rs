@@ -154,6 +154,7 @@ fn golden_kiosk() -> Kiosk {
         category: text("调味"),
         barcode: aixin_kiosk::entry::Barcode::new("6901234567892"),
         image: aixin_kiosk::entry::ImageRef::new("img/goods/salt-500g.svg"),
+        low_stock: Some(8),
     };
     let request = kiosk.next_request();
     run(

@@ -602,6 +602,29 @@ fn stock_is_sorted_by_urgency() {
     let svg = charts::stock_svg(&lines);
     assert!(!svg.contains("食用油"), "inactive goods are not charted");
     assert_eq!(svg.matches("stroke-dasharray").count(), 4);
+    // Rice keeps its own threshold, 25, in its details: 5 short, as short
+    // as soap, with more on the shelf.
+    let mut details = kiosk.ledger.state().item(&sku("rice")).unwrap().details.clone();
+    details.low_stock = Some(25);
+    let request = kiosk.next_request();
+    kiosk
+        .run(
+            &staff(),
+            Operation::UpdateItem {
+                sku: sku("rice"),
+                details,
+                request,
+            },
+        )
+        .unwrap();
+    let lines = reports::stock(kiosk.ledger.state(), &thresholds);
+    let order: Vec<&str> = lines.iter().map(|l| l.item.sku.as_str()).collect();
+    assert_eq!(order, ["soap", "rice", "salt-500g", "tea", "oil-5l"]);
+    assert_eq!((lines[1].threshold, lines[1].low), (25, true));
+    // The journal keeps it: a reopened kiosk agrees.
+    kiosk.reopen().unwrap();
+    let reopened = reports::stock(kiosk.ledger.state(), &HashMap::new());
+    assert!(reopened.iter().any(|l| l.item.sku.as_str() == "rice" && l.threshold == 25));
 }
 
 #[test]

@@ -85,6 +85,32 @@ async fn every_report_and_chart_answers_from_the_journal() {
     let lines = stock["lines"].as_array().unwrap();
     assert_eq!(lines[0]["item"]["sku"], "salt-500g");
     assert_eq!(lines[0]["low"], true);
+    // An item added with its own threshold keeps it.
+    settle(kiosk.add_item(with_staff(
+        &admin,
+        json!({ "sku": "kettle", "nameZh": "水壶", "unit": "个", "category": "日用", "price": "30", "lowStock": 50, "requestId": "kettle-1" }),
+    )))
+    .await
+    .unwrap();
+    let stock = json_of(&report(json!({ "kind": "stock" })).await.unwrap());
+    let kettle = stock["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|line| line["item"]["sku"] == "kettle")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (kettle["threshold"].clone(), kettle["low"].clone()),
+        (json!(50), json!(true))
+    );
+    let error = settle(kiosk.add_item(with_staff(
+        &admin,
+        json!({ "sku": "kettle-2", "nameZh": "水壶", "unit": "个", "category": "日用", "price": "30", "lowStock": 10001, "requestId": "kettle-2" }),
+    )))
+    .await
+    .unwrap_err();
+    assert_eq!(code_of(&error), "INVALID_INPUT");
     let donations = json_of(&report(json!({ "kind": "donations" })).await.unwrap());
     assert!(donations["thanks"].as_array().unwrap().len() >= 2);
     let statement = json_of(
@@ -137,4 +163,38 @@ async fn reports_are_refused_without_a_staff_session_or_with_bad_input() {
     .await
     .unwrap_err();
     assert_eq!(code_of(&error), "UNKNOWN_HOUSEHOLD");
+}
+
+#[wasm_bindgen_test]
+async fn a_redemption_made_while_a_report_reads_is_stored() {
+    let (kiosk, admin) = demo("test-reports-turns").await;
+    let session = settle(kiosk.sign_in(js(
+        json!({ "household": "A001", "pin": "3817", "now": NOW + 2 }),
+    )))
+    .await
+    .unwrap();
+    let input = js(
+        json!({ "session": null, "lines": [{ "sku": "salt-500g", "qty": 1 }], "requestId": "turns-1", "now": NOW + 3 }),
+    );
+    js_sys::Reflect::set(&input, &JsValue::from_str("session"), &session).unwrap();
+    // Both start before either ends: the report's read waits its turn.
+    let report = kiosk.report(with_staff(&admin, json!({ "kind": "day" })));
+    let receipt = kiosk.redeem(input);
+    let report = json_of(&settle(report).await.unwrap());
+    let receipt = settle(receipt).await.unwrap();
+    assert_eq!(
+        report["redemptions"], 3,
+        "the report was read before the redemption"
+    );
+    let seq = js_sys::Reflect::get(&receipt, &JsValue::from_str("seq")).unwrap();
+    assert_eq!(
+        seq.as_f64(),
+        Some(report["source"]["seq"].as_f64().unwrap() + 1.0)
+    );
+    let after = json_of(
+        &settle(kiosk.report(with_staff(&admin, json!({ "kind": "day" }))))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(after["redemptions"], 4);
 }

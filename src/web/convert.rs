@@ -161,6 +161,7 @@ pub(crate) struct ItemView {
     active: bool,
     image: Option<String>,
     barcode: Option<String>,
+    low_stock: Option<u32>,
 }
 
 impl From<&Item> for ItemView {
@@ -187,6 +188,7 @@ impl From<&Item> for ItemView {
                 .barcode
                 .as_ref()
                 .map(|barcode| barcode.as_str().to_string()),
+            low_stock: details.low_stock,
         }
     }
 }

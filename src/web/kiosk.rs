@@ -589,6 +589,20 @@ impl Inner {
         &self.kiosk_id
     }
 
+    /// Every stored journal record, read in turn with the calls that write,
+    /// so a long read never takes the database from under a write.
+    pub(super) async fn read_whole_journal(
+        inner: &Rc<Inner>,
+    ) -> Result<Vec<(u64, Vec<u8>)>, Error> {
+        let _pass = Gate::enter(&inner.gate).await;
+        let lease = DbLease::take(inner)?;
+        lease
+            .db()?
+            .read_journal(1, SEQ_MAX)
+            .await
+            .map_err(storage_error)
+    }
+
     /// One call: wait for the gate, prepare, store, commit.
     pub(super) async fn run(
         inner: &Rc<Inner>,

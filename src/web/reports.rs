@@ -7,7 +7,7 @@
 //! `INTERNAL` (a report never disagrees with a balance).
 
 use super::convert::{self, from_js, to_js};
-use super::kiosk::{promise, storage_error, DbLease, Kiosk};
+use super::kiosk::{promise, Inner, Kiosk};
 use crate::calendar::{local_date, LocalDate};
 use crate::charts;
 use crate::entry::Entry;
@@ -339,15 +339,8 @@ fn series_view(series: &reports::Series) -> Value {
 }
 
 /// Every stored entry, decoded, in seq order.
-async fn stored_entries(inner: &super::kiosk::Inner) -> Result<Vec<Entry>, Error> {
-    let stored = {
-        let lease = DbLease::take(inner)?;
-        lease
-            .db()?
-            .read_journal(1, super::idb::SEQ_MAX)
-            .await
-            .map_err(storage_error)?
-    };
+async fn stored_entries(inner: &Rc<Inner>) -> Result<Vec<Entry>, Error> {
+    let stored = Inner::read_whole_journal(inner).await?;
     let mut entries = Vec::with_capacity(stored.len());
     for (seq, bytes) in stored {
         let entry = StoredRecord::from_bytes(&bytes)

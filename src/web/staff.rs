@@ -251,6 +251,8 @@ struct ItemInput {
     barcode: Option<String>,
     image: Option<String>,
     request_id: String,
+    /// The low-stock threshold; none: the default.
+    low_stock: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -652,7 +654,7 @@ impl Kiosk {
         })
     }
 
-    /// Adds an item: `{ sku, nameZh, nameEn, unit, category, price, barcode, image }`.
+    /// Adds an item: `{ sku, nameZh, nameEn, unit, category, price, barcode, image, lowStock }`.
     #[wasm_bindgen(js_name = addItem)]
     pub fn add_item(&self, input: JsValue) -> js_sys::Promise {
         self.staff_call(input, "addItem", |f: ItemInput, _| {
@@ -950,6 +952,16 @@ fn item_details(f: ItemInput) -> Result<(Sku, ItemDetails, crate::ids::RequestId
         category: text("category", &f.category, 16)?,
         barcode,
         image,
+        low_stock: match f.low_stock {
+            Some(threshold) if threshold > crate::reports::LOW_STOCK_MAX => {
+                return Err(Error::invalid_with(
+                    "lowStock",
+                    "补货线最多 10000",
+                    "a low-stock threshold is at most 10000",
+                ))
+            }
+            threshold => threshold,
+        },
     };
     Ok((sku(&f.sku)?, details, request(&f.request_id)?))
 }

@@ -47,6 +47,8 @@ const W = {
   staff: /^员工/,
   settings: /^村设置/,
   print: /^户卡和标签/,
+  reports: /^报表和图表/,
+  show: /^查看/,
   donor: "捐赠方",
   record: "确认入库",
   recorded: "已入库",
@@ -130,7 +132,7 @@ for (const viewport of VIEWPORTS) {
       throw error;
     }
     assert.deepEqual(failures, [], failures.join("\n"));
-    assert.equal(seen.length, 48);
+    assert.equal(seen.length, 50);
     assert.deepEqual(errors, []);
     await page.close();
 
@@ -230,6 +232,10 @@ for (const viewport of VIEWPORTS) {
         await page.waitForFunction(() => [...document.querySelectorAll(".sheet-img")].every((image) => image.complete && image.naturalWidth > 0));
       }
       await check("print");
+      await menu(w.reports);
+      await button(w.show).click();
+      await page.locator(".report-view table").waitFor();
+      await check("reports");
 
       // ----- the recovery screen -----------------------------------------------
       await banner().getByRole("button", { name: w.signOut }).click();

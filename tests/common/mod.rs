@@ -301,6 +301,7 @@ impl Kiosk {
             category: text("调味"),
             barcode: None,
             image: None,
+            low_stock: None,
         };
         self.run(
             &staff(),

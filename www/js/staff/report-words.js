@@ -23,6 +23,8 @@ export const REPORT_WORDS = {
   reportPrintRoll: ["打印小票", "Print on receipt printer"],
   reportNone: ["选好后点“查看”", "Choose, then tap Show"],
   reportEmpty: ["这段时间没有记录", "Nothing in this period"],
+  lowStockLabel: ["补货线", "Low-stock line"],
+  lowStockHint: ["库存到这个数就提醒补货;不填就是 5", "Stock at or below this shows as low; default 5"],
   reportChartsHint: ["近十二个月,按村里的日期", "The last twelve months, by the village's dates"],
 };
 

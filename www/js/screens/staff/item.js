@@ -37,6 +37,7 @@ export function staffItemScreen(app, options = {}) {
     newCategory: "",
     price: "",
     barcode: "",
+    lowStock: "",
     sku: "",
     skuTouched: false,
     image: null,
@@ -102,6 +103,10 @@ export function staffItemScreen(app, options = {}) {
   const barcode = padInput({ id: "item-barcode", value: state.barcode, layout: "alnum", maxLength: 32, title: t("barcodeLabel"), onChange: (value) => {
     state.barcode = value;
     changed();
+  } });
+  const lowStock = padInput({ id: "item-low-stock", value: state.lowStock, layout: "integer", maxLength: 5, title: t("lowStockLabel"), onChange: (value) => {
+    state.lowStock = value;
+    state.requestId = null;
   } });
   const skuInput = padInput({ id: "item-sku", value: state.sku, layout: "alnum", letterCase: "lower", maxLength: 40, title: t("skuLabel"), onChange: (value) => {
     state.sku = value.toLowerCase();
@@ -232,6 +237,7 @@ export function staffItemScreen(app, options = {}) {
       if (state.nameEn.trim()) input.nameEn = state.nameEn.trim();
       if (state.barcode.trim()) input.barcode = state.barcode.trim();
       if (state.image) input.image = state.image;
+      if (state.lowStock.trim()) input.lowStock = Number.parseInt(state.lowStock, 10);
       const outcome = await runAction(app, { buttons: [save], slot, busy: "saving", work: () => app.staffCall("addItem", input) });
       if (!outcome.ok) return;
       app.refreshCatalog();
@@ -257,6 +263,7 @@ export function staffItemScreen(app, options = {}) {
       field({ id: "item-price", label: t("priceLabel"), control: price, hint: t("priceHint") }),
       field({ id: "item-barcode", label: t("barcodeLabel"), control: barcode, hint: t("barcodeHint") }),
       field({ id: "item-sku", label: t("skuLabel"), control: skuInput, hint: t("skuHint") }),
+      field({ id: "item-low-stock", label: t("lowStockLabel"), control: lowStock, hint: t("lowStockHint") }),
     ),
     h("div", { class: "form-wide" }, category, newCategory),
     h(
