@@ -125,12 +125,12 @@ pub fn results(state: &State, posting: &Posting) -> Vec<PeriodResult> {
     rows
 }
 
-/// The period being posted (the latest one not yet applied), if any.
+/// The period being posted, if any: the earliest not yet applied (periods
+/// are applied in order, so a later one waits behind it).
 pub fn current_posting(state: &State) -> Option<(&Period, &Posting)> {
     state
         .postings
         .iter()
-        .rev()
         .find(|(_, posting)| posting.applied_ms.is_none())
 }
 
@@ -574,15 +574,16 @@ fn plan_apply(state: &State, period: Period, now_ms: i64) -> Result<Vec<(EntryId
             until_ms,
         });
     }
-    let later_applied = state
-        .postings
-        .range(&period..)
-        .any(|(p, posting)| *p != period && posting.applied_ms.is_some());
-    if later_applied {
+    let out_of_order = state.postings.iter().any(|(other, posting)| {
+        let later_applied = *other > period && posting.applied_ms.is_some();
+        let earlier_waiting = *other < period && posting.applied_ms.is_none();
+        later_applied || earlier_waiting
+    });
+    if out_of_order {
         return Err(refuse(
             "period",
-            "更晚的一期已经入账,不能再入账这一期",
-            "a later period is applied already",
+            "评分要按期间先后入账:请先入账更早的一期",
+            "periods are applied in order: apply the earlier period first",
         ));
     }
     let version = state.rules.version;

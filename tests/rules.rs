@@ -508,3 +508,32 @@ fn the_quarter_ranks_by_the_sum_of_scores_where_score_sheets_exist() {
         ]
     );
 }
+
+#[test]
+fn periods_apply_in_order_and_the_earliest_waiting_is_the_current_posting() {
+    let mut kiosk = village(2);
+    kiosk
+        .post_scores("2026-07", &[("H01", "95"), ("H02", "81")])
+        .unwrap();
+    kiosk
+        .post_scores("2026-08", &[("H01", "95"), ("H02", "81")])
+        .unwrap();
+    let current = |kiosk: &Kiosk| {
+        scoresheet::current_posting(kiosk.ledger.state()).map(|(period, _)| period.to_string())
+    };
+    assert_eq!(current(&kiosk).as_deref(), Some("2026-07"));
+    let refused = kiosk.apply_scores_after("2026-08", 5);
+    assert!(
+        matches!(refused, Err(Error::InvalidInput { ref field, .. }) if field == "period"),
+        "{refused:?}"
+    );
+    assert_eq!(credited(&kiosk, "H01", "2026-08", "evaluation"), None);
+    kiosk.apply_scores_after("2026-07", 0).unwrap();
+    assert_eq!(current(&kiosk).as_deref(), Some("2026-08"));
+    kiosk.apply_scores_after("2026-08", 0).unwrap();
+    assert_eq!(current(&kiosk), None);
+    assert_eq!(
+        credited(&kiosk, "H01", "2026-08", "evaluation").as_deref(),
+        Some("5.00")
+    );
+}

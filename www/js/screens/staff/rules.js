@@ -15,6 +15,7 @@ const RULES_WORDS = {
   rulesFile: ["评分表文件(CSV)", "Score sheet file (CSV)"],
   rulesText: ["或粘贴评分表", "Or paste the score sheet"],
   rulesPreview: ["预览", "Preview"],
+  rulesTemplate: ["下载评分表模板", "Download a blank sheet"],
   rulesPost: ["公示", "Post"],
   rulesPosted: [(p) => `${p} 的评分已公示`, (p) => `The scores of ${p} are posted`],
   rulesPlatform: ["本村积分由积分管理平台导入。要在终端上评分,请管理员把积分来源改为“本机”。", "Points come from the platform. To score on the kiosk, an admin sets the points source to kiosk."],
@@ -74,6 +75,22 @@ export function yearClosePrompt(app) {
     year = null;
   }
   return year ? notice(t("yearCloseDue", year), "info", { role: "note", className: "year-close-due" }) : null;
+}
+
+/** Saves a blank score sheet with the rules' item columns, for Excel. */
+function templateButton(app) {
+  return actionButton({
+    label: "rulesTemplate",
+    onClick: () => {
+      const text = app.kiosk.scoreSheetTemplate();
+      const url = URL.createObjectURL(new Blob([text], { type: "text/csv;charset=utf-8" }));
+      const link = h("a", { href: url, download: "score-sheet.csv", hidden: true });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 1000);
+    },
+  });
 }
 
 async function readFile(file) {
@@ -165,7 +182,7 @@ export function staffRulesScreen(app, options = {}) {
         field({ id: "rules-text", label: t("rulesText"), control: textArea }),
         sheetSlot,
         state.preview ? resultsTable(state.preview.results) : null,
-        h("div", { class: "form-actions" }, preview, post),
+        h("div", { class: "form-actions" }, templateButton(app), preview, post),
       ),
     );
   } else {
