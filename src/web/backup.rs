@@ -275,6 +275,8 @@ impl Kiosk {
         })();
         promise(async move {
             let fields: BackupInput = from_js(input, "backup")?;
+            // No change lands between reading the records and the state.
+            let _pass = Gate::enter(&inner.gate).await;
             let role = match (&fields.staff_session, &fields.staff, &fields.pin) {
                 (Some(_), _, _) => session_role.map_err(|_| Error::StaffAuthRequired)?,
                 (None, Some(staff), Some(pin)) if is_damaged(&inner) => {
@@ -282,7 +284,6 @@ impl Kiosk {
                         staff: staff_id(staff)?,
                         pin: pin.clone(),
                     };
-                    let _pass = Gate::enter(&inner.gate).await;
                     let (_, credentials) = read_stored(&inner, 0).await?;
                     let role = if fields.include_pins {
                         Role::Admin

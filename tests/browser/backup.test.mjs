@@ -393,6 +393,9 @@ test("on the screens: a damaged record shows the recovery screen; the admin rest
     const healthy = await inPage(page, (kiosk) => kiosk.info());
     await damageRecord(page, "ui-damaged", healthy.seq - 1);
     await page.reload();
+    // Home says the shop is view-only; the staff button leads to the ways back.
+    await page.getByText("现在只能查看,不能兑换", { exact: true }).waitFor();
+    await page.getByRole("button", { name: /员工登录|Staff sign-in/ }).click();
     await page.getByRole("heading", { name: "存储的记录损坏了" }).waitFor();
     await page.getByText(new RegExp(`第 ${healthy.seq - 1} 条记录读不出来`)).waitFor();
     await stubPrint(page);

@@ -339,6 +339,11 @@ export function createApp({ kiosk, version, params, elements }) {
 
   /** The corner button on home: the staff sign-in. */
   app.startStaffSignIn = () => {
+    // Damaged storage: staff go to the ways back (no sign-in is possible).
+    if (app.readOnly()?.code === "STORAGE_CORRUPT") {
+      app.go("recovery");
+      return;
+    }
     if (app.readOnly()) {
       app.toast(app.readOnlyText(), "warn");
       return;
@@ -593,10 +598,6 @@ export function createApp({ kiosk, version, params, elements }) {
       app.go("setup");
       // A recovery cut off half-way is finished before anything else.
       kiosk.resumeRecovery?.().then((resumed) => resumed && app.afterDemoLoaded(), () => {});
-      return;
-    }
-    if (app.readOnly()?.code === "STORAGE_CORRUPT") {
-      app.go("recovery");
       return;
     }
     app.refreshCatalog();

@@ -1,5 +1,6 @@
 // Damaged storage (STORAGE_CORRUPT): the kiosk opened what verifies,
-// read-only, and this screen offers the ways back, in order: save the
+// read-only; home says so, and the staff button leads here instead of to a
+// sign-in. This screen offers the ways back, in order: save the
 // intact records to a USB stick; restore from the latest backup (and the
 // intact records after it); or, as the last resort, restart the journal
 // after the last good record, with a printed report of what was lost. Each
@@ -172,6 +173,7 @@ export function recoveryScreen(app, options = {}) {
       h("label", { class: "choice", for: "recovery-confirm" }, confirm, h("span", { class: "choice-text", text: t("damagedStep3Confirm") })),
       restartButton,
     ),
+    h("div", { class: "form-actions" }, actionButton({ label: "back", onClick: () => !app.pending && app.go("home") })),
   );
   return { root, keep: () => state };
 }

@@ -1,6 +1,7 @@
 // The empty kiosk: set this village up (village and shop names, time zone,
 // the first admin with a PIN typed twice), then the one-time recovery code
-// shown large to print or write down. Or load the demo village to try it.
+// shown large to print or write down. Or restore a backup (screens/restore.js),
+// or load the demo village to try it.
 import { h, icon } from "../dom.js";
 import { t, dual } from "../i18n.js";
 import { topBar, shopTitle, langButton, notice, readOnlyNotice } from "./common.js";

@@ -1,6 +1,7 @@
 // The staff menu: the work of the signed-in staff member's role as large
 // tiles. Shopkeeper: goods, stock, donations, voids, PINs, assisted
-// redemption. Clerk: households, imports, exports. Admin: both, plus staff and settings.
+// redemption. Clerk: households, imports, exports, backups. Admin: both, plus
+// staff and settings.
 import { h } from "../../dom.js";
 import { t, tIn, lang, other, LANGS } from "../../i18n.js";
 import { staffFrame } from "../../staff/ui.js";

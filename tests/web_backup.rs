@@ -1,0 +1,93 @@
+//! Backup and restore over real IndexedDB: a backup restores onto an empty
+//! kiosk to the same state hash, stored with strict durability; a changed
+//! file and a non-empty kiosk are refused and nothing is written.
+#![cfg(target_arch = "wasm32")]
+
+use aixin_kiosk::web::idb::KioskDb;
+use aixin_kiosk::web::Kiosk;
+use serde::Serialize;
+use serde_json::json;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const NOW: i64 = 1_793_000_000_000;
+
+fn js(value: serde_json::Value) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap()
+}
+
+fn get(value: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(value, &JsValue::from_str(key)).unwrap()
+}
+
+fn code_of(error: &JsValue) -> String {
+    get(error, "code").as_string().unwrap_or_default()
+}
+
+async fn settle(promise: js_sys::Promise) -> Result<JsValue, JsValue> {
+    JsFuture::from(promise).await
+}
+
+async fn open(kiosk_id: &str) -> Kiosk {
+    Kiosk::open(js(json!({ "kioskId": kiosk_id, "pinIterations": 10 })))
+        .await
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn a_backup_restores_onto_an_empty_kiosk_to_the_same_state_hash() {
+    KioskDb::delete("test-backup").await.unwrap();
+    let kiosk = open("test-backup").await;
+    settle(kiosk.load_demo(js(json!({ "now": NOW }))))
+        .await
+        .unwrap();
+    let admin =
+        settle(kiosk.staff_sign_in(js(json!({ "staff": "admin", "pin": "9999", "now": NOW }))))
+            .await
+            .unwrap();
+    let input = js(json!({ "includePins": true, "now": NOW }));
+    js_sys::Reflect::set(&input, &JsValue::from_str("staffSession"), &admin).unwrap();
+    let file = settle(kiosk.backup(input)).await.unwrap();
+    let text = get(&file, "text").as_string().unwrap();
+    let state_hash = kiosk.state_hash();
+    assert_eq!(get(&file, "stateHash").as_string().unwrap(), state_hash);
+
+    // Onto a kiosk that has a journal: refused.
+    let refused = settle(kiosk.restore_backup(js(json!({ "text": text, "now": NOW }))))
+        .await
+        .unwrap_err();
+    assert_eq!(code_of(&refused), "NOT_EMPTY");
+    settle(kiosk.close()).await.unwrap();
+    KioskDb::delete("test-backup").await.unwrap();
+
+    let empty = open("test-backup").await;
+    // A changed byte in entry 3 (line 4): refused, nothing written.
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut changed: Vec<String> = lines.iter().map(|line| line.to_string()).collect();
+    changed[3] = changed[3].replacen("\"seq\":3", "\"seq\":4", 1);
+    let refused =
+        settle(empty.restore_backup(js(json!({ "text": changed.join("\n"), "now": NOW }))))
+            .await
+            .unwrap_err();
+    assert_eq!(code_of(&refused), "BACKUP_INVALID");
+    assert_eq!(get(&refused, "line").as_f64(), Some(4.0));
+    assert_eq!(
+        empty.state_hash(),
+        aixin_kiosk::state::State::new().state_hash()
+    );
+
+    let restored = settle(empty.restore_backup(js(json!({ "text": text, "now": NOW }))))
+        .await
+        .unwrap();
+    assert_eq!(restored.as_string().unwrap(), state_hash);
+    assert_eq!(empty.last_write_durability().as_deref(), Some("strict"));
+    settle(empty.close()).await.unwrap();
+    let reopened = open("test-backup").await;
+    assert_eq!(reopened.state_hash(), state_hash);
+    settle(reopened.close()).await.unwrap();
+}
