@@ -11,6 +11,7 @@
 
 pub mod board;
 pub mod calendar;
+pub mod checkpoint;
 pub mod credential;
 mod demo;
 mod demo_data;
