@@ -36,15 +36,22 @@ const HISTORY_KINDS: [&str; 5] = [
     "year_closed",
 ];
 
-/// A decoded checkpoint.
+/// A decoded checkpoint: what it claims, and its state.
 #[derive(Debug)]
 pub struct Checkpoint {
+    pub claim: Claim,
+    pub state: State,
+}
+
+/// What a checkpoint claims about the journal up to its seq, kept to prove
+/// it once the journal has been replayed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Claim {
     pub seq: u64,
     pub head: Hash,
     pub state_hash: String,
-    pub state: State,
-    /// The encoded state, to compare with a re-derived one.
-    pub body: Vec<u8>,
+    /// The SHA-256 of the encoded state, to compare with a re-derived one.
+    pub body_hash: Hash,
 }
 
 /// The checkpoint of `state`.
@@ -63,7 +70,30 @@ pub fn encode(state: &State) -> Vec<u8> {
 
 /// The body alone: every field of the state, in a fixed order.
 pub fn encode_body(state: &State) -> Vec<u8> {
-    let mut w = Writer(Vec::with_capacity(64 * 1024));
+    let mut w = Writer {
+        buffer: Vec::with_capacity(64 * 1024),
+        hasher: None,
+    };
+    write_body(&mut w, state);
+    w.buffer
+}
+
+/// The SHA-256 of [`encode_body`], without holding the body in memory.
+pub fn body_hash(state: &State) -> Hash {
+    let mut w = Writer {
+        buffer: Vec::with_capacity(SPILL_BYTES),
+        hasher: Some(Sha256::new()),
+    };
+    write_body(&mut w, state);
+    let mut hasher = w.hasher.unwrap_or_default();
+    hasher.update(&w.buffer);
+    hasher.finalize().into()
+}
+
+/// How much [`body_hash`] buffers before hashing.
+const SPILL_BYTES: usize = 64 * 1024;
+
+fn write_body(w: &mut Writer, state: &State) {
     let State {
         kiosk,
         households,
@@ -91,7 +121,8 @@ pub fn encode_body(state: &State) -> Vec<u8> {
     });
     w.u64(households.len() as u64);
     for household in households.values() {
-        write_household(&mut w, household);
+        write_household(w, household);
+        w.spill();
     }
     w.u64(items.len() as u64);
     for item in items.values() {
@@ -122,7 +153,8 @@ pub fn encode_body(state: &State) -> Vec<u8> {
     redemption_list.sort_unstable_by_key(|r| r.seq);
     w.u64(redemption_list.len() as u64);
     for redemption in redemption_list {
-        write_redemption(&mut w, redemption);
+        write_redemption(w, redemption);
+        w.spill();
     }
     let mut id_list: Vec<_> = entry_ids.iter().collect();
     id_list.sort_unstable_by_key(|(_, seq)| **seq);
@@ -130,6 +162,7 @@ pub fn encode_body(state: &State) -> Vec<u8> {
     for (id, id_seq) in id_list {
         w.str(id.as_str());
         w.u64(*id_seq);
+        w.spill();
     }
     let mut barcode_list: Vec<_> = barcodes.iter().collect();
     barcode_list.sort_unstable();
@@ -138,9 +171,9 @@ pub fn encode_body(state: &State) -> Vec<u8> {
         w.str(barcode);
         w.str(sku.as_str());
     }
-    write_totals(&mut w, totals);
+    write_totals(w, totals);
     w.u64(*seq);
-    w.0.extend_from_slice(head);
+    w.buffer.extend_from_slice(head);
     w.i64(*time_max_ms);
     w.u64(*uploaded_through_seq);
     w.option(uploaded_last_hash.as_ref(), |w, hash| w.str(hash));
@@ -169,7 +202,6 @@ pub fn encode_body(state: &State) -> Vec<u8> {
     for year in closed_years {
         w.i64(i64::from(*year));
     }
-    w.0
 }
 
 fn write_household(w: &mut Writer, household: &Household) {
@@ -245,7 +277,7 @@ fn write_redemption(w: &mut Writer, redemption: &Redemption) {
     }
     w.i64(total.hundredths());
     w.i64(balance_after.hundredths());
-    w.0.extend_from_slice(hash);
+    w.buffer.extend_from_slice(hash);
     w.bool(*voided);
     w.option(assisted_by.as_ref(), |w, staff| w.str(staff.as_str()));
 }
@@ -292,8 +324,8 @@ pub fn decode(bytes: &[u8]) -> Result<Checkpoint, String> {
     let state_hash = std::str::from_utf8(r.take(64)?)
         .map_err(|_| "state hash")?
         .to_string();
-    let body = r.0.to_vec();
-    let state = decode_body(&body)?;
+    let body = r.0;
+    let state = decode_body(body)?;
     if state.seq != seq || state.head != head {
         return Err("checkpoint header disagrees with its state".into());
     }
@@ -301,11 +333,13 @@ pub fn decode(bytes: &[u8]) -> Result<Checkpoint, String> {
         return Err("checkpoint state hash disagrees with its state".into());
     }
     Ok(Checkpoint {
-        seq,
-        head,
-        state_hash,
+        claim: Claim {
+            seq,
+            head,
+            state_hash,
+            body_hash: Sha256::digest(body).into(),
+        },
         state,
-        body,
     })
 }
 
@@ -494,24 +528,37 @@ fn name<T: TryFrom<String>>(text: &str) -> Result<T, String> {
     T::try_from(text.to_string()).map_err(|_| format!("checkpoint holds a bad name {text:?}"))
 }
 
-struct Writer(Vec<u8>);
+/// Writes the body into a buffer, or through it into a hasher.
+struct Writer {
+    buffer: Vec<u8>,
+    hasher: Option<Sha256>,
+}
 
 impl Writer {
+    /// Hands a full buffer to the hasher, when hashing.
+    fn spill(&mut self) {
+        if let Some(hasher) = &mut self.hasher {
+            if self.buffer.len() >= SPILL_BYTES {
+                hasher.update(&self.buffer);
+                self.buffer.clear();
+            }
+        }
+    }
     fn u8(&mut self, value: u8) {
-        self.0.push(value);
+        self.buffer.push(value);
     }
     fn bool(&mut self, value: bool) {
-        self.0.push(u8::from(value));
+        self.buffer.push(u8::from(value));
     }
     fn u64(&mut self, value: u64) {
-        self.0.extend_from_slice(&value.to_le_bytes());
+        self.buffer.extend_from_slice(&value.to_le_bytes());
     }
     fn i64(&mut self, value: i64) {
-        self.0.extend_from_slice(&value.to_le_bytes());
+        self.buffer.extend_from_slice(&value.to_le_bytes());
     }
     fn str(&mut self, text: &str) {
         self.u64(text.len() as u64);
-        self.0.extend_from_slice(text.as_bytes());
+        self.buffer.extend_from_slice(text.as_bytes());
     }
     fn option<T>(&mut self, value: Option<T>, write: impl FnOnce(&mut Writer, T)) {
         match value {
@@ -584,7 +631,7 @@ impl<'a> Reader<'a> {
 /// its seq: the same seq, head, state hash and every byte of the state.
 /// `Err` names what differs (reported as `STORAGE_CORRUPT` at the
 /// checkpoint's seq).
-pub fn prove(checkpoint: &Checkpoint, replayed: &State) -> Result<(), String> {
+pub fn prove(checkpoint: &Claim, replayed: &State) -> Result<(), String> {
     if replayed.seq != checkpoint.seq || replayed.head != checkpoint.head {
         return Err(format!(
             "the checkpoint at seq {} does not match the journal's chain",
@@ -597,7 +644,7 @@ pub fn prove(checkpoint: &Checkpoint, replayed: &State) -> Result<(), String> {
             checkpoint.seq
         ));
     }
-    if encode_body(replayed) != checkpoint.body {
+    if body_hash(replayed) != checkpoint.body_hash {
         return Err(format!(
             "the checkpoint at seq {} holds another state than the journal",
             checkpoint.seq

@@ -58,10 +58,10 @@ fn a_checkpoint_at_every_seq_opens_to_the_state_of_opening_from_scratch() {
         let state = replayed(&records, count);
         let bytes = checkpoint::encode(&state);
         let decoded: Checkpoint = checkpoint::decode(&bytes).unwrap();
-        assert_eq!(decoded.seq, count as u64);
-        assert_eq!(decoded.state_hash, state.state_hash());
+        assert_eq!(decoded.claim.seq, count as u64);
+        assert_eq!(decoded.claim.state_hash, state.state_hash());
         assert_eq!(checkpoint::encode(&decoded.state), bytes, "at {count}");
-        checkpoint::prove(&decoded, &state).unwrap();
+        checkpoint::prove(&decoded.claim, &state).unwrap();
         let opened = journal::open_from_state(
             decoded.state,
             &records[count..],
@@ -106,19 +106,19 @@ fn a_forged_checkpoint_with_a_correct_hash_fails_its_proof() {
         .checked_add(Points::from_hundredths(100_00).unwrap())
         .unwrap();
     let decoded = checkpoint::decode(&checkpoint::encode(&forged)).unwrap();
-    let error = checkpoint::prove(&decoded, &honest).unwrap_err();
+    let error = checkpoint::prove(&decoded.claim, &honest).unwrap_err();
     assert!(error.contains("state hash"), "{error}");
     // A field the state hash does not cover (a redemption forgotten).
     let mut forged = honest.clone();
     let seq = *forged.redemptions.keys().next().unwrap();
     forged.redemptions.remove(&seq);
     let decoded = checkpoint::decode(&checkpoint::encode(&forged)).unwrap();
-    let error = checkpoint::prove(&decoded, &honest).unwrap_err();
+    let error = checkpoint::prove(&decoded.claim, &honest).unwrap_err();
     assert!(error.contains("another state"), "{error}");
     // A checkpoint of a journal that went another way: another head.
     let other = replayed(&records, count - 1);
     let decoded = checkpoint::decode(&checkpoint::encode(&other)).unwrap();
-    assert!(checkpoint::prove(&decoded, &honest).is_err());
+    assert!(checkpoint::prove(&decoded.claim, &honest).is_err());
 }
 
 #[test]

@@ -281,8 +281,22 @@ impl Kiosk {
         promise(async move {
             check.map_err(|_| Error::StaffAuthRequired)?;
             let fields: ExportInput = from_js(input, "exportBatch")?;
-            let range = export_range(fields.range)?;
+            let mut range = export_range(fields.range)?;
+            let base_seq = inner.upkeep().base_seq.get();
+            if range == ExportRange::Everything && base_seq > 0 {
+                range = ExportRange::Seqs {
+                    first_seq: base_seq + 1,
+                    last_seq: inner.ledger.borrow().state().seq,
+                };
+            }
             let (first, last) = range.resolve(inner.ledger.borrow().state())?;
+            if first <= base_seq {
+                return Err(Error::invalid_with(
+                    "range",
+                    &format!("第 {base_seq} 条以前的记录已经归档,请看归档文件"),
+                    &format!("entries up to {base_seq} are archived; see the archive file"),
+                ));
+            }
             let stored = {
                 let lease = DbLease::take(&inner)?;
                 lease
@@ -291,10 +305,23 @@ impl Kiosk {
                     .await
                     .map_err(super::kiosk::storage_error)?
             };
-            let records: Vec<(u64, StoredRecord)> = stored
-                .into_iter()
-                .filter_map(|(seq, bytes)| Some((seq, StoredRecord::from_bytes(&bytes)?)))
-                .collect();
+            let mut records: Vec<(u64, StoredRecord)> = Vec::with_capacity(stored.len() + 1);
+            if first == base_seq + 1 && base_seq > 0 {
+                // The archived entry before the range: only its hash is used.
+                let hash = inner.upkeep().base_head.get();
+                records.push((
+                    base_seq,
+                    StoredRecord {
+                        bytes: Vec::new(),
+                        hash,
+                    },
+                ));
+            }
+            records.extend(
+                stored
+                    .into_iter()
+                    .filter_map(|(seq, bytes)| Some((seq, StoredRecord::from_bytes(&bytes)?))),
+            );
             let batch = export(inner.ledger.borrow().state(), &records, range, fields.now)?;
             let files = batch
                 .files

@@ -12,6 +12,7 @@ mod labels;
 #[doc(hidden)]
 pub mod lock;
 mod staff;
+mod upkeep;
 
 pub use kiosk::Kiosk;
 
