@@ -50,22 +50,30 @@ pub struct Claim {
     pub seq: u64,
     pub head: Hash,
     pub state_hash: String,
-    /// The SHA-256 of the encoded state, to compare with a re-derived one.
-    pub body_hash: Hash,
+    /// The checkpoint's trailing SHA-256 (over its header and the encoded
+    /// state), to compare with that of a re-derived state.
+    pub digest: Hash,
 }
 
 /// The checkpoint of `state`.
 pub fn encode(state: &State) -> Vec<u8> {
-    let body = encode_body(state);
-    let mut bytes = Vec::with_capacity(body.len() + 160);
-    bytes.extend_from_slice(MAGIC);
-    bytes.extend_from_slice(&state.seq.to_le_bytes());
-    bytes.extend_from_slice(&state.head);
-    bytes.extend_from_slice(state.state_hash().as_bytes());
-    bytes.extend_from_slice(&body);
-    let digest = Sha256::digest(&bytes);
-    bytes.extend_from_slice(&digest);
-    bytes
+    let mut w = Writer {
+        buffer: Vec::with_capacity(64 * 1024),
+        hasher: None,
+    };
+    write_checkpoint(&mut w, state);
+    let digest = Sha256::digest(&w.buffer);
+    w.buffer.extend_from_slice(&digest);
+    w.buffer
+}
+
+/// The header and the body, the bytes the trailing hash covers.
+fn write_checkpoint(w: &mut Writer, state: &State) {
+    w.buffer.extend_from_slice(MAGIC);
+    w.u64(state.seq);
+    w.buffer.extend_from_slice(&state.head);
+    w.buffer.extend_from_slice(state.state_hash().as_bytes());
+    write_body(w, state);
 }
 
 /// The body alone: every field of the state, in a fixed order.
@@ -78,19 +86,20 @@ pub fn encode_body(state: &State) -> Vec<u8> {
     w.buffer
 }
 
-/// The SHA-256 of [`encode_body`], without holding the body in memory.
-pub fn body_hash(state: &State) -> Hash {
+/// The trailing hash [`encode`] would give `state`, without holding the
+/// checkpoint in memory.
+pub fn digest(state: &State) -> Hash {
     let mut w = Writer {
         buffer: Vec::with_capacity(SPILL_BYTES),
         hasher: Some(Sha256::new()),
     };
-    write_body(&mut w, state);
+    write_checkpoint(&mut w, state);
     let mut hasher = w.hasher.unwrap_or_default();
     hasher.update(&w.buffer);
     hasher.finalize().into()
 }
 
-/// How much [`body_hash`] buffers before hashing.
+/// How much [`digest`] buffers before hashing.
 const SPILL_BYTES: usize = 64 * 1024;
 
 fn write_body(w: &mut Writer, state: &State) {
@@ -337,7 +346,7 @@ pub fn decode(bytes: &[u8]) -> Result<Checkpoint, String> {
             seq,
             head,
             state_hash,
-            body_hash: Sha256::digest(body).into(),
+            digest: digest.try_into().map_err(|_| "digest")?,
         },
         state,
     })
@@ -644,7 +653,7 @@ pub fn prove(checkpoint: &Claim, replayed: &State) -> Result<(), String> {
             checkpoint.seq
         ));
     }
-    if body_hash(replayed) != checkpoint.body_hash {
+    if digest(replayed) != checkpoint.digest {
         return Err(format!(
             "the checkpoint at seq {} holds another state than the journal",
             checkpoint.seq
