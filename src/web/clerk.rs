@@ -323,19 +323,23 @@ impl Kiosk {
                     .filter_map(|(seq, bytes)| Some((seq, StoredRecord::from_bytes(&bytes)?))),
             );
             let batch = export(inner.ledger.borrow().state(), &records, range, fields.now)?;
+            let name = batch.name();
             let files = batch
                 .files
-                .iter()
+                .into_iter()
                 .map(|(name, bytes)| FileView {
                     name,
-                    text: String::from_utf8_lossy(bytes).into_owned(),
+                    // The files are built as UTF-8: no copy unless one is not.
+                    text: String::from_utf8(bytes).unwrap_or_else(|error| {
+                        String::from_utf8_lossy(error.as_bytes()).into_owned()
+                    }),
                 })
                 .collect();
             Ok(to_js(&BatchView {
-                name: batch.name(),
+                name,
                 first_seq: batch.manifest.first_seq,
                 last_seq: batch.manifest.last_seq,
-                last_hash: batch.manifest.last_hash.clone(),
+                last_hash: batch.manifest.last_hash,
                 files,
             }))
         })
