@@ -733,6 +733,15 @@ fn main() {
         .collect();
     println!("mix: {}", mix.join(", "));
     println!();
+    let credentials: Vec<(String, Vec<u8>)> = village
+        .credentials
+        .iter()
+        .map(|(key, bytes)| (key.clone(), bytes.clone()))
+        .collect();
+    if args.iter().any(|arg| arg == "--checkpoints-only") {
+        checkpoint_table(&village, &credentials);
+        return;
+    }
     println!(
         "{:>8} | {:>14} | {:>11} | {:>9} | {:>14} | {:>11} | {:>9} | {:>12}",
         "entries",
@@ -745,11 +754,6 @@ fn main() {
         "NDJSON ms"
     );
     println!("{}", "-".repeat(110));
-    let credentials: Vec<(String, Vec<u8>)> = village
-        .credentials
-        .iter()
-        .map(|(key, bytes)| (key.clone(), bytes.clone()))
-        .collect();
     let mut rng = Rng(7);
     for size in SIZES {
         let records = &village.journal[..size];
@@ -793,4 +797,62 @@ fn main() {
     );
     println!("open: journal::open = verify seq, format and hash chain of every record and fold them (median of 3–9)");
     println!("stored: entry bytes + 32-byte hash per record; NDJSON: journal::ndjson_line over every record (median of 3–9)");
+    println!();
+    checkpoint_table(&village, &credentials);
+}
+
+/// Checkpoints and exports at every size: the checkpoint's bytes, the time to
+/// encode it, to decode it (with its checks) and open from it, and the core's
+/// export of every entry (the four files of a batch).
+fn checkpoint_table(village: &Village, credentials: &[(String, Vec<u8>)]) {
+    println!(
+        "{:>8} | {:>14} | {:>10} | {:>10} | {:>10} | {:>10}",
+        "entries", "checkpoint MB", "encode ms", "decode ms", "proof ms", "export ms"
+    );
+    println!("{}", "-".repeat(80));
+    let kiosk_id = KioskId::new(KIOSK).expect("a valid kiosk id");
+    for size in SIZES {
+        let records = &village.journal[..size];
+        let (ledger, _) = time_open(records, credentials, 1);
+        let state = ledger.state();
+        let mut bytes = Vec::new();
+        let encode = fastest(3, || bytes = aixin_kiosk::checkpoint::encode(state));
+        let decode = fastest(3, || {
+            let decoded = aixin_kiosk::checkpoint::decode(&bytes).expect("a checkpoint");
+            black_box(decoded);
+        });
+        let claim = aixin_kiosk::checkpoint::decode(&bytes)
+            .expect("a checkpoint")
+            .claim;
+        let proof = fastest(3, || {
+            aixin_kiosk::checkpoint::prove(&claim, state).expect("proved");
+        });
+        let stored: Vec<(u64, StoredRecord)> = records
+            .iter()
+            .map(|(seq, stored)| (*seq, StoredRecord::from_bytes(stored).expect("a record")))
+            .collect();
+        let export = fastest(3, || {
+            let batch = aixin_kiosk::export::export(
+                state,
+                &stored,
+                aixin_kiosk::export::ExportRange::Everything,
+                state.time_max_ms,
+            )
+            .expect("an export");
+            black_box(batch);
+        });
+        let _ = &kiosk_id;
+        println!(
+            "{:>8} | {:>14.2} | {:>10.1} | {:>10.1} | {:>10.1} | {:>10.1}",
+            size,
+            bytes.len() as f64 / 1e6,
+            millis(encode),
+            millis(decode),
+            millis(proof),
+            millis(export)
+        );
+    }
+    println!();
+    println!("checkpoint: checkpoint::encode of the state; decode: checkpoint::decode (hash, names, state hash);");
+    println!("proof: checkpoint::prove against the state (its encoded state hashed); export: export::export of everything (fastest of 3)");
 }

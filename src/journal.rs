@@ -8,8 +8,9 @@
 //! of its chained hash. Keeping the hash lets a changed byte, a removed or
 //! reordered entry, or an entry appended by hand be named at its seq.
 //!
-//! There is no checkpoint: open always verifies the whole chain from
-//! genesis. (Archiving, which moves old entries out, will add one.)
+//! Open can also start from a checkpoint's state ([`open_from_state`]) and
+//! verify only the records after it; [`Replay`] then proves the checkpoint
+//! later, run by run, from genesis (or from an archive's base).
 
 use crate::credential::Credential;
 use crate::entry::{chain_hash, Body, Entry, Hash};
@@ -64,36 +65,122 @@ pub fn open(
     config: LedgerConfig,
 ) -> Result<Ledger, OpenError> {
     records.sort_unstable_by_key(|(seq, _)| *seq);
-    let credentials: HashMap<String, Credential> = credentials
-        .into_iter()
-        .filter_map(|(key, bytes)| Some((key, Credential::decode(&bytes)?)))
-        .collect();
-    let mut state = State::new();
-    for (key, stored) in &records {
-        let expected = state.seq + 1;
-        if let Err(detail) = verify_one(&mut state, *key, stored) {
-            let error = Error::StorageCorrupt {
-                seq: expected,
-                detail,
-            };
-            let prefix = Ledger::from_parts(state, credentials, config, Some(error.clone()));
-            return Err(OpenError::Corrupt {
-                error,
-                prefix: Box::new(prefix),
-            });
+    let mut replay = Replay::from_genesis(kiosk_id);
+    let fed = replay.feed(&records);
+    replay.finish(fed, credentials, config)
+}
+
+/// Opens from a checkpoint's state: verifies and folds only the records
+/// after it (`tail`, in seq order), chaining from the checkpoint's head.
+/// What the checkpoint itself claims is proved later, by
+/// [`Replay::from_genesis`] over the prefix (see ARCHITECTURE.md).
+pub fn open_from_state(
+    state: State,
+    tail: &[(u64, Vec<u8>)],
+    credentials: Vec<(String, Vec<u8>)>,
+    kiosk_id: &KioskId,
+    config: LedgerConfig,
+) -> Result<Ledger, OpenError> {
+    let mut replay = Replay::from_state(state, kiosk_id);
+    let fed = replay.feed(tail);
+    replay.finish(fed, credentials, config)
+}
+
+/// A verification in progress: records are fed in seq order, one run at a
+/// time, so a long journal is never held whole in memory.
+pub struct Replay {
+    state: State,
+    kiosk_id: KioskId,
+}
+
+/// Why [`Replay::feed`] stopped.
+#[derive(Debug, Clone)]
+pub enum ReplayError {
+    /// The record at this seq is bad (`Error::StorageCorrupt`).
+    Corrupt(Error),
+    /// The journal belongs to another kiosk (`Error::WrongKiosk`).
+    WrongKiosk(Error),
+}
+
+impl Replay {
+    pub fn from_genesis(kiosk_id: &KioskId) -> Replay {
+        Replay::from_state(State::new(), kiosk_id)
+    }
+
+    /// Continues after `state` (a checkpoint's, or the base of an archive).
+    pub fn from_state(state: State, kiosk_id: &KioskId) -> Replay {
+        Replay {
+            state,
+            kiosk_id: kiosk_id.clone(),
         }
-        if expected == 1 {
-            if let Some(kiosk) = &state.kiosk {
-                if kiosk.kiosk_id != *kiosk_id {
-                    return Err(OpenError::WrongKiosk(Error::WrongKiosk {
-                        expected: kiosk_id.to_string(),
-                        found: kiosk.kiosk_id.to_string(),
-                    }));
-                }
+    }
+
+    /// The state so far: every record fed before the first bad one.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    pub fn into_state(self) -> State {
+        self.state
+    }
+
+    /// Verifies and applies `records`, which must continue the state's seq.
+    pub fn feed(&mut self, records: &[(u64, Vec<u8>)]) -> Result<(), ReplayError> {
+        for (key, stored) in records {
+            let expected = self.state.seq + 1;
+            if let Err(detail) = verify_one(&mut self.state, *key, stored) {
+                return Err(ReplayError::Corrupt(Error::StorageCorrupt {
+                    seq: expected,
+                    detail,
+                }));
+            }
+            if expected == 1 {
+                self.check_kiosk()?;
+            }
+        }
+        if self.state.seq > 0 && records.is_empty() {
+            self.check_kiosk()?;
+        }
+        Ok(())
+    }
+
+    fn check_kiosk(&self) -> Result<(), ReplayError> {
+        match &self.state.kiosk {
+            Some(kiosk) if kiosk.kiosk_id != self.kiosk_id => {
+                Err(ReplayError::WrongKiosk(Error::WrongKiosk {
+                    expected: self.kiosk_id.to_string(),
+                    found: kiosk.kiosk_id.to_string(),
+                }))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The ledger of a finished replay, or the read-only verified prefix of
+    /// a failed one.
+    pub fn finish(
+        self,
+        fed: Result<(), ReplayError>,
+        credentials: Vec<(String, Vec<u8>)>,
+        config: LedgerConfig,
+    ) -> Result<Ledger, OpenError> {
+        let credentials: HashMap<String, Credential> = credentials
+            .into_iter()
+            .filter_map(|(key, bytes)| Some((key, Credential::decode(&bytes)?)))
+            .collect();
+        match fed {
+            Ok(()) => Ok(Ledger::from_parts(self.state, credentials, config, None)),
+            Err(ReplayError::WrongKiosk(error)) => Err(OpenError::WrongKiosk(error)),
+            Err(ReplayError::Corrupt(error)) => {
+                let prefix =
+                    Ledger::from_parts(self.state, credentials, config, Some(error.clone()));
+                Err(OpenError::Corrupt {
+                    error,
+                    prefix: Box::new(prefix),
+                })
             }
         }
     }
-    Ok(Ledger::from_parts(state, credentials, config, None))
 }
 
 /// Checks one record against the state so far and applies it.

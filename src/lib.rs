@@ -13,6 +13,7 @@ pub mod backup;
 pub mod board;
 pub mod calendar;
 pub mod charts;
+pub mod checkpoint;
 pub mod credential;
 mod demo;
 mod demo_data;

@@ -604,7 +604,13 @@ fn stock_is_sorted_by_urgency() {
     assert_eq!(svg.matches("stroke-dasharray").count(), 4);
     // Rice keeps its own threshold, 25, in its details: 5 short, as short
     // as soap, with more on the shelf.
-    let mut details = kiosk.ledger.state().item(&sku("rice")).unwrap().details.clone();
+    let mut details = kiosk
+        .ledger
+        .state()
+        .item(&sku("rice"))
+        .unwrap()
+        .details
+        .clone();
     details.low_stock = Some(25);
     let request = kiosk.next_request();
     kiosk
@@ -624,7 +630,9 @@ fn stock_is_sorted_by_urgency() {
     // The journal keeps it: a reopened kiosk agrees.
     kiosk.reopen().unwrap();
     let reopened = reports::stock(kiosk.ledger.state(), &HashMap::new());
-    assert!(reopened.iter().any(|l| l.item.sku.as_str() == "rice" && l.threshold == 25));
+    assert!(reopened
+        .iter()
+        .any(|l| l.item.sku.as_str() == "rice" && l.threshold == 25));
 }
 
 #[test]

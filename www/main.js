@@ -82,6 +82,12 @@ async function main() {
   app.start();
   document.documentElement.dataset.ready = "true";
   if (kiosk) {
+    // Open verified the journal after the last checkpoint; the rest is
+    // verified now, in the background. A failure opens again from scratch,
+    // which names the damaged record and keeps what verifies, read-only.
+    kiosk.whenVerified().then((verified) => {
+      if (!verified && kiosk.info().readOnly?.code === "STORAGE_CORRUPT") location.reload();
+    }).catch(() => {});
     registerServiceWorker({
       canReload: () =>
         !app.session &&

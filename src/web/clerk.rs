@@ -288,9 +288,23 @@ impl Kiosk {
         promise(async move {
             check.map_err(|_| Error::StaffAuthRequired)?;
             let fields: ExportInput = from_js(input, "exportBatch")?;
-            let range = export_range(fields.range)?;
+            let mut range = export_range(fields.range)?;
+            let base_seq = inner.upkeep().base_seq.get();
+            if range == ExportRange::Everything && base_seq > 0 {
+                range = ExportRange::Seqs {
+                    first_seq: base_seq + 1,
+                    last_seq: inner.ledger.borrow().state().seq,
+                };
+            }
             let _pass = Gate::enter(&inner.gate).await;
             let (first, last) = range.resolve(inner.ledger.borrow().state())?;
+            if first <= base_seq {
+                return Err(Error::invalid_with(
+                    "range",
+                    &format!("第 {base_seq} 条以前的记录已经归档,请看归档文件"),
+                    &format!("entries up to {base_seq} are archived; see the archive file"),
+                ));
+            }
             let stored = {
                 let lease = DbLease::take(&inner)?;
                 lease
@@ -299,24 +313,41 @@ impl Kiosk {
                     .await
                     .map_err(super::kiosk::storage_error)?
             };
-            let records: Vec<(u64, StoredRecord)> = stored
-                .into_iter()
-                .filter_map(|(seq, bytes)| Some((seq, StoredRecord::from_bytes(&bytes)?)))
-                .collect();
+            let mut records: Vec<(u64, StoredRecord)> = Vec::with_capacity(stored.len() + 1);
+            if first == base_seq + 1 && base_seq > 0 {
+                // The archived entry before the range: only its hash is used.
+                let hash = inner.upkeep().base_head.get();
+                records.push((
+                    base_seq,
+                    StoredRecord {
+                        bytes: Vec::new(),
+                        hash,
+                    },
+                ));
+            }
+            records.extend(
+                stored
+                    .into_iter()
+                    .filter_map(|(seq, bytes)| Some((seq, StoredRecord::from_bytes(&bytes)?))),
+            );
             let batch = export(inner.ledger.borrow().state(), &records, range, fields.now)?;
+            let name = batch.name();
             let files = batch
                 .files
-                .iter()
+                .into_iter()
                 .map(|(name, bytes)| FileView {
                     name,
-                    text: String::from_utf8_lossy(bytes).into_owned(),
+                    // The files are built as UTF-8: no copy unless one is not.
+                    text: String::from_utf8(bytes).unwrap_or_else(|error| {
+                        String::from_utf8_lossy(error.as_bytes()).into_owned()
+                    }),
                 })
                 .collect();
             Ok(to_js(&BatchView {
-                name: batch.name(),
+                name,
                 first_seq: batch.manifest.first_seq,
                 last_seq: batch.manifest.last_seq,
-                last_hash: batch.manifest.last_hash.clone(),
+                last_hash: batch.manifest.last_hash,
                 files,
             }))
         })

@@ -1,12 +1,15 @@
 //! The kiosk's durable store: a small async wrapper over IndexedDB.
 //!
-//! One database per kiosk, `aixin-kiosk:{kiosk_id}`, at version 1, with three
+//! One database per kiosk, `aixin-kiosk:{kiosk_id}`, at version 2, with four
 //! object stores of out-of-line keys and `Uint8Array` values: `journal`
-//! (keyed by the entry's `seq` as a JS number), `credentials` and `meta`
-//! (keyed by strings). Every write is one readwrite transaction over all
-//! three stores, opened with durability "strict" and acknowledged only on its
-//! `complete` event: a journal entry is either stored with the credential and
-//! meta records written beside it, or nothing is.
+//! (loose records, keyed by the entry's `seq` as a JS number), `segments`
+//! (sealed runs of [`SEGMENT_RECORDS`] records, keyed by their first seq),
+//! `credentials` and `meta` (keyed by strings). Every write is one readwrite
+//! transaction over all four stores, opened with durability "strict" and
+//! acknowledged only on its `complete` event: a journal entry is either
+//! stored with the credential and meta records written beside it, or nothing
+//! is. Sealing a run puts its segment and deletes its loose records in one
+//! such transaction.
 //!
 //! Events become futures without Rust closures where possible: the resolve
 //! and reject functions of a `js_sys::Promise` are attached directly as the
@@ -28,11 +31,18 @@ use web_sys::{
 };
 
 /// The schema version; bump it only with an upgrade step for the old one.
-const DATABASE_VERSION: u32 = 1;
+/// Version 2 added the `segments` store (the upgrade creates it; version 1's
+/// one-record-per-key `journal` stays readable as it is).
+const DATABASE_VERSION: u32 = 2;
 const JOURNAL_STORE: &str = "journal";
 const CREDENTIALS_STORE: &str = "credentials";
 const META_STORE: &str = "meta";
-const STORES: [&str; 3] = [JOURNAL_STORE, CREDENTIALS_STORE, META_STORE];
+const SEGMENTS_STORE: &str = "segments";
+const STORES: [&str; 4] = [JOURNAL_STORE, CREDENTIALS_STORE, META_STORE, SEGMENTS_STORE];
+
+/// Records sealed into one segment: a run of this many loose records is
+/// moved into one `segments` value in one transaction.
+pub const SEGMENT_RECORDS: u64 = 500;
 
 /// The most records one `getAll`/`getAllKeys` request returns, so a huge
 /// journal is read in pieces instead of one giant JS array.
@@ -162,14 +172,229 @@ impl KioskDb {
     }
 
     /// Every journal record with seq in `[from, to]` (inclusive), in seq
-    /// order, read with `getAllKeys`/`getAll` over a key range, at most
-    /// [`READ_CHUNK_RECORDS_MAX`] records per request. Returns `(seq, bytes)`.
+    /// order: first from the sealed segments that hold any of them, then the
+    /// loose records of `journal`. Returns `(seq, bytes)`.
     pub async fn read_journal(
         &self,
         from: u64,
         to: u64,
     ) -> Result<Vec<(u64, Vec<u8>)>, StorageError> {
         let to = to.min(SEQ_MAX);
+        let from = from.max(1);
+        if from > to {
+            return Ok(Vec::new());
+        }
+        let mut records = self.read_segments(from, to).await?;
+        let loose_from = records.last().map_or(from, |(seq, _)| seq + 1);
+        if loose_from <= to {
+            records.extend(self.read_loose(loose_from, to).await?);
+        }
+        if records.windows(2).any(|pair| pair[0].0 >= pair[1].0) {
+            return Err(failed("journal read out of order"));
+        }
+        Ok(records)
+    }
+
+    /// The records in `[from, to]` of the segments that hold any of them.
+    async fn read_segments(&self, from: u64, to: u64) -> Result<Vec<(u64, Vec<u8>)>, StorageError> {
+        let mut segments = Vec::new();
+        // The segment that starts at or before `from`, if any.
+        if let Some(segment) = self.segment_before(from).await? {
+            segments.push(segment);
+        }
+        if from < to {
+            let range = IdbKeyRange::bound(&seq_key(from + 1)?, &seq_key(to)?)
+                .map_err(|exception| error_from_exception(&exception))?;
+            let store = self.read_store(SEGMENTS_STORE)?;
+            let keys_request = store
+                .get_all_keys_with_key(&range)
+                .map_err(|exception| error_from_exception(&exception))?;
+            let values_request = store
+                .get_all_with_key(&range)
+                .map_err(|exception| error_from_exception(&exception))?;
+            let keys = settle_array(&keys_request).await?;
+            let values = settle_array(&values_request).await?;
+            segments.extend(zip_records(&keys, &values, key_seq)?);
+        }
+        let mut records = Vec::new();
+        for (first, packed) in segments {
+            for (seq, bytes) in unpack_segment(first, &packed)? {
+                if (from..=to).contains(&seq) {
+                    records.push((seq, bytes));
+                }
+            }
+        }
+        Ok(records)
+    }
+
+    /// The segment whose first seq is the greatest at or below `seq`.
+    async fn segment_before(&self, seq: u64) -> Result<Option<(u64, Vec<u8>)>, StorageError> {
+        let range = IdbKeyRange::upper_bound(&seq_key(seq)?)
+            .map_err(|exception| error_from_exception(&exception))?;
+        let request = self
+            .read_store(SEGMENTS_STORE)?
+            .open_cursor_with_range_and_direction(&range, IdbCursorDirection::Prev)
+            .map_err(|exception| error_from_exception(&exception))?;
+        let cursor = settle(&request).await?;
+        if cursor.is_null() || cursor.is_undefined() {
+            return Ok(None);
+        }
+        let cursor = cursor
+            .dyn_into::<web_sys::IdbCursorWithValue>()
+            .map_err(|_| failed("openCursor did not yield a cursor"))?;
+        let key = cursor
+            .key()
+            .map_err(|exception| error_from_exception(&exception))?;
+        let value = cursor
+            .value()
+            .map_err(|exception| error_from_exception(&exception))?
+            .dyn_into::<Uint8Array>()
+            .map_err(|_| failed("a segment is not a Uint8Array"))?;
+        Ok(Some((key_seq(&key)?, value.to_vec())))
+    }
+
+    /// The seq after the last sealed segment (1 when there is none): where
+    /// the loose records begin.
+    pub async fn segments_end(&self) -> Result<u64, StorageError> {
+        match self.segment_before(SEQ_MAX).await? {
+            None => Ok(1),
+            Some((first, packed)) => Ok(first + segment_count(&packed)?),
+        }
+    }
+
+    /// Seals the loose records `first..first + SEGMENT_RECORDS` into one
+    /// segment: reads them, then puts the segment and deletes them in ONE
+    /// strict transaction, so a crash leaves either the loose records or
+    /// the segment, never both or neither. Returns false (and changes
+    /// nothing) when the run is not complete.
+    pub async fn seal_segment(&self, first: u64) -> Result<bool, StorageError> {
+        let last = first + SEGMENT_RECORDS - 1;
+        let records = self.read_loose(first, last).await?;
+        let complete = records.len() as u64 == SEGMENT_RECORDS
+            && records
+                .iter()
+                .enumerate()
+                .all(|(index, (seq, _))| *seq == first + index as u64);
+        if !complete {
+            return Ok(false);
+        }
+        let packed = pack_segment(&records);
+        let planned_failure = self.fail_next_write.take();
+        self.transact(planned_failure, |store| {
+            store(SEGMENTS_STORE)?
+                .put_with_key(&Uint8Array::from(packed.as_slice()), &seq_key(first)?)
+                .map_err(|exception| error_from_exception(&exception))?;
+            let range = IdbKeyRange::bound(&seq_key(first)?, &seq_key(last)?)
+                .map_err(|exception| error_from_exception(&exception))?;
+            store(JOURNAL_STORE)?
+                .delete(&range)
+                .map_err(|exception| error_from_exception(&exception))?;
+            Ok(())
+        })
+        .await
+        .map(|()| true)
+    }
+
+    /// Runs `queue` over the stores of ONE strict readwrite transaction and
+    /// waits for it; a queueing error or `planned_failure` aborts it.
+    async fn transact(
+        &self,
+        planned_failure: Option<StorageError>,
+        queue: impl FnOnce(
+            &dyn Fn(&str) -> Result<IdbObjectStore, StorageError>,
+        ) -> Result<(), StorageError>,
+    ) -> Result<(), StorageError> {
+        let transaction = self.write_transaction()?;
+        let store = |name: &str| {
+            transaction
+                .object_store(name)
+                .map_err(|exception| error_from_exception(&exception))
+        };
+        let queued = queue(&store);
+        if queued.is_err() || planned_failure.is_some() {
+            let _ = transaction.abort();
+        }
+        let finished = transaction_finished(&transaction).await;
+        queued?;
+        match planned_failure {
+            Some(error) => Err(error),
+            None => finished,
+        }
+    }
+
+    /// Moves the journal up to `through` out: in ONE strict transaction,
+    /// deletes every segment and loose record up to it (a segment across
+    /// `through` is put again without its first records) and puts `meta`.
+    pub async fn remove_through(
+        &self,
+        through: u64,
+        meta: &[(String, Vec<u8>)],
+    ) -> Result<(), StorageError> {
+        let straddling = match self.segment_before(through).await? {
+            Some((first, packed)) if first + segment_count(&packed)? - 1 > through => {
+                let kept: Vec<(u64, Vec<u8>)> = unpack_segment(first, &packed)?
+                    .into_iter()
+                    .filter(|(seq, _)| *seq > through)
+                    .collect();
+                Some(pack_segment(&kept))
+            }
+            _ => None,
+        };
+        self.transact(None, |store| {
+            let range = IdbKeyRange::upper_bound(&seq_key(through)?)
+                .map_err(|exception| error_from_exception(&exception))?;
+            for name in [SEGMENTS_STORE, JOURNAL_STORE] {
+                store(name)?
+                    .delete(&range)
+                    .map_err(|exception| error_from_exception(&exception))?;
+            }
+            if let Some(packed) = &straddling {
+                store(SEGMENTS_STORE)?
+                    .put_with_key(&Uint8Array::from(packed.as_slice()), &seq_key(through + 1)?)
+                    .map_err(|exception| error_from_exception(&exception))?;
+            }
+            let meta_store = store(META_STORE)?;
+            for (key, bytes) in meta {
+                meta_store
+                    .put_with_key(&Uint8Array::from(bytes.as_slice()), &JsValue::from_str(key))
+                    .map_err(|exception| error_from_exception(&exception))?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// One record of `meta` (or `credentials`), if stored.
+    pub async fn read_one(&self, store: Store, key: &str) -> Result<Option<Vec<u8>>, StorageError> {
+        let request = self
+            .read_store(store.name())?
+            .get(&JsValue::from_str(key))
+            .map_err(|exception| error_from_exception(&exception))?;
+        let value = settle(&request).await?;
+        if value.is_undefined() || value.is_null() {
+            return Ok(None);
+        }
+        let bytes = value
+            .dyn_into::<Uint8Array>()
+            .map_err(|_| failed("a stored value is not a Uint8Array"))?;
+        Ok(Some(bytes.to_vec()))
+    }
+
+    /// Deletes one record of `meta` in a strict transaction.
+    pub async fn delete_meta(&self, key: &str) -> Result<(), StorageError> {
+        self.transact(None, |store| {
+            store(META_STORE)?
+                .delete(&JsValue::from_str(key))
+                .map(|_| ())
+                .map_err(|exception| error_from_exception(&exception))
+        })
+        .await
+    }
+
+    /// The loose (not yet sealed) records of `journal` in `[from, to]`, read
+    /// with `getAllKeys`/`getAll` over a key range, at most
+    /// [`READ_CHUNK_RECORDS_MAX`] records per request.
+    async fn read_loose(&self, from: u64, to: u64) -> Result<Vec<(u64, Vec<u8>)>, StorageError> {
         let mut next = from.max(1);
         let mut records = Vec::new();
         while next <= to {
@@ -215,9 +440,18 @@ impl KioskDb {
         zip_records(&keys, &values, key_seq)
     }
 
-    /// The highest seq stored, or 0 when the journal is empty: the first key
-    /// of a key cursor opened in direction "prev".
+    /// The highest seq stored, or 0 when the journal is empty: the last
+    /// loose record, else the end of the last segment.
     pub async fn last_seq(&self) -> Result<u64, StorageError> {
+        match self.last_loose_seq().await? {
+            0 => Ok(self.segments_end().await? - 1),
+            seq => Ok(seq),
+        }
+    }
+
+    /// The highest loose seq, or 0: the first key of a key cursor opened in
+    /// direction "prev".
+    async fn last_loose_seq(&self) -> Result<u64, StorageError> {
         let request = self
             .read_store(JOURNAL_STORE)?
             .open_key_cursor_with_range_and_direction(&JsValue::NULL, IdbCursorDirection::Prev)
@@ -315,7 +549,8 @@ impl KioskDb {
         durability
     }
 
-    /// Test hook: makes the next [`write`](Self::write) queue its requests,
+    /// Test hook: makes the next [`write`](Self::write) (or
+    /// [`seal_segment`](Self::seal_segment)) queue its requests,
     /// abort the transaction (so nothing lands) and return `error`.
     /// `None` clears a pending failure.
     pub fn set_fail_next_write(&self, error: Option<StorageError>) {
@@ -490,6 +725,50 @@ fn zip_records<K>(
             Ok((key_of(&key)?, bytes.to_vec()))
         })
         .collect()
+}
+
+/// A segment's value: the record count (u32, little-endian), then each
+/// record as its length (u32) and its stored bytes (`entry bytes ‖ hash`).
+fn pack_segment(records: &[(u64, Vec<u8>)]) -> Vec<u8> {
+    let total: usize = records.iter().map(|(_, bytes)| bytes.len() + 4).sum();
+    let mut packed = Vec::with_capacity(total + 4);
+    packed.extend_from_slice(&(records.len() as u32).to_le_bytes());
+    for (_, bytes) in records {
+        packed.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+        packed.extend_from_slice(bytes);
+    }
+    packed
+}
+
+fn segment_count(packed: &[u8]) -> Result<u64, StorageError> {
+    let count: [u8; 4] = packed
+        .get(..4)
+        .and_then(|bytes| bytes.try_into().ok())
+        .ok_or_else(|| failed("a segment is too short"))?;
+    Ok(u64::from(u32::from_le_bytes(count)))
+}
+
+/// The records of the segment that starts at `first`.
+fn unpack_segment(first: u64, packed: &[u8]) -> Result<Vec<(u64, Vec<u8>)>, StorageError> {
+    let count = segment_count(packed)?;
+    let mut rest = &packed[4..];
+    let mut records = Vec::with_capacity(count as usize);
+    for index in 0..count {
+        let length = rest
+            .get(..4)
+            .and_then(|bytes| <[u8; 4]>::try_from(bytes).ok())
+            .map(|bytes| u32::from_le_bytes(bytes) as usize)
+            .filter(|length| rest.len() >= 4 + length)
+            .ok_or_else(|| failed(&format!("the segment at seq {first} is cut short")))?;
+        records.push((first + index, rest[4..4 + length].to_vec()));
+        rest = &rest[4 + length..];
+    }
+    if !rest.is_empty() {
+        return Err(failed(&format!(
+            "the segment at seq {first} has extra bytes"
+        )));
+    }
+    Ok(records)
 }
 
 /// The journal key of `seq`: a JS number, exact for every seq in `1..=SEQ_MAX`.

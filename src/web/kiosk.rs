@@ -6,7 +6,7 @@
 
 use super::convert::{self, from_js, to_js, to_js_error};
 use super::gate::Gate;
-use super::idb::{KioskDb, StorageError, Store, WriteBatch, SEQ_MAX};
+use super::idb::{KioskDb, StorageError, WriteBatch, SEQ_MAX};
 use super::lock::{acquire_writer_lock, request_persistent_storage, LockOutcome, WriterLock};
 use crate::error::Error;
 use crate::ids::{KioskId, Text};
@@ -36,6 +36,7 @@ pub(super) struct Inner {
     pub(super) gate: Rc<Gate>,
     persisted: Option<bool>,
     closed: std::cell::Cell<bool>,
+    upkeep: super::upkeep::Upkeep,
 }
 
 pub(super) fn storage_error(error: StorageError) -> Error {
@@ -101,6 +102,11 @@ struct InfoView {
     uploaded_through_seq: u64,
     read_only: Option<ReadOnlyView>,
     persisted: Option<bool>,
+    /// Whether the whole live journal has been verified (false while the
+    /// checkpoint open started from is being proved in the background).
+    verified: bool,
+    checkpoint_seq: u64,
+    archived_through_seq: u64,
 }
 
 #[wasm_bindgen]
@@ -146,6 +152,9 @@ impl Kiosk {
             uploaded_through_seq: state.uploaded_through_seq,
             read_only,
             persisted: self.inner.persisted,
+            verified: self.inner.upkeep.verified(),
+            checkpoint_seq: self.inner.upkeep.checkpoint_seq.get(),
+            archived_through_seq: self.inner.upkeep.base_seq.get(),
         })
     }
 
@@ -426,7 +435,7 @@ impl Kiosk {
 }
 
 /// Waits `ms` milliseconds (a timer promise).
-async fn sleep(ms: i32) {
+pub(super) async fn sleep(ms: i32) {
     let timer = js_sys::Promise::new(&mut |resolve, _reject| {
         if let Some(window) = web_sys::window() {
             let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
@@ -478,23 +487,14 @@ impl Kiosk {
         let db = KioskDb::open(kiosk_id.as_str())
             .await
             .map_err(storage_error)?;
-        let loaded = async {
-            let records = db.read_journal(1, SEQ_MAX).await.map_err(storage_error)?;
-            let credentials = db
-                .read_all(Store::Credentials)
-                .await
-                .map_err(storage_error)?;
-            Ok::<_, Error>((records, credentials))
-        }
-        .await;
-        let (records, credentials) = match loaded {
+        let (opened, upkeep) = match super::upkeep::load(&db, &kiosk_id, config).await {
             Ok(loaded) => loaded,
             Err(error) => {
                 db.close();
                 return Err(error);
             }
         };
-        let mut ledger = match journal::open(records, credentials, &kiosk_id, config) {
+        let mut ledger = match opened {
             Ok(ledger) => ledger,
             Err(OpenError::Corrupt { prefix, .. }) if options.allow_corrupt => *prefix,
             Err(OpenError::Corrupt { error, .. }) | Err(OpenError::WrongKiosk(error)) => {
@@ -514,17 +514,18 @@ impl Kiosk {
             LAST_KIOSK_KEY,
             kiosk_id.as_str(),
         );
-        Ok(Kiosk {
-            inner: Rc::new(Inner {
-                kiosk_id,
-                ledger: RefCell::new(ledger),
-                db: RefCell::new(Some(db)),
-                lock: RefCell::new(lock),
-                gate: Rc::new(Gate::default()),
-                persisted,
-                closed: std::cell::Cell::new(false),
-            }),
-        })
+        let inner = Rc::new(Inner {
+            kiosk_id,
+            ledger: RefCell::new(ledger),
+            db: RefCell::new(Some(db)),
+            lock: RefCell::new(lock),
+            gate: Rc::new(Gate::default()),
+            persisted,
+            closed: std::cell::Cell::new(false),
+            upkeep,
+        });
+        super::upkeep::schedule(&inner);
+        Ok(Kiosk { inner })
     }
 
     /// The durability of the last write transaction (tests assert "strict").
@@ -603,6 +604,18 @@ impl Inner {
             .map_err(storage_error)
     }
 
+    pub(super) fn upkeep(&self) -> &super::upkeep::Upkeep {
+        &self.upkeep
+    }
+
+    pub(super) fn gate(&self) -> &Rc<Gate> {
+        &self.gate
+    }
+
+    pub(super) fn is_closed(&self) -> bool {
+        self.closed.get()
+    }
+
     /// One call: wait for the gate, prepare, store, commit.
     pub(super) async fn run(
         inner: &Rc<Inner>,
@@ -631,6 +644,8 @@ impl Inner {
                 return Err(error);
             }
         }
-        inner.ledger.borrow_mut().commit(plan)
+        let outcome = inner.ledger.borrow_mut().commit(plan);
+        super::upkeep::schedule(inner);
+        outcome
     }
 }

@@ -12,9 +12,10 @@ mod kiosk;
 mod labels;
 #[doc(hidden)]
 pub mod lock;
+mod reports;
 mod rules;
 mod staff;
-mod reports;
+mod upkeep;
 
 pub use kiosk::Kiosk;
 

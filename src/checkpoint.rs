@@ -1,0 +1,774 @@
+//! Checkpoints: the folded state at a seq, stored so that opening a long
+//! journal does not replay all of it.
+//!
+//! A checkpoint's bytes are `MAGIC ‖ seq ‖ head hash ‖ state hash ‖ body ‖
+//! SHA-256 of everything before`. The body encodes every field of
+//! [`State`] in a fixed order, maps sorted by key, so two states that are
+//! equal encode to equal bytes: the shell compares the body of a state
+//! re-derived from the journal with the stored one to prove the checkpoint
+//! (see ARCHITECTURE.md, "Checkpoints"). Decoding checks the trailing hash,
+//! every name through its checked constructor, and that the decoded state's
+//! seq, head and state hash are those of the header.
+//!
+//! A checkpoint is a cache, never the truth: a checkpoint that fails to
+//! decode is ignored and the journal is verified from its start.
+
+use crate::entry::{EntryId, Hash};
+use crate::entry::{HouseholdKind, ItemDetails, RedeemedLine, Role, GENESIS_PREVIOUS_HASH};
+use crate::ids::{HouseholdCode, KioskId, Period, Sku, StaffId, Text};
+use crate::points::Points;
+use crate::rulebook::{Rules, RulesRecord};
+use crate::rules::{BlacklistRuns, Score};
+use crate::scoresheet::{Objection, Posting, Runs};
+use crate::settings::{Setting, Settings};
+use crate::state::{
+    HistoryLine, Household, HouseholdStatus, Item, KioskInfo, Redemption, StaffMember, State,
+    Totals,
+};
+use sha2::{Digest, Sha256};
+
+/// The first bytes of every checkpoint, with its format number.
+const MAGIC: &[u8; 16] = b"aixin-checkpt-02";
+
+/// The kinds a history line may have (the `&'static str`s of `State`).
+const HISTORY_KINDS: [&str; 5] = [
+    "credited",
+    "corrected",
+    "redeemed",
+    "redemption_voided",
+    "year_closed",
+];
+
+/// A decoded checkpoint: what it claims, and its state.
+#[derive(Debug)]
+pub struct Checkpoint {
+    pub claim: Claim,
+    pub state: State,
+}
+
+/// What a checkpoint claims about the journal up to its seq, kept to prove
+/// it once the journal has been replayed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Claim {
+    pub seq: u64,
+    pub head: Hash,
+    pub state_hash: String,
+    /// The checkpoint's trailing SHA-256 (over its header and the encoded
+    /// state), to compare with that of a re-derived state.
+    pub digest: Hash,
+}
+
+/// The checkpoint of `state`.
+pub fn encode(state: &State) -> Vec<u8> {
+    let mut w = Writer {
+        buffer: Vec::with_capacity(64 * 1024),
+        hasher: None,
+    };
+    write_checkpoint(&mut w, state);
+    let digest = Sha256::digest(&w.buffer);
+    w.buffer.extend_from_slice(&digest);
+    w.buffer
+}
+
+/// The header and the body, the bytes the trailing hash covers.
+fn write_checkpoint(w: &mut Writer, state: &State) {
+    w.buffer.extend_from_slice(MAGIC);
+    w.u64(state.seq);
+    w.buffer.extend_from_slice(&state.head);
+    w.buffer.extend_from_slice(state.state_hash().as_bytes());
+    write_body(w, state);
+}
+
+/// The body alone: every field of the state, in a fixed order.
+pub fn encode_body(state: &State) -> Vec<u8> {
+    let mut w = Writer {
+        buffer: Vec::with_capacity(64 * 1024),
+        hasher: None,
+    };
+    write_body(&mut w, state);
+    w.buffer
+}
+
+/// The trailing hash [`encode`] would give `state`, without holding the
+/// checkpoint in memory.
+pub fn digest(state: &State) -> Hash {
+    let mut w = Writer {
+        buffer: Vec::with_capacity(SPILL_BYTES),
+        hasher: Some(Sha256::new()),
+    };
+    write_checkpoint(&mut w, state);
+    let mut hasher = w.hasher.unwrap_or_default();
+    hasher.update(&w.buffer);
+    hasher.finalize().into()
+}
+
+/// How much [`digest`] buffers before hashing.
+const SPILL_BYTES: usize = 64 * 1024;
+
+fn write_body(w: &mut Writer, state: &State) {
+    let State {
+        kiosk,
+        households,
+        items,
+        credits,
+        redemptions,
+        entry_ids,
+        barcodes,
+        totals,
+        seq,
+        head,
+        time_max_ms,
+        uploaded_through_seq,
+        uploaded_last_hash,
+        settings,
+        staff,
+        closed_years,
+        rules,
+        postings,
+        runs,
+    } = state;
+    w.option(kiosk.as_ref(), |w, k| {
+        w.str(k.kiosk_id.as_str());
+        w.str(k.village.as_str());
+        w.str(k.shop.as_str());
+        w.str(k.time_zone.as_str());
+        w.i64(i64::from(k.utc_offset_minutes));
+    });
+    w.u64(households.len() as u64);
+    for household in households.values() {
+        write_household(w, household);
+        w.spill();
+    }
+    w.u64(items.len() as u64);
+    for item in items.values() {
+        let Item {
+            sku,
+            details,
+            price,
+            stock,
+            active,
+        } = item;
+        w.str(sku.as_str());
+        w.str(&serde_json::to_string(details).unwrap_or_default());
+        w.i64(price.hundredths());
+        w.i64(*stock);
+        w.bool(*active);
+    }
+    let mut credit_list: Vec<_> = credits.iter().collect();
+    credit_list.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    w.u64(credit_list.len() as u64);
+    for ((household, period, source), (credit_seq, amount)) in credit_list {
+        w.str(household.as_str());
+        w.str(period.as_str());
+        w.str(source.as_str());
+        w.u64(*credit_seq);
+        w.i64(amount.hundredths());
+    }
+    let mut redemption_list: Vec<_> = redemptions.values().collect();
+    redemption_list.sort_unstable_by_key(|r| r.seq);
+    w.u64(redemption_list.len() as u64);
+    for redemption in redemption_list {
+        write_redemption(w, redemption);
+        w.spill();
+    }
+    let mut id_list: Vec<_> = entry_ids.iter().collect();
+    id_list.sort_unstable_by_key(|(_, seq)| **seq);
+    w.u64(id_list.len() as u64);
+    for (id, id_seq) in id_list {
+        w.str(id.as_str());
+        w.u64(*id_seq);
+        w.spill();
+    }
+    let mut barcode_list: Vec<_> = barcodes.iter().collect();
+    barcode_list.sort_unstable();
+    w.u64(barcode_list.len() as u64);
+    for (barcode, sku) in barcode_list {
+        w.str(barcode);
+        w.str(sku.as_str());
+    }
+    write_totals(w, totals);
+    w.u64(*seq);
+    w.buffer.extend_from_slice(head);
+    w.i64(*time_max_ms);
+    w.u64(*uploaded_through_seq);
+    w.option(uploaded_last_hash.as_ref(), |w, hash| w.str(hash));
+    let all = settings.all();
+    w.u64(all.len() as u64);
+    for (key, value) in all {
+        w.str(key);
+        w.str(&value);
+    }
+    w.u64(staff.len() as u64);
+    for member in staff.values() {
+        let StaffMember {
+            id,
+            name,
+            role,
+            active,
+            has_pin,
+        } = member;
+        w.str(id.as_str());
+        w.str(name.as_str());
+        w.str(role.as_str());
+        w.bool(*active);
+        w.bool(*has_pin);
+    }
+    w.u64(closed_years.len() as u64);
+    for year in closed_years {
+        w.i64(i64::from(*year));
+    }
+    w.str(&serde_json::to_string(&rules.to_record()).unwrap_or_default());
+    w.u64(postings.len() as u64);
+    for (period, posting) in postings {
+        write_posting(w, period, posting);
+        w.spill();
+    }
+    let mut run_list: Vec<_> = runs.iter().collect();
+    run_list.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    w.u64(run_list.len() as u64);
+    for (household, run) in run_list {
+        w.str(household.as_str());
+        w.u64(u64::from(run.top));
+        w.u64(u64::from(run.blacklist.lasts));
+        w.u64(u64::from(run.blacklist.clear));
+    }
+}
+
+fn write_posting(w: &mut Writer, period: &Period, posting: &Posting) {
+    let Posting {
+        posted_ms,
+        scores,
+        objections,
+        applied_ms,
+    } = posting;
+    w.str(period.as_str());
+    w.i64(*posted_ms);
+    w.u64(scores.len() as u64);
+    for (household, score) in scores {
+        w.str(household.as_str());
+        w.u64(u64::from(score.tenths()));
+    }
+    w.u64(objections.len() as u64);
+    for objection in objections {
+        let Objection {
+            household,
+            finding,
+            before,
+            score,
+            time_ms,
+        } = objection;
+        w.str(household.as_str());
+        w.str(finding.as_str());
+        w.option(before.as_ref(), |w, before| {
+            w.u64(u64::from(before.tenths()))
+        });
+        w.u64(u64::from(score.tenths()));
+        w.i64(*time_ms);
+    }
+    w.option(applied_ms.as_ref(), |w, applied| w.i64(*applied));
+}
+
+fn read_posting(r: &mut Reader) -> Result<(Period, Posting), String> {
+    let period = name::<Period>(r.str()?)?;
+    let posted_ms = r.i64()?;
+    let mut scores = indexmap::IndexMap::new();
+    for _ in 0..r.count()? {
+        let household = name::<HouseholdCode>(r.str()?)?;
+        scores.insert(household, read_score(r)?);
+    }
+    let mut objections = Vec::new();
+    for _ in 0..r.count()? {
+        objections.push(Objection {
+            household: name::<HouseholdCode>(r.str()?)?,
+            finding: name::<Text>(r.str()?)?,
+            before: r.option(read_score)?,
+            score: read_score(r)?,
+            time_ms: r.i64()?,
+        });
+    }
+    let applied_ms = r.option(|r| r.i64())?;
+    let posting = Posting {
+        posted_ms,
+        scores,
+        objections,
+        applied_ms,
+    };
+    Ok((period, posting))
+}
+
+fn read_score(r: &mut Reader) -> Result<Score, String> {
+    u16::try_from(r.u64()?)
+        .ok()
+        .and_then(Score::from_tenths)
+        .ok_or_else(|| "score".to_string())
+}
+
+fn small(r: &mut Reader) -> Result<u8, String> {
+    u8::try_from(r.u64()?).map_err(|_| "run length".to_string())
+}
+
+fn write_household(w: &mut Writer, household: &Household) {
+    let Household {
+        code,
+        name,
+        group,
+        kind,
+        status,
+        balance,
+        earned,
+        blacklisted,
+        has_pin,
+        history,
+    } = household;
+    w.str(code.as_str());
+    w.str(name.as_str());
+    w.str(group.as_str());
+    w.u8(match kind {
+        HouseholdKind::Family => 0,
+        HouseholdKind::Unit => 1,
+    });
+    w.u8(*status as u8);
+    w.i64(balance.hundredths());
+    w.i64(earned.hundredths());
+    w.bool(*blacklisted);
+    w.bool(*has_pin);
+    w.u64(history.len() as u64);
+    for line in history {
+        let HistoryLine {
+            seq,
+            time_ms,
+            kind,
+            change,
+            balance_after,
+            note,
+        } = line;
+        w.u64(*seq);
+        w.i64(*time_ms);
+        let kind_index = HISTORY_KINDS.iter().position(|k| k == kind);
+        w.u8(kind_index.map_or(u8::MAX, |index| index as u8));
+        w.i64(change.hundredths());
+        w.i64(balance_after.hundredths());
+        w.str(note);
+    }
+}
+
+fn write_redemption(w: &mut Writer, redemption: &Redemption) {
+    let Redemption {
+        seq,
+        time_ms,
+        household,
+        lines,
+        total,
+        balance_after,
+        hash,
+        voided,
+        assisted_by,
+    } = redemption;
+    w.u64(*seq);
+    w.i64(*time_ms);
+    w.str(household.as_str());
+    w.u64(lines.len() as u64);
+    for RedeemedLine {
+        sku,
+        quantity,
+        unit_price,
+    } in lines
+    {
+        w.str(sku.as_str());
+        w.u64(u64::from(*quantity));
+        w.i64(unit_price.hundredths());
+    }
+    w.i64(total.hundredths());
+    w.i64(balance_after.hundredths());
+    w.buffer.extend_from_slice(hash);
+    w.bool(*voided);
+    w.option(assisted_by.as_ref(), |w, staff| w.str(staff.as_str()));
+}
+
+fn write_totals(w: &mut Writer, totals: &Totals) {
+    let Totals {
+        credited,
+        corrected,
+        redeemed,
+        voided,
+        cleared,
+        units_restocked,
+        units_redeemed,
+        units_voided,
+        units_adjusted,
+    } = totals;
+    for points in [credited, corrected, redeemed, voided, cleared] {
+        w.i64(points.hundredths());
+    }
+    for units in [
+        units_restocked,
+        units_redeemed,
+        units_voided,
+        units_adjusted,
+    ] {
+        w.i64(*units);
+    }
+}
+
+/// Decodes and checks a checkpoint: its trailing hash, its header against
+/// the decoded state, and every name.
+pub fn decode(bytes: &[u8]) -> Result<Checkpoint, String> {
+    let split = bytes.len().checked_sub(32).ok_or("checkpoint too short")?;
+    let (content, digest) = bytes.split_at(split);
+    if Sha256::digest(content).as_slice() != digest {
+        return Err("checkpoint hash does not match its bytes".into());
+    }
+    let mut r = Reader(content);
+    if r.take(MAGIC.len())? != MAGIC {
+        return Err("not a checkpoint of this format".into());
+    }
+    let seq = r.u64()?;
+    let head: Hash = r.take(32)?.try_into().map_err(|_| "head")?;
+    let state_hash = std::str::from_utf8(r.take(64)?)
+        .map_err(|_| "state hash")?
+        .to_string();
+    let body = r.0;
+    let state = decode_body(body)?;
+    if state.seq != seq || state.head != head {
+        return Err("checkpoint header disagrees with its state".into());
+    }
+    if state.state_hash() != state_hash {
+        return Err("checkpoint state hash disagrees with its state".into());
+    }
+    Ok(Checkpoint {
+        claim: Claim {
+            seq,
+            head,
+            state_hash,
+            digest: digest.try_into().map_err(|_| "digest")?,
+        },
+        state,
+    })
+}
+
+/// The state encoded by [`encode_body`].
+pub fn decode_body(body: &[u8]) -> Result<State, String> {
+    let mut r = Reader(body);
+    let mut state = State::new();
+    state.kiosk = r.option(|r| {
+        Ok(KioskInfo {
+            kiosk_id: name::<KioskId>(r.str()?)?,
+            village: name::<Text>(r.str()?)?,
+            shop: name::<Text>(r.str()?)?,
+            time_zone: name::<Text>(r.str()?)?,
+            utc_offset_minutes: i32::try_from(r.i64()?).map_err(|_| "offset")?,
+        })
+    })?;
+    for _ in 0..r.count()? {
+        let household = read_household(&mut r)?;
+        state.households.insert(household.code.clone(), household);
+    }
+    for _ in 0..r.count()? {
+        let sku = name::<Sku>(r.str()?)?;
+        let details: ItemDetails =
+            serde_json::from_str(r.str()?).map_err(|error| error.to_string())?;
+        let item = Item {
+            sku: sku.clone(),
+            details,
+            price: r.points()?,
+            stock: r.i64()?,
+            active: r.bool()?,
+        };
+        state.items.insert(sku, item);
+    }
+    let credits = r.count()?;
+    state.credits.reserve(credits);
+    for _ in 0..credits {
+        let key = (
+            name::<HouseholdCode>(r.str()?)?,
+            name::<Period>(r.str()?)?,
+            name::<Text>(r.str()?)?,
+        );
+        let value = (r.u64()?, r.points()?);
+        state.credits.insert(key, value);
+    }
+    let redemptions = r.count()?;
+    state.redemptions.reserve(redemptions);
+    for _ in 0..redemptions {
+        let redemption = read_redemption(&mut r)?;
+        state.redemptions.insert(redemption.seq, redemption);
+    }
+    let ids = r.count()?;
+    state.entry_ids.reserve(ids);
+    for _ in 0..ids {
+        let id = EntryId::new(r.str()?).ok_or("entry id")?;
+        state.entry_ids.insert(id, r.u64()?);
+    }
+    for _ in 0..r.count()? {
+        let barcode = r.str()?.to_string();
+        state.barcodes.insert(barcode, name::<Sku>(r.str()?)?);
+    }
+    state.totals = read_totals(&mut r)?;
+    state.seq = r.u64()?;
+    state.head = r.take(32)?.try_into().map_err(|_| "head")?;
+    state.time_max_ms = r.i64()?;
+    state.uploaded_through_seq = r.u64()?;
+    state.uploaded_last_hash = r.option(|r| Ok(r.str()?.to_string()))?;
+    let mut settings = Settings::default();
+    for _ in 0..r.count()? {
+        let (key, value) = (r.str()?, r.str()?);
+        settings.apply(Setting::parse(key, value).ok_or("setting")?);
+    }
+    state.settings = settings;
+    for _ in 0..r.count()? {
+        let member = StaffMember {
+            id: name::<StaffId>(r.str()?)?,
+            name: name::<Text>(r.str()?)?,
+            role: Role::parse(r.str()?).ok_or("role")?,
+            active: r.bool()?,
+            has_pin: r.bool()?,
+        };
+        state.staff.insert(member.id.clone(), member);
+    }
+    for _ in 0..r.count()? {
+        state
+            .closed_years
+            .insert(i32::try_from(r.i64()?).map_err(|_| "year")?);
+    }
+    let record: RulesRecord = serde_json::from_str(r.str()?).map_err(|error| error.to_string())?;
+    state.rules = Rules::from_record(&record).map_err(|problem| format!("rules: {problem:?}"))?;
+    for _ in 0..r.count()? {
+        let (period, posting) = read_posting(&mut r)?;
+        state.postings.insert(period, posting);
+    }
+    for _ in 0..r.count()? {
+        let household = name::<HouseholdCode>(r.str()?)?;
+        let run = Runs {
+            top: small(&mut r)?,
+            blacklist: BlacklistRuns {
+                lasts: small(&mut r)?,
+                clear: small(&mut r)?,
+            },
+        };
+        state.runs.insert(household, run);
+    }
+    if !r.0.is_empty() {
+        return Err("checkpoint has bytes after its state".into());
+    }
+    if state.seq == 0 && state.head != GENESIS_PREVIOUS_HASH {
+        return Err("checkpoint of an empty journal with a head".into());
+    }
+    Ok(state)
+}
+
+fn read_household(r: &mut Reader) -> Result<Household, String> {
+    let code = name::<HouseholdCode>(r.str()?)?;
+    let name_text = name::<Text>(r.str()?)?;
+    let group = name::<Text>(r.str()?)?;
+    let kind = match r.u8()? {
+        0 => HouseholdKind::Family,
+        1 => HouseholdKind::Unit,
+        _ => return Err("household kind".into()),
+    };
+    let status = match r.u8()? {
+        0 => HouseholdStatus::Active,
+        1 => HouseholdStatus::Suspended,
+        2 => HouseholdStatus::MovedAway,
+        _ => return Err("household status".into()),
+    };
+    let balance = r.points()?;
+    let earned = r.points()?;
+    let blacklisted = r.bool()?;
+    let has_pin = r.bool()?;
+    let lines = r.count()?;
+    let mut history = Vec::with_capacity(lines);
+    for _ in 0..lines {
+        history.push(HistoryLine {
+            seq: r.u64()?,
+            time_ms: r.i64()?,
+            kind: HISTORY_KINDS
+                .get(usize::from(r.u8()?))
+                .ok_or("history kind")?,
+            change: r.points()?,
+            balance_after: r.points()?,
+            note: r.str()?.to_string(),
+        });
+    }
+    Ok(Household {
+        code,
+        name: name_text,
+        group,
+        kind,
+        status,
+        balance,
+        earned,
+        blacklisted,
+        has_pin,
+        history,
+    })
+}
+
+fn read_redemption(r: &mut Reader) -> Result<Redemption, String> {
+    let seq = r.u64()?;
+    let time_ms = r.i64()?;
+    let household = name::<HouseholdCode>(r.str()?)?;
+    let count = r.count()?;
+    let mut lines = Vec::with_capacity(count);
+    for _ in 0..count {
+        lines.push(RedeemedLine {
+            sku: name::<Sku>(r.str()?)?,
+            quantity: u32::try_from(r.u64()?).map_err(|_| "quantity")?,
+            unit_price: r.points()?,
+        });
+    }
+    Ok(Redemption {
+        seq,
+        time_ms,
+        household,
+        lines,
+        total: r.points()?,
+        balance_after: r.points()?,
+        hash: r.take(32)?.try_into().map_err(|_| "hash")?,
+        voided: r.bool()?,
+        assisted_by: r.option(|r| name::<StaffId>(r.str()?))?,
+    })
+}
+
+fn read_totals(r: &mut Reader) -> Result<Totals, String> {
+    Ok(Totals {
+        credited: r.points()?,
+        corrected: r.points()?,
+        redeemed: r.points()?,
+        voided: r.points()?,
+        cleared: r.points()?,
+        units_restocked: r.i64()?,
+        units_redeemed: r.i64()?,
+        units_voided: r.i64()?,
+        units_adjusted: r.i64()?,
+    })
+}
+
+/// A checked name from its stored text (the same check as decoding an entry).
+fn name<T: TryFrom<String>>(text: &str) -> Result<T, String> {
+    T::try_from(text.to_string()).map_err(|_| format!("checkpoint holds a bad name {text:?}"))
+}
+
+/// Writes the body into a buffer, or through it into a hasher.
+struct Writer {
+    buffer: Vec<u8>,
+    hasher: Option<Sha256>,
+}
+
+impl Writer {
+    /// Hands a full buffer to the hasher, when hashing.
+    fn spill(&mut self) {
+        if let Some(hasher) = &mut self.hasher {
+            if self.buffer.len() >= SPILL_BYTES {
+                hasher.update(&self.buffer);
+                self.buffer.clear();
+            }
+        }
+    }
+    fn u8(&mut self, value: u8) {
+        self.buffer.push(value);
+    }
+    fn bool(&mut self, value: bool) {
+        self.buffer.push(u8::from(value));
+    }
+    fn u64(&mut self, value: u64) {
+        self.buffer.extend_from_slice(&value.to_le_bytes());
+    }
+    fn i64(&mut self, value: i64) {
+        self.buffer.extend_from_slice(&value.to_le_bytes());
+    }
+    fn str(&mut self, text: &str) {
+        self.u64(text.len() as u64);
+        self.buffer.extend_from_slice(text.as_bytes());
+    }
+    fn option<T>(&mut self, value: Option<T>, write: impl FnOnce(&mut Writer, T)) {
+        match value {
+            None => self.u8(0),
+            Some(value) => {
+                self.u8(1);
+                write(self, value);
+            }
+        }
+    }
+}
+
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, count: usize) -> Result<&'a [u8], String> {
+        if self.0.len() < count {
+            return Err("checkpoint truncated".into());
+        }
+        let (taken, rest) = self.0.split_at(count);
+        self.0 = rest;
+        Ok(taken)
+    }
+    fn u8(&mut self) -> Result<u8, String> {
+        Ok(self.take(1)?[0])
+    }
+    fn bool(&mut self) -> Result<bool, String> {
+        match self.u8()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => Err("checkpoint flag is neither 0 nor 1".into()),
+        }
+    }
+    fn u64(&mut self) -> Result<u64, String> {
+        let bytes: [u8; 8] = self.take(8)?.try_into().map_err(|_| "u64")?;
+        Ok(u64::from_le_bytes(bytes))
+    }
+    fn i64(&mut self) -> Result<i64, String> {
+        let bytes: [u8; 8] = self.take(8)?.try_into().map_err(|_| "i64")?;
+        Ok(i64::from_le_bytes(bytes))
+    }
+    fn points(&mut self) -> Result<Points, String> {
+        Points::from_hundredths(self.i64()?).ok_or_else(|| "checkpoint amount out of range".into())
+    }
+    /// A count of things that follow: at most one per remaining byte.
+    fn count(&mut self) -> Result<usize, String> {
+        let count = self.u64()?;
+        usize::try_from(count)
+            .ok()
+            .filter(|count| *count <= self.0.len())
+            .ok_or_else(|| "checkpoint count past its end".to_string())
+    }
+    fn str(&mut self) -> Result<&'a str, String> {
+        let length = self.count()?;
+        std::str::from_utf8(self.take(length)?).map_err(|_| "checkpoint text is not UTF-8".into())
+    }
+    fn option<T>(
+        &mut self,
+        read: impl FnOnce(&mut Reader<'a>) -> Result<T, String>,
+    ) -> Result<Option<T>, String> {
+        match self.u8()? {
+            0 => Ok(None),
+            1 => read(self).map(Some),
+            _ => Err("checkpoint option is neither 0 nor 1".into()),
+        }
+    }
+}
+
+/// Proves a checkpoint against the state re-derived from the journal up to
+/// its seq: the same seq, head, state hash and every byte of the state.
+/// `Err` names what differs (reported as `STORAGE_CORRUPT` at the
+/// checkpoint's seq).
+pub fn prove(checkpoint: &Claim, replayed: &State) -> Result<(), String> {
+    if replayed.seq != checkpoint.seq || replayed.head != checkpoint.head {
+        return Err(format!(
+            "the checkpoint at seq {} does not match the journal's chain",
+            checkpoint.seq
+        ));
+    }
+    if replayed.state_hash() != checkpoint.state_hash {
+        return Err(format!(
+            "the checkpoint at seq {} has another state hash than the journal",
+            checkpoint.seq
+        ));
+    }
+    if digest(replayed) != checkpoint.digest {
+        return Err(format!(
+            "the checkpoint at seq {} holds another state than the journal",
+            checkpoint.seq
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,482 @@
+//! Keeping a long journal quick to open: loading from a checkpoint, proving
+//! that checkpoint against the journal in the background, sealing loose
+//! records into segments, writing new checkpoints, and archiving.
+//!
+//! Open reads the checkpoint in `meta`, decodes it (its own hash and header
+//! checked) and verifies only the records after it. The rest of the chain —
+//! from genesis, or from the archive's base — is replayed afterwards on a
+//! second connection, a run at a time, and the checkpoint proved against the
+//! replayed state; until then the kiosk writes no new checkpoint and cannot
+//! archive. A failed proof makes the kiosk read-only with `STORAGE_CORRUPT`
+//! and deletes the checkpoint, so the next open verifies everything and
+//! keeps the verified prefix. Without a usable checkpoint, open replays the
+//! whole journal as before.
+
+use super::convert::{from_js, to_js};
+use super::idb::{KioskDb, StorageError, Store, WriteBatch, SEGMENT_RECORDS, SEQ_MAX};
+use super::kiosk::{promise, storage_error, DbLease, Inner, Kiosk};
+use crate::checkpoint::{self, Checkpoint, Claim};
+use crate::error::Error;
+use crate::ids::KioskId;
+use crate::journal::{self, OpenError, Replay, ReplayError};
+use crate::ledger::{Ledger, LedgerConfig};
+use crate::state::State;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+
+/// The `meta` key of the latest checkpoint.
+pub(super) const CHECKPOINT_KEY: &str = "checkpoint";
+/// The `meta` key of the state at the archived seq: where the live journal
+/// starts after an archive.
+pub(super) const BASE_KEY: &str = "archive-base";
+/// A new checkpoint is written once the journal has grown this much past
+/// the last one (in the background, after the call that crossed it).
+pub(super) const CHECKPOINT_INTERVAL: u64 = 1_000;
+/// Seqs read per step when replaying a journal.
+const REPLAY_STEP: u64 = 5_000;
+
+/// What the shell knows about its checkpoints and segments.
+#[derive(Default)]
+pub(super) struct Upkeep {
+    /// The seq of the stored checkpoint (0: none).
+    pub checkpoint_seq: Cell<u64>,
+    /// The first seq not sealed into a segment.
+    pub segments_end: Cell<u64>,
+    /// The seq the live journal starts after (0: nothing archived), and the
+    /// hash of the entry at it.
+    pub base_seq: Cell<u64>,
+    pub base_head: Cell<crate::entry::Hash>,
+    /// The checkpoint open started from, until the replay proves it.
+    pub unproven: RefCell<Option<Claim>>,
+    /// Whether a background pass is running.
+    pub running: Cell<bool>,
+}
+
+impl Upkeep {
+    /// Whether the whole live journal has been verified from its start.
+    pub fn verified(&self) -> bool {
+        self.unproven.borrow().is_none()
+    }
+}
+
+/// Reads and verifies the journal: from the checkpoint when there is a
+/// usable one, else all of it.
+pub(super) async fn load(
+    db: &KioskDb,
+    kiosk_id: &KioskId,
+    config: LedgerConfig,
+) -> Result<(Result<Ledger, OpenError>, Upkeep), Error> {
+    let credentials = db
+        .read_all(Store::Credentials)
+        .await
+        .map_err(storage_error)?;
+    let base = read_base(db).await?;
+    let upkeep = Upkeep::default();
+    if let Some(base) = &base {
+        upkeep.base_seq.set(base.claim.seq);
+        upkeep.base_head.set(base.claim.head);
+    }
+    upkeep.segments_end.set(
+        db.segments_end()
+            .await
+            .map_err(storage_error)?
+            .max(upkeep.base_seq.get() + 1),
+    );
+    let stored = db
+        .read_one(Store::Meta, CHECKPOINT_KEY)
+        .await
+        .map_err(storage_error)?;
+    if let Some(Ok(found)) = stored.map(|bytes| checkpoint::decode(&bytes)) {
+        if found.claim.seq >= upkeep.base_seq.get() {
+            let tail = db
+                .read_journal(found.claim.seq + 1, SEQ_MAX)
+                .await
+                .map_err(storage_error)?;
+            let claim = found.claim.clone();
+            let opened =
+                journal::open_from_state(found.state, &tail, credentials.clone(), kiosk_id, config);
+            if opened.is_ok() {
+                upkeep.checkpoint_seq.set(claim.seq);
+                *upkeep.unproven.borrow_mut() = Some(claim);
+                return Ok((opened, upkeep));
+            }
+            // A tail that does not follow the checkpoint: verify everything,
+            // so a failure is named with a proven prefix.
+        }
+    }
+    let mut replay = start_replay(base, kiosk_id);
+    let fed = replay_through(db, &mut replay, SEQ_MAX, || false).await?;
+    Ok((replay.finish(fed, credentials, config), upkeep))
+}
+
+async fn read_base(db: &KioskDb) -> Result<Option<Checkpoint>, Error> {
+    let Some(bytes) = db
+        .read_one(Store::Meta, BASE_KEY)
+        .await
+        .map_err(storage_error)?
+    else {
+        return Ok(None);
+    };
+    checkpoint::decode(&bytes)
+        .map(Some)
+        .map_err(|detail| Error::StorageCorrupt { seq: 0, detail })
+}
+
+fn start_replay(base: Option<Checkpoint>, kiosk_id: &KioskId) -> Replay {
+    match base {
+        Some(base) => Replay::from_state(base.state, kiosk_id),
+        None => Replay::from_genesis(kiosk_id),
+    }
+}
+
+/// Feeds `replay` the stored records after its seq up to `through`, a step
+/// at a time; `stop` is asked between steps.
+async fn replay_through(
+    db: &KioskDb,
+    replay: &mut Replay,
+    through: u64,
+    stop: impl Fn() -> bool,
+) -> Result<Result<(), ReplayError>, Error> {
+    loop {
+        let next = replay.state().seq + 1;
+        if next > through || stop() {
+            return Ok(Ok(()));
+        }
+        let to = through.min(next + REPLAY_STEP - 1);
+        let records = db.read_journal(next, to).await.map_err(storage_error)?;
+        if records.is_empty() {
+            return Ok(Ok(()));
+        }
+        if let Err(error) = replay.feed(&records) {
+            return Ok(Err(error));
+        }
+    }
+}
+
+/// Starts a background pass unless one is running or nothing is due.
+pub(super) fn schedule(inner: &Rc<Inner>) {
+    let upkeep = inner.upkeep();
+    if upkeep.running.get() || !(due(inner) || !upkeep.verified()) {
+        return;
+    }
+    upkeep.running.set(true);
+    let inner = Rc::clone(inner);
+    wasm_bindgen_futures::spawn_local(async move {
+        // Let the call that scheduled this answer first.
+        super::kiosk::sleep(0).await;
+        let _ = pass(&inner).await;
+        inner.upkeep().running.set(false);
+    });
+}
+
+/// Whether sealing or a checkpoint is due.
+fn due(inner: &Inner) -> bool {
+    let upkeep = inner.upkeep();
+    let ledger = inner.ledger.borrow();
+    let seq = ledger.state().seq;
+    ledger.read_only().is_none()
+        && upkeep.verified()
+        && (seq + 1 >= upkeep.segments_end.get() + SEGMENT_RECORDS
+            || seq >= upkeep.checkpoint_seq.get() + CHECKPOINT_INTERVAL)
+}
+
+async fn pass(inner: &Rc<Inner>) -> Result<(), Error> {
+    if !inner.upkeep().verified() {
+        prove(inner).await?;
+    }
+    while due(inner) {
+        let upkeep = inner.upkeep();
+        let seq = inner.ledger.borrow().state().seq;
+        let _pass = super::gate::Gate::enter(inner.gate()).await;
+        if seq + 1 >= upkeep.segments_end.get() + SEGMENT_RECORDS {
+            let first = upkeep.segments_end.get();
+            let lease = DbLease::take(inner)?;
+            if !lease
+                .db()?
+                .seal_segment(first)
+                .await
+                .map_err(storage_error)?
+            {
+                return Ok(());
+            }
+            upkeep.segments_end.set(first + SEGMENT_RECORDS);
+        } else {
+            write_checkpoint(inner).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Stores a checkpoint of the current state (call inside the gate).
+pub(super) async fn write_checkpoint(inner: &Inner) -> Result<(), Error> {
+    let (seq, bytes) = {
+        let ledger = inner.ledger.borrow();
+        (ledger.state().seq, checkpoint::encode(ledger.state()))
+    };
+    let batch = WriteBatch {
+        meta: vec![(CHECKPOINT_KEY.to_string(), bytes)],
+        ..WriteBatch::default()
+    };
+    let lease = DbLease::take(inner)?;
+    lease.db()?.write(&batch).await.map_err(storage_error)?;
+    inner.upkeep().checkpoint_seq.set(seq);
+    Ok(())
+}
+
+/// Replays the journal up to the unproven checkpoint on a connection of its
+/// own and proves the checkpoint; a failure makes the kiosk read-only with
+/// `STORAGE_CORRUPT` and deletes the checkpoint.
+async fn prove(inner: &Rc<Inner>) -> Result<(), Error> {
+    let Some(claim) = inner.upkeep().unproven.borrow().clone() else {
+        return Ok(());
+    };
+    let db = KioskDb::open(inner.kiosk_id().as_str())
+        .await
+        .map_err(storage_error)?;
+    let outcome = async {
+        let base = read_base(&db).await?;
+        let mut replay = start_replay(base, inner.kiosk_id());
+        let closed = || inner.is_closed();
+        let fed = replay_through(&db, &mut replay, claim.seq, closed).await?;
+        if inner.is_closed() {
+            return Ok(None);
+        }
+        Ok::<_, Error>(Some(match fed {
+            Err(ReplayError::Corrupt(error)) | Err(ReplayError::WrongKiosk(error)) => Err(error),
+            Ok(()) => {
+                checkpoint::prove(&claim, replay.state()).map_err(|detail| Error::StorageCorrupt {
+                    seq: claim.seq,
+                    detail,
+                })
+            }
+        }))
+    }
+    .await;
+    db.close();
+    match outcome? {
+        None => Ok(()),
+        Some(Ok(())) => {
+            *inner.upkeep().unproven.borrow_mut() = None;
+            Ok(())
+        }
+        Some(Err(error)) => {
+            inner.ledger.borrow_mut().set_read_only(error.clone());
+            let _pass = super::gate::Gate::enter(inner.gate()).await;
+            let lease = DbLease::take(inner)?;
+            lease
+                .db()?
+                .delete_meta(CHECKPOINT_KEY)
+                .await
+                .map_err(storage_error)?;
+            inner.upkeep().checkpoint_seq.set(0);
+            Err(error)
+        }
+    }
+}
+
+/// What an archive moved out.
+pub(super) struct Archived {
+    pub first_seq: u64,
+    pub through_seq: u64,
+    pub head_hash: String,
+    pub ndjson: String,
+}
+
+/// Moves the entries after the current base up to `through` out of the live
+/// journal: replays them (on a connection of its own) to the state at
+/// `through`, collecting their NDJSON lines, then stores that state as the
+/// new base and deletes them in one transaction. The caller checked the
+/// staff session and that `through` is uploaded.
+pub(super) async fn archive(inner: &Rc<Inner>, through: u64) -> Result<Archived, Error> {
+    let upkeep = inner.upkeep();
+    if !upkeep.verified() {
+        return Err(Error::invalid_with(
+            "archive",
+            "正在核对记录,请稍后再归档",
+            "the journal is still being verified; archive a little later",
+        ));
+    }
+    let first = upkeep.base_seq.get() + 1;
+    if through < first {
+        return Err(Error::invalid_with(
+            "throughSeq",
+            &format!("第 {through} 条以前的记录已经归档了"),
+            &format!("entries up to {through} are already archived"),
+        ));
+    }
+    if upkeep.checkpoint_seq.get() < through {
+        let _pass = super::gate::Gate::enter(inner.gate()).await;
+        write_checkpoint(inner).await?;
+    }
+    // The entries up to `through` never change: replayed outside the gate.
+    let db = KioskDb::open(inner.kiosk_id().as_str())
+        .await
+        .map_err(storage_error)?;
+    let replayed = async {
+        let mut replay = start_replay(read_base(&db).await?, inner.kiosk_id());
+        let mut ndjson = String::new();
+        while replay.state().seq < through {
+            let next = replay.state().seq + 1;
+            let to = through.min(next + REPLAY_STEP - 1);
+            let records = db.read_journal(next, to).await.map_err(storage_error)?;
+            if records.is_empty() {
+                return Err(Error::StorageCorrupt {
+                    seq: next,
+                    detail: "missing record".into(),
+                });
+            }
+            match replay.feed(&records) {
+                Err(ReplayError::Corrupt(error)) | Err(ReplayError::WrongKiosk(error)) => {
+                    return Err(error)
+                }
+                Ok(()) => {}
+            }
+            for (_, stored) in &records {
+                let record = journal::StoredRecord::from_bytes(stored).ok_or_else(|| {
+                    Error::StorageFailed {
+                        detail: "short record".into(),
+                    }
+                })?;
+                ndjson.push_str(&journal::ndjson_line(&record));
+                ndjson.push('\n');
+            }
+        }
+        Ok((replay.into_state(), ndjson))
+    }
+    .await;
+    db.close();
+    let (state, ndjson): (State, String) = replayed?;
+    let base = checkpoint::encode(&state);
+    let _pass = super::gate::Gate::enter(inner.gate()).await;
+    if upkeep.base_seq.get() + 1 != first {
+        return Err(Error::Busy);
+    }
+    let lease = DbLease::take(inner)?;
+    lease
+        .db()?
+        .remove_through(through, &[(BASE_KEY.to_string(), base)])
+        .await
+        .map_err(|error: StorageError| storage_error(error))?;
+    upkeep.base_seq.set(through);
+    upkeep.base_head.set(state.head);
+    upkeep
+        .segments_end
+        .set(upkeep.segments_end.get().max(through + 1));
+    Ok(Archived {
+        first_seq: first,
+        through_seq: through,
+        head_hash: hex::encode(state.head),
+        ndjson,
+    })
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ArchiveInput {
+    #[serde(rename = "staffSession")]
+    _staff_session: serde::de::IgnoredAny,
+    now: i64,
+    /// Default: the last seq marked uploaded.
+    through_seq: Option<u64>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArchiveView {
+    name: String,
+    first_seq: u64,
+    through_seq: u64,
+    head_hash: String,
+    text: String,
+}
+
+#[wasm_bindgen]
+impl Kiosk {
+    /// Moves uploaded entries out of the live journal (clerk or admin):
+    /// `{ staffSession, now, throughSeq }` (default: the last seq marked
+    /// uploaded) → `{ name, firstSeq, throughSeq, headHash, text }`, `text`
+    /// being the archived entries as `journal.ndjson` lines. The kiosk keeps
+    /// the state at `throughSeq` as the base later entries chain from.
+    pub fn archive(&self, input: JsValue) -> js_sys::Promise {
+        let inner = Rc::clone(self.inner());
+        let role = self.staff_read(input.clone(), |ledger| {
+            let session = super::convert::session_id(
+                &js_sys::Reflect::get(&input, &JsValue::from_str("staffSession"))
+                    .unwrap_or(JsValue::UNDEFINED),
+            )?;
+            let now: i64 = from_js(
+                js_sys::Reflect::get(&input, &JsValue::from_str("now"))
+                    .unwrap_or(JsValue::UNDEFINED),
+                "now",
+            )?;
+            let role = ledger.staff_session(&session, now)?.role;
+            Ok(JsValue::from_bool(role.covers(crate::entry::Role::Clerk)))
+        });
+        promise(async move {
+            let may = role.map_err(|_| Error::StaffAuthRequired)?;
+            if may.as_bool() != Some(true) {
+                return Err(Error::StaffAuthRequired);
+            }
+            let fields: ArchiveInput = from_js(input, "archive")?;
+            let _ = fields.now;
+            let uploaded = inner.ledger.borrow().state().uploaded_through_seq;
+            let through = fields.through_seq.unwrap_or(uploaded);
+            if through == 0 || through > uploaded {
+                return Err(Error::invalid_with(
+                    "throughSeq",
+                    &format!("只能归档已经上传的记录(到第 {uploaded} 条)"),
+                    &format!("only uploaded entries can be archived (up to {uploaded})"),
+                ));
+            }
+            let archived = archive(&inner, through).await?;
+            Ok(to_js(&ArchiveView {
+                name: format!(
+                    "archive-{}-{:06}-{:06}.ndjson",
+                    inner.kiosk_id(),
+                    archived.first_seq,
+                    archived.through_seq
+                ),
+                first_seq: archived.first_seq,
+                through_seq: archived.through_seq,
+                head_hash: archived.head_hash,
+                text: archived.ndjson,
+            }))
+        })
+    }
+
+    /// Resolves once the background verification of the journal behind the
+    /// checkpoint open started from is over: `true` when it proved the
+    /// checkpoint, `false` when it found the journal corrupt (the kiosk is
+    /// then read-only with `STORAGE_CORRUPT`; see `info().readOnly`).
+    #[wasm_bindgen(js_name = whenVerified)]
+    pub fn when_verified(&self) -> js_sys::Promise {
+        let inner = Rc::clone(self.inner());
+        promise(async move {
+            while !inner.upkeep().verified()
+                && !matches!(
+                    inner.ledger.borrow().read_only(),
+                    Some(Error::StorageCorrupt { .. })
+                )
+                && !inner.is_closed()
+            {
+                super::kiosk::sleep(20).await;
+            }
+            Ok(JsValue::from_bool(inner.upkeep().verified()))
+        })
+    }
+
+    /// Resolves once no background work (proof, sealing, checkpoint) is
+    /// running or due: for tests and the benchmark.
+    #[wasm_bindgen(js_name = whenIdle)]
+    pub fn when_idle(&self) -> js_sys::Promise {
+        let inner = Rc::clone(self.inner());
+        promise(async move {
+            schedule(&inner);
+            while (inner.upkeep().running.get() || due(&inner)) && !inner.is_closed() {
+                super::kiosk::sleep(20).await;
+            }
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+}

@@ -1,0 +1,145 @@
+//! Checkpoints: the state at a seq encodes and decodes to itself, opening
+//! from a checkpoint gives the state of opening from scratch, and a changed
+//! checkpoint is caught — by its own hash, or by proving it against the
+//! journal.
+
+mod common;
+
+use aixin_kiosk::checkpoint::{self, Checkpoint};
+use aixin_kiosk::ids::KioskId;
+use aixin_kiosk::journal::{self, parse_ndjson_line, Replay};
+use aixin_kiosk::points::Points;
+use common::*;
+
+/// The records of the golden fixture (every entry kind of format 1).
+fn golden_records() -> Vec<(u64, Vec<u8>)> {
+    let text = std::fs::read_to_string("tests/fixtures/golden-v1.ndjson").unwrap();
+    text.lines()
+        .filter(|line| !line.is_empty())
+        .enumerate()
+        .map(|(index, line)| {
+            let record = parse_ndjson_line(line).unwrap();
+            (index as u64 + 1, record.to_bytes())
+        })
+        .collect()
+}
+
+fn golden_kiosk_id() -> KioskId {
+    let records = golden_records();
+    let ledger = journal::open(records[..1].to_vec(), vec![], &any_kiosk(), config());
+    match ledger {
+        Err(journal::OpenError::WrongKiosk(aixin_kiosk::error::Error::WrongKiosk {
+            found,
+            ..
+        })) => KioskId::new(&found).unwrap(),
+        Ok(ledger) => ledger.state().kiosk.as_ref().unwrap().kiosk_id.clone(),
+        Err(other) => panic!("{other:?}"),
+    }
+}
+
+fn any_kiosk() -> KioskId {
+    KioskId::new("no-such-kiosk").unwrap()
+}
+
+/// The state after the first `count` records.
+fn replayed(records: &[(u64, Vec<u8>)], count: usize) -> aixin_kiosk::state::State {
+    let mut replay = Replay::from_genesis(&golden_kiosk_id());
+    replay.feed(&records[..count]).unwrap();
+    replay.into_state()
+}
+
+#[test]
+fn a_checkpoint_at_every_seq_opens_to_the_state_of_opening_from_scratch() {
+    let records = golden_records();
+    let kiosk_id = golden_kiosk_id();
+    let full = journal::open(records.clone(), vec![], &kiosk_id, config()).unwrap();
+    let full_body = checkpoint::encode_body(full.state());
+    for count in 0..=records.len() {
+        let state = replayed(&records, count);
+        let bytes = checkpoint::encode(&state);
+        let decoded: Checkpoint = checkpoint::decode(&bytes).unwrap();
+        assert_eq!(decoded.claim.seq, count as u64);
+        assert_eq!(decoded.claim.state_hash, state.state_hash());
+        assert_eq!(checkpoint::encode(&decoded.state), bytes, "at {count}");
+        checkpoint::prove(&decoded.claim, &state).unwrap();
+        let opened = journal::open_from_state(
+            decoded.state,
+            &records[count..],
+            vec![],
+            &kiosk_id,
+            config(),
+        )
+        .unwrap();
+        assert_eq!(opened.state().state_hash(), full.state().state_hash());
+        assert_eq!(
+            checkpoint::encode_body(opened.state()),
+            full_body,
+            "at {count}"
+        );
+    }
+}
+
+#[test]
+fn a_flipped_bit_anywhere_in_a_checkpoint_is_refused() {
+    let records = golden_records();
+    let bytes = checkpoint::encode(&replayed(&records, records.len()));
+    for at in (0..bytes.len()).step_by(7) {
+        let mut changed = bytes.clone();
+        changed[at] ^= 0x10;
+        assert!(checkpoint::decode(&changed).is_err(), "flip at {at}");
+    }
+    assert!(checkpoint::decode(&bytes[..bytes.len() - 1]).is_err());
+    assert!(checkpoint::decode(&[]).is_err());
+}
+
+#[test]
+fn a_forged_checkpoint_with_a_correct_hash_fails_its_proof() {
+    let records = golden_records();
+    let count = records.len() - 3;
+    let honest = replayed(&records, count);
+    // A balance raised, the state hash and the checkpoint's own hash
+    // recomputed: it decodes, but the journal disagrees.
+    let mut forged = honest.clone();
+    let household = forged.households.values_mut().next().unwrap();
+    household.balance = household
+        .balance
+        .checked_add(Points::from_hundredths(100_00).unwrap())
+        .unwrap();
+    let decoded = checkpoint::decode(&checkpoint::encode(&forged)).unwrap();
+    let error = checkpoint::prove(&decoded.claim, &honest).unwrap_err();
+    assert!(error.contains("state hash"), "{error}");
+    // A field the state hash does not cover (a redemption forgotten).
+    let mut forged = honest.clone();
+    let seq = *forged.redemptions.keys().next().unwrap();
+    forged.redemptions.remove(&seq);
+    let decoded = checkpoint::decode(&checkpoint::encode(&forged)).unwrap();
+    let error = checkpoint::prove(&decoded.claim, &honest).unwrap_err();
+    assert!(error.contains("another state"), "{error}");
+    // A checkpoint of a journal that went another way: another head.
+    let other = replayed(&records, count - 1);
+    let decoded = checkpoint::decode(&checkpoint::encode(&other)).unwrap();
+    assert!(checkpoint::prove(&decoded.claim, &honest).is_err());
+}
+
+#[test]
+fn opening_from_a_checkpoint_still_checks_the_records_after_it() {
+    let records = golden_records();
+    let kiosk_id = golden_kiosk_id();
+    let count = records.len() / 2;
+    let state = replayed(&records, count);
+    let mut tail = records[count..].to_vec();
+    let last = tail.len() - 1;
+    tail[last].1[5] ^= 1;
+    match journal::open_from_state(state.clone(), &tail, vec![], &kiosk_id, config()) {
+        Err(journal::OpenError::Corrupt { error, prefix }) => {
+            assert_eq!(error.code(), "STORAGE_CORRUPT");
+            assert_eq!(prefix.state().seq, records.len() as u64 - 1);
+        }
+        other => panic!("{:?}", other.map(|l| l.state().seq)),
+    }
+    // The tail must chain from the checkpoint's head: a gap is refused.
+    assert!(
+        journal::open_from_state(state, &records[count + 1..], vec![], &kiosk_id, config())
+            .is_err()
+    );
+}

@@ -1,0 +1,310 @@
+//! Checkpoints, segments and archives over real IndexedDB in headless
+//! Chromium: a journal stored one record per key (the layout of the kiosks in
+//! the field) opens, is sealed into segments and checkpointed; reopening from
+//! the checkpoint gives the same state; a damaged or forged checkpoint is
+//! caught; an archive moves uploaded entries out and later exports still
+//! chain to it.
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use aixin_kiosk::checkpoint;
+use aixin_kiosk::web::idb::{KioskDb, Store, WriteBatch};
+use aixin_kiosk::web::Kiosk;
+use serde::Serialize;
+use serde_json::json;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn js(value: serde_json::Value) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap()
+}
+
+fn get(value: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(value, &JsValue::from_str(key)).unwrap()
+}
+
+fn number(value: &JsValue, key: &str) -> u64 {
+    get(value, key).as_f64().unwrap_or_else(|| panic!("{key}")) as u64
+}
+
+async fn settle(promise: js_sys::Promise) -> Result<JsValue, JsValue> {
+    JsFuture::from(promise).await
+}
+
+async fn open(kiosk_id: &str) -> Kiosk {
+    Kiosk::open(js(json!({ "kioskId": kiosk_id, "pinIterations": 10 })))
+        .await
+        .unwrap()
+}
+
+/// A core-built journal of `credits` credits and a few redemptions (more
+/// than one checkpoint interval and two segments), written one record per
+/// key, as kiosks of the first layout hold it. Returns the core's kiosk.
+async fn old_layout(kiosk_id: &str, credits: usize) -> common::Kiosk {
+    let mut kiosk = common::Kiosk::with_village();
+    for index in 0..credits {
+        let period = format!("{}-{:02}", 2001 + index / 12, 1 + index % 12);
+        kiosk.credit("A001", "1", &period).unwrap();
+        if index % 150 == 0 {
+            let session = kiosk.sign_in("A001", "1234").unwrap();
+            let request = kiosk.next_request();
+            kiosk
+                .redeem(&session, &[("salt-500g", 1)], request)
+                .unwrap();
+        }
+    }
+    assert_eq!(
+        kiosk
+            .ledger
+            .state()
+            .kiosk
+            .as_ref()
+            .unwrap()
+            .kiosk_id
+            .as_str(),
+        common::KIOSK
+    );
+    KioskDb::delete(kiosk_id).await.unwrap();
+    let db = KioskDb::open(kiosk_id).await.unwrap();
+    let records = kiosk.store.records();
+    for chunk in records.chunks(400) {
+        db.write(&WriteBatch {
+            journal: chunk.to_vec(),
+            ..WriteBatch::default()
+        })
+        .await
+        .unwrap();
+    }
+    db.write(&WriteBatch {
+        credentials: kiosk.store.credential_records(),
+        ..WriteBatch::default()
+    })
+    .await
+    .unwrap();
+    db.close();
+    kiosk
+}
+
+#[wasm_bindgen_test]
+async fn an_old_journal_is_sealed_checkpointed_and_reopens_from_the_checkpoint() {
+    let id = common::KIOSK;
+    let core = old_layout(id, 1_150).await;
+    let expected_hash = core.ledger.state().state_hash();
+    let last = core.ledger.state().seq;
+
+    let kiosk = open(id).await;
+    assert_eq!(kiosk.state_hash(), expected_hash);
+    settle(kiosk.when_idle()).await.unwrap();
+    let info = kiosk.info();
+    assert_eq!(number(&info, "checkpointSeq"), last);
+    assert_eq!(get(&info, "verified"), JsValue::TRUE);
+    settle(kiosk.close()).await.unwrap();
+
+    // Sealed: two full segments, the rest loose; every record still reads.
+    let db = KioskDb::open(id).await.unwrap();
+    assert_eq!(db.segments_end().await.unwrap(), 1_001);
+    assert_eq!(db.last_seq().await.unwrap(), last);
+    assert_eq!(
+        db.read_journal(1, u64::MAX).await.unwrap(),
+        core.store.records()
+    );
+    assert_eq!(
+        db.read_journal(499, 502).await.unwrap(),
+        core.store.records()[498..502]
+    );
+    let stored = db
+        .read_one(Store::Meta, "checkpoint")
+        .await
+        .unwrap()
+        .unwrap();
+    db.close();
+    assert_eq!(
+        checkpoint::decode(&stored).unwrap().claim.state_hash,
+        expected_hash
+    );
+
+    // From the checkpoint: the same state, proved in the background.
+    let kiosk = open(id).await;
+    assert_eq!(kiosk.state_hash(), expected_hash);
+    assert_eq!(settle(kiosk.when_verified()).await.unwrap(), JsValue::TRUE);
+    assert!(get(&kiosk.info(), "readOnly").is_null());
+    settle(kiosk.close()).await.unwrap();
+    KioskDb::delete(id).await.unwrap();
+}
+
+async fn put_checkpoint(id: &str, bytes: Vec<u8>) {
+    let db = KioskDb::open(id).await.unwrap();
+    db.write(&WriteBatch {
+        meta: vec![("checkpoint".into(), bytes)],
+        ..WriteBatch::default()
+    })
+    .await
+    .unwrap();
+    db.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_damaged_or_forged_checkpoint_is_caught() {
+    let id = common::KIOSK;
+    let core = old_layout(id, 1_050).await;
+    let honest = core.ledger.state().clone();
+    let expected_hash = honest.state_hash();
+
+    // A flipped bit: the checkpoint is ignored and the journal verified whole.
+    let mut damaged = checkpoint::encode(&honest);
+    damaged[200] ^= 1;
+    put_checkpoint(id, damaged).await;
+    let kiosk = open(id).await;
+    assert_eq!(kiosk.state_hash(), expected_hash);
+    assert_eq!(get(&kiosk.info(), "verified"), JsValue::TRUE);
+    settle(kiosk.close()).await.unwrap();
+
+    // A forged one, its own hash recomputed: open trusts it at first, the
+    // background proof refuses it, the kiosk turns read-only and the
+    // checkpoint is dropped, so the next open verifies everything.
+    let mut forged = honest.clone();
+    let household = forged.households.values_mut().next().unwrap();
+    household.balance = household
+        .balance
+        .checked_add(common::points("1000"))
+        .unwrap();
+    put_checkpoint(id, checkpoint::encode(&forged)).await;
+    let kiosk = open(id).await;
+    assert_ne!(kiosk.state_hash(), expected_hash);
+    assert_eq!(settle(kiosk.when_verified()).await.unwrap(), JsValue::FALSE);
+    let read_only = get(&kiosk.info(), "readOnly");
+    assert_eq!(
+        get(&read_only, "code").as_string().unwrap(),
+        "STORAGE_CORRUPT"
+    );
+    assert_eq!(number(&read_only, "seq"), honest.seq);
+    settle(kiosk.close()).await.unwrap();
+    let kiosk = open(id).await;
+    assert_eq!(kiosk.state_hash(), expected_hash);
+    assert!(get(&kiosk.info(), "readOnly").is_null());
+    settle(kiosk.close()).await.unwrap();
+    KioskDb::delete(id).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn an_archive_moves_uploaded_entries_out_and_later_batches_chain_to_it() {
+    let id = common::KIOSK;
+    let core = old_layout(id, 700).await;
+    let now = core.now + 60_000;
+    let kiosk = open(id).await;
+    settle(kiosk.when_idle()).await.unwrap();
+    let staff =
+        settle(kiosk.staff_sign_in(js(json!({ "staff": "admin", "pin": "0000", "now": now }))))
+            .await
+            .unwrap();
+    let staff_id = get(&staff, "id");
+    let input = |value: serde_json::Value| {
+        let input = js(value);
+        js_sys::Reflect::set(&input, &JsValue::from_str("staffSession"), &staff_id).unwrap();
+        input
+    };
+    // Nothing uploaded yet: nothing may be archived.
+    let refused = settle(kiosk.archive(input(json!({ "now": now }))))
+        .await
+        .unwrap_err();
+    assert_eq!(get(&refused, "code").as_string().unwrap(), "INVALID_INPUT");
+
+    let batch = settle(kiosk.export_batch(input(json!({ "now": now, "range": "everything" }))))
+        .await
+        .unwrap();
+    let uploaded = number(&batch, "lastSeq");
+    settle(kiosk.mark_uploaded(input(
+        json!({ "now": now, "lastSeq": uploaded, "requestId": "upload-1" }),
+    )))
+    .await
+    .unwrap();
+    let hash_before = kiosk.state_hash();
+    let archived = settle(kiosk.archive(input(json!({ "now": now, "throughSeq": 600 }))))
+        .await
+        .unwrap();
+    assert_eq!(number(&archived, "firstSeq"), 1);
+    assert_eq!(number(&archived, "throughSeq"), 600);
+    let text = get(&archived, "text").as_string().unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 600);
+    let expected: Vec<String> = core.store.records()[..600]
+        .iter()
+        .map(|(_, bytes)| {
+            aixin_kiosk::journal::ndjson_line(
+                &aixin_kiosk::journal::StoredRecord::from_bytes(bytes).unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(lines, expected);
+    let head_600 = get(&archived, "headHash").as_string().unwrap();
+    assert_eq!(head_600, &lines[599][9..73]);
+    assert_eq!(kiosk.state_hash(), hash_before);
+    settle(kiosk.close()).await.unwrap();
+
+    // Gone from the live journal; the kiosk opens to the same state and
+    // exports of what follows chain to the archived head.
+    let db = KioskDb::open(id).await.unwrap();
+    assert_eq!(db.read_journal(1, 600).await.unwrap(), vec![]);
+    assert_eq!(db.read_journal(601, 601).await.unwrap().len(), 1);
+    db.close();
+    let kiosk = open(id).await;
+    assert_eq!(kiosk.state_hash(), hash_before);
+    assert_eq!(settle(kiosk.when_verified()).await.unwrap(), JsValue::TRUE);
+    assert_eq!(number(&kiosk.info(), "archivedThroughSeq"), 600);
+    let staff = settle(kiosk.staff_sign_in(js(
+        json!({ "staff": "admin", "pin": "0000", "now": now + 1000 }),
+    )))
+    .await
+    .unwrap();
+    let staff_id = get(&staff, "id");
+    let input = js(json!({ "now": now + 1000, "range": { "from": 601, "to": uploaded } }));
+    js_sys::Reflect::set(&input, &JsValue::from_str("staffSession"), &staff_id).unwrap();
+    let later = settle(kiosk.export_batch(input)).await.unwrap();
+    let files = js_sys::Array::from(&get(&later, "files"));
+    let manifest = files
+        .iter()
+        .find(|file| get(file, "name").as_string().unwrap() == "manifest.json")
+        .unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&get(&manifest, "text").as_string().unwrap()).unwrap();
+    assert_eq!(manifest["prev_hash"], json!(head_600));
+    let everything = js(json!({ "now": now + 1000, "range": { "from": 1, "to": 700 } }));
+    js_sys::Reflect::set(&everything, &JsValue::from_str("staffSession"), &staff_id).unwrap();
+    assert!(settle(kiosk.export_batch(everything)).await.is_err());
+    settle(kiosk.close()).await.unwrap();
+    KioskDb::delete(id).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_seal_cut_off_midway_leaves_the_loose_records_and_seals_later() {
+    let id = common::KIOSK;
+    let core = old_layout(id, 600).await;
+    let records = core.store.records();
+    let db = KioskDb::open(id).await.unwrap();
+    // The segment's put and the run's delete are queued, then the
+    // transaction dies: neither lands.
+    db.set_fail_next_write(Some(aixin_kiosk::web::idb::StorageError::Failed(
+        "crash".into(),
+    )));
+    assert!(db.seal_segment(1).await.is_err());
+    assert_eq!(db.segments_end().await.unwrap(), 1);
+    assert_eq!(db.read_journal(1, u64::MAX).await.unwrap(), records);
+    // An incomplete run is not sealed.
+    assert!(!db.seal_segment(records.len() as u64 - 10).await.unwrap());
+    assert!(db.seal_segment(1).await.unwrap());
+    assert_eq!(db.segments_end().await.unwrap(), 501);
+    assert_eq!(db.read_journal(1, u64::MAX).await.unwrap(), records);
+    assert_eq!(db.read_journal(500, 501).await.unwrap(), records[499..501]);
+    assert_eq!(db.last_seq().await.unwrap(), records.len() as u64);
+    db.close();
+    let kiosk = open(id).await;
+    assert_eq!(kiosk.state_hash(), core.ledger.state().state_hash());
+    settle(kiosk.close()).await.unwrap();
+    KioskDb::delete(id).await.unwrap();
+}
