@@ -143,3 +143,36 @@ fn opening_from_a_checkpoint_still_checks_the_records_after_it() {
             .is_err()
     );
 }
+
+#[test]
+fn a_checkpoint_keeps_the_rules_score_sheets_objections_and_runs() {
+    let mut kiosk = Kiosk::with_village();
+    for code in ["G001", "G002", "G003"] {
+        kiosk.register(code, "住户");
+    }
+    kiosk.use_score_sheets();
+    kiosk
+        .post_scores("2026-04", &[("G001", "95"), ("G002", "86.5"), ("G003", "60")])
+        .unwrap();
+    kiosk.apply_scores_after("2026-04", 6).unwrap();
+    // A second period posted and objected to, not yet applied.
+    kiosk
+        .post_scores("2026-05", &[("G001", "91"), ("G002", "70"), ("G003", "50")])
+        .unwrap();
+    let objection = aixin_kiosk::scoresheet::PointsOperation::Object {
+        period: aixin_kiosk::ids::Period::new("2026-05").unwrap(),
+        household: code("G002"),
+        finding: text("复核"),
+        score: aixin_kiosk::rules::Score::from_tenths(880).unwrap(),
+    };
+    kiosk.points_op(objection).unwrap();
+    let state = kiosk.ledger.state();
+    assert!(!state.postings.is_empty() && !state.runs.is_empty());
+    let bytes = checkpoint::encode(state);
+    let decoded = checkpoint::decode(&bytes).unwrap();
+    assert_eq!(decoded.state.rules, state.rules);
+    assert_eq!(decoded.state.postings, state.postings);
+    assert_eq!(decoded.state.runs, state.runs);
+    assert_eq!(checkpoint::encode(&decoded.state), bytes);
+    checkpoint::prove(&decoded.claim, state).unwrap();
+}
