@@ -378,6 +378,9 @@ impl Kiosk {
             } else {
                 from_js(options, "exportJournal")?
             };
+            // In turn with the calls that write and the background upkeep,
+            // which take the database for their awaits too.
+            let _pass = Gate::enter(&inner.gate).await;
             let last = inner.ledger.borrow().state().seq;
             let (from, to) = (
                 range.from.unwrap_or(1).max(1),
