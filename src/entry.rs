@@ -197,6 +197,14 @@ impl SourceType {
     }
 }
 
+/// One household's points cleared by a year close.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClearedBalance {
+    pub household: HouseholdCode,
+    pub amount: Points,
+}
+
 /// One line of a redemption, priced at that moment.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -455,6 +463,13 @@ pub enum Body {
     /// under the `clear` setting every positive balance is cleared.
     YearClosed {
         year: i32,
+        /// What each household lost to the close: its balance at the
+        /// village-local year end, less what it redeemed after it (old
+        /// points are spent first), never more than it holds. Entries
+        /// written before this was recorded have none: they cleared every
+        /// positive balance as it stood.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cleared: Option<Vec<ClearedBalance>>,
     },
     /// Clerk: entries up to `last_seq` were exported and uploaded.
     BatchUploaded {

@@ -630,7 +630,7 @@ fn describe(state: &State, entry: &Entry) -> String {
         ),
         Body::StaffPinSet { staff } => staff.to_string(),
         Body::SettingChanged { setting } => format!("{} = {}", setting.key(), setting.value()),
-        Body::YearClosed { year } => format!("{year} 年"),
+        Body::YearClosed { year, .. } => format!("{year} 年"),
         Body::BatchUploaded {
             first_seq,
             last_seq,

@@ -1113,7 +1113,11 @@ impl Ledger {
                         "the year is not over yet in village time",
                     ));
                 }
-                let body = Body::YearClosed { year };
+                let cleared = match self.state.settings.year_end {
+                    crate::settings::YearEnd::Carry => None,
+                    _ => Some(self.state.year_close_clearing(year)),
+                };
+                let body = Body::YearClosed { year, cleared };
                 one(actor, entry_id(&request), body)
             }
             Operation::MarkUploaded { last_seq, request } => {

@@ -471,7 +471,9 @@ impl State {
             },
             Body::RecoveryCodeSet => {}
             Body::SettingChanged { setting } => self.settings.apply(*setting),
-            Body::YearClosed { year } => self.apply_year_close(entry, *year)?,
+            Body::YearClosed { year, cleared } => {
+                self.apply_year_close(entry, *year, cleared.as_deref())?
+            }
             Body::BatchUploaded {
                 first_seq,
                 last_seq,
@@ -505,19 +507,50 @@ impl State {
         Ok(())
     }
 
-    fn apply_year_close(&mut self, entry: &Entry, year: i32) -> Result<(), ApplyError> {
+    fn apply_year_close(
+        &mut self,
+        entry: &Entry,
+        year: i32,
+        cleared: Option<&[crate::entry::ClearedBalance]>,
+    ) -> Result<(), ApplyError> {
         if !self.closed_years.insert(year) {
             return fail(entry.seq, format!("year {year} closed twice"));
         }
         if self.settings.year_end == crate::settings::YearEnd::Carry {
+            if cleared.is_some_and(|lines| !lines.is_empty()) {
+                return fail(entry.seq, "a year close that carries over clears nothing");
+            }
             return Ok(());
         }
-        let positive: Vec<(HouseholdCode, Points)> = self
-            .households
-            .values()
-            .filter(|h| h.balance > Points::ZERO)
-            .map(|h| (h.code.clone(), h.balance))
-            .collect();
+        let positive: Vec<(HouseholdCode, Points)> = match cleared {
+            Some(lines) => {
+                let mut seen = std::collections::BTreeSet::new();
+                for line in lines {
+                    let Some(household) = self.households.get(&line.household) else {
+                        return fail(entry.seq, format!("unknown household {}", line.household));
+                    };
+                    if line.amount <= Points::ZERO || line.amount > household.balance {
+                        return fail(
+                            entry.seq,
+                            format!("{} cannot lose {:?}", line.household, line.amount),
+                        );
+                    }
+                    if !seen.insert(&line.household) {
+                        return fail(entry.seq, format!("{} cleared twice", line.household));
+                    }
+                }
+                lines
+                    .iter()
+                    .map(|line| (line.household.clone(), line.amount))
+                    .collect()
+            }
+            None => self
+                .households
+                .values()
+                .filter(|h| h.balance > Points::ZERO)
+                .map(|h| (h.code.clone(), h.balance))
+                .collect(),
+        };
         for (code, balance) in positive {
             let Some(change) = balance.checked_neg() else {
                 return fail(entry.seq, "overflow");
@@ -526,6 +559,36 @@ impl State {
             State::add_total(entry.seq, &mut self.totals.cleared, balance)?;
         }
         Ok(())
+    }
+
+    /// What a close of `year` clears from each household (`year_end` is
+    /// `clear`): the balance at the village-local end of `year`, less what
+    /// was redeemed after it (net of voids), at most the balance now. So a
+    /// year closed days late takes the old year's points only: new credits
+    /// stay, and what was redeemed meanwhile came out of the old points first.
+    pub fn year_close_clearing(&self, year: i32) -> Vec<crate::entry::ClearedBalance> {
+        let mut lines = Vec::new();
+        for household in self.households.values() {
+            let mut at_year_end = Points::ZERO;
+            let mut spent_after = Points::ZERO;
+            for line in &household.history {
+                if self.local_year(line.time_ms) <= year {
+                    at_year_end = line.balance_after;
+                } else if matches!(line.kind, "redeemed" | "redemption_voided") {
+                    // Redemptions are negative changes, voids positive.
+                    spent_after = spent_after.checked_sub(line.change).unwrap_or(spent_after);
+                }
+            }
+            let old_left = at_year_end.checked_sub(spent_after).unwrap_or(Points::ZERO);
+            let amount = old_left.min(household.balance);
+            if amount > Points::ZERO {
+                lines.push(crate::entry::ClearedBalance {
+                    household: household.code.clone(),
+                    amount,
+                });
+            }
+        }
+        lines
     }
 
     /// The village-local year of a time.

@@ -152,7 +152,10 @@ fn a_checkpoint_keeps_the_rules_score_sheets_objections_and_runs() {
     }
     kiosk.use_score_sheets();
     kiosk
-        .post_scores("2026-04", &[("G001", "95"), ("G002", "86.5"), ("G003", "60")])
+        .post_scores(
+            "2026-04",
+            &[("G001", "95"), ("G002", "86.5"), ("G003", "60")],
+        )
         .unwrap();
     kiosk.apply_scores_after("2026-04", 6).unwrap();
     // A second period posted and objected to, not yet applied.

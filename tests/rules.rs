@@ -428,6 +428,50 @@ fn the_year_close_clears_or_carries_and_refuses_a_void_across_it() {
     }
 }
 
+/// A year closed days late takes only the old year's points: what was
+/// credited after the year end stays, and what was redeemed meanwhile came
+/// out of the old points first.
+#[test]
+fn a_late_year_close_clears_the_old_points_left_and_keeps_the_new() {
+    let mut kiosk = Kiosk::with_village(); // A001 20, B002 5, credited in 2026
+    let redeem = |kiosk: &mut Kiosk, household: &str, pin: &str, quantity: i64| {
+        let session = kiosk.sign_in(household, pin).unwrap();
+        let request = kiosk.next_request();
+        kiosk
+            .redeem(&session, &[("salt-500g", quantity)], request)
+            .unwrap();
+    };
+    redeem(&mut kiosk, "A001", "1234", 1); // 2026: A001 17.50
+    kiosk.now += 120 * DAY_MS; // into 2027, not yet closed
+    kiosk.credit("A001", "5", "2027-01").unwrap();
+    kiosk.credit("B002", "5", "2027-01").unwrap();
+    redeem(&mut kiosk, "A001", "1234", 2); // 5.00 of the old 17.50
+    redeem(&mut kiosk, "B002", "5678", 3); // 7.50: the old 5 and 2.50 of the new
+    assert_eq!(kiosk.balance("A001").to_fixed(), "17.50");
+    assert_eq!(kiosk.balance("B002").to_fixed(), "2.50");
+    close_year(&mut kiosk, 2026).unwrap();
+    // A001: 17.50 at the year end, 5.00 spent since: 12.50 cleared, the new 5 kept.
+    assert_eq!(kiosk.balance("A001").to_fixed(), "5.00");
+    // B002: its old 5 were all spent after the year end: nothing cleared.
+    assert_eq!(kiosk.balance("B002").to_fixed(), "2.50");
+    let cleared: Vec<_> = journal_bodies(&kiosk)
+        .into_iter()
+        .filter_map(|body| match body {
+            aixin_kiosk::entry::Body::YearClosed { cleared, .. } => cleared,
+            _ => None,
+        })
+        .collect();
+    assert_eq!(cleared.len(), 1);
+    assert_eq!(cleared[0].len(), 1);
+    assert_eq!(cleared[0][0].household.as_str(), "A001");
+    assert_eq!(cleared[0][0].amount.to_fixed(), "12.50");
+    kiosk.ledger.state().check_invariants().unwrap();
+    // The journal replays to the same state.
+    let before = kiosk.ledger.state().state_hash();
+    kiosk.reopen().unwrap();
+    assert_eq!(kiosk.ledger.state().state_hash(), before);
+}
+
 #[test]
 fn honours_with_ties_at_the_cut_off_say_how_many_share_the_last_place() {
     let mut kiosk = Kiosk::new();
