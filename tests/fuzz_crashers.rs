@@ -38,6 +38,8 @@ targets!(
     parse_amount: "../fuzz/src/bin/parse_amount.rs",
     parse_score: "../fuzz/src/bin/parse_score.rs",
     verify_batch: "../fuzz/src/bin/verify_batch.rs",
+    import_scores: "../fuzz/src/bin/import_scores.rs",
+    backup_restore: "../fuzz/src/bin/backup_restore.rs",
 );
 
 const CRASHERS: &str = "tests/fuzz-crashers";

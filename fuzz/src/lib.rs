@@ -104,3 +104,38 @@ pub fn import(kind: aixin_kiosk::import::ImportKind, data: &[u8]) {
         }
     }
 }
+
+/// One score sheet for the period 2026-10, against the golden state: refused
+/// with its bad rows named, or parsed with every score within the table.
+pub fn score_sheet(data: &[u8]) {
+    let Ok(text) = aixin_kiosk::import::decode_bytes(data) else {
+        return;
+    };
+    static STATE: OnceLock<aixin_kiosk::state::State> = OnceLock::new();
+    let state = STATE.get_or_init(|| golden_ledger().state().clone());
+    let period = aixin_kiosk::ids::Period::new("2026-10").expect("a period");
+    match aixin_kiosk::scoresheet::parse(state, &period, &text) {
+        Ok(_) => {}
+        Err(errors) => assert!(!errors.errors.is_empty(), "a refusal names a row"),
+    }
+}
+
+/// One backup file: read (which verifies it whole) and, when it reads,
+/// restored onto an empty kiosk of its id to the state hash it claims.
+pub fn backup_restore(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(backup) = aixin_kiosk::backup::read(text) else {
+        return;
+    };
+    let claimed = backup.header.state_hash.clone();
+    let kiosk_id = backup.header.kiosk_id.clone();
+    let empty = aixin_kiosk::state::State::new();
+    if backup.credentials.is_empty() {
+        return; // a restore without PINs needs an admin's new PIN: not fuzzed here
+    }
+    let rebuilt = aixin_kiosk::backup::restore(backup, &kiosk_id, &empty, None, 1_800_000_000_000, config())
+        .expect("a backup that reads whole restores onto an empty kiosk");
+    assert_eq!(rebuilt.ledger.state().state_hash(), claimed);
+}
