@@ -42,6 +42,8 @@ pub enum Setting {
     AdvancedCount(u16),
     /// Days a period's results are posted before they count (default 5).
     PostingDays(u16),
+    /// Are the year's donors thanked on the points board? (default: no)
+    ThanksOnBoard(bool),
 }
 
 #[derive(Serialize, Deserialize)]
@@ -76,7 +78,7 @@ fn bounded(value: &str, max: u16) -> Option<u16> {
 
 impl Setting {
     /// Every key, for the settings screen.
-    pub const KEYS: [&'static str; 8] = [
+    pub const KEYS: [&'static str; 9] = [
         "year_end",
         "blacklist_redeem",
         "blacklist_on_board",
@@ -85,6 +87,7 @@ impl Setting {
         "stars_count",
         "advanced_count",
         "posting_days",
+        "thanks_on_board",
     ];
 
     /// Reads a setting from its key and value, or `None` if either is not
@@ -113,6 +116,7 @@ impl Setting {
             "stars_count" => Setting::StarsCount(bounded(value, 500)?),
             "advanced_count" => Setting::AdvancedCount(bounded(value, 500)?),
             "posting_days" => Setting::PostingDays(bounded(value, 60)?),
+            "thanks_on_board" => Setting::ThanksOnBoard(flag("show", "hide")?),
             _ => return None,
         })
     }
@@ -127,6 +131,7 @@ impl Setting {
             Setting::StarsCount(_) => "stars_count",
             Setting::AdvancedCount(_) => "advanced_count",
             Setting::PostingDays(_) => "posting_days",
+            Setting::ThanksOnBoard(_) => "thanks_on_board",
         }
     }
 
@@ -136,7 +141,7 @@ impl Setting {
             Setting::YearEnd(YearEnd::Clear) => "clear".into(),
             Setting::YearEnd(YearEnd::Carry) => "carry".into(),
             Setting::BlacklistRedeem(on) => flag(on, "allow", "deny"),
-            Setting::BlacklistOnBoard(on) => flag(on, "show", "hide"),
+            Setting::BlacklistOnBoard(on) | Setting::ThanksOnBoard(on) => flag(on, "show", "hide"),
             Setting::CodeWidth(width) => width.to_string(),
             Setting::NameDisplay(NameDisplay::Full) => "full".into(),
             Setting::NameDisplay(NameDisplay::Surname) => "surname".into(),
@@ -159,6 +164,7 @@ pub struct Settings {
     pub stars_count: u16,
     pub advanced_count: u16,
     pub posting_days: u16,
+    pub thanks_on_board: bool,
 }
 
 impl Default for Settings {
@@ -172,6 +178,7 @@ impl Default for Settings {
             stars_count: 20,
             advanced_count: 10,
             posting_days: 5,
+            thanks_on_board: false,
         }
     }
 }
@@ -187,6 +194,7 @@ impl Settings {
             Setting::StarsCount(value) => self.stars_count = value,
             Setting::AdvancedCount(value) => self.advanced_count = value,
             Setting::PostingDays(value) => self.posting_days = value,
+            Setting::ThanksOnBoard(value) => self.thanks_on_board = value,
         }
     }
 
@@ -201,6 +209,7 @@ impl Settings {
             Setting::StarsCount(self.stars_count),
             Setting::AdvancedCount(self.advanced_count),
             Setting::PostingDays(self.posting_days),
+            Setting::ThanksOnBoard(self.thanks_on_board),
         ]
         .into_iter()
         .map(|setting| (setting.key(), setting.value()))

@@ -480,6 +480,47 @@ impl Kiosk {
     /// to? }` with `kind` `points_spent`, `credits_redemptions`, `top_goods`
     /// (months `from`/`to`, default the last twelve) or `stock`
     /// (`thresholds?`).
+    /// The donors to thank on the home screen's points board (no session:
+    /// the board is public): `{ now }` → `{ show, year, donors }`, the
+    /// village-local year's donors, largest gift first, at most 30; `show`
+    /// is the village's `thanks_on_board` setting, and `donors` is empty
+    /// when it is off.
+    #[wasm_bindgen(js_name = thanks)]
+    pub fn thanks(&self, input: JsValue) -> js_sys::Promise {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct ThanksInput {
+            now: i64,
+        }
+        let inner = Rc::clone(self.inner());
+        promise(async move {
+            let ThanksInput { now } = from_js(input, "thanks")?;
+            let (show, offset) = {
+                let ledger = inner.ledger.borrow();
+                let state = ledger.state();
+                let offset = state.kiosk.as_ref().map_or(0, |k| k.utc_offset_minutes);
+                (state.settings.thanks_on_board, offset)
+            };
+            let today = local_date(now, offset);
+            if !show {
+                return Ok(to_js(
+                    &json!({ "show": false, "year": today.year, "donors": [] }),
+                ));
+            }
+            let start = LocalDate {
+                year: today.year,
+                month: 1,
+                day: 1,
+            };
+            let entries = stored_entries(&inner).await?;
+            let report = reports::donations(&entries, DateRange::new(start, today)?)?;
+            let donors: Vec<&String> = report.thanks.iter().take(30).collect();
+            Ok(to_js(
+                &json!({ "show": true, "year": today.year, "donors": donors }),
+            ))
+        })
+    }
+
     #[wasm_bindgen(js_name = chart)]
     pub fn chart(&self, input: JsValue) -> js_sys::Promise {
         self.over_journal(input, "chart", |fields, entries, state, offset| {

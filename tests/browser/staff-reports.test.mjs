@@ -155,3 +155,35 @@ test("reports are not reached without a staff session", async () => {
   assert.equal(refused, "STAFF_AUTH_REQUIRED");
   assert.equal(await page.getByRole("button", { name: /报表和图表/ }).count(), 0);
 });
+
+test("the home screen's points board thanks the year's donors only when the village says so", async () => {
+  const { page } = await openKioskPage(browser.context, server.url, "thanks-board");
+  await loadDemoVillage(page);
+  const thanked = () => page.evaluate(() => [...document.querySelectorAll("[data-panel=thanks] .board-name")].map((e) => e.textContent));
+  const hidden = await inPage(page, async (kiosk) => {
+    const now = Date.now();
+    const shop = await kiosk.staffSignIn({ staff: "shop", pin: "1111", now });
+    await kiosk.restock({ staffSession: shop, donor: "张家村小学", sourceType: "organisation", lines: [{ sku: "salt-500g", qty: 5 }], declaredValue: "12.5", requestId: "thanks-1", now });
+    return kiosk.thanks({ now });
+  });
+  assert.deepEqual({ show: hidden.show, donors: hidden.donors }, { show: false, donors: [] });
+  await page.reload();
+  await page.waitForFunction(() => document.documentElement.dataset.ready === "true");
+  await page.locator("[data-panel=quarter]").first().waitFor({ state: "attached" });
+  assert.deepEqual(await thanked(), []);
+
+  const shown = await inPage(page, async (kiosk) => {
+    const now = Date.now();
+    const admin = await kiosk.staffSignIn({ staff: "admin", pin: "9999", now });
+    await kiosk.changeSetting({ staffSession: admin, key: "thanks_on_board", value: "show", requestId: "thanks-2", now });
+    return kiosk.thanks({ now });
+  });
+  assert.equal(shown.show, true);
+  assert.ok(shown.donors.includes("张家村小学"), JSON.stringify(shown));
+  await page.reload();
+  await page.waitForFunction(() => document.documentElement.dataset.ready === "true");
+  await page.locator("[data-panel=thanks]").first().waitFor({ state: "attached" });
+  const names = await thanked();
+  assert.ok(names.includes("张家村小学"), JSON.stringify(names));
+  assert.deepEqual(names, shown.donors.slice(0, names.length));
+});

@@ -1,6 +1,7 @@
 // The village points board on the home screen (亮积分、比积分): this
 // period's posting (公示), the quarter's ranking, the stars of the quarter
-// and last year's advanced households. Large type, readable from three
+// and last year's advanced households (and the year's donors, where the
+// village thanks them there). Large type, readable from three
 // metres; when nobody touches the kiosk it turns to the next panel slowly.
 // Ties share a rank; a cut-off shared by many says how many share it.
 import { h } from "../dom.js";
@@ -19,6 +20,7 @@ const BOARD_WORDS = {
   boardBonus: ["连续奖励", "bonus"],
   boardBlacklist: ["曝光台", "Blacklist"],
   boardPanel: [(n, all) => `第 ${n}/${all} 页`, (n, all) => `Page ${n} of ${all}`],
+  boardThanks: [(y) => `感谢 ${y} 年的爱心捐赠`, (y) => `Thank you, donors of ${y}`],
 };
 for (const [key, value] of Object.entries(BOARD_WORDS)) {
   if (!(key in WORDS)) WORDS[key] = value;
@@ -133,17 +135,34 @@ export function pointsBoard(kiosk, now = Date.now()) {
   };
   stage.append(...panels);
   show();
+  // The donors' thank-you panel, when the village shows it: read from the
+  // journal, so it arrives a moment after the rest.
+  let stopped = false;
+  kiosk?.thanks?.({ now })
+    .then((thanks) => {
+      if (stopped || !thanks?.show || !thanks.donors?.length) return;
+      const rows = thanks.donors.map((donor, i) => lineRow(i + 1, donor, ""));
+      const more = pages("thanks", t("boardThanks", thanks.year), rows, null);
+      panels.push(...more);
+      stage.append(...more);
+      show();
+    })
+    .catch(() => {});
   let lastTouch = Date.now();
   const touched = () => {
     lastTouch = Date.now();
   };
   const root = h("div", { class: "board-cycle", onpointerdown: touched }, stage, counter);
-  const timer = panels.length > 1
-    ? setInterval(() => {
-      if (Date.now() - lastTouch < BOARD_CYCLE_MS) return;
-      index = (index + 1) % panels.length;
-      show();
-    }, BOARD_CYCLE_MS)
-    : null;
-  return { root, stop: () => timer && clearInterval(timer) };
+  const timer = setInterval(() => {
+    if (panels.length < 2 || Date.now() - lastTouch < BOARD_CYCLE_MS) return;
+    index = (index + 1) % panels.length;
+    show();
+  }, BOARD_CYCLE_MS);
+  return {
+    root,
+    stop: () => {
+      stopped = true;
+      clearInterval(timer);
+    },
+  };
 }

@@ -15,6 +15,7 @@ const CHOICES = {
   blacklist_redeem: ["allow", "deny"],
   blacklist_on_board: ["show", "hide"],
   name_display: ["full", "surname", "code"],
+  thanks_on_board: ["show", "hide"],
 };
 const NUMBERS = { code_width: 16, stars_count: 500, advanced_count: 500, posting_days: 60 };
 
