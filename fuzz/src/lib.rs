@@ -135,7 +135,8 @@ pub fn backup_restore(data: &[u8]) {
     if backup.credentials.is_empty() {
         return; // a restore without PINs needs an admin's new PIN: not fuzzed here
     }
-    let rebuilt = aixin_kiosk::backup::restore(backup, &kiosk_id, &empty, None, 1_800_000_000_000, config())
-        .expect("a backup that reads whole restores onto an empty kiosk");
+    let rebuilt =
+        aixin_kiosk::backup::restore(backup, &kiosk_id, &empty, None, 1_800_000_000_000, config())
+            .expect("a backup that reads whole restores onto an empty kiosk");
     assert_eq!(rebuilt.ledger.state().state_hash(), claimed);
 }
