@@ -516,6 +516,7 @@ fn limits_are_refused_with_limit_reached() {
 
 const YEAR_2025_JUNE: i64 = 1_750_000_000_000; // 2025-06-15
 const YEAR_2026_FEBRUARY: i64 = 1_770_000_000_000; // 2026-02-02
+const YEAR_2027_JANUARY: i64 = 1_800_000_000_000; // 2027-01-15
 
 fn close_year(kiosk: &mut Kiosk, year: i32) -> Result<Outcome, Error> {
     let request = kiosk.next_request();
@@ -546,17 +547,18 @@ fn closing_a_year_clears_positive_balances_by_default() {
             },
         )
         .unwrap();
-    kiosk.now = YEAR_2026_FEBRUARY;
-    close_year(&mut kiosk, 2025).unwrap();
+    // The points were credited in 2026-09; the close of 2026 is made in 2027.
+    kiosk.now = YEAR_2027_JANUARY;
+    close_year(&mut kiosk, 2026).unwrap();
     assert_eq!(kiosk.balance("A001"), points("0"));
     assert_eq!(kiosk.balance("B002"), points("-3"), "a debt is not cleared");
     assert_eq!(kiosk.ledger.state().totals.cleared, points("20"));
     kiosk.ledger.state().check_invariants().unwrap();
     assert_eq!(
-        close_year(&mut kiosk, 2025).unwrap_err(),
-        Error::YearClosed { year: 2025 }
+        close_year(&mut kiosk, 2026).unwrap_err(),
+        Error::YearClosed { year: 2026 }
     );
-    let not_over = close_year(&mut kiosk, 2026).unwrap_err();
+    let not_over = close_year(&mut kiosk, 2027).unwrap_err();
     assert_eq!(not_over.code(), "INVALID_INPUT");
     let history = &kiosk
         .ledger
