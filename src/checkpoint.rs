@@ -413,9 +413,24 @@ fn write_totals(w: &mut Writer, totals: &Totals) {
 /// Decodes and checks a checkpoint: its trailing hash, its header against
 /// the decoded state, and every name.
 pub fn decode(bytes: &[u8]) -> Result<Checkpoint, String> {
+    let digest = Sha256::digest(hashed_part(bytes)?).into();
+    decode_hashed(bytes, digest)
+}
+
+/// The bytes of a checkpoint that its trailing hash covers: all but the
+/// last 32.
+pub fn hashed_part(bytes: &[u8]) -> Result<&[u8], String> {
     let split = bytes.len().checked_sub(32).ok_or("checkpoint too short")?;
-    let (content, digest) = bytes.split_at(split);
-    if Sha256::digest(content).as_slice() != digest {
+    Ok(&bytes[..split])
+}
+
+/// [`decode`], given the SHA-256 of [`hashed_part`] computed elsewhere (the
+/// browser shell has it computed by the browser's own SHA-256, which is
+/// several times faster than the one compiled into the wasm).
+pub fn decode_hashed(bytes: &[u8], hashed_part_digest: Hash) -> Result<Checkpoint, String> {
+    let content = hashed_part(bytes)?;
+    let digest = &bytes[content.len()..];
+    if hashed_part_digest.as_slice() != digest {
         return Err("checkpoint hash does not match its bytes".into());
     }
     let mut r = Reader(content);

@@ -154,6 +154,59 @@ pub fn export(
     range: ExportRange,
     now_ms: i64,
 ) -> Result<Batch, Error> {
+    let unhashed = export_unhashed(state, records, range, now_ms)?;
+    let digests = unhashed
+        .files
+        .iter()
+        .map(|(_, bytes)| Sha256::digest(bytes).into())
+        .collect();
+    unhashed.seal(digests)
+}
+
+/// A batch whose files are written but not yet hashed: the shell hashes
+/// them with the browser's own SHA-256 (several times faster than the one
+/// compiled into the wasm), then [`Unhashed::seal`]s them.
+#[derive(Debug)]
+pub struct Unhashed {
+    /// The manifest, its `files` still empty.
+    manifest: Manifest,
+    /// `journal.ndjson`, `redemptions.csv`, `ledger.csv`.
+    pub files: Vec<(&'static str, Vec<u8>)>,
+}
+
+impl Unhashed {
+    /// The batch, given the SHA-256 of each of [`Unhashed::files`] in order.
+    pub fn seal(self, digests: Vec<Hash>) -> Result<Batch, Error> {
+        if digests.len() != self.files.len() {
+            return Err(Error::Internal {
+                detail: format!("{} digests for {} files", digests.len(), self.files.len()),
+            });
+        }
+        let Unhashed {
+            mut manifest,
+            mut files,
+        } = self;
+        manifest.files = files
+            .iter()
+            .zip(&digests)
+            .map(|((name, bytes), digest)| ManifestFile {
+                name: name.to_string(),
+                bytes: bytes.len() as u64,
+                sha256: hex_of(digest),
+            })
+            .collect();
+        files.push((MANIFEST_FILE, manifest_json(&manifest)));
+        Ok(Batch { manifest, files })
+    }
+}
+
+/// [`export`] up to the files' hashes.
+pub fn export_unhashed(
+    state: &State,
+    records: &[(u64, StoredRecord)],
+    range: ExportRange,
+    now_ms: i64,
+) -> Result<Unhashed, Error> {
     let (first, last) = range.resolve(state)?;
     let (prev_hash, entries) = checked_entries(state, records, first, last)?;
     let in_range: Vec<&StoredRecord> = entries.iter().map(|(_, record)| *record).collect();
@@ -195,18 +248,9 @@ pub fn export(
         exported_at: local_date_time(now_ms, offset).to_string(),
         utc_offset_minutes: offset,
         software: format!("aixin-kiosk {}", crate::VERSION),
-        files: files
-            .iter()
-            .map(|(name, bytes)| ManifestFile {
-                name: name.to_string(),
-                bytes: bytes.len() as u64,
-                sha256: sha256_hex(bytes),
-            })
-            .collect(),
+        files: Vec::new(),
     };
-    let mut files = files;
-    files.push((MANIFEST_FILE, manifest_json(&manifest)));
-    Ok(Batch { manifest, files })
+    Ok(Unhashed { manifest, files })
 }
 
 /// Lower-case hex of the SHA-256 of `bytes`.
@@ -277,9 +321,10 @@ fn missing(seq: u64) -> Error {
 /// `journal.ndjson`: one [`journal::ndjson_line`] per record, each ended by
 /// `\n`.
 pub fn journal_ndjson(records: &[&StoredRecord]) -> Vec<u8> {
-    let mut out = String::new();
+    let bytes: usize = records.iter().map(|record| record.bytes.len() + 84).sum();
+    let mut out = String::with_capacity(bytes);
     for record in records {
-        out.push_str(&journal::ndjson_line(record));
+        journal::push_ndjson_line(&mut out, record);
         out.push('\n');
     }
     out.into_bytes()
@@ -330,7 +375,11 @@ impl Csv {
             self.out.push(',');
         }
         self.row_started = true;
-        if cell.contains([',', '"', '\r', '\n']) {
+        // Bytes, not chars: these are ASCII, and this runs for every cell.
+        if cell
+            .bytes()
+            .any(|byte| matches!(byte, b',' | b'"' | b'\r' | b'\n'))
+        {
             self.out.push('"');
             self.out.push_str(&cell.replace('"', "\"\""));
             self.out.push('"');

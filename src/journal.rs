@@ -213,12 +213,20 @@ const NDJSON_ENTRY_PREFIX: &str = "\",\"entry\":";
 /// bytes as the text between the fixed prefix and the final `}`.
 pub fn ndjson_line(record: &StoredRecord) -> String {
     let mut line = String::with_capacity(record.bytes.len() + 80);
-    line.push_str(NDJSON_HASH_PREFIX);
-    line.push_str(&hex::encode(record.hash));
-    line.push_str(NDJSON_ENTRY_PREFIX);
-    line.push_str(&String::from_utf8_lossy(&record.bytes));
-    line.push('}');
+    push_ndjson_line(&mut line, record);
     line
+}
+
+/// Appends [`ndjson_line`] of `record` to `out` (without the newline).
+pub fn push_ndjson_line(out: &mut String, record: &StoredRecord) {
+    let mut hex = [0u8; 64];
+    out.push_str(NDJSON_HASH_PREFIX);
+    if hex::encode_to_slice(record.hash, &mut hex).is_ok() {
+        out.push_str(std::str::from_utf8(&hex).unwrap_or_default());
+    }
+    out.push_str(NDJSON_ENTRY_PREFIX);
+    out.push_str(&String::from_utf8_lossy(&record.bytes));
+    out.push('}');
 }
 
 /// Reads a line of `journal.ndjson` back into its record.

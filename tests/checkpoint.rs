@@ -93,6 +93,27 @@ fn a_flipped_bit_anywhere_in_a_checkpoint_is_refused() {
 }
 
 #[test]
+fn a_digest_computed_elsewhere_must_be_that_of_the_bytes() {
+    use sha2::{Digest, Sha256};
+    let records = golden_records();
+    let bytes = checkpoint::encode(&replayed(&records, records.len()));
+    let right: [u8; 32] = Sha256::digest(checkpoint::hashed_part(&bytes).unwrap()).into();
+    let decoded = checkpoint::decode_hashed(&bytes, right).unwrap();
+    assert_eq!(checkpoint::encode(&decoded.state), bytes);
+    // A changed byte, with the digest of the changed bytes: refused, as is a
+    // digest of something else given for the right bytes.
+    let mut changed = bytes.clone();
+    changed[bytes.len() / 2] ^= 1;
+    let digest: [u8; 32] = Sha256::digest(checkpoint::hashed_part(&changed).unwrap()).into();
+    let error = checkpoint::decode_hashed(&changed, digest).unwrap_err();
+    assert!(error.contains("hash does not match"), "{error}");
+    let mut wrong = right;
+    wrong[0] ^= 1;
+    assert!(checkpoint::decode_hashed(&bytes, wrong).is_err());
+    assert!(checkpoint::hashed_part(&bytes[..31]).is_err());
+}
+
+#[test]
 fn a_forged_checkpoint_with_a_correct_hash_fails_its_proof() {
     let records = golden_records();
     let count = records.len() - 3;

@@ -227,6 +227,44 @@ fn export_then_verify_round_trip() {
 }
 
 #[test]
+fn a_batch_sealed_with_digests_from_elsewhere_is_the_same_batch() {
+    use sha2::{Digest, Sha256};
+    let kiosk = shop();
+    let unhashed = || {
+        export::export_unhashed(
+            kiosk.ledger.state(),
+            &records(&kiosk),
+            ExportRange::Everything,
+            kiosk.now,
+        )
+        .unwrap()
+    };
+    let digests: Vec<[u8; 32]> = unhashed()
+        .files
+        .iter()
+        .map(|(_, bytes)| Sha256::digest(bytes).into())
+        .collect();
+    assert_eq!(digests.len(), 3);
+    assert_eq!(
+        unhashed().seal(digests.clone()).unwrap(),
+        export(&kiosk, ExportRange::Everything)
+    );
+    // A digest missing, or one that is not the file's: refused, or caught by
+    // the verifier on the other side.
+    let error = unhashed().seal(digests[..2].to_vec()).unwrap_err();
+    assert_eq!(error.code(), "INTERNAL");
+    let mut wrong = digests;
+    wrong[1][0] ^= 1;
+    let report = verify(&[files("batch-1", &unhashed().seal(wrong).unwrap())]);
+    assert!(!report.is_ok());
+    assert!(
+        report.render().contains(REDEMPTIONS_FILE),
+        "{}",
+        report.render()
+    );
+}
+
+#[test]
 fn redemptions_csv_has_a_row_per_line_and_voids_as_negative_rows() {
     let kiosk = shop();
     let batch = export(&kiosk, ExportRange::Everything);

@@ -138,6 +138,26 @@ async fn imports_change_balances_once_and_a_bad_row_changes_nothing() {
         );
     }
     assert_eq!(files.len(), 4);
+    // The same batch asked as bytes: a Uint8Array per file, the same bytes.
+    let as_bytes = settle(kiosk.export_batch(with_staff(
+        &admin,
+        json!({ "now": NOW + 20, "bytes": true }),
+    )))
+    .await
+    .unwrap();
+    for file in get(&as_bytes, "files")
+        .dyn_into::<js_sys::Array>()
+        .unwrap()
+        .iter()
+    {
+        let name = get(&file, "name").as_string().unwrap();
+        assert!(get(&file, "text").is_undefined(), "{name}");
+        let bytes = get(&file, "bytes")
+            .dyn_into::<js_sys::Uint8Array>()
+            .unwrap()
+            .to_vec();
+        assert_eq!(Some(&bytes), files.get(&name), "{name}");
+    }
     let report = verify_batches(&[BatchFiles {
         name: "batch-1".into(),
         files,

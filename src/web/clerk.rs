@@ -7,7 +7,7 @@ use super::convert::{self, from_js, to_js, to_js_error, HistoryView};
 use super::gate::Gate;
 use super::kiosk::{promise, random_bytes, DbLease, Inner, Kiosk};
 use crate::error::Error;
-use crate::export::{export, ExportRange};
+use crate::export::{export_unhashed, ExportRange};
 use crate::import::{self, ImportErrors, ImportKind, Preview};
 use crate::journal::StoredRecord;
 use crate::ledger::{Auth, Operation, REASON_LENGTH_MAX};
@@ -164,13 +164,24 @@ struct ExportInput {
     /// "since_last_upload" (default), "everything", or { from, to }.
     #[serde(default)]
     range: Option<serde_json::Value>,
+    /// Files as `bytes` (a `Uint8Array` each, what a page saves) instead of
+    /// `text`.
+    #[serde(default)]
+    bytes: bool,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct FileView {
     name: &'static str,
-    text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<String>,
+}
+
+fn internal(detail: &str) -> Error {
+    Error::Internal {
+        detail: detail.into(),
+    }
 }
 
 #[derive(Serialize)]
@@ -277,9 +288,11 @@ impl Kiosk {
         })
     }
 
-    /// A batch for upload (clerk): `{ staffSession, now, range }` →
+    /// A batch for upload (clerk): `{ staffSession, now, range, bytes }` →
     /// `{ name, firstSeq, lastSeq, lastHash, files: [{ name, text }] }` with
-    /// `manifest.json`, `journal.ndjson`, `redemptions.csv`, `ledger.csv`.
+    /// `manifest.json`, `journal.ndjson`, `redemptions.csv`, `ledger.csv`;
+    /// with `bytes: true` each file is `{ name, bytes }`, its UTF-8 bytes as
+    /// a `Uint8Array` (no text to encode again to save it).
     /// Then `markUploaded({ lastSeq })` once the files are on the stick.
     #[wasm_bindgen(js_name = exportBatch)]
     pub fn export_batch(&self, input: JsValue) -> js_sys::Promise {
@@ -330,26 +343,56 @@ impl Kiosk {
                     .into_iter()
                     .filter_map(|(seq, bytes)| Some((seq, StoredRecord::from_bytes(&bytes)?))),
             );
-            let batch = export(inner.ledger.borrow().state(), &records, range, fields.now)?;
+            let unhashed =
+                export_unhashed(inner.ledger.borrow().state(), &records, range, fields.now)?;
+            drop(records);
+            let mut digests = Vec::with_capacity(unhashed.files.len());
+            for (_, bytes) in &unhashed.files {
+                digests.push(super::digest::sha256(bytes).await);
+            }
+            let batch = unhashed.seal(digests)?;
             let name = batch.name();
+            // The files' bytes go to JS as one `Uint8Array` each when asked
+            // (the serializer would make arrays of numbers of them).
+            let mut contents = Vec::new();
             let files = batch
                 .files
                 .into_iter()
                 .map(|(name, bytes)| FileView {
                     name,
-                    // The files are built as UTF-8: no copy unless one is not.
-                    text: String::from_utf8(bytes).unwrap_or_else(|error| {
-                        String::from_utf8_lossy(error.as_bytes()).into_owned()
-                    }),
+                    text: match fields.bytes {
+                        true => {
+                            contents.push(bytes);
+                            None
+                        }
+                        // The files are built as UTF-8: no copy unless one
+                        // is not.
+                        false => Some(String::from_utf8(bytes).unwrap_or_else(|error| {
+                            String::from_utf8_lossy(error.as_bytes()).into_owned()
+                        })),
+                    },
                 })
                 .collect();
-            Ok(to_js(&BatchView {
+            let view = to_js(&BatchView {
                 name,
                 first_seq: batch.manifest.first_seq,
                 last_seq: batch.manifest.last_seq,
                 last_hash: batch.manifest.last_hash,
                 files,
-            }))
+            });
+            let listed = js_sys::Reflect::get(&view, &JsValue::from_str("files"))
+                .map_err(|_| internal("exportBatch files"))?;
+            for (at, bytes) in contents.iter().enumerate() {
+                let file = js_sys::Reflect::get_u32(&listed, at as u32)
+                    .map_err(|_| internal("exportBatch file"))?;
+                js_sys::Reflect::set(
+                    &file,
+                    &JsValue::from_str("bytes"),
+                    &js_sys::Uint8Array::from(bytes.as_slice()),
+                )
+                .map_err(|_| internal("exportBatch bytes"))?;
+            }
+            Ok(view)
         })
     }
 }

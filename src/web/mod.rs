@@ -5,6 +5,7 @@
 mod backup;
 mod clerk;
 mod convert;
+mod digest;
 mod gate;
 #[doc(hidden)]
 pub mod idb;

@@ -9,8 +9,9 @@ export function canPickFolder() {
   return typeof window.showDirectoryPicker === "function";
 }
 
+/** A file of a batch as exportBatch gives it: `bytes` when asked for, else `text`. */
 function fileBytes(file) {
-  return new TextEncoder().encode(file.text);
+  return file.bytes ?? new TextEncoder().encode(file.text);
 }
 
 /** A user's "cancel" in a picker. */
@@ -19,7 +20,7 @@ export function isCancel(error) {
 }
 
 /**
- * Saves `batch` ({ name, files: [{ name, text }] }): into a folder named
+ * Saves `batch` ({ name, files: [{ name, bytes } or { name, text }] }): into a folder named
  * after the batch inside the folder the clerk picks, or as `{name}.zip`.
  * Resolves { how: "folder", where } or { how: "zip", where }.
  */

@@ -79,7 +79,7 @@ export function staffClerkExportScreen(app, options = {}) {
       buttons,
       slot,
       work: async () => {
-        const batch = await app.staffCall("exportBatch", { range });
+        const batch = await app.staffCall("exportBatch", { range, bytes: true });
         try {
           return { batch, saved: await saveBatch(batch, { folder }) };
         } catch (error) {
