@@ -19,7 +19,7 @@
 //! checks the chain of the records it is given once more before writing
 //! anything; [`crate::verify`] checks a batch on the other side.
 
-use crate::calendar::local_date_time;
+use crate::calendar::{local_date_time, LocalDateTime};
 use crate::entry::{
     chain_hash, hex_of, Actor, Body, Entry, Hash, HouseholdKind, GENESIS_PREVIOUS_HASH,
 };
@@ -396,11 +396,53 @@ impl Csv {
 
     /// A number, written as it is so a spreadsheet sums it.
     pub(crate) fn number(&mut self, value: impl std::fmt::Display) -> &mut Csv {
-        self.raw(&value.to_string())
+        self.plain(value)
     }
 
     pub(crate) fn points(&mut self, value: Points) -> &mut Csv {
-        self.raw(&value.to_fixed())
+        self.plain(value.fixed())
+    }
+
+    /// A village date and time, `2026-11-28 09:05:00`, digit by digit (the
+    /// formatter's padding was a tenth of an export).
+    fn date_time(&mut self, at: LocalDateTime) -> &mut Csv {
+        if !(0..=9999).contains(&at.date.year) {
+            return self.plain(at);
+        }
+        if self.row_started {
+            self.out.push(',');
+        }
+        self.row_started = true;
+        let digits = |out: &mut String, value: u32, width: u32| {
+            for place in (0..width).rev() {
+                let digit = (value / 10u32.pow(place)) % 10;
+                out.push(char::from(b'0' + digit as u8));
+            }
+        };
+        digits(&mut self.out, at.date.year as u32, 4);
+        self.out.push('-');
+        digits(&mut self.out, at.date.month, 2);
+        self.out.push('-');
+        digits(&mut self.out, at.date.day, 2);
+        self.out.push(' ');
+        digits(&mut self.out, at.hour, 2);
+        self.out.push(':');
+        digits(&mut self.out, at.minute, 2);
+        self.out.push(':');
+        digits(&mut self.out, at.second, 2);
+        self
+    }
+
+    /// A cell that needs neither quoting nor neutralising (a number, a
+    /// time, a receipt number), written straight into the file.
+    fn plain(&mut self, value: impl std::fmt::Display) -> &mut Csv {
+        if self.row_started {
+            self.out.push(',');
+        }
+        self.row_started = true;
+        // Writing into a String cannot fail.
+        let _ = write!(self.out, "{value}");
+        self
     }
 
     pub(crate) fn end_row(&mut self) {
@@ -413,16 +455,13 @@ impl Csv {
     }
 }
 
-fn time(state: &State, time_ms: i64) -> String {
+fn time(state: &State, time_ms: i64) -> LocalDateTime {
     let offset = state.kiosk.as_ref().map_or(0, |k| k.utc_offset_minutes);
-    local_date_time(time_ms, offset).to_string()
+    local_date_time(time_ms, offset)
 }
 
-fn household_name(state: &State, code: &HouseholdCode) -> String {
-    state
-        .household(code)
-        .map(|h| h.name.to_string())
-        .unwrap_or_default()
+fn household_name<'a>(state: &'a State, code: &HouseholdCode) -> &'a str {
+    state.household(code).map_or("", |h| h.name.as_str())
 }
 
 /// The headers of `redemptions.csv`.
@@ -473,16 +512,15 @@ pub fn redemptions_csv(state: &State, entries: &[Entry]) -> Vec<u8> {
                 .unwrap_or(Points::ZERO);
             let item_name = state
                 .item(&line.sku)
-                .map(|item| item.details.name_zh.to_string())
-                .unwrap_or_default();
+                .map_or("", |item| item.details.name_zh.as_str());
             csv.text(&receipt_number(state, entry.seq))
                 .text(kind)
                 .text(&original.map_or(String::new(), |seq| receipt_number(state, seq)))
-                .text(&time(state, entry.time_ms))
+                .date_time(time(state, entry.time_ms))
                 .text(household.as_str())
-                .text(&household_name(state, household))
+                .text(household_name(state, household))
                 .text(line.sku.as_str())
-                .text(&item_name)
+                .text(item_name)
                 .number(quantity)
                 .points(line.unit_price)
                 .points(line_total)
@@ -710,11 +748,11 @@ pub fn ledger_csv(state: &State, entries: &[Entry]) -> Vec<u8> {
         let note = describe(state, entry);
         let row = |csv: &mut Csv, household: Option<&HouseholdCode>| {
             csv.number(entry.seq)
-                .text(&time)
+                .date_time(time)
                 .text(kind_zh(kind))
                 .text(kind)
                 .text(household.map_or("", |h| h.as_str()))
-                .text(&household.map_or(String::new(), |h| household_name(state, h)));
+                .text(household.map_or("", |h| household_name(state, h)));
         };
         match moves.get(&entry.seq) {
             Some(moved) => {
@@ -793,5 +831,25 @@ mod tests {
             text,
             "\u{FEFF}名称,金额\r\n\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\",-2.50\r\n\"a,b\",-3\r\n"
         );
+    }
+
+    #[test]
+    fn a_date_time_cell_is_written_as_the_display_form() {
+        for time_ms in [
+            0,
+            1_790_000_001_000,
+            -62_135_596_800_000, // 0001-01-01
+            253_402_300_799_000, // 9999-12-31 23:59:59
+            253_402_300_800_000, // 10000: the formatter's form
+            -62_167_219_200_001, // before year 0
+        ] {
+            for offset in [480, -720, 0] {
+                let at = local_date_time(time_ms, offset);
+                let mut csv = Csv::new(&["a"]);
+                csv.date_time(at).end_row();
+                let text = String::from_utf8(csv.finish()).unwrap_or_default();
+                assert_eq!(text, format!("\u{FEFF}a\r\n{at}\r\n"), "{time_ms} {offset}");
+            }
+        }
     }
 }

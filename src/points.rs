@@ -171,11 +171,27 @@ impl Points {
     /// The amount with exactly two decimals, as amounts cross the JS API:
     /// `12.50`, `-3.00`.
     pub fn to_fixed(self) -> String {
-        let sign = if self.0 < 0 { "-" } else { "" };
-        let magnitude = self.0.unsigned_abs();
+        self.fixed().to_string()
+    }
+
+    /// [`Points::to_fixed`] as a value to format, without a `String` of its
+    /// own (a CSV export writes hundreds of thousands).
+    pub fn fixed(self) -> Fixed {
+        Fixed(self)
+    }
+}
+
+/// Points written with two decimals, `-1.50`; see [`Points::fixed`].
+#[derive(Clone, Copy, Debug)]
+pub struct Fixed(Points);
+
+impl fmt::Display for Fixed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 .0 < 0 { "-" } else { "" };
+        let magnitude = self.0 .0.unsigned_abs();
         let whole = magnitude / HUNDREDTHS_PER_POINT as u64;
         let cents = magnitude % HUNDREDTHS_PER_POINT as u64;
-        format!("{sign}{whole}.{cents:02}")
+        write!(f, "{sign}{whole}.{cents:02}")
     }
 }
 
