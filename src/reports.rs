@@ -3,7 +3,7 @@
 //! monthly series for the charts.
 //!
 //! Every figure comes from the journal by the same fold as the balances:
-//! each report replays the entries it is given through [`State::apply`] and
+//! each report replays the [`History`] it is given through [`State::apply`] and
 //! reads what each entry did from the entry and the state it produced. The
 //! report carries the seq and state hash the replay ended at, so the shell
 //! can refuse a report that would disagree with the live balances (it never
@@ -298,15 +298,44 @@ fn effect(entry: &Entry, state: &State) -> Effect {
     effect
 }
 
-/// The fold, with a look at each entry: replays `entries` (the whole
-/// journal, from genesis) into a new state and calls `visit` with each entry,
-/// its village-local date and the state just after it.
+/// The journal a report reads: the state it starts from and the entries
+/// after it, in seq order. A journal kept from genesis starts from a new
+/// state; after an archive, from the state at the archived seq (the entries
+/// before it are in the archive's files, and a report counts only what
+/// follows).
+#[derive(Clone, Copy, Debug)]
+pub struct History<'a> {
+    pub start: Option<&'a State>,
+    pub entries: &'a [Entry],
+}
+
+impl<'a> History<'a> {
+    /// Every entry from genesis.
+    pub fn whole(entries: &'a [Entry]) -> History<'a> {
+        History {
+            start: None,
+            entries,
+        }
+    }
+
+    /// The entries after `start`'s seq.
+    pub fn after(start: &'a State, entries: &'a [Entry]) -> History<'a> {
+        History {
+            start: Some(start),
+            entries,
+        }
+    }
+}
+
+/// The fold, with a look at each entry: replays the history's entries into
+/// its start and calls `visit` with each entry, its village-local date and
+/// the state just after it.
 pub fn replay(
-    entries: &[Entry],
+    history: History<'_>,
     mut visit: impl FnMut(&Entry, LocalDate, &State),
 ) -> Result<State, Error> {
-    let mut state = State::new();
-    for entry in entries {
+    let mut state = history.start.cloned().unwrap_or_else(State::new);
+    for entry in history.entries {
         let hash = chain_hash(&state.head, &entry.encode());
         state.apply(entry, hash).map_err(|error| Error::Internal {
             detail: format!("report replay: {}", error.0),
@@ -379,13 +408,13 @@ pub struct Summary {
 }
 
 /// The figures of `range`: the day's close when it is one day.
-pub fn summary(entries: &[Entry], range: DateRange) -> Result<Summary, Error> {
+pub fn summary(history: History<'_>, range: DateRange) -> Result<Summary, Error> {
     let mut during: BTreeMap<Sku, Movement> = BTreeMap::new();
     let mut after: HashMap<Sku, i64> = HashMap::new();
     let mut households: BTreeSet<HouseholdCode> = BTreeSet::new();
     let mut counts = (0u64, 0u64, 0u64);
     let mut points = [Points::ZERO; 5];
-    let state = replay(entries, |entry, date, state| {
+    let state = replay(history, |entry, date, state| {
         let effect = effect(entry, state);
         if date > range.to {
             for (sku, movement) in &effect.stock {
@@ -565,10 +594,10 @@ const SOURCE_TYPES: [SourceType; 5] = [
 
 /// Donations (restocks) in `range`, by donor and by kind of source, and what
 /// was given against what was redeemed.
-pub fn donations(entries: &[Entry], range: DateRange) -> Result<Donations, Error> {
+pub fn donations(history: History<'_>, range: DateRange) -> Result<Donations, Error> {
     let mut donors: HashMap<(String, SourceType), DonorLine> = HashMap::new();
     let mut goods: BTreeMap<Sku, Movement> = BTreeMap::new();
-    let state = replay(entries, |entry, date, state| {
+    let state = replay(history, |entry, date, state| {
         if !range.contains(date) {
             return;
         }
@@ -702,11 +731,11 @@ pub const STATEMENT_KINDS: [&str; 5] = [
 /// Every change to `household`'s balance in `range` with the balance after
 /// it: opening + Σ changes = closing.
 pub fn statement(
-    entries: &[Entry],
+    history: History<'_>,
     household: &HouseholdCode,
     range: DateRange,
 ) -> Result<Statement, Error> {
-    let state = replay(entries, |_, _, _| {})?;
+    let state = replay(history, |_, _, _| {})?;
     let record = state
         .household(household)
         .ok_or_else(|| Error::UnknownHousehold {
@@ -805,7 +834,7 @@ pub struct Series {
 }
 
 /// Month by month from `first` to `last` (year, month), both included.
-pub fn series(entries: &[Entry], first: (i32, u32), last: (i32, u32)) -> Result<Series, Error> {
+pub fn series(history: History<'_>, first: (i32, u32), last: (i32, u32)) -> Result<Series, Error> {
     let mut months = Vec::new();
     let mut cursor = first;
     while cursor <= last {
@@ -827,7 +856,7 @@ pub fn series(entries: &[Entry], first: (i32, u32), last: (i32, u32)) -> Result<
         };
     }
     let mut goods: BTreeMap<Sku, Movement> = BTreeMap::new();
-    let state = replay(entries, |entry, date, state| {
+    let state = replay(history, |entry, date, state| {
         let Some(point) = months
             .iter_mut()
             .find(|p| p.year == date.year && p.month == date.month)

@@ -13,7 +13,7 @@ use aixin_kiosk::ids::{HouseholdCode, Sku};
 use aixin_kiosk::journal::StoredRecord;
 use aixin_kiosk::ledger::{Auth, Operation, Outcome};
 use aixin_kiosk::points::Points;
-use aixin_kiosk::reports::{self, DateRange};
+use aixin_kiosk::reports::{self, DateRange, History};
 use common::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -121,7 +121,7 @@ fn plain(entries: &[Entry], range: DateRange) -> Plain {
 }
 
 fn check_summary(entries: &[Entry], range: DateRange, kiosk: &Kiosk) -> reports::Summary {
-    let report = reports::summary(entries, range).unwrap();
+    let report = reports::summary(History::whole(entries), range).unwrap();
     let sums = plain(entries, range);
     let at = format!("{range:?}");
     assert_eq!(report.redemptions, sums.redemptions, "{at}");
@@ -206,7 +206,7 @@ fn check_everything(kiosk: &Kiosk) {
     // Months.
     let first = (span.from.year, span.from.month);
     let last_month = (span.to.year, span.to.month);
-    let series = reports::series(&entries, first, last_month).unwrap();
+    let series = reports::series(History::whole(&entries), first, last_month).unwrap();
     let mut spent_by_month = Points::ZERO;
     for point in &series.months {
         let month = check_summary(&entries, DateRange::month(point.year, point.month), kiosk);
@@ -240,7 +240,7 @@ fn check_everything(kiosk: &Kiosk) {
             + totals.units_adjusted
     );
     // Donations.
-    let donations = reports::donations(&entries, span).unwrap();
+    let donations = reports::donations(History::whole(&entries), span).unwrap();
     let sums = plain(&entries, span);
     assert_eq!(donations.units, sums.units_restocked);
     assert_eq!(donations.declared_value, sums.declared_value);
@@ -269,7 +269,8 @@ fn check_everything(kiosk: &Kiosk) {
     );
     // Every household's statement runs to its balance.
     for household in state.households.values() {
-        let statement = reports::statement(&entries, &household.code, span).unwrap();
+        let statement =
+            reports::statement(History::whole(&entries), &household.code, span).unwrap();
         assert_eq!(statement.opening, Points::ZERO, "{}", household.code);
         assert_eq!(statement.closing, household.balance, "{}", household.code);
         check_running_balance(&statement);
@@ -309,7 +310,7 @@ fn the_demo_villages_reports_equal_the_journals_sums() {
     kiosk.run(&Auth::System, Operation::LoadDemo).unwrap();
     check_everything(&kiosk);
     let entries = entries(&kiosk);
-    let donations = reports::donations(&entries, whole_span(&entries)).unwrap();
+    let donations = reports::donations(History::whole(&entries), whole_span(&entries)).unwrap();
     assert!(donations.by_donor.len() >= 2);
     assert!(donations.declared_value > Points::ZERO);
 }
@@ -477,6 +478,53 @@ fn a_generated_years_reports_equal_the_journals_sums() {
     check_everything(&kiosk);
 }
 
+#[test]
+fn after_an_archive_reports_start_from_the_archived_state_and_agree_after_it() {
+    let kiosk = generated_year(0x5eed_2026);
+    let entries = entries(&kiosk);
+    let span = whole_span(&entries);
+    let split = entries.len() / 2;
+    let base = reports::replay(History::whole(&entries[..split]), |_, _, _| {}).unwrap();
+    let whole = History::whole(&entries);
+    let after = History::after(&base, &entries[split..]);
+    // Days wholly after the archived seq read the same either way.
+    let first_day = entries[split..]
+        .iter()
+        .map(date_of)
+        .find(|date| *date > date_of(&entries[split]))
+        .unwrap();
+    let later = DateRange::new(first_day, span.to).unwrap();
+    assert_eq!(
+        reports::summary(after, later).unwrap(),
+        reports::summary(whole, later).unwrap()
+    );
+    assert_eq!(
+        reports::donations(after, later).unwrap(),
+        reports::donations(whole, later).unwrap()
+    );
+    let next_month = match first_day.month {
+        12 => (first_day.year + 1, 1),
+        month => (first_day.year, month + 1),
+    };
+    let last_month = (span.to.year, span.to.month);
+    let months = (next_month.min(last_month), last_month);
+    assert_eq!(
+        reports::series(after, months.0, months.1).unwrap(),
+        reports::series(whole, months.0, months.1).unwrap()
+    );
+    // A statement keeps the archived lines: the state holds each history.
+    for household in kiosk.ledger.state().households.values() {
+        assert_eq!(
+            reports::statement(after, &household.code, span).unwrap(),
+            reports::statement(whole, &household.code, span).unwrap(),
+            "{}",
+            household.code
+        );
+    }
+    // Without its base, the rest of the journal does not replay.
+    assert!(reports::replay(History::whole(&entries[split..]), |_, _, _| {}).is_err());
+}
+
 fn day_of(time_ms: i64) -> DateRange {
     DateRange::day(local_date(time_ms, OFFSET))
 }
@@ -508,7 +556,7 @@ fn a_void_counts_on_its_own_day_and_the_redemption_on_its_day() {
         .unwrap();
     let day_two = day_of(kiosk.now);
     let entries = entries(&kiosk);
-    let first = reports::summary(&entries, day_one).unwrap();
+    let first = reports::summary(History::whole(&entries), day_one).unwrap();
     assert_eq!(
         (
             first.redemptions,
@@ -528,7 +576,7 @@ fn a_void_counts_on_its_own_day_and_the_redemption_on_its_day() {
             .unwrap()
     };
     assert_eq!(salt(&first), (10, 8));
-    let second = reports::summary(&entries, day_two).unwrap();
+    let second = reports::summary(History::whole(&entries), day_two).unwrap();
     assert_eq!(
         (
             second.redemptions,
@@ -542,14 +590,14 @@ fn a_void_counts_on_its_own_day_and_the_redemption_on_its_day() {
     assert_eq!(second.points_spent, points("-5"));
     assert_eq!(salt(&second), (8, 10));
     // The household's statement of the second day opens where the first closed.
-    let statement = reports::statement(&entries, &code("A001"), day_two).unwrap();
+    let statement = reports::statement(History::whole(&entries), &code("A001"), day_two).unwrap();
     assert_eq!(statement.opening, points("15"));
     assert_eq!(statement.lines.len(), 1);
     assert_eq!(statement.lines[0].kind, "redemption_voided");
     assert_eq!(statement.closing, points("20"));
     check_running_balance(&statement);
     let both = DateRange::new(day_one.from, day_two.to).unwrap();
-    let statement = reports::statement(&entries, &code("A001"), both).unwrap();
+    let statement = reports::statement(History::whole(&entries), &code("A001"), both).unwrap();
     let kinds: Vec<&str> = statement.lines.iter().map(|l| l.kind).collect();
     assert_eq!(kinds, ["redeemed", "redemption_voided"]);
     assert_eq!(statement.lines[0].goods, "食盐 500g ×2");
@@ -564,7 +612,12 @@ fn a_void_counts_on_its_own_day_and_the_redemption_on_its_day() {
 fn a_statement_of_an_unknown_household_is_refused() {
     let kiosk = Kiosk::with_village();
     let entries = entries(&kiosk);
-    let error = reports::statement(&entries, &code("Z999"), whole_span(&entries)).unwrap_err();
+    let error = reports::statement(
+        History::whole(&entries),
+        &code("Z999"),
+        whole_span(&entries),
+    )
+    .unwrap_err();
     assert_eq!(error.code(), "UNKNOWN_HOUSEHOLD");
 }
 
@@ -657,6 +710,6 @@ fn dates_and_periods_are_checked() {
     assert_eq!(long.code(), "LIMIT_REACHED");
     assert_eq!(DateRange::month(2024, 2).to, day("2024-02-29"));
     let entries = entries(&Kiosk::with_village());
-    let error = reports::series(&entries, (2020, 1), (2026, 1)).unwrap_err();
+    let error = reports::series(History::whole(&entries), (2020, 1), (2026, 1)).unwrap_err();
     assert_eq!(error.code(), "LIMIT_REACHED");
 }

@@ -277,6 +277,34 @@ async fn an_archive_moves_uploaded_entries_out_and_later_batches_chain_to_it() {
     let everything = js(json!({ "now": now + 1000, "range": { "from": 1, "to": 700 } }));
     js_sys::Reflect::set(&everything, &JsValue::from_str("staffSession"), &staff_id).unwrap();
     assert!(settle(kiosk.export_batch(everything)).await.is_err());
+    // Reports read on from the archived state: the stock report, and a
+    // household's statement with every line, archived ones included, that
+    // runs to its live balance.
+    let report = |value: serde_json::Value| {
+        let input = js(value);
+        js_sys::Reflect::set(&input, &JsValue::from_str("staffSession"), &staff_id).unwrap();
+        settle(kiosk.report(input))
+    };
+    let stock = report(json!({ "now": now + 1000, "kind": "stock" }))
+        .await
+        .unwrap();
+    assert_eq!(
+        number(&get(&stock, "source"), "seq"),
+        number(&kiosk.info(), "seq")
+    );
+    let household = get(&js_sys::Array::from(&kiosk.households()).get(0), "code")
+        .as_string()
+        .unwrap();
+    let statement =
+        report(json!({ "now": now + 1000, "kind": "statement", "household": household }))
+            .await
+            .unwrap();
+    assert_eq!(
+        get(&statement, "closing").as_string().unwrap(),
+        get(&kiosk.household(&household).unwrap(), "balance")
+            .as_string()
+            .unwrap()
+    );
     settle(kiosk.close()).await.unwrap();
     KioskDb::delete(id).await.unwrap();
 }

@@ -6,7 +6,7 @@
 
 use super::convert::{self, from_js, to_js, to_js_error};
 use super::gate::Gate;
-use super::idb::{KioskDb, StorageError, WriteBatch, SEQ_MAX};
+use super::idb::{KioskDb, StorageError, WriteBatch};
 use super::lock::{acquire_writer_lock, request_persistent_storage, LockOutcome, WriterLock};
 use crate::error::Error;
 use crate::ids::{KioskId, Text};
@@ -591,20 +591,6 @@ impl Drop for DbLease<'_> {
 impl Inner {
     pub(super) fn kiosk_id(&self) -> &KioskId {
         &self.kiosk_id
-    }
-
-    /// Every stored journal record, read in turn with the calls that write,
-    /// so a long read never takes the database from under a write.
-    pub(super) async fn read_whole_journal(
-        inner: &Rc<Inner>,
-    ) -> Result<Vec<(u64, Vec<u8>)>, Error> {
-        let _pass = Gate::enter(&inner.gate).await;
-        let lease = DbLease::take(inner)?;
-        lease
-            .db()?
-            .read_journal(1, SEQ_MAX)
-            .await
-            .map_err(storage_error)
     }
 
     pub(super) fn upkeep(&self) -> &super::upkeep::Upkeep {

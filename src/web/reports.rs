@@ -7,7 +7,9 @@
 //! `INTERNAL` (a report never disagrees with a balance).
 
 use super::convert::{self, from_js, to_js};
-use super::kiosk::{promise, Inner, Kiosk};
+use super::gate::Gate;
+use super::idb::SEQ_MAX;
+use super::kiosk::{promise, storage_error, DbLease, Inner, Kiosk};
 use crate::calendar::{local_date, LocalDate};
 use crate::charts;
 use crate::entry::Entry;
@@ -15,7 +17,8 @@ use crate::error::Error;
 use crate::ids::Sku;
 use crate::journal::StoredRecord;
 use crate::points::Points;
-use crate::reports::{self, date_text, DateRange, ItemName, Source};
+use crate::reports::{self, date_text, DateRange, History, ItemName, Source};
+use crate::state::State;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -338,9 +341,29 @@ fn series_view(series: &reports::Series) -> Value {
     json!({ "kind": "series", "months": months, "top": top, "source": source_view(&series.source) })
 }
 
-/// Every stored entry, decoded, in seq order.
-async fn stored_entries(inner: &Rc<Inner>) -> Result<Vec<Entry>, Error> {
-    let stored = Inner::read_whole_journal(inner).await?;
+/// The stored journal as a report reads it: the archive's base state, if
+/// the journal was archived, and every stored entry after it, decoded, in
+/// seq order — read in one pass of the gate, so no archive falls between.
+struct Stored {
+    base: Option<State>,
+    entries: Vec<Entry>,
+}
+
+impl Stored {
+    fn history(&self) -> History<'_> {
+        History {
+            start: self.base.as_ref(),
+            entries: &self.entries,
+        }
+    }
+}
+
+async fn stored_history(inner: &Rc<Inner>) -> Result<Stored, Error> {
+    let _pass = Gate::enter(inner.gate()).await;
+    let lease = DbLease::take(inner)?;
+    let db = lease.db()?;
+    let base = super::upkeep::read_base(db).await?.map(|found| found.state);
+    let stored = db.read_journal(1, SEQ_MAX).await.map_err(storage_error)?;
     let mut entries = Vec::with_capacity(stored.len());
     for (seq, bytes) in stored {
         let entry = StoredRecord::from_bytes(&bytes)
@@ -351,7 +374,7 @@ async fn stored_entries(inner: &Rc<Inner>) -> Result<Vec<Entry>, Error> {
             })?;
         entries.push(entry);
     }
-    Ok(entries)
+    Ok(Stored { base, entries })
 }
 
 /// Refuses a report that ended at the live seq with another state.
@@ -364,18 +387,18 @@ fn agrees(source: &Source, state: &crate::state::State) -> Result<(), Error> {
     Ok(())
 }
 
-fn answer(query: Query, entries: &[Entry], state: &crate::state::State) -> Result<Value, Error> {
+fn answer(query: Query, history: History<'_>, state: &State) -> Result<Value, Error> {
     let (view, source) = match query {
         Query::Day(date) => {
-            let summary = reports::summary(entries, DateRange::day(date))?;
+            let summary = reports::summary(history, DateRange::day(date))?;
             (summary_view("day", &summary), summary.source)
         }
         Query::Month(year, month) => {
-            let summary = reports::summary(entries, DateRange::month(year, month))?;
+            let summary = reports::summary(history, DateRange::month(year, month))?;
             (summary_view("month", &summary), summary.source)
         }
         Query::Stock(thresholds) => {
-            let source = reports::replay(entries, |_, _, _| {}).map(|s| Source {
+            let source = reports::replay(history, |_, _, _| {}).map(|s| Source {
                 seq: s.seq,
                 state_hash: s.state_hash(),
             })?;
@@ -385,15 +408,15 @@ fn answer(query: Query, entries: &[Entry], state: &crate::state::State) -> Resul
             )
         }
         Query::Donations(range) => {
-            let report = reports::donations(entries, range)?;
+            let report = reports::donations(history, range)?;
             (donations_view(&report), report.source)
         }
         Query::Statement(household, range) => {
-            let report = reports::statement(entries, &household, range)?;
+            let report = reports::statement(history, &household, range)?;
             (statement_view(&report), report.source)
         }
         Query::Series(from, to) => {
-            let series = reports::series(entries, from, to)?;
+            let series = reports::series(history, from, to)?;
             (series_view(&series), series.source)
         }
     };
@@ -404,8 +427,8 @@ fn answer(query: Query, entries: &[Entry], state: &crate::state::State) -> Resul
 fn chart(
     kind: &str,
     input: &ReportInput,
-    entries: &[Entry],
-    state: &crate::state::State,
+    history: History<'_>,
+    state: &State,
     offset: i32,
 ) -> Result<String, Error> {
     if kind == "stock" {
@@ -415,7 +438,7 @@ fn chart(
         )));
     }
     let (from, to) = input.months(offset)?;
-    let series = reports::series(entries, from, to)?;
+    let series = reports::series(history, from, to)?;
     agrees(&series.source, state)?;
     Ok(match kind {
         "points_spent" => charts::points_spent_svg(&series),
@@ -435,18 +458,18 @@ impl Kiosk {
     fn over_journal<T, F>(&self, input: JsValue, what: &'static str, work: F) -> js_sys::Promise
     where
         T: Into<JsValue>,
-        F: FnOnce(ReportInput, &[Entry], &crate::state::State, i32) -> Result<T, Error> + 'static,
+        F: FnOnce(ReportInput, History<'_>, &State, i32) -> Result<T, Error> + 'static,
     {
         let inner = Rc::clone(self.inner());
         let check = self.staff_read(input.clone(), |_| Ok(JsValue::UNDEFINED));
         promise(async move {
             check.map_err(|_| Error::StaffAuthRequired)?;
             let fields: ReportInput = from_js(input, what)?;
-            let entries = stored_entries(&inner).await?;
+            let stored = stored_history(&inner).await?;
             let ledger = inner.ledger.borrow();
             let state = ledger.state();
             let offset = state.kiosk.as_ref().map_or(0, |k| k.utc_offset_minutes);
-            work(fields, &entries, state, offset).map(Into::into)
+            work(fields, stored.history(), state, offset).map(Into::into)
         })
     }
 }
@@ -470,9 +493,9 @@ impl Kiosk {
     /// stateHash }`, the journal it was read from.
     #[wasm_bindgen(js_name = report)]
     pub fn report(&self, input: JsValue) -> js_sys::Promise {
-        self.over_journal(input, "report", |fields, entries, state, offset| {
+        self.over_journal(input, "report", |fields, history, state, offset| {
             let query = fields.report_query(offset)?;
-            Ok(to_js(&answer(query, entries, state)?))
+            Ok(to_js(&answer(query, history, state)?))
         })
     }
 
@@ -512,8 +535,8 @@ impl Kiosk {
                 month: 1,
                 day: 1,
             };
-            let entries = stored_entries(&inner).await?;
-            let report = reports::donations(&entries, DateRange::new(start, today)?)?;
+            let stored = stored_history(&inner).await?;
+            let report = reports::donations(stored.history(), DateRange::new(start, today)?)?;
             let donors: Vec<&String> = report.thanks.iter().take(30).collect();
             Ok(to_js(
                 &json!({ "show": true, "year": today.year, "donors": donors }),
@@ -523,9 +546,9 @@ impl Kiosk {
 
     #[wasm_bindgen(js_name = chart)]
     pub fn chart(&self, input: JsValue) -> js_sys::Promise {
-        self.over_journal(input, "chart", |fields, entries, state, offset| {
+        self.over_journal(input, "chart", |fields, history, state, offset| {
             let kind = fields.kind.clone();
-            chart(&kind, &fields, entries, state, offset).map(|svg| JsValue::from_str(&svg))
+            chart(&kind, &fields, history, state, offset).map(|svg| JsValue::from_str(&svg))
         })
     }
 }

@@ -114,7 +114,8 @@ pub(super) async fn load(
     Ok((replay.finish(fed, credentials, config), upkeep))
 }
 
-async fn read_base(db: &KioskDb) -> Result<Option<Checkpoint>, Error> {
+/// The archive's base, if the journal was archived.
+pub(super) async fn read_base(db: &KioskDb) -> Result<Option<Checkpoint>, Error> {
     let Some(bytes) = db
         .read_one(Store::Meta, BASE_KEY)
         .await
