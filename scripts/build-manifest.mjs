@@ -22,7 +22,10 @@ export async function buildManifest({
   wwwDir = join(repoRoot, "www"),
   pkgDir = join(repoRoot, "pkg"),
 } = {}) {
-  const www = (await filesUnder(wwwDir)).filter((file) => file !== "sw.js");
+  // A dist folder holds pkg/ inside the page's folder: its files are listed
+  // once, under pkg/, and the manifest never lists or hashes itself.
+  const pkgInWww = relative(resolve(wwwDir), resolve(pkgDir)).split(sep).join("/");
+  const www = (await filesUnder(wwwDir)).filter((file) => file !== "sw.js" && !file.startsWith(`${pkgInWww}/`));
   const pkg = (await filesUnder(pkgDir)).filter((file) => /^aixin_kiosk(_bg)?\.(js|wasm)$/.test(file));
   const hash = createHash("sha256");
   for (const [dir, prefix, files] of [[wwwDir, "", www], [pkgDir, "pkg/", pkg]]) {
