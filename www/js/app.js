@@ -480,6 +480,9 @@ export function createApp({ kiosk, version, params, elements }) {
       else app.toast(t("scanNotHere"), "warn");
       return;
     }
+    // The screen may take it first: the sign-in screen reads quick digits on
+    // its PIN step as the PIN.
+    if (app.view?.onScan?.(text)) return;
     const item = /^\d{8,14}$/.test(text) ? app.catalog.find((candidate) => candidate.barcode === text) : null;
     if (item || (/^\d{8,14}$/.test(text) && !isHouseholdCode(text))) {
       if (!app.session) {

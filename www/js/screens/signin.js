@@ -1,6 +1,7 @@
 // Sign in: the household code on a large keypad (or scanned from the
 // household card), then the PIN on a number pad, masked. The PIN check is
-// slow on purpose, so the screen shows that it is checking.
+// slow on purpose, so the screen shows that it is checking. A USB keyboard
+// types into both fields as the keypads do.
 import { h, icon, replaceChildren } from "../dom.js";
 import { t, dual } from "../i18n.js";
 import { hundredths } from "../amounts.js";
@@ -225,6 +226,83 @@ export function signInScreen(app) {
     showMessage();
   }
 
+  // ----- a USB keyboard and a scanner ------------------------------------
+  // Letters (as capitals) and digits type into the field, Backspace deletes,
+  // Escape clears, Enter is 下一步 / 确定. A scanner types here as well; the
+  // Enter (or Tab) that ends a scan is the scanner's, and the scan comes back
+  // through onScan below.
+
+  function onKeyDown(event) {
+    if (event.defaultPrevented || event.isComposing || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (checking || app.pending || document.querySelector("dialog[open]")) return;
+    const focused = document.activeElement;
+    const onOtherButton = focused instanceof HTMLButtonElement && !keys.includes(focused);
+    if (event.key === "Enter") {
+      // 返回 or the language switch, reached with Tab, keeps its own Enter.
+      if (onOtherButton) return;
+      // A keypad key tapped a moment ago still has the focus: Enter must not
+      // press it again.
+      event.preventDefault();
+      if (pinStep) submitPin();
+      else submitCode();
+      return;
+    }
+    if (event.key === "Backspace") {
+      event.preventDefault();
+      backspace();
+      return;
+    }
+    if (event.key === "Escape") {
+      clearAll();
+      return;
+    }
+    if (event.key.length !== 1) return;
+    const char = event.key.toUpperCase();
+    if (/^[0-9]$/.test(char) || (!pinStep && /^[A-Z]$/.test(char))) {
+      event.preventDefault();
+      typeChar(char);
+    }
+  }
+  window.addEventListener("keydown", onKeyDown);
+
+  function isHouseholdCode(text) {
+    try {
+      app.kiosk.household(text);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * A scan, or fast typing ended by Enter or Tab: true when this screen
+   * takes it. A household card is left to the app (it starts that
+   * household's sign-in). The keys of the burst are already in the field.
+   */
+  function onScan(text) {
+    if (checking) return true;
+    if (isHouseholdCode(text)) return false;
+    if (pinStep) {
+      // Digits on a number pad, typed quickly: the PIN, not a card (household
+      // codes may be all digits, so only a known code counts as a card).
+      if (/^[0-9]+$/.test(text) && text.length <= PIN_MAX) {
+        submitPin();
+        return true;
+      }
+      state.pin = "";
+      render();
+      return false;
+    }
+    // A barcode of goods: the app says to sign in first.
+    if (/^[0-9]{8,14}$/.test(text)) {
+      state.code = "";
+      render();
+      return false;
+    }
+    submitCode();
+    return true;
+  }
+
   // ----- the screen -------------------------------------------------------
 
   render();
@@ -253,5 +331,5 @@ export function signInScreen(app) {
     ),
   );
   display.setAttribute("aria-live", "polite");
-  return { root };
+  return { root, onScan, leave: () => window.removeEventListener("keydown", onKeyDown) };
 }
