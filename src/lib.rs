@@ -32,6 +32,8 @@ pub mod rules;
 pub mod scoresheet;
 pub mod settings;
 pub mod state;
+pub mod sync;
+pub mod upload;
 pub mod verify;
 
 #[cfg(target_arch = "wasm32")]

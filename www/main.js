@@ -5,8 +5,6 @@ import init, { Kiosk, version } from "./pkg/aixin_kiosk.js";
 import { registerServiceWorker } from "./js/offline.js";
 import { createApp } from "./js/app.js";
 
-const LAST_KIOSK_KEY = "aixin:lastKioskId";
-
 /** Settings from the URL: the kiosk id and (for tests) shorter timeouts. */
 function readParams() {
   const query = new URLSearchParams(location.search);
@@ -16,8 +14,10 @@ function readParams() {
   };
   let kioskId = query.get("kiosk")?.trim() || null;
   if (!kioskId) {
+    // The core reads and writes the stored id in one format (and still
+    // reads an id stored bare by an older page).
     try {
-      kioskId = localStorage.getItem(LAST_KIOSK_KEY)?.trim() || null;
+      kioskId = Kiosk.lastKioskId() ?? null;
     } catch {
       kioskId = null;
     }
@@ -26,7 +26,7 @@ function readParams() {
     kioskId: kioskId ?? "village-01",
     idleMs: ms("idleMs", 60_000, 200),
     countdownMs: ms("countdownMs", 30_000, 200),
-    receiptMs: ms("receiptMs", 20_000, 200),
+    receiptMs: ms("receiptMs", 60_000, 200),
     scanGapMs: ms("scanGapMs", 100, 10),
     // How long the core keeps an untouched session (villager's or staff's).
     sessionIdleMs: ms("sessionIdleMs", 180_000, 1_000),
@@ -62,18 +62,19 @@ async function openKiosk(kioskId, sessionIdleMs) {
 }
 
 async function main() {
-  const params = readParams();
   let buildVersion = "";
   try {
     await init();
     buildVersion = version();
   } catch (error) {
     elements.status.textContent = "无法加载 Failed to load";
-    const app = createApp({ kiosk: null, version: "?", params, elements });
+    const app = createApp({ kiosk: null, version: "?", params: readParams(), elements });
     app.fatal = { code: "INTERNAL" };
     app.start();
     return;
   }
+  // Read after init: the last kiosk id is read by the core.
+  const params = readParams();
   const { kiosk, error } = await openKiosk(params.kioskId, params.sessionIdleMs);
   // For the browser tests and the shopkeeper's console: the open kiosk.
   window.kiosk = kiosk ?? null;

@@ -328,12 +328,7 @@ impl Kiosk {
                 .touch_session(&id, now.unwrap_or_else(clock_ms))?
                 .household
                 .clone();
-            let lines: Vec<convert::HistoryView> = ledger
-                .state()
-                .household(&household)
-                .map(|h| h.history.iter().rev().map(Into::into).collect())
-                .unwrap_or_default();
-            Ok(to_js(&lines))
+            Ok(to_js(&convert::household_history(ledger.state(), &household)))
         })();
         result.map_err(|error: Error| to_js_error(&error))
     }
@@ -547,9 +542,16 @@ impl Kiosk {
         }
     }
 
-    /// The last kiosk id opened on this browser, from localStorage.
+    /// The last kiosk id opened on this browser, from localStorage. It is
+    /// stored as a JSON string (gloo-storage's format, `"village-01"`); a
+    /// value written bare by an older page (`village-01`) is read as it is.
+    /// Whatever it holds is only a candidate: `open` validates it.
     pub fn last_kiosk_id() -> Option<String> {
-        <gloo_storage::LocalStorage as gloo_storage::Storage>::get(LAST_KIOSK_KEY).ok()
+        use gloo_storage::Storage;
+        let raw = gloo_storage::LocalStorage::raw().get_item(LAST_KIOSK_KEY).ok()??;
+        let id = serde_json::from_str::<String>(&raw).unwrap_or(raw);
+        let id = id.trim();
+        (!id.is_empty()).then(|| id.to_string())
     }
 }
 
