@@ -117,6 +117,9 @@ async function checkOutDir(outDir, { wwwDir, pkgDir }) {
     entries = await readdir(outDir);
   } catch (error) {
     if (error.code === "ENOENT") return;
+    if (error.code === "ENOTDIR") {
+      throw new DistError(`${outDir} 是一个文件，不是文件夹。`, `${outDir} is a file, not a folder.`);
+    }
     throw error;
   }
   const earlierDist = entries.includes("sw.js") && entries.includes("index.html") && entries.includes("pkg");
