@@ -235,6 +235,43 @@ pub(crate) struct HistoryView {
     change: String,
     balance_after: String,
     note: String,
+    /// A credit's period (`2026-10`, `2026-Q4`) and source (`evaluation`,
+    /// `bonus`, or the platform's own word), so that two credits of the
+    /// same amount read apart. Absent on other lines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    period: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<String>,
+}
+
+/// A household's history, newest first. The state keeps a credit's period
+/// and source in its credit keys rather than on the line, so they are
+/// looked up there by the credit's seq.
+pub(crate) fn household_history(state: &State, code: &HouseholdCode) -> Vec<HistoryView> {
+    let Some(household) = state.household(code) else {
+        return Vec::new();
+    };
+    let credits: std::collections::HashMap<u64, (String, String)> = state
+        .credits
+        .iter()
+        .filter(|((credited, _, _), _)| credited == code)
+        .map(|((_, period, source), (seq, _))| (*seq, (period.to_string(), source.to_string())))
+        .collect();
+    household
+        .history
+        .iter()
+        .rev()
+        .map(|line| {
+            let mut view = HistoryView::from(line);
+            if line.kind == "credited" {
+                if let Some((period, source)) = credits.get(&line.seq) {
+                    view.period = Some(period.clone());
+                    view.source = Some(source.clone());
+                }
+            }
+            view
+        })
+        .collect()
 }
 
 /// An entry that explains a reconciled difference reads as a history line.
@@ -260,6 +297,8 @@ impl From<&HistoryLine> for HistoryView {
             change: line.change.to_fixed(),
             balance_after: line.balance_after.to_fixed(),
             note: line.note.clone(),
+            period: None,
+            source: None,
         }
     }
 }
