@@ -226,7 +226,15 @@ impl Error {
                 ("needed", Number(*needed)),
                 ("available", Number(*available)),
             ],
-            WrongPin { attempts_left } => vec![("attemptsLeft", Number(i64::from(*attempts_left)))],
+            // The lockout that follows the last try, so the page can say it
+            // without keeping its own copy of the rule.
+            WrongPin { attempts_left } => vec![
+                ("attemptsLeft", Number(i64::from(*attempts_left))),
+                (
+                    "lockoutMinutes",
+                    Number(crate::credential::LOCKOUT_MS / 60_000),
+                ),
+            ],
             LockedOut { locked_until_ms } => vec![("lockedUntil", Number(*locked_until_ms))],
             NoPin { household }
             | UnknownHousehold { household }
