@@ -137,12 +137,29 @@ export function inPage(page, body, arg) {
 }
 
 /**
+ * The screens kiosks are bought with: cheap touch all-in-ones and tablets
+ * (1366x768, 1280x800, 1024x768) as often as full HD, landscape or portrait.
+ */
+export const COMMON_VIEWPORTS = [
+  { width: 1920, height: 1080 },
+  { width: 1366, height: 768 },
+  { width: 1280, height: 800 },
+  { width: 1024, height: 768 },
+  { width: 1080, height: 1920 },
+];
+
+/**
  * Measures the screen against the kiosk's rules: every visible control at
  * least 64 x 64 CSS px, every visible text at least 24 px, nothing wider or
- * taller than the viewport (lists scroll inside). Returns the problems found.
+ * taller than the viewport (lists scroll inside). Nothing is cut off: every
+ * control and every text is wholly on screen, or inside a scrolling panel
+ * that shows plainly there is more that way (its data-more names the
+ * direction, see www/js/scroll-more.js). The elements of `mustSee`
+ * (selectors) are wholly on screen without any scrolling. Returns the
+ * problems found.
  */
-export function checkLayout(page) {
-  return page.evaluate(() => {
+export function checkLayout(page, { mustSee = [] } = {}) {
+  return page.evaluate(({ mustSee }) => {
     const problems = [];
     const shown = (element) => {
       if (!element.isConnected) return false;
@@ -179,8 +196,67 @@ export function checkLayout(page) {
     const root = document.scrollingElement;
     if (root.scrollWidth > innerWidth) problems.push(`page is ${root.scrollWidth}px wide in ${innerWidth}px`);
     if (root.scrollHeight > innerHeight) problems.push(`page is ${root.scrollHeight}px tall in ${innerHeight}px`);
+
+    // Cut off? Walk up from the element: each ancestor that clips (overflow
+    // not visible) must show all of it, unless it scrolls and says there is
+    // more in the direction the element lies; the viewport must show the rest.
+    const clips = (element) => getComputedStyle(element).overflowX !== "visible" || getComputedStyle(element).overflowY !== "visible";
+    const scrolls = (style, axis) => ["auto", "scroll"].includes(axis === "y" ? style.overflowY : style.overflowX);
+    const cutOff = (element, { scrolling = true } = {}) => {
+      const rect = element.getBoundingClientRect();
+      const inside = (box) => ({
+        up: rect.top < box.top - 1,
+        down: rect.bottom > box.bottom + 1,
+        left: rect.left < box.left - 1,
+        right: rect.right > box.right + 1,
+      });
+      for (let parent = element.parentElement; parent && parent !== document.body; parent = parent.parentElement) {
+        if (!clips(parent)) continue;
+        const style = getComputedStyle(parent);
+        const box = parent.getBoundingClientRect();
+        const box2 = {
+          top: box.top + parent.clientTop,
+          left: box.left + parent.clientLeft,
+          bottom: box.top + parent.clientTop + parent.clientHeight,
+          right: box.left + parent.clientLeft + parent.clientWidth,
+        };
+        const out = inside(box2);
+        const more = (parent.dataset.more ?? "").split(" ");
+        for (const [side, hidden] of Object.entries(out)) {
+          if (!hidden) continue;
+          const axis = side === "up" || side === "down" ? "y" : "x";
+          if (scrolling && scrolls(style, axis) && more.includes(side)) return null;
+          return `is cut off ${side} by <${parent.tagName.toLowerCase()} class="${parent.className}">`;
+        }
+      }
+      const screen = inside({ top: 0, left: 0, bottom: innerHeight, right: innerWidth });
+      for (const [side, hidden] of Object.entries(screen)) if (hidden) return `is cut off ${side} by the screen`;
+      return null;
+    };
+    for (const control of controls) {
+      if (!shown(control)) continue;
+      const why = cutOff(control);
+      if (why) problems.push(`control ${describe(control)} ${why}`);
+    }
+    const texts = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT);
+    const seen = new Set();
+    while (texts.nextNode()) {
+      const element = texts.currentNode.parentElement;
+      if (!texts.currentNode.textContent.trim() || !element || seen.has(element) || !shown(element)) continue;
+      seen.add(element);
+      const why = cutOff(element);
+      if (why) problems.push(`text ${describe(element)} ${why}`);
+    }
+    for (const selector of mustSee) {
+      const elements = [...scope.querySelectorAll(selector)].filter(shown);
+      if (!elements.length) problems.push(`${selector} is not on screen`);
+      for (const element of elements) {
+        const why = cutOff(element, { scrolling: false });
+        if (why) problems.push(`${selector} ${describe(element)} ${why}`);
+      }
+    }
     return problems;
-  });
+  }, { mustSee });
 }
 
 const AXE_PATH = fileURLToPath(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url));

@@ -1,5 +1,6 @@
 // The receipt screen: the printed receipt fits a 58 mm thermal roll (48 mm
-// printable), and the screen goes back to the start by itself.
+// printable); the screen stays a minute (or until 完成) with the new
+// balance large, and goes back to the start by itself.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir, stat } from "node:fs/promises";
@@ -85,6 +86,41 @@ test("the receipt screen goes back to the start by itself and signs out", async 
   await page.getByRole("button", { name: "开始兑换" }).waitFor({ timeout: 5000 });
   // The points board lists names in public; nothing else may show it.
   assert.equal(await page.getByText("刘美华").and(page.locator(":not(.board-name)")).count(), 0, "nothing of the visit is left, not even in the print area");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("the receipt stays a minute unless 完成 is tapped, the new balance large and in view on a 1024x768 screen", async () => {
+  const { page, errors } = await openKioskPage(browser.context, server.url, "receipt-stays");
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await loadDemoVillage(page);
+  await redeemSomething(page);
+  const seconds = Number((await page.getByRole("timer").innerText()).match(/\d+/)[0]);
+  assert.ok(seconds >= 55 && seconds <= 60, `goes home in ${seconds} s`);
+
+  const figure = (selector) =>
+    page.locator(selector).evaluate((element) => {
+      const rect = element.getBoundingClientRect();
+      return {
+        text: element.textContent,
+        size: Number.parseFloat(getComputedStyle(element).fontSize),
+        inView: rect.top >= 0 && rect.left >= 0 && rect.bottom <= innerHeight && rect.right <= innerWidth,
+      };
+    });
+  const balance = await figure(".rc-balance dd");
+  const paid = await figure(".rc-paid dd");
+  assert.equal(balance.text, "3.6 积分");
+  assert.equal(paid.text, "16.4 积分");
+  assert.ok(balance.inView && paid.inView, "the total and the new balance are on screen");
+  assert.ok(balance.size >= 56, `the new balance is ${balance.size}px`);
+  const largest = await page.getByRole("main").evaluate((main) =>
+    Math.max(...[...main.querySelectorAll("*")].filter((element) => element.children.length === 0).map((element) => Number.parseFloat(getComputedStyle(element).fontSize))),
+  );
+  assert.equal(balance.size, largest, "nothing on the receipt is larger than the new balance");
+
+  await page.getByRole("button", { name: "完成" }).click();
+  await page.getByRole("button", { name: "开始兑换" }).waitFor();
+  assert.equal(await page.getByText("3.6 积分").count(), 0);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -262,3 +262,93 @@ test("a full disk: the redemption did NOT happen, the page says to call the shop
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+/** How each tile of the shown category looks: name, why not one more, frame, price. */
+const tileLooks = (page) =>
+  page.getByRole("tabpanel").locator(".tile").evaluateAll((tiles) =>
+    tiles.map((tile) => {
+      const style = getComputedStyle(tile);
+      const price = getComputedStyle(tile.querySelector(".tile-price"));
+      return {
+        name: tile.querySelector(".tile-name").textContent,
+        why: tile.dataset.why,
+        chosen: tile.classList.contains("is-chosen"),
+        border: `${style.borderTopStyle} ${style.borderTopColor}`,
+        striped: style.backgroundImage.includes("gradient"),
+        priceStruck: price.textDecorationLine.includes("line-through"),
+        priceColor: price.color,
+        picture: getComputedStyle(tile.querySelector(".tile-img")).filter,
+      };
+    }),
+  );
+
+const OK_GREEN = "rgb(30, 107, 58)";
+const WARN_RED = "rgb(138, 28, 28)";
+
+test("a chosen tile looks chosen also when no more can be afforded; too few points is a quiet look; out of stock a plain no", async () => {
+  const { page, errors } = await demoPage("shop-looks");
+  await signInByKeypad(page, "A001", "3817");
+  await tile(page, "食盐 500g").click();
+  await tile(page, "食盐 500g").click();
+  await page.getByRole("banner").getByText("1.1 积分").waitFor();
+  const salt = tile(page, "食盐 500g");
+  await salt.getByText("已选 2").waitFor();
+  await salt.getByText("积分不够").waitFor();
+
+  const looks = Object.fromEntries((await tileLooks(page)).map((look) => [look.name, look]));
+  const chosen = looks["食盐 500g"];
+  assert.equal(chosen.why, "points");
+  assert.equal(chosen.chosen, true);
+  assert.equal(chosen.border, `solid ${OK_GREEN}`, "in the basket: the green frame stays");
+  assert.equal(chosen.striped, false);
+  assert.equal(chosen.priceStruck, false);
+  assert.equal(chosen.picture, "none", "the picture stays in colour");
+
+  const soy = looks["生抽 500ml"];
+  assert.equal(soy.why, "points");
+  assert.equal(soy.chosen, false);
+  assert.match(soy.border, /^solid /);
+  assert.doesNotMatch(soy.border, new RegExp(`${OK_GREEN}|${WARN_RED}`.replace(/[()]/g, "\\$&")));
+  assert.equal(soy.striped, false, "too few points is not the refused look");
+  assert.equal(soy.priceStruck, false);
+  assert.notEqual(soy.priceColor, chosen.priceColor, "its price is grey");
+
+  await page.getByRole("tab", { name: "副食" }).click();
+  const milk = (await tileLooks(page)).find((look) => look.name === "中老年奶粉 400g");
+  assert.equal(milk.why, "stock");
+  assert.match(milk.border, /^dashed /);
+  assert.equal(milk.striped, true);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("goods the household can afford come first, and tiles keep their places while the basket fills", async () => {
+  const { page, errors } = await demoPage("shop-order");
+  const catalog = await inPage(page, (kiosk) => kiosk.catalog().filter((item) => item.active).map((item) => ({ name: item.nameZh, price: item.price, stock: item.stock })));
+  await signInByKeypad(page, "A001", "3817");
+  const affordable = catalog.filter((item) => item.stock > 0 && Number.parseFloat(item.price) <= 6.1).map((item) => item.name);
+  const rest = catalog.filter((item) => !affordable.includes(item.name)).map((item) => item.name);
+  assert.ok(affordable.length >= 3 && rest.length >= 3, "the demo has both kinds");
+
+  const names = async () => (await tileLooks(page)).map((look) => look.name);
+  const first = await names();
+  assert.deepEqual(first, [...affordable, ...rest], "affordable first, each part in catalogue order");
+  assert.ok((await tileLooks(page)).slice(0, affordable.length).every((look) => look.why === ""));
+
+  // Two salts leave 1.1 points: most of the first tiles can no longer be
+  // afforded, and not one tile moves.
+  await tile(page, "食盐 500g").click();
+  await tile(page, "食盐 500g").click();
+  await page.getByRole("banner").getByText("1.1 积分").waitFor();
+  assert.ok((await tileLooks(page)).filter((look) => look.why === "points").length > rest.length);
+  assert.deepEqual(await names(), first);
+
+  // Nor after a look at the confirm screen and back, nor in English.
+  await page.getByRole("button", { name: "确认兑换 — 5 积分" }).click();
+  await page.getByRole("heading", { name: "请核对" }).waitFor();
+  await page.getByRole("button", { name: /^返回/ }).click();
+  await page.getByRole("heading", { name: "购物篮" }).waitFor();
+  assert.deepEqual(await names(), first);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -141,7 +141,8 @@ export function confirmScreen(app) {
       { class: "confirm-main" },
       h("h1", { class: "title-xl" }, icon("list"), h("span", { text: t("confirmTitle") })),
       h("p", { class: "lead", text: t("confirmHint") }),
-      h("div", { class: "summary" }, lines, totals),
+      // The lines scroll when they are many; the totals under them stay in view.
+      h("div", { class: "summary" }, lines ? h("div", { class: "summary-lines" }, lines) : null, totals),
       message,
       h("div", { class: "confirm-actions" }, back, confirm),
     ),

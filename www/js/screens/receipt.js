@@ -1,8 +1,11 @@
-// Receipt: the redemption succeeded. Receipt number, lines, total, balance
-// after and the short hash; a print button for the 58 mm thermal printer;
-// back to the start by itself after 20 s.
+// Receipt: the redemption succeeded. Receipt number, lines and the short
+// hash in a card that scrolls when the lines are many; what was paid and
+// the new balance, large, beside it and never scrolled away; a print button
+// for the 58 mm thermal printer; back to the start on 完成 or by itself
+// after a minute (receiptMs), long enough to read and to print.
 import { h, icon, replaceChildren } from "../dom.js";
-import { t, tIn, dual, lang, dateTime } from "../i18n.js";
+import { t, tIn, dual, lang, whenText } from "../i18n.js";
+import { villageDateTime } from "../dates.js";
 import { showAmount } from "../amounts.js";
 import { speak } from "../voice.js";
 import { topBar, shopTitle, langButton } from "./common.js";
@@ -15,7 +18,7 @@ function printLayout(app, receipt) {
     h("p", { class: "pr-sub", text: "积分兑换小票 Receipt" }),
     h("hr", { class: "pr-rule" }),
     row("小票号", receipt.receiptNumber),
-    row("时间", dateTime(receipt.time)),
+    row("时间", villageDateTime(receipt.time, "zh", { withYear: true })),
     row("户", `${receipt.householdName} (${receipt.household})`),
     h("hr", { class: "pr-rule" }),
     receipt.lines.map((line) =>
@@ -75,8 +78,9 @@ export function receiptScreen(app) {
       "dl",
       { class: "rc-fields" },
       field(t("receiptNumber"), receipt.receiptNumber, "rc-number"),
-      field(t("receiptTime"), dateTime(receipt.time)),
+      field(t("receiptTime"), whenText(receipt.time)),
       field(t("receiptHousehold"), `${receipt.householdName} (${receipt.household})`),
+      field(t("receiptHash"), receipt.shortHash),
     ),
     h(
       "table",
@@ -96,13 +100,12 @@ export function receiptScreen(app) {
         ),
       ),
     ),
-    h(
-      "dl",
-      { class: "rc-fields rc-totals" },
-      field(t("receiptPaid"), t("points", receipt.total), "rc-strong"),
-      field(t("balanceAfter"), t("points", receipt.balanceAfter), "rc-strong"),
-      field(t("receiptHash"), receipt.shortHash),
-    ),
+  );
+  const totals = h(
+    "dl",
+    { class: "rc-totals" },
+    field(t("receiptPaid"), t("points", receipt.total), "rc-strong rc-paid"),
+    field(t("balanceAfter"), t("points", receipt.balanceAfter), "rc-strong rc-balance"),
   );
 
   const print = h("button", { type: "button", class: "btn btn-secondary btn-big", onclick: () => window.print() }, icon("print"), dual("print"));
@@ -119,9 +122,14 @@ export function receiptScreen(app) {
       { class: "receipt-main" },
       h("div", { class: "success", role: "status" }, icon("check-circle", "success-icon"), h("h1", { class: "title-xl" }, dual("successTitle"))),
       card,
-      h("p", { class: "thanks", text: t("thanks") }),
-      countdown,
-      h("div", { class: "receipt-actions" }, print, done),
+      h(
+        "div",
+        { class: "receipt-side" },
+        totals,
+        h("p", { class: "thanks", text: t("thanks") }),
+        countdown,
+        h("div", { class: "receipt-actions" }, print, done),
+      ),
     ),
   );
 

@@ -1,9 +1,15 @@
 // The shop: household and balance always in view, category tabs, goods as
 // large picture tiles (price, stock, and why a tile is unavailable), the
 // basket with its running total, and one big confirm button.
+//
+// A tile in the basket always looks chosen (a green frame and "已选 n"),
+// also when no more of it can be taken; goods the points do not cover look
+// quiet, not refused: a grey price and a short note. The goods the
+// household can afford come first, in an order fixed at sign-in: tiles
+// never move under a finger while the basket fills.
 import { h, icon, replaceChildren } from "../dom.js";
 import { t, dual, lang } from "../i18n.js";
-import { formatHundredths } from "../amounts.js";
+import { formatHundredths, hundredths } from "../amounts.js";
 import { topBar, shopTitle, langButton, householdBadge, balanceLine } from "./common.js";
 
 const CATEGORY_EN = {
@@ -27,6 +33,30 @@ function itemName(item) {
 
 const BLOCKED_WORD = { points: "notEnoughPoints", stock: "outOfStock", all: "allInBasket", max: "maxQty", lines: "basketFull" };
 
+/**
+ * The goods' order for this signed-in visit: in stock and within the
+ * balance at sign-in first, then the rest, each in catalogue order. Made
+ * once per session and kept, so a basket that fills (or a language switch,
+ * or a look at the confirm screen) never moves a tile.
+ */
+function visitOrder(app, household) {
+  if (app.shopOrder?.session !== app.session) {
+    let balance = 0n;
+    try {
+      balance = hundredths(household.balance);
+    } catch {
+      balance = 0n;
+    }
+    const affordable = (item) => item.stock > 0 && hundredths(item.price) <= balance;
+    const first = app.catalog.filter(affordable);
+    const rest = app.catalog.filter((item) => !affordable(item));
+    app.shopOrder = { session: app.session, skus: [...first, ...rest].map((item) => item.sku) };
+  }
+  const place = new Map(app.shopOrder.skus.map((sku, index) => [sku, index]));
+  // Goods added by staff since sign-in go last.
+  return (item) => place.get(item.sku) ?? place.size;
+}
+
 export function shopScreen(app, options = {}) {
   app.refreshCatalog();
   // Drop what is no longer offered; keep quantities within stock.
@@ -40,6 +70,7 @@ export function shopScreen(app, options = {}) {
     queueMicrotask(() => app.sessionExpired());
     return { root: h("div", { class: "screen" }) };
   }
+  const order = visitOrder(app, household);
 
   // ----- top bar ----------------------------------------------------------
 
@@ -90,6 +121,8 @@ export function shopScreen(app, options = {}) {
     const blocked = reason !== null;
     const stockText =
       item.stock <= LOW_STOCK ? t("stockLow", item.stock, item.unit) : t("stockLeft", item.stock, item.unit);
+    // Out of stock is the one hard "no"; everything else is a quiet note.
+    const whyIcon = reason === "stock" ? "blocked" : "info";
     return [
       inBasket > 0 ? h("span", { class: "tile-count" }, icon("check-white", "tile-count-icon"), h("span", { text: t("inBasket", inBasket) })) : null,
       h("img", {
@@ -102,7 +135,7 @@ export function shopScreen(app, options = {}) {
       h("span", { class: "tile-name", text: itemName(item) }),
       h("span", { class: "tile-price", text: t("points", item.price) }),
       blocked
-        ? h("span", { class: "tile-why" }, icon("blocked", "tile-why-icon"), h("span", { text: t(BLOCKED_WORD[reason]) }))
+        ? h("span", { class: "tile-why" }, icon(whyIcon, "tile-why-icon"), h("span", { text: t(BLOCKED_WORD[reason]) }))
         : h("span", { class: item.stock <= LOW_STOCK ? "tile-stock low" : "tile-stock", text: stockText }),
     ];
   }
@@ -125,7 +158,9 @@ export function shopScreen(app, options = {}) {
       if (selected) goodsPanel.setAttribute("aria-labelledby", tab.id);
     });
     tiles.clear();
-    const shown = app.catalog.filter((item) => app.category === "all" || item.category === app.category);
+    const shown = app.catalog
+      .filter((item) => app.category === "all" || item.category === app.category)
+      .sort((a, b) => order(a) - order(b));
     replaceChildren(
       tileList,
       shown.map((item) => {
