@@ -59,3 +59,41 @@ ensure_npm_packages() {
     npm ci --no-audit --no-fund
   fi
 }
+
+# A throwaway PostgreSQL 15 for the county platform (its tests, or
+# scripts/platform): a mktemp folder owned by the postgres user (initdb
+# refuses root), listening only on a unix socket in that folder. pg_start
+# exports DATABASE_URL and PG_DIR; pg_stop stops it and removes the folder.
+PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+
+ensure_postgres() {
+  if [ ! -x "$PG_BIN/initdb" ]; then
+    step "apt-get install postgresql"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql
+  fi
+}
+
+as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+pg_start() {
+  ensure_postgres
+  PG_DIR="$(mktemp -d /tmp/aixin-pg.XXXXXX)"
+  [ "$(id -u)" -ne 0 ] || chown postgres: "$PG_DIR"
+  step "PostgreSQL in $PG_DIR"
+  as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 \
+    >"$PG_DIR/initdb.log"
+  # fsync off: a throwaway database only outlives process kills, which
+  # PostgreSQL survives without it.
+  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
+    -o "-k $PG_DIR -c listen_addresses= -c max_connections=300 -c fsync=off" start >/dev/null
+  export PG_DIR
+  export DATABASE_URL="host=$PG_DIR port=5432 user=postgres dbname=postgres"
+}
+
+pg_stop() {
+  [ -n "${PG_DIR:-}" ] && [ -d "$PG_DIR" ] || return 0
+  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+  rm -rf "$PG_DIR"
+  PG_DIR=
+}
