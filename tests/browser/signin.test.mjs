@@ -31,10 +31,12 @@ async function demoPage(kioskId, params) {
   return opened;
 }
 
-/** "14:35" of `ms` in the demo village's time zone (UTC+8). */
+/** "下午2:35" of `ms` in the demo village's time zone (UTC+8), as the page writes it. */
 function villageTime(ms) {
   const shifted = new Date(ms + 8 * 60 * 60_000);
-  return `${String(shifted.getUTCHours()).padStart(2, "0")}:${String(shifted.getUTCMinutes()).padStart(2, "0")}`;
+  const hour = shifted.getUTCHours();
+  const part = hour < 6 ? "凌晨" : hour < 12 ? "上午" : hour < 13 ? "中午" : hour < 18 ? "下午" : "晚上";
+  return `${part}${hour > 12 ? hour - 12 : hour}:${String(shifted.getUTCMinutes()).padStart(2, "0")}`;
 }
 
 test("a household signs in on the keypads; the PIN never shows", async () => {

@@ -2,6 +2,10 @@
 // for every refusal code, and the village's clock.
 import { h } from "./dom.js";
 import { showAmount } from "./amounts.js";
+import { dateTime, villageDateTime, villageDay, villageTime, periodText } from "./dates.js";
+
+// The village's clock lives in dates.js; these stay importable from here.
+export { setUtcOffset, timeOfDay, dateTime, dateOnly } from "./dates.js";
 
 let current = "zh";
 const listeners = new Set();
@@ -145,7 +149,7 @@ export const WORDS = {
   summary: ["兑换清单", "Items"],
 
   // Receipt.
-  successTitle: ["兑换成功", "Done: redeemed"],
+  successTitle: ["兑换成功", "Redeemed"],
   receiptNumber: ["小票号", "Receipt no."],
   receiptTime: ["时间", "Time"],
   receiptHousehold: ["户", "Household"],
@@ -165,8 +169,13 @@ export const WORDS = {
   kind_credited: ["积分入账", "Points earned"],
   kind_corrected: ["积分更正", "Correction"],
   kind_redeemed: ["兑换商品", "Redeemed goods"],
-  kind_redemption_voided: ["兑换作废,积分退回", "Redemption voided, points back"],
+  kind_redemption_voided: ["兑换作废,积分退回", "Redemption cancelled, points returned"],
   kind_other: ["积分变动", "Change"],
+  // A credit says its period and what it was for, so equal amounts read apart.
+  creditFor: [(period, source) => `${period} ${source}`, (period, source) => `${source}, ${period}`],
+  source_evaluation: ["月度评分", "Monthly score"],
+  source_bonus: ["连续奖励", "Streak bonus"],
+  receiptNote: [(number) => `小票号 ${number}`, (number) => `Receipt ${number}`],
   toShop: ["去选商品", "Go shopping"],
 
   // Idle.
@@ -212,48 +221,26 @@ export function dual(key, ...args) {
 }
 
 // ---------------------------------------------------------------------------
-// The village's clock: times are shown in the kiosk's own time zone (from
-// info().utcOffsetMinutes), whatever zone the browser is set to.
+// Dates and times for the villager, in the current (or given) language.
 
-let offsetMinutes = null;
-
-export function setUtcOffset(minutes) {
-  offsetMinutes = Number.isInteger(minutes) ? minutes : null;
+/** "12月6日 上午9:54" / "6 Dec, 9:54". */
+export function whenText(ms, language = current) {
+  return villageDateTime(ms, language);
 }
 
-function parts(ms) {
-  if (offsetMinutes === null) {
-    const local = new Date(ms);
-    return [local.getFullYear(), local.getMonth() + 1, local.getDate(), local.getHours(), local.getMinutes()];
-  }
-  const shifted = new Date(ms + offsetMinutes * 60_000);
-  return [
-    shifted.getUTCFullYear(),
-    shifted.getUTCMonth() + 1,
-    shifted.getUTCDate(),
-    shifted.getUTCHours(),
-    shifted.getUTCMinutes(),
-  ];
+/** "上午9:54" / "9:54". */
+export function clockText(ms, language = current) {
+  return villageTime(ms, language);
 }
 
-const two = (n) => String(n).padStart(2, "0");
-
-/** "14:35" in the village's time. */
-export function timeOfDay(ms) {
-  const [, , , hour, minute] = parts(ms);
-  return `${two(hour)}:${two(minute)}`;
+/** "12月6日" / "6 Dec". */
+export function dayText(ms, language = current) {
+  return villageDay(ms, language);
 }
 
-/** "2025-11-28 14:35" in the village's time. */
-export function dateTime(ms) {
-  const [year, month, day, hour, minute] = parts(ms);
-  return `${year}-${two(month)}-${two(day)} ${two(hour)}:${two(minute)}`;
-}
-
-/** "2025-11-28" in the village's time. */
-export function dateOnly(ms) {
-  const [year, month, day] = parts(ms);
-  return `${year}-${two(month)}-${two(day)}`;
+/** "2026年第四季度" / "Q4 2026" for a stored "2026-Q4". */
+export function periodName(period, language = current) {
+  return periodText(period, language);
 }
 
 // ---------------------------------------------------------------------------
@@ -341,21 +328,43 @@ const SENTENCES = {
     if (c.recover) {
       return l === "zh" ? `恢复码不对,还可以试 ${e.attemptsLeft} 次` : `Wrong recovery code. You can try ${e.attemptsLeft} more times.`;
     }
-    return l === "zh" ? `密码不对,还可以试 ${e.attemptsLeft} 次` : `Wrong PIN. You can try ${e.attemptsLeft} more times.`;
+    const left = e.attemptsLeft;
+    const minutes = Number.isInteger(e.lockoutMinutes) && e.lockoutMinutes > 0 ? e.lockoutMinutes : null;
+    if (c.staff || !Number.isInteger(left)) {
+      return l === "zh" ? `密码不对,还可以试 ${left} 次` : `Wrong PIN. You can try ${left} more ${left === 1 ? "time" : "times"}.`;
+    }
+    // What happens after the last try, and whom to ask: the household is
+    // locked for the core's lockout time, and the shopkeeper can unlock it.
+    const lock =
+      l === "zh"
+        ? minutes
+          ? `这一户会锁定 ${minutes} 分钟`
+          : "这一户会暂时锁定"
+        : minutes
+          ? `this household is locked for ${minutes} ${minutes === 1 ? "minute" : "minutes"}`
+          : "this household is locked for a while";
+    if (l === "zh") {
+      return left === 1
+        ? `密码不对,还可以试 1 次;再错,${lock}。忘了密码请找店主。`
+        : `密码不对,还可以试 ${left} 次;再错 ${left} 次,${lock},可请店主解锁。`;
+    }
+    return left === 1
+      ? `Wrong PIN. 1 try left; if that one is wrong too, ${lock}. Forgot the PIN? Ask the shopkeeper.`
+      : `Wrong PIN. ${left} tries left. After ${left} more wrong PINs, ${lock}; the shopkeeper can unlock it.`;
   },
   LOCKED_OUT: (e, c, l) => {
-    const until = Number.isFinite(e.lockedUntil) ? timeOfDay(e.lockedUntil) : null;
+    const until = Number.isFinite(e.lockedUntil) ? villageTime(e.lockedUntil, l) : null;
     if (c.staff) {
       if (l === "zh") return `错了太多次,已锁定${until ? `到 ${until}` : "一会儿"}。请稍后再试,或请管理员帮忙。`;
       return `Too many wrong tries: locked${until ? ` until ${until}` : " for a while"}. Try again later, or ask the admin.`;
     }
     if (l === "zh") {
       return until
-        ? `密码错了太多次,已锁定到 ${until}。请到 ${until} 以后再试,或找店主帮忙。`
+        ? `密码错了太多次,已锁定到 ${until}。请到 ${until} 以后再试,或请店主解锁。`
         : "密码错了太多次,已暂时锁定。请稍后再试,或找店主帮忙。";
     }
     return until
-      ? `Too many wrong PINs: locked until ${until}. Try again after ${until}, or ask the shopkeeper.`
+      ? `Too many wrong PINs: locked until ${until}. Try again after ${until}, or ask the shopkeeper to unlock it.`
       : "Too many wrong PINs: locked for a while. Try again later, or ask the shopkeeper.";
   },
   NO_PIN: (e, c, l) => {

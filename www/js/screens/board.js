@@ -5,12 +5,12 @@
 // metres; when nobody touches the kiosk it turns to the next panel slowly.
 // Ties share a rank; a cut-off shared by many says how many share it.
 import { h } from "../dom.js";
-import { t, WORDS } from "../i18n.js";
+import { t, WORDS, dayText, periodName } from "../i18n.js";
 
 const BOARD_WORDS = {
   boardPosting: [(p) => `${p} 评分公示`, (p) => `Scores of ${p}, posted`],
   boardPostingUntil: [(d) => `公示到 ${d},有异议请找积分专员`, (d) => `Posted until ${d}; objections to the clerk`],
-  boardQuarter: [(p) => `${p} 本季排名`, (p) => `Ranking of ${p}`],
+  boardQuarter: [(p) => `${p} 排名`, (p) => `Ranking of ${p}`],
   boardStars: [(p) => `${p} 积分之星`, (p) => `Stars of ${p}`],
   boardAdvanced: [(y) => `${y} 年先进户`, (y) => `Advanced households of ${y}`],
   boardEmpty: ["还没有数据", "Nothing yet"],
@@ -35,11 +35,6 @@ export const BOARD_CYCLE_MS = 12_000;
 
 function amount(fixed) {
   return String(fixed ?? "0").replace(/\.00$/, "").replace(/(\.\d)0$/, "$1");
-}
-
-function day(ms) {
-  const date = new Date(ms);
-  return `${date.getMonth() + 1}/${date.getDate()}`;
 }
 
 function lineRow(rank, name, figure, extra = null) {
@@ -87,7 +82,7 @@ function postingPanels(posting) {
     const extra = row.bonus ? t("boardBonus") : null;
     return lineRow(row.rank, row.name, `${t("boardScore", row.score)} · ${t("boardPoints", amount(row.points))}`, extra);
   });
-  return pages("posting", t("boardPosting", posting.period), rows, t("boardPostingUntil", day(posting.until)));
+  return pages("posting", t("boardPosting", periodName(posting.period)), rows, t("boardPostingUntil", dayText(posting.until)));
 }
 
 /** The panels of the board at `now`. */
@@ -107,8 +102,8 @@ export function boardPanels(kiosk, now) {
   }
   if (posting) panels.push(...postingPanels(posting));
   if (board) {
-    panels.push(...listPanels("quarter", t("boardQuarter", board.quarter.period), board.quarter));
-    panels.push(...listPanels("stars", t("boardStars", board.stars.period), board.stars));
+    panels.push(...listPanels("quarter", t("boardQuarter", periodName(board.quarter.period)), board.quarter));
+    panels.push(...listPanels("stars", t("boardStars", periodName(board.stars.period)), board.stars));
     panels.push(...listPanels("advanced", t("boardAdvanced", board.advanced.period), board.advanced));
     if (board.blacklist?.length) {
       const rows = board.blacklist.map((name, index) => lineRow(index + 1, name, ""));

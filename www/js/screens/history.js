@@ -1,11 +1,26 @@
 // My points: the signed-in household's history, newest first, with dates
-// and the running balance.
+// and the running balance. A credit names its period and what it was for
+// (the monthly score, a bonus), so two credits of the same amount read apart.
 import { h, icon } from "../dom.js";
-import { t, dual, dateTime } from "../i18n.js";
+import { t, dual, whenText, periodName } from "../i18n.js";
 import { showAmount, showChange, hundredths } from "../amounts.js";
 import { topBar, shopTitle, langButton, householdBadge, notice } from "./common.js";
 
 const KINDS = new Set(["credited", "corrected", "redeemed", "redemption_voided"]);
+const SOURCES = new Set(["evaluation", "bonus"]);
+
+/** The small line under a history line's kind: period and source, receipt, reason. */
+function noteText(line) {
+  if (line.kind === "credited") {
+    // An older core gave the period only, as the note.
+    const period = periodName(line.period ?? line.note);
+    if (!line.source) return period;
+    const source = SOURCES.has(line.source) ? t(`source_${line.source}`) : line.source;
+    return t("creditFor", period, source);
+  }
+  if ((line.kind === "redeemed" || line.kind === "redemption_voided") && line.note) return t("receiptNote", line.note);
+  return line.note || null;
+}
 
 export function historyScreen(app) {
   const household = app.household();
@@ -27,10 +42,11 @@ export function historyScreen(app) {
 
   const rows = lines.map((line) => {
     const positive = hundredths(line.change) > 0n;
+    const note = noteText(line);
     return h(
       "tr",
       { class: positive ? "in" : "out" },
-      h("td", { class: "h-date", text: dateTime(line.time) }),
+      h("td", { class: "h-date", text: whenText(line.time) }),
       h(
         "td",
         {},
@@ -38,7 +54,7 @@ export function historyScreen(app) {
           "div",
           { class: "h-what" },
           h("span", { class: "h-kind" }, icon(positive ? "plus" : "minus", "h-icon"), h("span", { text: t(KINDS.has(line.kind) ? `kind_${line.kind}` : "kind_other") })),
-          line.note ? h("span", { class: "h-note", text: line.note }) : null,
+          note ? h("span", { class: "h-note", text: note }) : null,
         ),
       ),
       h("td", { class: "h-change", text: showChange(line.change) }),
