@@ -49,7 +49,7 @@ test("a score sheet is posted on the board, refused before the posting period en
   await page.reload();
   await page.waitForFunction(() => document.documentElement.dataset.ready === "true");
   const posted = page.locator(".board-panel-posting");
-  await posted.getByText("2026-11 评分公示").waitFor();
+  await posted.getByText("2026年11月 评分公示").waitFor();
   await posted.getByText("王建国").waitFor();
   assert.match(await posted.innerText(), /95 分 · \+5 积分/);
 
