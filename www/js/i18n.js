@@ -228,11 +228,6 @@ export function whenText(ms, language = current) {
   return villageDateTime(ms, language);
 }
 
-/** "上午9:54" / "9:54". */
-export function clockText(ms, language = current) {
-  return villageTime(ms, language);
-}
-
 /** "12月6日" / "6 Dec". */
 export function dayText(ms, language = current) {
   return villageDay(ms, language);
