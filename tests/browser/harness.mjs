@@ -190,16 +190,15 @@ export function checkLayout(page, { mustSee = [] } = {}) {
       if (!element || !shown(element)) continue;
       const size = Number.parseFloat(getComputedStyle(element).fontSize);
       if (size < 24) problems.push(`text ${describe(element)} is ${size}px`);
-      const rect = element.getBoundingClientRect();
-      if (rect.left < -1 || rect.right > innerWidth + 1) problems.push(`text ${describe(element)} sticks out sideways`);
     }
     const root = document.scrollingElement;
     if (root.scrollWidth > innerWidth) problems.push(`page is ${root.scrollWidth}px wide in ${innerWidth}px`);
     if (root.scrollHeight > innerHeight) problems.push(`page is ${root.scrollHeight}px tall in ${innerHeight}px`);
 
-    // Cut off? Walk up from the element: each ancestor that clips (overflow
-    // not visible) must show all of it, unless it scrolls and says there is
-    // more in the direction the element lies; the viewport must show the rest.
+    // Cut off (or sticking out sideways)? Walk up from the element: each
+    // ancestor that clips (overflow not visible) must show all of it, unless
+    // it scrolls and says there is more in the direction the element lies;
+    // the viewport must show the rest.
     const clips = (element) => getComputedStyle(element).overflowX !== "visible" || getComputedStyle(element).overflowY !== "visible";
     const scrolls = (style, axis) => ["auto", "scroll"].includes(axis === "y" ? style.overflowY : style.overflowX);
     const cutOff = (element, { scrolling = true } = {}) => {
