@@ -255,9 +255,10 @@ fn unknown_kind(bytes: &[u8]) -> Option<String> {
 pub mod answer {
     use serde::{Deserialize, Serialize};
 
-    /// `POST /v1/kiosks/{id}/enroll`'s body.
+    /// `POST /v1/kiosks/{id}/enroll`'s body. Fields a later kiosk adds are
+    /// ignored, so an older platform still enrolls it.
     #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[serde(rename_all = "camelCase")]
     pub struct EnrollRequest {
         /// The one-time code `aixin-platform kiosk add` printed.
         pub code: String,

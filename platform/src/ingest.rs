@@ -199,6 +199,12 @@ pub async fn ingest(
         .filter(|(seq, _)| *seq >= new_from)
         .collect();
     if tail.is_empty() {
+        // All held already: a kiosk refused before is in order again.
+        tx.execute(
+            "UPDATE kiosk SET status = 'ok', updated_at = now() WHERE county_id = $1 AND status = 'refused'",
+            &[&kiosk.county_id],
+        )
+        .await?;
         let verdict = Verdict::Ack {
             acked_seq: header.last_seq,
             acked_hash: records.last().map(|record| record.hash).unwrap_or(prev_hash),

@@ -184,6 +184,7 @@ struct Counts {
 
 /// Uploads `records[..upto]` from after `acked` until acknowledged, the
 /// way the kiosk's uploader does: retrying whatever is not an answer.
+#[allow(clippy::too_many_arguments)]
 async fn upload_until_acked(
     address: &RwLock<SocketAddr>,
     id: &str,
