@@ -12,7 +12,7 @@
 //! decoder beside this one; version 1 records are decoded forever (the
 //! golden fixture test holds every build to that).
 
-use crate::ids::{HouseholdCode, KioskId, Period, Sku, StaffId, Text};
+use crate::ids::{CountyId, HouseholdCode, KioskId, Period, Sku, StaffId, Text};
 use crate::points::Points;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -518,6 +518,13 @@ pub enum Body {
         lost_to_seq: u64,
         bad_record_hash: String,
     },
+    /// An admin enrolled the kiosk with the county platform at `platform`
+    /// (an origin), which knows it as `county_id`. The token the platform
+    /// gave stays in the kiosk's storage, never in the journal.
+    PlatformEnrolled {
+        county_id: CountyId,
+        platform: crate::upload::PlatformOrigin,
+    },
 }
 
 fn is_zero(version: &u32) -> bool {
@@ -561,6 +568,7 @@ impl Body {
             Body::Blacklisted { .. } => "blacklisted",
             Body::BlacklistLifted { .. } => "blacklist_lifted",
             Body::JournalRestarted { .. } => "journal_restarted",
+            Body::PlatformEnrolled { .. } => "platform_enrolled",
         }
     }
 }

@@ -127,6 +127,61 @@ pub enum Error {
         detail_zh: String,
         detail: String,
     },
+    /// A platform address this page may not reach: not the origin the page
+    /// was built for (`allowed`), or, with none, not a loopback one.
+    PlatformOriginNotAllowed {
+        origin: String,
+        allowed: Option<String>,
+    },
+    /// The kiosk is not enrolled with the county platform.
+    PlatformNotEnrolled,
+    /// No answer from the platform: no network, refused, or not allowed by
+    /// the browser (CORS, the page's CSP).
+    PlatformUnreachable {
+        detail: String,
+    },
+    /// The platform turned the enrollment code down: wrong, used or expired.
+    EnrollCodeInvalid,
+    /// The platform holds this county id for another kiosk's journal.
+    GenesisMismatch,
+    /// The platform holds less than the upload follows from: it has
+    /// entries up to `head_seq` only.
+    PlatformGap {
+        head_seq: u64,
+    },
+    /// The platform holds another entry at `seq`: two journals claim to be
+    /// this kiosk. The county settles it; uploading stops until then.
+    PlatformFork {
+        seq: u64,
+        platform_hash: String,
+        kiosk_hash: String,
+    },
+    /// The platform refused the upload (an entry that could not have
+    /// happened, a broken chain): at `seq` or at `line` of the body.
+    PlatformRefused {
+        seq: Option<u64>,
+        line: Option<u64>,
+        reason: String,
+    },
+    /// The platform does not know an entry kind of this kiosk: it needs
+    /// updating (not a refusal of the kiosk).
+    PlatformTooOld {
+        seq: Option<u64>,
+        reason: String,
+    },
+    /// The platform does not accept the kiosk's token (revoked by a newer
+    /// enrollment, or never valid).
+    PlatformUnauthorized,
+    /// The upload was larger than the platform takes.
+    PlatformTooLarge,
+    /// The platform asked to wait `retry_after_ms` before the next upload.
+    PlatformBusy {
+        retry_after_ms: i64,
+    },
+    /// The platform answered something the kiosk cannot read.
+    PlatformAnswerInvalid {
+        detail: String,
+    },
 }
 
 impl Error {
@@ -167,12 +222,25 @@ impl Error {
             PostingNotOver { .. } => "POSTING_NOT_OVER",
             Blacklisted { .. } => "BLACKLISTED",
             BackupInvalid { .. } => "BACKUP_INVALID",
+            PlatformOriginNotAllowed { .. } => "PLATFORM_ORIGIN_NOT_ALLOWED",
+            PlatformNotEnrolled => "PLATFORM_NOT_ENROLLED",
+            PlatformUnreachable { .. } => "PLATFORM_UNREACHABLE",
+            EnrollCodeInvalid => "ENROLL_CODE_INVALID",
+            GenesisMismatch => "GENESIS_MISMATCH",
+            PlatformGap { .. } => "PLATFORM_GAP",
+            PlatformFork { .. } => "PLATFORM_FORK",
+            PlatformRefused { .. } => "PLATFORM_REFUSED",
+            PlatformTooOld { .. } => "PLATFORM_TOO_OLD",
+            PlatformUnauthorized => "PLATFORM_UNAUTHORIZED",
+            PlatformTooLarge => "PLATFORM_TOO_LARGE",
+            PlatformBusy { .. } => "PLATFORM_BUSY",
+            PlatformAnswerInvalid { .. } => "PLATFORM_ANSWER_INVALID",
         }
     }
 
     /// Every stable code, for documentation and for the page's message table
     /// test.
-    pub const CODES: [&'static str; 33] = [
+    pub const CODES: [&'static str; 46] = [
         "INSUFFICIENT_POINTS",
         "OUT_OF_STOCK",
         "WRONG_PIN",
@@ -206,6 +274,19 @@ impl Error {
         "POSTING_NOT_OVER",
         "BLACKLISTED",
         "BACKUP_INVALID",
+        "PLATFORM_ORIGIN_NOT_ALLOWED",
+        "PLATFORM_NOT_ENROLLED",
+        "PLATFORM_UNREACHABLE",
+        "ENROLL_CODE_INVALID",
+        "GENESIS_MISMATCH",
+        "PLATFORM_GAP",
+        "PLATFORM_FORK",
+        "PLATFORM_REFUSED",
+        "PLATFORM_TOO_OLD",
+        "PLATFORM_UNAUTHORIZED",
+        "PLATFORM_TOO_LARGE",
+        "PLATFORM_BUSY",
+        "PLATFORM_ANSWER_INVALID",
     ];
 
     /// The figures a person needs, under the names the JS API uses.
@@ -281,6 +362,41 @@ impl Error {
                 ("detailZh", Text(detail_zh.clone())),
                 ("detailEn", Text(detail.clone())),
             ],
+            PlatformOriginNotAllowed { origin, allowed } => {
+                let mut figures = vec![("origin", Text(origin.clone()))];
+                if let Some(allowed) = allowed {
+                    figures.push(("allowed", Text(allowed.clone())));
+                }
+                figures
+            }
+            PlatformGap { head_seq } => vec![("headSeq", Number(*head_seq as i64))],
+            PlatformFork {
+                seq,
+                platform_hash,
+                kiosk_hash,
+            } => vec![
+                ("seq", Number(*seq as i64)),
+                ("platformHash", Text(platform_hash.clone())),
+                ("kioskHash", Text(kiosk_hash.clone())),
+            ],
+            PlatformRefused { seq, line, reason } => {
+                let mut figures = vec![("reason", Text(reason.clone()))];
+                if let Some(seq) = seq {
+                    figures.push(("seq", Number(*seq as i64)));
+                }
+                if let Some(line) = line {
+                    figures.push(("line", Number(*line as i64)));
+                }
+                figures
+            }
+            PlatformTooOld { seq, reason } => {
+                let mut figures = vec![("reason", Text(reason.clone()))];
+                if let Some(seq) = seq {
+                    figures.push(("seq", Number(*seq as i64)));
+                }
+                figures
+            }
+            PlatformBusy { retry_after_ms } => vec![("retryAfterMs", Number(*retry_after_ms))],
             _ => Vec::new(),
         }
     }
@@ -341,6 +457,33 @@ impl Error {
             } => {
                 format!("备份文件第 {line} 行不对:{detail_zh}。什么也没有恢复")
             }
+            PlatformOriginNotAllowed {
+                allowed: Some(allowed),
+                ..
+            } => format!("这个页面只能连接县级平台 {allowed}"),
+            PlatformOriginNotAllowed { allowed: None, .. } => {
+                "这个页面没有配置县级平台地址,只能连接本机地址(http://127.0.0.1 或 http://localhost)"
+                    .to_string()
+            }
+            PlatformNotEnrolled => "还没有连接县级平台,请管理员在村设置里登记".to_string(),
+            PlatformUnreachable { .. } => "连不上县级平台,稍后会自动重试".to_string(),
+            EnrollCodeInvalid => "登记码不对、已用过或已过期,请向县里要一个新的".to_string(),
+            GenesisMismatch => "县级平台上这个编号属于另一台终端,请和县里核对编号".to_string(),
+            PlatformGap { head_seq } => format!(
+                "县级平台只有到第 {head_seq} 条的记录,缺少已归档的部分,请把 U 盘批次交给县里导入"
+            ),
+            PlatformFork { seq, .. } => format!(
+                "县级平台第 {seq} 条记录和本机不一样:有两份记录自称是这台终端。已停止上传,请县里处理"
+            ),
+            PlatformRefused { seq: Some(seq), .. } => {
+                format!("县级平台拒收第 {seq} 条记录。已停止上传,请县里处理")
+            }
+            PlatformRefused { .. } => "县级平台拒收这次上传。已停止上传,请县里处理".to_string(),
+            PlatformTooOld { .. } => "县级平台的程序需要更新,才能收下这台终端的记录".to_string(),
+            PlatformUnauthorized => "县级平台不认这台终端的登记了,请向县里要新的登记码重新登记".to_string(),
+            PlatformTooLarge => "这次上传太大,县级平台没有收下".to_string(),
+            PlatformBusy { .. } => "县级平台正忙,稍后会自动重试".to_string(),
+            PlatformAnswerInvalid { .. } => "县级平台的回答看不懂,稍后会自动重试".to_string(),
         }
     }
 
@@ -413,6 +556,50 @@ impl Error {
             }
             BackupInvalid { line, detail, .. } => {
                 format!("Backup file, line {line}: {detail}. Nothing was restored")
+            }
+            PlatformOriginNotAllowed {
+                allowed: Some(allowed),
+                ..
+            } => format!("This page may reach only the county platform at {allowed}"),
+            PlatformOriginNotAllowed { allowed: None, .. } => {
+                "No county platform is configured for this page: only a local address (http://127.0.0.1 or http://localhost) is allowed".to_string()
+            }
+            PlatformNotEnrolled => {
+                "Not enrolled with the county platform; an admin enrols it in Village settings".to_string()
+            }
+            PlatformUnreachable { .. } => {
+                "The county platform cannot be reached; the kiosk retries by itself".to_string()
+            }
+            EnrollCodeInvalid => {
+                "The enrollment code is wrong, used or expired; ask the county for a new one".to_string()
+            }
+            GenesisMismatch => {
+                "The county platform holds this id for another kiosk; check the id with the county".to_string()
+            }
+            PlatformGap { head_seq } => format!(
+                "The county platform holds entries up to {head_seq} only and lacks the archived ones; give the county the USB batches to import"
+            ),
+            PlatformFork { seq, .. } => format!(
+                "The county platform holds another entry {seq}: two journals claim to be this kiosk. Uploading stopped; the county must settle it"
+            ),
+            PlatformRefused { seq: Some(seq), .. } => format!(
+                "The county platform refused entry {seq}. Uploading stopped; the county must settle it"
+            ),
+            PlatformRefused { .. } => {
+                "The county platform refused the upload. Uploading stopped; the county must settle it".to_string()
+            }
+            PlatformTooOld { .. } => {
+                "The county platform needs updating to take this kiosk's entries".to_string()
+            }
+            PlatformUnauthorized => {
+                "The county platform no longer accepts this kiosk's enrollment; enrol again with a new code from the county".to_string()
+            }
+            PlatformTooLarge => "The upload was too large for the county platform".to_string(),
+            PlatformBusy { .. } => {
+                "The county platform is busy; the kiosk retries by itself".to_string()
+            }
+            PlatformAnswerInvalid { .. } => {
+                "The county platform's answer could not be read; the kiosk retries by itself".to_string()
             }
         }
     }

@@ -574,6 +574,7 @@ pub fn kind_zh(kind: &str) -> &str {
         "year_closed" => "年底结账",
         "batch_uploaded" => "标记已上传",
         "journal_restarted" => "存储损坏后重新开始",
+        "platform_enrolled" => "登记县级平台",
         other => other,
     }
 }
@@ -728,6 +729,10 @@ fn describe(state: &State, entry: &Entry) -> String {
             lost_to_seq,
             ..
         } => format!("丢失第 {lost_from_seq} 至 {lost_to_seq} 条"),
+        Body::PlatformEnrolled {
+            county_id,
+            platform,
+        } => format!("{county_id} @ {platform}"),
         _ => String::new(),
     }
 }

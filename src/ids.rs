@@ -149,6 +149,14 @@ name_type!(
     KioskId, "kiosk", 32, code_char, same
 );
 
+name_type!(
+    /// The county platform's id for a kiosk: the village's 12-digit
+    /// administrative code (区划代码), a dash and a number,
+    /// `420102001001-01`. Assigned by the county, unique in it; the kiosk's
+    /// own id need not be.
+    CountyId, "county", 40, code_char, same
+);
+
 /// Free text a person typed: names, reasons, donors. Trimmed, non-empty,
 /// bounded, and with no control characters (no NUL, no line breaks, no
 /// bidirectional overrides that could disguise a name).

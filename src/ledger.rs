@@ -231,6 +231,13 @@ pub enum Operation {
         setting: crate::settings::Setting,
         request: RequestId,
     },
+    /// Records the kiosk's enrollment with the county platform (the shell
+    /// stores the token beside it, in the same write).
+    EnrollPlatform {
+        county_id: crate::ids::CountyId,
+        platform: crate::upload::PlatformOrigin,
+        request: RequestId,
+    },
     /// Closes the books of `year`, which must be over in village time.
     CloseYear {
         year: i32,
@@ -1102,6 +1109,17 @@ impl Ledger {
                 let body = Body::SettingChanged { setting };
                 one(actor, entry_id(&request), body)
             }
+            Operation::EnrollPlatform {
+                county_id,
+                platform,
+                request,
+            } => {
+                let body = Body::PlatformEnrolled {
+                    county_id,
+                    platform,
+                };
+                one(actor, entry_id(&request), body)
+            }
             Operation::CloseYear { year, request } => {
                 if self.state.closed_years.contains(&year) {
                     return Err(Error::YearClosed { year });
@@ -1831,6 +1849,7 @@ fn operation_request(operation: &Operation) -> Option<&RequestId> {
         | Void { request, .. }
         | MarkUploaded { request, .. }
         | ChangeSetting { request, .. }
+        | EnrollPlatform { request, .. }
         | CloseYear { request, .. }
         | AddStaff { request, .. }
         | UpdateStaff { request, .. }

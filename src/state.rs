@@ -503,6 +503,13 @@ impl State {
                     return fail(seq, "a restart must take the place of the first lost seq");
                 }
             }
+            // The enrollment is on the record for the county and the
+            // village; what the kiosk uploads to is kept by the shell.
+            Body::PlatformEnrolled { .. } => {
+                if !matches!(entry.actor, Actor::Staff { .. }) {
+                    return fail(seq, "an enrollment is made by a staff member");
+                }
+            }
         }
         Ok(())
     }

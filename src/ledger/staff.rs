@@ -56,9 +56,11 @@ pub(super) fn required_role(operation: &Operation) -> Option<Role> {
         | MarkUploaded { .. }
         | CloseYear { .. }
         | Import { .. } => Role::Clerk,
-        AddStaff { .. } | UpdateStaff { .. } | ChangeSetting { .. } | NewRecoveryCode { .. } => {
-            Role::Admin
-        }
+        AddStaff { .. }
+        | UpdateStaff { .. }
+        | ChangeSetting { .. }
+        | EnrollPlatform { .. }
+        | NewRecoveryCode { .. } => Role::Admin,
         // A staff member may change their own PIN; an admin anyone's.
         SetStaffPin { .. } => return None,
         Points {
