@@ -263,7 +263,9 @@ pub fn read(text: &str) -> Result<Backup, Error> {
         .at(line)
     };
     let mut state = State::new();
-    let mut records = Vec::with_capacity(header.entries as usize);
+    // The header's counts are only claims: capacity is held to the lines
+    // actually present.
+    let mut records = Vec::with_capacity(lines.len().min(header.entries as usize));
     for index in 0..header.entries as usize {
         let line = index + 2;
         let text = lines.get(index + 1).ok_or_else(|| cut_off(line))?;
@@ -273,7 +275,7 @@ pub fn read(text: &str) -> Result<Backup, Error> {
         apply_record(&mut state, &record).map_err(|problem| problem.at(line))?;
         records.push(record);
     }
-    let mut credentials = Vec::with_capacity(header.credentials as usize);
+    let mut credentials = Vec::with_capacity(lines.len().min(header.credentials as usize));
     for index in 0..header.credentials as usize {
         let line = header.entries as usize + index + 2;
         let text = lines.get(line - 1).ok_or_else(|| cut_off(line))?;

@@ -491,7 +491,9 @@ pub fn decode_body(body: &[u8]) -> Result<State, String> {
         };
         state.items.insert(sku, item);
     }
-    let credits = r.count()?;
+    // Counts that size an allocation are held to what the bytes left could
+    // encode, so a damaged count cannot reserve many times the checkpoint.
+    let credits = r.count_of(3 * 8 + 16)?;
     state.credits.reserve(credits);
     for _ in 0..credits {
         let key = (
@@ -502,13 +504,13 @@ pub fn decode_body(body: &[u8]) -> Result<State, String> {
         let value = (r.u64()?, r.points()?);
         state.credits.insert(key, value);
     }
-    let redemptions = r.count()?;
+    let redemptions = r.count_of(REDEMPTION_BYTES_MIN)?;
     state.redemptions.reserve(redemptions);
     for _ in 0..redemptions {
         let redemption = read_redemption(&mut r)?;
         state.redemptions.insert(redemption.seq, redemption);
     }
-    let ids = r.count()?;
+    let ids = r.count_of(16)?;
     state.entry_ids.reserve(ids);
     for _ in 0..ids {
         let id = EntryId::new(r.str()?).ok_or("entry id")?;
@@ -590,7 +592,7 @@ fn read_household(r: &mut Reader) -> Result<Household, String> {
     let earned = r.points()?;
     let blacklisted = r.bool()?;
     let has_pin = r.bool()?;
-    let lines = r.count()?;
+    let lines = r.count_of(41)?;
     let mut history = Vec::with_capacity(lines);
     for _ in 0..lines {
         history.push(HistoryLine {
@@ -618,11 +620,15 @@ fn read_household(r: &mut Reader) -> Result<Household, String> {
     })
 }
 
+/// The fewest bytes a stored redemption takes: seq, time, an empty code,
+/// a line count, total, balance, hash and two flags.
+const REDEMPTION_BYTES_MIN: usize = 8 * 6 + 32 + 2;
+
 fn read_redemption(r: &mut Reader) -> Result<Redemption, String> {
     let seq = r.u64()?;
     let time_ms = r.i64()?;
     let household = name::<HouseholdCode>(r.str()?)?;
-    let count = r.count()?;
+    let count = r.count_of(24)?;
     let mut lines = Vec::with_capacity(count);
     for _ in 0..count {
         lines.push(RedeemedLine {
@@ -745,6 +751,15 @@ impl<'a> Reader<'a> {
             .ok()
             .filter(|count| *count <= self.0.len())
             .ok_or_else(|| "checkpoint count past its end".to_string())
+    }
+    /// A count of things of at least `bytes_min` bytes each: no more than
+    /// the remaining bytes could hold.
+    fn count_of(&mut self, bytes_min: usize) -> Result<usize, String> {
+        let count = self.count()?;
+        if count.saturating_mul(bytes_min) > self.0.len() {
+            return Err("checkpoint count past its end".into());
+        }
+        Ok(count)
     }
     fn str(&mut self) -> Result<&'a str, String> {
         let length = self.count()?;

@@ -30,6 +30,7 @@ pub mod reports;
 pub mod rulebook;
 pub mod rules;
 pub mod scoresheet;
+pub mod segment;
 pub mod settings;
 pub mod state;
 pub mod sync;

@@ -1,9 +1,10 @@
 // The kiosk page's entry: loads the wasm core, opens this kiosk's journal
 // (read-only if another window holds it or the journal is damaged) and
 // starts the villager's screens.
-import init, { Kiosk, version } from "./pkg/aixin_kiosk.js";
+import init, { Kiosk, version, installPanicHook } from "./pkg/aixin_kiosk.js";
 import { registerServiceWorker } from "./js/offline.js";
 import { createApp } from "./js/app.js";
+import { startUploader } from "./js/uploader.js";
 
 /** Settings from the URL: the kiosk id and (for tests) shorter timeouts. */
 function readParams() {
@@ -30,6 +31,16 @@ function readParams() {
     scanGapMs: ms("scanGapMs", 100, 10),
     // How long the core keeps an untouched session (villager's or staff's).
     sessionIdleMs: ms("sessionIdleMs", 180_000, 1_000),
+    // How long the fatal screen of an unexpected error stays before the
+    // page reloads by itself.
+    fatalReloadMs: ms("fatalReloadMs", 8_000, 200),
+    // Test hook: a redemption is stored but its receipt never drawn, as if
+    // the power went off in between.
+    holdReceipt: query.get("holdReceipt") === "1",
+    // The upload to the county platform: after a write, and while
+    // anything waits (js/uploader.js).
+    uploadDelayMs: ms("uploadDelayMs", 30_000, 100),
+    uploadEveryMs: ms("uploadEveryMs", 300_000, 1_000),
   };
 }
 
@@ -46,6 +57,52 @@ const elements = {
   printArea: document.getElementById("print-area"),
   dialog: document.getElementById("idle-dialog"),
 };
+
+// ----- the last line of defence ------------------------------------------
+
+/** The app once made, for the page-level error handler. */
+let currentApp = null;
+let failing = false;
+
+/**
+ * Whether an uncaught error or rejection is one the page can live with: a
+ * refusal of the kiosk's API (a coded Error whose screen forgot to catch it
+ * leaves the journal as it was), or a media or permission promise the
+ * browser rejected (speech, printing, storage persistence).
+ */
+function benign(reason) {
+  if (typeof reason?.code === "string" && reason.code !== "INTERNAL") return true;
+  return reason instanceof DOMException && ["AbortError", "NotAllowedError"].includes(reason.name);
+}
+
+/**
+ * Anything else thrown and not caught may have left the page or the wasm
+ * half-way (a trap leaves the core's calls waiting forever): the fatal
+ * screen, then a reload by itself, which opens the journal again from
+ * storage. A panic in the core has the hook reload too; whichever comes
+ * first wins.
+ */
+function onUncaught(reason) {
+  if (failing || benign(reason)) return;
+  failing = true;
+  // Not readParams(): it asks the wasm, which may be the thing that failed.
+  const reloadMs = currentApp?.params.fatalReloadMs ?? 8_000;
+  console.error("uncaught; the kiosk restarts", reason);
+  try {
+    if (currentApp) {
+      currentApp.fatal = { code: "INTERNAL", restartMs: reloadMs };
+      currentApp.setPending?.(false);
+      currentApp.go("fatal");
+    } else {
+      elements.status.textContent = "出错了,正在重新启动 Restarting";
+    }
+  } finally {
+    setTimeout(() => location.reload(), reloadMs);
+  }
+}
+
+window.addEventListener("error", (event) => onUncaught(event.error ?? event.message));
+window.addEventListener("unhandledrejection", (event) => onUncaught(event.reason));
 
 async function openKiosk(kioskId, sessionIdleMs) {
   try {
@@ -65,10 +122,13 @@ async function main() {
   let buildVersion = "";
   try {
     await init();
+    // A panic records its message and reloads the page (see src/web/panic.rs).
+    installPanicHook();
     buildVersion = version();
   } catch (error) {
     elements.status.textContent = "无法加载 Failed to load";
     const app = createApp({ kiosk: null, version: "?", params: readParams(), elements });
+    currentApp = app;
     app.fatal = { code: "INTERNAL" };
     app.start();
     return;
@@ -79,7 +139,12 @@ async function main() {
   // For the browser tests and the shopkeeper's console: the open kiosk.
   window.kiosk = kiosk ?? null;
   const app = createApp({ kiosk, version: buildVersion, params, elements });
+  currentApp = app;
   if (!kiosk) app.fatal = error ?? { code: "INTERNAL" };
+  // Only the tab holding the writer lock uploads; the uploader checks.
+  if (kiosk?.platformStatus) {
+    app.uploader = startUploader(kiosk, { delayMs: params.uploadDelayMs, everyMs: params.uploadEveryMs });
+  }
   app.start();
   document.documentElement.dataset.ready = "true";
   if (kiosk) {

@@ -21,6 +21,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
+use crate::segment;
 use js_sys::{Array, BigInt, Function, Number, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -41,8 +42,9 @@ const SEGMENTS_STORE: &str = "segments";
 const STORES: [&str; 4] = [JOURNAL_STORE, CREDENTIALS_STORE, META_STORE, SEGMENTS_STORE];
 
 /// Records sealed into one segment: a run of this many loose records is
-/// moved into one `segments` value in one transaction.
-pub const SEGMENT_RECORDS: u64 = 500;
+/// moved into one `segments` value in one transaction (the format is
+/// [`crate::segment`]'s).
+pub use crate::segment::SEGMENT_RECORDS;
 
 /// The most records one `getAll`/`getAllKeys` request returns, so a huge
 /// journal is read in pieces instead of one giant JS array.
@@ -64,6 +66,9 @@ pub enum StorageError {
     /// IndexedDB is not available at all (e.g. some private modes, or not a
     /// window/worker).
     Unavailable,
+    /// A stored value is damaged (a segment whose count or lengths do not
+    /// fit its bytes): the records from `seq` on cannot be read.
+    Corrupt { seq: u64, detail: String },
 }
 
 /// The key-value stores beside the journal.
@@ -218,7 +223,9 @@ impl KioskDb {
         }
         let mut records = Vec::new();
         for (first, packed) in segments {
-            for (seq, bytes) in unpack_segment(first, &packed)? {
+            // Unpacked only as far as `to`: a record cut short further on
+            // does not hide the ones before it.
+            for (seq, bytes) in segment::unpack_through(first, &packed, to)? {
                 if (from..=to).contains(&seq) {
                     records.push((seq, bytes));
                 }
@@ -258,7 +265,7 @@ impl KioskDb {
     pub async fn segments_end(&self) -> Result<u64, StorageError> {
         match self.segment_before(SEQ_MAX).await? {
             None => Ok(1),
-            Some((first, packed)) => Ok(first + segment_count(&packed)?),
+            Some((first, packed)) => Ok(first + segment_count(first, &packed)?),
         }
     }
 
@@ -331,7 +338,7 @@ impl KioskDb {
         meta: &[(String, Vec<u8>)],
     ) -> Result<(), StorageError> {
         let straddling = match self.segment_before(through).await? {
-            Some((first, packed)) if first + segment_count(&packed)? - 1 > through => {
+            Some((first, packed)) if first + segment_count(first, &packed)? - 1 > through => {
                 let kept: Vec<(u64, Vec<u8>)> = unpack_segment(first, &packed)?
                     .into_iter()
                     .filter(|(seq, _)| *seq > through)
@@ -438,6 +445,32 @@ impl KioskDb {
         let keys = settle_array(&keys_request).await?;
         let values = settle_array(&values_request).await?;
         zip_records(&keys, &values, key_seq)
+    }
+
+    /// The lowest seq stored (in a segment or loose), or 0 when the journal
+    /// is empty: after an archive, the seq after the one the base stands for.
+    pub async fn first_seq(&self) -> Result<u64, StorageError> {
+        let mut first = 0;
+        for name in [SEGMENTS_STORE, JOURNAL_STORE] {
+            let request = self
+                .read_store(name)?
+                .open_key_cursor()
+                .map_err(|exception| error_from_exception(&exception))?;
+            let cursor = settle(&request).await?;
+            if cursor.is_null() || cursor.is_undefined() {
+                continue;
+            }
+            let key = cursor
+                .dyn_into::<IdbCursor>()
+                .map_err(|_| failed("openKeyCursor did not yield a cursor"))?
+                .key()
+                .map_err(|exception| error_from_exception(&exception))?;
+            let seq = key_seq(&key)?;
+            if first == 0 || seq < first {
+                first = seq;
+            }
+        }
+        Ok(first)
     }
 
     /// The highest seq stored, or 0 when the journal is empty: the last
@@ -727,48 +760,27 @@ fn zip_records<K>(
         .collect()
 }
 
-/// A segment's value: the record count (u32, little-endian), then each
-/// record as its length (u32) and its stored bytes (`entry bytes ‖ hash`).
 fn pack_segment(records: &[(u64, Vec<u8>)]) -> Vec<u8> {
-    let total: usize = records.iter().map(|(_, bytes)| bytes.len() + 4).sum();
-    let mut packed = Vec::with_capacity(total + 4);
-    packed.extend_from_slice(&(records.len() as u32).to_le_bytes());
-    for (_, bytes) in records {
-        packed.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
-        packed.extend_from_slice(bytes);
-    }
-    packed
+    segment::pack(records)
 }
 
-fn segment_count(packed: &[u8]) -> Result<u64, StorageError> {
-    let count: [u8; 4] = packed
-        .get(..4)
-        .and_then(|bytes| bytes.try_into().ok())
-        .ok_or_else(|| failed("a segment is too short"))?;
-    Ok(u64::from(u32::from_le_bytes(count)))
+fn segment_count(first: u64, packed: &[u8]) -> Result<u64, StorageError> {
+    segment::count(first, packed).map_err(StorageError::from)
 }
 
-/// The records of the segment that starts at `first`.
+/// The records of the segment that starts at `first`; a damaged one is
+/// [`StorageError::Corrupt`] at the first seq it cannot give.
 fn unpack_segment(first: u64, packed: &[u8]) -> Result<Vec<(u64, Vec<u8>)>, StorageError> {
-    let count = segment_count(packed)?;
-    let mut rest = &packed[4..];
-    let mut records = Vec::with_capacity(count as usize);
-    for index in 0..count {
-        let length = rest
-            .get(..4)
-            .and_then(|bytes| <[u8; 4]>::try_from(bytes).ok())
-            .map(|bytes| u32::from_le_bytes(bytes) as usize)
-            .filter(|length| rest.len() >= 4 + length)
-            .ok_or_else(|| failed(&format!("the segment at seq {first} is cut short")))?;
-        records.push((first + index, rest[4..4 + length].to_vec()));
-        rest = &rest[4 + length..];
+    segment::unpack(first, packed).map_err(StorageError::from)
+}
+
+impl From<segment::Damaged> for StorageError {
+    fn from(damaged: segment::Damaged) -> StorageError {
+        StorageError::Corrupt {
+            seq: damaged.seq,
+            detail: damaged.detail,
+        }
     }
-    if !rest.is_empty() {
-        return Err(failed(&format!(
-            "the segment at seq {first} has extra bytes"
-        )));
-    }
-    Ok(records)
 }
 
 /// The journal key of `seq`: a JS number, exact for every seq in `1..=SEQ_MAX`.

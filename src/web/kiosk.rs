@@ -22,6 +22,33 @@ use wasm_bindgen_futures::future_to_promise;
 /// answers.
 const LAST_KIOSK_KEY: &str = "aixin:lastKioskId";
 
+/// The localStorage key of the last kiosk that held entries here: its id
+/// and the head seq when recorded. Never a PIN or a token. If the browser
+/// evicts IndexedDB, this survives only when localStorage does too — often
+/// it does, since a cleaner or a full disk may take one and not the other.
+const HAD_DATA_KEY: &str = "aixin:hadData";
+
+#[derive(Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct HadData {
+    kiosk_id: String,
+    seq: u64,
+}
+
+/// Records that `kiosk_id` holds entries up to `seq` (nothing for an empty
+/// journal). A failing localStorage only loses the warning.
+fn record_had_data(kiosk_id: &KioskId, seq: u64) {
+    use gloo_storage::Storage;
+    if seq == 0 {
+        return;
+    }
+    let had = HadData {
+        kiosk_id: kiosk_id.to_string(),
+        seq,
+    };
+    let _ = gloo_storage::LocalStorage::set(HAD_DATA_KEY, &had);
+}
+
 /// The kiosk: one journal, one writer.
 #[wasm_bindgen]
 pub struct Kiosk {
@@ -37,6 +64,8 @@ pub(super) struct Inner {
     persisted: Option<bool>,
     closed: std::cell::Cell<bool>,
     upkeep: super::upkeep::Upkeep,
+    /// Whether `aixin:hadData` was written since open (once is enough).
+    had_data_recorded: std::cell::Cell<bool>,
 }
 
 pub(super) fn storage_error(error: StorageError) -> Error {
@@ -46,6 +75,7 @@ pub(super) fn storage_error(error: StorageError) -> Error {
         StorageError::Unavailable => Error::StorageFailed {
             detail: "IndexedDB is unavailable".into(),
         },
+        StorageError::Corrupt { seq, detail } => Error::StorageCorrupt { seq, detail },
     }
 }
 
@@ -317,18 +347,39 @@ impl Kiosk {
     /// redemption, void and correction with its running balance.
     pub fn history(&self, session: JsValue, now: JsValue) -> Result<JsValue, JsValue> {
         let result = (|| {
-            let id = convert::session_id(&session)?;
-            let now = if now.is_undefined() {
-                None
-            } else {
-                Some(from_js::<i64>(now, "now")?)
-            };
-            let mut ledger = self.inner.ledger.borrow_mut();
-            let household = ledger
-                .touch_session(&id, now.unwrap_or_else(clock_ms))?
-                .household
-                .clone();
-            Ok(to_js(&convert::household_history(ledger.state(), &household)))
+            let household = self.touched_household(session, now)?;
+            let ledger = self.inner.ledger.borrow();
+            Ok(to_js(&convert::household_history(
+                ledger.state(),
+                &household,
+            )))
+        })();
+        result.map_err(|error: Error| to_js_error(&error))
+    }
+
+    /// The signed-in household's latest redemption that is not voided, as
+    /// its receipt (the same view `redeem` answers), or `null`: the page
+    /// shows it first when it was stored but never shown.
+    #[wasm_bindgen(js_name = lastRedemption)]
+    pub fn last_redemption(&self, session: JsValue, now: JsValue) -> Result<JsValue, JsValue> {
+        let result = (|| {
+            let household = self.touched_household(session, now)?;
+            let ledger = self.inner.ledger.borrow();
+            let state = ledger.state();
+            // The household's own history is short; the redemptions map is
+            // the whole village's.
+            let latest = state.household(&household).and_then(|found| {
+                found.history.iter().rev().find_map(|line| {
+                    let redemption = state.redemptions.get(&line.seq)?;
+                    (redemption.household == household && !redemption.voided).then_some(line.seq)
+                })
+            });
+            match latest {
+                Some(seq) => Ok(to_js(&convert::ReceiptView::from(
+                    &ledger.receipt(seq, false)?,
+                ))),
+                None => Ok(JsValue::NULL),
+            }
         })();
         result.map_err(|error: Error| to_js_error(&error))
     }
@@ -408,6 +459,17 @@ impl Kiosk {
     #[wasm_bindgen(js_name = lastKioskId)]
     pub fn last_kiosk_id_js() -> Option<String> {
         Kiosk::last_kiosk_id()
+    }
+
+    /// What this browser last knew of a kiosk that held entries (from
+    /// localStorage): `{ kioskId, seq }`, or `undefined`. An empty kiosk
+    /// whose id is here lost its storage: the first-run page says so.
+    #[wasm_bindgen(js_name = hadData)]
+    pub fn had_data_js() -> JsValue {
+        use gloo_storage::Storage;
+        gloo_storage::LocalStorage::get::<HadData>(HAD_DATA_KEY)
+            .ok()
+            .map_or(JsValue::UNDEFINED, |had| to_js(&had))
     }
 
     /// Releases the writer lock and closes the database; the object refuses
@@ -508,6 +570,8 @@ impl Kiosk {
             }
         };
         let persisted = request_persistent_storage().await;
+        let seq = ledger.state().seq;
+        record_had_data(&kiosk_id, seq);
         let _ = <gloo_storage::LocalStorage as gloo_storage::Storage>::set(
             LAST_KIOSK_KEY,
             kiosk_id.as_str(),
@@ -521,9 +585,28 @@ impl Kiosk {
             persisted,
             closed: std::cell::Cell::new(false),
             upkeep,
+            had_data_recorded: std::cell::Cell::new(seq > 0),
         });
         super::upkeep::schedule(&inner);
         Ok(Kiosk { inner })
+    }
+
+    /// The household of a villager's session, kept alive at `now` (the
+    /// clock when undefined): the start of every call that reads one
+    /// household's own records.
+    fn touched_household(
+        &self,
+        session: JsValue,
+        now: JsValue,
+    ) -> Result<crate::ids::HouseholdCode, Error> {
+        let id = convert::session_id(&session)?;
+        let now = if now.is_undefined() {
+            clock_ms()
+        } else {
+            from_js::<i64>(now, "now")?
+        };
+        let mut ledger = self.inner.ledger.borrow_mut();
+        Ok(ledger.touch_session(&id, now)?.household.clone())
     }
 
     /// The durability of the last write transaction (tests assert "strict").
@@ -548,7 +631,9 @@ impl Kiosk {
     /// Whatever it holds is only a candidate: `open` validates it.
     pub fn last_kiosk_id() -> Option<String> {
         use gloo_storage::Storage;
-        let raw = gloo_storage::LocalStorage::raw().get_item(LAST_KIOSK_KEY).ok()??;
+        let raw = gloo_storage::LocalStorage::raw()
+            .get_item(LAST_KIOSK_KEY)
+            .ok()??;
         let id = serde_json::from_str::<String>(&raw).unwrap_or(raw);
         let id = id.trim();
         (!id.is_empty()).then(|| id.to_string())
@@ -636,6 +721,11 @@ impl Inner {
             }
         }
         let outcome = inner.ledger.borrow_mut().commit(plan);
+        if !inner.had_data_recorded.get() {
+            let seq = inner.ledger.borrow().state().seq;
+            record_had_data(&inner.kiosk_id, seq);
+            inner.had_data_recorded.set(seq > 0);
+        }
         super::upkeep::schedule(inner);
         outcome
     }

@@ -13,12 +13,14 @@ mod kiosk;
 mod labels;
 #[doc(hidden)]
 pub mod lock;
+mod panic;
 mod reports;
 mod rules;
 mod staff;
 mod upkeep;
 
 pub use kiosk::Kiosk;
+pub use panic::{install_panic_hook, last_panic};
 
 use wasm_bindgen::prelude::*;
 

@@ -71,18 +71,38 @@ pub(super) async fn load(
         .read_all(Store::Credentials)
         .await
         .map_err(storage_error)?;
-    let base = read_base(db).await?;
     let upkeep = Upkeep::default();
+    let base = match read_base(db).await {
+        Ok(base) => base,
+        // Without its base the live journal cannot be replayed at all: the
+        // kiosk opens read-only and empty, and the staff get the ways back.
+        Err(Error::StorageCorrupt { detail, .. }) => {
+            let seq = db
+                .first_seq()
+                .await
+                .map_err(storage_error)?
+                .saturating_sub(1);
+            let error = Error::StorageCorrupt { seq, detail };
+            let replay = Replay::from_genesis(kiosk_id);
+            let fed = Err(ReplayError::Corrupt(error));
+            return Ok((replay.finish(fed, credentials, config), upkeep));
+        }
+        Err(error) => return Err(error),
+    };
     if let Some(base) = &base {
         upkeep.base_seq.set(base.claim.seq);
         upkeep.base_head.set(base.claim.head);
     }
-    upkeep.segments_end.set(
-        db.segments_end()
-            .await
-            .map_err(storage_error)?
-            .max(upkeep.base_seq.get() + 1),
-    );
+    let segments_end = match db.segments_end().await {
+        Ok(end) => end,
+        // The last segment's count is damaged: the replay below names it,
+        // and a read-only kiosk seals nothing.
+        Err(StorageError::Corrupt { seq, .. }) => seq,
+        Err(error) => return Err(storage_error(error)),
+    };
+    upkeep
+        .segments_end
+        .set(segments_end.max(upkeep.base_seq.get() + 1));
     let stored = db
         .read_one(Store::Meta, CHECKPOINT_KEY)
         .await
@@ -93,17 +113,27 @@ pub(super) async fn load(
     };
     if let Some(Ok(found)) = found {
         if found.claim.seq >= upkeep.base_seq.get() {
-            let tail = db
-                .read_journal(found.claim.seq + 1, SEQ_MAX)
-                .await
-                .map_err(storage_error)?;
-            let claim = found.claim.clone();
-            let opened =
-                journal::open_from_state(found.state, &tail, credentials.clone(), kiosk_id, config);
-            if opened.is_ok() {
-                upkeep.checkpoint_seq.set(claim.seq);
-                *upkeep.unproven.borrow_mut() = Some(claim);
-                return Ok((opened, upkeep));
+            // A damaged segment in the tail: the full replay below names it
+            // with its verified prefix.
+            let tail = match db.read_journal(found.claim.seq + 1, SEQ_MAX).await {
+                Ok(tail) => Some(tail),
+                Err(StorageError::Corrupt { .. }) => None,
+                Err(error) => return Err(storage_error(error)),
+            };
+            if let Some(tail) = tail {
+                let claim = found.claim.clone();
+                let opened = journal::open_from_state(
+                    found.state,
+                    &tail,
+                    credentials.clone(),
+                    kiosk_id,
+                    config,
+                );
+                if opened.is_ok() {
+                    upkeep.checkpoint_seq.set(claim.seq);
+                    *upkeep.unproven.borrow_mut() = Some(claim);
+                    return Ok((opened, upkeep));
+                }
             }
             // A tail that does not follow the checkpoint: verify everything,
             // so a failure is named with a proven prefix.
@@ -158,7 +188,13 @@ async fn replay_through(
             return Ok(Ok(()));
         }
         let to = through.min(next + REPLAY_STEP - 1);
-        let records = db.read_journal(next, to).await.map_err(storage_error)?;
+        let records = match db.read_journal(next, to).await {
+            Ok(records) => records,
+            Err(StorageError::Corrupt { seq, detail }) => {
+                return Ok(damaged_at(db, replay, seq, detail).await);
+            }
+            Err(error) => return Err(storage_error(error)),
+        };
         if records.is_empty() {
             return Ok(Ok(()));
         }
@@ -166,6 +202,29 @@ async fn replay_through(
             return Ok(Err(error));
         }
     }
+}
+
+/// A stored value that cannot be read from `seq` on (a damaged segment):
+/// the records before it are fed, so the verified prefix is kept, and the
+/// replay stops with `STORAGE_CORRUPT` at the first seq it lacks.
+async fn damaged_at(
+    db: &KioskDb,
+    replay: &mut Replay,
+    seq: u64,
+    detail: String,
+) -> Result<(), ReplayError> {
+    let next = replay.state().seq + 1;
+    if seq > next {
+        // Read only up to the damage: a cut-short record does not hide the
+        // ones before it. Should even that fail, the prefix ends here.
+        if let Ok(before) = db.read_journal(next, seq - 1).await {
+            replay.feed(&before)?;
+        }
+    }
+    Err(ReplayError::Corrupt(Error::StorageCorrupt {
+        seq: replay.state().seq + 1,
+        detail,
+    }))
 }
 
 /// Starts a background pass unless one is running or nothing is due.

@@ -43,6 +43,46 @@ import { staffClerkVerifyScreen } from "./screens/staff/clerk-verify.js";
 import { staffBackupScreen } from "./screens/staff/backup.js";
 import { restoreScreen } from "./screens/restore.js";
 import { recoveryScreen } from "./screens/recovery.js";
+import { notice } from "./screens/common.js";
+import "./resilience-words.js";
+
+/** The receipt screen; over a receipt never shown before, a line saying so. */
+function receiptOrLastScreen(app, options) {
+  const view = receiptScreen(app, options);
+  if (app.receiptLast) {
+    const title = `${tIn("zh", "lastReceiptTitle")} / ${tIn("en", "lastReceiptTitle")}`;
+    view.root.querySelector("main")?.before(notice(t("lastReceiptText"), "ok", { role: "status", title }));
+  }
+  return view;
+}
+
+/**
+ * localStorage: the redemptions this page started whose receipt it has not
+ * drawn yet, `[{ kioskId, household, timeMs }]`. Written before the call,
+ * dropped when the receipt is drawn; one left over means the power went off
+ * in between. A mark lost only shows a receipt once more, or not at all.
+ */
+const PENDING_RECEIPTS_KEY = "aixin:pendingReceipts";
+const PENDING_RECEIPTS_MAX = 50;
+/** A receipt never drawn is shown at the household's next sign-in within this time. */
+const LAST_RECEIPT_WITHIN_MS = 30 * 60 * 1000;
+
+function pendingReceipts() {
+  try {
+    const list = JSON.parse(localStorage.getItem(PENDING_RECEIPTS_KEY) ?? "[]");
+    return Array.isArray(list) ? list.filter((entry) => entry && typeof entry === "object") : [];
+  } catch {
+    return [];
+  }
+}
+
+function savePendingReceipts(list) {
+  try {
+    localStorage.setItem(PENDING_RECEIPTS_KEY, JSON.stringify(list.slice(-PENDING_RECEIPTS_MAX)));
+  } catch {
+    // Storage full or off: the receipt may not be shown again; nothing else changes.
+  }
+}
 
 const SCREENS = {
   setup: setupScreen,
@@ -50,7 +90,7 @@ const SCREENS = {
   signin: signInScreen,
   shop: shopScreen,
   confirm: confirmScreen,
-  receipt: receiptScreen,
+  receipt: receiptOrLastScreen,
   history: historyScreen,
   fatal: fatalScreen,
   // The staff's screens: only the sign-in ones open without a staff session.
@@ -259,7 +299,11 @@ export function createApp({ kiosk, version, params, elements }) {
 
   /** The request id of the current basket attempt: made once, reused on retry. */
   app.currentRequestId = () => {
-    if (!app.requestId) app.requestId = newRequestId();
+    if (!app.requestId) {
+      app.requestId = newRequestId();
+      // Asked for right before the redemption is sent (screens/confirm.js).
+      if (app.session) notePending(app.session.household);
+    }
     return app.requestId;
   };
 
@@ -290,7 +334,55 @@ export function createApp({ kiosk, version, params, elements }) {
     app.refreshCatalog();
     const household = app.household();
     if (household) speak(`${household.name},您的余额是 ${tIn("zh", "points", household.balance)}`);
+    // A redemption stored but whose receipt this page never drew (the power
+    // went off in between): show it first, so nobody redeems twice.
+    const last = app.unshownReceipt();
+    if (last) {
+      app.receipt = last;
+      app.receiptLast = true;
+      app.go("receipt");
+      return;
+    }
     app.go(app.intent === "history" ? "history" : "shop");
+  };
+
+  const samePending = (entry, household) => entry.kioskId === app.info?.kioskId && entry.household === household;
+
+  /** A redemption of `household` starts: kept until its receipt is drawn. */
+  const notePending = (household) => {
+    const list = pendingReceipts().filter((entry) => !samePending(entry, household));
+    list.push({ kioskId: app.info?.kioskId, household, timeMs: Date.now() });
+    savePendingReceipts(list);
+  };
+
+  const dropPending = (household) => {
+    const list = pendingReceipts();
+    const kept = list.filter((entry) => !samePending(entry, household));
+    if (kept.length !== list.length) savePendingReceipts(kept);
+  };
+
+  /**
+   * The signed-in household's receipt that this page started, stored and
+   * never drew, within the last 30 minutes; else null. Asked once per
+   * sign-in: the mark is dropped either way.
+   */
+  app.unshownReceipt = () => {
+    const household = app.session?.household;
+    const pending = pendingReceipts().find((entry) => samePending(entry, household));
+    if (!pending) return null;
+    dropPending(household);
+    const now = Date.now();
+    if (!(now - pending.timeMs <= LAST_RECEIPT_WITHIN_MS)) return null;
+    let receipt = null;
+    try {
+      receipt = kiosk.lastRedemption?.(app.session, now) ?? null;
+    } catch {
+      return null;
+    }
+    // Only a redemption at or after the one started: an older receipt means
+    // the call never reached the journal.
+    if (!receipt || receipt.time < pending.timeMs || now - receipt.time > LAST_RECEIPT_WITHIN_MS) return null;
+    return receipt;
   };
 
   /** The core ended the session: sign in again; the basket waits for the same household. */
@@ -316,6 +408,15 @@ export function createApp({ kiosk, version, params, elements }) {
 
   /** Ends the visit (a villager's or a staff member's): sign out, drop the basket, back to Chinese and home. */
   app.finish = () => {
+    // Done with a receipt never shown before: the visit goes on where the
+    // household meant to go.
+    if (app.receiptLast && app.session) {
+      app.receiptLast = false;
+      app.receipt = null;
+      app.go(app.intent === "history" ? "history" : "shop");
+      return;
+    }
+    app.receiptLast = false;
     app.staffSignOut?.();
     if (app.session) {
       try {
@@ -384,6 +485,15 @@ export function createApp({ kiosk, version, params, elements }) {
   app.go = (name, options = {}) => {
     let make = SCREENS[name];
     if (!make) return;
+    if (name === "receipt" && app.receipt) {
+      // Test hook (?holdReceipt=1): the redemption is stored, its receipt
+      // is never drawn, as when the power goes off in between.
+      if (params.holdReceipt && !app.receiptLast) {
+        document.documentElement.dataset.receiptHeld = app.receipt.receiptNumber;
+        return;
+      }
+      dropPending(app.receipt.household);
+    }
     // No staff screen without a live staff session: whatever asked for it
     // (a stale button, a scan, a script) lands on home instead.
     if (isStaffScreen(name) && !STAFF_PUBLIC.has(name)) {
@@ -597,6 +707,12 @@ export function createApp({ kiosk, version, params, elements }) {
     }
     app.refreshInfo();
     updateStatus();
+    // Damaged storage with nothing readable (its archive base): straight to
+    // the ways back, not to setting up a new village.
+    if (app.info.empty && app.readOnly()?.code === "STORAGE_CORRUPT") {
+      app.go("recovery");
+      return;
+    }
     if (app.info.empty) {
       app.go("setup");
       // A recovery cut off half-way is finished before anything else.
@@ -610,6 +726,22 @@ export function createApp({ kiosk, version, params, elements }) {
   app.setPending = (on) => {
     app.pending = Boolean(on);
     idle?.pause(app.pending);
+  };
+
+  /**
+   * What this browser knew of this kiosk before its storage went empty:
+   * `{ kioskId, seq }` when this kiosk once held records and holds none now
+   * (evicted or wiped), else null.
+   */
+  app.missingData = () => {
+    if (!app.info?.empty) return null;
+    let had = null;
+    try {
+      had = kiosk?.constructor.hadData?.() ?? null;
+    } catch {
+      had = null;
+    }
+    return had && had.kioskId === app.info.kioskId && had.seq > 0 ? had : null;
   };
 
   app.afterDemoLoaded = () => {

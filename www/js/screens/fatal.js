@@ -3,6 +3,7 @@
 import { h, icon } from "../dom.js";
 import { t, dual, errorText } from "../i18n.js";
 import { topBar, shopTitle, langButton } from "./common.js";
+import "../resilience-words.js";
 
 /** The fatal screen's own sentences, where it knows better than the code's. */
 function fatalText(error, language) {
@@ -33,6 +34,8 @@ export function fatalScreen(app) {
           h("p", { class: "notice-text", lang: "en", text: fatalText(error, "en") }),
         ),
       ),
+      // After an unexpected error the page reloads by itself (main.js).
+      error.restartMs ? h("p", { class: "lead", role: "status", text: t("fatalRestarting", Math.ceil(error.restartMs / 1000)) }) : null,
       h("button", { type: "button", class: "btn btn-primary btn-big", onclick: () => location.reload() }, icon("reload"), dual("reload")),
     ),
   );

@@ -2,6 +2,11 @@
 // the first admin with a PIN typed twice), then the one-time recovery code
 // shown large to print or write down. Or restore a backup (screens/restore.js),
 // or load the demo village to try it.
+//
+// A kiosk this browser knows once held records (aixin:hadData) but whose
+// storage is now empty was evicted or wiped, not new: the page says the
+// records are missing and offers the ways to bring them back first; setting
+// up anew (or the demo) is behind a second, deliberate step.
 import { h, icon } from "../dom.js";
 import { t, dual } from "../i18n.js";
 import { topBar, shopTitle, langButton, notice, readOnlyNotice } from "./common.js";
@@ -12,6 +17,7 @@ import { recoveryPanel } from "../staff/recovery.js";
 import { clearPrint } from "../staff/print.js";
 import { staffIcon } from "../staff/icons.js";
 import "../staff/backup-words.js";
+import "../resilience-words.js";
 
 /** Time zones a village may be in: its "today", month and year follow it. */
 const ZONES = [
@@ -29,6 +35,10 @@ function freshState() {
     adminName: "",
     pin: { first: null, pin: "", message: null },
     recovery: null,
+    // Set when the staff confirmed that a kiosk with missing records is to
+    // be set up anew.
+    newAnyway: false,
+    confirmNew: false,
   };
 }
 
@@ -38,6 +48,8 @@ export function setupScreen(app) {
   if (state.step === "code" && state.recovery) return codeStep(app, state);
   if (state.step === "form") return formStep(app, state);
   if (state.step === "pin") return pinStep(app, state);
+  const missing = app.missingData?.();
+  if (missing && !state.newAnyway) return missingStep(app, state, missing);
   return startStep(app, state);
 }
 
@@ -102,6 +114,66 @@ function startStep(app, state) {
       h("button", { type: "button", class: "btn btn-secondary btn-big", disabled: readOnly ? true : null, onclick: () => !app.pending && app.go("restore") }, staffIcon("box"), dual("restoreStart")),
       demo,
       message,
+    ),
+  );
+  return { root };
+}
+
+/** The storage is empty, but this kiosk held records here: bring them back first. */
+function missingStep(app, state, missing) {
+  const slot = messageSlot();
+  const confirm = h("input", { type: "checkbox", id: "missing-confirm", class: "check-input" });
+  confirm.checked = state.confirmNew;
+  confirm.addEventListener("change", () => {
+    state.confirmNew = confirm.checked;
+  });
+  const second = h(
+    "section",
+    { class: "recovery-step", hidden: state.step === "missing-new" ? null : true },
+    h("label", { class: "choice", for: "missing-confirm" }, confirm, h("span", { class: "choice-text", text: t("missingNewConfirm") })),
+    actionButton({
+      label: "missingNewConfirmDo",
+      onClick: () => {
+        if (!state.confirmNew) {
+          showMessage(slot, t("missingNewFirst"));
+          return;
+        }
+        state.newAnyway = true;
+        state.step = "start";
+        app.go("setup");
+      },
+    }),
+  );
+  const root = frame(
+    app,
+    h(
+      "main",
+      { class: "center-column" },
+      h("h1", { class: "title-xl", text: t("missingTitle") }),
+      notice(t("missingText", missing.kioskId, missing.seq), "warn"),
+      h(
+        "button",
+        { type: "button", class: "btn btn-primary btn-huge", onclick: () => !app.pending && app.go("restore") },
+        staffIcon("box", "icon", { white: true }),
+        dual("missingRestore"),
+      ),
+      h("button", { type: "button", class: "btn btn-secondary btn-big", disabled: true, "aria-describedby": "missing-platform" }, icon("download"), dual("missingPlatform")),
+      h("p", { class: "field-hint", id: "missing-platform", text: t("missingPlatformText") }),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "btn btn-secondary",
+          "aria-expanded": state.step === "missing-new" ? "true" : "false",
+          onclick: () => {
+            state.step = "missing-new";
+            app.go("setup");
+          },
+        },
+        dual("missingNewAnyway"),
+      ),
+      second,
+      slot,
     ),
   );
   return { root };

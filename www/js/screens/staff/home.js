@@ -6,6 +6,8 @@ import { h } from "../../dom.js";
 import { t, tIn, lang, other, LANGS } from "../../i18n.js";
 import { staffFrame } from "../../staff/ui.js";
 import { staffIcon } from "../../staff/icons.js";
+import { notice } from "../common.js";
+import "../../resilience-words.js";
 import { reportsAvailable } from "./reports.js";
 import "../../staff/clerk-words.js";
 import { yearClosePrompt } from "./rules.js";
@@ -98,6 +100,8 @@ export function staffHomeScreen(app) {
     "div",
     { class: "menu" },
     clerk ? yearClosePrompt(app) : null,
+    // The browser may evict storage it did not promise to keep.
+    app.info?.persisted === false ? notice(t("persistNotGranted"), "warn", { role: "status" }) : null,
     groups.map((group, index) =>
       h(
         "section",

@@ -1,0 +1,44 @@
+// The words of a kiosk that recovers by itself: the fatal screen's restart,
+// the receipt of a redemption whose receipt was never shown, the first-run
+// page of a kiosk whose storage is gone, and the staff home's warning when
+// the browser may evict the storage. Added to the page's word table
+// (i18n.js) when this module loads; no key here is anyone else's.
+import { WORDS } from "./i18n.js";
+
+export const RESILIENCE_WORDS = {
+  fatalRestarting: [(s) => `${s} 秒后自动重新启动。`, (s) => `Restarting by itself in ${s} s.`],
+
+  lastReceiptTitle: ["上次兑换已成功", "Your last redemption went through"],
+  lastReceiptText: [
+    "上次兑换已经记下了,只是小票没来得及显示。请核对,不用再兑换一次。",
+    "Your last redemption was recorded, but its receipt was not shown. Please check it; there is no need to redeem again.",
+  ],
+
+  missingTitle: ["这台终端的记录不见了", "This kiosk's records are missing"],
+  missingText: [
+    (id, seq) => `这台电脑上曾经有终端 ${id} 的 ${seq} 条记录,现在存储是空的(可能被浏览器或清理软件删掉了)。请先把记录恢复回来,不要重新设置。`,
+    (id, seq) => `This computer held ${seq} records of kiosk ${id}, and its storage is now empty (the browser or a cleaning tool may have deleted it). Bring the records back first; do not set it up again.`,
+  ],
+  missingRestore: ["从备份文件恢复", "Restore from a backup file"],
+  missingPlatform: ["从积分平台恢复(请联系县里)", "Restore from the points platform (ask the county)"],
+  missingPlatformText: [
+    "从平台取回记录还不能在终端上做,请联系县里的积分平台管理员。",
+    "Taking the records back from the platform cannot be done on the kiosk yet: please ask the county's platform administrator.",
+  ],
+  missingNewAnyway: ["没有备份,当作新终端重新设置…", "No backup: set up as a new kiosk…"],
+  missingNewConfirm: [
+    "我明白:以前的记录和积分都不会回来",
+    "I understand: the old records and points will not come back",
+  ],
+  missingNewConfirmDo: ["确认,重新设置", "Confirm and set up anew"],
+  missingNewFirst: ["请先勾选上面的确认", "Tick the confirmation above first"],
+
+  persistNotGranted: [
+    "浏览器没有答应长期保存这台终端的记录,磁盘紧张时可能被删除。请经常备份,并把本站装成应用或加入书签。",
+    "The browser did not grant lasting storage: it may delete this kiosk's records when the disk is full. Back up often, and install the site as an app or bookmark it.",
+  ],
+};
+
+for (const [key, value] of Object.entries(RESILIENCE_WORDS)) {
+  if (!(key in WORDS)) WORDS[key] = value;
+}
