@@ -40,6 +40,9 @@ targets!(
     verify_batch: "../fuzz/src/bin/verify_batch.rs",
     import_scores: "../fuzz/src/bin/import_scores.rs",
     backup_restore: "../fuzz/src/bin/backup_restore.rs",
+    segment_unpack: "../fuzz/src/bin/segment_unpack.rs",
+    checkpoint_decode: "../fuzz/src/bin/checkpoint_decode.rs",
+    archive_base: "../fuzz/src/bin/archive_base.rs",
 );
 
 const CRASHERS: &str = "tests/fuzz-crashers";

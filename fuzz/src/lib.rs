@@ -140,3 +140,60 @@ pub fn backup_restore(data: &[u8]) {
             .expect("a backup that reads whole restores onto an empty kiosk");
     assert_eq!(rebuilt.ledger.state().state_hash(), claimed);
 }
+
+/// The golden journal's state after its first `seq` records, as a stored
+/// checkpoint (the same bytes `meta` holds under `checkpoint` or
+/// `archive-base`).
+pub fn golden_checkpoint(seq: u64) -> Vec<u8> {
+    let records: Vec<(u64, Vec<u8>)> = golden_records()
+        .iter()
+        .take(seq as usize)
+        .cloned()
+        .collect();
+    let ledger = journal::open(records, Vec::new(), &kiosk_id(), config())
+        .unwrap_or_else(|error| panic!("the golden prefix does not open: {error:?}"));
+    aixin_kiosk::checkpoint::encode(ledger.state())
+}
+
+/// A stored checkpoint made from fuzz bytes. The first byte chooses: bit 1
+/// set, the rest is the checkpoint's bytes as they are; clear, `base` is
+/// damaged by the rest, read as (3-byte offset, xor byte) pairs, the value
+/// cut at the last offset when bit 2 is set. Bit 0 set, the trailing hash
+/// is taken as right ([`checkpoint::decode_hashed`] given the bytes' own
+/// digest), so the damage reaches the decoder of the state itself and not
+/// only the hash check.
+///
+/// [`checkpoint::decode_hashed`]: aixin_kiosk::checkpoint::decode_hashed
+pub fn decode_damaged_checkpoint(
+    base: &[u8],
+    data: &[u8],
+) -> Result<aixin_kiosk::checkpoint::Checkpoint, String> {
+    use aixin_kiosk::checkpoint;
+    let mode = data.first().copied().unwrap_or(0);
+    let rest = data.get(1..).unwrap_or(&[]);
+    let bytes = if mode & 2 != 0 {
+        rest.to_vec()
+    } else {
+        let mut bytes = base.to_vec();
+        let mut cut = None;
+        for pair in rest.chunks_exact(4) {
+            let offset = u32::from_le_bytes([pair[0], pair[1], pair[2], 0]) as usize;
+            let at = offset % bytes.len().max(1);
+            if let Some(byte) = bytes.get_mut(at) {
+                *byte ^= pair[3];
+            }
+            cut = Some(at);
+        }
+        if let (true, Some(at)) = (mode & 4 != 0, cut) {
+            bytes.truncate(at);
+        }
+        bytes
+    };
+    if mode & 1 == 0 || bytes.len() < 32 {
+        return checkpoint::decode(&bytes);
+    }
+    let claimed: Hash = bytes[bytes.len() - 32..]
+        .try_into()
+        .map_err(|_| "digest".to_string())?;
+    checkpoint::decode_hashed(&bytes, claimed)
+}
