@@ -18,6 +18,7 @@ mod reports;
 mod rules;
 mod staff;
 mod upkeep;
+mod upload;
 
 pub use kiosk::Kiosk;
 pub use panic::{install_panic_hook, last_panic};

@@ -450,7 +450,7 @@ struct ArchiveInput {
     #[serde(rename = "staffSession")]
     _staff_session: serde::de::IgnoredAny,
     now: i64,
-    /// Default: the last seq marked uploaded.
+    /// Default: the last seq uploaded (acknowledged or marked).
     through_seq: Option<u64>,
 }
 
@@ -467,8 +467,8 @@ struct ArchiveView {
 #[wasm_bindgen]
 impl Kiosk {
     /// Moves uploaded entries out of the live journal (clerk or admin):
-    /// `{ staffSession, now, throughSeq }` (default: the last seq marked
-    /// uploaded) → `{ name, firstSeq, throughSeq, headHash, text }`, `text`
+    /// `{ staffSession, now, throughSeq }` (default: the last seq the
+    /// platform acknowledged or a clerk marked uploaded, whichever is later) → `{ name, firstSeq, throughSeq, headHash, text }`, `text`
     /// being the archived entries as `journal.ndjson` lines. The kiosk keeps
     /// the state at `throughSeq` as the base later entries chain from.
     pub fn archive(&self, input: JsValue) -> js_sys::Promise {
@@ -493,7 +493,10 @@ impl Kiosk {
             }
             let fields: ArchiveInput = from_js(input, "archive")?;
             let _ = fields.now;
-            let uploaded = inner.ledger.borrow().state().uploaded_through_seq;
+            // Acknowledged by the platform or marked uploaded from a USB
+            // export: whichever reaches further.
+            let marked = inner.ledger.borrow().state().uploaded_through_seq;
+            let uploaded = marked.max(super::upload::acked_seq(&inner).await?);
             let through = fields.through_seq.unwrap_or(uploaded);
             if through == 0 || through > uploaded {
                 return Err(Error::invalid_with(

@@ -298,6 +298,9 @@ const FIELD_NAMES = {
   value: ["设置值", "The value"],
   recoveryCode: ["恢复码", "The recovery code"],
   receipt: ["小票号", "The receipt number"],
+  url: ["平台地址", "The platform address"],
+  countyId: ["县里给的终端编号", "The county's kiosk id"],
+  code: ["登记码", "The enrollment code"],
 };
 
 /** What already exists, for ALREADY_EXISTS. */
@@ -495,6 +498,45 @@ const SENTENCES = {
     l === "zh"
       ? `备份文件${e.line ? `第 ${e.line} 行` : ""}不对${e.detailZh ? `:${e.detailZh}` : ""}。什么也没有恢复。`
       : `The backup file is not valid${e.line ? ` at line ${e.line}` : ""}${e.detailEn ? `: ${e.detailEn}` : ""}. Nothing was restored.`,
+  // The county platform (the upload and the enrollment).
+  PLATFORM_ORIGIN_NOT_ALLOWED: (e, c, l) =>
+    e.allowed
+      ? l === "zh"
+        ? `这个页面只能连接县级平台 ${e.allowed}。`
+        : `This page may reach only the county platform at ${e.allowed}.`
+      : l === "zh"
+        ? "这个页面没有配置县级平台地址,只能连接本机地址(http://127.0.0.1 或 http://localhost)。"
+        : "No county platform is configured for this page: only a local address (http://127.0.0.1 or http://localhost).",
+  PLATFORM_NOT_ENROLLED: (e, c, l) =>
+    l === "zh" ? "还没有连接县级平台。请管理员在村设置里登记。" : "Not enrolled with the county platform. An admin enrols it in Village settings.",
+  PLATFORM_UNREACHABLE: (e, c, l) =>
+    l === "zh" ? "连不上县级平台。记录都在本机,稍后会自动重试。" : "The county platform cannot be reached. Every record is kept here; the kiosk retries by itself.",
+  ENROLL_CODE_INVALID: (e, c, l) =>
+    l === "zh" ? "登记码不对、已经用过或过期了。请向县里要一个新的登记码。" : "The enrollment code is wrong, used or expired. Ask the county for a new one.",
+  GENESIS_MISMATCH: (e, c, l) =>
+    l === "zh" ? "县级平台上这个编号属于另一台终端。请和县里核对终端编号。" : "The county platform holds this id for another kiosk. Check the kiosk's id with the county.",
+  PLATFORM_GAP: (e, c, l) =>
+    l === "zh"
+      ? `县级平台只有到第 ${e.headSeq ?? 0} 条的记录,缺少已归档的部分。请把 U 盘批次交给县里导入。`
+      : `The county platform holds records up to ${e.headSeq ?? 0} only and lacks the archived ones. Give the county the USB batches to import.`,
+  PLATFORM_FORK: (e, c, l) =>
+    l === "zh"
+      ? `县级平台的第 ${e.seq ?? "?"} 条记录和本机的不一样:有两份记录自称是这台终端。已停止上传,要由县里处理。`
+      : `The county platform's record ${e.seq ?? "?"} differs from this kiosk's: two journals claim to be this kiosk. Uploading stopped; the county must settle it.`,
+  PLATFORM_REFUSED: (e, c, l) =>
+    l === "zh"
+      ? `县级平台拒收${e.seq ? `第 ${e.seq} 条记录` : "这次上传"}。已停止上传,要由县里处理。`
+      : `The county platform refused ${e.seq ? `record ${e.seq}` : "the upload"}. Uploading stopped; the county must settle it.`,
+  PLATFORM_TOO_OLD: (e, c, l) =>
+    l === "zh" ? "县级平台的程序需要更新,才能收下这台终端的记录。记录都在本机。" : "The county platform needs updating to take this kiosk's records. Every record is kept here.",
+  PLATFORM_UNAUTHORIZED: (e, c, l) =>
+    l === "zh" ? "县级平台不再认这台终端的登记。请向县里要新的登记码,重新登记。" : "The county platform no longer accepts this kiosk's enrollment. Ask the county for a new code and enrol again.",
+  PLATFORM_TOO_LARGE: (e, c, l) =>
+    l === "zh" ? "这次上传太大,县级平台没有收下。" : "The upload was too large for the county platform.",
+  PLATFORM_BUSY: (e, c, l) =>
+    l === "zh" ? "县级平台正忙,稍后会自动重试。" : "The county platform is busy; the kiosk retries by itself.",
+  PLATFORM_ANSWER_INVALID: (e, c, l) =>
+    l === "zh" ? "县级平台的回答看不懂,稍后会自动重试。" : "The county platform's answer could not be read; the kiosk retries by itself.",
 };
 
 export const KNOWN_CODES = Object.keys(SENTENCES);

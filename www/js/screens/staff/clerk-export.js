@@ -12,6 +12,7 @@ import { newRequestId } from "../../staff/session.js";
 import { saveBatch, canPickFolder, isCancel } from "../../staff/batch-files.js";
 import { storageGauge } from "../../staff/gauge.js";
 import "../../staff/clerk-words.js";
+import { platformStatusPanel } from "../../staff/platform-status.js";
 
 const SEQ_DIGITS_MAX = 9;
 
@@ -162,6 +163,7 @@ export function staffClerkExportScreen(app, options = {}) {
       ),
     );
   }
+  parts.push(platformStatusPanel(app, { id: "clerk-export-platform" }));
   parts.push(storageGauge(app));
 
   const root = staffFrame(app, {

@@ -1,7 +1,8 @@
 // The staff menu: the work of the signed-in staff member's role as large
 // tiles. Shopkeeper: goods, stock, donations, voids, PINs, assisted
 // redemption. Clerk: households, imports, exports, backups. Admin: both, plus
-// staff and settings.
+// staff and settings. Above them, where the upload to the county platform
+// stands.
 import { h } from "../../dom.js";
 import { t, tIn, lang, other, LANGS } from "../../i18n.js";
 import { staffFrame } from "../../staff/ui.js";
@@ -12,6 +13,7 @@ import { reportsAvailable } from "./reports.js";
 import "../../staff/clerk-words.js";
 import { yearClosePrompt } from "./rules.js";
 import "../../staff/backup-words.js";
+import { platformStatusPanel } from "../../staff/platform-status.js";
 
 /** Whether the core offers the printing of cards and labels. */
 export function printingAvailable(app) {
@@ -102,6 +104,8 @@ export function staffHomeScreen(app) {
     clerk ? yearClosePrompt(app) : null,
     // The browser may evict storage it did not promise to keep.
     app.info?.persisted === false ? notice(t("persistNotGranted"), "warn", { role: "status" }) : null,
+    // The upload's state (a fork or a refusal is a red alert here).
+    platformStatusPanel(app, { id: "staff-home-platform" }),
     groups.map((group, index) =>
       h(
         "section",

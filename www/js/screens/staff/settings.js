@@ -1,14 +1,70 @@
 // Village settings (admin): the year end, the blacklist, how names show on
 // the board, code width, honours counts and posting days — each a journal
-// entry when changed. And a new one-time recovery code.
+// entry when changed. A new one-time recovery code. And the enrollment with
+// the county platform: the page accepts only the platform origin its dist
+// folder allows (or, with none, a platform on this PC).
 import { h } from "../../dom.js";
 import { t } from "../../i18n.js";
 import { notice } from "../common.js";
 import { padInput } from "../../staff/pad.js";
-import { staffFrame, field, choiceGroup, actionButton, messageSlot, runAction, showMessage } from "../../staff/ui.js";
+import { staffFrame, field, textInput, choiceGroup, actionButton, messageSlot, runAction, showMessage } from "../../staff/ui.js";
 import { newRequestId } from "../../staff/session.js";
 import { recoveryPanel } from "../../staff/recovery.js";
 import { clearPrint } from "../../staff/print.js";
+import { platformStatusPanel } from "../../staff/platform-status.js";
+import "../../staff/platform-words.js";
+
+/** The enrollment form: platform address, the county's id, the one-time code. */
+function platformSection(app, state) {
+  const allowed = app.kiosk.platformAllowedOrigin?.() ?? null;
+  const form = (state.platform ??= { url: allowed ?? "", countyId: "", code: "", requestId: null });
+  const slot = messageSlot();
+  const url = textInput({ id: "platform-url", value: form.url, maxLength: 200, placeholder: allowed ?? "http://127.0.0.1:8080", onInput: (value) => (form.url = value) });
+  const countyId = textInput({ id: "platform-county-id", value: form.countyId, maxLength: 40, placeholder: "420102001001-01", onInput: (value) => (form.countyId = value) });
+  const code = textInput({ id: "platform-code", value: form.code, maxLength: 64, onInput: (value) => (form.code = value) });
+  const enroll = actionButton({
+    label: "platformEnroll",
+    iconName: "check",
+    primary: true,
+    onClick: async () => {
+      if (!form.url.trim() || !form.countyId.trim() || !form.code.trim()) {
+        showMessage(slot, t("platformFill"));
+        return;
+      }
+      // One id per attempt, reused if this same attempt is sent again.
+      form.requestId ??= newRequestId();
+      const outcome = await runAction(app, {
+        buttons: [enroll],
+        slot,
+        work: () => app.staffCall("enrollPlatform", { url: form.url, countyId: form.countyId, code: form.code, requestId: form.requestId }),
+      });
+      form.requestId = null;
+      if (!outcome.ok) return;
+      state.platform = null;
+      app.uploader?.poke();
+      app.go("staff-settings", { keep: state });
+      app.view?.root?.querySelector("#platform-message")?.replaceChildren(notice(t("platformEnrolled", outcome.result.countyId), "ok", { role: "status" }));
+    },
+  });
+  slot.id = "platform-message";
+  return h(
+    "section",
+    { class: "pane", "aria-labelledby": "platform-section" },
+    h("h2", { class: "section-title", id: "platform-section", text: t("platformEnrollTitle") }),
+    h("p", { class: "field-hint", text: t("platformEnrollHint") }),
+    h("p", { class: "field-hint", id: "platform-allowed", text: allowed ? t("platformAllowedOnly", allowed) : t("platformLoopbackOnly") }),
+    h(
+      "div",
+      { class: "form-grid" },
+      field({ id: "platform-url", label: t("platformUrl"), control: url }),
+      field({ id: "platform-county-id", label: t("platformCountyId"), control: countyId }),
+      field({ id: "platform-code", label: t("platformCode"), control: code }),
+    ),
+    h("div", { class: "form-actions" }, enroll),
+    slot,
+    platformStatusPanel(app, { id: "settings-platform" }),
+  );
+}
 
 const CHOICES = {
   year_end: ["clear", "carry"],
@@ -151,6 +207,7 @@ export function staffSettingsScreen(app, options = {}) {
     slot,
     h("div", { class: "settings-grid" }, rows),
     h("section", { class: "pane", "aria-labelledby": "recovery-section" }, h("h2", { class: "section-title", id: "recovery-section", text: t("recoveryTitle") }), recovery, recoverySlot),
+    typeof app.kiosk.enrollPlatform === "function" ? platformSection(app, state) : null,
   );
   const root = staffFrame(app, { screen: "staff-settings", title: t("menuSettings"), iconName: "sliders", body });
   return { root, keep: () => state };

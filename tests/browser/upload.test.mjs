@@ -1,0 +1,374 @@
+// The kiosk uploads by itself to the county platform, end to end and cross
+// origin: the dist folder (its CSP naming the platform) served on one
+// loopback port, the real `aixin-platform` on another, on a real
+// PostgreSQL. Enrollment through Village settings; redemptions arrive within
+// the (shortened) upload interval; taken while the platform is down they
+// wait and then arrive once; a twin restored from a backup of the same
+// kiosk, enrolled again by the county, is refused as a fork and shows the
+// alert.
+//
+// Needs DATABASE_URL (a PostgreSQL where the test may CREATE DATABASE; the
+// test command starts one) and the platform binary (AIXIN_PLATFORM_BIN, or
+// a build under target/).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { setTimeout as sleep } from "node:timers/promises";
+import { startServer } from "../../scripts/server.mjs";
+import { writeDist } from "../../scripts/dist.mjs";
+import { launchBrowser, openKioskPage, loadDemoVillage, staffSignIn, staffMenu, DEMO_STAFF } from "./harness.mjs";
+import { inKiosk } from "./api.mjs";
+
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+const COUNTY_ID = "420102001001-01";
+const KIOSK_ID = "village-01";
+/** The uploader's intervals on the test's pages (URL params). */
+const UPLOAD_PARAMS = { uploadDelayMs: 300, uploadEveryMs: 2_000 };
+/** The longest any wait of this test may take. */
+const WAIT_MS = 30_000;
+
+function platformBinary() {
+  const candidates = [
+    process.env.AIXIN_PLATFORM_BIN,
+    join(repoRoot, "target/debug/aixin-platform"),
+    join(repoRoot, "target/platform/debug/aixin-platform"),
+    join(repoRoot, "target/platform/aixin-platform"),
+    join(repoRoot, "target/platform/platform/aixin-platform"),
+  ].filter(Boolean);
+  return candidates.find((path) => existsSync(path)) ?? null;
+}
+
+/** The connection string of `base` with another database name. */
+function withDatabase(base, name) {
+  if (/^postgres(ql)?:\/\//.test(base)) {
+    const url = new URL(base);
+    url.pathname = `/${name}`;
+    return url.href;
+  }
+  // key=value form: the last dbname wins.
+  return `${base} dbname=${name}`;
+}
+
+function psql(url, sql) {
+  const result = spawnSync("psql", [url, "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql], { encoding: "utf8", timeout: 20_000 });
+  if (result.status !== 0) throw new Error(`psql failed: ${result.stderr || result.error}`);
+  return result.stdout.trim();
+}
+
+async function freePort() {
+  const server = createServer();
+  await new Promise((done) => server.listen(0, "127.0.0.1", done));
+  const { port } = server.address();
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
+/** Waits until `check()` is truthy, at most `ms`; returns its last value. */
+async function until(check, what, ms = WAIT_MS) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+const env = {};
+
+/** Runs an `aixin-platform` command to its end; returns its stdout. */
+function platformCommand(...args) {
+  const result = spawnSync(env.binary, args, {
+    encoding: "utf8",
+    timeout: 30_000,
+    env: { ...process.env, DATABASE_URL: env.databaseUrl },
+  });
+  if (result.status !== 0) throw new Error(`aixin-platform ${args.join(" ")} failed: ${result.stderr}`);
+  return result.stdout;
+}
+
+/** The one-time code at the end of the command's line. */
+function codeOf(output) {
+  const match = /:\s*(\S+)\s*$/.exec(output.trim());
+  assert.ok(match, `no code in: ${output}`);
+  return match[1];
+}
+
+/** Starts the platform server; resolves once it answers. */
+async function startPlatform() {
+  const child = spawn(env.binary, ["serve", "--listen", `127.0.0.1:${env.platformPort}`, "--kiosk-origin", env.kioskOrigin], {
+    env: { ...process.env, DATABASE_URL: env.databaseUrl },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let log = "";
+  child.stdout.on("data", (chunk) => (log += chunk));
+  child.stderr.on("data", (chunk) => (log += chunk));
+  const exited = new Promise((done) => child.once("exit", done));
+  await until(async () => {
+    if (child.exitCode !== null) throw new Error(`the platform exited: ${log}`);
+    try {
+      const answer = await fetch(`${env.platformOrigin}/v1/kiosks/${COUNTY_ID}/head`);
+      return answer.status > 0;
+    } catch {
+      return false;
+    }
+  }, "the platform to listen");
+  return {
+    async stop() {
+      child.kill("SIGTERM");
+      await Promise.race([exited, sleep(10_000)]);
+      if (child.exitCode === null) child.kill("SIGKILL");
+      await exited;
+    },
+  };
+}
+
+/** The platform's head for the county id, from PostgreSQL. */
+function platformHead() {
+  const [seq, status] = psql(env.databaseUrl, `SELECT head_seq, status FROM kiosk WHERE county_id = '${COUNTY_ID}'`).split("|");
+  return { seq: Number(seq), status };
+}
+
+function storedEntries() {
+  return Number(psql(env.databaseUrl, `SELECT count(*) FROM entry WHERE kiosk = '${COUNTY_ID}'`));
+}
+
+/** Redeems one salt `count` times (request ids `prefix`-1 …); resolves to the seq after. */
+async function redeemSalt(page, prefix, count) {
+  const seq = await inKiosk(
+    page,
+    async (kiosk, { prefix, count }) => {
+      const session = await kiosk.signIn({ household: "A001", pin: "3817", now: Date.now() });
+      for (let index = 1; index <= count; index++) {
+        await kiosk.redeem({ session, lines: [{ sku: "salt-500g", qty: 1 }], requestId: `${prefix}-${index}`, now: Date.now() });
+      }
+      return kiosk.info().seq;
+    },
+    { prefix, count },
+  );
+  assert.equal(typeof seq, "number", JSON.stringify(seq));
+  return seq;
+}
+
+/** Enrols through Village settings (admin signed in) and waits for the answer. */
+async function enrollOnScreen(page, code) {
+  await staffMenu(page, /村设置|Village settings/);
+  const url = page.locator("#platform-url");
+  assert.equal(await url.inputValue(), env.platformOrigin, "the allowed origin is filled in");
+  await page.locator("#platform-county-id").fill(COUNTY_ID);
+  await page.locator("#platform-code").fill(code);
+  await page.getByRole("button", { name: /^登记/ }).click();
+  await page.getByText(`已登记为 ${COUNTY_ID}`).waitFor({ timeout: WAIT_MS });
+}
+
+/** Back to the staff home from any staff screen. */
+async function staffHome(page) {
+  const menu = page.getByRole("banner").getByRole("button", { name: /^(菜单|Menu)$/ });
+  if (await menu.count()) await menu.click();
+  await page.locator("#staff-home-platform-title").waitFor({ timeout: WAIT_MS });
+}
+
+/** The waiting count the staff home shows. */
+async function homeWaiting(page, expected) {
+  await staffHome(page);
+  const waiting = page.locator("#staff-home-platform-title ~ .platform-status-body .platform-waiting");
+  await until(async () => (await waiting.getAttribute("data-waiting").catch(() => null)) === String(expected), `${expected} waiting on the staff home`);
+}
+
+before(async () => {
+  env.baseUrl = process.env.DATABASE_URL;
+  env.binary = platformBinary();
+  if (!env.baseUrl || !env.binary) return;
+  env.database = `aixin_upload_${process.pid}_${Date.now()}`;
+  psql(env.baseUrl, `CREATE DATABASE ${env.database}`);
+  env.databaseUrl = withDatabase(env.baseUrl, env.database);
+  env.platformPort = await freePort();
+  env.platformOrigin = `http://127.0.0.1:${env.platformPort}`;
+  env.distDir = await mkdtemp(join(tmpdir(), "aixin-dist-"));
+  await writeDist({ outDir: env.distDir, platformOrigin: env.platformOrigin });
+  const { server, url } = await startServer({ port: 0, wwwDir: env.distDir, pkgDir: join(env.distDir, "pkg") });
+  env.kioskServer = server;
+  env.kioskUrl = url;
+  env.kioskOrigin = new URL(url).origin;
+});
+
+after(async () => {
+  await env.platform?.stop().catch(() => {});
+  if (env.kioskServer) await new Promise((done) => env.kioskServer.close(done));
+  if (env.distDir) await rm(env.distDir, { recursive: true, force: true });
+  if (env.database) {
+    try {
+      psql(env.baseUrl, `DROP DATABASE IF EXISTS ${env.database} WITH (FORCE)`);
+    } catch {
+      // the server the test command started goes away anyway
+    }
+  }
+});
+
+test("the kiosk uploads by itself; what waits while the platform is down arrives once; a twin is refused as a fork", { timeout: 240_000 }, async () => {
+  assert.ok(env.baseUrl, "DATABASE_URL is not set: these tests need a PostgreSQL server where they may CREATE DATABASE (./scripts/test starts one)");
+  assert.ok(env.binary, "the platform binary was not found: set AIXIN_PLATFORM_BIN or build aixin-platform");
+
+  const code = codeOf(platformCommand("kiosk", "add", "--id", COUNTY_ID, "--village", "张家村"));
+  env.platform = await startPlatform();
+
+  const original = await launchBrowser({ viewport: { width: 1366, height: 900 } });
+  try {
+    const { page, errors } = await openKioskPage(original.context, env.kioskUrl, KIOSK_ID, UPLOAD_PARAMS);
+    await loadDemoVillage(page);
+    // Enough points and salt for every redemption of the test.
+    const stocked = await inKiosk(page, async (kiosk) => {
+      const staffSession = await kiosk.staffSignIn({ staff: "admin", pin: "9999", now: Date.now() });
+      const common = { staffSession, now: Date.now() };
+      await kiosk.correct({ ...common, household: "A001", amount: "200", reason: "上传测试", requestId: "upload-points" });
+      await kiosk.restock({ ...common, donor: "县供销社", sourceType: "organisation", lines: [{ sku: "salt-500g", qty: 60 }], requestId: "upload-salt" });
+      return true;
+    });
+    assert.equal(stocked, true, JSON.stringify(stocked));
+    await staffSignIn(page, DEMO_STAFF.admin.id, DEMO_STAFF.admin.pin);
+
+    // Without an admin session, or to an origin other than the one the
+    // page was built for, an enrollment is refused and records nothing.
+    const before = await inKiosk(page, (kiosk) => kiosk.info().seq);
+    const refusals = await inKiosk(page, async (kiosk, origin) => {
+      const input = { countyId: "420102001001-01", code: "x", requestId: "refused-1", now: Date.now() };
+      const codeOf = (promise) => promise.then(() => "ENROLLED", (error) => error.code);
+      const clerk = await kiosk.staffSignIn({ staff: "clerk", pin: "2222", now: Date.now() });
+      const admin = await kiosk.staffSignIn({ staff: "admin", pin: "9999", now: Date.now() });
+      return {
+        noSession: await codeOf(kiosk.enrollPlatform({ ...input, staffSession: "x", url: origin })),
+        clerk: await codeOf(kiosk.enrollPlatform({ ...input, staffSession: clerk, url: origin })),
+        otherPort: await codeOf(kiosk.enrollPlatform({ ...input, staffSession: admin, url: "http://127.0.0.1:1" })),
+        notAnOrigin: await codeOf(kiosk.enrollPlatform({ ...input, staffSession: admin, url: `${origin}/v1` })),
+        badCountyId: await codeOf(kiosk.enrollPlatform({ ...input, staffSession: admin, url: origin, countyId: "村 01" })),
+        wrongCode: await codeOf(kiosk.enrollPlatform({ ...input, staffSession: admin, url: origin })),
+        seq: kiosk.info().seq,
+        status: await kiosk.platformStatus(),
+      };
+    }, env.platformOrigin);
+    assert.deepEqual(
+      { ...refusals, status: refusals.status.enrolled },
+      {
+        noSession: "STAFF_AUTH_REQUIRED",
+        clerk: "STAFF_AUTH_REQUIRED",
+        otherPort: "PLATFORM_ORIGIN_NOT_ALLOWED",
+        notAnOrigin: "INVALID_INPUT",
+        badCountyId: "INVALID_INPUT",
+        wrongCode: "ENROLL_CODE_INVALID",
+        seq: before,
+        status: false,
+      },
+    );
+
+    await enrollOnScreen(page, code);
+    const enrolledSeq = await inKiosk(page, (kiosk) => kiosk.info().seq);
+    assert.equal(enrolledSeq, before + 1, "the enrollment is one journal entry");
+    const enrolled = await inKiosk(page, (kiosk) => kiosk.exportJournal({ from: kiosk.info().seq }));
+    assert.match(enrolled, /"kind":"platform_enrolled","county_id":"420102001001-01","platform":"http:\/\/127\.0\.0\.1:\d+"/);
+    assert.match(enrolled, /"actor":\{"type":"staff","staff":"admin"\}/);
+
+    // 20 redemptions arrive within the upload interval.
+    const seq20 = await redeemSalt(page, "first", 20);
+    await until(() => platformHead().seq === seq20, `the platform's head to reach ${seq20}`);
+    assert.equal(storedEntries(), seq20);
+    await homeWaiting(page, 0);
+    const status = await inKiosk(page, (kiosk) => kiosk.platformStatus());
+    assert.equal(status.ackedSeq, seq20);
+    assert.equal(status.waiting, 0);
+    assert.ok(status.lastSuccessMs > 0);
+    assert.equal(JSON.stringify(status).includes("token"), false, "the token is not handed to the page");
+
+    // The platform stopped: 10 more are taken and wait.
+    await env.platform.stop();
+    const seq30 = await redeemSalt(page, "offline", 10);
+    assert.equal(seq30, seq20 + 10);
+    await homeWaiting(page, 10);
+    const down = await inKiosk(page, (kiosk) => kiosk.platformStatus());
+    assert.equal(down.lastError?.code, "PLATFORM_UNREACHABLE");
+    assert.ok(down.oldestWaitingMs > 0);
+
+    // Started again: all 10 arrive, once.
+    env.platform = await startPlatform();
+    await page.evaluate(() => dispatchEvent(new Event("online")));
+    await until(() => platformHead().seq === seq30, `the platform's head to reach ${seq30}`);
+    assert.equal(storedEntries(), seq30, "every entry is stored once");
+    await homeWaiting(page, 0);
+
+    // A backup of this kiosk; then one more redemption, uploaded.
+    const backup = await inKiosk(page, async (kiosk) => {
+      const staffSession = await kiosk.staffSignIn({ staff: "admin", pin: "9999", now: Date.now() });
+      return kiosk.backup({ staffSession, includePins: true, now: Date.now() });
+    });
+    assert.ok(backup.text, JSON.stringify(backup.error));
+    const seq31 = await redeemSalt(page, "after-backup", 1);
+    await until(() => platformHead().seq === seq31, `the platform's head to reach ${seq31}`);
+
+    // Archiving reaches as far as the platform acknowledged (nothing was
+    // marked uploaded by USB), no further; the upload goes on after it.
+    await until(async () => (await inKiosk(page, (kiosk) => kiosk.platformStatus())).ackedSeq === seq31, "the acknowledgement");
+    const archived = await inKiosk(page, async (kiosk) => {
+      const staffSession = await kiosk.staffSignIn({ staff: "clerk", pin: "2222", now: Date.now() });
+      await kiosk.whenVerified();
+      const { seq, uploadedThroughSeq } = kiosk.info();
+      const beyond = await kiosk.archive({ staffSession, now: Date.now(), throughSeq: seq + 1 }).then(() => "ARCHIVED", (error) => error.code);
+      const archive = await kiosk.archive({ staffSession, now: Date.now() });
+      return { uploadedThroughSeq, beyond, through: archive.throughSeq, base: kiosk.info().archivedThroughSeq };
+    });
+    assert.deepEqual(archived, { uploadedThroughSeq: 0, beyond: "INVALID_INPUT", through: seq31, base: seq31 });
+    const seq32 = await redeemSalt(page, "after-archive", 1);
+    await until(() => platformHead().seq === seq32, `the platform's head to reach ${seq32} after the archive`);
+    // The browser logs each refused request (the wrong code, the platform
+    // down); nothing else may go wrong on the page.
+    assert.deepEqual(errors.filter((error) => !error.startsWith("Failed to load resource")), []);
+    await page.close();
+    env.backupText = backup.text;
+    env.forkSeq = seq31;
+  } finally {
+    await original.close();
+  }
+
+  // The twin: a second profile restored from the backup, enrolled again by
+  // the county, used: its upload is a fork at the seq where they part.
+  const twinCode = codeOf(platformCommand("kiosk", "enroll-code", "--id", COUNTY_ID));
+  const twin = await launchBrowser({ viewport: { width: 1366, height: 900 } });
+  try {
+    const { page } = await openKioskPage(twin.context, env.kioskUrl, KIOSK_ID, UPLOAD_PARAMS);
+    const restored = await inKiosk(page, (kiosk, text) => kiosk.restoreBackup({ text, now: Date.now() }), env.backupText);
+    assert.equal(restored?.error, undefined, JSON.stringify(restored?.error));
+    await page.reload();
+    await page.waitForFunction(() => document.documentElement.dataset.ready === "true");
+    assert.equal(await inKiosk(page, (kiosk) => kiosk.info().seq), env.forkSeq - 1);
+    await staffSignIn(page, DEMO_STAFF.admin.id, DEMO_STAFF.admin.pin);
+    await enrollOnScreen(page, twinCode);
+    await redeemSalt(page, "twin", 1);
+    await page.evaluate(() => dispatchEvent(new Event("online")));
+    await until(() => platformHead().status === "fork", "the platform to record the fork");
+    const conflict = psql(env.databaseUrl, `SELECT kind, seq FROM conflict WHERE kiosk = '${COUNTY_ID}'`);
+    assert.ok(conflict.split("\n").some((row) => row.startsWith("fork|")), conflict);
+    const forkSeq = Number(conflict.split("\n").find((row) => row.startsWith("fork|")).split("|")[1]);
+
+    const status = await until(async () => {
+      const current = await inKiosk(page, (kiosk) => kiosk.platformStatus());
+      return current.alert ? current : null;
+    }, "the kiosk's alert");
+    assert.equal(status.alert.code, "PLATFORM_FORK");
+    assert.equal(status.alert.seq, forkSeq);
+    await staffHome(page);
+    const alert = page.locator(".platform-alert");
+    await alert.waitFor({ timeout: WAIT_MS });
+    assert.equal(await alert.getAttribute("data-seq"), String(forkSeq));
+    assert.match(await alert.textContent(), new RegExp(`第 ${forkSeq} 条`));
+    assert.match(await alert.textContent(), /县里/);
+    // Uploading stops: another attempt is refused at once with the alert.
+    const again = await inKiosk(page, (kiosk) => kiosk.syncPlatform({ now: Date.now() }));
+    assert.equal(again.error.code, "PLATFORM_FORK");
+  } finally {
+    await twin.close();
+  }
+});
