@@ -159,7 +159,9 @@ export const COMMON_VIEWPORTS = [
  * problems found.
  */
 export function checkLayout(page, { mustSee = [] } = {}) {
-  return page.evaluate(({ mustSee }) => {
+  return page.evaluate(async ({ mustSee }) => {
+    // Two frames: what the page marks after a change (data-more) is marked.
+    await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
     const problems = [];
     const shown = (element) => {
       if (!element.isConnected) return false;

@@ -51,16 +51,17 @@ function mark(element) {
 
 const FOCUSABLE = "button:not(:disabled), a[href], input:not(:disabled), select:not(:disabled), textarea:not(:disabled), [tabindex]:not([tabindex='-1'])";
 
-function find(root) {
+/** Looks at `root`, what is inside it and what holds it; `checked` spares a second look in one frame. */
+function find(root, checked) {
   if (!(root instanceof Element)) return;
+  const look = (element) => {
+    checked.add(element);
+    if (!scrollers.has(element) && scrollsAt(getComputedStyle(element))) scrollers.add(element);
+  };
+  for (const element of root.querySelectorAll("*")) if (!checked.has(element)) look(element);
   // Its ancestors too: a dialog or panel that only starts to scroll now
   // that new content came in.
-  const candidates = [...root.querySelectorAll("*")];
-  for (let element = root; element && element !== document.documentElement; element = element.parentElement) candidates.push(element);
-  for (const element of candidates) {
-    if (scrollers.has(element)) continue;
-    if (scrollsAt(getComputedStyle(element))) scrollers.add(element);
-  }
+  for (let element = root; element && element !== document.documentElement && !checked.has(element); element = element.parentElement) look(element);
 }
 
 let added = [];
@@ -72,7 +73,8 @@ function schedule() {
     scheduled = false;
     const roots = added;
     added = [];
-    for (const root of roots) if (root.isConnected) find(root);
+    const checked = new Set();
+    for (const root of roots) if (root.isConnected && !checked.has(root)) find(root, checked);
     for (const element of [...scrollers]) mark(element);
   });
 }
