@@ -411,14 +411,20 @@ async fn an_archived_kiosk_is_imported_then_uploads_from_its_head() {
     for (name, bytes) in &batch.files {
         std::fs::write(folder.join("batch").join(name), bytes).unwrap();
     }
-    aixin_platform::admin::add(&platform.pool, ID, "张家村").await.unwrap();
+    // The county's commands, as run from a shell.
+    let added = command(&platform, &["kiosk", "add", "--id", ID, "--village", "张家村"]);
+    assert!(added.contains("enrollment code"), "{added}");
     let paths = [folder.join("batch"), folder.join("archive-000001-000015.ndjson")];
-    let paths: Vec<&std::path::Path> = paths.iter().map(|path| path.as_path()).collect();
-    let imported = admin::import(&platform.pool, &Cache::default(), ID, &paths).await.unwrap();
-    assert_eq!((imported.appended, imported.head_seq), (records_then.len() as u64, records_then.len() as u64));
+    let (batch_dir, archive) = (paths[0].display().to_string(), paths[1].display().to_string());
+    let held = records_then.len();
+    let imported = command(&platform, &["kiosk", "import-batches", "--id", ID, &batch_dir, &archive]);
+    assert!(imported.contains(&format!("{held} entries imported, 0 already held; the platform holds up to {held}")), "{imported}");
     // Again: all held already.
-    let again = admin::import(&platform.pool, &Cache::default(), ID, &paths).await.unwrap();
-    assert_eq!((again.appended, again.duplicate), (0, records_then.len() as u64));
+    let again = command(&platform, &["kiosk", "import-batches", "--id", ID, &batch_dir, &archive]);
+    assert!(again.contains(&format!("0 entries imported, {held} already held")), "{again}");
+    let listed = command(&platform, &["kiosk", "list"]);
+    assert!(listed.contains(ID) && listed.contains(&held.to_string()), "{listed}");
+    let paths: Vec<&std::path::Path> = paths.iter().map(|path| path.as_path()).collect();
     // A batch folder whose journal was changed is refused by the verifier.
     let journal = folder.join("batch").join("journal.ndjson");
     let changed = std::fs::read_to_string(&journal).unwrap().replacen("住户", "往户", 1);
@@ -435,6 +441,47 @@ async fn an_archived_kiosk_is_imported_then_uploads_from_its_head() {
     let answer = platform.upload(ID, &token, &body(ID, &now, head + 1, now.len() as u64)).await;
     assert_eq!(answer.status, 200, "{}", answer.text());
     assert_eq!(stored(&platform).await, (now.len() as i64, now.len() as i64));
+}
+
+/// Runs `aixin-platform ARGS…` on the test's database: its output, or the
+/// test fails with it.
+fn command(platform: &Platform, args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_aixin-platform"))
+        .args(args)
+        .env("DATABASE_URL", &platform.url)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{args:?}: {text}");
+    text
+}
+
+#[tokio::test]
+async fn the_command_line_refuses_what_it_cannot_do() {
+    let platform = Platform::start().await;
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_aixin-platform"))
+            .args(args)
+            .env("DATABASE_URL", &platform.url)
+            .output()
+            .unwrap()
+    };
+    command(&platform, &["kiosk", "add", "--id", ID, "--village", "张家村"]);
+    for (args, said) in [
+        (&["kiosk", "add", "--id", ID, "--village", "张家村"][..], "exists"),
+        (&["kiosk", "add", "--id", "bad id", "--village", "张家村"][..], "county id"),
+        (&["kiosk", "resolve", "--id", ID, "--keep", "kiosk"][..], "no open fork"),
+        (&["kiosk", "resolve", "--id", ID, "--keep", "both"][..], "--keep is platform or kiosk"),
+        (&["kiosk", "enroll-code", "--id", "420102001001-99"][..], "no kiosk"),
+        (&["kiosk", "import-batches", "--id", ID, "/nonexistent/batch"][..], "/nonexistent/batch"),
+        (&["kiosk", "add", "--id", ID][..], "--village is required"),
+        (&["kiosk", "list", "--all", "yes"][..], "unknown option --all"),
+    ] {
+        let out = run(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && stderr.contains(said), "{args:?}: {stderr}");
+    }
+    assert_eq!(stored(&platform).await, (0, 0));
 }
 
 #[tokio::test]
