@@ -22,7 +22,7 @@ import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startServer } from "../../scripts/server.mjs";
 import { writeDist } from "../../scripts/dist.mjs";
-import { launchBrowser, openKioskPage, loadDemoVillage, staffSignIn, staffMenu, DEMO_STAFF } from "./harness.mjs";
+import { launchBrowser, openKioskPage, loadDemoVillage, staffSignIn, staffMenu, checkLayout, DEMO_STAFF } from "./harness.mjs";
 import { inKiosk } from "./api.mjs";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
@@ -221,6 +221,11 @@ test("the kiosk uploads by itself; what waits while the platform is down arrives
   const original = await launchBrowser({ viewport: { width: 1366, height: 900 } });
   try {
     const { page, errors } = await openKioskPage(original.context, env.kioskUrl, KIOSK_ID, UPLOAD_PARAMS);
+    // How the uploads went on the wire.
+    const uploads = [];
+    page.on("request", (request) => {
+      if (request.method() === "POST" && request.url().endsWith("/journal")) uploads.push(request.allHeaders());
+    });
     await loadDemoVillage(page);
     // Enough points and salt for every redemption of the test.
     const stocked = await inKiosk(page, async (kiosk) => {
@@ -283,6 +288,10 @@ test("the kiosk uploads by itself; what waits while the platform is down arrives
     assert.equal(status.waiting, 0);
     assert.ok(status.lastSuccessMs > 0);
     assert.equal(JSON.stringify(status).includes("token"), false, "the token is not handed to the page");
+    const sent = await Promise.all(uploads);
+    assert.ok(sent.length > 0);
+    assert.ok(sent.some((headers) => headers["content-encoding"] === "gzip"), "a large upload goes gzipped");
+    assert.ok(sent.every((headers) => /^Bearer [0-9a-f]{64}$/.test(headers.authorization)));
 
     // The platform stopped: 10 more are taken and wait.
     await env.platform.stop();
@@ -339,11 +348,12 @@ test("the kiosk uploads by itself; what waits while the platform is down arrives
   const twin = await launchBrowser({ viewport: { width: 1366, height: 900 } });
   try {
     const { page } = await openKioskPage(twin.context, env.kioskUrl, KIOSK_ID, UPLOAD_PARAMS);
-    const restored = await inKiosk(page, (kiosk, text) => kiosk.restoreBackup({ text, now: Date.now() }), env.backupText);
+    const restored = await inKiosk(page, (kiosk, text) => kiosk.restoreBackup({ text, now: Date.now(), adminId: "admin", adminPin: "9999" }), env.backupText);
     assert.equal(restored?.error, undefined, JSON.stringify(restored?.error));
     await page.reload();
     await page.waitForFunction(() => document.documentElement.dataset.ready === "true");
-    assert.equal(await inKiosk(page, (kiosk) => kiosk.info().seq), env.forkSeq - 1);
+    // The twin holds the backup's entries (and what restoring records).
+    assert.ok((await inKiosk(page, (kiosk) => kiosk.info().seq)) >= env.forkSeq - 1);
     await staffSignIn(page, DEMO_STAFF.admin.id, DEMO_STAFF.admin.pin);
     await enrollOnScreen(page, twinCode);
     await redeemSalt(page, "twin", 1);
@@ -365,6 +375,7 @@ test("the kiosk uploads by itself; what waits while the platform is down arrives
     assert.equal(await alert.getAttribute("data-seq"), String(forkSeq));
     assert.match(await alert.textContent(), new RegExp(`第 ${forkSeq} 条`));
     assert.match(await alert.textContent(), /县里/);
+    assert.deepEqual(await checkLayout(page), []);
     // Uploading stops: another attempt is refused at once with the alert.
     const again = await inKiosk(page, (kiosk) => kiosk.syncPlatform({ now: Date.now() }));
     assert.equal(again.error.code, "PLATFORM_FORK");
