@@ -519,3 +519,19 @@ async fn checkpoints_let_a_restarted_platform_fold_from_them() {
     assert_eq!(answer.status, 200, "{}", answer.text());
     assert_eq!(stored(&restarted).await, (last as i64 + 1, last as i64 + 1));
 }
+
+#[tokio::test]
+async fn a_busy_platform_says_when_to_come_back() {
+    let (pool, _) = common::fresh_database().await;
+    let mut app = aixin_platform::http::App::new(pool, vec![common::KIOSK_ORIGIN.to_string()]);
+    // No upload may be folded now.
+    app.uploads = std::sync::Arc::new(tokio::sync::Semaphore::new(0));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(aixin_platform::serve(listener, app));
+    let headers = [("Authorization", &*format!("Bearer {}", "ab".repeat(32))), ("Origin", common::KIOSK_ORIGIN)];
+    let answer = common::request(address, "POST", &format!("/v1/kiosks/{ID}/journal"), &headers, b"").await;
+    assert_eq!((answer.status, answer.code().as_str()), (429, "PLATFORM_BUSY"), "{}", answer.text());
+    assert_eq!(answer.header("retry-after"), Some("5"));
+    assert_eq!(answer.header("access-control-expose-headers"), Some("Retry-After"));
+}
