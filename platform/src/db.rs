@@ -8,11 +8,10 @@ use tokio_postgres::NoTls;
 
 /// The migrations, in order. A migration once released is never edited: a
 /// change is a new file.
-const MIGRATIONS: [(i32, &str, &str); 1] = [(
-    1,
-    "0001_schema",
-    include_str!("../migrations/0001_schema.sql"),
-)];
+const MIGRATIONS: [(i32, &str, &str); 2] = [
+    (1, "0001_schema", include_str!("../migrations/0001_schema.sql")),
+    (2, "0002_county", include_str!("../migrations/0002_county.sql")),
+];
 
 /// How long a request waits for a connection before it answers busy.
 pub const CONNECTION_WAIT: Duration = Duration::from_secs(5);

@@ -61,6 +61,7 @@ pub fn router(app: App) -> Router {
         .route("/v1/kiosks/{id}/enroll", post(enroll))
         .route("/v1/kiosks/{id}/head", get(head))
         .route("/v1/kiosks/{id}/journal", post(journal))
+        .merge(crate::county::routes(app.clone()))
         .fallback(not_found)
         .layer(DefaultBodyLimit::disable())
         .layer(middleware::from_fn_with_state(app.clone(), cors))
@@ -74,14 +75,14 @@ pub fn now_ms() -> i64 {
 }
 
 /// An error answer.
-struct Fail {
-    status: StatusCode,
-    body: Failure,
-    retry_after: bool,
+pub(crate) struct Fail {
+    pub(crate) status: StatusCode,
+    pub(crate) body: Failure,
+    pub(crate) retry_after: bool,
 }
 
 impl Fail {
-    fn new(status: StatusCode, code: &str, message: &str, message_en: &str) -> Fail {
+    pub(crate) fn new(status: StatusCode, code: &str, message: &str, message_en: &str) -> Fail {
         Fail {
             status,
             body: Failure {
@@ -95,7 +96,7 @@ impl Fail {
         }
     }
 
-    fn unauthorized() -> Fail {
+    pub(crate) fn unauthorized() -> Fail {
         Fail::new(
             StatusCode::UNAUTHORIZED,
             answer::PLATFORM_UNAUTHORIZED,
@@ -104,7 +105,7 @@ impl Fail {
         )
     }
 
-    fn busy(detail: &str) -> Fail {
+    pub(crate) fn busy(detail: &str) -> Fail {
         let mut fail = Fail::new(
             StatusCode::SERVICE_UNAVAILABLE,
             answer::PLATFORM_BUSY,
@@ -147,7 +148,7 @@ impl Fail {
         fail
     }
 
-    fn bad_input(reason_zh: &str, reason: &str) -> Fail {
+    pub(crate) fn bad_input(reason_zh: &str, reason: &str) -> Fail {
         let mut fail = Fail::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             answer::PLATFORM_REFUSED,
@@ -158,7 +159,7 @@ impl Fail {
         fail
     }
 
-    fn internal(detail: &str) -> Fail {
+    pub(crate) fn internal(detail: &str) -> Fail {
         eprintln!("aixin-platform: {detail}");
         Fail::busy("internal error")
     }
@@ -240,7 +241,7 @@ async fn not_found() -> Fail {
 }
 
 /// The county id of the path, or a refusal.
-fn county_id(id: &str) -> Result<&str, Fail> {
+pub(crate) fn county_id(id: &str) -> Result<&str, Fail> {
     if valid_county_id(id) {
         Ok(id)
     } else {
@@ -251,12 +252,12 @@ fn county_id(id: &str) -> Result<&str, Fail> {
     }
 }
 
-fn sha256(bytes: &[u8]) -> Vec<u8> {
+pub(crate) fn sha256(bytes: &[u8]) -> Vec<u8> {
     Sha256::digest(bytes).to_vec()
 }
 
 /// The bearer token's SHA-256, if the request carries one.
-fn bearer_hash(headers: &HeaderMap) -> Option<Vec<u8>> {
+pub(crate) fn bearer_hash(headers: &HeaderMap) -> Option<Vec<u8>> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let token = value.strip_prefix("Bearer ")?.trim();
     let valid = token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit());
@@ -264,18 +265,18 @@ fn bearer_hash(headers: &HeaderMap) -> Option<Vec<u8>> {
 }
 
 /// Compares in time independent of where the first difference is.
-fn same_secret(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn same_secret(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-fn authorised(kiosk: &KioskRow, token_hash: &[u8]) -> bool {
+pub(crate) fn authorised(kiosk: &KioskRow, token_hash: &[u8]) -> bool {
     kiosk
         .token_hash
         .as_deref()
         .is_some_and(|held| same_secret(held, token_hash))
 }
 
-async fn connection(app: &App) -> Result<deadpool_postgres::Object, Fail> {
+pub(crate) async fn connection(app: &App) -> Result<deadpool_postgres::Object, Fail> {
     app.pool
         .get()
         .await

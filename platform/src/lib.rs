@@ -4,15 +4,20 @@
 //!
 //! `db` owns the pool and the migrations, `fold` the state at each kiosk's
 //! head, `ingest` what a batch means against what is held, `http` the `/v1`
-//! protocol and CORS, `admin` the county's commands. The platform never
+//! protocol and CORS, `admin` the county's commands; `restore`, `credits`
+//! and `county` the county's side: restoring a lost kiosk, credits that go
+//! down to it, and the staff's overview with its access log. The platform never
 //! repairs a journal: it holds what was proved, and says why it refuses
 //! the rest.
 
 pub mod admin;
+pub mod county;
+pub mod credits;
 pub mod db;
 pub mod fold;
 pub mod http;
 pub mod ingest;
+pub mod restore;
 
 use std::net::SocketAddr;
 

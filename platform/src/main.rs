@@ -8,6 +8,9 @@
 //!     aixin-platform kiosk import-batches --id COUNTY_ID DIR_OR_FILE…
 //!     aixin-platform kiosk resolve --id COUNTY_ID --keep platform|kiosk [--by NAME]
 //!     aixin-platform kiosk list
+//!     aixin-platform kiosk restore-code --id COUNTY_ID [--by NAME]
+//!     aixin-platform credits import --id COUNTY_ID FILE [--by NAME]
+//!     aixin-platform user add --name NAME   (the password on stdin)
 
 use aixin_platform::{admin, db, fold::Cache, http};
 use std::path::Path;
@@ -20,6 +23,9 @@ const USAGE: &str = "usage:
   aixin-platform kiosk import-batches --id COUNTY_ID DIR_OR_FILE...
   aixin-platform kiosk resolve --id COUNTY_ID --keep platform|kiosk [--by NAME]
   aixin-platform kiosk list
+  aixin-platform kiosk restore-code --id COUNTY_ID [--by NAME]
+  aixin-platform credits import --id COUNTY_ID FILE [--by NAME]
+  aixin-platform user add --name NAME          (reads the password from stdin)
 DATABASE_URL names the PostgreSQL database.";
 
 /// The command line, checked: options by name, the rest in order.
@@ -63,6 +69,14 @@ impl Args {
             None => Ok(()),
         }
     }
+}
+
+/// Who runs a command: `--by NAME`, else the login name.
+fn operator(args: &Args) -> String {
+    args.all("by").next().map_or_else(
+        || std::env::var("USER").unwrap_or_else(|_| "county".to_string()),
+        str::to_string,
+    )
 }
 
 fn main() -> ExitCode {
@@ -167,6 +181,42 @@ async fn run(raw: Vec<String>) -> Result<(), String> {
                     if kiosk.enrolled { "yes" } else { "no" },
                 );
             }
+            Ok(())
+        }
+        ["kiosk", "restore-code"] => {
+            args.only(&["id", "by"])?;
+            let id = args.one("id")?;
+            let code = aixin_platform::restore::restore_code(&pool, id, &operator(&args)).await?;
+            println!(
+                "kiosk {id}: one-time restore code (valid {} hours): {code}",
+                aixin_platform::restore::RESTORE_CODE_HOURS
+            );
+            Ok(())
+        }
+        ["credits", "import", file] => {
+            args.only(&["id", "by"])?;
+            let id = args.one("id")?;
+            let bytes = std::fs::read(file).map_err(|error| format!("{file}: {error}"))?;
+            let imported = aixin_platform::credits::import_file(&pool, &Cache::default(), id, &bytes, &operator(&args)).await?;
+            println!(
+                "kiosk {id}: {} credits ({} points) now wait for the kiosk; {} were waiting already, {} the kiosk holds already",
+                imported.added,
+                imported.added_points.fixed(),
+                imported.already_waiting,
+                imported.already_credited
+            );
+            Ok(())
+        }
+        ["user", "add"] => {
+            args.only(&["name"])?;
+            let name = args.one("name")?;
+            let mut password = String::new();
+            std::io::stdin()
+                .read_line(&mut password)
+                .map_err(|error| format!("reading the password from stdin: {error}"))?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            aixin_platform::county::add_user(&pool, name, password).await?;
+            println!("county account {name} added");
             Ok(())
         }
         _ => Err(format!("unknown command\n{USAGE}")),
