@@ -18,8 +18,10 @@
 //! salts, and writes what comes back.
 
 use crate::calendar::local_date_time;
-use crate::credential::{staff_key, Credential, Pin, PinHash};
-use crate::entry::{chain_hash, hex_of, Actor, Body, Entry, EntryId, Role, FORMAT_VERSION};
+use crate::credential::{staff_key, Credential, Pin, PinHash, RECOVERY_KEY};
+use crate::entry::{
+    chain_hash, hex_of, Actor, Body, Entry, EntryId, RestoreAuthKind, Role, FORMAT_VERSION,
+};
 use crate::error::Error;
 use crate::ids::{KioskId, StaffId};
 use crate::journal::{ndjson_line, parse_ndjson_line, StoredRecord};
@@ -31,8 +33,9 @@ use std::collections::BTreeMap;
 
 /// The `format` of a backup's header.
 pub const BACKUP_FORMAT: &str = "aixin-kiosk-backup";
-/// The version of the backup file's layout.
-pub const BACKUP_FORMAT_VERSION: u32 = 1;
+/// The version of the backup file's layout: 2 adds the recovery code's hash
+/// to the header. Version 1 files are still read.
+pub const BACKUP_FORMAT_VERSION: u32 = 2;
 /// The most credential records a backup may carry (households and staff).
 pub const BACKUP_CREDENTIALS_MAX: u64 = 10_000;
 
@@ -51,6 +54,11 @@ pub struct Header {
     pub state_hash: String,
     /// 0 when the backup carries no PINs.
     pub credentials: u64,
+    /// The recovery code's hash (format 2): whoever restores must know the
+    /// code, or the PIN of an admin the backup carries. None in format 1,
+    /// or when the village has no recovery code left.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery: Option<PinHash>,
 }
 
 /// A credential line: the store's key and its record.
@@ -185,11 +193,11 @@ pub fn write(
             detail: "the stored journal does not end at the verified head".into(),
         });
     }
-    let credentials = if include_pins {
-        decode_credentials(credentials)
-    } else {
-        BTreeMap::new()
-    };
+    let all = decode_credentials(credentials);
+    let recovery = all
+        .get(RECOVERY_KEY)
+        .and_then(|credential| credential.pin_hash.clone());
+    let credentials = if include_pins { all } else { BTreeMap::new() };
     for (key, record) in &credentials {
         let line = CredentialLine {
             credential: key.clone(),
@@ -209,6 +217,7 @@ pub fn write(
         head_hash: hex_of(&state.head),
         state_hash: state.state_hash(),
         credentials: credentials.len() as u64,
+        recovery,
     };
     let mut text = serde_json::to_string(&header).unwrap_or_default();
     text.push('\n');
@@ -340,7 +349,14 @@ fn read_header(line: Option<&str>) -> Result<Header, Error> {
     if header.format != BACKUP_FORMAT {
         return Err(not_backup());
     }
-    if header.format_version != BACKUP_FORMAT_VERSION {
+    if header.format_version == 1 && header.recovery.is_some() {
+        return Err(Problem::new(
+            "格式 1 的备份不带恢复码",
+            "a format 1 backup carries no recovery code",
+        )
+        .at(1));
+    }
+    if !(1..=BACKUP_FORMAT_VERSION).contains(&header.format_version) {
         return Err(Problem::new(
             format!("备份格式 {} 这个版本读不了", header.format_version),
             format!(
@@ -439,17 +455,76 @@ fn active_admin(state: &State, staff: &StaffId) -> Result<(), Error> {
     Ok(())
 }
 
+/// What a restorer gives to show the village let them restore: the
+/// recovery code printed at set-up, or an admin and PIN. When the backup
+/// carries PINs the admin's PIN is checked against them; when it does not,
+/// the PIN is the admin's new one and the recovery code is needed too.
+#[derive(Default)]
+pub struct RestoreAuth {
+    pub recovery_code: Option<String>,
+    pub admin: Option<NewAdminPin>,
+}
+
+/// Checks `auth` against the backup; answers what allowed the restore.
+fn check_restore_auth(
+    backup: &Backup,
+    auth: &RestoreAuth,
+) -> Result<(RestoreAuthKind, Option<StaffId>), Error> {
+    let carried: BTreeMap<&str, &Credential> = backup
+        .credentials
+        .iter()
+        .map(|(key, credential)| (key.as_str(), credential))
+        .collect();
+    // A format 1 backup with PINs still carries the recovery code's record.
+    let recovery_hash = backup
+        .header
+        .recovery
+        .as_ref()
+        .or_else(|| carried.get(RECOVERY_KEY).and_then(|c| c.pin_hash.as_ref()));
+    if let Some(code) = &auth.recovery_code {
+        let right = Pin::recovery_code(code)
+            .zip(recovery_hash)
+            .is_some_and(|(code, hash)| hash.verify(&code));
+        if !right {
+            return Err(Error::RestoreAuthRequired {
+                county: recovery_hash.is_none() && carried.is_empty(),
+            });
+        }
+        return Ok((RestoreAuthKind::RecoveryCode, None));
+    }
+    if let Some(admin) = auth.admin.as_ref().filter(|_| !carried.is_empty()) {
+        active_admin(&backup.state, &admin.staff)?;
+        let key = staff_key(admin.staff.as_str());
+        let right = carried
+            .get(key.as_str())
+            .and_then(|credential| credential.pin_hash.as_ref())
+            .is_some_and(|hash| hash.verify(&admin.pin));
+        if right {
+            return Ok((RestoreAuthKind::AdminPin, Some(admin.staff.clone())));
+        }
+    }
+    Err(Error::RestoreAuthRequired {
+        county: recovery_hash.is_none() && carried.is_empty(),
+    })
+}
+
 /// Restores `backup` onto the empty kiosk `kiosk_id` (whose state is
-/// `current`). A backup with PINs comes back exactly, to the same state
-/// hash. A backup without PINs needs `admin`: that admin gets a new PIN,
-/// recorded by one `staff_pin_set` entry after the backup's last; every other
-/// staff member and household has no PIN until staff set one (their sign-in
-/// answers `NO_PIN`).
+/// `current`), once `auth` shows the restorer may: the recovery code, or the
+/// PIN of an admin whose credentials the backup carries; else
+/// `RESTORE_AUTH_REQUIRED` (a format 1 backup without PINs has neither, and
+/// restores only with the county's restore code). The backup's entries come
+/// back exactly, then one `restored` entry naming the backup's head and who
+/// restored it, so the journal from here differs from anything the kiosk
+/// recorded after the backup was made. A backup with PINs brings them back;
+/// one without needs `auth.admin`: that admin gets a new PIN, recorded by a
+/// `staff_pin_set` entry; every other staff member and household has no PIN
+/// until staff set one (their sign-in answers `NO_PIN`), and the recovery
+/// code keeps working.
 pub fn restore(
     backup: Backup,
     kiosk_id: &KioskId,
     current: &State,
-    admin: Option<NewAdminPin>,
+    auth: RestoreAuth,
     now_ms: i64,
     config: LedgerConfig,
 ) -> Result<Rebuilt, Error> {
@@ -462,11 +537,12 @@ pub fn restore(
             found: backup.header.kiosk_id.to_string(),
         });
     }
+    let (kind, verified_admin) = check_restore_auth(&backup, &auth)?;
     let Backup {
+        header,
         records,
         credentials,
         mut state,
-        ..
     } = backup;
     let mut credentials: BTreeMap<String, Credential> = credentials.into_iter().collect();
     let mut journal: Vec<(u64, Vec<u8>)> = records
@@ -478,20 +554,50 @@ pub fn restore(
         .staff
         .values()
         .any(|m| m.active && m.role == Role::Admin);
-    if credentials.is_empty() && has_admin {
-        let Some(admin) = admin else {
+    let new_admin = match auth.admin {
+        Some(admin) if credentials.is_empty() && has_admin => {
+            active_admin(&state, &admin.staff)?;
+            Some(admin)
+        }
+        None if credentials.is_empty() && has_admin => {
             return Err(Error::invalid_with(
                 "adminPin",
                 "这个备份没有密码,恢复时要给一位管理员设新密码",
                 "this backup carries no PINs: give an admin a new PIN to restore it",
             ));
-        };
-        active_admin(&state, &admin.staff)?;
+        }
+        _ => None,
+    };
+    let auth_staff = new_admin
+        .as_ref()
+        .map(|admin| admin.staff.clone())
+        .or(verified_admin);
+    // The restorer is named when an admin was given; with the recovery code
+    // alone it is the kiosk's own act.
+    let actor = match &auth_staff {
+        Some(staff) => Actor::Staff {
+            staff: staff.clone(),
+        },
+        None => Actor::System,
+    };
+    let body = Body::Restored {
+        backup_seq: state.seq,
+        backup_head: header.head_hash.clone(),
+        auth: kind,
+    };
+    let id = EntryId::derived(&format!("restored:{}:{now_ms}", state.seq));
+    let record = seal(&state, actor, id, body, now_ms);
+    apply_own(&mut state, &record)?;
+    journal.push((state.seq, record.to_bytes()));
+    if let Some(admin) = new_admin {
         let id = EntryId::derived(&format!("restore:{}:{now_ms}", admin.staff));
         let body = Body::StaffPinSet {
             staff: admin.staff.clone(),
         };
-        let record = seal(&state, Actor::System, id, body, now_ms);
+        let actor = Actor::Staff {
+            staff: admin.staff.clone(),
+        };
+        let record = seal(&state, actor, id, body, now_ms);
         apply_own(&mut state, &record)?;
         journal.push((state.seq, record.to_bytes()));
         let credential = Credential {
@@ -499,6 +605,15 @@ pub fn restore(
             ..Credential::default()
         };
         credentials.insert(staff_key(admin.staff.as_str()), credential);
+    }
+    // Without PINs the recovery code comes back from the header, so the
+    // village's printed code still works.
+    if let (None, Some(hash)) = (credentials.get(RECOVERY_KEY), header.recovery) {
+        let credential = Credential {
+            pin_hash: Some(hash),
+            ..Credential::default()
+        };
+        credentials.insert(RECOVERY_KEY.to_string(), credential);
     }
     let records = encode_credentials(&credentials);
     let ledger = Ledger::from_parts(state, credentials.into_iter().collect(), config, None);

@@ -525,6 +525,26 @@ pub enum Body {
         county_id: CountyId,
         platform: crate::upload::PlatformOrigin,
     },
+    /// A backup was restored onto an empty kiosk: the `backup_seq` entries
+    /// before this one are the backup's, ending at `backup_head` (hex).
+    /// `auth` says what allowed it. Whatever the kiosk recorded after the
+    /// backup was made cannot chain on from here, so a rollback by restore
+    /// always shows as a fork.
+    Restored {
+        backup_seq: u64,
+        backup_head: String,
+        auth: RestoreAuthKind,
+    },
+}
+
+/// What allowed a restore.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RestoreAuthKind {
+    /// The village's printed recovery code.
+    RecoveryCode,
+    /// The PIN of an admin whose credentials the backup carries.
+    AdminPin,
 }
 
 fn is_zero(version: &u32) -> bool {
@@ -569,6 +589,7 @@ impl Body {
             Body::BlacklistLifted { .. } => "blacklist_lifted",
             Body::JournalRestarted { .. } => "journal_restarted",
             Body::PlatformEnrolled { .. } => "platform_enrolled",
+            Body::Restored { .. } => "restored",
         }
     }
 }

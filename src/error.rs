@@ -182,6 +182,18 @@ pub enum Error {
     PlatformAnswerInvalid {
         detail: String,
     },
+    /// A restore without the recovery code or the PIN of an admin the
+    /// backup carries. `county`: the backup has neither a recovery code nor
+    /// PINs (format 1), so only the county's restore code could allow it.
+    RestoreAuthRequired {
+        county: bool,
+    },
+    /// The two-person rule: this act needs a second staff member's
+    /// `coSign`. `reason` names which rule (`credit_over_day_limit`,
+    /// `old_void`, `import`).
+    SecondStaffRequired {
+        reason: &'static str,
+    },
 }
 
 impl Error {
@@ -235,12 +247,14 @@ impl Error {
             PlatformTooLarge => "PLATFORM_TOO_LARGE",
             PlatformBusy { .. } => "PLATFORM_BUSY",
             PlatformAnswerInvalid { .. } => "PLATFORM_ANSWER_INVALID",
+            RestoreAuthRequired { .. } => "RESTORE_AUTH_REQUIRED",
+            SecondStaffRequired { .. } => "SECOND_STAFF_REQUIRED",
         }
     }
 
     /// Every stable code, for documentation and for the page's message table
     /// test.
-    pub const CODES: [&'static str; 46] = [
+    pub const CODES: [&'static str; 48] = [
         "INSUFFICIENT_POINTS",
         "OUT_OF_STOCK",
         "WRONG_PIN",
@@ -287,6 +301,8 @@ impl Error {
         "PLATFORM_TOO_LARGE",
         "PLATFORM_BUSY",
         "PLATFORM_ANSWER_INVALID",
+        "RESTORE_AUTH_REQUIRED",
+        "SECOND_STAFF_REQUIRED",
     ];
 
     /// The figures a person needs, under the names the JS API uses.
@@ -370,6 +386,8 @@ impl Error {
                 figures
             }
             PlatformGap { head_seq } => vec![("headSeq", Number(*head_seq as i64))],
+            RestoreAuthRequired { county: true } => vec![("county", Number(1))],
+            SecondStaffRequired { reason } => vec![("reason", Text(reason.to_string()))],
             PlatformFork {
                 seq,
                 platform_hash,
@@ -484,6 +502,15 @@ impl Error {
             PlatformTooLarge => "这次上传太大,县级平台没有收下".to_string(),
             PlatformBusy { .. } => "县级平台正忙,稍后会自动重试".to_string(),
             PlatformAnswerInvalid { .. } => "县级平台的回答看不懂,稍后会自动重试".to_string(),
+            RestoreAuthRequired { county: false } => {
+                "恢复备份要输入打印的恢复码,或备份里一位管理员的密码".to_string()
+            }
+            RestoreAuthRequired { county: true } => {
+                "这个旧格式备份既没有密码也没有恢复码,只能用县里发的恢复码恢复(县级恢复)".to_string()
+            }
+            SecondStaffRequired { .. } => {
+                "这一步要第二位工作人员输入自己的编号和密码确认(双人核对)".to_string()
+            }
         }
     }
 
@@ -600,6 +627,15 @@ impl Error {
             }
             PlatformAnswerInvalid { .. } => {
                 "The county platform's answer could not be read; the kiosk retries by itself".to_string()
+            }
+            RestoreAuthRequired { county: false } => {
+                "Restoring a backup needs the printed recovery code, or the PIN of an admin the backup carries".to_string()
+            }
+            RestoreAuthRequired { county: true } => {
+                "This old-format backup carries neither PINs nor a recovery code: only a county restore code can restore it".to_string()
+            }
+            SecondStaffRequired { .. } => {
+                "This step needs a second staff member to confirm with their own id and PIN (two-person rule)".to_string()
             }
         }
     }

@@ -733,6 +733,7 @@ fn describe(state: &State, entry: &Entry) -> String {
             county_id,
             platform,
         } => format!("{county_id} @ {platform}"),
+        Body::Restored { backup_seq, .. } => format!("从第 {backup_seq} 条的备份恢复"),
         _ => String::new(),
     }
 }

@@ -510,6 +510,17 @@ impl State {
                     return fail(seq, "an enrollment is made by a staff member");
                 }
             }
+            // A restore names the backup it follows: exactly the entries
+            // before it.
+            Body::Restored {
+                backup_seq,
+                backup_head,
+                ..
+            } => {
+                if *backup_seq != seq - 1 || *backup_head != hex::encode(self.head) {
+                    return fail(seq, "a restore must follow the backup's last entry");
+                }
+            }
         }
         Ok(())
     }

@@ -6,7 +6,7 @@
 
 mod common;
 
-use aixin_kiosk::backup::{self, Backup, NewAdminPin, Rebuilt, StaffPin};
+use aixin_kiosk::backup::{self, Backup, NewAdminPin, Rebuilt, RestoreAuth, StaffPin};
 use aixin_kiosk::credential::Pin;
 use aixin_kiosk::entry::{Body, Entry, EntryId};
 use aixin_kiosk::error::Error;
@@ -96,6 +96,16 @@ fn admin_pin(pin: &str) -> StaffPin {
     }
 }
 
+/// The recovery code `Kiosk::new` was set up with.
+const RECOVERY_CODE: &str = "1234-5678-9012";
+
+fn with_code(code: &str) -> RestoreAuth {
+    RestoreAuth {
+        recovery_code: Some(code.to_string()),
+        admin: None,
+    }
+}
+
 fn refused_line(text: &str) -> u64 {
     match backup::read(text) {
         Err(Error::BackupInvalid { line, .. }) => line,
@@ -120,13 +130,24 @@ fn a_backup_with_pins_restores_to_the_same_state_hash() {
     assert_eq!(read.header.entries, kiosk.ledger.state().seq);
     assert_eq!(read.header.state_hash, kiosk.ledger.state().state_hash());
     assert!(read.header.credentials > 12, "{}", read.header.credentials);
-    let rebuilt = backup::restore(read, &kiosk_id(), &State::new(), None, NOW, config()).unwrap();
-    assert_eq!(rebuilt.journal, kiosk.store.records());
+    let rebuilt = backup::restore(
+        read,
+        &kiosk_id(),
+        &State::new(),
+        with_code(RECOVERY_CODE),
+        NOW,
+        config(),
+    )
+    .unwrap();
+    // Every entry of the backup exactly, then the restore itself.
+    let seq = kiosk.ledger.state().seq as usize;
+    assert_eq!(rebuilt.journal[..seq], kiosk.store.records()[..]);
+    assert_eq!(rebuilt.journal.len(), seq + 1);
     let mut restored = kiosk_of(rebuilt);
-    assert_eq!(
-        restored.ledger.state().state_hash(),
-        kiosk.ledger.state().state_hash()
-    );
+    for index in 0..12 {
+        let household = format!("H{index:03}");
+        assert_eq!(restored.balance(&household), kiosk.balance(&household));
+    }
     // The same PINs work, and the shop redeems.
     let session = restored.sign_in("H007", "2468").unwrap();
     let request = restored.next_request();
@@ -147,7 +168,14 @@ fn a_backup_with_pins_restores_to_the_same_state_hash() {
 fn a_backup_without_pins_needs_a_new_admin_pin_and_households_need_pins_set_by_staff() {
     let kiosk = busy_kiosk();
     let text = backup_of(&kiosk, false);
-    assert!(!text.contains("pbkdf2"), "no PIN hash in the file");
+    // The header carries the recovery code's hash, and no credential line
+    // follows the entries.
+    assert_eq!(
+        text.matches("pbkdf2").count(),
+        1,
+        "only the recovery code's hash"
+    );
+    assert!(!text.contains("\"credential\""), "no PIN in the file");
     let read = backup::read(&text).unwrap();
     assert_eq!(read.header.credentials, 0);
     // Without a new admin PIN nobody could sign in: refused.
@@ -155,7 +183,7 @@ fn a_backup_without_pins_needs_a_new_admin_pin_and_households_need_pins_set_by_s
         read.clone(),
         &kiosk_id(),
         &State::new(),
-        None,
+        with_code(RECOVERY_CODE),
         NOW,
         config(),
     );
@@ -174,7 +202,10 @@ fn a_backup_without_pins_needs_a_new_admin_pin_and_households_need_pins_set_by_s
         read.clone(),
         &kiosk_id(),
         &State::new(),
-        Some(clerk),
+        RestoreAuth {
+            recovery_code: Some(RECOVERY_CODE.into()),
+            admin: Some(clerk),
+        },
         NOW,
         config(),
     );
@@ -184,14 +215,22 @@ fn a_backup_without_pins_needs_a_new_admin_pin_and_households_need_pins_set_by_s
         pin: Pin::new("5555").unwrap(),
         salt: [5; 16],
     };
-    let rebuilt =
-        backup::restore(read, &kiosk_id(), &State::new(), Some(admin), NOW, config()).unwrap();
-    // Every entry of the backup, then one that records the admin's new PIN.
+    let auth = RestoreAuth {
+        recovery_code: Some(RECOVERY_CODE.into()),
+        admin: Some(admin),
+    };
+    let rebuilt = backup::restore(read, &kiosk_id(), &State::new(), auth, NOW, config()).unwrap();
+    // Every entry of the backup, then the restore, then the admin's new PIN.
     let seq = kiosk.ledger.state().seq;
     assert_eq!(rebuilt.journal[..seq as usize], kiosk.store.records()[..]);
-    let last = StoredRecord::from_bytes(&rebuilt.journal[seq as usize].1).unwrap();
-    let entry = Entry::decode(&last.bytes).unwrap();
-    assert_eq!(entry.body.kind(), "staff_pin_set");
+    let kinds: Vec<&str> = rebuilt.journal[seq as usize..]
+        .iter()
+        .map(|(_, stored)| {
+            let record = StoredRecord::from_bytes(stored).unwrap();
+            Entry::decode(&record.bytes).unwrap().body.kind()
+        })
+        .collect();
+    assert_eq!(kinds, ["restored", "staff_pin_set"]);
     let mut restored = kiosk_of(rebuilt);
     // Households keep their balances but have no PIN on this kiosk.
     assert_eq!(restored.balance("H003"), points("7.5"));
@@ -234,13 +273,20 @@ fn a_restore_goes_only_onto_an_empty_kiosk_of_the_same_id() {
         read.clone(),
         &kiosk_id(),
         kiosk.ledger.state(),
-        None,
+        with_code(RECOVERY_CODE),
         NOW,
         config(),
     );
     assert_eq!(not_empty.err(), Some(Error::NotEmpty));
     let other = KioskId::new("village-02").unwrap();
-    let wrong = backup::restore(read, &other, &State::new(), None, NOW, config());
+    let wrong = backup::restore(
+        read,
+        &other,
+        &State::new(),
+        with_code(RECOVERY_CODE),
+        NOW,
+        config(),
+    );
     assert_eq!(
         wrong.err(),
         Some(Error::WrongKiosk {
@@ -454,4 +500,223 @@ fn the_last_resort_restarts_the_journal_after_the_last_good_hash() {
 fn sha256(bytes: &[u8]) -> [u8; 32] {
     use sha2::Digest;
     sha2::Sha256::digest(bytes).into()
+}
+
+/// Restore is no rollback: whoever holds a backup file and wipes the kiosk
+/// cannot bring the old balances back without the village's recovery code
+/// or an admin's PIN, and a restore that is allowed leaves its own entry, so
+/// the history after it can never pass for the one it replaced.
+#[test]
+fn a_restore_needs_the_recovery_code_or_an_admin_pin_and_is_recorded() {
+    let mut kiosk = busy_kiosk();
+    for pins in [true, false] {
+        let read = backup::read(&backup_of(&kiosk, pins)).unwrap();
+        assert_eq!(read.header.format_version, 2);
+        assert!(
+            read.header.recovery.is_some(),
+            "the header carries the code's hash"
+        );
+    }
+    let text = backup_of(&kiosk, false);
+    let with_pins = backup_of(&kiosk, true);
+    // Three redemptions after the backup.
+    for household in ["H006", "H007", "H008"] {
+        let session = kiosk.sign_in(household, "2468").unwrap();
+        let request = kiosk.next_request();
+        kiosk
+            .redeem(&session, &[("salt-500g", 1)], request)
+            .unwrap();
+    }
+    let later = kiosk.store.records();
+    // Wiped: an empty kiosk. Without a code, refused, and nothing written.
+    let read = backup::read(&text).unwrap();
+    let refused = backup::restore(
+        read.clone(),
+        &kiosk_id(),
+        &State::new(),
+        RestoreAuth::default(),
+        NOW,
+        config(),
+    );
+    assert_eq!(
+        refused.err(),
+        Some(Error::RestoreAuthRequired { county: false })
+    );
+    // A wrong code, or a new admin PIN alone, is no better.
+    let wrong = backup::restore(
+        read.clone(),
+        &kiosk_id(),
+        &State::new(),
+        with_code("1234-5678-9013"),
+        NOW,
+        config(),
+    );
+    assert_eq!(
+        wrong.err(),
+        Some(Error::RestoreAuthRequired { county: false })
+    );
+    let new_pin_alone = RestoreAuth {
+        recovery_code: None,
+        admin: Some(NewAdminPin {
+            staff: StaffId::new("admin").unwrap(),
+            pin: Pin::new("5555").unwrap(),
+            salt: [5; 16],
+        }),
+    };
+    let refused = backup::restore(
+        read.clone(),
+        &kiosk_id(),
+        &State::new(),
+        new_pin_alone,
+        NOW,
+        config(),
+    );
+    assert_eq!(
+        refused.err(),
+        Some(Error::RestoreAuthRequired { county: false })
+    );
+    // With the code and a new admin PIN: restored, and recorded.
+    let auth = RestoreAuth {
+        recovery_code: Some(RECOVERY_CODE.into()),
+        admin: Some(NewAdminPin {
+            staff: StaffId::new("admin").unwrap(),
+            pin: Pin::new("5555").unwrap(),
+            salt: [5; 16],
+        }),
+    };
+    let rebuilt = backup::restore(
+        read.clone(),
+        &kiosk_id(),
+        &State::new(),
+        auth,
+        NOW + 1,
+        config(),
+    )
+    .unwrap();
+    let seq = read.header.entries as usize;
+    let record = StoredRecord::from_bytes(&rebuilt.journal[seq].1).unwrap();
+    let entry = Entry::decode(&record.bytes).unwrap();
+    assert_eq!(entry.time_ms, NOW + 1);
+    match &entry.body {
+        Body::Restored {
+            backup_seq,
+            backup_head,
+            auth,
+        } => {
+            assert_eq!(*backup_seq as usize, seq);
+            assert_eq!(*backup_head, read.header.head_hash);
+            assert_eq!(*auth, aixin_kiosk::entry::RestoreAuthKind::RecoveryCode);
+        }
+        other => panic!("expected a restored entry, got {other:?}"),
+    }
+    assert_eq!(
+        entry.actor,
+        aixin_kiosk::entry::Actor::Staff {
+            staff: StaffId::new("admin").unwrap()
+        }
+    );
+    // The journal after the backup differs from the history it replaced: the
+    // first entry after the backup's head is the restore, with another hash.
+    let restored_hash = StoredRecord::from_bytes(&rebuilt.journal[seq].1)
+        .unwrap()
+        .hash;
+    let later_hash = StoredRecord::from_bytes(&later[seq].1).unwrap().hash;
+    assert_ne!(restored_hash, later_hash);
+    let mut restored = kiosk_of(rebuilt);
+    // The printed code's record comes back too, so it still works.
+    let keys: Vec<String> = restored
+        .store
+        .credential_records()
+        .into_iter()
+        .map(|(key, _)| key)
+        .collect();
+    assert!(keys.contains(&"recovery".to_string()), "{keys:?}");
+    let signed_in = restored.run(
+        &aixin_kiosk::ledger::Auth::System,
+        Operation::StaffSignIn {
+            staff: StaffId::new("admin").unwrap(),
+            pin: "5555".into(),
+            session: session("staff-after-restore"),
+        },
+    );
+    assert!(signed_in.is_ok());
+    // A backup with PINs restores with an admin's PIN it carries, and not
+    // with a wrong one.
+    let read = backup::read(&with_pins).unwrap();
+    let admin = |pin: &str| RestoreAuth {
+        recovery_code: None,
+        admin: Some(NewAdminPin {
+            staff: StaffId::new("admin").unwrap(),
+            pin: Pin::new(pin).unwrap(),
+            salt: [5; 16],
+        }),
+    };
+    let wrong = backup::restore(
+        read.clone(),
+        &kiosk_id(),
+        &State::new(),
+        admin("9999"),
+        NOW,
+        config(),
+    );
+    assert_eq!(
+        wrong.err(),
+        Some(Error::RestoreAuthRequired { county: false })
+    );
+    let rebuilt = backup::restore(
+        read,
+        &kiosk_id(),
+        &State::new(),
+        admin("0000"),
+        NOW,
+        config(),
+    )
+    .unwrap();
+    let last = StoredRecord::from_bytes(&rebuilt.journal.last().unwrap().1).unwrap();
+    let entry = Entry::decode(&last.bytes).unwrap();
+    assert!(matches!(
+        entry.body,
+        Body::Restored {
+            auth: aixin_kiosk::entry::RestoreAuthKind::AdminPin,
+            ..
+        }
+    ));
+}
+
+/// A format 1 backup without PINs carries nothing to check a restorer
+/// against: only the county's restore code could allow it.
+#[test]
+fn an_old_backup_without_pins_needs_the_county() {
+    let kiosk = busy_kiosk();
+    let text = backup_of(&kiosk, false);
+    let mut lines = lines(&text);
+    let mut header: serde_json::Value = serde_json::from_str(&lines[0]).unwrap();
+    header["format_version"] = 1.into();
+    header.as_object_mut().unwrap().remove("recovery");
+    lines[0] = header.to_string();
+    let trailer = lines.len() - 1;
+    let body = joined(&lines[..trailer]);
+    lines[trailer] = serde_json::json!({
+        "end": "aixin-kiosk-backup",
+        "sha256": hex::encode(<sha2::Sha256 as sha2::Digest>::digest(body.as_bytes())),
+    })
+    .to_string();
+    let read = backup::read(&joined(&lines)).unwrap();
+    for auth in [RestoreAuth::default(), with_code(RECOVERY_CODE)] {
+        let refused = backup::restore(
+            read.clone(),
+            &kiosk_id(),
+            &State::new(),
+            auth,
+            NOW,
+            config(),
+        );
+        assert_eq!(
+            refused.err(),
+            Some(Error::RestoreAuthRequired { county: true })
+        );
+    }
+    assert!(Error::RestoreAuthRequired { county: true }
+        .message_en()
+        .contains("county"));
 }

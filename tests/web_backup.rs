@@ -81,13 +81,31 @@ async fn a_backup_restores_onto_an_empty_kiosk_to_the_same_state_hash() {
         aixin_kiosk::state::State::new().state_hash()
     );
 
-    let restored = settle(empty.restore_backup(js(json!({ "text": text, "now": NOW }))))
+    // Without the recovery code or an admin's PIN: refused, nothing written.
+    let refused = settle(empty.restore_backup(js(json!({ "text": text, "now": NOW }))))
+        .await
+        .unwrap_err();
+    assert_eq!(code_of(&refused), "RESTORE_AUTH_REQUIRED");
+    let wrong_pin = json!({ "text": text, "now": NOW, "adminId": "admin", "adminPin": "1111" });
+    let refused = settle(empty.restore_backup(js(wrong_pin)))
+        .await
+        .unwrap_err();
+    assert_eq!(code_of(&refused), "RESTORE_AUTH_REQUIRED");
+    assert_eq!(
+        empty.state_hash(),
+        aixin_kiosk::state::State::new().state_hash()
+    );
+    // With the PIN of an admin the backup carries: the backup's entries, then
+    // the restore's own entry.
+    let with_pin = json!({ "text": text, "now": NOW, "adminId": "admin", "adminPin": "9999" });
+    let restored = settle(empty.restore_backup(js(with_pin)))
         .await
         .unwrap();
-    assert_eq!(restored.as_string().unwrap(), state_hash);
+    let restored = restored.as_string().unwrap();
+    assert_ne!(restored, state_hash);
     assert_eq!(empty.last_write_durability().as_deref(), Some("strict"));
     settle(empty.close()).await.unwrap();
     let reopened = open("test-backup").await;
-    assert_eq!(reopened.state_hash(), state_hash);
+    assert_eq!(reopened.state_hash(), restored);
     settle(reopened.close()).await.unwrap();
 }

@@ -13,7 +13,9 @@ use super::convert::{from_js, to_js, to_js_error};
 use super::gate::Gate;
 use super::idb::{KioskDb, Store, WriteBatch, SEQ_MAX};
 use super::kiosk::{promise, random_bytes, storage_error, DbLease, Inner, Kiosk};
-use crate::backup::{self, Backup, NewAdminPin, PinRefusal, Rebuilt, RecoveryReport, StaffPin};
+use crate::backup::{
+    self, Backup, NewAdminPin, PinRefusal, Rebuilt, RecoveryReport, RestoreAuth, StaffPin,
+};
 use crate::credential::Pin;
 use crate::entry::Role;
 use crate::error::Error;
@@ -57,6 +59,10 @@ struct HeaderView {
     head_hash: String,
     state_hash: String,
     includes_pins: bool,
+    /// Whether the backup carries the recovery code's hash (format 2), so
+    /// the printed code can restore it.
+    has_recovery_code: bool,
+    format_version: u32,
     admins: Vec<AdminView>,
 }
 
@@ -78,6 +84,12 @@ fn header_view(backup: &Backup) -> HeaderView {
         head_hash: header.head_hash.clone(),
         state_hash: header.state_hash.clone(),
         includes_pins: header.credentials > 0,
+        has_recovery_code: header.recovery.is_some()
+            || backup
+                .credentials
+                .iter()
+                .any(|(key, _)| key == crate::credential::RECOVERY_KEY),
+        format_version: header.format_version,
         admins: backup
             .state
             .staff
@@ -98,6 +110,8 @@ struct RestoreInput {
     now: i64,
     admin_id: Option<String>,
     admin_pin: Option<String>,
+    /// The village's printed recovery code.
+    recovery_code: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -344,9 +358,14 @@ impl Kiosk {
     }
 
     /// Restores a backup onto this kiosk, which must be empty (no journal
-    /// yet): `{ text, now, adminId, adminPin }`. The backup is verified whole
-    /// first; a backup without PINs needs `adminId`/`adminPin`, the new PIN
-    /// of one of its admins. All records are written in one strictly durable
+    /// yet): `{ text, now, recoveryCode, adminId, adminPin }`. The backup is
+    /// verified whole first. The restorer shows the village allowed it: the
+    /// printed `recoveryCode`, or `adminId`/`adminPin` of an admin whose PIN
+    /// the backup carries; else `RESTORE_AUTH_REQUIRED` (with `county: 1`
+    /// for an old backup that carries neither). A backup without PINs needs
+    /// the recovery code and `adminId`/`adminPin`, the new PIN of one of its
+    /// admins. A `restored` entry naming the backup's head follows the
+    /// backup's entries. All records are written in one strictly durable
     /// transaction; then the kiosk is open as usual.
     #[wasm_bindgen(js_name = restoreBackup)]
     pub fn restore_backup(&self, input: JsValue) -> js_sys::Promise {
@@ -379,7 +398,10 @@ impl Kiosk {
                     read,
                     inner.kiosk_id(),
                     ledger.state(),
-                    admin,
+                    RestoreAuth {
+                        recovery_code: fields.recovery_code,
+                        admin,
+                    },
                     fields.now,
                     ledger.config(),
                 )?

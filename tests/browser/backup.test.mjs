@@ -38,9 +38,13 @@ async function demoWithBackup(page, { staff = "admin", pin = "9999", includePins
       await kiosk.loadDemo();
       const session = await kiosk.signIn({ household: "A001", pin: "3817", now: Date.now() });
       await kiosk.redeem({ session, lines: [{ sku: "salt-500g", qty: 1 }], requestId: "before-backup", now: Date.now() });
+      // The demo village has no recovery code: the admin prints one, as a
+      // village does at set-up.
+      const admin = await kiosk.staffSignIn({ staff: "admin", pin: "9999", now: Date.now() });
+      const { recoveryCode } = await kiosk.newRecoveryCode({ staffSession: admin, requestId: "demo-recovery-code", now: Date.now() });
       const staffSession = await kiosk.staffSignIn({ staff, pin, now: Date.now() });
       const file = await kiosk.backup({ staffSession, includePins, now: Date.now() });
-      return { file, stateHash: kiosk.info().stateHash };
+      return { file, stateHash: kiosk.info().stateHash, recoveryCode };
     },
     { staff, pin, includePins },
   );
@@ -118,7 +122,7 @@ test("a backup restored on a fresh browser profile gives the same state hash", a
       const staffSession = await kiosk.staffSignIn({ staff: "clerk", pin: "2222", now: Date.now() });
       const refused = await kiosk.backup({ staffSession, includePins: true, now: Date.now() }).catch((e) => e.code);
       const plain = await kiosk.backup({ staffSession, now: Date.now() });
-      return { refused, includesPins: plain.includesPins, pinHashes: plain.text.includes("pbkdf2") };
+      return { refused, includesPins: plain.includesPins, pinHashes: plain.text.includes('"credential"') };
     });
     assert.deepEqual(clerk, { refused: "STAFF_AUTH_REQUIRED", includesPins: false, pinHashes: false });
   } finally {
@@ -141,16 +145,24 @@ test("a backup restored on a fresh browser profile gives the same state hash", a
         } catch (error) {
           refused = { code: error.code, line: error.line };
         }
-        await kiosk.restoreBackup({ text, now: Date.now() });
-        const again = await kiosk.restoreBackup({ text, now: Date.now() }).catch((e) => e.code);
-        return { header, refused, info: kiosk.info(), again };
+        // Whoever holds the file alone may not restore it.
+        const unauthorised = await kiosk.restoreBackup({ text, now: Date.now() }).catch((e) => e.code);
+        const wrongPin = await kiosk.restoreBackup({ text, now: Date.now(), adminId: "admin", adminPin: "1111" }).catch((e) => e.code);
+        await kiosk.restoreBackup({ text, now: Date.now(), adminId: "admin", adminPin: "9999" });
+        const again = await kiosk.restoreBackup({ text, now: Date.now(), adminId: "admin", adminPin: "9999" }).catch((e) => e.code);
+        return { header, refused, unauthorised, wrongPin, info: kiosk.info(), again };
       },
       file.text,
     );
     assert.equal(result.header.kioskId, "backup-1");
     assert.equal(result.header.stateHash, stateHash);
     assert.deepEqual(result.refused, { code: "BACKUP_INVALID", line: 2 });
-    assert.equal(result.info.stateHash, stateHash);
+    assert.equal(result.unauthorised, "RESTORE_AUTH_REQUIRED");
+    assert.equal(result.wrongPin, "RESTORE_AUTH_REQUIRED");
+    assert.equal(result.header.hasRecoveryCode, true);
+    // The backup's entries, then the restore's own entry.
+    assert.equal(result.info.seq, result.header.entries + 1);
+    assert.notEqual(result.info.stateHash, stateHash);
     assert.equal(result.info.empty, false);
     assert.equal(result.again, "NOT_EMPTY");
     const receipt = await redeemSalt(page, "after-restore");
@@ -169,7 +181,7 @@ test("a backup without PINs restores with a new admin PIN; households need PINs 
   try {
     const page = await browser.context.newPage();
     await openBare(page, server.url, "backup-2");
-    const { file } = await demoWithBackup(page, { includePins: false });
+    const { file, recoveryCode } = await demoWithBackup(page, { includePins: false });
     assert.equal(file.includesPins, false);
     await page.evaluate(async () => {
       await window.kiosk.close();
@@ -182,17 +194,19 @@ test("a backup without PINs restores with a new admin PIN; households need PINs 
     assert.equal(empty.empty, true);
     const result = await inKiosk(
       page,
-      async (kiosk, text) => {
-        const missing = await kiosk.restoreBackup({ text, now: Date.now() }).catch((e) => ({ code: e.code, field: e.field }));
-        await kiosk.restoreBackup({ text, now: Date.now(), adminId: "admin", adminPin: "5555" });
+      async (kiosk, { text, recoveryCode }) => {
+        const unauthorised = await kiosk.restoreBackup({ text, now: Date.now(), adminId: "admin", adminPin: "5555" }).catch((e) => e.code);
+        const missing = await kiosk.restoreBackup({ text, now: Date.now(), recoveryCode }).catch((e) => ({ code: e.code, field: e.field }));
+        await kiosk.restoreBackup({ text, now: Date.now(), recoveryCode, adminId: "admin", adminPin: "5555" });
         const household = await kiosk.signIn({ household: "A001", pin: "3817", now: Date.now() }).catch((e) => e.code);
         const staff = await kiosk.staffSignIn({ staff: "admin", pin: "5555", now: Date.now() });
         await kiosk.setPin({ staffSession: staff, household: "A001", pin: "1357", requestId: "new-pin-a001", now: Date.now() });
         const session = await kiosk.signIn({ household: "A001", pin: "1357", now: Date.now() });
-        return { missing, household, signedIn: session.household };
+        return { unauthorised, missing, household, signedIn: session.household };
       },
-      file.text,
+      { text: file.text, recoveryCode },
     );
+    assert.equal(result.unauthorised, "RESTORE_AUTH_REQUIRED");
     assert.deepEqual(result.missing, { code: "INVALID_INPUT", field: "adminPin" });
     assert.equal(result.household, "NO_PIN");
     assert.equal(result.signedIn, "A001");
@@ -339,9 +353,15 @@ test("on the screens: a clerk saves a backup, a fresh kiosk restores it from its
   const first = await launchBrowser({ bypassCSP: true });
   let text;
   let original;
+  let recoveryCode;
   try {
     const { page, errors } = await openKioskPage(first.context, server.url, "ui-backup");
     await loadDemoVillage(page);
+    // The demo village has no recovery code: the admin prints one first.
+    recoveryCode = await inPage(page, async (kiosk) => {
+      const staffSession = await kiosk.staffSignIn({ staff: "admin", pin: "9999", now: Date.now() });
+      return (await kiosk.newRecoveryCode({ staffSession, requestId: "ui-recovery-code", now: Date.now() })).recoveryCode;
+    });
     original = await inPage(page, (kiosk) => kiosk.info());
     await staffSignIn(page, "clerk", "2222");
     await staffMenu(page, /^备份/);
@@ -368,15 +388,19 @@ test("on the screens: a clerk saves a backup, a fresh kiosk restores it from its
     await page.getByRole("heading", { name: "从备份文件恢复" }).waitFor();
     await page.locator("#restore-file").setInputFiles({ name: "backup.ndjson", mimeType: "application/x-ndjson", buffer: Buffer.from(text) });
     await page.getByText(/共 \d+ 条记录,备份于/).waitFor();
-    // Without PINs: an admin gets a new PIN.
+    // Without PINs: the recovery code, and an admin gets a new PIN.
     await assertUsable(page, "restore");
+    await page.getByRole("button", { name: /^恢复/ }).click();
+    await page.getByText("这个备份没有密码,要输入 12 位恢复码").waitFor();
+    await fillPad(page, page.getByLabel(/恢复码/), recoveryCode.replace(/\D/g, ""));
     await page.getByRole("button", { name: /^恢复/ }).click();
     await page.getByText("请给管理员设 4 到 8 位数字的新密码").waitFor();
     await fillPad(page, page.getByLabel(/新密码/), "5555");
     await page.getByRole("button", { name: /^恢复/ }).click();
     await page.getByRole("button", { name: /开始兑换|Start/ }).waitFor();
     const info = await inPage(page, (kiosk) => kiosk.info());
-    assert.equal(info.seq, original.seq + 1);
+    // The backup's entries, the restore, the admin's new PIN.
+    assert.equal(info.seq, original.seq + 2);
     const admin = await inPage(page, async (kiosk) => (await kiosk.staffSignIn({ staff: "admin", pin: "5555", now: Date.now() })).role);
     assert.equal(admin, "admin");
     assert.deepEqual(errors, []);

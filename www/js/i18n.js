@@ -537,6 +537,18 @@ const SENTENCES = {
     l === "zh" ? "县级平台正忙,稍后会自动重试。" : "The county platform is busy; the kiosk retries by itself.",
   PLATFORM_ANSWER_INVALID: (e, c, l) =>
     l === "zh" ? "县级平台的回答看不懂,稍后会自动重试。" : "The county platform's answer could not be read; the kiosk retries by itself.",
+  RESTORE_AUTH_REQUIRED: (e, c, l) =>
+    e.county
+      ? l === "zh"
+        ? "这个旧格式备份既没有密码也没有恢复码,只能用县里发的恢复码恢复。请联系县里。什么也没有恢复。"
+        : "This old-format backup carries neither PINs nor a recovery code: only a county restore code can restore it. Ask the county. Nothing was restored."
+      : l === "zh"
+        ? "恢复备份要输入打印的恢复码,或备份里一位管理员的密码。什么也没有恢复。"
+        : "Restoring needs the printed recovery code, or the PIN of an admin the backup carries. Nothing was restored.",
+  SECOND_STAFF_REQUIRED: (e, c, l) =>
+    l === "zh"
+      ? "这一步要第二位工作人员输入自己的编号和密码确认(双人核对)。"
+      : "This step needs a second staff member to confirm with their own id and PIN (two-person rule).",
 };
 
 export const KNOWN_CODES = Object.keys(SENTENCES);

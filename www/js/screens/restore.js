@@ -1,7 +1,8 @@
 // Restoring a backup onto this empty kiosk, from its first-run page: choose
-// the file, see what it holds (the core verifies it whole first), give an
-// admin a new PIN when it carries no PINs, restore. A backup of another
-// kiosk id offers to switch to that id.
+// the file, see what it holds (the core verifies it whole first), show the
+// village allows it (the printed recovery code, or the PIN of an admin the
+// backup carries), give an admin a new PIN when it carries no PINs, restore.
+// A backup of another kiosk id offers to switch to that id.
 import { h } from "../dom.js";
 import { t, dateTime } from "../i18n.js";
 import { topBar, shopTitle, langButton, notice } from "./common.js";
@@ -15,7 +16,7 @@ import "../staff/backup-words.js";
 const NOT_A_BACKUP = { code: "BACKUP_INVALID", line: 1 };
 
 export function restoreScreen(app, options = {}) {
-  const state = options.keep ?? { text: null, header: null, adminId: null, adminPin: "" };
+  const state = options.keep ?? { text: null, header: null, adminId: null, adminPin: "", code: "" };
   const slot = messageSlot();
   const here = app.info?.kioskId ?? "";
 
@@ -57,9 +58,34 @@ export function restoreScreen(app, options = {}) {
         }),
       );
     } else {
-      if (!header.includesPins && header.admins.length) {
+      const codeField = field({
+        id: "restore-code",
+        label: t("restoreCode"),
+        control: padInput({ id: "restore-code", layout: "integer", maxLength: 12, value: state.code, title: t("restoreCode"), onChange: (value) => (state.code = value) }),
+      });
+      if (header.includesPins && header.admins.length) {
         parts.push(
-          h("p", { class: "field-hint", text: t("restoreNoPins") }),
+          h("p", { class: "field-hint", text: t("restoreAuthText") }),
+          codeField,
+          choiceGroup({
+            name: "restore-admin",
+            legend: t("restoreAdmin"),
+            value: state.adminId,
+            options: header.admins.map((admin) => ({ value: admin.id, label: `${admin.name} (${admin.id})` })),
+            onChange: (value) => {
+              state.adminId = value;
+            },
+          }),
+          field({
+            id: "restore-pin",
+            label: t("restoreAdminPin"),
+            control: padInput({ id: "restore-pin", layout: "pin", maxLength: 8, value: state.adminPin, title: t("restoreAdminPin"), onChange: (value) => (state.adminPin = value) }),
+          }),
+        );
+      } else if (!header.includesPins && header.admins.length) {
+        parts.push(
+          h("p", { class: "field-hint", text: t("restoreNoPinsCode") }),
+          codeField,
           choiceGroup({
             name: "restore-admin",
             legend: t("restoreAdmin"),
@@ -84,8 +110,18 @@ export function restoreScreen(app, options = {}) {
   async function run(button) {
     if (app.pending) return;
     const needsPin = !state.header.includesPins && state.header.admins.length > 0;
-    if (needsPin && !/^\d{4,8}$/.test(state.adminPin)) {
+    const code = state.code.replace(/\D/g, "");
+    const pin = /^\d{4,8}$/.test(state.adminPin);
+    if (needsPin && code.length !== 12) {
+      showMessage(slot, t("restoreNeedCode"));
+      return;
+    }
+    if (needsPin && !pin) {
       showMessage(slot, t("restoreNeedPin"));
+      return;
+    }
+    if (!needsPin && code.length !== 12 && !pin) {
+      showMessage(slot, t("restoreNeedAuth"));
       return;
     }
     app.setPending(true);
@@ -93,7 +129,8 @@ export function restoreScreen(app, options = {}) {
     showMessage(slot, t("working"), "info");
     try {
       const input = { text: state.text, now: Date.now() };
-      if (needsPin) Object.assign(input, { adminId: state.adminId, adminPin: state.adminPin });
+      if (code.length === 12) input.recoveryCode = code;
+      if (pin) Object.assign(input, { adminId: state.adminId, adminPin: state.adminPin });
       await app.kiosk.restoreBackup(input);
       app.setPending(false);
       app.setupState = null;

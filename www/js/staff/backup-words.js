@@ -45,15 +45,23 @@ export const BACKUP_WORDS = {
     (found, here) => `This backup belongs to kiosk ${found}; this is ${here}. Tap below to switch to ${found}, then choose the file again.`,
   ],
   restoreSwitch: [(id) => `换到终端 ${id}`, (id) => `Switch to kiosk ${id}`],
-  restoreNoPins: [
-    "这个备份没有密码。请选一位管理员,给他设一个新密码。各户的密码之后由工作人员重新设置。",
-    "This backup has no PINs. Choose an admin and give them a new PIN. Staff set each household's PIN again afterwards.",
-  ],
   restoreAdmin: ["管理员", "Admin"],
   restoreNewPin: ["新密码(4 到 8 位数字)", "New PIN (4 to 8 digits)"],
   restoreDo: ["恢复", "Restore"],
   restoreDone: ["已经恢复,可以照常使用了", "Restored: the kiosk works as usual"],
   restoreNeedPin: ["请给管理员设 4 到 8 位数字的新密码", "Give the admin a new PIN of 4 to 8 digits"],
+  restoreAuthText: [
+    "恢复要证明是本村允许的:输入建村时打印的 12 位恢复码,或备份里一位管理员的密码。",
+    "A restore must show the village allows it: enter the 12-digit recovery code printed at set-up, or the PIN of an admin in the backup.",
+  ],
+  restoreNoPinsCode: [
+    "这个备份没有密码:要输入恢复码,并选一位管理员给他设新密码。各户的密码之后由工作人员重新设置。",
+    "This backup has no PINs: enter the recovery code, and choose an admin and give them a new PIN. Staff set each household's PIN again afterwards.",
+  ],
+  restoreCode: ["恢复码(12 位数字)", "Recovery code (12 digits)"],
+  restoreAdminPin: ["这位管理员的密码", "This admin's PIN"],
+  restoreNeedAuth: ["请输入 12 位恢复码,或管理员的密码", "Enter the 12-digit recovery code, or the admin's PIN"],
+  restoreNeedCode: ["这个备份没有密码,要输入 12 位恢复码", "This backup has no PINs: enter the 12-digit recovery code"],
 
   // Recovery from damaged storage.
   damagedTitle: ["存储的记录损坏了", "Stored records are damaged"],
