@@ -22,7 +22,7 @@ use crate::error::Error;
 use crate::ids::CountyId;
 use crate::journal::StoredRecord;
 use crate::ledger::{Auth, Operation};
-use crate::sync::answer::{self, Ack, EnrollRequest, Enrolled, Failure};
+use crate::sync::answer::{self, Ack, EnrollRequest, Enrolled, Failure, Head};
 use crate::upload::{backoff_ms, batch_len, stops_uploading, PlatformOrigin};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -633,7 +633,11 @@ impl Kiosk {
                     .await?
                     .ok_or(Error::PlatformNotEnrolled)?;
                 if let Some(alert) = &record.alert {
-                    return Err(alert_error(alert));
+                    if record.next_attempt_ms.is_some_and(|at| now < at) {
+                        return Err(alert_error(alert));
+                    }
+                    drop(_pass);
+                    return settled(&inner, record, now).await;
                 }
                 let seq = inner.ledger.borrow().state().seq;
                 let base = inner.upkeep().base_seq.get();
@@ -791,6 +795,65 @@ impl Kiosk {
             };
             Ok(to_js(&view))
         })
+    }
+}
+
+/// Asks the platform whether the county has settled the alert (its head's
+/// status is `ok` again: `aixin-platform kiosk resolve --keep kiosk`). Then
+/// the alert is lifted and uploading resumes from the platform's head when
+/// it is this kiosk's own; else it stands, and is asked about again after
+/// the longest back-off. Called outside the gate.
+async fn settled(inner: &Rc<Inner>, record: PlatformRecord, now: i64) -> Result<JsValue, Error> {
+    let url = county_path(&record.origin, &record.county_id, "head");
+    let authorization = format!("Bearer {}", record.token);
+    let answered = request(
+        &url,
+        "GET",
+        &[("Authorization", authorization.as_str())],
+        None,
+    )
+    .await;
+    let head: Option<Head> = match &answered {
+        Ok(answer) if answer.status == 200 => answer.decode().ok(),
+        _ => None,
+    };
+    let _pass = Gate::enter(inner.gate()).await;
+    let Some(mut current) = read_record(inner).await? else {
+        return Err(Error::PlatformNotEnrolled);
+    };
+    if current.token != record.token {
+        return Err(Error::PlatformUnauthorized);
+    }
+    let Some(alert) = current.alert.clone() else {
+        return Err(Error::Busy);
+    };
+    current.last_attempt_ms = Some(now);
+    match head.filter(|head| head.status == "ok") {
+        Some(head) => {
+            let hash = head.hash.to_ascii_lowercase();
+            let own = hash_at(inner, head.seq).await?.map(hex::encode);
+            if own.as_deref() == Some(hash.as_str()) {
+                current.acked_seq = head.seq;
+                current.acked_hash = hash;
+            }
+            current.alert = None;
+            current.last_error = None;
+            current.failures = 0;
+            current.next_attempt_ms = None;
+            write_record(inner, &current).await?;
+            let seq = inner.ledger.borrow().state().seq;
+            Ok(to_js(&SyncView {
+                sent: 0,
+                acked_seq: current.acked_seq,
+                waiting: seq.saturating_sub(current.acked_seq),
+                more: current.acked_seq < seq,
+            }))
+        }
+        None => {
+            current.next_attempt_ms = Some(now + crate::upload::BACKOFF_MAX_MS);
+            write_record(inner, &current).await?;
+            Err(alert_error(&alert))
+        }
     }
 }
 

@@ -3,9 +3,10 @@
 // loopback port, the real `aixin-platform` on another, on a real
 // PostgreSQL. Enrollment through Village settings; redemptions arrive within
 // the (shortened) upload interval; taken while the platform is down they
-// wait and then arrive once; a twin restored from a backup of the same
-// kiosk, enrolled again by the county, is refused as a fork and shows the
-// alert.
+// wait and then arrive once; archiving reaches what the platform holds; a
+// twin restored from a backup of the same kiosk, enrolled again by the
+// county, is refused as a fork and shows the alert until the county keeps
+// its journal.
 //
 // Needs DATABASE_URL (a PostgreSQL where the test may CREATE DATABASE; the
 // test command starts one) and the platform binary (AIXIN_PLATFORM_BIN, or
@@ -211,7 +212,7 @@ after(async () => {
   }
 });
 
-test("the kiosk uploads by itself; what waits while the platform is down arrives once; a twin is refused as a fork", { timeout: 240_000 }, async () => {
+test("the kiosk uploads by itself; what waits while the platform is down arrives once; a twin is a fork until the county keeps its journal", { timeout: 240_000 }, async () => {
   assert.ok(env.baseUrl, "DATABASE_URL is not set: these tests need a PostgreSQL server where they may CREATE DATABASE (./scripts/test starts one)");
   assert.ok(env.binary, "the platform binary was not found: set AIXIN_PLATFORM_BIN or build aixin-platform");
 
@@ -338,6 +339,7 @@ test("the kiosk uploads by itself; what waits while the platform is down arrives
     await page.close();
     env.backupText = backup.text;
     env.forkSeq = seq31;
+    env.platformSeq = seq32;
   } finally {
     await original.close();
   }
@@ -379,6 +381,21 @@ test("the kiosk uploads by itself; what waits while the platform is down arrives
     // Uploading stops: another attempt is refused at once with the alert.
     const again = await inKiosk(page, (kiosk) => kiosk.syncPlatform({ now: Date.now() }));
     assert.equal(again.error.code, "PLATFORM_FORK");
+    assert.equal(platformHead().seq, env.platformSeq, "the platform keeps its own journal meanwhile");
+
+    // The county keeps the twin's journal: the kiosk's next look (due after
+    // the longest back-off; the time is passed in) lifts the alert, and the
+    // upload goes on from the platform's head.
+    platformCommand("kiosk", "resolve", "--id", COUNTY_ID, "--keep", "kiosk", "--by", "county-clerk");
+    const later = Date.now() + 31 * 60_000;
+    const resumed = await inKiosk(page, (kiosk, now) => kiosk.syncPlatform({ now }), later);
+    assert.equal(resumed.error, undefined, JSON.stringify(resumed.error));
+    assert.equal(resumed.more, true);
+    const twinSeq = await inKiosk(page, (kiosk) => kiosk.info().seq);
+    await page.evaluate(() => dispatchEvent(new Event("online")));
+    await until(() => platformHead().seq === twinSeq && platformHead().status === "ok", "the twin's journal on the platform");
+    await homeWaiting(page, 0);
+    assert.equal(await page.locator(".platform-alert").count(), 0);
   } finally {
     await twin.close();
   }

@@ -8,8 +8,10 @@
 // after a write, and every 5 minutes (with jitter) while anything is
 // unacknowledged. After a failure it waits as long as the core says (30 s
 // doubling to 30 min, or the platform's Retry-After). A fork or a refusal
-// stops it until the kiosk is enrolled again. It never holds up a
-// redemption: the core lets go of the kiosk while the network is awaited.
+// stops the upload: the core only asks the platform, every 30 minutes,
+// whether the county has settled it (or the kiosk is enrolled again). It
+// never holds up a redemption: the core lets go of the kiosk while the
+// network is awaited.
 
 /** How often the journal's seq is looked at, to notice a write. */
 const WATCH_MS = 1_000;
@@ -75,8 +77,14 @@ export function startUploader(kiosk, { delayMs = 30_000, everyMs = 300_000 } = {
     let next = null;
     try {
       const status = await refresh();
-      if (!status?.writer || !status.enrolled || status.alert) return;
-      if (status.waiting === 0) return;
+      if (!status?.writer || !status.enrolled) return;
+      // A fork or a refusal: only the core's look at whether the county
+      // has settled it, when it is due.
+      if (status.alert && status.nextAttemptMs > Date.now()) {
+        next = status.nextAttemptMs;
+        return;
+      }
+      if (status.waiting === 0 && !status.alert) return;
       try {
         const answer = await kiosk.syncPlatform({ now: Date.now() });
         // More than one request holds: carry on at once.
@@ -86,7 +94,7 @@ export function startUploader(kiosk, { delayMs = 30_000, everyMs = 300_000 } = {
       }
       const after = await refresh();
       backoffUntil = after?.nextAttemptMs ?? 0;
-      if (next === null && after?.enrolled && !after.alert && after.waiting > 0) {
+      if (next === null && after?.enrolled && (after.alert || after.waiting > 0)) {
         next = after.nextAttemptMs ?? Date.now() + jittered(everyMs);
       }
     } finally {
