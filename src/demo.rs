@@ -62,6 +62,15 @@ const DEMO_REDEMPTIONS: [(&str, &[(&str, i64)]); 3] = [
 
 type Draft = (Actor, EntryId, Body);
 
+/// The seqs of the demo villagers' redemptions in `state` (loaded, not made
+/// at this kiosk's screen: no receipt of theirs was ever due).
+pub(crate) fn redemption_seqs(state: &State) -> Vec<u64> {
+    (0..DEMO_REDEMPTIONS.len())
+        .filter_map(|index| EntryId::new(&format!("demo:redemption:{index}")))
+        .filter_map(|id| state.entry_ids.get(&id).copied())
+        .collect()
+}
+
 fn invalid(what: &str) -> Error {
     Error::Internal {
         detail: format!("demo data: {what}"),

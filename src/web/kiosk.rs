@@ -357,9 +357,10 @@ impl Kiosk {
         result.map_err(|error: Error| to_js_error(&error))
     }
 
-    /// The signed-in household's latest redemption that is not voided, as
-    /// its receipt (the same view `redeem` answers), or `null`: the page
-    /// shows it first when it was stored but never shown.
+    /// The signed-in household's latest redemption that is not voided (nor
+    /// one of the demo village's loaded ones), as its receipt (the same view
+    /// `redeem` answers), or `null`: the page shows it first when it was
+    /// stored but never shown.
     #[wasm_bindgen(js_name = lastRedemption)]
     pub fn last_redemption(&self, session: JsValue, now: JsValue) -> Result<JsValue, JsValue> {
         let result = (|| {
@@ -367,13 +368,20 @@ impl Kiosk {
             let ledger = self.inner.ledger.borrow();
             let state = ledger.state();
             // The household's own history is short; the redemptions map is
-            // the whole village's.
+            // the whole village's. The demo's loaded redemptions never had
+            // a receipt to show.
+            let demo = crate::demo::redemption_seqs(state);
             let latest = state.household(&household).and_then(|found| {
                 found.history.iter().rev().find_map(|line| {
                     let redemption = state.redemptions.get(&line.seq)?;
-                    (redemption.household == household && !redemption.voided).then_some(line.seq)
+                    let own = redemption.household == household && !demo.contains(&line.seq);
+                    own.then_some(redemption)
                 })
             });
+            // A voided redemption has nothing to show, nor has one before it.
+            let latest = latest
+                .filter(|redemption| !redemption.voided)
+                .map(|redemption| redemption.seq);
             match latest {
                 Some(seq) => Ok(to_js(&convert::ReceiptView::from(
                     &ledger.receipt(seq, false)?,

@@ -57,30 +57,32 @@ function receiptOrLastScreen(app, options) {
 }
 
 /**
- * localStorage: the redemptions this page started whose receipt it has not
- * drawn yet, `[{ kioskId, household, timeMs }]`. Written before the call,
- * dropped when the receipt is drawn; one left over means the power went off
- * in between. A mark lost only shows a receipt once more, or not at all.
+ * localStorage: the receipts this page has drawn, `kioskId:receiptNumber`,
+ * newest last. Marked as the receipt is drawn; a mark lost (the power went
+ * off before the browser wrote it, storage full) only shows that receipt
+ * once more.
  */
-const PENDING_RECEIPTS_KEY = "aixin:pendingReceipts";
-const PENDING_RECEIPTS_MAX = 50;
+const SHOWN_RECEIPTS_KEY = "aixin:shownReceipts";
+const SHOWN_RECEIPTS_MAX = 200;
 /** A receipt never drawn is shown at the household's next sign-in within this time. */
 const LAST_RECEIPT_WITHIN_MS = 30 * 60 * 1000;
 
-function pendingReceipts() {
+function shownReceipts() {
   try {
-    const list = JSON.parse(localStorage.getItem(PENDING_RECEIPTS_KEY) ?? "[]");
-    return Array.isArray(list) ? list.filter((entry) => entry && typeof entry === "object") : [];
+    const list = JSON.parse(localStorage.getItem(SHOWN_RECEIPTS_KEY) ?? "[]");
+    return Array.isArray(list) ? list : [];
   } catch {
     return [];
   }
 }
 
-function savePendingReceipts(list) {
+function markShown(mark) {
+  const list = shownReceipts().filter((kept) => kept !== mark);
+  list.push(mark);
   try {
-    localStorage.setItem(PENDING_RECEIPTS_KEY, JSON.stringify(list.slice(-PENDING_RECEIPTS_MAX)));
+    localStorage.setItem(SHOWN_RECEIPTS_KEY, JSON.stringify(list.slice(-SHOWN_RECEIPTS_MAX)));
   } catch {
-    // Storage full or off: the receipt may not be shown again; nothing else changes.
+    // Storage full or off: the receipt may be shown once more.
   }
 }
 
@@ -299,11 +301,7 @@ export function createApp({ kiosk, version, params, elements }) {
 
   /** The request id of the current basket attempt: made once, reused on retry. */
   app.currentRequestId = () => {
-    if (!app.requestId) {
-      app.requestId = newRequestId();
-      // Asked for right before the redemption is sent (screens/confirm.js).
-      if (app.session) notePending(app.session.household);
-    }
+    if (!app.requestId) app.requestId = newRequestId();
     return app.requestId;
   };
 
@@ -346,43 +344,24 @@ export function createApp({ kiosk, version, params, elements }) {
     app.go(app.intent === "history" ? "history" : "shop");
   };
 
-  const samePending = (entry, household) => entry.kioskId === app.info?.kioskId && entry.household === household;
-
-  /** A redemption of `household` starts: kept until its receipt is drawn. */
-  const notePending = (household) => {
-    const list = pendingReceipts().filter((entry) => !samePending(entry, household));
-    list.push({ kioskId: app.info?.kioskId, household, timeMs: Date.now() });
-    savePendingReceipts(list);
-  };
-
-  const dropPending = (household) => {
-    const list = pendingReceipts();
-    const kept = list.filter((entry) => !samePending(entry, household));
-    if (kept.length !== list.length) savePendingReceipts(kept);
-  };
+  /** The mark of a receipt in aixin:shownReceipts. */
+  const receiptMark = (receipt) => `${app.info?.kioskId ?? ""}:${receipt.receiptNumber}`;
 
   /**
-   * The signed-in household's receipt that this page started, stored and
-   * never drew, within the last 30 minutes; else null. Asked once per
-   * sign-in: the mark is dropped either way.
+   * The signed-in household's latest redemption if it is less than 30
+   * minutes old and its receipt was never drawn here, else null.
    */
   app.unshownReceipt = () => {
-    const household = app.session?.household;
-    const pending = pendingReceipts().find((entry) => samePending(entry, household));
-    if (!pending) return null;
-    dropPending(household);
-    const now = Date.now();
-    if (!(now - pending.timeMs <= LAST_RECEIPT_WITHIN_MS)) return null;
     let receipt = null;
     try {
-      receipt = kiosk.lastRedemption?.(app.session, now) ?? null;
+      receipt = kiosk.lastRedemption?.(app.session, Date.now()) ?? null;
     } catch {
       return null;
     }
-    // Only a redemption at or after the one started: an older receipt means
-    // the call never reached the journal.
-    if (!receipt || receipt.time < pending.timeMs || now - receipt.time > LAST_RECEIPT_WITHIN_MS) return null;
-    return receipt;
+    if (!receipt) return null;
+    const age = Date.now() - receipt.time;
+    if (age < 0 || age > LAST_RECEIPT_WITHIN_MS) return null;
+    return shownReceipts().includes(receiptMark(receipt)) ? null : receipt;
   };
 
   /** The core ended the session: sign in again; the basket waits for the same household. */
@@ -492,7 +471,7 @@ export function createApp({ kiosk, version, params, elements }) {
         document.documentElement.dataset.receiptHeld = app.receipt.receiptNumber;
         return;
       }
-      dropPending(app.receipt.household);
+      markShown(receiptMark(app.receipt));
     }
     // No staff screen without a live staff session: whatever asked for it
     // (a stale button, a scan, a script) lands on home instead.
