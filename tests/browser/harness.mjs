@@ -248,6 +248,13 @@ export function checkLayout(page, { mustSee = [] } = {}) {
       const why = cutOff(element);
       if (why) problems.push(`text ${describe(element)} ${why}`);
     }
+    // "More this way" must show: each marked panel fades its edge.
+    for (const panel of document.querySelectorAll("[data-more]")) {
+      if (!shown(panel)) continue;
+      const style = getComputedStyle(panel);
+      const mask = style.maskImage && style.maskImage !== "none" ? style.maskImage : style.webkitMaskImage;
+      if (!mask || mask === "none") problems.push(`<${panel.tagName.toLowerCase()} class="${panel.className}"> scrolls but shows no fade`);
+    }
     for (const selector of mustSee) {
       const elements = [...scope.querySelectorAll(selector)].filter(shown);
       if (!elements.length) problems.push(`${selector} is not on screen`);
