@@ -1106,6 +1106,7 @@ impl Ledger {
                 one(actor, entry_id(&request), body)
             }
             Operation::ChangeSetting { setting, request } => {
+                setting.check_change()?;
                 let body = Body::SettingChanged { setting };
                 one(actor, entry_id(&request), body)
             }

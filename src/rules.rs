@@ -8,6 +8,7 @@
 //! periods in a row in the top band earn 5 more; last place three periods
 //! running puts a household on the blacklist.
 
+use crate::ids::Period;
 use crate::points::Points;
 use std::fmt;
 
@@ -249,15 +250,44 @@ pub fn bonus_step(run: u8, in_top: bool) -> (u8, bool) {
     }
 }
 
+/// Whether `next` is the calendar period right after `previous`: the next
+/// month, quarter or year, of the same kind. A run of the bonus or the
+/// blacklist counts only periods in a row, so a month without a sheet
+/// breaks it.
+pub fn follows(previous: &Period, next: &Period) -> bool {
+    match (period_index(previous), period_index(next)) {
+        (Some((kind, a)), Some((next_kind, b))) => kind == next_kind && a + 1 == b,
+        _ => false,
+    }
+}
+
+/// A period as (kind, months or quarters or years since year 0): `'M'`,
+/// `'Q'` or `'Y'`.
+fn period_index(period: &Period) -> Option<(char, i64)> {
+    let year = i64::from(period.year());
+    match period.as_str().get(5..) {
+        None | Some("") => Some(('Y', year)),
+        Some(rest) => match rest.strip_prefix('Q') {
+            Some(quarter) => quarter.parse::<i64>().ok().map(|q| ('Q', year * 4 + q - 1)),
+            None => rest.parse::<i64>().ok().map(|m| ('M', year * 12 + m - 1)),
+        },
+    }
+}
+
 /// Periods in a row that put a household on the blacklist, or lift it.
 pub const BLACKLIST_RUN: usize = 3;
 
 /// The households in last place of one period: the lowest total among those
-/// scored (ties: all of them). Unscored households are not in `scores`.
+/// scored (ties: all of them). Unscored households are not in `scores`. A
+/// sheet on which every household ties has no last place: nobody did worse
+/// than anyone, so nobody moves toward the blacklist.
 pub fn last_place<'a, K: Eq>(scores: &'a [(K, Score)]) -> Vec<&'a K> {
     let Some(lowest) = scores.iter().map(|(_, score)| *score).min() else {
         return Vec::new();
     };
+    if scores.iter().all(|(_, score)| *score == lowest) {
+        return Vec::new();
+    }
     scores
         .iter()
         .filter(|(_, score)| *score == lowest)
@@ -491,6 +521,33 @@ mod tests {
         ];
         assert_eq!(last_place(&scores), vec![&"B", &"C"]);
         assert!(last_place::<&str>(&[]).is_empty());
+        let all_tied = [("A", score("88")), ("B", score("88")), ("C", score("88"))];
+        assert!(
+            last_place(&all_tied).is_empty(),
+            "every household ties: nobody is last"
+        );
+        assert!(last_place(&[("A", score("60"))]).is_empty());
+    }
+
+    #[test]
+    fn periods_follow_by_the_calendar() {
+        let period = |text: &str| Period::new(text).expect("valid");
+        for (previous, next, expected) in [
+            ("2026-10", "2026-11", true),
+            ("2026-12", "2027-01", true),
+            ("2026-10", "2026-12", false),
+            ("2026-11", "2026-11", false),
+            ("2026-Q4", "2027-Q1", true),
+            ("2026-Q2", "2026-Q4", false),
+            ("2026-12", "2026-Q4", false),
+            ("2025", "2026", true),
+        ] {
+            assert_eq!(
+                follows(&period(previous), &period(next)),
+                expected,
+                "{previous} → {next}"
+            );
+        }
     }
 
     #[test]

@@ -20,8 +20,8 @@ use crate::import::{
 use crate::points::Points;
 use crate::rulebook::{PointsSource, Rules, RulesRecord};
 use crate::rules::{
-    bonus_step, in_top_band, last_place, points_for, table_max, BlacklistChange, BlacklistRuns,
-    Score,
+    bonus_step, follows, in_top_band, last_place, points_for, table_max, BlacklistChange,
+    BlacklistRuns, Score,
 };
 use crate::state::{ApplyError, State};
 use indexmap::IndexMap;
@@ -92,10 +92,24 @@ pub struct PeriodResult {
     runs: Runs,
 }
 
+/// Whether the runs as they stand lead into `period`: the last period
+/// applied before it is the calendar period right before it. After a gap (a
+/// month without a sheet) every run, toward the bonus or the blacklist,
+/// starts again ("连续3个月").
+pub fn runs_continue(state: &State, period: &Period) -> bool {
+    state
+        .postings
+        .iter()
+        .filter(|(other, posting)| *other < period && posting.applied_ms.is_some())
+        .last()
+        .is_some_and(|(previous, _)| follows(previous, period))
+}
+
 /// What a posted period gives each household scored in it, against the
 /// runs and the blacklist as they stand: highest score first.
-pub fn results(state: &State, posting: &Posting) -> Vec<PeriodResult> {
+pub fn results(state: &State, period: &Period, posting: &Posting) -> Vec<PeriodResult> {
     let rules = &state.rules;
+    let in_a_row = runs_continue(state, period);
     let scores: Vec<(HouseholdCode, Score)> = posting
         .scores
         .iter()
@@ -105,7 +119,10 @@ pub fn results(state: &State, posting: &Posting) -> Vec<PeriodResult> {
     let mut rows: Vec<PeriodResult> = scores
         .iter()
         .map(|(household, score)| {
-            let before = state.runs.get(household).copied().unwrap_or_default();
+            let before = match in_a_row {
+                true => state.runs.get(household).copied().unwrap_or_default(),
+                false => Runs::default(),
+            };
             let (top, bonus) = bonus_step(before.top, in_top_band(&rules.bands, *score));
             let last = lasts.contains(&household);
             let blacklist = before.blacklist.step(last);
@@ -595,7 +612,7 @@ fn plan_apply(state: &State, period: Period, now_ms: i64) -> Result<Vec<(EntryId
     )];
     let source = |name: &str| Text::new(name, 40).map_err(|p| Error::invalid("source", &p));
     let (evaluation, bonus_source) = (source(EVALUATION_SOURCE)?, source(BONUS_SOURCE)?);
-    for result in results(state, posting) {
+    for result in results(state, &period, posting) {
         let household = &result.household;
         let credits = [
             (evaluation.clone(), result.points, true),
@@ -729,7 +746,10 @@ pub(crate) fn apply(state: &mut State, entry: &Entry) -> Result<(), ApplyError> 
             else {
                 return fail(entry, "scores applied that are not posted");
             };
-            let results = results(state, posting);
+            let results = results(state, period, posting);
+            if !runs_continue(state, period) {
+                state.runs.clear();
+            }
             for runs in state.runs.values_mut() {
                 runs.top = 0;
             }

@@ -3,6 +3,7 @@
 //! replays the journal agrees on them. Each village adapts the seed's rules;
 //! these are its choices, with the seed's defaults.
 
+use crate::error::Error;
 use serde::{Deserialize, Serialize};
 
 /// What the year close does to balances (年底清零).
@@ -44,7 +45,20 @@ pub enum Setting {
     PostingDays(u16),
     /// Are the year's donors thanked on the points board? (default: no)
     ThanksOnBoard(bool),
+    /// The day of the month by which last month's batch should reach the
+    /// platform ("每月10日前上报", default 10).
+    UploadDay(u8),
 }
+
+/// The fewest posting days a change may set ("公示期不得少于5天"). Older
+/// journals may hold fewer (the range was 0–60 before); they still open.
+pub const POSTING_DAYS_MIN: u16 = 5;
+
+/// The most posting days.
+pub const POSTING_DAYS_MAX: u16 = 60;
+
+/// The latest upload day: every month has a 28th.
+pub const UPLOAD_DAY_MAX: u8 = 28;
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -78,7 +92,7 @@ fn bounded(value: &str, max: u16) -> Option<u16> {
 
 impl Setting {
     /// Every key, for the settings screen.
-    pub const KEYS: [&'static str; 9] = [
+    pub const KEYS: [&'static str; 10] = [
         "year_end",
         "blacklist_redeem",
         "blacklist_on_board",
@@ -88,6 +102,7 @@ impl Setting {
         "advanced_count",
         "posting_days",
         "thanks_on_board",
+        "upload_day",
     ];
 
     /// Reads a setting from its key and value, or `None` if either is not
@@ -115,8 +130,13 @@ impl Setting {
             }),
             "stars_count" => Setting::StarsCount(bounded(value, 500)?),
             "advanced_count" => Setting::AdvancedCount(bounded(value, 500)?),
-            "posting_days" => Setting::PostingDays(bounded(value, 60)?),
+            "posting_days" => Setting::PostingDays(bounded(value, POSTING_DAYS_MAX)?),
             "thanks_on_board" => Setting::ThanksOnBoard(flag("show", "hide")?),
+            "upload_day" => Setting::UploadDay(
+                bounded(value, u16::from(UPLOAD_DAY_MAX))
+                    .filter(|day| *day >= 1)
+                    .and_then(|day| u8::try_from(day).ok())?,
+            ),
             _ => return None,
         })
     }
@@ -132,6 +152,7 @@ impl Setting {
             Setting::AdvancedCount(_) => "advanced_count",
             Setting::PostingDays(_) => "posting_days",
             Setting::ThanksOnBoard(_) => "thanks_on_board",
+            Setting::UploadDay(_) => "upload_day",
         }
     }
 
@@ -142,13 +163,26 @@ impl Setting {
             Setting::YearEnd(YearEnd::Carry) => "carry".into(),
             Setting::BlacklistRedeem(on) => flag(on, "allow", "deny"),
             Setting::BlacklistOnBoard(on) | Setting::ThanksOnBoard(on) => flag(on, "show", "hide"),
-            Setting::CodeWidth(width) => width.to_string(),
+            Setting::CodeWidth(width) | Setting::UploadDay(width) => width.to_string(),
             Setting::NameDisplay(NameDisplay::Full) => "full".into(),
             Setting::NameDisplay(NameDisplay::Surname) => "surname".into(),
             Setting::NameDisplay(NameDisplay::Code) => "code".into(),
             Setting::StarsCount(n) | Setting::AdvancedCount(n) | Setting::PostingDays(n) => {
                 n.to_string()
             }
+        }
+    }
+
+    /// Whether a change may set this value now. Reading a journal never
+    /// asks: a value set before a limit tightened still replays as it was.
+    pub fn check_change(self) -> Result<(), Error> {
+        match self {
+            Setting::PostingDays(days) if days < POSTING_DAYS_MIN => Err(Error::invalid_with(
+                "value",
+                "公示期不得少于5天(5 到 60 天)",
+                "points are posted for at least 5 days (5 to 60)",
+            )),
+            _ => Ok(()),
         }
     }
 }
@@ -165,6 +199,7 @@ pub struct Settings {
     pub advanced_count: u16,
     pub posting_days: u16,
     pub thanks_on_board: bool,
+    pub upload_day: u8,
 }
 
 impl Default for Settings {
@@ -179,6 +214,7 @@ impl Default for Settings {
             advanced_count: 10,
             posting_days: 5,
             thanks_on_board: false,
+            upload_day: 10,
         }
     }
 }
@@ -195,6 +231,7 @@ impl Settings {
             Setting::AdvancedCount(value) => self.advanced_count = value,
             Setting::PostingDays(value) => self.posting_days = value,
             Setting::ThanksOnBoard(value) => self.thanks_on_board = value,
+            Setting::UploadDay(value) => self.upload_day = value,
         }
     }
 
@@ -210,6 +247,7 @@ impl Settings {
             Setting::AdvancedCount(self.advanced_count),
             Setting::PostingDays(self.posting_days),
             Setting::ThanksOnBoard(self.thanks_on_board),
+            Setting::UploadDay(self.upload_day),
         ]
         .into_iter()
         .map(|setting| (setting.key(), setting.value()))
@@ -233,6 +271,9 @@ mod tests {
             ("code_width", "04"),
             ("stars_count", "-1"),
             ("colour", "red"),
+            ("posting_days", "61"),
+            ("upload_day", "0"),
+            ("upload_day", "29"),
         ] {
             assert_eq!(Setting::parse(key, value), None, "{key}={value}");
         }
@@ -240,5 +281,21 @@ mod tests {
             Setting::parse("posting_days", "7"),
             Some(Setting::PostingDays(7))
         );
+        assert_eq!(
+            Setting::parse("upload_day", "10"),
+            Some(Setting::UploadDay(10))
+        );
+    }
+
+    #[test]
+    fn a_change_sets_at_least_five_posting_days_but_an_old_value_still_reads() {
+        let old = Setting::parse("posting_days", "3").expect("an old journal's value reads");
+        assert!(matches!(
+            old.check_change(),
+            Err(Error::InvalidInput { .. })
+        ));
+        for days in [5, 60] {
+            assert_eq!(Setting::PostingDays(days).check_change(), Ok(()));
+        }
     }
 }

@@ -581,3 +581,136 @@ fn periods_apply_in_order_and_the_earliest_waiting_is_the_current_posting() {
         Some("5.00")
     );
 }
+
+fn change_setting(kiosk: &mut Kiosk, key: &str, value: &str) -> Result<(), Error> {
+    let setting = Setting::parse(key, value).unwrap();
+    let request = kiosk.next_request();
+    kiosk
+        .run(&staff(), Operation::ChangeSetting { setting, request })
+        .map(|_| ())
+}
+
+#[test]
+fn issue_20_公示期不得少于5天_a_change_sets_5_to_60_days() {
+    let mut kiosk = village(1);
+    let seq = kiosk.ledger.state().seq;
+    for days in ["0", "4"] {
+        assert!(
+            matches!(
+                change_setting(&mut kiosk, "posting_days", days),
+                Err(Error::InvalidInput { ref field, .. }) if field == "value"
+            ),
+            "{days} days"
+        );
+    }
+    assert_eq!(
+        kiosk.ledger.state().seq,
+        seq,
+        "a refused change writes nothing"
+    );
+    assert_eq!(kiosk.ledger.state().settings.posting_days, 5);
+    assert_eq!(Setting::parse("posting_days", "61"), None);
+    change_setting(&mut kiosk, "posting_days", "60").unwrap();
+    assert_eq!(kiosk.ledger.state().settings.posting_days, 60);
+    change_setting(&mut kiosk, "posting_days", "5").unwrap();
+    assert_eq!(kiosk.ledger.state().settings.posting_days, 5);
+}
+
+#[test]
+fn issue_20_a_journal_that_already_holds_fewer_posting_days_still_opens_and_keeps_them() {
+    use aixin_kiosk::entry::{chain_hash, Entry, GENESIS_PREVIOUS_HASH};
+    use aixin_kiosk::journal::StoredRecord;
+    use aixin_kiosk::settings::Setting as S;
+    let mut kiosk = village(2);
+    change_setting(&mut kiosk, "posting_days", "7").unwrap();
+    // The journal as a kiosk wrote it before the limit: the 7 reads 3.
+    let mut previous = GENESIS_PREVIOUS_HASH;
+    let mut rewritten = std::collections::BTreeMap::new();
+    for stored in kiosk.store.journal.values() {
+        let record = StoredRecord::from_bytes(stored).unwrap();
+        let mut entry = Entry::decode(&record.bytes).unwrap();
+        if let Body::SettingChanged { setting } = &mut entry.body {
+            if *setting == S::PostingDays(7) {
+                *setting = S::PostingDays(3);
+            }
+        }
+        let bytes = entry.encode();
+        let hash = chain_hash(&previous, &bytes);
+        previous = hash;
+        rewritten.insert(entry.seq, StoredRecord { bytes, hash }.to_bytes());
+    }
+    kiosk.store.journal = rewritten;
+    kiosk
+        .reopen()
+        .expect("an old journal with 3 posting days opens");
+    assert_eq!(kiosk.ledger.state().settings.posting_days, 3);
+    kiosk
+        .post_scores("2026-08", &[("H01", "95"), ("H02", "81")])
+        .unwrap();
+    kiosk.apply_scores_after("2026-08", 3).unwrap();
+    assert_eq!(
+        credited(&kiosk, "H01", "2026-08", "evaluation").as_deref(),
+        Some("5.00"),
+        "the old value still governs its posting"
+    );
+}
+
+#[test]
+fn issue_20_连续3个月_a_month_without_a_sheet_breaks_the_bonus_and_the_blacklist_runs() {
+    // H01 is top and H02 last in January, February, then no sheet in March:
+    // April and May do not complete a run; June does.
+    let mut kiosk = village(3);
+    let rows = [("H01", "95"), ("H02", "60"), ("H03", "82")];
+    for month in ["2026-01", "2026-02", "2026-04", "2026-05"] {
+        run_period(&mut kiosk, month, &rows);
+        assert_eq!(credited(&kiosk, "H01", month, "bonus"), None, "{month}");
+        assert!(!blacklisted(&kiosk, "H02"), "{month}");
+    }
+    run_period(&mut kiosk, "2026-06", &rows);
+    assert_eq!(
+        credited(&kiosk, "H01", "2026-06", "bonus").as_deref(),
+        Some("5.00"),
+        "April, May, June in a row"
+    );
+    assert!(blacklisted(&kiosk, "H02"), "last April, May, June");
+    // The same runs survive a reopen: the fold counts the gap too.
+    kiosk.reopen().unwrap();
+    run_period(&mut kiosk, "2026-07", &rows);
+    run_period(&mut kiosk, "2026-08", &rows);
+    assert_eq!(credited(&kiosk, "H01", "2026-08", "bonus"), None);
+    run_period(&mut kiosk, "2026-09", &rows);
+    assert_eq!(
+        credited(&kiosk, "H01", "2026-09", "bonus").as_deref(),
+        Some("5.00")
+    );
+}
+
+#[test]
+fn issue_20_a_sheet_on_which_every_household_ties_blacklists_nobody() {
+    let mut kiosk = village(3);
+    let tied = [("H01", "88"), ("H02", "88"), ("H03", "88")];
+    for month in ["2026-01", "2026-02", "2026-03", "2026-04"] {
+        run_period(&mut kiosk, month, &tied);
+    }
+    for household in ["H01", "H02", "H03"] {
+        assert!(!blacklisted(&kiosk, household), "{household}");
+    }
+    // A tied sheet also breaks a run of lasts: it is not a last place.
+    run_period(
+        &mut kiosk,
+        "2026-05",
+        &[("H01", "90"), ("H02", "60"), ("H03", "90")],
+    );
+    run_period(
+        &mut kiosk,
+        "2026-06",
+        &[("H01", "90"), ("H02", "60"), ("H03", "90")],
+    );
+    run_period(&mut kiosk, "2026-07", &tied);
+    run_period(
+        &mut kiosk,
+        "2026-08",
+        &[("H01", "90"), ("H02", "60"), ("H03", "90")],
+    );
+    assert!(!blacklisted(&kiosk, "H02"));
+}

@@ -201,7 +201,7 @@ fn posting_view(
     now: i64,
 ) -> PostingView {
     let until = posting.posting_ends_ms(state.settings.posting_days);
-    let results = scoresheet::results(state, posting);
+    let results = scoresheet::results(state, period, posting);
     let mut views: Vec<ResultView> = Vec::with_capacity(results.len());
     for (index, result) in results.iter().enumerate() {
         let rank = match views.last() {
