@@ -132,6 +132,10 @@ pub enum Role {
     Clerk,
     /// Both, plus staff and settings.
     Admin,
+    /// 村务监督委员会: reads every report, the journal and the exports, and
+    /// changes nothing. No operation needs this role, so every writing call
+    /// refuses it.
+    Auditor,
 }
 
 impl Role {
@@ -140,6 +144,7 @@ impl Role {
             "shopkeeper" => Role::Shopkeeper,
             "clerk" => Role::Clerk,
             "admin" => Role::Admin,
+            "auditor" => Role::Auditor,
             _ => return None,
         })
     }
@@ -149,6 +154,7 @@ impl Role {
             Role::Shopkeeper => "shopkeeper",
             Role::Clerk => "clerk",
             Role::Admin => "admin",
+            Role::Auditor => "auditor",
         }
     }
 

@@ -187,6 +187,24 @@ impl Setting {
     }
 }
 
+/// The month (year, month) whose entries are late for the platform
+/// ("每月10日前上报"): from the village's upload day on, the month of the
+/// oldest entry neither acknowledged by the platform nor marked uploaded,
+/// when that month is over. `None` when nothing is late.
+pub fn upload_overdue(
+    upload_day: u8,
+    today: crate::calendar::LocalDate,
+    oldest_waiting: Option<crate::calendar::LocalDate>,
+) -> Option<(i32, u32)> {
+    let oldest = oldest_waiting?;
+    let month_over = (oldest.year, oldest.month) < (today.year, today.month);
+    let this_month_only =
+        (oldest.year * 12 + oldest.month as i32) + 1 == today.year * 12 + today.month as i32;
+    // A month older than the last one is late whatever today's date.
+    let late = month_over && (!this_month_only || today.day >= u32::from(upload_day));
+    late.then_some((oldest.year, oldest.month))
+}
+
 /// The village's settings in force.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Settings {
@@ -284,6 +302,35 @@ mod tests {
         assert_eq!(
             Setting::parse("upload_day", "10"),
             Some(Setting::UploadDay(10))
+        );
+    }
+
+    #[test]
+    fn 每月10日前上报_last_months_entries_are_late_from_the_upload_day() {
+        use crate::calendar::LocalDate;
+        let date = |year, month, day| LocalDate { year, month, day };
+        let oldest = Some(date(2026, 11, 28));
+        assert_eq!(upload_overdue(10, date(2026, 12, 9), oldest), None);
+        assert_eq!(
+            upload_overdue(10, date(2026, 12, 10), oldest),
+            Some((2026, 11))
+        );
+        assert_eq!(
+            upload_overdue(10, date(2026, 12, 10), Some(date(2026, 12, 1))),
+            None
+        );
+        assert_eq!(
+            upload_overdue(10, date(2026, 12, 10), None),
+            None,
+            "all uploaded"
+        );
+        assert_eq!(
+            upload_overdue(10, date(2027, 1, 2), Some(date(2026, 11, 3))),
+            Some((2026, 11))
+        );
+        assert_eq!(
+            upload_overdue(5, date(2027, 1, 5), Some(date(2026, 12, 31))),
+            Some((2026, 12))
         );
     }
 

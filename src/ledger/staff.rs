@@ -147,8 +147,9 @@ impl Ledger {
             .ok_or(Error::StaffAuthRequired)?;
         let allowed = match (required_role(operation), operation) {
             (Some(role), _) => member.role.covers(role),
+            // An auditor changes nothing, not even their own PIN: an admin sets it.
             (None, Operation::SetStaffPin { staff: target, .. }) => {
-                member.role == Role::Admin || target == staff
+                member.role == Role::Admin || (target == staff && member.role != Role::Auditor)
             }
             (None, _) => true,
         };

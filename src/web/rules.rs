@@ -186,6 +186,13 @@ struct PostingView {
     objections: Vec<ObjectionView>,
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct UploadOverdueView {
+    month: String,
+    upload_day: u8,
+}
+
 fn name_of(state: &State, code: &HouseholdCode) -> String {
     let name = state
         .household(code)
@@ -450,6 +457,36 @@ impl Kiosk {
             JsValue::from(last_year)
         } else {
             JsValue::NULL
+        })
+    }
+
+    /// Whether last month's entries are late for the platform at `now`
+    /// (the village's upload day, "每月10日前上报"), given `oldestWaitingMs`
+    /// from `platformStatus()`: `{ month: "2026-11", uploadDay }` or null.
+    #[wasm_bindgen(js_name = uploadOverdue)]
+    pub fn upload_overdue(
+        &self,
+        now: JsValue,
+        oldest_waiting_ms: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let now: i64 = from_js(now, "now").map_err(|e| to_js_error(&e))?;
+        let oldest: Option<i64> =
+            from_js(oldest_waiting_ms, "oldestWaitingMs").map_err(|e| to_js_error(&e))?;
+        let ledger = self.inner().ledger.borrow();
+        let state = ledger.state();
+        let offset = state.kiosk.as_ref().map_or(0, |k| k.utc_offset_minutes);
+        let day = state.settings.upload_day;
+        let late = crate::settings::upload_overdue(
+            day,
+            crate::calendar::local_date(now, offset),
+            oldest.map(|time| crate::calendar::local_date(time, offset)),
+        );
+        Ok(match late {
+            Some((year, month)) => to_js(&UploadOverdueView {
+                month: format!("{year:04}-{month:02}"),
+                upload_day: day,
+            }),
+            None => JsValue::NULL,
         })
     }
 

@@ -58,13 +58,20 @@ function panel(kind, title, lines, footer = null) {
   );
 }
 
-/** Rows as panels of PANEL_LINES_MAX lines (one empty panel when none). */
-function pages(kind, title, rows, footer) {
+/**
+ * Rows as panels of PANEL_LINES_MAX lines (one empty panel when none). A
+ * ranking stops at LIST_PANELS_MAX panels; the posting (公示) goes on to
+ * its last household, each panel saying which page of it it is, since the
+ * whole posting is public ("接受广大村民的查询、监督").
+ */
+function pages(kind, title, rows, footer, { whole = false } = {}) {
   const panels = [];
-  const shown = rows.slice(0, PANEL_LINES_MAX * LIST_PANELS_MAX);
+  const shown = whole ? rows : rows.slice(0, PANEL_LINES_MAX * LIST_PANELS_MAX);
+  const count = Math.max(1, Math.ceil(shown.length / PANEL_LINES_MAX));
   for (let start = 0; start === 0 || start < shown.length; start += PANEL_LINES_MAX) {
     const last = start + PANEL_LINES_MAX >= shown.length;
-    panels.push(panel(kind, title, shown.slice(start, start + PANEL_LINES_MAX), last ? footer : null));
+    const page = whole && count > 1 ? `${title} · ${t("boardPanel", start / PANEL_LINES_MAX + 1, count)}` : title;
+    panels.push(panel(kind, page, shown.slice(start, start + PANEL_LINES_MAX), last || whole ? footer : null));
   }
   return panels;
 }
@@ -82,7 +89,7 @@ function postingPanels(posting) {
     const extra = row.bonus ? t("boardBonus") : null;
     return lineRow(row.rank, row.name, `${t("boardScore", row.score)} · ${t("boardPoints", amount(row.points))}`, extra);
   });
-  return pages("posting", t("boardPosting", periodName(posting.period)), rows, t("boardPostingUntil", dayText(posting.until)));
+  return pages("posting", t("boardPosting", periodName(posting.period)), rows, t("boardPostingUntil", dayText(posting.until)), { whole: true });
 }
 
 /** The panels of the board at `now`. */

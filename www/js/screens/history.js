@@ -2,9 +2,21 @@
 // and the running balance. A credit names its period and what it was for
 // (the monthly score, a bonus), so two credits of the same amount read apart.
 import { h, icon } from "../dom.js";
-import { t, dual, whenText, periodName } from "../i18n.js";
+import { t, dual, whenText, periodName, dayText, WORDS } from "../i18n.js";
 import { showAmount, showChange, hundredths } from "../amounts.js";
 import { topBar, shopTitle, langButton, householdBadge, notice } from "./common.js";
+
+const POSTING_WORDS = {
+  myPosting: [
+    (period, score, band, points, until) => `${period} 公示:${score} 分,${band},记 ${points} 分。有异议请在 ${until} 前找积分专员。`,
+    (period, score, band, points, until) => `Posted for ${period}: score ${score}, ${band}, ${points} points. Objections to the clerk before ${until}.`,
+  ],
+  myPostingBand: [(n) => `第 ${n} 档`, (n) => `band ${n}`],
+  myPostingNoBand: ["未达最低档", "below the first band"],
+};
+for (const [key, value] of Object.entries(POSTING_WORDS)) {
+  if (!(key in WORDS)) WORDS[key] = value;
+}
 
 const KINDS = new Set(["credited", "corrected", "redeemed", "redemption_voided"]);
 const SOURCES = new Set(["evaluation", "bonus"]);
@@ -20,6 +32,21 @@ function noteText(line) {
   }
   if ((line.kind === "redeemed" || line.kind === "redemption_voided") && line.note) return t("receiptNote", line.note);
   return line.note || null;
+}
+
+/** The household's own line of the posting (公示) and the day objections close, or null. */
+function myPosting(app, household) {
+  let posting = null;
+  try {
+    posting = app.kiosk.posting?.(Date.now()) ?? null;
+  } catch {
+    posting = null;
+  }
+  const row = posting?.results?.find((result) => result.household === household.code);
+  if (!row) return null;
+  const band = row.band > 0 ? t("myPostingBand", row.band) : t("myPostingNoBand");
+  const text = t("myPosting", periodName(posting.period), row.score, band, showAmount(row.points), dayText(posting.until));
+  return notice(text, "info", { role: "note", className: "my-posting" });
 }
 
 export function historyScreen(app) {
@@ -102,6 +129,7 @@ export function historyScreen(app) {
       { class: "history-main" },
       h("h1", { class: "title-xl", id: "history-title" }, icon("list"), h("span", { text: t("historyTitle") })),
       failure ? notice(app.errorText(failure), "warn") : null,
+      myPosting(app, household),
       table,
       h(
         "div",

@@ -38,6 +38,7 @@ export const STAFF_WORDS = {
   role_shopkeeper: ["店管员", "Shopkeeper"],
   role_clerk: ["积分专员", "Points clerk"],
   role_admin: ["管理员", "Admin"],
+  role_auditor: ["村务监督委员会", "Supervisory committee"],
   status_active: ["正常", "Active"],
   status_suspended: ["已暂停", "Suspended"],
   status_moved_away: ["已迁出", "Moved away"],
@@ -380,7 +381,9 @@ export const STAFF_WORDS = {
   setting_advanced_count: ["每年先进户户数", "Advanced households a year"],
   settingHint_advanced_count: ["默认 10", "Default 10"],
   setting_posting_days: ["公示天数", "Posting days"],
-  settingHint_posting_days: ["积分公示至少几天后才入账", "Days points are posted before they count"],
+  settingHint_posting_days: ["积分公示几天后才入账(公示期不得少于5天,5 到 60)", "Days points are posted before they count (at least 5, at most 60)"],
+  setting_upload_day: ["每月上报日", "Monthly upload day"],
+  settingHint_upload_day: ["上个月的记录要在每月几日前上报(1 到 28,默认 10)", "Day of the month by which last month's records reach the platform (1 to 28, default 10)"],
 
   // Cards and labels.
   printWhat: ["打印什么", "What to print"],

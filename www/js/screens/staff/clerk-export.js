@@ -123,7 +123,8 @@ export function staffClerkExportScreen(app, options = {}) {
     ),
   ];
 
-  if (state.batch) {
+  // An auditor (村务监督委员会) takes the files away but moves no mark.
+  if (state.batch && app.staffCan("clerk")) {
     const batch = state.batch;
     const markable = batch.lastSeq === info.seq && batch.firstSeq <= uploaded + 1 && batch.lastSeq > uploaded;
     const mark = markable

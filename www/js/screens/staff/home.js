@@ -4,7 +4,7 @@
 // staff and settings. Above them, where the upload to the county platform
 // stands.
 import { h } from "../../dom.js";
-import { t, tIn, lang, other, LANGS } from "../../i18n.js";
+import { t, tIn, lang, other, LANGS, WORDS, periodName } from "../../i18n.js";
 import { staffFrame } from "../../staff/ui.js";
 import { staffIcon } from "../../staff/icons.js";
 import { notice } from "../common.js";
@@ -14,6 +14,34 @@ import "../../staff/clerk-words.js";
 import { yearClosePrompt } from "./rules.js";
 import "../../staff/backup-words.js";
 import { platformStatusPanel } from "../../staff/platform-status.js";
+
+const UPLOAD_WORDS = {
+  uploadOverdue: [
+    (month, day) => `${month}的记录还没有上报(本村每月${day}日前上报):平台还没有收到,也没有用U盘导出并标记。请积分专员上报。`,
+    (month, day) => `The records of ${month} are not reported yet (due by day ${day} of each month): the platform has not acknowledged them and no USB batch is marked. The clerk reports them.`,
+  ],
+};
+for (const [key, value] of Object.entries(UPLOAD_WORDS)) {
+  if (!(key in WORDS)) WORDS[key] = value;
+}
+
+/**
+ * The upload day's notice ("每月10日前上报"): filled in when the upload's
+ * status arrives, if last month's records are neither acknowledged by the
+ * platform nor marked uploaded from a USB stick by the village's day.
+ */
+function uploadDueNotice(app) {
+  const slot = h("div", { class: "upload-due" });
+  if (typeof app.kiosk?.uploadOverdue !== "function" || typeof app.kiosk?.platformStatus !== "function") return slot;
+  Promise.resolve(app.uploader ? app.uploader.status() : app.kiosk.platformStatus())
+    .then((status) => {
+      const now = Date.now();
+      const late = app.kiosk.uploadOverdue(now, status?.oldestWaitingMs ?? null);
+      if (late && slot.isConnected !== false) slot.replaceChildren(notice(t("uploadOverdue", periodName(late.month), late.uploadDay), "warn", { role: "status" }));
+    })
+    .catch(() => {});
+  return slot;
+}
 
 /** Whether the core offers the printing of cards and labels. */
 export function printingAvailable(app) {
@@ -51,6 +79,7 @@ export function staffHomeScreen(app) {
   const shopkeeper = app.staffCan("shopkeeper");
   const clerk = app.staffCan("clerk");
   const admin = app.staffCan("admin");
+  const auditor = app.staff?.role === "auditor";
   const printing = printingAvailable(app);
 
   const groups = [];
@@ -66,6 +95,16 @@ export function staffHomeScreen(app) {
       ],
     });
   }
+  // The supervisory committee reads and takes copies; every writing call refuses it.
+  if (auditor) {
+    groups.push({
+      key: "menuAuditGroup",
+      tiles: [
+        { key: "menuPosting", iconName: "sliders", screen: "staff-rules" },
+        { key: "menuExport", iconName: "fileOut", screen: "staff-clerk-export" },
+      ],
+    });
+  }
   const householdTiles = [];
   if (shopkeeper) householdTiles.push({ key: "menuAssist", iconName: "assist", screen: "staff-households", options: { purpose: "assist" } });
   householdTiles.push({ key: clerk ? "menuHouseholds" : "menuHouseholdPins", iconName: "house", screen: "staff-households", options: { purpose: "manage" } });
@@ -73,7 +112,7 @@ export function staffHomeScreen(app) {
   if (clerk) householdTiles.push({ key: "menuRules", iconName: "sliders", screen: "staff-rules" });
   householdTiles.push({ key: "menuPrint", iconName: "card", screen: "staff-print", soon: !printing });
   if (clerk) householdTiles.push({ key: "backupMenu", iconName: "box", screen: "staff-backup" });
-  groups.push({ key: "menuHouseholdGroup", tiles: householdTiles });
+  if (!auditor) groups.push({ key: "menuHouseholdGroup", tiles: householdTiles });
   if (clerk) {
     groups.push({
       key: "menuClerkGroup",
@@ -102,6 +141,7 @@ export function staffHomeScreen(app) {
     "div",
     { class: "menu" },
     clerk ? yearClosePrompt(app) : null,
+    uploadDueNotice(app),
     // The browser may evict storage it did not promise to keep.
     app.info?.persisted === false ? notice(t("persistNotGranted"), "warn", { role: "status" }) : null,
     // The upload's state (a fork or a refusal is a red alert here).

@@ -2,14 +2,21 @@
 // 公示, objections 异议, apply after the posting days), the blacklist 曝光台
 // with lifting by the clerk, the year close 年底结账 (confirmed twice), and
 // for the admin the rules themselves (points source, period, bands, bonus).
+// The bands read in words, and the posting and the honours lists print on A4
+// for the notice board. The supervisory committee (auditor) sees all of it
+// and none of the buttons that change anything.
 import { h } from "../../dom.js";
-import { t, WORDS, dateTime } from "../../i18n.js";
+import { t, WORDS, dateTime, periodName } from "../../i18n.js";
 import { notice } from "../common.js";
 import { staffFrame, field, textInput, choiceGroup, actionButton, messageSlot, runAction, showMessage } from "../../staff/ui.js";
 import { newRequestId } from "../../staff/session.js";
+import { printNow, clearPrint } from "../../staff/print.js";
+import { postingSheet, honoursSheet } from "../../staff/notice-docs.js";
 
 const RULES_WORDS = {
   menuRules: ["积分规则与评分", "Points rules and scores"],
+  menuPosting: ["公示与光荣榜", "Posting and honours"],
+  menuAuditGroup: ["村务监督委员会", "Supervisory committee"],
   rulesSheet: ["评分表导入", "Import a score sheet"],
   rulesPeriod: ["期间(如 2026-10)", "Period (e.g. 2026-10)"],
   rulesFile: ["评分表文件(CSV)", "Score sheet file (CSV)"],
@@ -61,6 +68,16 @@ const RULES_WORDS = {
   rulesNoteBonus: ["连续奖励", "bonus"],
   rulesNoteListed: ["进入曝光台", "blacklisted"],
   rulesNoteLifted: ["移出曝光台", "lifted"],
+  rulesReading: ["分档怎么算", "How scores become points"],
+  rulesBelow: [(s) => `低于 ${s} 分不记分`, (s) => `Below ${s}: no points`],
+  rulesFrom: [(s, inclusive, p) => `${s} 分${inclusive ? "(含)" : "以上(不含)"}起记 ${p} 分`, (s, inclusive, p) => `From ${s} (${inclusive ? "inclusive" : "exclusive"}): ${p} points`],
+  rulesEdgeReads: [(s, at, above) => `${s} 分记 ${at} 分,高于 ${s} 分记 ${above} 分`, (s, at, above) => `${s} earns ${at}; above ${s}, ${above}`],
+  rulesEdge: [(s) => `正好 ${s} 分记几分?`, (s) => `Exactly ${s} earns?`],
+  rulesEdgeChoice: [(s, p) => `${s} 分记 ${p} 分`, (s, p) => `${s} earns ${p}`],
+  rulesPrintPosting: ["打印公示(A4)", "Print the posting (A4)"],
+  rulesHonours: ["光荣榜", "Honours"],
+  rulesPrintAdvanced: [(y) => `打印 ${y} 年先进户`, (y) => `Print the advanced households of ${y}`],
+  rulesPrintStars: [(p) => `打印${p}积分之星`, (p) => `Print the stars of ${p}`],
 };
 for (const [key, value] of Object.entries(RULES_WORDS)) {
   if (!(key in WORDS)) WORDS[key] = value;
@@ -112,6 +129,25 @@ function resultsTable(results) {
   );
 }
 
+/** "1.00" → "1", "2.50" → "2.5". */
+function pointsText(fixed) {
+  return String(fixed ?? "0").replace(/\.00$/, "").replace(/(\.\d)0$/, "$1");
+}
+
+/**
+ * The bands in plain words. The seed's "80分至85分…85分以上至90分…90分以上"
+ * names 85 and 90 twice; each edge line says which band the village chose.
+ */
+export function bandReading(bands) {
+  if (!bands?.length) return [];
+  const lines = [t("rulesBelow", bands[0].lower), t("rulesFrom", bands[0].lower, bands[0].inclusive, pointsText(bands[0].points))];
+  for (let i = 1; i < bands.length; i += 1) {
+    const at = bands[i].inclusive ? bands[i].points : bands[i - 1].points;
+    lines.push(t("rulesEdgeReads", bands[i].lower, pointsText(at), pointsText(bands[i].points)));
+  }
+  return lines;
+}
+
 function section(id, title, ...children) {
   return h("section", { class: "pane", "aria-labelledby": id }, h("h2", { class: "section-title", id, text: title }), ...children);
 }
@@ -128,6 +164,8 @@ export function staffRulesScreen(app, options = {}) {
   };
   const rules = read("rules") ?? {};
   const posting = read("posting", Date.now());
+  // The clerk and the admin write; the supervisory committee only reads.
+  const writer = app.staffCan("clerk");
   const body = h("div", { class: "staff-body" });
   if (state.done) body.append(notice(state.done, "ok", { role: "status" }));
   state.done = null;
@@ -136,7 +174,7 @@ export function staffRulesScreen(app, options = {}) {
 
   // The score sheet.
   const sheetSlot = messageSlot();
-  if (rules.source === "kiosk") {
+  if (rules.source === "kiosk" && writer) {
     const file = h("input", { id: "rules-file", type: "file", accept: ".csv,.txt,text/csv,text/plain", class: "input" });
     file.addEventListener("change", async () => {
       if (file.files?.[0]) state.text = await readFile(file.files[0]);
@@ -185,7 +223,7 @@ export function staffRulesScreen(app, options = {}) {
         h("div", { class: "form-actions" }, templateButton(app), preview, post),
       ),
     );
-  } else {
+  } else if (writer) {
     body.append(section("rules-sheet", t("rulesSheet"), notice(t("rulesPlatform"), "info", { role: "note" })));
   }
 
@@ -216,18 +254,23 @@ export function staffRulesScreen(app, options = {}) {
         }
       },
     });
+    const printPosting = actionButton({ label: "rulesPrintPosting", iconName: "clipboard", onClick: () => printNow(app, "a4", t("rulesPrintPosting"), postingSheet(app, posting)) });
     body.append(
       section(
         "rules-posting",
         t("rulesPosting", posting.period),
         h("p", { class: "field-hint", text: t("rulesUntil", dateTime(posting.until)) }),
         resultsTable(posting.results),
-        h("h3", { class: "field-label", text: t("rulesObjection") }),
-        field({ id: "objection-household", label: t("rulesHousehold"), control: textInput({ id: "objection-household", value: o.household, maxLength: 20, onInput: (v) => (o.household = v) }) }),
-        field({ id: "objection-score", label: t("rulesScore"), control: textInput({ id: "objection-score", value: o.score, maxLength: 5, onInput: (v) => (o.score = v) }) }),
-        field({ id: "objection-finding", label: t("rulesFinding"), control: textInput({ id: "objection-finding", value: o.finding, maxLength: 200, onInput: (v) => (o.finding = v) }) }),
+        writer
+          ? [
+              h("h3", { class: "field-label", text: t("rulesObjection") }),
+              field({ id: "objection-household", label: t("rulesHousehold"), control: textInput({ id: "objection-household", value: o.household, maxLength: 20, onInput: (v) => (o.household = v) }) }),
+              field({ id: "objection-score", label: t("rulesScore"), control: textInput({ id: "objection-score", value: o.score, maxLength: 5, onInput: (v) => (o.score = v) }) }),
+              field({ id: "objection-finding", label: t("rulesFinding"), control: textInput({ id: "objection-finding", value: o.finding, maxLength: 200, onInput: (v) => (o.finding = v) }) }),
+            ]
+          : null,
         postingSlot,
-        h("div", { class: "form-actions" }, object, apply),
+        h("div", { class: "form-actions" }, printPosting, writer ? object : null, writer ? apply : null),
       ),
     );
   } else {
@@ -259,13 +302,39 @@ export function staffRulesScreen(app, options = {}) {
               },
             });
             const reason = textInput({ id: `lift-${household.code}`, value: state.lift[household.code] ?? "", maxLength: 200, label: t("reasonLabel"), onInput: (v) => (state.lift[household.code] = v) });
-            return h("li", { class: "list-row" }, h("span", { text: `${household.code} ${household.name}` }), reason, lift);
+            return h("li", { class: "list-row" }, h("span", { text: `${household.code} ${household.name}` }), writer ? [reason, lift] : null);
           }),
         )
         : h("p", { class: "field-hint", text: t("rulesBlacklistNone") }),
       blacklistSlot,
     ),
   );
+
+  // The bands in words.
+  body.append(section("rules-reading", t("rulesReading"), h("ul", { class: "list", role: "list" }, bandReading(rules.bands).map((line) => h("li", { class: "list-row rules-reading-line", text: line })))));
+
+  // The honours lists for the notice board.
+  const board = read("board", Date.now());
+  if (board) {
+    const printHonours = (which, label, ...args) =>
+      actionButton({ label, args, iconName: "clipboard", onClick: () => printNow(app, "a4", t(label, ...args), honoursSheet(app, board, which)) });
+    body.append(
+      section(
+        "rules-honours",
+        t("rulesHonours"),
+        h("div", { class: "form-actions" }, printHonours("advanced", "rulesPrintAdvanced", board.advanced.period), printHonours("stars", "rulesPrintStars", periodName(board.stars.period))),
+      ),
+    );
+  }
+
+  const done = (text) => {
+    state.done = text;
+    again();
+  };
+  if (!writer) {
+    const root = staffFrame(app, { screen: "staff-rules", title: t("menuPosting"), iconName: "sliders", body });
+    return { root, keep: () => state, leave: () => clearPrint(app) };
+  }
 
   // The year close, confirmed twice.
   const yearSlot = messageSlot();
@@ -306,14 +375,10 @@ export function staffRulesScreen(app, options = {}) {
     ),
   );
 
-  const done = (text) => {
-    state.done = text;
-    again();
-  };
   if (app.staffCan("admin")) body.append(rulesEditor(app, rules, done));
 
   const root = staffFrame(app, { screen: "staff-rules", title: t("menuRules"), iconName: "sliders", body });
-  return { root, keep: () => state };
+  return { root, keep: () => state, leave: () => clearPrint(app) };
 }
 
 /**
@@ -344,6 +409,29 @@ function rulesEditor(app, rules, done) {
   const bands = h("textarea", { id: "rules-bands", class: "input input-area", rows: "4" });
   bands.value = bandsText;
   bands.addEventListener("input", () => (bandsText = bands.value));
+  // Where two bands meet, the score at the edge belongs to one of them: the
+  // choice in words, written into the band's 含 / 不含.
+  const edges = (rules.bands ?? []).slice(1).map((band, index) => {
+    const below = rules.bands[index];
+    return choiceGroup({
+      name: `rules-edge-${band.lower}`,
+      legend: t("rulesEdge", band.lower),
+      options: [
+        { value: "lower", label: t("rulesEdgeChoice", band.lower, pointsText(below.points)) },
+        { value: "upper", label: t("rulesEdgeChoice", band.lower, pointsText(band.points)) },
+      ],
+      value: band.inclusive ? "upper" : "lower",
+      onChange: (value) => {
+        const lines = bandsText.split(/\r?\n/).filter((line) => line.trim());
+        const cells = (lines[index + 1] ?? "").split(/[,,]/).map((cell) => cell.trim());
+        if (cells.length !== 3) return;
+        cells[1] = value === "upper" ? "含" : "不含";
+        lines[index + 1] = cells.join(",");
+        bandsText = lines.join("\n");
+        bands.value = bandsText;
+      },
+    });
+  });
   const save = actionButton({
     label: "rulesSave",
     primary: true,
@@ -370,6 +458,7 @@ function rulesEditor(app, rules, done) {
     choiceGroup({ name: "rules-scoring", legend: t("rulesScoring"), options: ["monthly", "quarterly"].map((value) => ({ value, label: t(`rulesScoring_${value}`) })), value: draft.period, onChange: (v) => (draft.period = v) }),
     field({ id: "rules-table", label: t("rulesTable"), control: table }),
     field({ id: "rules-bands", label: t("rulesBands"), control: bands }),
+    edges,
     field({ id: "rules-bonus", label: t("rulesBonus"), control: textInput({ id: "rules-bonus", value: draft.bonusPoints, maxLength: 8, onInput: (v) => (draft.bonusPoints = v) }) }),
     slot,
     h("div", { class: "form-actions" }, save),

@@ -73,7 +73,7 @@ const CHOICES = {
   name_display: ["full", "surname", "code"],
   thanks_on_board: ["show", "hide"],
 };
-const NUMBERS = { code_width: 16, stars_count: 500, advanced_count: 500, posting_days: 60 };
+const NUMBERS = { code_width: 16, stars_count: 500, advanced_count: 500, posting_days: 60, upload_day: 28 };
 
 export function staffSettingsScreen(app, options = {}) {
   const state = options.keep ?? { recovery: null, confirmRecovery: false, recoveryRequest: null };

@@ -6,7 +6,7 @@ import { padInput } from "../../staff/pad.js";
 import { staffFrame, field, textInput, choiceGroup, actionButton, rowButton, messageSlot, runAction, showMessage, roleName, staffError } from "../../staff/ui.js";
 import { newRequestId } from "../../staff/session.js";
 
-const ROLES = ["shopkeeper", "clerk", "admin"];
+const ROLES = ["shopkeeper", "clerk", "admin", "auditor"];
 
 export function staffTeamScreen(app, options = {}) {
   const draft = options.draft;
