@@ -36,6 +36,7 @@ const W = {
   staffEntry: /员工登录/,
   next: "下一步",
   hello: /^您好/,
+  rules: /^积分规则与评分/,
   menu: /^菜单$/,
   signOut: "退出",
   restock: /^捐赠入库/,
@@ -135,7 +136,7 @@ for (const viewport of COMMON_VIEWPORTS) {
       throw error;
     }
     assert.deepEqual(failures, [], failures.join("\n"));
-    assert.equal(seen.length, english ? 50 : 25);
+    assert.equal(seen.length, english ? 52 : 26);
     assert.deepEqual(errors, []);
     await page.close();
 
@@ -227,6 +228,9 @@ for (const viewport of COMMON_VIEWPORTS) {
       await check("team");
       await menu(w.settings);
       await check("settings");
+      await menu(w.rules);
+      await page.locator(".rules-reading-line").first().waitFor();
+      await check("rules");
       await menu(w.print);
       const printing = await inPage(page, (kiosk) => typeof kiosk.householdCards === "function");
       if (printing) {
