@@ -1,8 +1,11 @@
 //! A stored checkpoint, damaged (see `decode_damaged_checkpoint`): the
 //! golden journal's full state with bytes flipped or cut, or any bytes.
 //! Nothing panics and no count allocates past the bytes; a checkpoint that
-//! decodes holds a state whose laws hold and which encodes to a checkpoint
-//! that decodes to the same state hash.
+//! decodes encodes to a checkpoint that decodes to the same state hash, and
+//! one whose trailing hash was checked for real holds a state whose laws
+//! hold. (One taken on a rewritten hash may not: the state hash does not
+//! cover every field, and the background replay's proof, which compares
+//! every byte, is what refuses it.)
 #![no_main]
 use aixin_kiosk::checkpoint;
 use libfuzzer_sys::fuzz_target;
@@ -14,10 +17,10 @@ fuzz_target!(|data: &[u8]| {
         let records = aixin_kiosk_fuzz::golden_records().len() as u64;
         aixin_kiosk_fuzz::golden_checkpoint(records)
     });
-    let Ok(found) = aixin_kiosk_fuzz::decode_damaged_checkpoint(base, data) else {
+    let (Ok(found), hashed) = aixin_kiosk_fuzz::decode_damaged_checkpoint(base, data) else {
         return;
     };
-    if let Err(problem) = found.state.check_invariants() {
+    if let (true, Err(problem)) = (hashed, found.state.check_invariants()) {
         panic!("a checkpoint decoded to a state that breaks its laws: {problem}");
     }
     let again = checkpoint::decode(&checkpoint::encode(&found.state))
