@@ -36,8 +36,12 @@ use std::fmt::Write as _;
 
 /// The manifest's `format`.
 pub const BATCH_FORMAT: &str = "aixin-kiosk-batch";
-/// The manifest's `format_version`.
-pub const BATCH_FORMAT_VERSION: u32 = 1;
+/// The manifest's `format_version`: 2 lists every file and names the CSV
+/// layout. Version 1 batches are still verified.
+pub const BATCH_FORMAT_VERSION: u32 = 2;
+/// The layout of `redemptions.csv` and `ledger.csv` this build writes; the
+/// verifier rebuilds both CSVs for the layout a manifest names.
+pub const CSV_LAYOUT: u32 = 1;
 pub const MANIFEST_FILE: &str = "manifest.json";
 pub const JOURNAL_FILE: &str = "journal.ndjson";
 pub const REDEMPTIONS_FILE: &str = "redemptions.csv";
@@ -115,8 +119,15 @@ pub struct Manifest {
     pub exported_at: String,
     pub utc_offset_minutes: i32,
     pub software: String,
-    /// The other files, in the order written.
+    /// The layout of the two CSVs (format 2; format 1 batches have layout 1).
+    #[serde(default = "csv_layout_one")]
+    pub csv_layout: u32,
+    /// The other files, in the order written: every file of the batch.
     pub files: Vec<ManifestFile>,
+}
+
+fn csv_layout_one() -> u32 {
+    1
 }
 
 /// An exported batch: its files, in order (`journal.ndjson`,
@@ -248,6 +259,7 @@ pub fn export_unhashed(
         exported_at: local_date_time(now_ms, offset).to_string(),
         utc_offset_minutes: offset,
         software: format!("aixin-kiosk {}", crate::VERSION),
+        csv_layout: CSV_LAYOUT,
         files: Vec::new(),
     };
     Ok(Unhashed { manifest, files })

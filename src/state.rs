@@ -825,9 +825,11 @@ pub fn parse_receipt_number(state: &State, text: &str) -> Option<u64> {
     digits.parse().ok()
 }
 
-/// The short hash printed on a receipt: the first 8 hex digits.
+/// The check code printed on a receipt: the first 12 hex digits of the
+/// redemption's hash (48 bits), so a forged receipt cannot be made to match
+/// a real entry by trying hashes on a laptop.
 pub fn short_hash(hash: &Hash) -> String {
-    hex_of(hash)[..8].to_string()
+    hex_of(hash)[..12].to_string()
 }
 
 /// The source type of a restock, as text for reports.

@@ -7,14 +7,29 @@
 //! order chain to each other (a batch's `prev_hash` is the previous batch's
 //! `last_hash`, its first seq the previous last + 1).
 //!
+//! Beyond the hashes, which whoever edits a batch can recompute: every file
+//! of the batch must be listed in its manifest; the entries are replayed
+//! through the core's own fold (an entry the kiosk would never have made,
+//! such as a redemption over the balance, is refused at its seq even with
+//! every hash recomputed); and both CSVs are rebuilt from the journal for
+//! the manifest's CSV layout and compared cell by cell. A batch is
+//! *anchored* when it starts at seq 1, follows an anchored batch given
+//! before it, or starts at a hash known from elsewhere (the platform's
+//! acknowledgement); one that is not can be checked only in itself, and the
+//! report says so plainly.
+//!
 //! Pure: the files come in as bytes. A problem names the batch, the file
 //! and, in the journal, the line (1-based), in Chinese and English. Checking
 //! goes on after a problem, so a hand-edited line is named even though the
 //! file's hash already failed.
 
 use crate::entry::{chain_hash, hex_of, Body, Entry, Hash, GENESIS_PREVIOUS_HASH};
-use crate::export::{Manifest, BATCH_FORMAT, BATCH_FORMAT_VERSION, JOURNAL_FILE, MANIFEST_FILE};
+use crate::export::{
+    Manifest, BATCH_FORMAT, BATCH_FORMAT_VERSION, CSV_LAYOUT, JOURNAL_FILE, LEDGER_FILE,
+    MANIFEST_FILE, REDEMPTIONS_FILE,
+};
 use crate::journal::parse_ndjson_line;
+use crate::state::State;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -101,6 +116,19 @@ pub enum ProblemKind {
     },
     /// The batch's `prev_hash` is not the previous batch's `last_hash`.
     BatchNotChained,
+    /// A file in the batch that the manifest does not list.
+    FileUnlisted,
+    /// The core's fold refuses this entry: the kiosk could not have made it.
+    FoldRefused {
+        seq: u64,
+        detail: String,
+    },
+    /// A CSV cell differs from the one rebuilt from the journal.
+    CsvMismatch {
+        column: String,
+        expected: String,
+        found: String,
+    },
 }
 
 /// One problem, where it is.
@@ -135,6 +163,9 @@ impl Problem {
             KioskMismatch { .. } => "KIOSK_MISMATCH",
             BatchGap { .. } => "BATCH_GAP",
             BatchNotChained => "BATCH_NOT_CHAINED",
+            FileUnlisted => "FILE_UNLISTED",
+            FoldRefused { .. } => "FOLD_REFUSED",
+            CsvMismatch { .. } => "CSV_MISMATCH",
         }
     }
 
@@ -197,6 +228,15 @@ impl Problem {
                 format!("和前一批接不上:应从第 {expected_first} 条开始,却从第 {found_first} 条开始")
             }
             BatchNotChained => "和前一批的哈希链接不上:起始哈希不是前一批的最后哈希".to_string(),
+            FileUnlisted => "清单里没有这个文件,它不属于这一批".to_string(),
+            FoldRefused { seq, detail } => {
+                format!("第 {seq} 条记录终端不可能写出(按规则重放被拒:{detail})")
+            }
+            CsvMismatch {
+                column,
+                expected,
+                found,
+            } => format!("“{column}”一栏是 {found:?},按日志应是 {expected:?}"),
         };
         format!("{}:{what}", self.place_zh())
     }
@@ -250,6 +290,16 @@ impl Problem {
             BatchNotChained => {
                 "does not chain to the previous batch: prev_hash is not its last_hash".to_string()
             }
+            FileUnlisted => "the manifest does not list this file: it is no part of the batch"
+                .to_string(),
+            FoldRefused { seq, detail } => {
+                format!("entry {seq} is one the kiosk could not have made (the replay refuses it: {detail})")
+            }
+            CsvMismatch {
+                column,
+                expected,
+                found,
+            } => format!("column {column} reads {found:?}; the journal gives {expected:?}"),
         };
         format!("{}: {what}", self.place_en())
     }
@@ -269,6 +319,13 @@ pub struct BatchReport {
     /// Journal lines read.
     pub lines: usize,
     pub problems: Vec<Problem>,
+    /// Whether the batch is tied to the kiosk's history: it starts at seq 1,
+    /// follows an anchored batch, or starts at a known hash. An unanchored
+    /// batch can be whole in itself and still be a forgery of its start.
+    pub anchored: bool,
+    /// Whether its entries were replayed through the fold and its CSVs
+    /// rebuilt (only possible from seq 1 on).
+    pub replayed: bool,
 }
 
 /// What was found in all batches, in the order given.
@@ -301,6 +358,19 @@ impl Report {
                     "✓ 通过 OK  {}  {range};文件和哈希链完整 / files and hash chain intact\n",
                     batch.name
                 ));
+                if !batch.anchored {
+                    text.push_str(
+                        "  ! 未锚定 NOT ANCHORED:这一批不从第 1 条开始,也没有给前一批或平台的哈希,\
+                         只能说明它本身完整,不能说明它属于这台终端的记录 / this batch does not start \
+                         at seq 1 and was given neither the batch before it nor a platform hash: it is \
+                         whole in itself, but nothing shows it is this kiosk's history\n",
+                    );
+                } else if batch.replayed {
+                    text.push_str(
+                        "  按规则重放通过,两个 CSV 与日志逐格一致 / replayed through the rules; \
+                         both CSVs match the journal cell by cell\n",
+                    );
+                }
             } else {
                 text.push_str(&format!("✗ 未通过 FAILED  {}  {range}\n", batch.name));
                 for problem in &batch.problems {
@@ -324,8 +394,22 @@ impl Report {
     }
 }
 
+/// A hash known from outside the batches (the platform's acknowledgement):
+/// the entry `seq` of this kiosk has `hash` (lower-case hex).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Anchor {
+    pub seq: u64,
+    pub hash: String,
+}
+
 /// Verifies batches in order: each alone, and each against the one before.
 pub fn verify_batches(batches: &[BatchFiles]) -> Report {
+    verify_batches_anchored(batches, None)
+}
+
+/// [`verify_batches`], with a hash known from the platform that a batch
+/// may start from.
+pub fn verify_batches_anchored(batches: &[BatchFiles], anchor: Option<&Anchor>) -> Report {
     let mut reports: Vec<BatchReport> = batches.iter().map(verify_batch).collect();
     for index in 1..reports.len() {
         let (before, after) = reports.split_at_mut(index);
@@ -359,7 +443,229 @@ pub fn verify_batches(batches: &[BatchFiles]) -> Report {
         }
         after[0].problems.extend(found);
     }
+    replay(batches, &mut reports, anchor);
     Report { batches: reports }
+}
+
+/// One batch's entries as decoded, with their hashes and lines; none when a
+/// line does not parse or decode (the batch's own problems say where).
+fn entries_of(journal: &[u8]) -> Option<Vec<(Entry, Hash)>> {
+    let body = journal.strip_suffix(b"\n").unwrap_or(journal);
+    if body.is_empty() {
+        return Some(Vec::new());
+    }
+    body.split(|b| *b == b'\n')
+        .map(|bytes| {
+            let record = std::str::from_utf8(bytes)
+                .ok()
+                .and_then(parse_ndjson_line)?;
+            let entry = Entry::decode(&record.bytes).ok()?;
+            Some((entry, record.hash))
+        })
+        .collect()
+}
+
+/// Marks which batches are anchored, replays the anchored ones from seq 1
+/// through the core's fold, and rebuilds their CSVs.
+fn replay(batches: &[BatchFiles], reports: &mut [BatchReport], anchor: Option<&Anchor>) {
+    // The state after the previous batch, when it was replayed from seq 1.
+    let mut state: Option<State> = None;
+    let mut previous_anchored = false;
+    let mut folded: Vec<Option<(State, Vec<Entry>)>> = Vec::new();
+    for (index, batch) in batches.iter().enumerate() {
+        let report = &mut reports[index];
+        let Some(manifest) = report.manifest.clone() else {
+            state = None;
+            previous_anchored = false;
+            folded.push(None);
+            continue;
+        };
+        let chained = index > 0
+            && !report.problems.iter().any(|p| {
+                matches!(
+                    p.kind,
+                    ProblemKind::BatchGap { .. }
+                        | ProblemKind::BatchNotChained
+                        | ProblemKind::KioskMismatch { .. }
+                )
+            });
+        let from_anchor = anchor.is_some_and(|anchor| {
+            anchor.seq.checked_add(1) == Some(manifest.first_seq)
+                && anchor.hash == manifest.prev_hash
+        });
+        report.anchored = manifest.first_seq == 1 || (chained && previous_anchored) || from_anchor;
+        previous_anchored = report.anchored;
+        let mut current = if manifest.first_seq == 1 {
+            Some(State::new())
+        } else if chained {
+            state.take()
+        } else {
+            None
+        };
+        let journal_whole = !report
+            .problems
+            .iter()
+            .any(|p| p.file.as_deref() == Some(JOURNAL_FILE));
+        let entries = batch
+            .files
+            .get(JOURNAL_FILE)
+            .filter(|_| journal_whole)
+            .and_then(|journal| entries_of(journal));
+        let (Some(mut folding), Some(entries)) = (current.take(), entries) else {
+            state = None;
+            folded.push(None);
+            continue;
+        };
+        let mut refused = false;
+        for (line, (entry, hash)) in entries.iter().enumerate() {
+            if let Err(error) = folding.apply(entry, *hash) {
+                report.problems.push(Problem {
+                    batch: batch.name.clone(),
+                    file: Some(JOURNAL_FILE.to_string()),
+                    line: Some(line + 1),
+                    kind: ProblemKind::FoldRefused {
+                        seq: entry.seq,
+                        detail: error.0,
+                    },
+                });
+                refused = true;
+                break;
+            }
+        }
+        if refused {
+            state = None;
+            folded.push(None);
+            continue;
+        }
+        report.replayed = true;
+        let decoded: Vec<Entry> = entries.into_iter().map(|(entry, _)| entry).collect();
+        folded.push(Some((folding.clone(), decoded)));
+        state = Some(folding);
+    }
+    // The export wrote names as they were when it ran, which may be after a
+    // batch's last entry: a cell is wrong only when it matches neither the
+    // state after the batch nor the last state replayed.
+    let last_state = folded
+        .iter()
+        .rev()
+        .flatten()
+        .next()
+        .map(|(state, _)| state.clone());
+    for (index, batch) in batches.iter().enumerate() {
+        let Some((state, entries)) = &folded[index] else {
+            continue;
+        };
+        let layout = reports[index].manifest.as_ref().map_or(1, |m| m.csv_layout);
+        if layout != CSV_LAYOUT {
+            continue;
+        }
+        let builds: [(&str, CsvBuilder); 2] = [
+            (REDEMPTIONS_FILE, crate::export::redemptions_csv),
+            (LEDGER_FILE, crate::export::ledger_csv),
+        ];
+        for (file, build) in builds {
+            let Some(found) = batch.files.get(file) else {
+                continue;
+            };
+            let expected = build(state, entries);
+            let later = last_state.as_ref().map(|last| build(last, entries));
+            compare_csv(
+                batch,
+                file,
+                found,
+                &expected,
+                later.as_deref(),
+                &mut reports[index].problems,
+            );
+        }
+    }
+}
+
+/// Writes one of the batch's CSVs from the state and the batch's entries.
+type CsvBuilder = fn(&State, &[Entry]) -> Vec<u8>;
+
+/// The cells of one CSV line as written by the export (quoted cells may hold
+/// commas and doubled quotes).
+fn csv_cells(line: &str) -> Vec<String> {
+    let mut cells = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                push_char(&mut cells, '"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => cells.push(String::new()),
+            (c, _) => push_char(&mut cells, c),
+        }
+    }
+    cells
+}
+
+fn push_char(cells: &mut [String], c: char) {
+    if let Some(cell) = cells.last_mut() {
+        cell.push(c);
+    }
+}
+
+/// The most differing lines named per file.
+const CSV_PROBLEMS_MAX: usize = 20;
+
+/// Compares a CSV with the one rebuilt from the journal, line by line and
+/// cell by cell; names each differing line (1 is the header) and column.
+fn compare_csv(
+    batch: &BatchFiles,
+    file: &str,
+    found: &[u8],
+    expected: &[u8],
+    later: Option<&[u8]>,
+    problems: &mut Vec<Problem>,
+) {
+    if found == expected || Some(found) == later {
+        return;
+    }
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    let (found, expected) = (text(found), text(expected));
+    let later = later.map(text);
+    let found_lines: Vec<&str> = found.split("\r\n").collect();
+    let expected_lines: Vec<&str> = expected.split("\r\n").collect();
+    let later_lines: Vec<&str> = later
+        .as_deref()
+        .map_or(Vec::new(), |t| t.split("\r\n").collect());
+    let headers = expected_lines.first().map_or(Vec::new(), |line| {
+        csv_cells(line.trim_start_matches('\u{FEFF}'))
+    });
+    let mut named = 0;
+    for index in 0..found_lines.len().max(expected_lines.len()) {
+        let found_line = found_lines.get(index).copied().unwrap_or("");
+        let expected_line = expected_lines.get(index).copied().unwrap_or("");
+        if found_line == expected_line || later_lines.get(index) == Some(&found_line) {
+            continue;
+        }
+        let (found_cells, expected_cells) = (csv_cells(found_line), csv_cells(expected_line));
+        let column = (0..found_cells.len().max(expected_cells.len()))
+            .find(|&i| found_cells.get(i) != expected_cells.get(i))
+            .unwrap_or(0);
+        problems.push(Problem {
+            batch: batch.name.clone(),
+            file: Some(file.to_string()),
+            line: Some(index + 1),
+            kind: ProblemKind::CsvMismatch {
+                column: headers
+                    .get(column)
+                    .cloned()
+                    .unwrap_or_else(|| format!("{}", column + 1)),
+                expected: expected_cells.get(column).cloned().unwrap_or_default(),
+                found: found_cells.get(column).cloned().unwrap_or_default(),
+            },
+        });
+        named += 1;
+        if named == CSV_PROBLEMS_MAX {
+            break;
+        }
+    }
 }
 
 fn parse_hash(hex: &str) -> Option<Hash> {
@@ -376,6 +682,8 @@ pub fn verify_batch(batch: &BatchFiles) -> BatchReport {
         manifest: None,
         lines: 0,
         problems: Vec::new(),
+        anchored: false,
+        replayed: false,
     };
     let problem = |file: &str, line: Option<usize>, kind| Problem {
         batch: batch.name.clone(),
@@ -399,7 +707,9 @@ pub fn verify_batch(batch: &BatchFiles) -> BatchReport {
             return report;
         }
     };
-    if manifest.format != BATCH_FORMAT || manifest.format_version != BATCH_FORMAT_VERSION {
+    if manifest.format != BATCH_FORMAT
+        || !(1..=BATCH_FORMAT_VERSION).contains(&manifest.format_version)
+    {
         let kind = ProblemKind::UnknownFormat {
             format: manifest.format.clone(),
             version: manifest.format_version,
@@ -447,11 +757,31 @@ pub fn verify_batch(batch: &BatchFiles) -> BatchReport {
         ));
     }
     check_files(batch, &manifest, &mut report.problems);
-    if !manifest.files.iter().any(|file| file.name == JOURNAL_FILE) {
-        report.problems.push(inconsistent(
-            "清单里没有 journal.ndjson",
-            "the manifest does not list journal.ndjson",
-        ));
+    // Format 2 lists every file; a CSV left out of the manifest is no
+    // longer taken on trust.
+    let required: &[&str] = if manifest.format_version >= 2 {
+        &[JOURNAL_FILE, REDEMPTIONS_FILE, LEDGER_FILE]
+    } else {
+        &[JOURNAL_FILE]
+    };
+    for name in required {
+        if !manifest.files.iter().any(|file| file.name == *name) {
+            report.problems.push(inconsistent(
+                &format!("清单里没有 {name}"),
+                &format!("the manifest does not list {name}"),
+            ));
+        }
+    }
+    if manifest.format_version >= 2 {
+        for name in batch.files.keys() {
+            let listed =
+                name == MANIFEST_FILE || manifest.files.iter().any(|file| file.name == *name);
+            if !listed {
+                report
+                    .problems
+                    .push(problem(name, None, ProblemKind::FileUnlisted));
+            }
+        }
     }
     if let Some(journal) = batch.files.get(JOURNAL_FILE) {
         report.lines = check_journal(

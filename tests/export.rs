@@ -652,10 +652,175 @@ fn a_changed_csv_fails_by_its_hash() {
     let csv = batch.files.get_mut(REDEMPTIONS_FILE).unwrap();
     let at_byte = csv.len() - 5;
     csv[at_byte] = b'9';
+    // The hash fails, and the rebuilt CSV names the line.
     assert_eq!(
         problems(&verify(&[batch])),
-        [at("batch-1", REDEMPTIONS_FILE, None, "FILE_HASH_MISMATCH")]
+        [
+            at("batch-1", REDEMPTIONS_FILE, None, "FILE_HASH_MISMATCH"),
+            at("batch-1", REDEMPTIONS_FILE, Some(6), "CSV_MISMATCH"),
+        ]
     );
+}
+
+// ---------------------------------------------------------------------------
+// Edits that recompute every hash
+
+/// The journal of `batch` with entry `seq`'s bytes edited by `edit` and every
+/// hash from there on recomputed, the manifest's last hash and file hashes
+/// with it: a forger who knows the format.
+fn rechained(batch: &BatchFiles, seq: u64, edit: impl Fn(&str) -> String) -> BatchFiles {
+    use aixin_kiosk::entry::chain_hash;
+    use aixin_kiosk::journal::{ndjson_line, parse_ndjson_line};
+    let mut manifest: Manifest = serde_json::from_slice(&batch.files[MANIFEST_FILE]).unwrap();
+    let text = String::from_utf8(batch.files[JOURNAL_FILE].clone()).unwrap();
+    let mut previous: [u8; 32] = hex::decode(&manifest.prev_hash)
+        .unwrap()
+        .try_into()
+        .unwrap();
+    let mut journal = String::new();
+    for line in text.lines() {
+        let mut record = parse_ndjson_line(line).unwrap();
+        let entry = Entry::decode(&record.bytes).unwrap();
+        if entry.seq == seq {
+            let edited = edit(std::str::from_utf8(&record.bytes).unwrap());
+            assert_ne!(
+                edited.as_bytes(),
+                record.bytes.as_slice(),
+                "the edit changed nothing"
+            );
+            record.bytes = edited.into_bytes();
+        }
+        record.hash = chain_hash(&previous, &record.bytes);
+        previous = record.hash;
+        journal.push_str(&ndjson_line(&record));
+        journal.push('\n');
+    }
+    manifest.last_hash = hex_of(&previous);
+    let mut forged = batch.clone();
+    forged
+        .files
+        .insert(JOURNAL_FILE.to_string(), journal.into_bytes());
+    forged
+        .files
+        .insert(MANIFEST_FILE.to_string(), export::manifest_json(&manifest));
+    rehashed(&forged)
+}
+
+/// An amount edited in `redemptions.csv`, the file then dropped from the
+/// manifest so no hash speaks for it: the verifier rebuilds the CSV from the
+/// journal and names the edited line, and names the file as not listed.
+#[test]
+fn an_edited_csv_left_out_of_the_manifest_fails_at_its_line() {
+    let batch = shop_batch();
+    let mut edited = batch.clone();
+    let csv = String::from_utf8(batch.files[REDEMPTIONS_FILE].clone()).unwrap();
+    let rows: Vec<&str> = csv.split("\r\n").collect();
+    // Line 2 is the first redemption row; its amount is the last cell.
+    assert!(rows[1].ends_with(",5.00"), "{}", rows[1]);
+    let changed = csv.replacen(rows[1], &rows[1].replace(",5.00", ",0.50"), 1);
+    edited
+        .files
+        .insert(REDEMPTIONS_FILE.to_string(), changed.into_bytes());
+    let mut manifest: Manifest = serde_json::from_slice(&batch.files[MANIFEST_FILE]).unwrap();
+    manifest.files.retain(|file| file.name != REDEMPTIONS_FILE);
+    edited
+        .files
+        .insert(MANIFEST_FILE.to_string(), export::manifest_json(&manifest));
+    let forged = rehashed(&edited);
+    let report = verify(&[forged]);
+    assert_eq!(
+        problems(&report),
+        [
+            at("batch-1", MANIFEST_FILE, None, "MANIFEST_INCONSISTENT"),
+            at("batch-1", REDEMPTIONS_FILE, None, "FILE_UNLISTED"),
+            at("batch-1", REDEMPTIONS_FILE, Some(2), "CSV_MISMATCH"),
+        ]
+    );
+    let text = report.render();
+    assert!(text.contains("文件 redemptions.csv 第 2 行"), "{text}");
+    assert!(
+        text.contains("column 金额 reads \"0.50\"; the journal gives \"5.00\""),
+        "{text}"
+    );
+    // The untouched batch lists all four files and its CSV layout.
+    let manifest: Manifest = serde_json::from_slice(&batch.files[MANIFEST_FILE]).unwrap();
+    let listed: Vec<&str> = manifest.files.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(listed, [JOURNAL_FILE, REDEMPTIONS_FILE, LEDGER_FILE]);
+    assert_eq!((manifest.format_version, manifest.csv_layout), (2, 1));
+    let report = verify(&[batch]);
+    assert!(
+        report.is_ok() && report.batches[0].replayed,
+        "{}",
+        report.render()
+    );
+}
+
+/// A redemption raised over the household's balance, with every hash after
+/// it recomputed, is whole by its hashes but refused by the fold at its seq.
+#[test]
+fn a_rechained_redemption_over_the_balance_fails_at_its_seq() {
+    let batch = shop_batch();
+    // Entry 18: A001 (20 points) redeems 2 salt at 2.50 and 1 evil at 1.00.
+    let forged = rechained(&batch, 18, |entry| {
+        entry
+            .replacen("\"unit_price\":250", "\"unit_price\":2500", 1)
+            .replacen("\"total\":600", "\"total\":5100", 1)
+    });
+    let report = verify(&[forged]);
+    assert_eq!(
+        problems(&report),
+        [at("batch-1", JOURNAL_FILE, Some(18), "FOLD_REFUSED")]
+    );
+    let text = report.render();
+    assert!(
+        text.contains("entry 18 is one the kiosk could not have made"),
+        "{text}"
+    );
+    assert!(text.contains("below zero"), "{text}");
+}
+
+/// A batch that starts in the middle, given nothing before it, is whole in
+/// itself but not tied to the kiosk's history: ok, not anchored, and said so.
+#[test]
+fn a_lone_batch_from_seq_13_is_not_anchored() {
+    let kiosk = shop();
+    let range = ExportRange::Seqs {
+        first_seq: 13,
+        last_seq: kiosk.ledger.state().seq,
+    };
+    let lone = files("batch-13", &export(&kiosk, range));
+    let report = verify(std::slice::from_ref(&lone));
+    assert!(report.is_ok(), "{}", report.render());
+    assert!(!report.batches[0].anchored);
+    assert!(!report.batches[0].replayed);
+    let text = report.render();
+    assert!(text.contains("未锚定 NOT ANCHORED"), "{text}");
+    // With the batch before it, it is anchored and replayed.
+    let before = ExportRange::Seqs {
+        first_seq: 1,
+        last_seq: 12,
+    };
+    let both = verify(&[files("batch-1", &export(&kiosk, before)), lone.clone()]);
+    assert!(both.is_ok(), "{}", both.render());
+    assert!(both.batches[1].anchored && both.batches[1].replayed);
+    assert!(!both.render().contains("NOT ANCHORED"));
+    // With the platform's hash of seq 12, it is anchored (but cannot be
+    // replayed without the entries before it).
+    let all = records(&kiosk);
+    let anchor = aixin_kiosk::verify::Anchor {
+        seq: 12,
+        hash: hex_of(&all[11].1.hash),
+    };
+    let anchored =
+        aixin_kiosk::verify::verify_batches_anchored(std::slice::from_ref(&lone), Some(&anchor));
+    assert!(anchored.is_ok() && anchored.batches[0].anchored);
+    let wrong = aixin_kiosk::verify::Anchor {
+        seq: 12,
+        hash: hex_of(&all[10].1.hash),
+    };
+    let not =
+        aixin_kiosk::verify::verify_batches_anchored(std::slice::from_ref(&lone), Some(&wrong));
+    assert!(!not.batches[0].anchored);
 }
 
 #[test]

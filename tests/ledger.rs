@@ -208,8 +208,9 @@ fn a_redemption_moves_points_and_stock_and_answers_a_receipt() {
         receipt.receipt_number,
         format!("{KIOSK}-{:06}", receipt.seq)
     );
-    assert_eq!(receipt.short_hash.len(), 8);
-    assert_eq!(receipt.short_hash, hex::encode(kiosk.ledger.head())[..8]);
+    // A check code of 48 bits.
+    assert_eq!(receipt.short_hash.len(), 12);
+    assert_eq!(receipt.short_hash, hex::encode(kiosk.ledger.head())[..12]);
     assert_eq!(receipt.lines[0].name_zh, "食盐 500g");
     assert!(!receipt.repeated);
     assert_eq!(kiosk.balance("A001"), points("12.5"));
