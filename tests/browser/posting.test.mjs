@@ -226,3 +226,31 @@ test("每月10日前上报 the staff home says when last month's records are not
   await page.getByText(/的记录还没有上报\(本村每月10日前上报\)/).waitFor();
   assert.deepEqual(errors, []);
 });
+
+test("公示期不得少于5天 the posting days change to 5–60 only, refused in Chinese and English with nothing written", async () => {
+  const { page, errors } = await openKioskPage(browser.context, server.url, "posting-days");
+  await loadDemoVillage(page);
+  const outcome = await inPage(page, async (kiosk) => {
+    const now = Date.now();
+    const admin = await kiosk.staffSignIn({ staff: "admin", pin: "9999", now });
+    const change = async (value) => {
+      const seq = kiosk.info().seq;
+      try {
+        await kiosk.changeSetting({ staffSession: admin, now, key: "posting_days", value, requestId: `days-${value}` });
+        return { value, ok: kiosk.settings().posting_days, written: kiosk.info().seq - seq };
+      } catch (error) {
+        return { value, code: error.code, message: error.message, messageEn: error.messageEn, written: kiosk.info().seq - seq };
+      }
+    };
+    return [await change("4"), await change("0"), await change("61"), await change("5"), await change("60")];
+  });
+  const [four, zero, sixtyOne, five, sixty] = outcome;
+  for (const refused of [four, zero, sixtyOne]) {
+    assert.equal(refused.code, "INVALID_INPUT", refused.value);
+    assert.equal(refused.written, 0, refused.value);
+  }
+  assert.match(four.message, /公示期不得少于5天/);
+  assert.match(four.messageEn ?? four.message, /at least 5 days/);
+  assert.deepEqual([five.ok, five.written, sixty.ok, sixty.written], ["5", 1, "60", 1]);
+  assert.deepEqual(errors, []);
+});
