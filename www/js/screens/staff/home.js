@@ -1,8 +1,9 @@
 // The staff menu: the work of the signed-in staff member's role as large
 // tiles. Shopkeeper: goods, stock, donations, voids, PINs, assisted
 // redemption. Clerk: households, imports, exports, backups. Admin: both, plus
-// staff and settings. Above them, where the upload to the county platform
-// stands.
+// staff and settings. Supervisory committee (auditor): the posting and
+// honours, the exports and the reports, to read. Above them, where the
+// upload to the county platform stands, and the upload day's notice.
 import { h } from "../../dom.js";
 import { t, tIn, lang, other, LANGS, WORDS, periodName } from "../../i18n.js";
 import { staffFrame } from "../../staff/ui.js";
