@@ -40,8 +40,9 @@ pub const BATCH_FORMAT: &str = "aixin-kiosk-batch";
 /// layout. Version 1 batches are still verified.
 pub const BATCH_FORMAT_VERSION: u32 = 2;
 /// The layout of `redemptions.csv` and `ledger.csv` this build writes; the
-/// verifier rebuilds both CSVs for the layout a manifest names.
-pub const CSV_LAYOUT: u32 = 1;
+/// verifier rebuilds both CSVs for the layout a manifest names. Layout 2
+/// adds the operator (操作员) as the last column of `redemptions.csv`.
+pub const CSV_LAYOUT: u32 = 2;
 pub const MANIFEST_FILE: &str = "manifest.json";
 pub const JOURNAL_FILE: &str = "journal.ndjson";
 pub const REDEMPTIONS_FILE: &str = "redemptions.csv";
@@ -477,7 +478,7 @@ fn household_name<'a>(state: &'a State, code: &HouseholdCode) -> &'a str {
 }
 
 /// The headers of `redemptions.csv`.
-pub const REDEMPTIONS_HEADERS: [&str; 11] = [
+pub const REDEMPTIONS_HEADERS: [&str; 12] = [
     "小票号",
     "类型",
     "原小票号",
@@ -489,12 +490,40 @@ pub const REDEMPTIONS_HEADERS: [&str; 11] = [
     "数量",
     "单价",
     "金额",
+    "操作员",
 ];
+
+/// `redemptions.csv` as written in CSV layout `layout` (1 or 2), for the
+/// verifier; none for a layout this build does not know.
+pub fn redemptions_csv_for_layout(
+    state: &State,
+    entries: &[Entry],
+    layout: u32,
+) -> Option<Vec<u8>> {
+    let current = redemptions_csv(state, entries);
+    match layout {
+        CSV_LAYOUT => Some(current),
+        // Layout 1 had no operator column: the same rows without their last
+        // cell (an operator is a staff id, 自助 or 系统, never quoted).
+        1 => {
+            let text = String::from_utf8(current).ok()?;
+            let mut out = String::with_capacity(text.len());
+            for line in text.split_terminator("\r\n") {
+                out.push_str(line.rsplit_once(',').map_or(line, |(rest, _)| rest));
+                out.push_str("\r\n");
+            }
+            Some(out.into_bytes())
+        }
+        _ => None,
+    }
+}
 
 /// `redemptions.csv`: one row per line of each redemption in `entries`;
 /// a void repeats the redeemed lines with negative quantities and totals
 /// under its own receipt number, naming the original, so the column of
-/// totals sums to what was redeemed less what was voided.
+/// totals sums to what was redeemed less what was voided. The operator is
+/// who acted: 自助 for a household signed in with its own PIN, else the
+/// staff member who served it or voided the receipt.
 pub fn redemptions_csv(state: &State, entries: &[Entry]) -> Vec<u8> {
     let mut csv = Csv::new(&REDEMPTIONS_HEADERS);
     for entry in entries {
@@ -536,6 +565,7 @@ pub fn redemptions_csv(state: &State, entries: &[Entry]) -> Vec<u8> {
                 .number(quantity)
                 .points(line.unit_price)
                 .points(line_total)
+                .text(&staff_of(&entry.actor))
                 .end_row();
         }
     }

@@ -556,12 +556,24 @@ fn replay(batches: &[BatchFiles], reports: &mut [BatchReport], anchor: Option<&A
             continue;
         };
         let layout = reports[index].manifest.as_ref().map_or(1, |m| m.csv_layout);
-        if layout != CSV_LAYOUT {
+        if !(1..=CSV_LAYOUT).contains(&layout) {
+            reports[index].problems.push(Problem {
+                batch: batch.name.clone(),
+                file: Some(MANIFEST_FILE.to_string()),
+                line: None,
+                kind: ProblemKind::ManifestInconsistent {
+                    detail_zh: format!("不认识的 CSV 格式 {layout}"),
+                    detail: format!("unknown CSV layout {layout}"),
+                },
+            });
             continue;
         }
-        let builds: [(&str, CsvBuilder); 2] = [
-            (REDEMPTIONS_FILE, crate::export::redemptions_csv),
-            (LEDGER_FILE, crate::export::ledger_csv),
+        let redemptions = |state: &State, entries: &[Entry]| {
+            crate::export::redemptions_csv_for_layout(state, entries, layout).unwrap_or_default()
+        };
+        let builds: [(&str, &dyn Fn(&State, &[Entry]) -> Vec<u8>); 2] = [
+            (REDEMPTIONS_FILE, &redemptions),
+            (LEDGER_FILE, &crate::export::ledger_csv),
         ];
         for (file, build) in builds {
             let Some(found) = batch.files.get(file) else {
@@ -580,9 +592,6 @@ fn replay(batches: &[BatchFiles], reports: &mut [BatchReport], anchor: Option<&A
         }
     }
 }
-
-/// Writes one of the batch's CSVs from the state and the batch's entries.
-type CsvBuilder = fn(&State, &[Entry]) -> Vec<u8>;
 
 /// The cells of one CSV line as written by the export (quoted cells may hold
 /// commas and doubled quotes).

@@ -716,8 +716,8 @@ fn an_edited_csv_left_out_of_the_manifest_fails_at_its_line() {
     let csv = String::from_utf8(batch.files[REDEMPTIONS_FILE].clone()).unwrap();
     let rows: Vec<&str> = csv.split("\r\n").collect();
     // Line 2 is the first redemption row; its amount is the last cell.
-    assert!(rows[1].ends_with(",5.00"), "{}", rows[1]);
-    let changed = csv.replacen(rows[1], &rows[1].replace(",5.00", ",0.50"), 1);
+    assert!(rows[1].ends_with(",5.00,自助"), "{}", rows[1]);
+    let changed = csv.replacen(rows[1], &rows[1].replace(",5.00,", ",0.50,"), 1);
     edited
         .files
         .insert(REDEMPTIONS_FILE.to_string(), changed.into_bytes());
@@ -746,7 +746,7 @@ fn an_edited_csv_left_out_of_the_manifest_fails_at_its_line() {
     let manifest: Manifest = serde_json::from_slice(&batch.files[MANIFEST_FILE]).unwrap();
     let listed: Vec<&str> = manifest.files.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(listed, [JOURNAL_FILE, REDEMPTIONS_FILE, LEDGER_FILE]);
-    assert_eq!((manifest.format_version, manifest.csv_layout), (2, 1));
+    assert_eq!((manifest.format_version, manifest.csv_layout), (2, 2));
     let report = verify(&[batch]);
     assert!(
         report.is_ok() && report.batches[0].replayed,
@@ -1111,4 +1111,57 @@ fn a_forged_manifest_with_extreme_seqs_is_refused_without_a_panic() {
     let found = problems(&verify(&[batch.clone(), forged.clone(), forged]));
     assert!(found.contains(&at("batch-1", JOURNAL_FILE, Some(1), "SEQ_MISMATCH")));
     assert!(found.contains(&at("batch-1", MANIFEST_FILE, None, "BATCH_GAP")));
+}
+
+/// `redemptions.csv` names who acted on each row: 自助 for a household with
+/// its own PIN, the staff member for a void. A batch written in CSV layout 1
+/// (no operator column) is still rebuilt and compared for its own layout.
+#[test]
+fn redemptions_name_the_operator_and_layout_1_still_verifies() {
+    let batch = shop_batch();
+    let rows = csv_rows(&batch.files[REDEMPTIONS_FILE]);
+    let kinds = column(&rows, "类型");
+    let operators = column(&rows, "操作员");
+    assert_eq!(kinds.len(), operators.len());
+    for (kind, operator) in kinds.iter().zip(&operators) {
+        let expected = if kind == "作废" { "admin" } else { "自助" };
+        assert_eq!(operator, expected, "{kind}");
+    }
+    assert!(kinds.iter().any(|kind| kind == "作废"));
+    // The same batch as layout 1 wrote it: without the last column.
+    let mut old = batch.clone();
+    let text = String::from_utf8(batch.files[REDEMPTIONS_FILE].clone()).unwrap();
+    let stripped: String = text
+        .split_terminator("\r\n")
+        .map(|line| format!("{}\r\n", line.rsplit_once(',').unwrap().0))
+        .collect();
+    old.files
+        .insert(REDEMPTIONS_FILE.to_string(), stripped.clone().into_bytes());
+    let mut manifest: Manifest = serde_json::from_slice(&batch.files[MANIFEST_FILE]).unwrap();
+    manifest.csv_layout = 1;
+    old.files
+        .insert(MANIFEST_FILE.to_string(), export::manifest_json(&manifest));
+    let report = verify(&[rehashed(&old)]);
+    assert!(
+        report.is_ok() && report.batches[0].replayed,
+        "{}",
+        report.render()
+    );
+    // An edit there is still named; an unknown layout is refused.
+    let edited = stripped.replacen(",5.00\r\n", ",0.50\r\n", 1);
+    old.files
+        .insert(REDEMPTIONS_FILE.to_string(), edited.into_bytes());
+    assert_eq!(
+        problems(&verify(&[rehashed(&old)])),
+        [at("batch-1", REDEMPTIONS_FILE, Some(2), "CSV_MISMATCH")]
+    );
+    manifest.csv_layout = 9;
+    let mut unknown = batch.clone();
+    unknown
+        .files
+        .insert(MANIFEST_FILE.to_string(), export::manifest_json(&manifest));
+    assert_eq!(
+        problems(&verify(&[unknown])),
+        [at("batch-1", MANIFEST_FILE, None, "MANIFEST_INCONSISTENT")]
+    );
 }
