@@ -20,6 +20,7 @@ import {
   seriousAxeViolations,
   SCREENSHOT_DIR,
   COMMON_VIEWPORTS,
+  inPage,
 } from "./harness.mjs";
 
 /** The sizes also walked in English (the others in Chinese only, to keep the run short). */
@@ -208,6 +209,17 @@ for (const viewport of COMMON_VIEWPORTS) {
 
       await button(w.finish).click();
       await button(WORDS.zh.start).waitFor();
+      // A period posted (公示) for every household: My points shows the
+      // household's own score, band, points and the objection deadline.
+      await inPage(page, async (kiosk) => {
+        const now = Date.now();
+        const admin = await kiosk.staffSignIn({ staff: "admin", pin: "9999", now });
+        await kiosk.changeRules({ staffSession: admin, now, rules: { ...kiosk.rules(), source: "kiosk" }, requestId: "screens-rules" });
+        const codes = kiosk.households().map((household) => household.code);
+        const text = `户号,总分\n${codes.map((code, i) => `${code},${100 - i}`).join("\n")}\n`;
+        await kiosk.postScoreSheet({ staffSession: admin, now, period: "2026-11", text, requestId: "screens-post" });
+        kiosk.staffSignOut(admin);
+      });
       await english();
       await button(w.myPoints).click();
       await typeOnKeypad(page, "B006");
