@@ -223,7 +223,20 @@ test("每月10日前上报 the staff home says when last month's records are not
     Date.now = () => real() + shift;
   }, DAY_MS);
   await staffSignIn(page, DEMO_STAFF.clerk.id, DEMO_STAFF.clerk.pin);
-  await page.getByText(/的记录还没有上报\(本村每月10日前上报\)/).waitFor();
+  const late = page.getByText(/的记录还没有上报\(本村每月10日前上报\)/);
+  await late.waitFor();
+  // The USB batch exported and marked: the notice goes.
+  await inPage(page, async (kiosk) => {
+    const now = Date.now();
+    const clerk = await kiosk.staffSignIn({ staff: "clerk", pin: "2222", now });
+    await kiosk.markUploaded({ staffSession: clerk, now, lastSeq: kiosk.info().seq, requestId: "mark-usb" });
+    kiosk.staffSignOut(clerk);
+  });
+  await staffMenu(page, /报表/);
+  await page.getByRole("banner").getByRole("button", { name: /^(菜单|Menu)$/ }).click();
+  await page.getByRole("heading", { name: /^您好/ }).waitFor();
+  await page.locator(".upload-due[data-checked=true]").waitFor({ state: "attached" });
+  assert.equal(await late.count(), 0);
   assert.deepEqual(errors, []);
 });
 

@@ -38,7 +38,8 @@ function uploadDueNotice(app) {
     .then((status) => {
       const now = Date.now();
       const late = app.kiosk.uploadOverdue(now, status?.oldestWaitingMs ?? null);
-      if (late && slot.isConnected !== false) slot.replaceChildren(notice(t("uploadOverdue", periodName(late.month), late.uploadDay), "warn", { role: "status" }));
+      if (late) slot.replaceChildren(notice(t("uploadOverdue", periodName(late.month), late.uploadDay), "warn", { role: "status" }));
+      slot.dataset.checked = "true";
     })
     .catch(() => {});
   return slot;
