@@ -144,6 +144,16 @@ pub enum Error {
     EnrollCodeInvalid,
     /// The platform holds this county id for another kiosk's journal.
     GenesisMismatch,
+    /// The platform turned a restore code down: wrong, used or expired.
+    RestoreCodeInvalid,
+    /// The platform holds no entries for this county id: nothing to restore.
+    PlatformNothingToRestore,
+    /// The journal the platform sent for a restore fails the kiosk's own
+    /// verification (the chain, the fold, or its head) at `seq`.
+    PlatformJournalRefused {
+        seq: u64,
+        detail: String,
+    },
     /// The platform holds less than the upload follows from: it has
     /// entries up to `head_seq` only.
     PlatformGap {
@@ -239,6 +249,9 @@ impl Error {
             PlatformUnreachable { .. } => "PLATFORM_UNREACHABLE",
             EnrollCodeInvalid => "ENROLL_CODE_INVALID",
             GenesisMismatch => "GENESIS_MISMATCH",
+            RestoreCodeInvalid => "RESTORE_CODE_INVALID",
+            PlatformNothingToRestore => "PLATFORM_NOTHING_TO_RESTORE",
+            PlatformJournalRefused { .. } => "PLATFORM_JOURNAL_REFUSED",
             PlatformGap { .. } => "PLATFORM_GAP",
             PlatformFork { .. } => "PLATFORM_FORK",
             PlatformRefused { .. } => "PLATFORM_REFUSED",
@@ -254,7 +267,7 @@ impl Error {
 
     /// Every stable code, for documentation and for the page's message table
     /// test.
-    pub const CODES: [&'static str; 48] = [
+    pub const CODES: [&'static str; 51] = [
         "INSUFFICIENT_POINTS",
         "OUT_OF_STOCK",
         "WRONG_PIN",
@@ -293,6 +306,9 @@ impl Error {
         "PLATFORM_UNREACHABLE",
         "ENROLL_CODE_INVALID",
         "GENESIS_MISMATCH",
+        "RESTORE_CODE_INVALID",
+        "PLATFORM_NOTHING_TO_RESTORE",
+        "PLATFORM_JOURNAL_REFUSED",
         "PLATFORM_GAP",
         "PLATFORM_FORK",
         "PLATFORM_REFUSED",
@@ -415,6 +431,10 @@ impl Error {
                 figures
             }
             PlatformBusy { retry_after_ms } => vec![("retryAfterMs", Number(*retry_after_ms))],
+            PlatformJournalRefused { seq, detail } => vec![
+                ("seq", Number(*seq as i64)),
+                ("reason", Text(detail.clone())),
+            ],
             _ => Vec::new(),
         }
     }
@@ -487,6 +507,13 @@ impl Error {
             PlatformUnreachable { .. } => "连不上县级平台,稍后会自动重试".to_string(),
             EnrollCodeInvalid => "登记码不对、已用过或已过期,请向县里要一个新的".to_string(),
             GenesisMismatch => "县级平台上这个编号属于另一台终端,请和县里核对编号".to_string(),
+            RestoreCodeInvalid => "恢复码不对、已用过或已过期,请向县里要一个新的".to_string(),
+            PlatformNothingToRestore => {
+                "县级平台上没有这个编号上传过的记录,无法恢复;请和县里核对编号".to_string()
+            }
+            PlatformJournalRefused { seq, .. } => format!(
+                "县级平台发来的记录在第 {seq} 条没有通过本机校验,没有恢复;请告诉县里"
+            ),
             PlatformGap { head_seq } => format!(
                 "县级平台只有到第 {head_seq} 条的记录,缺少已归档的部分,请把 U 盘批次交给县里导入"
             ),
@@ -603,6 +630,15 @@ impl Error {
             GenesisMismatch => {
                 "The county platform holds this id for another kiosk; check the id with the county".to_string()
             }
+            RestoreCodeInvalid => {
+                "The restore code is wrong, used or expired; ask the county for a new one".to_string()
+            }
+            PlatformNothingToRestore => {
+                "The county platform holds nothing uploaded under this id, so there is nothing to restore; check the id with the county".to_string()
+            }
+            PlatformJournalRefused { seq, detail } => format!(
+                "The journal from the county platform fails this kiosk's verification at entry {seq} ({detail}); nothing was restored; tell the county"
+            ),
             PlatformGap { head_seq } => format!(
                 "The county platform holds entries up to {head_seq} only and lacks the archived ones; give the county the USB batches to import"
             ),

@@ -177,6 +177,17 @@ pub enum Operation {
         source: Text,
         reason: Option<Text>,
     },
+    /// A credit decided at the county and fetched from the platform with the
+    /// kiosk's token: the same entry as [`Operation::Credit`], keyed the
+    /// same way, but appended by the kiosk itself (actor `System`), since no
+    /// staff member here decided it. Only the shell's platform code builds it.
+    PlatformCredit {
+        household: HouseholdCode,
+        amount: Points,
+        period: Period,
+        source: Text,
+        reason: Option<Text>,
+    },
     Correct {
         household: HouseholdCode,
         amount: Points,
@@ -691,6 +702,7 @@ impl Ledger {
                 | Operation::Setup { .. }
                 | Operation::LoadDemo
                 | Operation::Recover { .. }
+                | Operation::PlatformCredit { .. }
         );
         if system_only && *auth != Auth::System {
             return Err(Error::StaffAuthRequired);
@@ -851,6 +863,13 @@ impl Ledger {
                 )
             }
             Operation::Credit {
+                household,
+                amount,
+                period,
+                source,
+                reason,
+            }
+            | Operation::PlatformCredit {
                 household,
                 amount,
                 period,
@@ -1861,6 +1880,7 @@ fn operation_request(operation: &Operation) -> Option<&RequestId> {
         Genesis { .. }
         | SignIn { .. }
         | Credit { .. }
+        | PlatformCredit { .. }
         | LoadDemo
         | Setup { .. }
         | StaffSignIn { .. }

@@ -25,6 +25,7 @@ pub mod import;
 pub mod journal;
 pub mod labels;
 pub mod ledger;
+pub mod platform_restore;
 pub mod points;
 pub mod reports;
 pub mod rulebook;

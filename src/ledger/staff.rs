@@ -36,7 +36,8 @@ pub(super) fn required_role(operation: &Operation) -> Option<Role> {
         | SignIn { .. }
         | Redeem { .. }
         | StaffSignIn { .. }
-        | Recover { .. } => return None,
+        | Recover { .. }
+        | PlatformCredit { .. } => return None,
         AddItem { .. }
         | UpdateItem { .. }
         | Reprice { .. }

@@ -14,6 +14,7 @@ mod labels;
 #[doc(hidden)]
 pub mod lock;
 mod panic;
+mod platform_restore;
 mod reports;
 mod rules;
 mod staff;

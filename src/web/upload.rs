@@ -96,24 +96,36 @@ extern "C" {
 /// What the kiosk keeps about its platform. Version 1.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct PlatformRecord {
-    version: u32,
-    origin: String,
-    county_id: String,
-    /// 64 hex characters; only this module reads it.
-    token: String,
-    acked_seq: u64,
-    acked_hash: String,
+pub(super) struct PlatformRecord {
+    pub(super) version: u32,
+    pub(super) origin: String,
+    pub(super) county_id: String,
+    /// 64 hex characters; only this module and the restore from the
+    /// platform (`platform_restore.rs`) read it.
+    pub(super) token: String,
+    pub(super) acked_seq: u64,
+    pub(super) acked_hash: String,
     last_success_ms: Option<i64>,
     last_attempt_ms: Option<i64>,
     last_error: Option<Problem>,
     /// A fork or a refusal: uploading stops until the county settles it and
     /// the kiosk is enrolled again.
     alert: Option<Problem>,
-    clock_offset_ms: Option<i64>,
+    pub(super) clock_offset_ms: Option<i64>,
     /// Failed attempts in a row, and when the next may start.
     failures: u32,
     next_attempt_ms: Option<i64>,
+    /// Credits the platform offered that the kiosk could not append (an
+    /// unknown household): shown on the staff home until they go.
+    #[serde(default)]
+    pub(super) unapplied_credits: Vec<super::platform_restore::UnappliedCredit>,
+}
+
+impl PlatformRecord {
+    /// Whether a fork or a refusal stands.
+    pub(super) fn has_alert(&self) -> bool {
+        self.alert.is_some()
+    }
 }
 
 /// A coded error as kept and shown: the code, the figures the screens
@@ -160,14 +172,14 @@ impl Problem {
 
 /// The origin the page was built for, from its meta element; `None` on a
 /// page without one (or an empty one): then only loopback origins.
-fn configured_origin() -> Option<PlatformOrigin> {
+pub(super) fn configured_origin() -> Option<PlatformOrigin> {
     let meta = query_selector(&format!("meta[name=\"{ORIGIN_META}\"]"))
         .ok()
         .flatten()?;
     PlatformOrigin::parse(&meta.content()).ok()
 }
 
-async fn read_record(inner: &Inner) -> Result<Option<PlatformRecord>, Error> {
+pub(super) async fn read_record(inner: &Inner) -> Result<Option<PlatformRecord>, Error> {
     let lease = DbLease::take(inner)?;
     let stored = lease
         .db()?
@@ -184,13 +196,13 @@ async fn read_record(inner: &Inner) -> Result<Option<PlatformRecord>, Error> {
         .filter(|record| record.version == 1))
 }
 
-fn record_bytes(record: &PlatformRecord) -> Result<Vec<u8>, Error> {
+pub(super) fn record_bytes(record: &PlatformRecord) -> Result<Vec<u8>, Error> {
     serde_json::to_vec(record).map_err(|error| Error::Internal {
         detail: error.to_string(),
     })
 }
 
-async fn write_record(inner: &Inner, record: &PlatformRecord) -> Result<(), Error> {
+pub(super) async fn write_record(inner: &Inner, record: &PlatformRecord) -> Result<(), Error> {
     let batch = WriteBatch {
         meta: vec![(PLATFORM_KEY.to_string(), record_bytes(record)?)],
         ..WriteBatch::default()
@@ -258,14 +270,14 @@ pub(super) async fn acked_seq(inner: &Rc<Inner>) -> Result<u64, Error> {
 
 /// One answer of the platform: status, body, `Retry-After` in ms. Its
 /// JSON is read with the platform's own types ([`crate::sync::answer`]).
-struct Answer {
-    status: u16,
-    body: String,
+pub(super) struct Answer {
+    pub(super) status: u16,
+    pub(super) body: String,
     retry_after_ms: Option<i64>,
 }
 
 impl Answer {
-    fn decode<T: DeserializeOwned>(&self) -> Result<T, Error> {
+    pub(super) fn decode<T: DeserializeOwned>(&self) -> Result<T, Error> {
         serde_json::from_str(&self.body).map_err(|error| Error::PlatformAnswerInvalid {
             detail: format!("HTTP {}: {error}", self.status),
         })
@@ -283,7 +295,7 @@ impl Answer {
     }
 
     /// The refusal an error answer stands for.
-    fn error(&self) -> Error {
+    pub(super) fn error(&self) -> Error {
         let failure: Failure = serde_json::from_str(&self.body).unwrap_or_default();
         let reason = failure.reason.clone().unwrap_or_default();
         match (self.status, failure.code.as_str()) {
@@ -332,7 +344,7 @@ async fn gzip(body: &str) -> Option<js_sys::Uint8Array> {
 
 /// Makes one request from the wasm (the token never passes through the
 /// page's JS). Any failure to get an answer is `PLATFORM_UNREACHABLE`.
-async fn request(
+pub(super) async fn request(
     url: &str,
     method: &str,
     headers: &[(&str, &str)],
@@ -381,12 +393,32 @@ async fn request(
     })
 }
 
-fn county_path(origin: &str, county_id: &str, tail: &str) -> String {
+pub(super) fn county_path(origin: &str, county_id: &str, tail: &str) -> String {
     format!("{origin}/v1/kiosks/{county_id}/{tail}")
 }
 
-fn is_hex64(text: &str) -> bool {
+pub(super) fn is_hex64(text: &str) -> bool {
     text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The platform's origin (only the one the page allows) and the county's
+/// id for this kiosk, as typed.
+pub(super) fn platform_target(url: &str, county_id: &str) -> Result<(PlatformOrigin, CountyId), Error> {
+    let origin = PlatformOrigin::parse(url)?;
+    origin.check_allowed(configured_origin().as_ref())?;
+    let county_id =
+        CountyId::new(county_id).map_err(|problem| Error::invalid("countyId", &problem))?;
+    Ok((origin, county_id))
+}
+
+/// A one-time code the county printed, trimmed; `zh`/`en` say which code
+/// when it cannot be one.
+pub(super) fn one_time_code(code: &str, zh: &str, en: &str) -> Result<String, Error> {
+    let code = code.trim();
+    if code.is_empty() || code.len() > CODE_LENGTH_MAX || !code.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::invalid_with("code", zh, en));
+    }
+    Ok(code.to_string())
 }
 
 #[derive(Deserialize)]
@@ -448,6 +480,8 @@ struct StatusView {
     alert: Option<Problem>,
     clock_offset_ms: Option<i64>,
     next_attempt_ms: Option<i64>,
+    /// Credits from the platform for households this kiosk does not know.
+    unapplied_credits: Vec<super::platform_restore::UnappliedCredit>,
 }
 
 fn parse_now(input: JsValue) -> Result<Option<i64>, Error> {
@@ -498,21 +532,12 @@ impl Kiosk {
                     return Err(error.clone());
                 }
             }
-            let origin = PlatformOrigin::parse(&fields.url)?;
-            origin.check_allowed(configured_origin().as_ref())?;
-            let county_id = CountyId::new(&fields.county_id)
-                .map_err(|problem| Error::invalid("countyId", &problem))?;
-            let code = fields.code.trim().to_string();
-            if code.is_empty()
-                || code.len() > CODE_LENGTH_MAX
-                || !code.bytes().all(|b| b.is_ascii_graphic())
-            {
-                return Err(Error::invalid_with(
-                    "code",
-                    "登记码不对:请照县里给的登记码填写",
-                    "the enrollment code is not one the county prints",
-                ));
-            }
+            let (origin, county_id) = platform_target(&fields.url, &fields.county_id)?;
+            let code = one_time_code(
+                &fields.code,
+                "登记码不对:请照县里给的登记码填写",
+                "the enrollment code is not one the county prints",
+            )?;
             let request_id = convert::request_id(&fields.request_id)?;
             let (genesis, kiosk_id, village) = {
                 let _pass = Gate::enter(inner.gate()).await;
@@ -792,6 +817,10 @@ impl Kiosk {
                 alert: record.as_ref().and_then(|r| r.alert.clone()),
                 clock_offset_ms: record.as_ref().and_then(|r| r.clock_offset_ms),
                 next_attempt_ms: record.as_ref().and_then(|r| r.next_attempt_ms),
+                unapplied_credits: record
+                    .as_ref()
+                    .map(|r| r.unapplied_credits.clone())
+                    .unwrap_or_default(),
             };
             Ok(to_js(&view))
         })

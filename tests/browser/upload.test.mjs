@@ -13,122 +13,20 @@
 // a build under target/).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { setTimeout as sleep } from "node:timers/promises";
-import { startServer } from "../../scripts/server.mjs";
-import { writeDist } from "../../scripts/dist.mjs";
 import { launchBrowser, openKioskPage, loadDemoVillage, staffSignIn, staffMenu, checkLayout, DEMO_STAFF } from "./harness.mjs";
 import { inKiosk } from "./api.mjs";
+import { WAIT_MS, psql, until, platformCommand as command, codeOf, startPlatform as start, preparePlatform, cleanUpPlatform } from "./platform.mjs";
 
-const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 const COUNTY_ID = "420102001001-01";
 const KIOSK_ID = "village-01";
 /** The uploader's intervals on the test's pages (URL params). */
 const UPLOAD_PARAMS = { uploadDelayMs: 300, uploadEveryMs: 2_000 };
-/** The longest any wait of this test may take. */
-const WAIT_MS = 30_000;
-
-function platformBinary() {
-  const candidates = [
-    process.env.AIXIN_PLATFORM_BIN,
-    join(repoRoot, "target/debug/aixin-platform"),
-    join(repoRoot, "target/platform/debug/aixin-platform"),
-    join(repoRoot, "target/platform/aixin-platform"),
-    join(repoRoot, "target/platform/platform/aixin-platform"),
-  ].filter(Boolean);
-  return candidates.find((path) => existsSync(path)) ?? null;
-}
-
-/** The connection string of `base` with another database name. */
-function withDatabase(base, name) {
-  if (/^postgres(ql)?:\/\//.test(base)) {
-    const url = new URL(base);
-    url.pathname = `/${name}`;
-    return url.href;
-  }
-  // key=value form: the last dbname wins.
-  return `${base} dbname=${name}`;
-}
-
-function psql(url, sql) {
-  const result = spawnSync("psql", [url, "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql], { encoding: "utf8", timeout: 20_000 });
-  if (result.status !== 0) throw new Error(`psql failed: ${result.stderr || result.error}`);
-  return result.stdout.trim();
-}
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((done) => server.listen(0, "127.0.0.1", done));
-  const { port } = server.address();
-  await new Promise((done) => server.close(done));
-  return port;
-}
-
-/** Waits until `check()` is truthy, at most `ms`; returns its last value. */
-async function until(check, what, ms = WAIT_MS) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 const env = {};
-
 /** Runs an `aixin-platform` command to its end; returns its stdout. */
-function platformCommand(...args) {
-  const result = spawnSync(env.binary, args, {
-    encoding: "utf8",
-    timeout: 30_000,
-    env: { ...process.env, DATABASE_URL: env.databaseUrl },
-  });
-  if (result.status !== 0) throw new Error(`aixin-platform ${args.join(" ")} failed: ${result.stderr}`);
-  return result.stdout;
-}
-
-/** The one-time code at the end of the command's line. */
-function codeOf(output) {
-  const match = /:\s*(\S+)\s*$/.exec(output.trim());
-  assert.ok(match, `no code in: ${output}`);
-  return match[1];
-}
-
+const platformCommand = (...args) => command(env, ...args);
 /** Starts the platform server; resolves once it answers. */
-async function startPlatform() {
-  const child = spawn(env.binary, ["serve", "--listen", `127.0.0.1:${env.platformPort}`, "--kiosk-origin", env.kioskOrigin], {
-    env: { ...process.env, DATABASE_URL: env.databaseUrl },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let log = "";
-  child.stdout.on("data", (chunk) => (log += chunk));
-  child.stderr.on("data", (chunk) => (log += chunk));
-  const exited = new Promise((done) => child.once("exit", done));
-  await until(async () => {
-    if (child.exitCode !== null) throw new Error(`the platform exited: ${log}`);
-    try {
-      const answer = await fetch(`${env.platformOrigin}/v1/kiosks/${COUNTY_ID}/head`);
-      return answer.status > 0;
-    } catch {
-      return false;
-    }
-  }, "the platform to listen");
-  return {
-    async stop() {
-      child.kill("SIGTERM");
-      await Promise.race([exited, sleep(10_000)]);
-      if (child.exitCode === null) child.kill("SIGKILL");
-      await exited;
-    },
-  };
-}
+const startPlatform = () => start(env, COUNTY_ID);
 
 /** The platform's head for the county id, from PostgreSQL. */
 function platformHead() {
@@ -182,35 +80,8 @@ async function homeWaiting(page, expected) {
   await until(async () => (await waiting.getAttribute("data-waiting").catch(() => null)) === String(expected), `${expected} waiting on the staff home`);
 }
 
-before(async () => {
-  env.baseUrl = process.env.DATABASE_URL;
-  env.binary = platformBinary();
-  if (!env.baseUrl || !env.binary) return;
-  env.database = `aixin_upload_${process.pid}_${Date.now()}`;
-  psql(env.baseUrl, `CREATE DATABASE ${env.database}`);
-  env.databaseUrl = withDatabase(env.baseUrl, env.database);
-  env.platformPort = await freePort();
-  env.platformOrigin = `http://127.0.0.1:${env.platformPort}`;
-  env.distDir = await mkdtemp(join(tmpdir(), "aixin-dist-"));
-  await writeDist({ outDir: env.distDir, platformOrigin: env.platformOrigin });
-  const { server, url } = await startServer({ port: 0, wwwDir: env.distDir, pkgDir: join(env.distDir, "pkg") });
-  env.kioskServer = server;
-  env.kioskUrl = url;
-  env.kioskOrigin = new URL(url).origin;
-});
-
-after(async () => {
-  await env.platform?.stop().catch(() => {});
-  if (env.kioskServer) await new Promise((done) => env.kioskServer.close(done));
-  if (env.distDir) await rm(env.distDir, { recursive: true, force: true });
-  if (env.database) {
-    try {
-      psql(env.baseUrl, `DROP DATABASE IF EXISTS ${env.database} WITH (FORCE)`);
-    } catch {
-      // the server the test command started goes away anyway
-    }
-  }
-});
+before(() => preparePlatform(env, "aixin_upload"));
+after(() => cleanUpPlatform(env));
 
 test("the kiosk uploads by itself; what waits while the platform is down arrives once; a twin is a fork until the county keeps its journal", { timeout: 240_000 }, async () => {
   assert.ok(env.baseUrl, "DATABASE_URL is not set: these tests need a PostgreSQL server where they may CREATE DATABASE (./scripts/test starts one)");

@@ -42,6 +42,7 @@ import { staffClerkExportScreen } from "./screens/staff/clerk-export.js";
 import { staffClerkVerifyScreen } from "./screens/staff/clerk-verify.js";
 import { staffBackupScreen } from "./screens/staff/backup.js";
 import { restoreScreen } from "./screens/restore.js";
+import { platformRestoreScreen } from "./screens/platform-restore.js";
 import { recoveryScreen } from "./screens/recovery.js";
 import { notice } from "./screens/common.js";
 import "./resilience-words.js";
@@ -122,10 +123,12 @@ const SCREENS = {
   // Restoring a backup onto an empty kiosk; recovering damaged storage.
   restore: restoreScreen,
   recovery: recoveryScreen,
+  // Restoring a lost kiosk from the county platform.
+  "platform-restore": platformRestoreScreen,
 };
 
 /** Screens where nobody is in the middle of anything: no idle warning. */
-const RESTING = new Set(["setup", "home", "fatal", "restore", "recovery"]);
+const RESTING = new Set(["setup", "home", "fatal", "restore", "recovery", "platform-restore"]);
 
 /** The most a basket may hold of one item, and the most lines (the core's limits). */
 export const QTY_MAX = 99;

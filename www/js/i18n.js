@@ -515,6 +515,15 @@ const SENTENCES = {
     l === "zh" ? "登记码不对、已经用过或过期了。请向县里要一个新的登记码。" : "The enrollment code is wrong, used or expired. Ask the county for a new one.",
   GENESIS_MISMATCH: (e, c, l) =>
     l === "zh" ? "县级平台上这个编号属于另一台终端。请和县里核对终端编号。" : "The county platform holds this id for another kiosk. Check the kiosk's id with the county.",
+  // Restoring a lost kiosk from the county platform.
+  RESTORE_CODE_INVALID: (e, c, l) =>
+    l === "zh" ? "恢复码不对、已经用过或过期了。请向县里要一个新的恢复码。" : "The restore code is wrong, used or expired. Ask the county for a new one.",
+  PLATFORM_NOTHING_TO_RESTORE: (e, c, l) =>
+    l === "zh" ? "县级平台上没有这个编号上传过的记录,无法恢复。请和县里核对终端编号。" : "The county platform holds nothing uploaded under this id, so there is nothing to restore. Check the kiosk's id with the county.",
+  PLATFORM_JOURNAL_REFUSED: (e, c, l) =>
+    l === "zh"
+      ? `县级平台发来的记录在第 ${e.seq ?? "?"} 条没有通过本机的核对,什么也没有恢复。请告诉县里。`
+      : `The records from the county platform fail this kiosk's check at record ${e.seq ?? "?"}; nothing was restored. Tell the county.`,
   PLATFORM_GAP: (e, c, l) =>
     l === "zh"
       ? `县级平台只有到第 ${e.headSeq ?? 0} 条的记录,缺少已归档的部分。请把 U 盘批次交给县里导入。`

@@ -20,11 +20,6 @@ export const RESILIENCE_WORDS = {
     (id, seq) => `This computer held ${seq} records of kiosk ${id}, and its storage is now empty (the browser or a cleaning tool may have deleted it). Bring the records back first; do not set it up again.`,
   ],
   missingRestore: ["从备份文件恢复", "Restore from a backup file"],
-  missingPlatform: ["从积分平台恢复(请联系县里)", "Restore from the points platform (ask the county)"],
-  missingPlatformText: [
-    "从平台取回记录还不能在终端上做,请联系县里的积分平台管理员。",
-    "Taking the records back from the platform cannot be done on the kiosk yet: please ask the county's platform administrator.",
-  ],
   missingNewAnyway: ["没有备份,当作新终端重新设置…", "No backup: set up as a new kiosk…"],
   missingNewConfirm: [
     "我明白:以前的记录和积分都不会回来",

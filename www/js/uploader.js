@@ -6,7 +6,8 @@
 // It runs only in the tab that holds the writer lock, and only once the
 // kiosk is enrolled: on open, on the browser's `online` event, about 30 s
 // after a write, and every 5 minutes (with jitter) while anything is
-// unacknowledged. After a failure it waits as long as the core says (30 s
+// unacknowledged (and at that pace for credits from the county while
+// nothing is). After a failure it waits as long as the core says (30 s
 // doubling to 30 min, or the platform's Retry-After). A fork or a refusal
 // stops the upload: the core only asks the platform, every 30 minutes,
 // whether the county has settled it (or the kiosk is enrolled again). It
@@ -84,7 +85,25 @@ export function startUploader(kiosk, { delayMs = 30_000, everyMs = 300_000 } = {
         next = status.nextAttemptMs;
         return;
       }
-      if (status.waiting === 0 && !status.alert) return;
+      // Credits decided at the county come down first, so the upload
+      // right after carries them back.
+      if (!status.alert && typeof kiosk.takePlatformCredits === "function") {
+        try {
+          const credits = await kiosk.takePlatformCredits({ now: Date.now() });
+          if (credits.taken > 0) {
+            lastSeq = seqOf(kiosk);
+            const fresh = await refresh();
+            if (fresh) status.waiting = fresh.waiting;
+          }
+        } catch {
+          // Unreachable or refused: the upload below records why.
+        }
+      }
+      if (status.waiting === 0 && !status.alert) {
+        // Nothing to send: look for credits again at the periodic pace.
+        next = Date.now() + jittered(everyMs);
+        return;
+      }
       try {
         const answer = await kiosk.syncPlatform({ now: Date.now() });
         // More than one request holds: carry on at once.

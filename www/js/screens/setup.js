@@ -1,7 +1,8 @@
 // The empty kiosk: set this village up (village and shop names, time zone,
 // the first admin with a PIN typed twice), then the one-time recovery code
 // shown large to print or write down. Or restore a backup (screens/restore.js),
-// or load the demo village to try it.
+// or from the county platform (screens/platform-restore.js), or load the demo
+// village to try it.
 //
 // A kiosk this browser knows once held records (aixin:hadData) but whose
 // storage is now empty was evicted or wiped, not new: the page says the
@@ -18,6 +19,7 @@ import { clearPrint } from "../staff/print.js";
 import { staffIcon } from "../staff/icons.js";
 import "../staff/backup-words.js";
 import "../resilience-words.js";
+import "../staff/platform-restore-words.js";
 
 /** Time zones a village may be in: its "today", month and year follow it. */
 const ZONES = [
@@ -112,6 +114,7 @@ function startStep(app, state) {
       readOnlyNotice(app),
       setUp,
       h("button", { type: "button", class: "btn btn-secondary btn-big", disabled: readOnly ? true : null, onclick: () => !app.pending && app.go("restore") }, staffIcon("box"), dual("restoreStart")),
+      h("button", { type: "button", class: "btn btn-secondary btn-big", id: "setup-platform-restore", disabled: readOnly ? true : null, onclick: () => !app.pending && app.go("platform-restore") }, icon("download"), dual("platformRestoreStart")),
       demo,
       message,
     ),
@@ -157,8 +160,7 @@ function missingStep(app, state, missing) {
         staffIcon("box", "icon", { white: true }),
         dual("missingRestore"),
       ),
-      h("button", { type: "button", class: "btn btn-secondary btn-big", disabled: true, "aria-describedby": "missing-platform" }, icon("download"), dual("missingPlatform")),
-      h("p", { class: "field-hint", id: "missing-platform", text: t("missingPlatformText") }),
+      h("button", { type: "button", class: "btn btn-secondary btn-big", id: "missing-platform-restore", onclick: () => !app.pending && app.go("platform-restore") }, icon("download"), dual("platformRestoreStart")),
       h(
         "button",
         {

@@ -1,12 +1,14 @@
 // Where the upload to the county platform stands, for the staff home and
 // the export screen: connected or not, entries waiting and the age of the
 // oldest, the last success, the last failure; a fork or a refusal as a red
-// alert naming the seq and saying the county must settle it. It fills in
+// alert naming the seq and saying the county must settle it; credits from
+// the county for a household this kiosk does not know. It fills in
 // when the core answers and follows the uploader's every look.
 import { h, replaceChildren } from "../dom.js";
 import { t } from "../i18n.js";
 import { notice } from "../screens/common.js";
 import "./platform-words.js";
+import "./platform-restore-words.js";
 
 /** The panel's contents for `status` (from kiosk.platformStatus()). */
 function describe(app, status, now) {
@@ -46,7 +48,26 @@ function describe(app, status, now) {
       lines.push(h("p", { class: "platform-line platform-error", "data-code": status.lastError.code, text: t("platformLastError", app.errorText(status.lastError, { staff: true })) }));
     }
   }
+  lines.push(...unappliedCredits(status));
   return lines;
+}
+
+/** Credits from the county this kiosk could not enter (an unknown household). */
+function unappliedCredits(status) {
+  const credits = status.unappliedCredits ?? [];
+  if (!credits.length) return [];
+  const alert = notice(t("platformCreditsUnapplied", credits.length), "warn", { role: "alert" });
+  alert.classList.add("platform-credits-unapplied");
+  return [
+    alert,
+    h(
+      "ul",
+      { class: "platform-credits-unapplied-list" },
+      credits.map((credit) =>
+        h("li", { "data-household": credit.household, text: t("platformCreditsLine", credit.household, credit.period, credit.source, credit.amount) }),
+      ),
+    ),
+  ];
 }
 
 /** The status section; `id` names its heading. */
