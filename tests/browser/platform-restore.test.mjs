@@ -16,7 +16,7 @@ import assert from "node:assert/strict";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { launchBrowser, openKioskPage, loadDemoVillage, staffSignIn } from "./harness.mjs";
+import { launchBrowser, openKioskPage, loadDemoVillage, staffSignIn, checkLayout } from "./harness.mjs";
 import { inKiosk } from "./api.mjs";
 import { WAIT_MS, psql, until, platformCommand, codeOf, startPlatform, preparePlatform, cleanUpPlatform } from "./platform.mjs";
 
@@ -222,11 +222,13 @@ test("a lost kiosk is restored from the platform: each refusal, without PINs, an
     await page.locator("#platform-restore-code").fill(code);
     await page.locator("#platform-restore-file").setInputFiles({ name: "backup.ndjson", mimeType: "application/x-ndjson", buffer: Buffer.from(env.backupText) });
     await page.getByText(/已选备份文件/).waitFor({ timeout: WAIT_MS });
+    assert.deepEqual(await checkLayout(page), []);
     await page.getByRole("button", { name: /^从县级平台恢复/ }).click();
     const hash = page.locator(".platform-restore-state-hash");
     await hash.waitFor({ timeout: WAIT_MS });
     assert.equal(await hash.getAttribute("data-state-hash"), env.finalStateHash, "the platform's head, the same state hash");
     await page.getByText("每一位都有密码").waitFor({ timeout: WAIT_MS });
+    assert.deepEqual(await checkLayout(page), []);
     await page.getByRole("button", { name: /开始使用/ }).click();
     await page.getByRole("button", { name: /开始兑换|Start/ }).waitFor({ timeout: WAIT_MS });
     assert.equal(await inKiosk(page, (kiosk) => kiosk.stateHash()), env.finalStateHash);
