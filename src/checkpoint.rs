@@ -19,7 +19,7 @@ use crate::ids::{HouseholdCode, KioskId, Period, Sku, StaffId, Text};
 use crate::points::Points;
 use crate::rulebook::{Rules, RulesRecord};
 use crate::rules::{BlacklistRuns, Score};
-use crate::scoresheet::{Objection, Posting, Runs};
+use crate::scoresheet::{Objection, Posting, Raised, Review, Runs};
 use crate::settings::{Setting, Settings};
 use crate::state::{
     HistoryLine, Household, HouseholdStatus, Item, KioskInfo, Redemption, StaffMember, State,
@@ -28,7 +28,7 @@ use crate::state::{
 use sha2::{Digest, Sha256};
 
 /// The first bytes of every checkpoint, with its format number.
-const MAGIC: &[u8; 16] = b"aixin-checkpt-02";
+const MAGIC: &[u8; 16] = b"aixin-checkpt-03";
 
 /// The kinds a history line may have (the `&'static str`s of `State`).
 const HISTORY_KINDS: [&str; 5] = [
@@ -240,6 +240,8 @@ fn write_posting(w: &mut Writer, period: &Period, posting: &Posting) {
         scores,
         objections,
         applied_ms,
+        review,
+        pending,
     } = posting;
     w.str(period.as_str());
     w.i64(*posted_ms);
@@ -256,6 +258,7 @@ fn write_posting(w: &mut Writer, period: &Period, posting: &Posting) {
             before,
             score,
             time_ms,
+            raised,
         } = objection;
         w.str(household.as_str());
         w.str(finding.as_str());
@@ -264,8 +267,41 @@ fn write_posting(w: &mut Writer, period: &Period, posting: &Posting) {
         });
         w.u64(u64::from(score.tenths()));
         w.i64(*time_ms);
+        w.option(raised.as_ref(), write_raised);
     }
     w.option(applied_ms.as_ref(), |w, applied| w.i64(*applied));
+    match review {
+        Review::Unreviewed => w.u64(0),
+        Review::Waiting { imported_by } => {
+            w.u64(1);
+            w.option(imported_by.as_ref(), |w, staff| w.str(staff.as_str()));
+        }
+        Review::Approved { by, own } => {
+            w.u64(2);
+            w.option(by.as_ref(), |w, staff| w.str(staff.as_str()));
+            w.bool(*own);
+        }
+    }
+    w.u64(pending.len() as u64);
+    for raised in pending {
+        write_raised(w, raised);
+    }
+}
+
+fn write_raised(w: &mut Writer, raised: &Raised) {
+    w.str(raised.household.as_str());
+    w.str(raised.by.as_str());
+    w.str(raised.what.as_str());
+    w.i64(raised.time_ms);
+}
+
+fn read_raised(r: &mut Reader) -> Result<Raised, String> {
+    Ok(Raised {
+        household: name::<HouseholdCode>(r.str()?)?,
+        by: name::<Text>(r.str()?)?,
+        what: name::<Text>(r.str()?)?,
+        time_ms: r.i64()?,
+    })
 }
 
 fn read_posting(r: &mut Reader) -> Result<(Period, Posting), String> {
@@ -284,14 +320,33 @@ fn read_posting(r: &mut Reader) -> Result<(Period, Posting), String> {
             before: r.option(read_score)?,
             score: read_score(r)?,
             time_ms: r.i64()?,
+            raised: r.option(read_raised)?,
         });
     }
     let applied_ms = r.option(|r| r.i64())?;
+    let staff = |r: &mut Reader| -> Result<StaffId, String> { name::<StaffId>(r.str()?) };
+    let review = match r.u64()? {
+        0 => Review::Unreviewed,
+        1 => Review::Waiting {
+            imported_by: r.option(staff)?,
+        },
+        2 => Review::Approved {
+            by: r.option(staff)?,
+            own: r.bool()?,
+        },
+        _ => return Err("an unknown review".to_string()),
+    };
+    let mut pending = Vec::new();
+    for _ in 0..r.count()? {
+        pending.push(read_raised(r)?);
+    }
     let posting = Posting {
         posted_ms,
         scores,
         objections,
         applied_ms,
+        review,
+        pending,
     };
     Ok((period, posting))
 }

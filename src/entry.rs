@@ -500,6 +500,39 @@ pub enum Body {
         finding: Text,
         score_tenths: u16,
     },
+    /// One household's score in a period's score sheet, imported by the
+    /// clerk and waiting for the leading group's review (领导组审核) before
+    /// it is posted. The actor imported it.
+    ScoreSubmitted {
+        period: Period,
+        household: HouseholdCode,
+        score_tenths: u16,
+    },
+    /// A submitted sheet approved by an admin (the actor) and posted from
+    /// now. `own`: the admin who imported it approved it, the village having
+    /// turned the two-person rule off.
+    ScoresApproved {
+        period: Period,
+        #[serde(default, skip_serializing_if = "is_false")]
+        own: bool,
+    },
+    /// An objection (异议) raised during posting, pending until resolved:
+    /// who raised it and what it says. The actor recorded it.
+    ObjectionRaised {
+        period: Period,
+        household: HouseholdCode,
+        raised_by: Text,
+        what: Text,
+    },
+    /// A pending objection resolved with a finding and, if the finding
+    /// says so, a corrected score.
+    ObjectionResolved {
+        period: Period,
+        household: HouseholdCode,
+        finding: Text,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        score_tenths: Option<u16>,
+    },
     /// A period's posted scores applied; its credits and blacklist changes follow.
     ScoresApplied {
         period: Period,
@@ -553,6 +586,10 @@ pub enum RestoreAuthKind {
     AdminPin,
 }
 
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
 fn is_zero(version: &u32) -> bool {
     *version == 0
 }
@@ -590,6 +627,10 @@ impl Body {
             Body::RulesChanged { .. } => "rules_changed",
             Body::ScorePosted { .. } => "score_posted",
             Body::ScoreObjected { .. } => "score_objected",
+            Body::ScoreSubmitted { .. } => "score_submitted",
+            Body::ScoresApproved { .. } => "scores_approved",
+            Body::ObjectionRaised { .. } => "objection_raised",
+            Body::ObjectionResolved { .. } => "objection_resolved",
             Body::ScoresApplied { .. } => "scores_applied",
             Body::Blacklisted { .. } => "blacklisted",
             Body::BlacklistLifted { .. } => "blacklist_lifted",

@@ -116,6 +116,12 @@ pub enum Error {
         period: String,
         until_ms: i64,
     },
+    /// A score sheet applied while objections (异议) to it are pending
+    /// ("公示无异议后"): `households` are the codes they concern.
+    ObjectionPending {
+        period: String,
+        households: Vec<String>,
+    },
     /// A blacklisted household, where the village does not let it redeem.
     Blacklisted {
         household: String,
@@ -242,6 +248,7 @@ impl Error {
             StorageFailed { .. } => "STORAGE_FAILED",
             Internal { .. } => "INTERNAL",
             PostingNotOver { .. } => "POSTING_NOT_OVER",
+            ObjectionPending { .. } => "OBJECTION_PENDING",
             Blacklisted { .. } => "BLACKLISTED",
             BackupInvalid { .. } => "BACKUP_INVALID",
             PlatformOriginNotAllowed { .. } => "PLATFORM_ORIGIN_NOT_ALLOWED",
@@ -267,7 +274,7 @@ impl Error {
 
     /// Every stable code, for documentation and for the page's message table
     /// test.
-    pub const CODES: [&'static str; 51] = [
+    pub const CODES: [&'static str; 52] = [
         "INSUFFICIENT_POINTS",
         "OUT_OF_STOCK",
         "WRONG_PIN",
@@ -299,6 +306,7 @@ impl Error {
         "STORAGE_FAILED",
         "INTERNAL",
         "POSTING_NOT_OVER",
+        "OBJECTION_PENDING",
         "BLACKLISTED",
         "BACKUP_INVALID",
         "PLATFORM_ORIGIN_NOT_ALLOWED",
@@ -378,6 +386,10 @@ impl Error {
             StorageCorrupt { seq, .. } => vec![("seq", Number(*seq as i64))],
             YearClosed { year } => vec![("year", Number(i64::from(*year)))],
             ReadOnly { reason } => vec![("reason", Text(reason.to_string()))],
+            ObjectionPending { period, households } => vec![
+                ("period", Text(period.clone())),
+                ("households", Text(households.join(","))),
+            ],
             PostingNotOver { period, until_ms } => {
                 vec![
                     ("period", Text(period.clone())),
@@ -489,6 +501,10 @@ impl Error {
             PostingNotOver { period, .. } => {
                 format!("{period} 的评分还在公示期内,公示期满后才能入账")
             }
+            ObjectionPending { period, households } => format!(
+                "{period} 的评分还有没处理完的异议({}),处理完才能入账",
+                households.join("、")
+            ),
             Blacklisted { .. } => "这一户在曝光台上,按本村规定暂不能兑换,请找积分专员".to_string(),
             BackupInvalid {
                 line, detail_zh, ..
@@ -605,6 +621,10 @@ impl Error {
             PostingNotOver { period, .. } => {
                 format!("The scores of {period} are still posted; apply them after the posting period")
             }
+            ObjectionPending { period, households } => format!(
+                "Objections to the scores of {period} are still open ({}); settle them before applying",
+                households.join(", ")
+            ),
             Blacklisted { .. } => {
                 "This household is on the blacklist and the village does not let it redeem; call the clerk".to_string()
             }

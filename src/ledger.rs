@@ -1366,7 +1366,7 @@ impl Ledger {
                 (drafts, credentials, Answer::Outcome(done()))
             }
             Operation::Points { operation, request } => {
-                let planned = crate::scoresheet::plan(&self.state, operation, now)?;
+                let planned = crate::scoresheet::plan(&self.state, operation, now, &actor)?;
                 let mut drafts = drafts_of(&actor, planned);
                 // The first entry carries the request id, so a repeat is seen.
                 if let Some(first) = drafts.first_mut() {

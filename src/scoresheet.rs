@@ -10,9 +10,10 @@
 //! against the state and becomes entries; [`State`] folds them through
 //! [`apply`]. Time is always passed in.
 
+use crate::entry::Actor;
 use crate::entry::{Body, Entry, EntryId};
 use crate::error::Error;
-use crate::ids::{HouseholdCode, Period, Text};
+use crate::ids::{HouseholdCode, Period, StaffId, Text};
 use crate::import::{
     normalise_header, parse_code, split_records, Delimiter, ImportError, ImportErrors,
     ImportProblem, IMPORT_BYTES_MAX, IMPORT_ROWS_MAX,
@@ -39,12 +40,38 @@ pub const OBJECTIONS_MAX: usize = 500;
 /// A period's score sheet as the journal holds it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Posting {
-    /// When the sheet was posted: the posting period starts here.
+    /// When the sheet was posted: the posting period starts here. While it
+    /// waits for review, when it was imported.
     pub posted_ms: i64,
     /// Each household's score, objections applied.
     pub scores: IndexMap<HouseholdCode, Score>,
+    /// Objections settled (an objection recorded with its finding at once
+    /// is settled too).
     pub objections: Vec<Objection>,
     pub applied_ms: Option<i64>,
+    pub review: Review,
+    /// Objections raised and not yet resolved: the sheet is not applied
+    /// while there are any ("公示无异议后").
+    pub pending: Vec<Raised>,
+}
+
+/// Where a sheet stands in the leading group's review ("入户评比―领导组审核―
+/// 张贴公示").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Review {
+    /// Posted as it was imported: sheets of journals written before review.
+    Unreviewed,
+    /// Imported by `imported_by` (none: the kiosk itself), not posted yet.
+    Waiting { imported_by: Option<StaffId> },
+    /// Approved and posted by `by`; `own`: by the admin who imported it, the
+    /// village having turned the two-person rule off.
+    Approved { by: Option<StaffId>, own: bool },
+}
+
+impl Review {
+    pub fn is_posted(&self) -> bool {
+        !matches!(self, Review::Waiting { .. })
+    }
 }
 
 /// An objection: what was found and the score it corrected.
@@ -54,6 +81,17 @@ pub struct Objection {
     pub finding: Text,
     pub before: Option<Score>,
     pub score: Score,
+    pub time_ms: i64,
+    /// The objection as it was raised, when it waited for a finding.
+    pub raised: Option<Raised>,
+}
+
+/// An objection as it was raised: who raised it, when, and what it says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Raised {
+    pub household: HouseholdCode,
+    pub by: Text,
+    pub what: Text,
     pub time_ms: i64,
 }
 
@@ -142,8 +180,9 @@ pub fn results(state: &State, period: &Period, posting: &Posting) -> Vec<PeriodR
     rows
 }
 
-/// The period being posted, if any: the earliest not yet applied (periods
-/// are applied in order, so a later one waits behind it).
+/// The period being posted or waiting for review, if any: the earliest not
+/// yet applied (periods are applied in order, so a later one waits behind
+/// it).
 pub fn current_posting(state: &State) -> Option<(&Period, &Posting)> {
     state
         .postings
@@ -433,6 +472,25 @@ pub enum PointsOperation {
     ChangeRules { rules: Rules },
     /// Clerk: post a checked score sheet.
     PostScores { sheet: Sheet },
+    /// Admin other than the importer (the leading group): approve a
+    /// submitted sheet, which posts it from now.
+    Approve { period: Period },
+    /// Clerk: record an objection raised during posting, pending until it
+    /// is resolved.
+    RaiseObjection {
+        period: Period,
+        household: HouseholdCode,
+        raised_by: Text,
+        what: Text,
+    },
+    /// Clerk: resolve a pending objection with a finding and, if needed, a
+    /// corrected score.
+    ResolveObjection {
+        period: Period,
+        household: HouseholdCode,
+        finding: Text,
+        score: Option<Score>,
+    },
     /// Clerk: an objection during posting, with the finding and the
     /// corrected score.
     Object {
@@ -470,12 +528,79 @@ fn posting_of<'a>(state: &'a State, period: &Period) -> Result<&'a Posting, Erro
     }
 }
 
+/// A posting being posted: approved (or from before review), not applied.
+fn posted_of<'a>(state: &'a State, period: &Period) -> Result<&'a Posting, Error> {
+    let posting = posting_of(state, period)?;
+    if !posting.review.is_posted() {
+        return Err(refuse(
+            "period",
+            "这一期的评分表还在等领导组审核,审核后才公示",
+            "this period's sheet still waits for the leading group's review; it is posted once approved",
+        ));
+    }
+    Ok(posting)
+}
+
+/// Whether one staff member may not both import and approve a sheet.
+/// The village's two-person rule setting decides once it exists; until
+/// then the rule always holds.
+fn two_person_rule(_state: &State) -> bool {
+    true
+}
+
+fn score_within(state: &State, score: Score) -> Result<(), Error> {
+    if score > table_max(&state.rules.table) {
+        return Err(refuse(
+            "score",
+            "分数超过满分",
+            "the score is above the table's total",
+        ));
+    }
+    Ok(())
+}
+
+/// Objections of a period, settled and pending, stay under their limit.
+fn room_for_objection(posting: &Posting) -> Result<(), Error> {
+    if posting.objections.len() + posting.pending.len() >= OBJECTIONS_MAX {
+        return Err(Error::LimitReached {
+            what: "objections",
+            limit: OBJECTIONS_MAX as i64,
+        });
+    }
+    Ok(())
+}
+
+fn plan_approve(state: &State, period: Period, actor: &Actor) -> Result<Body, Error> {
+    let posting = posting_of(state, &period)?;
+    let Review::Waiting { imported_by } = &posting.review else {
+        return Err(refuse(
+            "period",
+            "这一期的评分表已经审核公示了",
+            "this period's sheet is approved and posted already",
+        ));
+    };
+    let approver = match actor {
+        Actor::Staff { staff } => Some(staff),
+        _ => None,
+    };
+    let own = approver.is_some() && approver == imported_by.as_ref();
+    if own && two_person_rule(state) {
+        return Err(refuse(
+            "staffSession",
+            "评分表要由导入人以外的另一位管理员(领导组)审核",
+            "a sheet is approved by an admin other than the one who imported it (the leading group)",
+        ));
+    }
+    Ok(Body::ScoresApproved { period, own })
+}
+
 /// The entries an operation appends, with their ids (the first is replaced
 /// by the request's id).
 pub(crate) fn plan(
     state: &State,
     operation: PointsOperation,
     now_ms: i64,
+    actor: &Actor,
 ) -> Result<Vec<(EntryId, Body)>, Error> {
     match operation {
         PointsOperation::ChangeRules { rules } => {
@@ -489,31 +614,81 @@ pub(crate) fn plan(
             Ok(vec![(id, Body::RulesChanged { rules: record })])
         }
         PointsOperation::PostScores { sheet } => plan_post(state, sheet),
+        PointsOperation::Approve { period } => {
+            let id = EntryId::derived(&format!("scores-approved:{period}"));
+            Ok(vec![(id, plan_approve(state, period, actor)?)])
+        }
+        PointsOperation::RaiseObjection {
+            period,
+            household,
+            raised_by,
+            what,
+        } => {
+            let posting = posted_of(state, &period)?;
+            if !posting.scores.contains_key(&household) {
+                return Err(refuse(
+                    "household",
+                    "这一户不在这一期的评分表上",
+                    "this household is not on this period's sheet",
+                ));
+            }
+            if posting.pending.iter().any(|r| r.household == household) {
+                return Err(refuse(
+                    "household",
+                    "这一户已有一条没处理完的异议,请先处理它",
+                    "this household has an open objection already; resolve it first",
+                ));
+            }
+            room_for_objection(posting)?;
+            let id = EntryId::derived(&format!("objection-raised:{period}:{household}:{now_ms}"));
+            let body = Body::ObjectionRaised {
+                period,
+                household,
+                raised_by,
+                what,
+            };
+            Ok(vec![(id, body)])
+        }
+        PointsOperation::ResolveObjection {
+            period,
+            household,
+            finding,
+            score,
+        } => {
+            let posting = posted_of(state, &period)?;
+            if !posting.pending.iter().any(|r| r.household == household) {
+                return Err(refuse(
+                    "household",
+                    "这一户没有待处理的异议",
+                    "this household has no open objection",
+                ));
+            }
+            if let Some(score) = score {
+                score_within(state, score)?;
+            }
+            let id = EntryId::derived(&format!("objection-resolved:{period}:{household}:{now_ms}"));
+            let body = Body::ObjectionResolved {
+                period,
+                household,
+                finding,
+                score_tenths: score.map(Score::tenths),
+            };
+            Ok(vec![(id, body)])
+        }
         PointsOperation::Object {
             period,
             household,
             finding,
             score,
         } => {
-            let posting = posting_of(state, &period)?;
+            let posting = posted_of(state, &period)?;
             if state.household(&household).is_none() {
                 return Err(Error::UnknownHousehold {
                     household: household.to_string(),
                 });
             }
-            if score > table_max(&state.rules.table) {
-                return Err(refuse(
-                    "score",
-                    "分数超过满分",
-                    "the score is above the table's total",
-                ));
-            }
-            if posting.objections.len() >= OBJECTIONS_MAX {
-                return Err(Error::LimitReached {
-                    what: "objections",
-                    limit: OBJECTIONS_MAX as i64,
-                });
-            }
+            score_within(state, score)?;
+            room_for_objection(posting)?;
             let id = EntryId::derived(&format!("objection:{period}:{household}:{now_ms}"));
             let body = Body::ScoreObjected {
                 period,
@@ -572,7 +747,7 @@ fn plan_post(state: &State, sheet: Sheet) -> Result<Vec<(EntryId, Body)>, Error>
         .into_iter()
         .map(|row| {
             let id = EntryId::derived(&format!("score:{period}:{}", row.household));
-            let body = Body::ScorePosted {
+            let body = Body::ScoreSubmitted {
                 period: period.clone(),
                 household: row.household,
                 score_tenths: row.score.tenths(),
@@ -583,7 +758,18 @@ fn plan_post(state: &State, sheet: Sheet) -> Result<Vec<(EntryId, Body)>, Error>
 }
 
 fn plan_apply(state: &State, period: Period, now_ms: i64) -> Result<Vec<(EntryId, Body)>, Error> {
-    let posting = posting_of(state, &period)?;
+    let posting = posted_of(state, &period)?;
+    // Pending objections first: the clerk sees what to settle at any time.
+    if !posting.pending.is_empty() {
+        return Err(Error::ObjectionPending {
+            period: period.to_string(),
+            households: posting
+                .pending
+                .iter()
+                .map(|r| r.household.to_string())
+                .collect(),
+        });
+    }
     let until_ms = posting.posting_ends_ms(state.settings.posting_days);
     if now_ms < until_ms {
         return Err(Error::PostingNotOver {
@@ -663,6 +849,14 @@ fn fail<T>(entry: &Entry, what: impl Into<String>) -> Result<T, ApplyError> {
     Err(ApplyError(format!("entry {}: {}", entry.seq, what.into())))
 }
 
+/// A posted sheet not yet applied, to take objections.
+fn open_posting<'a>(state: &'a mut State, period: &Period) -> Option<&'a mut Posting> {
+    state
+        .postings
+        .get_mut(period)
+        .filter(|p| p.applied_ms.is_none() && p.review.is_posted())
+}
+
 fn score_of(entry: &Entry, tenths: u16, max: Score) -> Result<Score, ApplyError> {
     match Score::from_tenths(tenths) {
         Some(score) if score <= max => Ok(score),
@@ -695,9 +889,21 @@ pub(crate) fn apply(state: &mut State, entry: &Entry) -> Result<(), ApplyError> 
             period,
             household,
             score_tenths,
+        }
+        | Body::ScoreSubmitted {
+            period,
+            household,
+            score_tenths,
         } => {
             known(state, household)?;
             let score = score_of(entry, *score_tenths, max)?;
+            let review = match (&entry.body, &entry.actor) {
+                (Body::ScorePosted { .. }, _) => Review::Unreviewed,
+                (_, Actor::Staff { staff }) => Review::Waiting {
+                    imported_by: Some(staff.clone()),
+                },
+                _ => Review::Waiting { imported_by: None },
+            };
             let posting = state
                 .postings
                 .entry(period.clone())
@@ -706,8 +912,13 @@ pub(crate) fn apply(state: &mut State, entry: &Entry) -> Result<(), ApplyError> 
                     scores: IndexMap::new(),
                     objections: Vec::new(),
                     applied_ms: None,
+                    review: review.clone(),
+                    pending: Vec::new(),
                 });
-            if posting.applied_ms.is_some() || posting.posted_ms != entry.time_ms {
+            if posting.applied_ms.is_some()
+                || posting.posted_ms != entry.time_ms
+                || posting.review != review
+            {
                 return fail(entry, "a score posted into a closed sheet");
             }
             if posting.scores.insert(household.clone(), score).is_some() {
@@ -736,13 +947,84 @@ pub(crate) fn apply(state: &mut State, entry: &Entry) -> Result<(), ApplyError> 
                 before,
                 score,
                 time_ms: entry.time_ms,
+                raised: None,
+            });
+        }
+        Body::ScoresApproved { period, own } => {
+            let Some(posting) = state.postings.get_mut(period) else {
+                return fail(entry, "a sheet approved that was not imported");
+            };
+            if posting.review.is_posted() {
+                return fail(entry, "a sheet approved twice");
+            }
+            let by = match &entry.actor {
+                Actor::Staff { staff } => Some(staff.clone()),
+                _ => None,
+            };
+            posting.posted_ms = entry.time_ms;
+            posting.review = Review::Approved { by, own: *own };
+        }
+        Body::ObjectionRaised {
+            period,
+            household,
+            raised_by,
+            what,
+        } => {
+            known(state, household)?;
+            let Some(posting) = open_posting(state, period) else {
+                return fail(entry, "an objection outside posting");
+            };
+            if posting.pending.iter().any(|r| r.household == *household) {
+                return fail(entry, "a second open objection of a household");
+            }
+            posting.pending.push(Raised {
+                household: household.clone(),
+                by: raised_by.clone(),
+                what: what.clone(),
+                time_ms: entry.time_ms,
+            });
+        }
+        Body::ObjectionResolved {
+            period,
+            household,
+            finding,
+            score_tenths,
+        } => {
+            let corrected = match score_tenths {
+                Some(tenths) => Some(score_of(entry, *tenths, max)?),
+                None => None,
+            };
+            let Some(posting) = open_posting(state, period) else {
+                return fail(entry, "an objection outside posting");
+            };
+            let Some(index) = posting
+                .pending
+                .iter()
+                .position(|r| r.household == *household)
+            else {
+                return fail(entry, "an objection resolved that was not raised");
+            };
+            let raised = posting.pending.remove(index);
+            let before = posting.scores.get(household).copied();
+            let score = match (corrected, before) {
+                (Some(score), _) | (None, Some(score)) => score,
+                (None, None) => return fail(entry, "an objection of a household not scored"),
+            };
+            posting.scores.insert(household.clone(), score);
+            posting.objections.push(Objection {
+                household: household.clone(),
+                finding: finding.clone(),
+                before,
+                score,
+                time_ms: entry.time_ms,
+                raised: Some(raised),
             });
         }
         Body::ScoresApplied { period } => {
             let Some(posting) = state
                 .postings
                 .get(period)
-                .filter(|p| p.applied_ms.is_none())
+                .filter(|p| p.applied_ms.is_none() && p.review.is_posted())
             else {
                 return fail(entry, "scores applied that are not posted");
             };

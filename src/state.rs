@@ -491,6 +491,10 @@ impl State {
             Body::RulesChanged { .. }
             | Body::ScorePosted { .. }
             | Body::ScoreObjected { .. }
+            | Body::ScoreSubmitted { .. }
+            | Body::ScoresApproved { .. }
+            | Body::ObjectionRaised { .. }
+            | Body::ObjectionResolved { .. }
             | Body::ScoresApplied { .. }
             | Body::Blacklisted { .. }
             | Body::BlacklistLifted { .. } => crate::scoresheet::apply(self, entry)?,

@@ -17,7 +17,7 @@ const GOLDEN: &str = "tests/fixtures/golden-v1.ndjson";
 /// The state hash the golden journal folds to. Every build must reproduce it.
 const GOLDEN_STATE_HASH: &str = include_str!("fixtures/golden-v1.state-hash");
 
-const ALL_KINDS: [&str; 33] = [
+const ALL_KINDS: [&str; 37] = [
     "genesis",
     "household_registered",
     "household_updated",
@@ -47,13 +47,23 @@ const ALL_KINDS: [&str; 33] = [
     "rules_changed",
     "score_posted",
     "score_objected",
+    "score_submitted",
+    "scores_approved",
+    "objection_raised",
+    "objection_resolved",
     "scores_applied",
     "blacklisted",
     "blacklist_lifted",
     "journal_restarted",
 ];
 
-/// A deterministic journal with a few hundred entries of every kind.
+/// Kinds the ledger no longer writes, which older journals hold and open
+/// with their old meaning: a sheet posted at import, before sheets were
+/// reviewed (`tests/rules.rs` opens such a journal).
+const RETIRED_KINDS: [&str; 1] = ["score_posted"];
+
+/// A deterministic journal with a few hundred entries of every kind the
+/// ledger writes.
 fn golden_kiosk() -> Kiosk {
     let mut kiosk = Kiosk::with_village();
     let staff = staff();
@@ -259,6 +269,23 @@ fn score_sheets(kiosk: &mut Kiosk) {
             };
             kiosk.points_op(operation).unwrap();
         }
+        if index == 1 {
+            let period = aixin_kiosk::ids::Period::new(period).unwrap();
+            let raise = PointsOperation::RaiseObjection {
+                period: period.clone(),
+                household: code("G004"),
+                raised_by: text("村民王某"),
+                what: text("庭院分数有误"),
+            };
+            kiosk.points_op(raise).unwrap();
+            let resolve = PointsOperation::ResolveObjection {
+                period,
+                household: code("G004"),
+                finding: text("复核无误"),
+                score: None,
+            };
+            kiosk.points_op(resolve).unwrap();
+        }
         kiosk.apply_scores_after(period, 6).unwrap();
     }
     let operation = PointsOperation::LiftBlacklist {
@@ -337,7 +364,10 @@ fn every_entry_kind_round_trips_through_its_bytes() {
         assert_eq!(parse_ndjson_line(&ndjson_line(&record)), Some(record));
         kinds.insert(entry.body.kind());
     }
-    assert_eq!(kinds, ALL_KINDS.into_iter().collect::<BTreeSet<_>>());
+    let written = ALL_KINDS
+        .into_iter()
+        .filter(|kind| !RETIRED_KINDS.contains(kind));
+    assert_eq!(kinds, written.collect::<BTreeSet<_>>());
 }
 
 #[test]

@@ -714,3 +714,303 @@ fn issue_20_a_sheet_on_which_every_household_ties_blacklists_nobody() {
     );
     assert!(!blacklisted(&kiosk, "H02"));
 }
+
+/// Adds an active staff member with `role`, as the admin.
+fn add_staff(kiosk: &mut Kiosk, id: &str, role: aixin_kiosk::entry::Role) -> Auth {
+    let staff_id = aixin_kiosk::ids::StaffId::new(id).unwrap();
+    let request = kiosk.next_request();
+    kiosk
+        .run(
+            &staff(),
+            Operation::AddStaff {
+                staff: staff_id.clone(),
+                name: text(id),
+                role,
+                pin: aixin_kiosk::credential::Pin::new("2222").unwrap(),
+                salt: [4; 16],
+                request,
+            },
+        )
+        .unwrap();
+    Auth::Staff(staff_id)
+}
+
+fn review_of(kiosk: &Kiosk, month: &str) -> scoresheet::Review {
+    kiosk.ledger.state().postings[&period(month)].review.clone()
+}
+
+/// The refusal of a points operation run as `auth`, with the journal
+/// unchanged.
+fn refused(kiosk: &mut Kiosk, auth: &Auth, operation: PointsOperation) -> Error {
+    let (seq, hash) = (kiosk.ledger.state().seq, kiosk.ledger.state().state_hash());
+    let request = kiosk.next_request();
+    let error = kiosk
+        .run(auth, Operation::Points { operation, request })
+        .unwrap_err();
+    assert_eq!(
+        kiosk.ledger.state().seq,
+        seq,
+        "nothing written for {error:?}"
+    );
+    assert_eq!(kiosk.ledger.state().state_hash(), hash);
+    error
+}
+
+#[test]
+fn issue_20_入户评比_领导组审核_张贴公示_a_sheet_waits_for_a_second_admin_who_is_recorded() {
+    let mut kiosk = village(2);
+    let clerk = add_staff(&mut kiosk, "clerk", aixin_kiosk::entry::Role::Clerk);
+    kiosk
+        .submit_scores("2026-08", &[("H01", "92"), ("H02", "81")])
+        .unwrap();
+    let admin = aixin_kiosk::ids::StaffId::new("admin").unwrap();
+    assert_eq!(
+        review_of(&kiosk, "2026-08"),
+        scoresheet::Review::Waiting {
+            imported_by: Some(admin.clone())
+        }
+    );
+    // Not posted yet: no objection, no apply, however long it waits.
+    kiosk.now += 30 * DAY_MS;
+    let apply = PointsOperation::ApplyScores {
+        period: period("2026-08"),
+    };
+    let error = refused(&mut kiosk, &staff(), apply.clone());
+    assert_eq!(error.code(), "INVALID_INPUT");
+    assert!(
+        error.message_zh().contains("领导组审核"),
+        "{}",
+        error.message_zh()
+    );
+    let raise = PointsOperation::RaiseObjection {
+        period: period("2026-08"),
+        household: code("H01"),
+        raised_by: text("王大妈"),
+        what: text("厨房分数打低了"),
+    };
+    assert_eq!(refused(&mut kiosk, &staff(), raise).code(), "INVALID_INPUT");
+    // The importer may not approve their own sheet, nor may a clerk.
+    let approve = PointsOperation::Approve {
+        period: period("2026-08"),
+    };
+    let error = refused(&mut kiosk, &staff(), approve.clone());
+    assert_eq!(error.code(), "INVALID_INPUT");
+    assert!(error
+        .message_en()
+        .contains("other than the one who imported"));
+    let error = refused(&mut kiosk, &clerk, approve.clone());
+    assert_eq!(error.code(), "STAFF_AUTH_REQUIRED");
+    // A second admin approves; the posting starts then and names them.
+    let leader = kiosk.leader();
+    kiosk.approve_scores("2026-08", &leader).unwrap();
+    let approved_ms = kiosk.now;
+    let leader_id = aixin_kiosk::ids::StaffId::new("leader").unwrap();
+    let approved = scoresheet::Review::Approved {
+        by: Some(leader_id),
+        own: false,
+    };
+    assert_eq!(review_of(&kiosk, "2026-08"), approved);
+    assert_eq!(
+        kiosk.ledger.state().postings[&period("2026-08")].posted_ms,
+        approved_ms
+    );
+    assert_eq!(
+        refused(&mut kiosk, &leader, approve).code(),
+        "INVALID_INPUT",
+        "approved once only"
+    );
+    // The posting days count from the approval, not the import.
+    let error = refused(&mut kiosk, &staff(), apply);
+    assert_eq!(error.code(), "POSTING_NOT_OVER");
+    // The review survives a reopen from the journal and a checkpoint.
+    kiosk.reopen().unwrap();
+    assert_eq!(review_of(&kiosk, "2026-08"), approved);
+    let state =
+        aixin_kiosk::checkpoint::decode(&aixin_kiosk::checkpoint::encode(kiosk.ledger.state()))
+            .unwrap()
+            .state;
+    assert_eq!(state.postings, kiosk.ledger.state().postings);
+    kiosk.apply_scores_after("2026-08", 5).unwrap();
+    assert_eq!(
+        credited(&kiosk, "H01", "2026-08", "evaluation").as_deref(),
+        Some("5.00")
+    );
+}
+
+#[test]
+fn issue_20_公示无异议后_a_pending_objection_refuses_the_apply_naming_the_households() {
+    let mut kiosk = village(3);
+    kiosk
+        .post_scores("2026-08", &[("H01", "84"), ("H02", "81"), ("H03", "70")])
+        .unwrap();
+    for (household, by, what) in [
+        ("H01", "王大妈", "庭院打扫过了"),
+        ("H03", "李叔", "厨房复核"),
+    ] {
+        let raise = PointsOperation::RaiseObjection {
+            period: period("2026-08"),
+            household: code(household),
+            raised_by: text(by),
+            what: text(what),
+        };
+        kiosk.points_op(raise).unwrap();
+    }
+    let raised_ms = kiosk.now;
+    let again = PointsOperation::RaiseObjection {
+        period: period("2026-08"),
+        household: code("H01"),
+        raised_by: text("王大妈"),
+        what: text("再说一次"),
+    };
+    assert_eq!(refused(&mut kiosk, &staff(), again).code(), "INVALID_INPUT");
+    let pending = &kiosk.ledger.state().postings[&period("2026-08")].pending;
+    assert_eq!(pending.len(), 2);
+    assert_eq!(
+        (
+            pending[1].by.as_str(),
+            pending[1].what.as_str(),
+            pending[1].time_ms
+        ),
+        ("李叔", "厨房复核", raised_ms)
+    );
+    kiosk.now += 5 * DAY_MS;
+    let apply = PointsOperation::ApplyScores {
+        period: period("2026-08"),
+    };
+    let error = refused(&mut kiosk, &staff(), apply.clone());
+    assert_eq!(
+        error,
+        Error::ObjectionPending {
+            period: "2026-08".into(),
+            households: vec!["H01".into(), "H03".into()],
+        }
+    );
+    assert!(
+        error.message_zh().contains("H01、H03"),
+        "{}",
+        error.message_zh()
+    );
+    assert!(
+        error.message_en().contains("H01, H03"),
+        "{}",
+        error.message_en()
+    );
+    // H01's finding corrects the score; H03's leaves it as posted.
+    let resolve =
+        |household: &str, finding: &str, score: Option<u16>| PointsOperation::ResolveObjection {
+            period: period("2026-08"),
+            household: code(household),
+            finding: text(finding),
+            score: score.map(|tenths| Score::from_tenths(tenths).unwrap()),
+        };
+    kiosk
+        .points_op(resolve("H01", "复核属实,改为90.5分", Some(905)))
+        .unwrap();
+    let error = refused(&mut kiosk, &staff(), apply.clone());
+    assert_eq!(
+        error,
+        Error::ObjectionPending {
+            period: "2026-08".into(),
+            households: vec!["H03".into()],
+        }
+    );
+    kiosk
+        .points_op(resolve("H03", "复核无误,维持原分", None))
+        .unwrap();
+    assert_eq!(
+        refused(&mut kiosk, &staff(), resolve("H03", "又一次", None)).code(),
+        "INVALID_INPUT",
+        "nothing left to resolve"
+    );
+    let posting = &kiosk.ledger.state().postings[&period("2026-08")];
+    let settled: Vec<_> = posting
+        .objections
+        .iter()
+        .map(|o| {
+            let raised = o.raised.as_ref().unwrap();
+            (
+                o.household.as_str(),
+                raised.by.as_str(),
+                o.before.map(|s| s.tenths()),
+                o.score.tenths(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        settled,
+        vec![
+            ("H01", "王大妈", Some(840), 905),
+            ("H03", "李叔", Some(700), 700)
+        ]
+    );
+    kiosk.reopen().unwrap();
+    kiosk.points_op(apply).unwrap();
+    assert_eq!(
+        credited(&kiosk, "H01", "2026-08", "evaluation").as_deref(),
+        Some("5.00")
+    );
+    assert_eq!(credited(&kiosk, "H03", "2026-08", "evaluation"), None);
+}
+
+#[test]
+fn issue_20_a_journal_with_sheets_posted_before_review_still_opens_and_applies() {
+    use aixin_kiosk::entry::{chain_hash, Entry, GENESIS_PREVIOUS_HASH};
+    use aixin_kiosk::journal::StoredRecord;
+    let mut kiosk = village(2);
+    kiosk
+        .submit_scores("2026-08", &[("H01", "84"), ("H02", "81")])
+        .unwrap();
+    // The same journal as a kiosk before review wrote it: each row posted at
+    // import (score_posted), no approval, an objection settled at once.
+    let mut entries: Vec<Entry> = Vec::new();
+    for (_, stored) in kiosk.store.records() {
+        let mut entry = Entry::decode(&StoredRecord::from_bytes(&stored).unwrap().bytes).unwrap();
+        entry.body = match entry.body {
+            Body::ScoreSubmitted {
+                period,
+                household,
+                score_tenths,
+            } => Body::ScorePosted {
+                period,
+                household,
+                score_tenths,
+            },
+            body => body,
+        };
+        entries.push(entry);
+    }
+    let mut objection = entries.last().unwrap().clone();
+    objection.id = aixin_kiosk::entry::EntryId::new("old-objection").unwrap();
+    objection.body = Body::ScoreObjected {
+        period: period("2026-08"),
+        household: code("H01"),
+        finding: text("庭院复核后加分"),
+        score_tenths: 905,
+    };
+    entries.push(objection);
+    let mut previous = GENESIS_PREVIOUS_HASH;
+    kiosk.store.journal.clear();
+    for (index, entry) in entries.iter_mut().enumerate() {
+        entry.seq = index as u64 + 1;
+        let bytes = entry.encode();
+        previous = chain_hash(&previous, &bytes);
+        let record = StoredRecord {
+            bytes,
+            hash: previous,
+        };
+        kiosk.store.journal.insert(entry.seq, record.to_bytes());
+    }
+    kiosk.reopen().unwrap();
+    let posting = &kiosk.ledger.state().postings[&period("2026-08")];
+    assert_eq!(posting.review, scoresheet::Review::Unreviewed);
+    assert_eq!(posting.scores[&code("H01")].tenths(), 905);
+    kiosk.apply_scores_after("2026-08", 5).unwrap();
+    assert_eq!(
+        credited(&kiosk, "H01", "2026-08", "evaluation").as_deref(),
+        Some("5.00")
+    );
+    assert_eq!(
+        credited(&kiosk, "H02", "2026-08", "evaluation").as_deref(),
+        Some("1.00")
+    );
+}

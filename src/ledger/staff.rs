@@ -65,7 +65,9 @@ pub(super) fn required_role(operation: &Operation) -> Option<Role> {
         // A staff member may change their own PIN; an admin anyone's.
         SetStaffPin { .. } => return None,
         Points {
-            operation: crate::scoresheet::PointsOperation::ChangeRules { .. },
+            operation:
+                crate::scoresheet::PointsOperation::ChangeRules { .. }
+                | crate::scoresheet::PointsOperation::Approve { .. },
             ..
         } => Role::Admin,
         Points { .. } => Role::Clerk,

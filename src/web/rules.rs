@@ -13,7 +13,7 @@ use crate::ledger::{Auth, Operation, REASON_LENGTH_MAX};
 use crate::points::Points;
 use crate::rulebook::{BandRecord, CategoryRecord, ItemRecord, Rules, RulesRecord};
 use crate::rules::{band_of, BlacklistChange, Score, SCORE_TENTHS_MAX};
-use crate::scoresheet::{self, PointsOperation};
+use crate::scoresheet::{self, PointsOperation, Review};
 use crate::state::State;
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
@@ -172,6 +172,20 @@ struct ObjectionView {
     before: Option<String>,
     score: String,
     time: i64,
+    /// Who raised it, what it said and when, when it waited for a finding.
+    raised_by: Option<String>,
+    what: Option<String>,
+    raised_at: Option<i64>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PendingView {
+    household: String,
+    name: String,
+    raised_by: String,
+    what: String,
+    time: i64,
 }
 
 #[derive(Serialize)]
@@ -184,6 +198,15 @@ struct PostingView {
     applicable: bool,
     results: Vec<ResultView>,
     objections: Vec<ObjectionView>,
+    /// `waiting` (for the leading group's review), `approved`, or
+    /// `unreviewed` (posted before sheets were reviewed).
+    review: &'static str,
+    imported_by: Option<String>,
+    approved_by: Option<String>,
+    /// The importer approved it, the village having turned the two-person
+    /// rule off.
+    own_approval: bool,
+    pending: Vec<PendingView>,
 }
 
 #[derive(Serialize)]
@@ -230,11 +253,31 @@ fn posting_view(
             }),
         });
     }
+    let (review, imported_by, approved_by, own_approval) = match &posting.review {
+        Review::Unreviewed => ("unreviewed", None, None, false),
+        Review::Waiting { imported_by } => ("waiting", imported_by.as_ref(), None, false),
+        Review::Approved { by, own } => ("approved", None, by.as_ref(), *own),
+    };
     PostingView {
         period: period.to_string(),
         posted_at: posting.posted_ms,
         until,
-        applicable: now >= until,
+        applicable: posting.review.is_posted() && posting.pending.is_empty() && now >= until,
+        review,
+        imported_by: imported_by.map(|s| s.to_string()),
+        approved_by: approved_by.map(|s| s.to_string()),
+        own_approval,
+        pending: posting
+            .pending
+            .iter()
+            .map(|raised| PendingView {
+                household: raised.household.to_string(),
+                name: name_of(state, &raised.household),
+                raised_by: raised.by.to_string(),
+                what: raised.what.to_string(),
+                time: raised.time_ms,
+            })
+            .collect(),
         results: views,
         objections: posting
             .objections
@@ -246,6 +289,9 @@ fn posting_view(
                 before: objection.before.map(|s| s.to_string()),
                 score: objection.score.to_string(),
                 time: objection.time_ms,
+                raised_by: objection.raised.as_ref().map(|r| r.by.to_string()),
+                what: objection.raised.as_ref().map(|r| r.what.to_string()),
+                raised_at: objection.raised.as_ref().map(|r| r.time_ms),
             })
             .collect(),
     }
@@ -277,6 +323,28 @@ struct ObjectionInput {
     household: String,
     finding: String,
     score: String,
+    request_id: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RaiseInput {
+    period: String,
+    household: String,
+    raised_by: String,
+    what: String,
+    request_id: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ResolveInput {
+    period: String,
+    household: String,
+    finding: String,
+    /// The corrected score; none or empty when the score stands.
+    #[serde(default)]
+    score: Option<String>,
     request_id: String,
 }
 
@@ -348,13 +416,16 @@ impl Kiosk {
                 .collect(),
             objections: Vec::new(),
             applied_ms: None,
+            review: Review::Waiting { imported_by: None },
+            pending: Vec::new(),
         };
         Ok(to_js(&posting_view(state, &period, &posting, fields.now)))
     }
 
-    /// Posts a period's score sheet (clerk): `{ staffSession, now, period,
-    /// text, requestId }`. Its results show on the board from now; it may be
-    /// applied after the posting days.
+    /// Imports a period's score sheet (clerk): `{ staffSession, now, period,
+    /// text, requestId }`. It waits for an admin other than the importer to
+    /// approve it (`approveScoreSheet`); its results show on the board from
+    /// the approval, and it may be applied after the posting days.
     #[wasm_bindgen(js_name = postScoreSheet)]
     pub fn post_score_sheet(&self, input: JsValue) -> js_sys::Promise {
         let inner = Rc::clone(self.inner());
@@ -394,9 +465,60 @@ impl Kiosk {
         })
     }
 
+    /// Approves an imported sheet and posts it from `now` (admin, the
+    /// leading group): `{ period, requestId }`. The admin who imported it
+    /// may not, unless the village turned the two-person rule off; the
+    /// approver is recorded.
+    #[wasm_bindgen(js_name = approveScoreSheet)]
+    pub fn approve_score_sheet(&self, input: JsValue) -> js_sys::Promise {
+        self.staff_call(input, "approveScoreSheet", |f: ApplyInput, _| {
+            let operation = PointsOperation::Approve {
+                period: period(&f.period)?,
+            };
+            points_operation(operation, &f.request_id)
+        })
+    }
+
+    /// Records an objection (异议) raised during posting, pending until it
+    /// is resolved (clerk): `{ period, household, raisedBy, what, requestId
+    /// }`. While any is pending the sheet is not applied.
+    #[wasm_bindgen(js_name = raiseObjection)]
+    pub fn raise_objection(&self, input: JsValue) -> js_sys::Promise {
+        self.staff_call(input, "raiseObjection", |f: RaiseInput, _| {
+            let operation = PointsOperation::RaiseObjection {
+                period: period(&f.period)?,
+                household: household(&f.household)?,
+                raised_by: reason("raisedBy", &f.raised_by)?,
+                what: reason("what", &f.what)?,
+            };
+            points_operation(operation, &f.request_id)
+        })
+    }
+
+    /// Resolves a pending objection (clerk): `{ period, household, finding,
+    /// score?, requestId }`; a score corrects the household's, none leaves
+    /// it as posted.
+    #[wasm_bindgen(js_name = resolveObjection)]
+    pub fn resolve_objection(&self, input: JsValue) -> js_sys::Promise {
+        self.staff_call(input, "resolveObjection", |f: ResolveInput, _| {
+            let corrected = match f.score.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(text) => Some(score("score", text)?),
+            };
+            let operation = PointsOperation::ResolveObjection {
+                period: period(&f.period)?,
+                household: household(&f.household)?,
+                finding: reason("finding", &f.finding)?,
+                score: corrected,
+            };
+            points_operation(operation, &f.request_id)
+        })
+    }
+
     /// Applies a period's posted scores after the posting period (clerk):
     /// `{ period, requestId }`. Before it ends: `POSTING_NOT_OVER` with
-    /// `until`.
+    /// `until`; while objections are pending: `OBJECTION_PENDING` with
+    /// `households` (codes, comma-separated).
     #[wasm_bindgen(js_name = applyScoreSheet)]
     pub fn apply_score_sheet(&self, input: JsValue) -> js_sys::Promise {
         self.staff_call(input, "applyScoreSheet", |f: ApplyInput, _| {
@@ -424,14 +546,35 @@ impl Kiosk {
     /// board shows it, or null: `{ period, postedAt, until, applicable,
     /// results: [{ rank, household, name, score, band, points, bonus, last,
     /// blacklist }], objections: [{ household, name, finding, before, score,
-    /// time }] }`. Names follow the village's setting.
+    /// time, raisedBy, what, raisedAt }], review, approvedBy, ownApproval,
+    /// pending: [{ household, name, raisedBy, what, time }] }`. Names follow
+    /// the village's setting. A sheet still waiting for review is not
+    /// posted: null (see `sheetInReview`).
     pub fn posting(&self, now: JsValue) -> Result<JsValue, JsValue> {
         let now: i64 = from_js(now, "now").map_err(|e| to_js_error(&e))?;
         let ledger = self.inner().ledger.borrow();
         let state = ledger.state();
         Ok(match scoresheet::current_posting(state) {
-            Some((period, posting)) => to_js(&posting_view(state, period, posting, now)),
-            None => JsValue::NULL,
+            Some((period, posting)) if posting.review.is_posted() => {
+                to_js(&posting_view(state, period, posting, now))
+            }
+            _ => JsValue::NULL,
+        })
+    }
+
+    /// The imported sheet waiting for the leading group's review, as
+    /// `posting()` answers with `review: "waiting"` and `importedBy`, or
+    /// null.
+    #[wasm_bindgen(js_name = sheetInReview)]
+    pub fn sheet_in_review(&self, now: JsValue) -> Result<JsValue, JsValue> {
+        let now: i64 = from_js(now, "now").map_err(|e| to_js_error(&e))?;
+        let ledger = self.inner().ledger.borrow();
+        let state = ledger.state();
+        Ok(match scoresheet::current_posting(state) {
+            Some((period, posting)) if !posting.review.is_posted() => {
+                to_js(&posting_view(state, period, posting, now))
+            }
+            _ => JsValue::NULL,
         })
     }
 

@@ -90,6 +90,9 @@ test("村务监督委员会 an auditor reads every report, the posting, the jour
       changeRules: { rules: { ...rules, source: "kiosk" }, requestId: "r19" },
       postScoreSheet: { period: "2026-11", text: "户号,总分\nA001,95\n", requestId: "r20" },
       objectScore: { period: "2026-11", household: "A001", finding: "x", score: "90", requestId: "r21" },
+      approveScoreSheet: { period: "2026-11", requestId: "r21b" },
+      raiseObjection: { period: "2026-11", household: "A001", raisedBy: "x", what: "x", requestId: "r21c" },
+      resolveObjection: { period: "2026-11", household: "A001", finding: "x", requestId: "r21d" },
       applyScoreSheet: { period: "2026-11", requestId: "r22" },
       liftBlacklist: { household: "A001", reason: "x", requestId: "r23" },
       enrollPlatform: { url: "http://127.0.0.1:9/", countyId: "c1", code: "123456", requestId: "r24" },
@@ -122,7 +125,7 @@ test("村务监督委员会 an auditor reads every report, the posting, the jour
     exportJournal: true,
     board: true,
   });
-  assert.equal(Object.keys(outcome.refusals).length, 32);
+  assert.equal(Object.keys(outcome.refusals).length, 35);
   for (const [call, code] of Object.entries(outcome.refusals)) assert.equal(code, "STAFF_AUTH_REQUIRED", call);
   assert.deepEqual(outcome.after, outcome.before, "nothing written");
   assert.deepEqual(errors, []);

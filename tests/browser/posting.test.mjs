@@ -51,6 +51,10 @@ test("公示 the board pages through all 30 households (第 2/6 页), the A4 pos
     const clerk = await kiosk.staffSignIn({ staff: "clerk", pin: "2222", now });
     await kiosk.postScoreSheet({ staffSession: clerk, now, period: "2026-11", text, requestId: "post-2026-11" });
     kiosk.staffSignOut(clerk);
+    // The leading group's review (an admin other than the importer) posts it.
+    const admin = await kiosk.staffSignIn({ staff: "admin", pin: "9999", now });
+    await kiosk.approveScoreSheet({ staffSession: admin, now, period: "2026-11", requestId: "approve-2026-11" });
+    kiosk.staffSignOut(admin);
     return kiosk.posting(Date.now()).results.length;
   }, text);
   assert.equal(posted, 30);
@@ -121,6 +125,8 @@ test("曝光台 last place three months running shows on the board where the vil
     for (const [period, rows] of months) {
       const clerk = await kiosk.staffSignIn({ staff: "clerk", pin: "2222", now });
       await kiosk.postScoreSheet({ staffSession: clerk, now, period, text: `户号,总分\n${rows}`, requestId: `post-${period}` });
+      const leader = await kiosk.staffSignIn({ staff: "admin", pin: "9999", now });
+      await kiosk.approveScoreSheet({ staffSession: leader, now, period, requestId: `approve-${period}` });
       now += 6 * dayMs;
       const later = await kiosk.staffSignIn({ staff: "clerk", pin: "2222", now });
       await kiosk.applyScoreSheet({ staffSession: later, now, period, requestId: `apply-${period}` });

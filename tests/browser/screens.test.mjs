@@ -217,7 +217,10 @@ for (const viewport of COMMON_VIEWPORTS) {
         await kiosk.changeRules({ staffSession: admin, now, rules: { ...kiosk.rules(), source: "kiosk" }, requestId: "screens-rules" });
         const codes = kiosk.households().map((household) => household.code);
         const text = `户号,总分\n${codes.map((code, i) => `${code},${100 - i}`).join("\n")}\n`;
-        await kiosk.postScoreSheet({ staffSession: admin, now, period: "2026-11", text, requestId: "screens-post" });
+        const clerk = await kiosk.staffSignIn({ staff: "clerk", pin: "2222", now });
+        await kiosk.postScoreSheet({ staffSession: clerk, now, period: "2026-11", text, requestId: "screens-post" });
+        await kiosk.approveScoreSheet({ staffSession: admin, now, period: "2026-11", requestId: "screens-approve" });
+        kiosk.staffSignOut(clerk);
         kiosk.staffSignOut(admin);
       });
       await english();

@@ -1,8 +1,11 @@
 // A period run on the kiosk itself: the admin sets the points source to
-// score sheets, the clerk imports a sheet on the rules screen, the posting
-// shows on the home screen's points board, applying before the posting
-// period is refused, an objection corrects a score, and after the posting
-// period (the time passed in, not waited for) the points reach the balances.
+// score sheets, the clerk imports a sheet on the rules screen, the admin
+// (the leading group) approves it there and it is posted, the posting shows
+// on the home screen's points board, applying before the posting period is
+// refused, an objection raised by a villager waits until its finding
+// corrects a score (applying meanwhile is refused, naming the household),
+// and after the posting period (the time passed in, not waited for) the
+// points reach the balances.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { serveKiosk, launchBrowser, openKioskPage, loadDemoVillage, inPage, staffSignIn, staffMenu, DEMO_STAFF } from "./harness.mjs";
@@ -20,7 +23,7 @@ after(async () => {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-test("a score sheet is posted on the board, refused before the posting period ends and applied after it", async () => {
+test("入户评比―领导组审核―张贴公示: a sheet waits for a second admin, is posted on the board, refused before the posting period ends or while an objection is pending, and applied after it", async () => {
   const { page, errors } = await openKioskPage(browser.context, server.url, "staff-rules");
   await loadDemoVillage(page);
   const switched = await inPage(page, async (kiosk) => {
@@ -36,14 +39,53 @@ test("a score sheet is posted on the board, refused before the posting period en
   await staffMenu(page, /积分规则与评分/);
   await page.getByLabel(/期间/).fill("2026-11");
   await page.getByLabel(/粘贴评分表/).fill("户号,户主,总分\nA001,王建国,95\nA002,王秀英,86\nA003,王德明,70\n");
-  await page.getByRole("button", { name: /^公示/ }).click();
+  await page.getByRole("button", { name: /^提交领导组审核/ }).click();
+  await page.getByRole("heading", { name: /2026-11 等领导组审核/ }).waitFor();
+  await page.getByText("导入人:clerk", { exact: false }).waitFor();
+  // Not posted yet: nothing on the board, and the clerk has no approve button.
+  assert.equal(await inPage(page, (kiosk) => kiosk.posting(Date.now())), null);
+  assert.equal(await page.getByRole("button", { name: /^审核通过/ }).count(), 0);
+  const own = await inPage(page, async (kiosk) => {
+    const now = Date.now();
+    const clerk = await kiosk.staffSignIn({ staff: "clerk", pin: "2222", now });
+    return kiosk.approveScoreSheet({ staffSession: clerk, now, period: "2026-11", requestId: "approve-by-clerk" }).then(() => "approved", (error) => error.code);
+  });
+  assert.equal(own, "STAFF_AUTH_REQUIRED", "a clerk is not the leading group");
+
+  // The admin approves on the same screen; the posting names them.
+  await page.reload();
+  await page.waitForFunction(() => document.documentElement.dataset.ready === "true");
+  await staffSignIn(page, DEMO_STAFF.admin.id, DEMO_STAFF.admin.pin);
+  await staffMenu(page, /积分规则与评分/);
+  await page.getByRole("button", { name: /^审核通过/ }).click();
   await page.getByRole("heading", { name: /2026-11 公示中/ }).waitFor();
-  // An objection: A003's toilet was scored wrongly; 70 becomes 86.
+  await page.getByText("领导组审核:admin", { exact: false }).waitFor();
+
+  // An objection: A003's family says the toilet was scored wrongly.
   await page.getByLabel("户号", { exact: true }).fill("A003");
-  await page.getByLabel("更正后的分数").fill("86");
-  await page.getByLabel("核实结果").fill("厕所复核后改为满分");
+  await page.getByLabel("提出人").fill("王德明家属");
+  await page.getByLabel("异议内容").fill("厕所打扫过了,分数打低了");
   await page.getByRole("button", { name: /^记录异议/ }).click();
+  await page.getByText(/A003 王德明:王德明家属 于 .* 提出 “厕所打扫过了,分数打低了”/).waitFor();
+  const pending = await inPage(page, async () => {
+    const now = Date.now();
+    const clerk = await kiosk.staffSignIn({ staff: "clerk", pin: "2222", now });
+    return kiosk.applyScoreSheet({ staffSession: clerk, now, period: "2026-11", requestId: "apply-pending" }).then(() => null, (error) => ({ code: error.code, households: error.households, message: error.message }));
+  });
+  assert.equal(pending?.code, "OBJECTION_PENDING");
+  assert.equal(pending.households, "A003");
+  assert.match(pending.message, /A003/, "the refusal names the household");
+  // The finding: 70 becomes 86.
+  await page.getByLabel("核实结果").fill("厕所复核后改为满分");
+  await page.getByLabel(/更正后的分数/).fill("86");
+  await page.getByRole("button", { name: /^处理异议/ }).click();
+  await page.getByRole("status").filter({ hasText: "异议已处理" }).waitFor();
   await page.getByRole("row", { name: /A003 王德明 86 3\.00/ }).waitFor();
+  const settled = await inPage(page, (kiosk) => kiosk.posting(Date.now()));
+  assert.deepEqual(
+    [settled.review, settled.approvedBy, settled.ownApproval, settled.pending.length, settled.objections[0].raisedBy, settled.objections[0].before, settled.objections[0].score],
+    ["approved", "admin", false, 0, "王德明家属", "70", "86"],
+  );
 
   // The posting is on the home screen's board.
   await page.reload();

@@ -437,8 +437,16 @@ impl Kiosk {
             .unwrap();
     }
 
-    /// Posts a score sheet of totals: `rows` as (code, score).
+    /// Posts a score sheet of totals: `rows` as (code, score), imported by
+    /// `admin` and approved by a second admin, `leader`.
     pub fn post_scores(&mut self, period: &str, rows: &[(&str, &str)]) -> Result<Outcome, Error> {
+        self.submit_scores(period, rows)?;
+        let leader = self.leader();
+        self.approve_scores(period, &leader)
+    }
+
+    /// Imports a score sheet of totals as `admin`, waiting for review.
+    pub fn submit_scores(&mut self, period: &str, rows: &[(&str, &str)]) -> Result<Outcome, Error> {
         let mut text = String::from("户号,总分\n");
         for (household, score) in rows {
             text.push_str(&format!("{household},{score}\n"));
@@ -447,6 +455,36 @@ impl Kiosk {
         let sheet = aixin_kiosk::scoresheet::parse(self.ledger.state(), &period, &text)
             .map_err(|errors| errors.errors[0].to_error())?;
         self.points_op(aixin_kiosk::scoresheet::PointsOperation::PostScores { sheet })
+    }
+
+    /// Approves a period's sheet as `by`.
+    pub fn approve_scores(&mut self, period: &str, by: &Auth) -> Result<Outcome, Error> {
+        let period = Period::new(period).unwrap();
+        let operation = aixin_kiosk::scoresheet::PointsOperation::Approve { period };
+        let request = self.next_request();
+        self.run(by, Operation::Points { operation, request })
+    }
+
+    /// The second admin of the leading group, `leader` (PIN 1111), added the
+    /// first time it is asked for.
+    pub fn leader(&mut self) -> Auth {
+        let leader = StaffId::new("leader").unwrap();
+        if !self.ledger.state().staff.contains_key(&leader) {
+            let request = self.next_request();
+            self.run(
+                &staff(),
+                Operation::AddStaff {
+                    staff: leader.clone(),
+                    name: text("领导组"),
+                    role: aixin_kiosk::entry::Role::Admin,
+                    pin: aixin_kiosk::credential::Pin::new("1111").unwrap(),
+                    salt: [3; 16],
+                    request,
+                },
+            )
+            .unwrap();
+        }
+        Auth::Staff(leader)
     }
 
     /// Applies a period's scores `days` days after now.

@@ -489,6 +489,10 @@ const SENTENCES = {
     l === "zh"
       ? `${e.period ?? "这一期"} 的评分还在公示期内,${e.until ? `${dateTime(e.until)} ` : ""}以后才能入账。`
       : `The scores of ${e.period ?? "this period"} are still posted; apply them after ${e.until ? dateTime(e.until) : "the posting period"}.`,
+  OBJECTION_PENDING: (e, c, l) =>
+    l === "zh"
+      ? `${e.period ?? "这一期"} 的评分还有没处理完的异议(${(e.households ?? "").split(",").join("、")}),处理完才能入账。`
+      : `Objections to the scores of ${e.period ?? "this period"} are still open (${(e.households ?? "").split(",").join(", ")}); settle them before applying.`,
   BLACKLISTED: (e, c, l) =>
     l === "zh"
       ? "这一户在曝光台上,按本村规定暂不能兑换。请找积分专员。"

@@ -27,6 +27,19 @@ function bandText(band) {
   return band > 0 ? `第 ${band} 档` : "未达最低档";
 }
 
+/**
+ * Who reviewed the sheet ("入户评比―领导组审核―张贴公示"): the approving admin,
+ * and plainly when the village turned the two-person rule off and the
+ * importer approved it; nothing for sheets posted before review.
+ */
+function reviewLine(posting) {
+  if (posting.review !== "approved") return null;
+  const text = posting.ownApproval
+    ? `本村已关闭双人核对,本评分表由导入人 ${posting.approvedBy ?? ""} 自己审核。`
+    : `本评分表经村积分评比领导组审核(审核人:${posting.approvedBy ?? ""})。`;
+  return h("p", { class: "pa-text", text });
+}
+
 /** The posting for the notice board: `posting` as kiosk.posting answers it. */
 export function postingSheet(app, posting) {
   const results = posting.results ?? [];
@@ -41,6 +54,7 @@ export function postingSheet(app, posting) {
   return [
     ...heading(app, `${periodName(posting.period)} 户积分评比公示`),
     h("p", { class: "pa-text", text: `公示时间:${dateOnly(posting.postedAt)} 至 ${dateOnly(posting.until)}(共 ${results.length} 户)` }),
+    reviewLine(posting),
     table([["名次", true], ["户号"], ["户主"], ["总分", true], ["分档"], ["积分", true]], rows),
     h(
       "p",

@@ -1,5 +1,7 @@
-// Points rules (clerk and admin): a period's score sheet (import, posting
-// 公示, objections 异议, apply after the posting days), the blacklist 曝光台
+// Points rules (clerk and admin): a period's score sheet (import, review by
+// a second admin of the leading group 领导组审核, posting 公示, objections 异议
+// recorded as pending and resolved with a finding, apply after the posting
+// days and only when no objection is pending), the blacklist 曝光台
 // with lifting by the clerk, the year close 年底结账 (confirmed twice), and
 // for the admin the rules themselves (points source, period, bands, bonus).
 // The bands read in words, and the posting and the honours lists print on A4
@@ -23,8 +25,22 @@ const RULES_WORDS = {
   rulesText: ["或粘贴评分表", "Or paste the score sheet"],
   rulesPreview: ["预览", "Preview"],
   rulesTemplate: ["下载评分表模板", "Download a blank sheet"],
-  rulesPost: ["公示", "Post"],
-  rulesPosted: [(p) => `${p} 的评分已公示`, (p) => `The scores of ${p} are posted`],
+  rulesPost: ["提交领导组审核", "Submit for review"],
+  rulesPosted: [(p) => `${p} 的评分表已提交,等领导组审核后公示`, (p) => `The sheet of ${p} is submitted; it is posted once the leading group approves it`],
+  rulesReview: [(p) => `${p} 等领导组审核`, (p) => `${p} waiting for review`],
+  rulesReviewHint: ["要由导入人以外的另一位管理员(领导组)审核通过,才张贴公示。", "An admin other than the one who imported it (the leading group) approves it before it is posted."],
+  rulesImportedBy: [(s) => `导入人:${s}`, (s) => `Imported by ${s}`],
+  rulesApprove: ["审核通过,开始公示", "Approve and post"],
+  rulesApproved: [(p) => `${p} 已审核通过,开始公示`, (p) => `${p} is approved and posted`],
+  rulesApprovedBy: [(s) => `领导组审核:${s}`, (s) => `Approved by ${s}`],
+  rulesOwnApproval: [(s) => `本村已关闭双人核对:由导入人 ${s} 自己审核`, (s) => `The village turned the two-person rule off: approved by ${s}, who imported it`],
+  rulesRaisedBy: ["提出人", "Raised by"],
+  rulesWhat: ["异议内容", "What the objection says"],
+  rulesPending: ["待处理的异议", "Objections to settle"],
+  rulesPendingLine: [(code, name, by, when, what) => `${code} ${name}:${by} 于 ${when} 提出 “${what}”`, (code, name, by, when, what) => `${code} ${name}: ${by}, ${when}: “${what}”`],
+  rulesResolveScore: ["更正后的分数(维持原分留空)", "Corrected score (empty: the score stands)"],
+  rulesResolve: ["处理异议", "Settle the objection"],
+  rulesResolved: ["异议已处理", "Objection settled"],
   rulesPlatform: ["本村积分由积分管理平台导入。要在终端上评分,请管理员把积分来源改为“本机”。", "Points come from the platform. To score on the kiosk, an admin sets the points source to kiosk."],
   rulesPosting: [(p) => `${p} 公示中`, (p) => `${p} being posted`],
   rulesUntil: [(d) => `公示期到 ${d}`, (d) => `Posted until ${d}`],
@@ -33,7 +49,7 @@ const RULES_WORDS = {
   rulesHousehold: ["户号", "Household code"],
   rulesScore: ["更正后的分数", "Corrected score"],
   rulesFinding: ["核实结果", "Finding"],
-  rulesObjected: ["异议已记录", "Objection recorded"],
+  rulesObjected: ["异议已记录,待处理", "Objection recorded, to settle"],
   rulesApply: ["公示期满,入账", "Apply after posting"],
   rulesApplied: [(p) => `${p} 的积分已入账`, (p) => `The points of ${p} are applied`],
   rulesBlacklist: ["曝光台", "Blacklist"],
@@ -153,7 +169,7 @@ function section(id, title, ...children) {
 }
 
 export function staffRulesScreen(app, options = {}) {
-  const state = options.keep ?? { period: "", text: "", preview: null, objection: { household: "", score: "", finding: "" }, lift: {}, year: "", confirm: 0 };
+  const state = options.keep ?? { period: "", text: "", preview: null, objection: { household: "", by: "", what: "" }, lift: {}, year: "", confirm: 0 };
   const again = () => app.go("staff-rules", { keep: state });
   const read = (method, ...args) => {
     try {
@@ -164,6 +180,7 @@ export function staffRulesScreen(app, options = {}) {
   };
   const rules = read("rules") ?? {};
   const posting = read("posting", Date.now());
+  const inReview = read("sheetInReview", Date.now());
   // The clerk and the admin write; the supervisory committee only reads.
   const writer = app.staffCan("clerk");
   const body = h("div", { class: "staff-body" });
@@ -227,6 +244,34 @@ export function staffRulesScreen(app, options = {}) {
     body.append(section("rules-sheet", t("rulesSheet"), notice(t("rulesPlatform"), "info", { role: "note" })));
   }
 
+  // A sheet waiting for the leading group's review: an admin other than
+  // the importer approves it, and the posting starts then.
+  if (inReview) {
+    const reviewSlot = messageSlot();
+    const approve = actionButton({
+      label: "rulesApprove",
+      primary: true,
+      iconName: "check",
+      onClick: async () => {
+        const outcome = await runAction(app, { buttons: [approve], slot: reviewSlot, work: () => app.staffCall("approveScoreSheet", { period: inReview.period, requestId: newRequestId() }) });
+        if (outcome.ok) {
+          state.done = t("rulesApproved", inReview.period);
+          again();
+        }
+      },
+    });
+    body.append(
+      section(
+        "rules-review",
+        t("rulesReview", inReview.period),
+        h("p", { class: "field-hint", text: `${t("rulesImportedBy", inReview.importedBy ?? "")} · ${t("rulesReviewHint")}` }),
+        resultsTable(inReview.results),
+        reviewSlot,
+        app.staffCan("admin") ? h("div", { class: "form-actions" }, approve) : null,
+      ),
+    );
+  }
+
   // The posting, its objections and the apply.
   const postingSlot = messageSlot();
   if (posting) {
@@ -234,14 +279,52 @@ export function staffRulesScreen(app, options = {}) {
     const object = actionButton({
       label: "rulesObjection",
       onClick: async () => {
-        const outcome = await runAction(app, { slot: postingSlot, work: () => app.staffCall("objectScore", { period: posting.period, household: o.household.trim().toUpperCase(), score: o.score.trim(), finding: o.finding.trim(), requestId: newRequestId() }) });
+        const outcome = await runAction(app, { slot: postingSlot, work: () => app.staffCall("raiseObjection", { period: posting.period, household: o.household.trim().toUpperCase(), raisedBy: o.by.trim(), what: o.what.trim(), requestId: newRequestId() }) });
         if (outcome.ok) {
-          state.objection = { household: "", score: "", finding: "" };
+          state.objection = { household: "", by: "", what: "" };
           state.done = t("rulesObjected");
           again();
         }
       },
     });
+    state.resolve ??= {};
+    const pendingList = (posting.pending ?? []).length
+      ? [
+          h("h3", { class: "field-label", text: t("rulesPending") }),
+          h(
+            "ul",
+            { class: "list", role: "list" },
+            posting.pending.map((p) => {
+              const r = (state.resolve[p.household] ??= { finding: "", score: "" });
+              const resolve = actionButton({
+                label: "rulesResolve",
+                onClick: async () => {
+                  const outcome = await runAction(app, { slot: postingSlot, work: () => app.staffCall("resolveObjection", { period: posting.period, household: p.household, finding: r.finding.trim(), score: r.score.trim(), requestId: newRequestId() }) });
+                  if (outcome.ok) {
+                    delete state.resolve[p.household];
+                    state.done = t("rulesResolved");
+                    again();
+                  }
+                },
+              });
+              const id = `resolve-${p.household}`;
+              return h(
+                "li",
+                { class: "list-row" },
+                h("p", { text: t("rulesPendingLine", p.household, p.name, p.raisedBy, dateTime(p.time), p.what) }),
+                writer
+                  ? [
+                      field({ id: `${id}-finding`, label: t("rulesFinding"), control: textInput({ id: `${id}-finding`, value: r.finding, maxLength: 200, onInput: (v) => (r.finding = v) }) }),
+                      field({ id: `${id}-score`, label: t("rulesResolveScore"), control: textInput({ id: `${id}-score`, value: r.score, maxLength: 5, onInput: (v) => (r.score = v) }) }),
+                      h("div", { class: "form-actions" }, resolve),
+                    ]
+                  : null,
+              );
+            }),
+          ),
+        ]
+      : null;
+    const approval = posting.review === "approved" ? (posting.ownApproval ? t("rulesOwnApproval", posting.approvedBy ?? "") : t("rulesApprovedBy", posting.approvedBy ?? "")) : null;
     const apply = actionButton({
       label: "rulesApply",
       primary: true,
@@ -259,14 +342,15 @@ export function staffRulesScreen(app, options = {}) {
       section(
         "rules-posting",
         t("rulesPosting", posting.period),
-        h("p", { class: "field-hint", text: t("rulesUntil", dateTime(posting.until)) }),
+        h("p", { class: "field-hint", text: [t("rulesUntil", dateTime(posting.until)), approval].filter(Boolean).join(" · ") }),
         resultsTable(posting.results),
+        pendingList,
         writer
           ? [
               h("h3", { class: "field-label", text: t("rulesObjection") }),
               field({ id: "objection-household", label: t("rulesHousehold"), control: textInput({ id: "objection-household", value: o.household, maxLength: 20, onInput: (v) => (o.household = v) }) }),
-              field({ id: "objection-score", label: t("rulesScore"), control: textInput({ id: "objection-score", value: o.score, maxLength: 5, onInput: (v) => (o.score = v) }) }),
-              field({ id: "objection-finding", label: t("rulesFinding"), control: textInput({ id: "objection-finding", value: o.finding, maxLength: 200, onInput: (v) => (o.finding = v) }) }),
+              field({ id: "objection-by", label: t("rulesRaisedBy"), control: textInput({ id: "objection-by", value: o.by, maxLength: 200, onInput: (v) => (o.by = v) }) }),
+              field({ id: "objection-what", label: t("rulesWhat"), control: textInput({ id: "objection-what", value: o.what, maxLength: 200, onInput: (v) => (o.what = v) }) }),
             ]
           : null,
         postingSlot,
