@@ -28,15 +28,16 @@ use crate::state::{
 use sha2::{Digest, Sha256};
 
 /// The first bytes of every checkpoint, with its format number.
-const MAGIC: &[u8; 16] = b"aixin-checkpt-03";
+const MAGIC: &[u8; 16] = b"aixin-checkpt-04";
 
 /// The kinds a history line may have (the `&'static str`s of `State`).
-const HISTORY_KINDS: [&str; 5] = [
+const HISTORY_KINDS: [&str; 6] = [
     "credited",
     "corrected",
     "redeemed",
     "redemption_voided",
     "year_closed",
+    "transferred",
 ];
 
 /// A decoded checkpoint: what it claims, and its state.
@@ -126,6 +127,7 @@ fn write_body(w: &mut Writer, state: &State) {
         rules,
         postings,
         runs,
+        members,
     } = state;
     w.option(kiosk.as_ref(), |w, k| {
         w.str(k.kiosk_id.as_str());
@@ -232,6 +234,44 @@ fn write_body(w: &mut Writer, state: &State) {
         w.u64(u64::from(run.blacklist.lasts));
         w.u64(u64::from(run.blacklist.clear));
     }
+    write_members(w, members);
+}
+
+fn write_members(w: &mut Writer, members: &crate::ledger::members::Members) {
+    // The cards are derived from the lists, so only the lists are written.
+    w.u64(members.by_household.len() as u64);
+    for (household, list) in &members.by_household {
+        w.str(household.as_str());
+        w.u64(list.len() as u64);
+        for member in list {
+            w.str(member.name.as_str());
+            w.str(member.relation.as_str());
+            w.option(member.card.as_ref(), |w, card| w.str(card.as_str()));
+        }
+    }
+}
+
+fn read_members(r: &mut Reader, state: &mut State) -> Result<(), String> {
+    for _ in 0..r.count()? {
+        let household = name::<HouseholdCode>(r.str()?)?;
+        let mut list = Vec::new();
+        for _ in 0..r.count()? {
+            let member = crate::ledger::members::Member {
+                name: name::<Text>(r.str()?)?,
+                relation: name::<Text>(r.str()?)?,
+                card: r.option(|r| name::<HouseholdCode>(r.str()?))?,
+            };
+            if let Some(card) = &member.card {
+                let owner = (household.clone(), member.name.clone());
+                if state.members.cards.insert(card.clone(), owner).is_some() {
+                    return Err("a card listed twice".into());
+                }
+            }
+            list.push(member);
+        }
+        state.members.by_household.insert(household, list);
+    }
+    Ok(())
 }
 
 fn write_posting(w: &mut Writer, period: &Period, posting: &Posting) {
@@ -418,6 +458,7 @@ fn write_redemption(w: &mut Writer, redemption: &Redemption) {
         hash,
         voided,
         assisted_by,
+        collector,
     } = redemption;
     w.u64(*seq);
     w.i64(*time_ms);
@@ -438,6 +479,7 @@ fn write_redemption(w: &mut Writer, redemption: &Redemption) {
     w.buffer.extend_from_slice(hash);
     w.bool(*voided);
     w.option(assisted_by.as_ref(), |w, staff| w.str(staff.as_str()));
+    w.option(collector.as_ref(), |w, member| w.str(member.as_str()));
 }
 
 fn write_totals(w: &mut Writer, totals: &Totals) {
@@ -619,6 +661,7 @@ pub fn decode_body(body: &[u8]) -> Result<State, String> {
         };
         state.runs.insert(household, run);
     }
+    read_members(&mut r, &mut state)?;
     if !r.0.is_empty() {
         return Err("checkpoint has bytes after its state".into());
     }
@@ -702,6 +745,7 @@ fn read_redemption(r: &mut Reader) -> Result<Redemption, String> {
         hash: r.take(32)?.try_into().map_err(|_| "hash")?,
         voided: r.bool()?,
         assisted_by: r.option(|r| name::<StaffId>(r.str()?))?,
+        collector: r.option(|r| name::<Text>(r.str()?))?,
     })
 }
 

@@ -231,6 +231,7 @@ pub(crate) fn drafts(state: &State) -> Result<(Vec<Draft>, Vec<(String, Credenti
             household: household.clone(),
             lines: redeemed,
             total,
+            collector: None,
         };
         drafts.push((
             Actor::Household { household },

@@ -403,6 +403,11 @@ pub enum Body {
         household: HouseholdCode,
         lines: Vec<RedeemedLine>,
         total: Points,
+        /// The member who collected the goods (领取人), when the household
+        /// signed in with a member's card. Left out of the bytes when none,
+        /// so older redemptions keep theirs.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        collector: Option<Text>,
     },
     /// A redemption undone: its points and stock come back; it stays in the
     /// journal.
@@ -547,6 +552,30 @@ pub enum Body {
         household: HouseholdCode,
         reason: Text,
     },
+    /// A member joined a household's list: a name, a relation (户主, 配偶,
+    /// 子女 …) and optionally a card of their own, which signs in to the
+    /// household like its code ([`crate::ledger::members`]).
+    MemberAdded {
+        household: HouseholdCode,
+        member: Text,
+        relation: Text,
+        card: Option<HouseholdCode>,
+    },
+    /// A member left a household's list (and their card with them).
+    MemberRemoved {
+        household: HouseholdCode,
+        member: Text,
+    },
+    /// Points moved from one household to another by a split (分户) or a
+    /// merge (合户): the only way points pass between households. One entry
+    /// holds both sides, so it sums to zero.
+    PointsTransferred {
+        from: HouseholdCode,
+        to: HouseholdCode,
+        amount: Points,
+        transfer: TransferKind,
+        reason: Text,
+    },
     /// The journal was restarted after damaged storage: the stored records
     /// `lost_from_seq..=lost_to_seq` could not be verified and are gone.
     /// This entry takes `lost_from_seq`'s place and chains to the last good
@@ -574,6 +603,27 @@ pub enum Body {
         backup_head: String,
         auth: RestoreAuthKind,
     },
+}
+
+/// Why points moved between two households.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransferKind {
+    /// 分户: part of a household's points go with the new household split
+    /// from it, before that household holds anything else.
+    Split,
+    /// 合户: a household's whole balance goes to the one it joins, and it
+    /// moves away.
+    Merge,
+}
+
+impl TransferKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TransferKind::Split => "split",
+            TransferKind::Merge => "merge",
+        }
+    }
 }
 
 /// What allowed a restore.
@@ -637,6 +687,9 @@ impl Body {
             Body::JournalRestarted { .. } => "journal_restarted",
             Body::PlatformEnrolled { .. } => "platform_enrolled",
             Body::Restored { .. } => "restored",
+            Body::MemberAdded { .. } => "member_added",
+            Body::MemberRemoved { .. } => "member_removed",
+            Body::PointsTransferred { .. } => "points_transferred",
         }
     }
 }

@@ -22,6 +22,7 @@ use crate::points::{Points, POINTS_MAGNITUDE_MAX};
 use crate::state::{receipt_number, short_hash, HouseholdStatus, State};
 use std::collections::HashMap;
 
+pub mod members;
 mod staff;
 use staff::PinCheck;
 pub use staff::{StaffSession, STAFF_MAX};
@@ -95,6 +96,9 @@ pub struct Session {
     pub household: HouseholdCode,
     /// The staff member who signed the household in, for assisted redemptions.
     pub assisted_by: Option<StaffId>,
+    /// The member whose card signed the household in: the collector (领取人)
+    /// of its redemptions.
+    pub collector: Option<Text>,
     pub last_activity_ms: i64,
 }
 
@@ -341,6 +345,11 @@ pub enum Operation {
         operation: crate::scoresheet::PointsOperation,
         request: RequestId,
     },
+    /// Households' members, and splits and merges ([`crate::ledger::members`]).
+    Members {
+        operation: crate::ledger::members::MemberOperation,
+        request: RequestId,
+    },
 }
 
 /// One line of a receipt.
@@ -369,6 +378,8 @@ pub struct Receipt {
     /// True when this answers a repeated request id.
     pub repeated: bool,
     pub assisted_by: Option<StaffId>,
+    /// The member who collected the goods (领取人), if one signed in.
+    pub collector: Option<String>,
 }
 
 /// What a quote answers: the basket priced against the balance.
@@ -660,6 +671,7 @@ impl Ledger {
             short_hash: short_hash(&redemption.hash),
             repeated,
             assisted_by: redemption.assisted_by.clone(),
+            collector: redemption.collector.as_ref().map(Text::to_string),
         })
     }
 
@@ -759,7 +771,14 @@ impl Ledger {
                 household,
                 pin,
                 session,
-            } => return self.plan_sign_in(token, household, &pin, session, now),
+            } => {
+                // A member's card signs in to its household, naming the member.
+                let (household, collector) = match self.state.members.card(&household) {
+                    Some((owner, member)) => (owner.clone(), Some(member.clone())),
+                    None => (household, None),
+                };
+                return self.plan_sign_in(token, household, collector, &pin, session, now);
+            }
             Operation::Redeem {
                 session,
                 lines,
@@ -772,7 +791,7 @@ impl Ledger {
                 kind,
                 request,
             } => {
-                if self.state.households.contains_key(&household) {
+                if crate::ledger::members::card_in_use(&self.state, &household) {
                     return Err(Error::AlreadyExists {
                         what: "household",
                         key: household.to_string(),
@@ -1250,6 +1269,7 @@ impl Ledger {
                     id: session,
                     household,
                     assisted_by: Some(staff),
+                    collector: None,
                     last_activity_ms: now,
                 };
                 return Ok(Plan {
@@ -1374,6 +1394,13 @@ impl Ledger {
                 }
                 (drafts, Vec::new(), Answer::Outcome(done()))
             }
+            Operation::Members { operation, request } => {
+                if matches!(operation, crate::ledger::members::MemberOperation::Split { .. }) {
+                    self.check_limit("households", self.state.households.len(), HOUSEHOLDS_MAX)?;
+                }
+                let planned = crate::ledger::members::plan(&self.state, operation, &request)?;
+                (drafts_of(&actor, planned), Vec::new(), Answer::Outcome(done()))
+            }
         };
         let entries = self.seal(drafts, now_ms)?;
         Ok(self.plan_from(token, entries, credentials, answer))
@@ -1413,6 +1440,13 @@ impl Ledger {
                 self.state.entry_ids.get(&id).copied()
             }));
             seqs.sort_unstable();
+        }
+        if let Operation::Members { .. } = operation {
+            // A split or merge's later entries carry `request/1`, `request/2` ….
+            seqs.extend((1..).map_while(|index| {
+                let id = EntryId::derived(&format!("{}/{index}", request.as_str()));
+                self.state.entry_ids.get(&id).copied()
+            }));
         }
         seqs
     }
@@ -1497,6 +1531,7 @@ impl Ledger {
         &mut self,
         token: u64,
         household: HouseholdCode,
+        collector: Option<Text>,
         pin: &str,
         session: SessionId,
         now: i64,
@@ -1519,6 +1554,7 @@ impl Ledger {
                     id: session,
                     household,
                     assisted_by: None,
+                    collector,
                     last_activity_ms: now,
                 };
                 Ok(Plan {
@@ -1610,6 +1646,7 @@ impl Ledger {
             household: session.household.clone(),
             lines,
             total,
+            collector: session.collector.clone(),
         };
         let entries = self.seal(
             vec![Draft {
@@ -1876,7 +1913,8 @@ fn operation_request(operation: &Operation) -> Option<&RequestId> {
         | SetStaffPin { request, .. }
         | NewRecoveryCode { request, .. }
         | StockCount { request, .. }
-        | Points { request, .. } => Some(request),
+        | Points { request, .. }
+        | Members { request, .. } => Some(request),
         Genesis { .. }
         | SignIn { .. }
         | Credit { .. }

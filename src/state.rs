@@ -108,6 +108,9 @@ pub struct Redemption {
     pub voided: bool,
     /// The staff member who signed the household in, for an assisted one.
     pub assisted_by: Option<crate::ids::StaffId>,
+    /// The member who collected the goods (领取人), when one signed in with
+    /// their card.
+    pub collector: Option<Text>,
 }
 
 /// Running totals, for the conservation checks and reports.
@@ -161,6 +164,8 @@ pub struct State {
     pub rules: crate::rulebook::Rules,
     pub postings: std::collections::BTreeMap<Period, crate::scoresheet::Posting>,
     pub runs: HashMap<HouseholdCode, crate::scoresheet::Runs>,
+    /// Households' members and their cards ([`crate::ledger::members`]).
+    pub members: crate::ledger::members::Members,
 }
 
 fn fail<T>(seq: u64, what: impl Into<String>) -> Result<T, ApplyError> {
@@ -250,7 +255,7 @@ impl State {
     }
 
     /// Moves a household's balance by `change` and records the history line.
-    fn move_balance(
+    pub(crate) fn move_balance(
         &mut self,
         entry: &Entry,
         code: &HouseholdCode,
@@ -322,6 +327,9 @@ impl State {
             } => {
                 if self.households.contains_key(household) {
                     return fail(seq, format!("household {household} registered twice"));
+                }
+                if self.members.card(household).is_some() {
+                    return fail(seq, format!("household {household} is a member's card"));
                 }
                 self.households.insert(
                     household.clone(),
@@ -396,7 +404,11 @@ impl State {
                 household,
                 lines,
                 total,
-            } => self.apply_redemption(entry, hash, household, lines, *total)?,
+                collector,
+            } => self.apply_redemption(entry, hash, household, lines, *total, collector)?,
+            Body::MemberAdded { .. } | Body::MemberRemoved { .. } | Body::PointsTransferred { .. } => {
+                crate::ledger::members::apply(self, entry)?
+            }
             Body::RedemptionVoided { redemption_seq, .. } => {
                 self.apply_void(entry, *redemption_seq)?
             }
@@ -647,6 +659,7 @@ impl State {
         household: &HouseholdCode,
         lines: &[RedeemedLine],
         total: Points,
+        collector: &Option<Text>,
     ) -> Result<(), ApplyError> {
         let seq = entry.seq;
         let mut sum = Points::ZERO;
@@ -659,6 +672,12 @@ impl State {
         }
         if sum != total || lines.is_empty() {
             return fail(seq, "redemption lines do not add up to its total");
+        }
+        if let Some(collector) = collector {
+            let listed = self.members.of(household).iter().any(|m| &m.name == collector);
+            if !listed {
+                return fail(seq, format!("{collector} is not a member of {household}"));
+            }
         }
         for line in lines {
             self.move_stock(seq, &line.sku, -i64::from(line.quantity))?;
@@ -688,6 +707,7 @@ impl State {
                     Actor::Assisted { staff, .. } => Some(staff.clone()),
                     _ => None,
                 },
+                collector: collector.clone(),
             },
         );
         Ok(())

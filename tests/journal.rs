@@ -17,7 +17,7 @@ const GOLDEN: &str = "tests/fixtures/golden-v1.ndjson";
 /// The state hash the golden journal folds to. Every build must reproduce it.
 const GOLDEN_STATE_HASH: &str = include_str!("fixtures/golden-v1.state-hash");
 
-const ALL_KINDS: [&str; 37] = [
+const ALL_KINDS: [&str; 40] = [
     "genesis",
     "household_registered",
     "household_updated",
@@ -55,6 +55,9 @@ const ALL_KINDS: [&str; 37] = [
     "blacklisted",
     "blacklist_lifted",
     "journal_restarted",
+    "member_added",
+    "member_removed",
+    "points_transferred",
 ];
 
 /// Kinds the ledger no longer writes, which older journals hold and open
@@ -232,6 +235,7 @@ fn golden_kiosk() -> Kiosk {
         },
     );
     score_sheets(&mut kiosk);
+    members(&mut kiosk);
     let setting = aixin_kiosk::settings::Setting::parse("posting_days", "7").unwrap();
     let request = kiosk.next_request();
     run(&mut kiosk, Operation::ChangeSetting { setting, request });
@@ -248,6 +252,40 @@ fn golden_kiosk() -> Kiosk {
     run(&mut kiosk, Operation::MarkUploaded { last_seq, request });
     restart_after_damage(&mut kiosk);
     kiosk
+}
+
+/// Members with a card, a split (分户) and a merge (合户).
+fn members(kiosk: &mut Kiosk) {
+    use aixin_kiosk::ledger::members::MemberOperation;
+    let operations = [
+        MemberOperation::AddMember {
+            household: code("G020"),
+            member: text("住户二十之子"),
+            relation: text("子女"),
+            card: Some(code("CARD020")),
+        },
+        MemberOperation::Split {
+            from: code("G020"),
+            household: code("G099"),
+            name: text("住户二十之子"),
+            group: text("第一组"),
+            kind: HouseholdKind::Family,
+            amount: points("2"),
+            members: vec![text("住户二十之子")],
+            reason: text("成家分户"),
+        },
+        MemberOperation::Merge {
+            from: code("G021"),
+            into: code("G022"),
+            reason: text("合户"),
+        },
+    ];
+    for operation in operations {
+        let request = kiosk.next_request();
+        kiosk
+            .run(&staff(), Operation::Members { operation, request })
+            .unwrap();
+    }
 }
 
 /// Three periods of score sheets in which G010 is last each time (it goes

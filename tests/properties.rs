@@ -1,7 +1,8 @@
 //! Property tests over random operation sequences on a small village: credits,
 //! corrections, sign-ins and redemptions (with every kind of bad basket),
 //! voids, repeats, restocks, stock adjustments, repricing, (de)activation,
-//! suspension, wrong PINs, the clock moving on, and reopening from the store.
+//! suspension, wrong PINs, splits and merges of households (their transfers
+//! sum to zero), the clock moving on, and reopening from the store.
 //!
 //! Every step runs the shell's protocol (prepare → persist → commit) over an
 //! in-memory store, and after every step the conservation laws hold: points
@@ -17,6 +18,7 @@ mod common;
 
 use aixin_kiosk::error::Error;
 use aixin_kiosk::ids::{Period, StaffId};
+use aixin_kiosk::ledger::members::MemberOperation;
 use aixin_kiosk::ledger::{Auth, BasketLine, Operation, Outcome, Receipt, SessionId};
 use aixin_kiosk::points::Points;
 use aixin_kiosk::state::{HouseholdStatus, State};
@@ -128,6 +130,16 @@ enum Op {
     WrongPin {
         household: usize,
     },
+    /// 分户: a new household splits from `from` with these points.
+    Split {
+        from: usize,
+        hundredths: i64,
+    },
+    /// 合户: `from` joins `into` with its whole balance.
+    Merge {
+        from: usize,
+        into: usize,
+    },
     Wait {
         ms: i64,
     },
@@ -201,6 +213,9 @@ fn op() -> impl Strategy<Value = Op> {
         )
             .prop_map(|(household, status)| Op::SetStatus { household, status }),
         1 => household_index().prop_map(|household| Op::WrongPin { household }),
+        1 => (household_index(), prop_oneof![4 => 0..=12_000i64, 1 => Just(-1i64)])
+            .prop_map(|(from, hundredths)| Op::Split { from, hundredths }),
+        1 => (household_index(), household_index()).prop_map(|(from, into)| Op::Merge { from, into }),
         1 => prop_oneof![3 => 1..=60_000i64, 1 => 170_000..=400_000i64].prop_map(|ms| Op::Wait { ms }),
         1 => Just(Op::Reopen),
     ]
@@ -486,9 +501,73 @@ impl Harness {
                 let _ = self.step(Kind::Other, &staff(), operation, None, expect);
             }
             Op::WrongPin { household } => self.wrong_pin(*household),
+            Op::Split { from, hundredths } => self.split(*from, *hundredths),
+            Op::Merge { from, into } => self.merge(*from, *into),
             Op::Wait { ms } => self.kiosk.now += ms,
             Op::Reopen => self.reopen(),
         }
+    }
+
+    /// Why a household may not take part in a split or merge, by the model.
+    fn expect_open(&self, household: usize) -> Option<&'static str> {
+        match self.state().household(&code(household_code(household))) {
+            None => Some("UNKNOWN_HOUSEHOLD"),
+            Some(record) if record.status == HouseholdStatus::MovedAway => Some("INVALID_INPUT"),
+            Some(_) => None,
+        }
+    }
+
+    fn split(&mut self, from: usize, hundredths: i64) {
+        self.counter += 1;
+        let new_code = format!("S{:05}", self.counter);
+        let balance = self
+            .state()
+            .household(&code(household_code(from)))
+            .map_or(0, |h| h.balance.hundredths());
+        let expect = match self.expect_open(from) {
+            Some(refusal) => Expect::Refused(refusal),
+            None if hundredths < 0 || hundredths > balance => Expect::Refused("INVALID_INPUT"),
+            None => Expect::Success,
+        };
+        let operation = Operation::Members {
+            operation: MemberOperation::Split {
+                from: code(household_code(from)),
+                household: code(&new_code),
+                name: text("新户"),
+                group: text("第一组"),
+                kind: aixin_kiosk::entry::HouseholdKind::Family,
+                amount: Points::from_hundredths(hundredths).unwrap(),
+                members: Vec::new(),
+                reason: text("分户"),
+            },
+            request: self.fresh_request(),
+        };
+        let _ = self.step(Kind::Other, &staff(), operation, None, expect);
+    }
+
+    fn merge(&mut self, from: usize, into: usize) {
+        let negative = self
+            .state()
+            .household(&code(household_code(from)))
+            .is_some_and(|h| h.balance.is_negative());
+        let expect = if from == into {
+            Expect::Refused("INVALID_INPUT")
+        } else {
+            match (self.expect_open(from), self.expect_open(into)) {
+                (Some(refusal), _) | (None, Some(refusal)) => Expect::Refused(refusal),
+                (None, None) if negative => Expect::Refused("INVALID_INPUT"),
+                (None, None) => Expect::Success,
+            }
+        };
+        let operation = Operation::Members {
+            operation: MemberOperation::Merge {
+                from: code(household_code(from)),
+                into: code(household_code(into)),
+                reason: text("合户"),
+            },
+            request: self.fresh_request(),
+        };
+        let _ = self.step(Kind::Other, &staff(), operation, None, expect);
     }
 
     fn credit(&mut self, household: usize, hundredths: i64, month: u32, source: usize) {

@@ -78,6 +78,7 @@ fn plain(entries: &[Entry], range: DateRange) -> Plain {
                 household,
                 lines,
                 total,
+                ..
             } => {
                 sums.redemptions += 1;
                 sums.redeemed = sum([sums.redeemed, *total].into_iter());

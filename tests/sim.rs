@@ -50,6 +50,7 @@ use aixin_kiosk::error::Error;
 use aixin_kiosk::ids::{KioskId, Period, RequestId, StaffId};
 use aixin_kiosk::import::{self, ImportKind};
 use aixin_kiosk::journal::{self, OpenError, StoredRecord};
+use aixin_kiosk::ledger::members::MemberOperation;
 use aixin_kiosk::ledger::{Auth, BasketLine, Ledger, Operation, Outcome, SessionId};
 use aixin_kiosk::points::Points;
 use aixin_kiosk::settings::Setting;
@@ -983,6 +984,41 @@ impl Sim {
             }
             765..=774 => self.second_writer(),
             775..=784 => self.flip_byte(),
+            785..=799 => {
+                // Members, splits (分户) and merges (合户): every one a staff
+                // request like the others, under the same faults.
+                let number = self.counts.operations;
+                let household = code(HOUSEHOLDS[self.household()].0);
+                let operation = match self.rng.below(3) {
+                    0 => MemberOperation::AddMember {
+                        household,
+                        member: text(&format!("成员{number}")),
+                        relation: text("子女"),
+                        card: Some(code(&format!("K{number:05}"))),
+                    },
+                    1 => MemberOperation::Split {
+                        from: household,
+                        household: code(&format!("S{number:05}")),
+                        name: text("新户"),
+                        group: text("第一组"),
+                        kind: aixin_kiosk::entry::HouseholdKind::Family,
+                        amount: Points::from_hundredths(self.rng.between(0, 2_000)).unwrap(),
+                        members: Vec::new(),
+                        reason: text("分户"),
+                    },
+                    _ => MemberOperation::Merge {
+                        from: household,
+                        into: code(HOUSEHOLDS[self.household()].0),
+                        reason: text("合户"),
+                    },
+                };
+                let operation = Operation::Members {
+                    operation,
+                    request: self.fresh_request(),
+                };
+                let request = self.staff_request(operation);
+                self.send(request);
+            }
             _ => {
                 let household = self.household();
                 let lines = vec![self.line()];

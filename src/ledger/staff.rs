@@ -70,7 +70,7 @@ pub(super) fn required_role(operation: &Operation) -> Option<Role> {
                 | crate::scoresheet::PointsOperation::Approve { .. },
             ..
         } => Role::Admin,
-        Points { .. } => Role::Clerk,
+        Points { .. } | Members { .. } => Role::Clerk,
     })
 }
 
