@@ -242,6 +242,9 @@ pub(crate) struct HistoryView {
     period: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     source: Option<String>,
+    /// The member who collected a redemption (领取人), when one signed in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    collector: Option<String>,
 }
 
 /// A household's history, newest first. The state keeps a credit's period
@@ -268,6 +271,13 @@ pub(crate) fn household_history(state: &State, code: &HouseholdCode) -> Vec<Hist
                     view.period = Some(period.clone());
                     view.source = Some(source.clone());
                 }
+            }
+            if line.kind == "redeemed" {
+                view.collector = state
+                    .redemptions
+                    .get(&line.seq)
+                    .and_then(|redemption| redemption.collector.as_ref())
+                    .map(ToString::to_string);
             }
             view
         })
@@ -299,6 +309,7 @@ impl From<&HistoryLine> for HistoryView {
             note: line.note.clone(),
             period: None,
             source: None,
+            collector: None,
         }
     }
 }
@@ -341,6 +352,8 @@ pub(crate) struct ReceiptView {
     short_hash: String,
     repeated: bool,
     assisted_by: Option<String>,
+    /// The member who collected the goods (领取人), if one signed in.
+    collector: Option<String>,
 }
 
 impl From<&Receipt> for ReceiptView {
@@ -357,6 +370,7 @@ impl From<&Receipt> for ReceiptView {
             short_hash: receipt.short_hash.clone(),
             repeated: receipt.repeated,
             assisted_by: receipt.assisted_by.as_ref().map(ToString::to_string),
+            collector: receipt.collector.clone(),
         }
     }
 }
@@ -389,6 +403,8 @@ pub(crate) struct SessionView {
     name: String,
     balance: String,
     assisted_by: Option<String>,
+    /// The member whose card signed in, if one did.
+    collector: Option<String>,
 }
 
 pub(crate) fn session_view(session: &Session, state: &State) -> SessionView {
@@ -399,6 +415,7 @@ pub(crate) fn session_view(session: &Session, state: &State) -> SessionView {
         name: household.map(|h| h.name.to_string()).unwrap_or_default(),
         balance: household.map(|h| h.balance.to_fixed()).unwrap_or_default(),
         assisted_by: session.assisted_by.as_ref().map(ToString::to_string),
+        collector: session.collector.as_ref().map(ToString::to_string),
     }
 }
 

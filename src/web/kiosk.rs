@@ -210,14 +210,17 @@ impl Kiosk {
         to_js(&households)
     }
 
-    /// One household, or `UNKNOWN_HOUSEHOLD`.
+    /// One household, or `UNKNOWN_HOUSEHOLD`. A member's card number
+    /// finds the member's household, as a scanned card signs in to it.
     pub fn household(&self, code: &str) -> Result<JsValue, JsValue> {
         let ledger = self.inner.ledger.borrow();
+        let state = ledger.state();
         let found = convert::household_code(code).ok().and_then(|code| {
-            ledger
-                .state()
-                .household(&code)
-                .map(convert::HouseholdView::from)
+            let code = match state.members.card(&code) {
+                Some((household, _)) => household.clone(),
+                None => code,
+            };
+            state.household(&code).map(convert::HouseholdView::from)
         });
         match found {
             Some(view) => Ok(to_js(&view)),

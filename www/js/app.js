@@ -453,6 +453,8 @@ export function createApp({ kiosk, version, params, elements }) {
     app.signIn = {
       step: household ? "pin" : "code",
       code: household ? household.code : "",
+      // A member's card signs in as itself, so the core names the collector.
+      card: household && code.trim().toUpperCase() !== household.code ? code.trim().toUpperCase() : null,
       pin: "",
       household,
       message: null,
@@ -601,7 +603,7 @@ export function createApp({ kiosk, version, params, elements }) {
         app.clearBasket();
         app.basketOwner = null;
       }
-      app.startSignIn(app.screen === "history" ? "history" : "shop", household.code);
+      app.startSignIn(app.screen === "history" ? "history" : "shop", text);
       return;
     }
     app.toast(t("scanUnknown", text), "warn");

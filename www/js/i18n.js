@@ -268,6 +268,12 @@ const readOnlyReason = {
 
 /** The fields of the staff forms, for a refusal that names one. */
 const FIELD_NAMES = {
+  card: ["成员卡号", "The member's card"],
+  member: ["成员", "The member"],
+  members: ["成员", "The members"],
+  relation: ["与户主关系", "The relation"],
+  from: ["户号", "The household code"],
+  into: ["并入的户号", "The household to join"],
   village: ["村名", "The village name"],
   shop: ["超市名称", "The shop name"],
   timeZone: ["时区", "The time zone"],

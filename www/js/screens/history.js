@@ -5,6 +5,7 @@ import { h, icon } from "../dom.js";
 import { t, dual, whenText, periodName, dayText, WORDS } from "../i18n.js";
 import { showAmount, showChange, hundredths } from "../amounts.js";
 import { topBar, shopTitle, langButton, householdBadge, notice } from "./common.js";
+import "../staff/members-words.js";
 
 const POSTING_WORDS = {
   myPosting: [
@@ -18,7 +19,7 @@ for (const [key, value] of Object.entries(POSTING_WORDS)) {
   if (!(key in WORDS)) WORDS[key] = value;
 }
 
-const KINDS = new Set(["credited", "corrected", "redeemed", "redemption_voided"]);
+const KINDS = new Set(["credited", "corrected", "redeemed", "redemption_voided", "transferred"]);
 const SOURCES = new Set(["evaluation", "bonus"]);
 
 /** The small line under a history line's kind: period and source, receipt, reason. */
@@ -30,6 +31,7 @@ function noteText(line) {
     const source = SOURCES.has(line.source) ? t(`source_${line.source}`) : line.source;
     return t("creditFor", period, source);
   }
+  if (line.kind === "redeemed" && line.note && line.collector) return `${t("receiptNote", line.note)} · ${t("collectorLabel")} ${line.collector}`;
   if ((line.kind === "redeemed" || line.kind === "redemption_voided") && line.note) return t("receiptNote", line.note);
   return line.note || null;
 }

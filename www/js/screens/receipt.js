@@ -9,6 +9,7 @@ import { villageDateTime } from "../dates.js";
 import { showAmount } from "../amounts.js";
 import { speak } from "../voice.js";
 import { topBar, shopTitle, langButton } from "./common.js";
+import "../staff/members-words.js";
 
 /** The thermal-receipt layout (58 mm paper, 48 mm printable), Chinese first. */
 function printLayout(app, receipt) {
@@ -34,6 +35,7 @@ function printLayout(app, receipt) {
     row("余额", showAmount(receipt.balanceAfter)),
     row("校验码", receipt.shortHash),
     receipt.assistedBy ? row("协助", receipt.assistedBy) : null,
+    receipt.collector ? row("领取人", receipt.collector) : null,
     h("hr", { class: "pr-rule" }),
     h("p", { class: "pr-foot", text: "1 积分 = 1 元 · 谢谢!" }),
   ];
@@ -80,6 +82,7 @@ export function receiptScreen(app) {
       field(t("receiptNumber"), receipt.receiptNumber, "rc-number"),
       field(t("receiptTime"), whenText(receipt.time)),
       field(t("receiptHousehold"), `${receipt.householdName} (${receipt.household})`),
+      receipt.collector ? field(t("collectorLabel"), receipt.collector) : null,
       field(t("receiptHash"), receipt.shortHash),
     ),
     h(

@@ -177,6 +177,8 @@ export function signInScreen(app) {
       return;
     }
     state.household = household;
+    // A member's card signs in as itself, so the core names the collector.
+    state.card = state.code !== household.code ? state.code : null;
     state.code = household.code;
     state.step = "pin";
     state.pin = "";
@@ -205,7 +207,7 @@ export function signInScreen(app) {
     let session = null;
     let failure = null;
     try {
-      session = await app.kiosk.signIn({ household: state.household.code, pin, now: Date.now() });
+      session = await app.kiosk.signIn({ household: state.card ?? state.household.code, pin, now: Date.now() });
     } catch (error) {
       failure = error;
     }

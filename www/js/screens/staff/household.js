@@ -1,12 +1,14 @@
 // One household: its facts, and what the staff member's role may do with
 // it — unlock, set the PIN, assisted redemption (shopkeeper); edit,
-// suspend, reinstate, moved away (clerk).
+// suspend, reinstate, moved away (clerk); its members, split and merge
+// (./members.js).
 import { h } from "../../dom.js";
 import { t } from "../../i18n.js";
 import { notice } from "../common.js";
 import { staffFrame, actionButton, messageSlot, runAction, showMessage, statusName } from "../../staff/ui.js";
 import { newRequestId } from "../../staff/session.js";
 import { assistHousehold } from "./households.js";
+import { membersSections } from "./members.js";
 
 export function staffHouseholdScreen(app, options = {}) {
   const state = options.keep ?? { code: options.code, unlockRequest: null, message: options.message ?? null };
@@ -85,6 +87,7 @@ export function staffHouseholdScreen(app, options = {}) {
     }
   }
 
+  const reopen = (message) => app.go("staff-household", { code: household.code, message });
   const body = h(
     "div",
     { class: "staff-body" },
@@ -92,6 +95,7 @@ export function staffHouseholdScreen(app, options = {}) {
     facts,
     slot,
     h("div", { class: "action-grid" }, actions),
+    membersSections(app, household, state, reopen),
   );
   const root = staffFrame(app, {
     screen: "staff-household",
