@@ -213,6 +213,13 @@ for (const viewport of COMMON_VIEWPORTS) {
       await check("households");
       await checkPad("pad-code", () => button(/^(输户号|Type a code)/).click());
       await main().getByRole("button", { name: /^A001/ }).click();
+      // A member with a card, so the household's members, split and merge
+      // sections are laid out with a line in them.
+      await page.getByLabel("成员姓名").fill("王小明");
+      await page.getByLabel("与户主关系").fill("儿子");
+      await page.getByLabel("成员卡号(可不填)").fill("CARD0001");
+      await button(/^添加成员/).click();
+      await page.getByRole("status").filter({ hasText: "成员已添加" }).waitFor();
       await check("household");
       await button(w.movedAway).click();
       await check("status-moved-away");
