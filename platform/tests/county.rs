@@ -437,11 +437,15 @@ async fn the_overview_of_a_scripted_county_shows_the_figures_counted_by_hand() {
     assert!(text.ends_with("\r\n") && !text.replace("\r\n", "").contains('\n'));
     let lines: Vec<&str> = text.split("\r\n").filter(|line| !line.is_empty()).collect();
     assert!(lines[0].starts_with("县级编号,村,小票号,类型,原小票号,时间,户号,户名,商品编码,商品名称,数量,单价,金额"));
+    // The kiosk's own columns follow the county id and village, as many as
+    // the kiosk's export writes.
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let amount_column = header.iter().position(|title| *title == "金额").unwrap();
     let mut by_kiosk: Vec<(String, i64, usize)> = Vec::new();
     for line in &lines[1..] {
         let cells: Vec<&str> = line.split(',').collect();
-        assert_eq!(cells.len(), 13, "{line}");
-        let amount = aixin_kiosk::points::Points::parse_signed(cells[12]).unwrap().hundredths();
+        assert_eq!(cells.len(), header.len(), "{line}");
+        let amount = aixin_kiosk::points::Points::parse_signed(cells[amount_column]).unwrap().hundredths();
         match by_kiosk.iter_mut().find(|(id, _, _)| id == cells[0]) {
             Some((_, sum, count)) => {
                 *sum += amount;
