@@ -331,6 +331,9 @@ pub enum ImportProblem {
     DuplicateRow {
         first_line: usize,
     },
+    /// A new household's code is already a member's card number (cards and
+    /// codes are one namespace: a scanned number names one household).
+    CodeIsCard,
     UnknownHousehold {
         /// A household whose code is this one with leading zeros (Excel
         /// dropped them and no code width is set).
@@ -422,6 +425,7 @@ impl ImportError {
             BadAmount(_) => "IMPORT_BAD_AMOUNT",
             BadPeriod => "IMPORT_BAD_PERIOD",
             DuplicateRow { .. } => "IMPORT_DUPLICATE_ROW",
+            CodeIsCard => "IMPORT_CODE_IS_CARD",
             UnknownHousehold { .. } => "IMPORT_UNKNOWN_HOUSEHOLD",
             BadScore(_) => "IMPORT_BAD_SCORE",
             ScoresDoNotAddUp { .. } => "IMPORT_SCORES_DO_NOT_ADD_UP",
@@ -490,6 +494,7 @@ impl ImportError {
                 format!("期间应写成 2026-10 或 2026年10月(填的是「{value}」){hint}")
             }
             DuplicateRow { first_line } => format!("和第 {first_line} 行重复"),
+            CodeIsCard => format!("户号 {value} 已经是一位成员的卡号,请换一个户号"),
             UnknownHousehold { hint: None } => format!("终端里没有户号 {value},请先导入户信息"),
             UnknownHousehold { hint: Some(code) } => format!(
                 "终端里没有户号 {value};可能是 {code}(Excel 去掉了开头的 0,请在设置里把户号位数设为 {})",
@@ -546,6 +551,7 @@ impl ImportError {
             BadAmount(problem) => format!("{} (“{value}”)", problem.message_en()),
             BadPeriod => format!("write the period as 2026-10 or 2026年10月 (“{value}”)"),
             DuplicateRow { first_line } => format!("repeats row {first_line}"),
+            CodeIsCard => format!("{value} is already a member's card number; use another household code"),
             UnknownHousehold { hint: None } => {
                 format!("no household {value} in the kiosk; import the households first")
             }
@@ -1600,6 +1606,16 @@ fn classify(state: &State, file: &ImportFile) -> Classified {
             continue;
         }
         let existing = state.household(&row.code);
+        if existing.is_none() && state.members.card(&row.code).is_some() {
+            errors.push(ImportError {
+                line: row.line,
+                column: Some(file.column(Field::Code)),
+                field: Some(Field::Code),
+                value: row.code.to_string(),
+                problem: ImportProblem::CodeIsCard,
+            });
+            continue;
+        }
         let status = match existing {
             None => {
                 registering += 1;

@@ -467,3 +467,22 @@ fn issue20_the_new_entry_kinds_decode_from_their_stored_bytes() {
         assert_eq!(entry.encode(), record.as_bytes(), "the bytes are canonical");
     }
 }
+
+#[test]
+fn issue20_a_households_import_under_a_card_number_is_refused_at_its_row_and_applies_nothing() {
+    use aixin_kiosk::import::{self, ImportKind};
+    let mut kiosk = Kiosk::with_village();
+    add_member(&mut kiosk, "A001", "张秀英", "配偶", Some("CARD0001")).unwrap();
+    let state_hash = kiosk.ledger.state().state_hash();
+    let text = "户号,户主,组\r\nN001,新户甲,第一组\r\nCARD0001,新户乙,第一组\r\n";
+    let errors = import::preview(kiosk.ledger.state(), ImportKind::Households, text, None)
+        .expect_err("a card number is no new household code");
+    let found: Vec<(usize, &str)> = errors
+        .errors
+        .iter()
+        .map(|error| (error.line, error.code()))
+        .collect();
+    assert_eq!(found, vec![(3, "IMPORT_CODE_IS_CARD")]);
+    assert_eq!(kiosk.ledger.state().state_hash(), state_hash);
+    assert!(kiosk.ledger.state().household(&code("N001")).is_none());
+}
