@@ -136,7 +136,7 @@ for (const viewport of COMMON_VIEWPORTS) {
       throw error;
     }
     assert.deepEqual(failures, [], failures.join("\n"));
-    assert.equal(seen.length, english ? 52 : 26);
+    assert.equal(seen.length, english ? 56 : 28);
     assert.deepEqual(errors, []);
     await page.close();
 
@@ -238,6 +238,31 @@ for (const viewport of COMMON_VIEWPORTS) {
       await menu(w.rules);
       await page.locator(".rules-reading-line").first().waitFor();
       await check("rules");
+      // A sheet imported by the clerk waits for the leading group's review;
+      // the admin approves it on the screen, and a villager's objection waits
+      // for its finding: both states laid out at every size.
+      await inPage(page, async (kiosk) => {
+        const now = Date.now();
+        const admin = await kiosk.staffSignIn({ staff: "admin", pin: "9999", now });
+        await kiosk.changeRules({ staffSession: admin, now, rules: { ...kiosk.rules(), source: "kiosk" }, requestId: "walk-rules" });
+        kiosk.staffSignOut(admin);
+        const clerk = await kiosk.staffSignIn({ staff: "clerk", pin: "2222", now });
+        await kiosk.postScoreSheet({ staffSession: clerk, now, period: "2026-11", text: "户号,总分\nA001,95\nA002,86\nA003,70\n", requestId: "walk-sheet" });
+        kiosk.staffSignOut(clerk);
+      });
+      await menu(w.rules);
+      await page.getByRole("heading", { name: /等领导组审核|waiting for review/ }).waitFor();
+      await check("rules-review");
+      await button(/^(审核通过|Approve and post)/).click();
+      await inPage(page, async (kiosk) => {
+        const now = Date.now();
+        const clerk = await kiosk.staffSignIn({ staff: "clerk", pin: "2222", now });
+        await kiosk.raiseObjection({ staffSession: clerk, now, period: "2026-11", household: "A003", raisedBy: "王德明家属", what: "厕所打扫过了,分数打低了", requestId: "walk-objection" });
+        kiosk.staffSignOut(clerk);
+      });
+      await menu(w.rules);
+      await page.getByText("待处理的异议").or(page.getByText("Objections to settle")).first().waitFor();
+      await check("rules-objection");
       await menu(w.print);
       const printing = await inPage(page, (kiosk) => typeof kiosk.householdCards === "function");
       if (printing) {
