@@ -85,7 +85,7 @@ test("a whole redemption: keypad sign-in, three goods, confirm, receipt, and it 
   const number = (await page.getByRole("main").getByText(/^shop-full-\d{6}$/).innerText()).trim();
   await page.getByRole("main").getByText("19.7 积分").first().waitFor();
   await page.getByRole("main").getByText("0.3 积分").first().waitFor();
-  await page.getByRole("main").getByText(/^[0-9a-f]{8}$/).waitFor();
+  await page.getByRole("main").getByText(/^[0-9a-f]{12}$/).waitFor();
 
   const afterwards = await facts(page, "B006", skus);
   assert.equal(afterwards.balance, "0.30");

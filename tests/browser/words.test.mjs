@@ -70,7 +70,7 @@ async function strayWords(page, language, kioskId) {
     rest = rest
       .split(kioskId)
       .join(" ")
-      .replace(/\b[0-9a-f]{8}\b/g, " ")
+      .replace(/\b[0-9a-f]{12}\b/g, " ")
       .replace(/\b[A-Z]\d{3}\b/g, " ");
     return foreign.test(rest);
   });
