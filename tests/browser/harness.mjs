@@ -374,4 +374,19 @@ export async function killChromium({ child }) {
   const exited = new Promise((done) => child.once("exit", done));
   process.kill(-child.pid, "SIGKILL");
   await exited;
+  // The browser's other processes (the storage service among them) die with
+  // the group, but not always before the main one is reaped: wait until none
+  // is left, as after a real power cut, so the next start never finds the
+  // profile's databases still held.
+  for (let waited = 0; waited < 5_000 && groupAlive(child.pid); waited += 20) await sleep(20);
+}
+
+/** Whether any process of the process group `pid` is still there. */
+function groupAlive(pid) {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
