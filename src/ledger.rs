@@ -1395,11 +1395,18 @@ impl Ledger {
                 (drafts, Vec::new(), Answer::Outcome(done()))
             }
             Operation::Members { operation, request } => {
-                if matches!(operation, crate::ledger::members::MemberOperation::Split { .. }) {
+                if matches!(
+                    operation,
+                    crate::ledger::members::MemberOperation::Split { .. }
+                ) {
                     self.check_limit("households", self.state.households.len(), HOUSEHOLDS_MAX)?;
                 }
                 let planned = crate::ledger::members::plan(&self.state, operation, &request)?;
-                (drafts_of(&actor, planned), Vec::new(), Answer::Outcome(done()))
+                (
+                    drafts_of(&actor, planned),
+                    Vec::new(),
+                    Answer::Outcome(done()),
+                )
             }
         };
         let entries = self.seal(drafts, now_ms)?;

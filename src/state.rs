@@ -406,9 +406,9 @@ impl State {
                 total,
                 collector,
             } => self.apply_redemption(entry, hash, household, lines, *total, collector)?,
-            Body::MemberAdded { .. } | Body::MemberRemoved { .. } | Body::PointsTransferred { .. } => {
-                crate::ledger::members::apply(self, entry)?
-            }
+            Body::MemberAdded { .. }
+            | Body::MemberRemoved { .. }
+            | Body::PointsTransferred { .. } => crate::ledger::members::apply(self, entry)?,
             Body::RedemptionVoided { redemption_seq, .. } => {
                 self.apply_void(entry, *redemption_seq)?
             }
@@ -674,7 +674,11 @@ impl State {
             return fail(seq, "redemption lines do not add up to its total");
         }
         if let Some(collector) = collector {
-            let listed = self.members.of(household).iter().any(|m| &m.name == collector);
+            let listed = self
+                .members
+                .of(household)
+                .iter()
+                .any(|m| &m.name == collector);
             if !listed {
                 return fail(seq, format!("{collector} is not a member of {household}"));
             }

@@ -36,7 +36,11 @@ pub struct BatchHeader {
 
 /// The body for `records` (consecutive seqs, at least one) following
 /// `prev_hash`. `None` when `records` is empty or not consecutive.
-pub fn encode_batch(county_id: &str, prev_hash: &Hash, records: &[(u64, &StoredRecord)]) -> Option<String> {
+pub fn encode_batch(
+    county_id: &str,
+    prev_hash: &Hash,
+    records: &[(u64, &StoredRecord)],
+) -> Option<String> {
     let (first, last) = (records.first()?, records.last()?);
     let consecutive = records.windows(2).all(|pair| pair[1].0 == pair[0].0 + 1);
     if !consecutive {
@@ -50,7 +54,10 @@ pub fn encode_batch(county_id: &str, prev_hash: &Hash, records: &[(u64, &StoredR
         last_hash: hex::encode(last.1.hash),
         format_version: FORMAT_VERSION,
     };
-    let size: usize = records.iter().map(|(_, record)| record.bytes.len() + 100).sum();
+    let size: usize = records
+        .iter()
+        .map(|(_, record)| record.bytes.len() + 100)
+        .sum();
     let mut body = String::with_capacity(size + 256);
     body.push_str(&serde_json::to_string(&header).ok()?);
     body.push('\n');
@@ -100,7 +107,12 @@ pub struct BatchError {
 }
 
 impl BatchError {
-    fn at(problem: BatchProblem, line: usize, seq: Option<u64>, reason: impl Into<String>) -> BatchError {
+    fn at(
+        problem: BatchProblem,
+        line: usize,
+        seq: Option<u64>,
+        reason: impl Into<String>,
+    ) -> BatchError {
         BatchError {
             problem,
             line,
@@ -134,9 +146,8 @@ pub fn parse_batch(body: &[u8]) -> Result<(BatchHeader, Vec<StoredRecord>), Batc
             let reason = format!("more than {BATCH_ENTRIES_MAX} entries");
             return Err(BatchError::at(TooLarge, line_number, None, reason));
         }
-        let record = parse_ndjson_line(line).ok_or_else(|| {
-            BatchError::at(Refused, line_number, None, "not a journal line")
-        })?;
+        let record = parse_ndjson_line(line)
+            .ok_or_else(|| BatchError::at(Refused, line_number, None, "not a journal line"))?;
         records.push(record);
     }
     check_records(&header, &records)?;
@@ -222,7 +233,10 @@ fn check_records(header: &BatchHeader, records: &[StoredRecord]) -> Result<(), B
             },
         };
         if entry.seq != seq {
-            return Err(refuse(format!("line {line} holds entry {}, not {seq}", entry.seq)));
+            return Err(refuse(format!(
+                "line {line} holds entry {}, not {seq}",
+                entry.seq
+            )));
         }
         if chain_hash(&previous, &record.bytes) != record.hash {
             return Err(refuse("hash chain broken".to_string()));
@@ -394,7 +408,11 @@ mod tests {
 
     fn check_error(body: &str, problem: BatchProblem, line: usize, seq: Option<u64>, reason: &str) {
         let error = parse_batch(body.as_bytes()).unwrap_err();
-        assert_eq!((error.problem, error.line, error.seq), (problem, line, seq), "{error:?}");
+        assert_eq!(
+            (error.problem, error.line, error.seq),
+            (problem, line, seq),
+            "{error:?}"
+        );
         assert!(error.reason.contains(reason), "{error:?}");
     }
 
@@ -428,7 +446,13 @@ mod tests {
         let swapped = [lines[0], lines[1], lines[3], lines[2], lines[4]].join("\n");
         check_error(&swapped, Refused, 3, Some(2), "holds entry 3");
         check_error("{\"countyId\":", Refused, 1, None, "bad header");
-        check_error(&good.replacen("{\"hash\"", "{\"hash\" ", 1), Refused, 2, None, "not a journal line");
+        check_error(
+            &good.replacen("{\"hash\"", "{\"hash\" ", 1),
+            Refused,
+            2,
+            None,
+            "not a journal line",
+        );
         let other_county = good.replacen("420102001001-01", "bad id!", 1);
         check_error(&other_county, Refused, 1, None, "county id");
         let not_zero = good.replacen(&"0".repeat(64), &"1".repeat(64), 1);
@@ -442,7 +466,13 @@ mod tests {
         use BatchProblem::*;
         let records = chain(BATCH_ENTRIES_MAX as u64 + 1);
         let body = body_of(&records, &[0; 32]);
-        check_error(&body, TooLarge, BATCH_ENTRIES_MAX + 2, None, "more than 1000");
+        check_error(
+            &body,
+            TooLarge,
+            BATCH_ENTRIES_MAX + 2,
+            None,
+            "more than 1000",
+        );
         let huge = vec![b' '; BATCH_BYTES_MAX + 1];
         let error = parse_batch(&huge).unwrap_err();
         assert_eq!(error.problem, TooLarge);
@@ -456,7 +486,13 @@ mod tests {
         let hash = chain_hash(&records[0].1.hash, &bytes);
         records.push((2, StoredRecord { bytes, hash }));
         let body = body_of(&records, &[0; 32]);
-        check_error(&body, TooOld, 3, Some(2), "unknown entry kind solar_panel_fitted");
+        check_error(
+            &body,
+            TooOld,
+            3,
+            Some(2),
+            "unknown entry kind solar_panel_fitted",
+        );
         // A known kind with a bad field is a refusal, not a newer build.
         let bad = body.replace("solar_panel_fitted\",\"watts\":300", "redeemed\"");
         assert_eq!(parse_batch(bad.as_bytes()).unwrap_err().problem, Refused);

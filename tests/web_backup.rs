@@ -98,9 +98,7 @@ async fn a_backup_restores_onto_an_empty_kiosk_to_the_same_state_hash() {
     // With the PIN of an admin the backup carries: the backup's entries, then
     // the restore's own entry.
     let with_pin = json!({ "text": text, "now": NOW, "adminId": "admin", "adminPin": "9999" });
-    let restored = settle(empty.restore_backup(js(with_pin)))
-        .await
-        .unwrap();
+    let restored = settle(empty.restore_backup(js(with_pin))).await.unwrap();
     let restored = restored.as_string().unwrap();
     assert_ne!(restored, state_hash);
     assert_eq!(empty.last_write_durability().as_deref(), Some("strict"));

@@ -29,7 +29,10 @@ use tokio::sync::Mutex;
 const STEADY_FIRST: usize = 100_000;
 
 fn env_number(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|value| value.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(default)
 }
 
 /// The token of simulated kiosk `index`: known to the benchmark, stored
@@ -45,9 +48,18 @@ fn county_id(index: usize) -> String {
 /// A village's journal of about `entries` entries, different for each
 /// `variant` from the first credit on.
 fn journal(variant: usize, entries: usize) -> Vec<(u64, StoredRecord)> {
-    let households: Vec<(String, String)> = (0..20).map(|h| (format!("H{h:04}"), format!("{:04}", 1000 + h))).collect();
-    let pairs: Vec<(&str, &str)> = households.iter().map(|(c, p)| (c.as_str(), p.as_str())).collect();
-    let mut kiosk = Kiosk::with(&pairs, &[("rice", "1.00"), ("oil", "2.50"), ("salt", "0.50")], 1_000);
+    let households: Vec<(String, String)> = (0..20)
+        .map(|h| (format!("H{h:04}"), format!("{:04}", 1000 + h)))
+        .collect();
+    let pairs: Vec<(&str, &str)> = households
+        .iter()
+        .map(|(c, p)| (c.as_str(), p.as_str()))
+        .collect();
+    let mut kiosk = Kiosk::with(
+        &pairs,
+        &[("rice", "1.00"), ("oil", "2.50"), ("salt", "0.50")],
+        1_000,
+    );
     kiosk.now += variant as i64 * 1_000;
     let mut period = 2;
     while (kiosk.store.journal.len()) < entries {
@@ -121,9 +133,19 @@ fn sha(text: &str) -> Vec<u8> {
 
 async fn upload(address: SocketAddr, id: &str, token: &str, batch: &[u8]) -> (u16, Duration) {
     let auth = format!("Bearer {token}");
-    let headers = [("Authorization", auth.as_str()), ("Content-Type", "application/x-ndjson")];
+    let headers = [
+        ("Authorization", auth.as_str()),
+        ("Content-Type", "application/x-ndjson"),
+    ];
     let started = Instant::now();
-    let answer = try_request(address, "POST", &format!("/v1/kiosks/{id}/journal"), &headers, batch).await;
+    let answer = try_request(
+        address,
+        "POST",
+        &format!("/v1/kiosks/{id}/journal"),
+        &headers,
+        batch,
+    )
+    .await;
     let status = answer.map_or(0, |answer| answer.status);
     (status, started.elapsed())
 }
@@ -135,7 +157,8 @@ struct Platform {
 
 async fn start_platform(url: &str) -> Platform {
     use tokio::io::AsyncBufReadExt;
-    let bin = std::env::var("AIXIN_PLATFORM_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_aixin-platform").to_string());
+    let bin = std::env::var("AIXIN_PLATFORM_BIN")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_aixin-platform").to_string());
     let mut child = tokio::process::Command::new(bin)
         .args(["serve", "--listen", "127.0.0.1:0"])
         .env("DATABASE_URL", url)
@@ -150,7 +173,10 @@ async fn start_platform(url: &str) -> Platform {
         .expect("the platform says where it listens")
         .expect("stdout")
         .expect("a line");
-    let address = line.trim_start_matches("listening on http://").parse().expect("an address");
+    let address = line
+        .trim_start_matches("listening on http://")
+        .parse()
+        .expect("an address");
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     Platform { child, address }
 }
@@ -168,16 +194,27 @@ async fn main() {
     let base = std::env::var("DATABASE_URL").expect("DATABASE_URL");
     let name = format!("bench_{:08x}", rand::random::<u32>());
     let admin = aixin_platform::db::pool(&base, 1).expect("pool");
-    admin.get().await.expect("database").batch_execute(&format!("CREATE DATABASE {name}")).await.expect("create");
+    admin
+        .get()
+        .await
+        .expect("database")
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create");
     let url = format!("{base} dbname={name}");
     let pool = aixin_platform::db::pool(&url, 4).expect("pool");
     aixin_platform::db::migrate(&pool).await.expect("migrate");
 
     // The journals, written by the core.
     let started = Instant::now();
-    let journals: Vec<Arc<Vec<(u64, StoredRecord)>>> = (0..kiosks).map(|k| Arc::new(journal(k, backlog))).collect();
+    let journals: Vec<Arc<Vec<(u64, StoredRecord)>>> =
+        (0..kiosks).map(|k| Arc::new(journal(k, backlog))).collect();
     let total: usize = journals.iter().map(|j| j.len()).sum();
-    let bytes: usize = journals.iter().flat_map(|j| j.iter()).map(|(_, r)| r.bytes.len()).sum();
+    let bytes: usize = journals
+        .iter()
+        .flat_map(|j| j.iter())
+        .map(|(_, r)| r.bytes.len())
+        .sum();
     println!("journals: {kiosks} kiosks, {total} entries, {:.0} bytes an entry, written by the core in {:.1} s", bytes as f64 / total as f64, started.elapsed().as_secs_f64());
 
     add_kiosks(&pool, 0..kiosks).await;
@@ -209,7 +246,9 @@ async fn main() {
         let (queue, bodies, latencies) = (queue.clone(), bodies.clone(), latencies.clone());
         workers.push(tokio::spawn(async move {
             loop {
-                let Some(k) = queue.lock().await.pop() else { break };
+                let Some(k) = queue.lock().await.pop() else {
+                    break;
+                };
                 for (_, batch) in &bodies[k] {
                     let mut tries = 0;
                     loop {
@@ -264,7 +303,15 @@ async fn main() {
             .expect("copy");
         let mut writer = Box::pin(BinaryCopyInWriter::new(
             sink,
-            &[Type::TEXT, Type::INT8, Type::BYTEA, Type::BYTEA, Type::INT8, Type::TEXT, Type::BYTEA],
+            &[
+                Type::TEXT,
+                Type::INT8,
+                Type::BYTEA,
+                Type::BYTEA,
+                Type::INT8,
+                Type::TEXT,
+                Type::BYTEA,
+            ],
         ));
         for (k, records) in journals.iter().enumerate() {
             let mut previous = [0u8; 32];
@@ -273,7 +320,15 @@ async fn main() {
                 let kind = entry.body.kind().to_string();
                 writer
                     .as_mut()
-                    .write(&[&copy_ids[k], &(*seq as i64), &record.hash.as_slice(), &previous.as_slice(), &entry.time_ms, &kind, &record.bytes])
+                    .write(&[
+                        &copy_ids[k],
+                        &(*seq as i64),
+                        &record.hash.as_slice(),
+                        &previous.as_slice(),
+                        &entry.time_ms,
+                        &kind,
+                        &record.bytes,
+                    ])
                     .await
                     .expect("row");
                 previous = record.hash;
@@ -296,7 +351,8 @@ async fn main() {
     for &count in &steady {
         if count > cursors.len() {
             add_kiosks(&pool, STEADY_FIRST + cursors.len()..STEADY_FIRST + count).await;
-            cursors.extend((cursors.len()..count).map(|k| Arc::new(Mutex::new(SteadyKiosk::new(k)))));
+            cursors
+                .extend((cursors.len()..count).map(|k| Arc::new(Mutex::new(SteadyKiosk::new(k)))));
         }
         let cursors: Vec<Arc<Mutex<SteadyKiosk>>> = cursors[..count].to_vec();
         // The new ones upload their first entries (not measured).
@@ -312,7 +368,14 @@ async fn main() {
                         // Busy answers (more than 32 uploads at once) are retried.
                         let mut status = 0;
                         for _ in 0..100 {
-                            status = upload(address, &kiosk.id, &token(STEADY_FIRST + kiosk.index), &batch).await.0;
+                            status = upload(
+                                address,
+                                &kiosk.id,
+                                &token(STEADY_FIRST + kiosk.index),
+                                &batch,
+                            )
+                            .await
+                            .0;
                             if status != 429 {
                                 break;
                             }
@@ -333,7 +396,8 @@ async fn main() {
         let entries_sent = Arc::new(std::sync::atomic::AtomicU64::new(0));
         let mut tasks = Vec::new();
         for cursor in cursors {
-            let (latencies, busy, entries_sent) = (latencies.clone(), busy.clone(), entries_sent.clone());
+            let (latencies, busy, entries_sent) =
+                (latencies.clone(), busy.clone(), entries_sent.clone());
             tasks.push(tokio::spawn(async move {
                 let mut kiosk = cursor.lock().await;
                 let mut rng = common::kiosk::Rng(kiosk.index as u64 * 7919 + 1);
@@ -344,13 +408,20 @@ async fn main() {
                     kiosk.write(n as usize);
                     let (first, last) = (kiosk.acked + 1, kiosk.records.len() as u64);
                     let batch = body(&kiosk.id, &kiosk.records, first, last);
-                    let (status, took) = upload(address, &kiosk.id, &token(STEADY_FIRST + kiosk.index), &batch).await;
+                    let (status, took) = upload(
+                        address,
+                        &kiosk.id,
+                        &token(STEADY_FIRST + kiosk.index),
+                        &batch,
+                    )
+                    .await;
                     if Instant::now() < deadline {
                         latencies.lock().await.push(took);
                     }
                     match status {
                         200 => {
-                            entries_sent.fetch_add(last - first + 1, std::sync::atomic::Ordering::Relaxed);
+                            entries_sent
+                                .fetch_add(last - first + 1, std::sync::atomic::Ordering::Relaxed);
                             kiosk.acked = last;
                         }
                         _ => {
@@ -381,13 +452,21 @@ async fn main() {
     }
 
     let client = pool.get().await.expect("database");
-    let size: i64 = client.query_one("SELECT pg_database_size(current_database())", &[]).await.expect("size").get(0);
+    let size: i64 = client
+        .query_one("SELECT pg_database_size(current_database())", &[])
+        .await
+        .expect("size")
+        .get(0);
     let entry_size: i64 = client
         .query_one("SELECT sum(pg_total_relation_size(c.oid))::bigint FROM pg_class c WHERE c.relname LIKE 'entry_p%' AND c.relkind = 'r'", &[])
         .await
         .expect("size")
         .get(0);
-    let rows: i64 = client.query_one("SELECT count(*) FROM entry", &[]).await.expect("rows").get(0);
+    let rows: i64 = client
+        .query_one("SELECT count(*) FROM entry", &[])
+        .await
+        .expect("rows")
+        .get(0);
     println!(
         "database: {rows} entry rows, entry partitions {} MiB ({:.0} bytes a row with its index), whole database {} MiB",
         entry_size / 1_048_576,
@@ -397,7 +476,12 @@ async fn main() {
     drop(client);
     drop(platform);
     pool.close();
-    let _ = admin.get().await.expect("database").batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)")).await;
+    let _ = admin
+        .get()
+        .await
+        .expect("database")
+        .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .await;
 }
 
 /// A kiosk of the steady state: its journal so far and what the platform
@@ -413,21 +497,37 @@ struct SteadyKiosk {
 impl SteadyKiosk {
     /// Steady kiosk `index`: a small village of its own.
     fn new(index: usize) -> SteadyKiosk {
-        let mut kiosk = Kiosk::with(&[("H0001", "1111"), ("H0002", "2222")], &[("rice", "1.00")], 1_000);
+        let mut kiosk = Kiosk::with(
+            &[("H0001", "1111"), ("H0002", "2222")],
+            &[("rice", "1.00")],
+            1_000,
+        );
         kiosk.now += index as i64 * 1_000;
         kiosk.credit("H0001", "1000", "2026-12").expect("credit");
         kiosk.credit("H0002", "1000", "2026-12").expect("credit");
         let records = records(&kiosk);
-        SteadyKiosk { index, id: county_id(STEADY_FIRST + index), kiosk, records, acked: 0 }
+        SteadyKiosk {
+            index,
+            id: county_id(STEADY_FIRST + index),
+            kiosk,
+            records,
+            acked: 0,
+        }
     }
 
     /// `n` more redemptions.
     fn write(&mut self, n: usize) {
         for i in 0..n {
-            let (code, pin) = if i % 2 == 0 { ("H0001", "1111") } else { ("H0002", "2222") };
+            let (code, pin) = if i % 2 == 0 {
+                ("H0001", "1111")
+            } else {
+                ("H0002", "2222")
+            };
             let session = self.kiosk.sign_in(code, pin).expect("sign in");
             let request = self.kiosk.next_request();
-            self.kiosk.redeem(&session, &[("rice", 1)], request).expect("redeem");
+            self.kiosk
+                .redeem(&session, &[("rice", 1)], request)
+                .expect("redeem");
         }
         self.records = records(&self.kiosk);
     }

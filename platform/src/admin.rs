@@ -36,7 +36,9 @@ fn check_id(id: &str) -> AdminResult<()> {
     if valid_county_id(id) {
         Ok(())
     } else {
-        Err(format!("county id {id:?}: 1 to 40 characters of A-Z a-z 0-9 - _"))
+        Err(format!(
+            "county id {id:?}: 1 to 40 characters of A-Z a-z 0-9 - _"
+        ))
     }
 }
 
@@ -88,7 +90,9 @@ pub async fn add(pool: &Pool, id: &str, village: &str) -> AdminResult<String> {
         .await
         .map_err(db)?;
     if inserted == 0 {
-        return Err(format!("kiosk {id} exists; use `kiosk enroll-code --id {id}` for a new code"));
+        return Err(format!(
+            "kiosk {id} exists; use `kiosk enroll-code --id {id}` for a new code"
+        ));
     }
     let code = set_code(&*tx, id).await?;
     tx.commit().await.map_err(db)?;
@@ -122,14 +126,23 @@ pub fn read_paths(paths: &[&Path]) -> AdminResult<Vec<(u64, StoredRecord)>> {
         } else {
             std::fs::read_to_string(path).map_err(|error| format!("{}: {error}", path.display()))?
         };
-        for (index, line) in lines.lines().enumerate().filter(|(_, line)| !line.is_empty()) {
+        for (index, line) in lines
+            .lines()
+            .enumerate()
+            .filter(|(_, line)| !line.is_empty())
+        {
             let place = || format!("{} line {}", path.display(), index + 1);
-            let record = parse_ndjson_line(line).ok_or_else(|| format!("{}: not a journal line", place()))?;
+            let record = parse_ndjson_line(line)
+                .ok_or_else(|| format!("{}: not a journal line", place()))?;
             let entry = aixin_kiosk::entry::Entry::decode(&record.bytes)
                 .map_err(|error| format!("{}: {error}", place()))?;
             match by_seq.get(&entry.seq) {
                 Some(held) if *held != record => {
-                    return Err(format!("{}: entry {} differs from another file's", place(), entry.seq));
+                    return Err(format!(
+                        "{}: entry {} differs from another file's",
+                        place(),
+                        entry.seq
+                    ));
                 }
                 _ => {
                     by_seq.insert(entry.seq, record);
@@ -146,12 +159,16 @@ fn read_batch_dir(dir: &Path) -> AdminResult<String> {
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_file() {
-            let bytes = std::fs::read(&path).map_err(|error| format!("{}: {error}", path.display()))?;
+            let bytes =
+                std::fs::read(&path).map_err(|error| format!("{}: {error}", path.display()))?;
             files.insert(entry.file_name().to_string_lossy().into_owned(), bytes);
         }
     }
     if !files.contains_key(MANIFEST_FILE) {
-        return Err(format!("{}: no {MANIFEST_FILE}: not a batch folder", dir.display()));
+        return Err(format!(
+            "{}: no {MANIFEST_FILE}: not a batch folder",
+            dir.display()
+        ));
     }
     let batch = BatchFiles {
         name: dir.display().to_string(),
@@ -162,14 +179,20 @@ fn read_batch_dir(dir: &Path) -> AdminResult<String> {
         return Err(format!("{problem}"));
     }
     let journal = batch.files.get(JOURNAL_FILE).cloned().unwrap_or_default();
-    String::from_utf8(journal).map_err(|_| format!("{}: {JOURNAL_FILE} is not UTF-8", dir.display()))
+    String::from_utf8(journal)
+        .map_err(|_| format!("{}: {JOURNAL_FILE} is not UTF-8", dir.display()))
 }
 
 /// `kiosk import-batches`: the records of `paths`, sent through the same
 /// ingest as uploads, 1,000 at a time, each run its own transaction (a run
 /// refused stops the import; the runs before it are kept, as uploads would
 /// be). The kiosk can then continue online from the head.
-pub async fn import(pool: &Pool, cache: &Cache, id: &str, paths: &[&Path]) -> AdminResult<Imported> {
+pub async fn import(
+    pool: &Pool,
+    cache: &Cache,
+    id: &str,
+    paths: &[&Path],
+) -> AdminResult<Imported> {
     check_id(id)?;
     let records = read_paths(paths)?;
     let mut imported = Imported::default();
@@ -191,7 +214,12 @@ pub async fn import(pool: &Pool, cache: &Cache, id: &str, paths: &[&Path]) -> Ad
         let held: Option<Vec<u8>> = row.map(|row| row.get(0));
         match held.and_then(|hash| hash.try_into().ok()) {
             Some(hash) => prev_hash = hash,
-            None => return Err(format!("the platform does not hold entry {}: import from there first", first.0 - 1)),
+            None => {
+                return Err(format!(
+                    "the platform does not hold entry {}: import from there first",
+                    first.0 - 1
+                ))
+            }
         }
     }
     for (expected, (seq, _)) in (first.0..).zip(&records) {
@@ -212,18 +240,31 @@ pub async fn import(pool: &Pool, cache: &Cache, id: &str, paths: &[&Path]) -> Ad
         let body = aixin_kiosk::sync::encode_batch(
             id,
             &prev_hash,
-            &run.iter().map(|(seq, record)| (*seq, record)).collect::<Vec<_>>(),
+            &run.iter()
+                .map(|(seq, record)| (*seq, record))
+                .collect::<Vec<_>>(),
         )
         .ok_or("entries not consecutive")?;
-        let (_, parsed) = aixin_kiosk::sync::parse_batch(body.as_bytes())
-            .map_err(|error| format!("line {} (entry {:?}): {}", error.line, error.seq, error.reason))?;
+        let (_, parsed) = aixin_kiosk::sync::parse_batch(body.as_bytes()).map_err(|error| {
+            format!(
+                "line {} (entry {:?}): {}",
+                error.line, error.seq, error.reason
+            )
+        })?;
         let body_sha256 = Sha256::digest(body.as_bytes()).to_vec();
         let mut client = pool.get().await.map_err(|error| error.to_string())?;
         let tx = client.transaction().await.map_err(db)?;
-        let kiosk = ingest::lock_kiosk(&tx, id).await.map_err(db)?.ok_or(format!("no kiosk {id}"))?;
-        let ingested = ingest::ingest(&tx, cache, &kiosk, &header, &parsed).await.map_err(load)?;
+        let kiosk = ingest::lock_kiosk(&tx, id)
+            .await
+            .map_err(db)?
+            .ok_or(format!("no kiosk {id}"))?;
+        let ingested = ingest::ingest(&tx, cache, &kiosk, &header, &parsed)
+            .await
+            .map_err(load)?;
         if let Verdict::Refused { seq, reason, .. } = &ingested.verdict {
-            ingest::record_refusal(&tx, id, *seq, reason).await.map_err(load)?;
+            ingest::record_refusal(&tx, id, *seq, reason)
+                .await
+                .map_err(load)?;
         }
         let range = Some((header.first_seq, header.last_seq));
         ingest::record_upload(&tx, id, "import", range, &body_sha256, &ingested.verdict)
@@ -231,7 +272,12 @@ pub async fn import(pool: &Pool, cache: &Cache, id: &str, paths: &[&Path]) -> Ad
             .map_err(load)?;
         tx.commit().await.map_err(db)?;
         match ingested.verdict {
-            Verdict::Ack { acked_seq, appended, duplicate, .. } => {
+            Verdict::Ack {
+                acked_seq,
+                appended,
+                duplicate,
+                ..
+            } => {
                 if let Some(state) = ingested.state {
                     cache.put(id, state);
                 }
@@ -294,7 +340,10 @@ pub async fn resolve(pool: &Pool, id: &str, keep: Keep, by: &str) -> AdminResult
     check_id(id)?;
     let mut client = pool.get().await.map_err(|error| error.to_string())?;
     let tx = client.transaction().await.map_err(db)?;
-    let kiosk = ingest::lock_kiosk(&tx, id).await.map_err(db)?.ok_or(format!("no kiosk {id}"))?;
+    let kiosk = ingest::lock_kiosk(&tx, id)
+        .await
+        .map_err(db)?
+        .ok_or(format!("no kiosk {id}"))?;
     let fork = tx
         .query_opt(
             "SELECT id, seq FROM conflict WHERE kiosk = $1 AND kind = 'fork' AND resolved_at IS NULL \
@@ -304,19 +353,31 @@ pub async fn resolve(pool: &Pool, id: &str, keep: Keep, by: &str) -> AdminResult
         .await
         .map_err(db)?;
     let Some(fork) = fork else {
-        return Err(format!("kiosk {id} has no open fork (status {})", kiosk.status));
+        return Err(format!(
+            "kiosk {id} has no open fork (status {})",
+            kiosk.status
+        ));
     };
     let seq: i64 = fork.get(1);
     if keep == Keep::Kiosk {
         // The entries from the fork on go; so do checkpoints at or past it.
-        tx.execute("DELETE FROM entry WHERE kiosk = $1 AND seq >= $2", &[&id, &seq])
-            .await
-            .map_err(db)?;
-        tx.execute("DELETE FROM checkpoint WHERE kiosk = $1 AND seq >= $2", &[&id, &seq])
-            .await
-            .map_err(db)?;
+        tx.execute(
+            "DELETE FROM entry WHERE kiosk = $1 AND seq >= $2",
+            &[&id, &seq],
+        )
+        .await
+        .map_err(db)?;
+        tx.execute(
+            "DELETE FROM checkpoint WHERE kiosk = $1 AND seq >= $2",
+            &[&id, &seq],
+        )
+        .await
+        .map_err(db)?;
         let head: Option<Vec<u8>> = tx
-            .query_opt("SELECT hash FROM entry WHERE kiosk = $1 AND seq = $2", &[&id, &(seq - 1)])
+            .query_opt(
+                "SELECT hash FROM entry WHERE kiosk = $1 AND seq = $2",
+                &[&id, &(seq - 1)],
+            )
             .await
             .map_err(db)?
             .map(|row| row.get(0));

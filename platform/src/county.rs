@@ -68,7 +68,10 @@ pub fn routes(app: App) -> Router<App> {
 
 fn user_name_valid(name: &str) -> bool {
     let length = name.chars().count();
-    (1..=40).contains(&length) && !name.contains(':') && !name.chars().any(char::is_control) && name.trim() == name
+    (1..=40).contains(&length)
+        && !name.contains(':')
+        && !name.chars().any(char::is_control)
+        && name.trim() == name
 }
 
 fn password_hash(password: &str, salt: &[u8], iterations: u32) -> [u8; 32] {
@@ -84,14 +87,17 @@ pub async fn add_user(pool: &Pool, name: &str, password: &str) -> AdminResult<()
                     名字须为 1 至 40 个字符，不含冒号或控制字符，首尾不能是空格".to_string());
     }
     if !PASSWORD_LENGTH.contains(&password.chars().count()) {
-        return Err("the password must be 10 to 200 characters\n密码须为 10 至 200 个字符".to_string());
+        return Err(
+            "the password must be 10 to 200 characters\n密码须为 10 至 200 个字符".to_string(),
+        );
     }
     let mut salt = [0u8; 16];
     rand::Rng::fill(&mut rand::thread_rng(), &mut salt);
     let owned = password.to_string();
-    let hash = tokio::task::spawn_blocking(move || password_hash(&owned, &salt, PASSWORD_ITERATIONS))
-        .await
-        .map_err(|error| error.to_string())?;
+    let hash =
+        tokio::task::spawn_blocking(move || password_hash(&owned, &salt, PASSWORD_ITERATIONS))
+            .await
+            .map_err(|error| error.to_string())?;
     let client = pool.get().await.map_err(|error| error.to_string())?;
     let inserted = client
         .execute(
@@ -102,7 +108,9 @@ pub async fn add_user(pool: &Pool, name: &str, password: &str) -> AdminResult<()
         .await
         .map_err(sql_error)?;
     if inserted == 0 {
-        return Err(format!("a user named {name} exists\n已有名为 {name} 的账号"));
+        return Err(format!(
+            "a user named {name} exists\n已有名为 {name} 的账号"
+        ));
     }
     Ok(())
 }
@@ -173,9 +181,11 @@ async fn account(pool: &Pool, headers: &HeaderMap) -> Option<String> {
             return Some(name);
         }
     }
-    let hash = tokio::task::spawn_blocking(move || password_hash(&password, &salt, iterations.max(1) as u32))
-        .await
-        .ok()?;
+    let hash = tokio::task::spawn_blocking(move || {
+        password_hash(&password, &salt, iterations.max(1) as u32)
+    })
+    .await
+    .ok()?;
     if !same_secret(&hash, &held) {
         return None;
     }
@@ -196,7 +206,13 @@ async fn guard(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let path = request.uri().path_and_query().map_or("/", |p| p.as_str()).chars().take(500).collect::<String>();
+    let path = request
+        .uri()
+        .path_and_query()
+        .map_or("/", |p| p.as_str())
+        .chars()
+        .take(500)
+        .collect::<String>();
     let method = request.method().to_string();
     let user = account(&app.pool, request.headers()).await;
     let response = match &user {
@@ -250,14 +266,20 @@ pub struct Month {
 impl Month {
     pub fn parse(text: &str) -> Option<Month> {
         let (year, month) = text.split_once('-')?;
-        let valid = year.len() == 4 && month.len() == 2 && (year.bytes().chain(month.bytes())).all(|b| b.is_ascii_digit());
+        let valid = year.len() == 4
+            && month.len() == 2
+            && (year.bytes().chain(month.bytes())).all(|b| b.is_ascii_digit());
         let (year, month) = (year.parse().ok()?, month.parse().ok()?);
-        (valid && (1..=12).contains(&month) && (2000..=2200).contains(&year)).then_some(Month { year, month })
+        (valid && (1..=12).contains(&month) && (2000..=2200).contains(&year))
+            .then_some(Month { year, month })
     }
 
     pub fn of(time_ms: i64, utc_offset_minutes: i32) -> Month {
         let date = local_date(time_ms, utc_offset_minutes);
-        Month { year: date.year, month: date.month }
+        Month {
+            year: date.year,
+            month: date.month,
+        }
     }
 
     fn holds(self, time_ms: i64, utc_offset_minutes: i32) -> bool {
@@ -268,7 +290,11 @@ impl Month {
     /// each side so any village's offset falls inside.
     fn window(self) -> (i64, i64) {
         let start = days_from_civil(self.year, self.month, 1);
-        let (next_year, next_month) = if self.month == 12 { (self.year + 1, 1) } else { (self.year, self.month + 1) };
+        let (next_year, next_month) = if self.month == 12 {
+            (self.year + 1, 1)
+        } else {
+            (self.year, self.month + 1)
+        };
         let end = days_from_civil(next_year, next_month, 1);
         ((start - 1) * MS_PER_DAY, (end + 1) * MS_PER_DAY)
     }
@@ -286,7 +312,8 @@ fn days_from_civil(year: i32, month: u32, day: u32) -> i64 {
     let era = year.div_euclid(400);
     let year_of_era = year - era * 400;
     let month = i64::from(month);
-    let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let day_of_year =
+        (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     era * 146_097 + day_of_era - 719_468
 }
@@ -356,7 +383,10 @@ async fn month_entries(
     month: Month,
     kinds: &[&str],
 ) -> Result<Vec<Entry>, Fail> {
-    let offset = state.kiosk.as_ref().map_or(COUNTY_UTC_OFFSET_MINUTES, |kiosk| kiosk.utc_offset_minutes);
+    let offset = state
+        .kiosk
+        .as_ref()
+        .map_or(COUNTY_UTC_OFFSET_MINUTES, |kiosk| kiosk.utc_offset_minutes);
     let (from, to) = month.window();
     let kinds: Vec<String> = kinds.iter().map(|kind| kind.to_string()).collect();
     let rows = client
@@ -379,7 +409,11 @@ async fn month_entries(
 }
 
 /// The overview's rows for `month`, as of `now_ms`.
-pub(crate) async fn figures(app: &App, month: Month, now_ms: i64) -> Result<Vec<KioskFigures>, Fail> {
+pub(crate) async fn figures(
+    app: &App,
+    month: Month,
+    now_ms: i64,
+) -> Result<Vec<KioskFigures>, Fail> {
     let mut client = crate::http::connection(app).await?;
     let kiosks = client
         .query(
@@ -400,7 +434,14 @@ pub(crate) async fn figures(app: &App, month: Month, now_ms: i64) -> Result<Vec<
             continue;
         };
         let waiting = mark_taken(&tx, &county_id, &state).await?;
-        let entries = month_entries(&tx, &county_id, &state, month, &["credited", "redeemed", "redemption_voided", "restocked"]).await?;
+        let entries = month_entries(
+            &tx,
+            &county_id,
+            &state,
+            month,
+            &["credited", "redeemed", "redemption_voided", "restocked"],
+        )
+        .await?;
         tx.commit().await?;
         let (mut credited, mut redeemed, mut donations) = (Points::ZERO, Points::ZERO, 0);
         for entry in &entries {
@@ -408,7 +449,10 @@ pub(crate) async fn figures(app: &App, month: Month, now_ms: i64) -> Result<Vec<
                 Body::Credited { amount, .. } => add(&mut credited, *amount),
                 Body::Redeemed { total, .. } => add(&mut redeemed, *total),
                 Body::RedemptionVoided { redemption_seq, .. } => {
-                    let total = state.redemptions.get(redemption_seq).map_or(Points::ZERO, |r| r.total);
+                    let total = state
+                        .redemptions
+                        .get(redemption_seq)
+                        .map_or(Points::ZERO, |r| r.total);
                     redeemed = redeemed.checked_sub(total).unwrap_or(redeemed);
                 }
                 Body::Restocked { .. } => donations += 1,
@@ -504,25 +548,46 @@ fn html_page(title: &str, en: bool, toggle: &str, body: &str) -> Response {
     );
     let mut response = page.into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     response
 }
 
 /// `2026-12-05 14:03` in the county's time.
 fn when(time_ms: i64) -> String {
     let at = aixin_kiosk::calendar::local_date_time(time_ms, COUNTY_UTC_OFFSET_MINUTES);
-    format!("{:04}-{:02}-{:02} {:02}:{:02}", at.date.year, at.date.month, at.date.day, at.hour, at.minute)
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        at.date.year, at.date.month, at.date.day, at.hour, at.minute
+    )
 }
 
 async fn stylesheet() -> Response {
     let mut response = STYLESHEET.into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("max-age=3600"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/css; charset=utf-8"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("max-age=3600"),
+    );
     response
 }
 
@@ -548,7 +613,10 @@ async fn overview(State(app): State<App>, Query(query): Query<PageQuery>) -> Res
         body,
         "<p>{} {month} · <a href=\"/county/redemptions.csv?month={month}\">{}</a></p>",
         t("月份", "Month"),
-        t("下载本月兑换明细（CSV）", "Download this month's redemptions (CSV)"),
+        t(
+            "下载本月兑换明细（CSV）",
+            "Download this month's redemptions (CSV)"
+        ),
     );
     let _ = write!(
         body,
@@ -566,7 +634,11 @@ async fn overview(State(app): State<App>, Query(query): Query<PageQuery>) -> Res
     for row in &rows {
         let mut status = row.status.words(en).to_string();
         if row.credits_waiting > 0 && row.status != Status::CreditsWaiting {
-            status.push_str(if en { "; credits waiting" } else { "；有积分待下发" });
+            status.push_str(if en {
+                "; credits waiting"
+            } else {
+                "；有积分待下发"
+            });
         }
         let _ = write!(
             body,
@@ -588,10 +660,22 @@ async fn overview(State(app): State<App>, Query(query): Query<PageQuery>) -> Res
         );
     }
     body.push_str("</tbody></table>");
-    html_page(t("爱心超市 · 全县终端一览", "Love supermarkets · the county's kiosks"), en, &toggle, &body)
+    html_page(
+        t(
+            "爱心超市 · 全县终端一览",
+            "Love supermarkets · the county's kiosks",
+        ),
+        en,
+        &toggle,
+        &body,
+    )
 }
 
-async fn village(State(app): State<App>, Path(id): Path<String>, Query(query): Query<PageQuery>) -> Response {
+async fn village(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    Query(query): Query<PageQuery>,
+) -> Response {
     let en = query.en();
     let t = |zh: &'static str, english: &'static str| if en { english } else { zh };
     if !aixin_kiosk::sync::valid_county_id(&id) {
@@ -607,13 +691,21 @@ async fn village(State(app): State<App>, Path(id): Path<String>, Query(query): Q
     .await;
     let (kiosk, state) = match loaded {
         Ok(Some(found)) => found,
-        Ok(None) => return (StatusCode::NOT_FOUND, "没有这个终端。\nNo such kiosk.\n").into_response(),
+        Ok(None) => {
+            return (StatusCode::NOT_FOUND, "没有这个终端。\nNo such kiosk.\n").into_response()
+        }
         Err(fail) => return fail.into_response(),
     };
     let toggle = if en {
-        format!("<a href=\"/county/kiosk/{}\" lang=\"zh-CN\">中文</a>", query_value(&id))
+        format!(
+            "<a href=\"/county/kiosk/{}\" lang=\"zh-CN\">中文</a>",
+            query_value(&id)
+        )
     } else {
-        format!("<a href=\"/county/kiosk/{}?lang=en\" lang=\"en\">English</a>", query_value(&id))
+        format!(
+            "<a href=\"/county/kiosk/{}?lang=en\" lang=\"en\">English</a>",
+            query_value(&id)
+        )
     };
     let mut body = String::new();
     let back = if en { "/county?lang=en" } else { "/county" };
@@ -668,7 +760,10 @@ async fn village(State(app): State<App>, Path(id): Path<String>, Query(query): Q
 /// A cell of the county's CSV, injection-safe as the kiosk's exports.
 fn csv_cell(text: &str) -> String {
     let cell = neutralise(text);
-    if cell.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
+    if cell
+        .bytes()
+        .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+    {
         format!("\"{}\"", cell.replace('"', "\"\""))
     } else {
         cell.into_owned()
@@ -679,7 +774,12 @@ fn csv_cell(text: &str) -> String {
 /// the kiosk's own export writes them, after its county id and village.
 pub(crate) async fn county_redemptions_csv(app: &App, month: Month) -> Result<Vec<u8>, Fail> {
     let mut client = crate::http::connection(app).await?;
-    let kiosks = client.query("SELECT county_id, village FROM kiosk ORDER BY county_id", &[]).await?;
+    let kiosks = client
+        .query(
+            "SELECT county_id, village FROM kiosk ORDER BY county_id",
+            &[],
+        )
+        .await?;
     let mut out = String::from("\u{FEFF}县级编号,村");
     for title in REDEMPTIONS_HEADERS {
         out.push(',');
@@ -692,7 +792,14 @@ pub(crate) async fn county_redemptions_csv(app: &App, month: Month) -> Result<Ve
         let Some((_, state)) = folded(&tx, &app.cache, &county_id).await? else {
             continue;
         };
-        let entries = month_entries(&tx, &county_id, &state, month, &["redeemed", "redemption_voided"]).await?;
+        let entries = month_entries(
+            &tx,
+            &county_id,
+            &state,
+            month,
+            &["redeemed", "redemption_voided"],
+        )
+        .await?;
         tx.commit().await?;
         if entries.is_empty() {
             continue;
@@ -720,9 +827,14 @@ async fn redemptions(State(app): State<App>, Query(query): Query<PageQuery>) -> 
         Ok(bytes) => {
             let mut response = bytes.into_response();
             let headers = response.headers_mut();
-            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            );
             headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"redemptions-{month}.csv\"")) {
+            if let Ok(value) =
+                HeaderValue::from_str(&format!("attachment; filename=\"redemptions-{month}.csv\""))
+            {
                 headers.insert(header::CONTENT_DISPOSITION, value);
             }
             response

@@ -40,12 +40,10 @@ pub fn credit_key(household: &str, period: &str, source: &str) -> String {
 pub fn decode_file(bytes: &[u8]) -> Result<String, String> {
     match import::decode_bytes(bytes) {
         Ok(text) => Ok(text),
-        Err(error) if error.problem == import::ImportProblem::NotText => {
-            encoding_rs::GBK
-                .decode_without_bom_handling_and_without_replacement(bytes)
-                .map(|text| text.into_owned())
-                .ok_or_else(|| format!("{}\n{}", error.message_zh(), error.message_en()))
-        }
+        Err(error) if error.problem == import::ImportProblem::NotText => encoding_rs::GBK
+            .decode_without_bom_handling_and_without_replacement(bytes)
+            .map(|text| text.into_owned())
+            .ok_or_else(|| format!("{}\n{}", error.message_zh(), error.message_en())),
         Err(error) => Err(format!("{}\n{}", error.message_zh(), error.message_en())),
     }
 }
@@ -60,7 +58,12 @@ pub async fn folded(
     id: &str,
 ) -> Result<Option<(KioskRow, Folded)>, LoadError> {
     let sql = format!("SELECT {KIOSK_COLUMNS} FROM kiosk WHERE county_id = $1 FOR SHARE");
-    let Some(kiosk) = client.query_opt(&sql, &[&id]).await?.as_ref().map(KioskRow::from_row) else {
+    let Some(kiosk) = client
+        .query_opt(&sql, &[&id])
+        .await?
+        .as_ref()
+        .map(KioskRow::from_row)
+    else {
         return Ok(None);
     };
     let state = fold::load(client, cache, id, kiosk.head_seq, &kiosk.head_hash)
@@ -73,7 +76,11 @@ pub async fn folded(
 
 /// Marks the pending credits of `id` whose key the folded journal holds as
 /// taken, with the seq of the kiosk's credit entry. Answers how many wait.
-pub async fn mark_taken(client: &Transaction<'_>, id: &str, state: &Folded) -> Result<i64, tokio_postgres::Error> {
+pub async fn mark_taken(
+    client: &Transaction<'_>,
+    id: &str,
+    state: &Folded,
+) -> Result<i64, tokio_postgres::Error> {
     let rows = client
         .query(
             "SELECT household, period, source FROM pending_credit WHERE kiosk = $1 AND taken_seq IS NULL",
@@ -101,7 +108,11 @@ pub async fn mark_taken(client: &Transaction<'_>, id: &str, state: &Folded) -> R
 }
 
 fn key_of(household: &str, period: &str, source: &str) -> Option<(HouseholdCode, Period, Text)> {
-    Some((HouseholdCode::new(household).ok()?, Period::new(period).ok()?, Text::new(source, 200).ok()?))
+    Some((
+        HouseholdCode::new(household).ok()?,
+        Period::new(period).ok()?,
+        Text::new(source, 200).ok()?,
+    ))
 }
 
 /// What `credits import` did.
@@ -121,11 +132,20 @@ pub struct Imported {
 /// nothing. Any bad row (a bad cell, an unknown household, a key the kiosk
 /// or the platform holds with another amount) refuses the file, naming
 /// every bad row.
-pub async fn import_file(pool: &Pool, cache: &Cache, id: &str, bytes: &[u8], by: &str) -> AdminResult<Imported> {
+pub async fn import_file(
+    pool: &Pool,
+    cache: &Cache,
+    id: &str,
+    bytes: &[u8],
+    by: &str,
+) -> AdminResult<Imported> {
     let text = decode_file(bytes)?;
     let mut client = pool.get().await.map_err(|error| error.to_string())?;
     let tx = client.transaction().await.map_err(sql_error)?;
-    let (kiosk, state) = folded(&tx, cache, id).await.map_err(load)?.ok_or(format!("no kiosk {id}"))?;
+    let (kiosk, state) = folded(&tx, cache, id)
+        .await
+        .map_err(load)?
+        .ok_or(format!("no kiosk {id}"))?;
     if kiosk.head_seq == 0 {
         return Err(format!(
             "kiosk {id} has never uploaded: the platform does not know its households yet\n\
@@ -139,15 +159,25 @@ pub async fn import_file(pool: &Pool, cache: &Cache, id: &str, bytes: &[u8], by:
     let mut bad_zh = Vec::new();
     let mut bad_en = Vec::new();
     for row in &preview.file.credits {
-        let (household, period, source) = (row.household.as_str(), row.period.as_str(), row.source.as_str());
-        let status = preview.rows.iter().find(|preview_row| preview_row.line == row.line).map(|preview_row| &preview_row.status);
+        let (household, period, source) = (
+            row.household.as_str(),
+            row.period.as_str(),
+            row.source.as_str(),
+        );
+        let status = preview
+            .rows
+            .iter()
+            .find(|preview_row| preview_row.line == row.line)
+            .map(|preview_row| &preview_row.status);
         match status.unwrap_or(&RowStatus::New) {
             RowStatus::AlreadyImported => imported.already_credited += 1,
             RowStatus::Skipped => {}
             RowStatus::Conflict(conflict) => {
                 bad_zh.push(format!(
                     "第 {} 行:{household} {period} {source} 终端已入账 {},文件为 {}",
-                    row.line, conflict.credited.fixed(), conflict.file_amount.fixed()
+                    row.line,
+                    conflict.credited.fixed(),
+                    conflict.file_amount.fixed()
                 ));
                 bad_en.push(format!(
                     "Row {}: {household} {period} {source} is credited {} on the kiosk, the file says {}",
@@ -164,9 +194,13 @@ pub async fn import_file(pool: &Pool, cache: &Cache, id: &str, bytes: &[u8], by:
                     .map_err(sql_error)?
                     .map(|held| held.get(0));
                 match held {
-                    Some(amount) if amount == row.amount.hundredths() => imported.already_waiting += 1,
+                    Some(amount) if amount == row.amount.hundredths() => {
+                        imported.already_waiting += 1
+                    }
                     Some(amount) => {
-                        let held = Points::from_hundredths(amount).unwrap_or(Points::ZERO).fixed();
+                        let held = Points::from_hundredths(amount)
+                            .unwrap_or(Points::ZERO)
+                            .fixed();
                         bad_zh.push(format!(
                             "第 {} 行:{household} {period} {source} 平台已有待下发的 {held},文件为 {}",
                             row.line, row.amount.fixed()
@@ -194,7 +228,10 @@ pub async fn import_file(pool: &Pool, cache: &Cache, id: &str, bytes: &[u8], by:
                         .await
                         .map_err(sql_error)?;
                         imported.added += 1;
-                        imported.added_points = imported.added_points.checked_add(row.amount).unwrap_or(imported.added_points);
+                        imported.added_points = imported
+                            .added_points
+                            .checked_add(row.amount)
+                            .unwrap_or(imported.added_points);
                     }
                 }
             }
@@ -253,11 +290,17 @@ async fn waiting_credits(
     let mut client = connection(&app).await?;
     let tx = client.transaction().await?;
     let sql = format!("SELECT {KIOSK_COLUMNS} FROM kiosk WHERE county_id = $1");
-    let kiosk = tx.query_opt(&sql, &[&id]).await?.as_ref().map(KioskRow::from_row);
+    let kiosk = tx
+        .query_opt(&sql, &[&id])
+        .await?
+        .as_ref()
+        .map(KioskRow::from_row);
     kiosk
         .filter(|kiosk| authorised(kiosk, &token_hash))
         .ok_or_else(Fail::unauthorized)?;
-    let (_, state) = folded(&tx, &app.cache, &id).await?.ok_or_else(Fail::unauthorized)?;
+    let (_, state) = folded(&tx, &app.cache, &id)
+        .await?
+        .ok_or_else(Fail::unauthorized)?;
     mark_taken(&tx, &id, &state).await?;
     let rows = tx
         .query(
@@ -270,7 +313,8 @@ async fn waiting_credits(
     let credits = rows
         .iter()
         .map(|row| {
-            let (household, period, source): (String, String, String) = (row.get(0), row.get(1), row.get(2));
+            let (household, period, source): (String, String, String) =
+                (row.get(0), row.get(1), row.get(2));
             let amount = Points::from_hundredths(row.get(3)).unwrap_or(Points::ZERO);
             WaitingCredit {
                 key: credit_key(&household, &period, &source),
@@ -282,5 +326,8 @@ async fn waiting_credits(
             }
         })
         .collect();
-    Ok(Json(Waiting { credits, server_time_ms: now_ms() }))
+    Ok(Json(Waiting {
+        credits,
+        server_time_ms: now_ms(),
+    }))
 }

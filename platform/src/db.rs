@@ -9,8 +9,16 @@ use tokio_postgres::NoTls;
 /// The migrations, in order. A migration once released is never edited: a
 /// change is a new file.
 const MIGRATIONS: [(i32, &str, &str); 2] = [
-    (1, "0001_schema", include_str!("../migrations/0001_schema.sql")),
-    (2, "0002_county", include_str!("../migrations/0002_county.sql")),
+    (
+        1,
+        "0001_schema",
+        include_str!("../migrations/0001_schema.sql"),
+    ),
+    (
+        2,
+        "0002_county",
+        include_str!("../migrations/0002_county.sql"),
+    ),
 ];
 
 /// How long a request waits for a connection before it answers busy.
@@ -44,7 +52,10 @@ pub fn pool(url: &str, size: usize) -> Result<Pool, String> {
 /// failure leaves the schema as it was). Two processes starting at once
 /// wait for each other on an advisory lock.
 pub async fn migrate(pool: &Pool) -> Result<Vec<i32>, String> {
-    let mut client = pool.get().await.map_err(|error| format!("database: {error}"))?;
+    let mut client = pool
+        .get()
+        .await
+        .map_err(|error| format!("database: {error}"))?;
     let tx = client.transaction().await.map_err(sql_error)?;
     tx.execute("SELECT pg_advisory_xact_lock(7412001)", &[])
         .await

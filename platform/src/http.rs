@@ -134,8 +134,14 @@ impl Fail {
     }
 
     fn refused(seq: Option<u64>, line: Option<usize>, reason: &str) -> Fail {
-        let place_zh = seq.map_or_else(|| format!("第 {} 行", line.unwrap_or(0)), |seq| format!("第 {seq} 条记录"));
-        let place_en = seq.map_or_else(|| format!("line {}", line.unwrap_or(0)), |seq| format!("entry {seq}"));
+        let place_zh = seq.map_or_else(
+            || format!("第 {} 行", line.unwrap_or(0)),
+            |seq| format!("第 {seq} 条记录"),
+        );
+        let place_en = seq.map_or_else(
+            || format!("line {}", line.unwrap_or(0)),
+            |seq| format!("entry {seq}"),
+        );
         let mut fail = Fail::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             answer::PLATFORM_REFUSED,
@@ -167,18 +173,28 @@ impl Fail {
     fn from_verdict(verdict: &Verdict) -> Fail {
         match verdict {
             Verdict::Ack { .. } => Fail::internal("an acknowledgement taken for an error"),
-            Verdict::Gap { head_seq, head_hash } => {
+            Verdict::Gap {
+                head_seq,
+                head_hash,
+            } => {
                 let mut fail = Fail::new(
                     StatusCode::CONFLICT,
                     answer::PLATFORM_GAP,
                     &format!("平台只收到第 {head_seq} 条，请从其后接着上传。"),
-                    &format!("The platform holds entries up to {head_seq}; upload from the next one."),
+                    &format!(
+                        "The platform holds entries up to {head_seq}; upload from the next one."
+                    ),
                 );
                 fail.body.head_seq = Some(*head_seq);
                 fail.body.head_hash = Some(hex_of(head_hash));
                 fail
             }
-            Verdict::Fork { seq, platform_hash, kiosk_hash, reason } => {
+            Verdict::Fork {
+                seq,
+                platform_hash,
+                kiosk_hash,
+                reason,
+            } => {
                 let mut fail = Fail::new(
                     StatusCode::CONFLICT,
                     answer::PLATFORM_FORK,
@@ -237,7 +253,12 @@ impl From<tokio_postgres::Error> for Fail {
 }
 
 async fn not_found() -> Fail {
-    Fail::new(StatusCode::NOT_FOUND, "NOT_FOUND", "没有这个地址。", "No such address.")
+    Fail::new(
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+        "没有这个地址。",
+        "No such address.",
+    )
 }
 
 /// The county id of the path, or a refusal.
@@ -388,7 +409,12 @@ async fn journal(
     ingest::record_upload(&tx, &id, "http", range, &body_sha256, &verdict).await?;
     tx.commit().await?;
     match verdict {
-        Verdict::Ack { acked_seq, acked_hash, appended, duplicate } => {
+        Verdict::Ack {
+            acked_seq,
+            acked_hash,
+            appended,
+            duplicate,
+        } => {
             if let Some(state) = state {
                 app.cache.put(&id, state);
             }
@@ -404,7 +430,11 @@ async fn journal(
     }
 }
 
-type Outcome = (Verdict, Option<(u64, u64)>, Option<aixin_kiosk::state::State>);
+type Outcome = (
+    Verdict,
+    Option<(u64, u64)>,
+    Option<aixin_kiosk::state::State>,
+);
 
 /// Reads a body and, when it holds, ingests it.
 async fn read_and_ingest(
@@ -418,17 +448,34 @@ async fn read_and_ingest(
         Err(error) => {
             let line = Some(error.line);
             let verdict = match error.problem {
-                BatchProblem::TooLarge => Verdict::TooLarge { reason: error.reason },
-                BatchProblem::TooOld => Verdict::TooOld { seq: error.seq, line, reason: error.reason },
-                BatchProblem::Refused => Verdict::Refused { seq: error.seq, line, reason: error.reason },
+                BatchProblem::TooLarge => Verdict::TooLarge {
+                    reason: error.reason,
+                },
+                BatchProblem::TooOld => Verdict::TooOld {
+                    seq: error.seq,
+                    line,
+                    reason: error.reason,
+                },
+                BatchProblem::Refused => Verdict::Refused {
+                    seq: error.seq,
+                    line,
+                    reason: error.reason,
+                },
             };
             return Ok((verdict, None, None));
         }
     };
     let range = Some((header.first_seq, header.last_seq));
     if header.county_id != kiosk.county_id {
-        let reason = format!("the header names county id {}, not {}", header.county_id, kiosk.county_id);
-        let verdict = Verdict::Refused { seq: None, line: Some(1), reason };
+        let reason = format!(
+            "the header names county id {}, not {}",
+            header.county_id, kiosk.county_id
+        );
+        let verdict = Verdict::Refused {
+            seq: None,
+            line: Some(1),
+            reason,
+        };
         return Ok((verdict, range, None));
     }
     let ingested = ingest::ingest(tx, &app.cache, kiosk, &header, &records).await?;
@@ -447,8 +494,12 @@ async fn enroll(
     let request: EnrollRequest = serde_json::from_slice(&bytes).map_err(|error| {
         Fail::bad_input("登记内容格式不对", &format!("enrollment body: {error}"))
     })?;
-    let genesis = parse_hash(&request.genesis_hash)
-        .ok_or_else(|| Fail::bad_input("创世哈希须为 64 位小写十六进制", "genesisHash must be 64 lower-case hex digits"))?;
+    let genesis = parse_hash(&request.genesis_hash).ok_or_else(|| {
+        Fail::bad_input(
+            "创世哈希须为 64 位小写十六进制",
+            "genesisHash must be 64 lower-case hex digits",
+        )
+    })?;
     let kiosk_id = KioskId::new(&request.kiosk_id)
         .map_err(|_| Fail::bad_input("终端编号无效", "kioskId is not a valid kiosk id"))?;
     let code_hash = sha256(normalise_code(&request.code).as_bytes());
@@ -486,7 +537,10 @@ async fn enroll(
             "这个县级编号已登记给另一本账（创世记录不同），请向县里核实编号。",
             "This county id is enrolled with another journal (a different genesis entry); check the id with the county.",
         );
-        fail.body.reason = Some(format!("enrolled genesis {}", hex::encode(bound.unwrap_or_default())));
+        fail.body.reason = Some(format!(
+            "enrolled genesis {}",
+            hex::encode(bound.unwrap_or_default())
+        ));
         return Err(fail);
     }
     let head_seq: i64 = row.get(3);
@@ -543,7 +597,11 @@ async fn cors(State(app): State<App>, request: Request, next: Next) -> Response 
         .filter(|origin| app.origins.iter().any(|allowed| allowed == *origin));
     let preflight = request.method() == Method::OPTIONS;
     let mut response = if preflight {
-        let status = if allowed.is_some() { StatusCode::NO_CONTENT } else { StatusCode::FORBIDDEN };
+        let status = if allowed.is_some() {
+            StatusCode::NO_CONTENT
+        } else {
+            StatusCode::FORBIDDEN
+        };
         status.into_response()
     } else {
         next.run(request).await
@@ -551,16 +609,27 @@ async fn cors(State(app): State<App>, request: Request, next: Next) -> Response 
     if let Some(origin) = allowed.and_then(|origin| HeaderValue::from_str(origin).ok()) {
         let headers = response.headers_mut();
         headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-        headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("Retry-After"));
+        headers.insert(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static("Retry-After"),
+        );
         if preflight {
-            headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST, OPTIONS"));
+            headers.insert(
+                header::ACCESS_CONTROL_ALLOW_METHODS,
+                HeaderValue::from_static("GET, POST, OPTIONS"),
+            );
             headers.insert(
                 header::ACCESS_CONTROL_ALLOW_HEADERS,
                 HeaderValue::from_static("Authorization, Content-Type, Content-Encoding"),
             );
-            headers.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
+            headers.insert(
+                header::ACCESS_CONTROL_MAX_AGE,
+                HeaderValue::from_static("600"),
+            );
         }
     }
-    response.headers_mut().insert(header::VARY, HeaderValue::from_static("Origin"));
+    response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Origin"));
     response
 }

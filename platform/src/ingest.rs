@@ -143,7 +143,10 @@ pub async fn ingest(
     };
     if kiosk.status == "fork" {
         let verdict = open_fork(tx, kiosk).await?;
-        return Ok(Ingested { verdict, state: None });
+        return Ok(Ingested {
+            verdict,
+            state: None,
+        });
     }
     let first = header.first_seq;
     let prev_hash = parse_hash(&header.prev_hash).unwrap_or_default();
@@ -152,13 +155,19 @@ pub async fn ingest(
             head_seq: kiosk.head_seq,
             head_hash: kiosk.head_hash,
         };
-        return Ok(Ingested { verdict, state: None });
+        return Ok(Ingested {
+            verdict,
+            state: None,
+        });
     }
     if let (Some(genesis), 1, Some(record)) = (kiosk.genesis_hash, first, records.first()) {
         if record.hash != genesis {
             let reason = "the genesis entry is not the one this county id was enrolled with";
             let verdict = refused(1, reason.to_string());
-            return Ok(Ingested { verdict, state: None });
+            return Ok(Ingested {
+                verdict,
+                state: None,
+            });
         }
     }
     // The held part: every hash must be the platform's.
@@ -180,7 +189,10 @@ pub async fn ingest(
             if held != record.hash {
                 let platform_hash = held.try_into().unwrap_or_default();
                 let verdict = record_fork(tx, kiosk, seq, platform_hash, record.hash).await?;
-                return Ok(Ingested { verdict, state: None });
+                return Ok(Ingested {
+                    verdict,
+                    state: None,
+                });
             }
             duplicate += 1;
         }
@@ -191,7 +203,10 @@ pub async fn ingest(
         // The batch continues from a hash the platform does not hold at
         // its head: the kiosk's journal differs at the head's seq.
         let verdict = record_fork(tx, kiosk, kiosk.head_seq, kiosk.head_hash, prev_hash).await?;
-        return Ok(Ingested { verdict, state: None });
+        return Ok(Ingested {
+            verdict,
+            state: None,
+        });
     }
     let new_from = (kiosk.head_seq + 1).max(first);
     let tail: Vec<(u64, &StoredRecord)> = (first..)
@@ -207,29 +222,56 @@ pub async fn ingest(
         .await?;
         let verdict = Verdict::Ack {
             acked_seq: header.last_seq,
-            acked_hash: records.last().map(|record| record.hash).unwrap_or(prev_hash),
+            acked_hash: records
+                .last()
+                .map(|record| record.hash)
+                .unwrap_or(prev_hash),
             appended: 0,
             duplicate,
         };
-        return Ok(Ingested { verdict, state: None });
+        return Ok(Ingested {
+            verdict,
+            state: None,
+        });
     }
-    let mut fold = fold::load(tx, cache, &kiosk.county_id, kiosk.head_seq, &kiosk.head_hash).await?;
+    let mut fold = fold::load(
+        tx,
+        cache,
+        &kiosk.county_id,
+        kiosk.head_seq,
+        &kiosk.head_hash,
+    )
+    .await?;
     let mut checkpoints = Vec::new();
     for run in runs_to_checkpoints(&tail) {
         if let Err(refusal) = fold.feed(run) {
             let verdict = refused(refusal.seq, refusal.reason);
-            return Ok(Ingested { verdict, state: None });
+            return Ok(Ingested {
+                verdict,
+                state: None,
+            });
         }
         let state = fold.state();
         if let Some(state) = state.filter(|state| state.seq % CHECKPOINT_EVERY == 0) {
             checkpoints.push((state.seq, state.head, checkpoint::encode(state)));
         }
     }
-    store_entries(tx, &kiosk.county_id, &tail, prev_hash_of(&tail, first, prev_hash, records)).await?;
+    store_entries(
+        tx,
+        &kiosk.county_id,
+        &tail,
+        prev_hash_of(&tail, first, prev_hash, records),
+    )
+    .await?;
     for (seq, head, bytes) in &checkpoints {
         tx.execute(
             "INSERT INTO checkpoint (kiosk, seq, head_hash, state) VALUES ($1, $2, $3, $4)",
-            &[&kiosk.county_id, &fold::to_sql_seq(*seq)?, &head.as_slice(), bytes],
+            &[
+                &kiosk.county_id,
+                &fold::to_sql_seq(*seq)?,
+                &head.as_slice(),
+                bytes,
+            ],
         )
         .await?;
     }
@@ -272,7 +314,12 @@ fn runs_to_checkpoints<'a>(
 }
 
 /// The hash before the tail's first entry.
-fn prev_hash_of(tail: &[(u64, &StoredRecord)], first: u64, prev_hash: Hash, records: &[StoredRecord]) -> Hash {
+fn prev_hash_of(
+    tail: &[(u64, &StoredRecord)],
+    first: u64,
+    prev_hash: Hash,
+    records: &[StoredRecord],
+) -> Hash {
     let offset = tail[0].0 - first;
     match offset.checked_sub(1) {
         Some(index) => records[index as usize].hash,
@@ -362,9 +409,15 @@ async fn open_fork(tx: &Transaction<'_>, kiosk: &KioskRow) -> Result<Verdict, In
         )
         .await?;
     let Some(row) = row else {
-        return Err(LoadError::Damaged("marked fork without a fork recorded".to_string()));
+        return Err(LoadError::Damaged(
+            "marked fork without a fork recorded".to_string(),
+        ));
     };
-    let hash = |bytes: Option<&[u8]>| bytes.and_then(|bytes| bytes.try_into().ok()).unwrap_or_default();
+    let hash = |bytes: Option<&[u8]>| {
+        bytes
+            .and_then(|bytes| bytes.try_into().ok())
+            .unwrap_or_default()
+    };
     let keep: Option<String> = row.get(3);
     let reason = match keep.as_deref() {
         Some("platform") => KEPT_PLATFORM_REASON,
@@ -408,7 +461,10 @@ pub async fn record_upload(
     verdict: &Verdict,
 ) -> Result<(), IngestError> {
     let (first, last) = match range {
-        Some((first, last)) => (Some(fold::to_sql_seq(first)?), Some(fold::to_sql_seq(last)?)),
+        Some((first, last)) => (
+            Some(fold::to_sql_seq(first)?),
+            Some(fold::to_sql_seq(last)?),
+        ),
         None => (None, None),
     };
     tx.execute(

@@ -24,5 +24,9 @@ use std::net::SocketAddr;
 /// Serves the protocol on `listener` until the process ends.
 pub async fn serve(listener: tokio::net::TcpListener, app: http::App) -> std::io::Result<()> {
     let router = http::router(app);
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .await
 }

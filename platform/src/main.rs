@@ -36,7 +36,10 @@ struct Args {
 
 impl Args {
     fn parse(raw: Vec<String>) -> Result<Args, String> {
-        let mut args = Args { words: Vec::new(), options: Vec::new() };
+        let mut args = Args {
+            words: Vec::new(),
+            options: Vec::new(),
+        };
         let mut raw = raw.into_iter();
         while let Some(arg) = raw.next() {
             match arg.strip_prefix("--") {
@@ -60,11 +63,18 @@ impl Args {
     }
 
     fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.options.iter().filter(move |(key, _)| key == name).map(|(_, value)| value.as_str())
+        self.options
+            .iter()
+            .filter(move |(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
     }
 
     fn only(&self, allowed: &[&str]) -> Result<(), String> {
-        match self.options.iter().find(|(key, _)| !allowed.contains(&key.as_str())) {
+        match self
+            .options
+            .iter()
+            .find(|(key, _)| !allowed.contains(&key.as_str()))
+        {
             Some((key, _)) => Err(format!("unknown option --{key}")),
             None => Ok(()),
         }
@@ -81,7 +91,10 @@ fn operator(args: &Args) -> String {
 
 fn main() -> ExitCode {
     let raw: Vec<String> = std::env::args().skip(1).collect();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("aixin-platform: {error}");
@@ -114,7 +127,12 @@ async fn run(raw: Vec<String>) -> Result<(), String> {
             let listen = args.one("listen")?;
             let mut origins: Vec<String> = args.all("kiosk-origin").map(str::to_string).collect();
             if let Ok(env) = std::env::var("AIXIN_KIOSK_ORIGINS") {
-                origins.extend(env.split(',').map(str::trim).filter(|o| !o.is_empty()).map(str::to_string));
+                origins.extend(
+                    env.split(',')
+                        .map(str::trim)
+                        .filter(|o| !o.is_empty())
+                        .map(str::to_string),
+                );
             }
             let listener = tokio::net::TcpListener::bind(listen)
                 .await
@@ -130,14 +148,20 @@ async fn run(raw: Vec<String>) -> Result<(), String> {
             args.only(&["id", "village"])?;
             let id = args.one("id")?;
             let code = admin::add(&pool, id, args.one("village")?).await?;
-            println!("kiosk {id} added; its one-time enrollment code (valid {} days): {code}", admin::ENROLL_CODE_DAYS);
+            println!(
+                "kiosk {id} added; its one-time enrollment code (valid {} days): {code}",
+                admin::ENROLL_CODE_DAYS
+            );
             Ok(())
         }
         ["kiosk", "enroll-code"] => {
             args.only(&["id"])?;
             let id = args.one("id")?;
             let code = admin::enroll_code(&pool, id).await?;
-            println!("kiosk {id}: new one-time enrollment code (valid {} days): {code}", admin::ENROLL_CODE_DAYS);
+            println!(
+                "kiosk {id}: new one-time enrollment code (valid {} days): {code}",
+                admin::ENROLL_CODE_DAYS
+            );
             Ok(())
         }
         ["kiosk", "import-batches", paths @ ..] if !paths.is_empty() => {
@@ -154,21 +178,28 @@ async fn run(raw: Vec<String>) -> Result<(), String> {
         ["kiosk", "resolve"] => {
             args.only(&["id", "keep", "by"])?;
             let id = args.one("id")?;
-            let keep = admin::Keep::parse(args.one("keep")?).ok_or("--keep is platform or kiosk")?;
+            let keep =
+                admin::Keep::parse(args.one("keep")?).ok_or("--keep is platform or kiosk")?;
             let by = args.all("by").next().map_or_else(
                 || std::env::var("USER").unwrap_or_else(|_| "county".to_string()),
                 str::to_string,
             );
             let seq = admin::resolve(&pool, id, keep, &by).await?;
-            println!("kiosk {id}: the fork at entry {seq} is settled, keeping the {}'s journal", match keep {
-                admin::Keep::Platform => "platform",
-                admin::Keep::Kiosk => "kiosk",
-            });
+            println!(
+                "kiosk {id}: the fork at entry {seq} is settled, keeping the {}'s journal",
+                match keep {
+                    admin::Keep::Platform => "platform",
+                    admin::Keep::Kiosk => "kiosk",
+                }
+            );
             Ok(())
         }
         ["kiosk", "list"] => {
             args.only(&[])?;
-            println!("{:<24} {:<16} {:<16} {:>8} {:<8} {:>9} enrolled", "county id", "village", "kiosk", "head", "status", "conflicts");
+            println!(
+                "{:<24} {:<16} {:<16} {:>8} {:<8} {:>9} enrolled",
+                "county id", "village", "kiosk", "head", "status", "conflicts"
+            );
             for kiosk in admin::list(&pool).await? {
                 println!(
                     "{:<24} {:<16} {:<16} {:>8} {:<8} {:>9} {}",
@@ -197,7 +228,14 @@ async fn run(raw: Vec<String>) -> Result<(), String> {
             args.only(&["id", "by"])?;
             let id = args.one("id")?;
             let bytes = std::fs::read(file).map_err(|error| format!("{file}: {error}"))?;
-            let imported = aixin_platform::credits::import_file(&pool, &Cache::default(), id, &bytes, &operator(&args)).await?;
+            let imported = aixin_platform::credits::import_file(
+                &pool,
+                &Cache::default(),
+                id,
+                &bytes,
+                &operator(&args),
+            )
+            .await?;
             println!(
                 "kiosk {id}: {} credits ({} points) now wait for the kiosk; {} were waiting already, {} the kiosk holds already",
                 imported.added,

@@ -8,7 +8,10 @@
 
 use crate::admin::AdminResult;
 use crate::db::sql_error;
-use crate::http::{authorised, bearer_hash, connection, county_id, now_ms, normalise_code, same_secret, sha256, App, Fail};
+use crate::http::{
+    authorised, bearer_hash, connection, county_id, normalise_code, now_ms, same_secret, sha256,
+    App, Fail,
+};
 use crate::ingest::{KioskRow, KIOSK_COLUMNS};
 use aixin_kiosk::journal::{push_ndjson_line, StoredRecord};
 use aixin_kiosk::sync::valid_county_id;
@@ -55,7 +58,9 @@ fn new_restore_code() -> String {
 /// earlier one), for a kiosk the platform holds entries of.
 pub async fn restore_code(pool: &Pool, id: &str, issued_by: &str) -> AdminResult<String> {
     if !valid_county_id(id) {
-        return Err(format!("county id {id:?}: 1 to 40 characters of A-Z a-z 0-9 - _"));
+        return Err(format!(
+            "county id {id:?}: 1 to 40 characters of A-Z a-z 0-9 - _"
+        ));
     }
     let client = pool.get().await.map_err(|error| error.to_string())?;
     let head: Option<i64> = client
@@ -65,7 +70,11 @@ pub async fn restore_code(pool: &Pool, id: &str, issued_by: &str) -> AdminResult
         .map(|row| row.get(0));
     match head {
         None => return Err(format!("no kiosk {id}")),
-        Some(0) => return Err(format!("kiosk {id} has never uploaded: there is nothing to restore")),
+        Some(0) => {
+            return Err(format!(
+                "kiosk {id} has never uploaded: there is nothing to restore"
+            ))
+        }
         Some(_) => {}
     }
     let code = new_restore_code();
@@ -140,7 +149,10 @@ async fn restore(
 ) -> Result<Json<Restored>, Fail> {
     let id = county_id(&id)?.to_string();
     if body.len() > RESTORE_BYTES_MAX {
-        return Err(Fail::bad_input("恢复请求过大", "a restore request is at most 1 KiB"));
+        return Err(Fail::bad_input(
+            "恢复请求过大",
+            "a restore request is at most 1 KiB",
+        ));
     }
     let request: RestoreRequest = serde_json::from_slice(&body)
         .map_err(|error| Fail::bad_input("恢复请求格式不对", &format!("restore body: {error}")))?;
@@ -148,7 +160,11 @@ async fn restore(
     let mut client = connection(&app).await?;
     let tx = client.transaction().await?;
     let sql = format!("SELECT {KIOSK_COLUMNS} FROM kiosk WHERE county_id = $1 FOR UPDATE");
-    let kiosk = tx.query_opt(&sql, &[&id]).await?.as_ref().map(KioskRow::from_row);
+    let kiosk = tx
+        .query_opt(&sql, &[&id])
+        .await?
+        .as_ref()
+        .map(KioskRow::from_row);
     let Some(kiosk) = kiosk.filter(|kiosk| kiosk.head_seq > 0) else {
         return Err(nothing_to_restore());
     };
@@ -192,7 +208,8 @@ async fn restore(
         &[&id, &sha256(token.as_bytes())],
     )
     .await?;
-    tx.execute("DELETE FROM restore_code WHERE kiosk = $1", &[&id]).await?;
+    tx.execute("DELETE FROM restore_code WHERE kiosk = $1", &[&id])
+        .await?;
     let seq = i64::try_from(kiosk.head_seq).unwrap_or(i64::MAX);
     tx.execute(
         "INSERT INTO restore (kiosk, issued_by, requested_from, head_seq, head_hash) VALUES ($1, $2, $3, $4, $5)",
@@ -236,7 +253,11 @@ async fn journal_page(
     }
     let client = connection(&app).await?;
     let sql = format!("SELECT {KIOSK_COLUMNS} FROM kiosk WHERE county_id = $1");
-    let kiosk = client.query_opt(&sql, &[&id]).await?.as_ref().map(KioskRow::from_row);
+    let kiosk = client
+        .query_opt(&sql, &[&id])
+        .await?
+        .as_ref()
+        .map(KioskRow::from_row);
     let kiosk = kiosk
         .filter(|kiosk| authorised(kiosk, &token_hash))
         .ok_or_else(Fail::unauthorized)?;
@@ -251,11 +272,21 @@ async fn journal_page(
     for (expected, row) in (from..).zip(&rows) {
         let seq: i64 = row.get(0);
         let hash: &[u8] = row.get(2);
-        let hash = hash.try_into().map_err(|_| Fail::internal(&format!("entry {seq}: hash length")))?;
+        let hash = hash
+            .try_into()
+            .map_err(|_| Fail::internal(&format!("entry {seq}: hash length")))?;
         if seq as u64 != expected {
-            return Err(Fail::internal(&format!("kiosk {id}: entry {expected} is missing")));
+            return Err(Fail::internal(&format!(
+                "kiosk {id}: entry {expected} is missing"
+            )));
         }
-        push_ndjson_line(&mut out, &StoredRecord { bytes: row.get(1), hash });
+        push_ndjson_line(
+            &mut out,
+            &StoredRecord {
+                bytes: row.get(1),
+                hash,
+            },
+        );
         out.push('\n');
     }
     let mut response = out.into_response();

@@ -32,7 +32,10 @@ fn pg_bin(tool: &str) -> PathBuf {
 }
 
 fn is_root() -> bool {
-    Command::new("id").arg("-u").output().is_ok_and(|out| out.stdout.starts_with(b"0\n"))
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| out.stdout.starts_with(b"0\n"))
 }
 
 /// Runs a PostgreSQL tool as the postgres user (initdb refuses root).
@@ -44,7 +47,11 @@ fn as_postgres(tool: &str, args: &[&str]) -> std::process::Output {
     } else {
         Command::new(pg_bin(tool))
     };
-    command.args(args).stdin(Stdio::null()).output().expect("a PostgreSQL tool runs")
+    command
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("a PostgreSQL tool runs")
 }
 
 /// A PostgreSQL cluster of this test's own, stopped and removed on drop
@@ -58,12 +65,33 @@ impl Cluster {
         let dir = std::env::temp_dir().join(format!("aixin-pg-faults.{:x}", rand::random::<u64>()));
         std::fs::create_dir_all(&dir).unwrap();
         if is_root() {
-            assert!(Command::new("chown").arg("postgres:").arg(&dir).status().unwrap().success());
+            assert!(Command::new("chown")
+                .arg("postgres:")
+                .arg(&dir)
+                .status()
+                .unwrap()
+                .success());
         }
         let cluster = Cluster { dir };
         let data = cluster.data();
-        let out = as_postgres("initdb", &["-D", &data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]);
-        assert!(out.status.success(), "initdb: {}", String::from_utf8_lossy(&out.stderr));
+        let out = as_postgres(
+            "initdb",
+            &[
+                "-D",
+                &data,
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "initdb: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(cluster.try_start(), "PostgreSQL started");
         cluster
     }
@@ -73,13 +101,33 @@ impl Cluster {
     }
 
     fn url(&self) -> String {
-        format!("host={} port=5432 user=postgres dbname=postgres", self.dir.display())
+        format!(
+            "host={} port=5432 user=postgres dbname=postgres",
+            self.dir.display()
+        )
     }
 
     fn try_start(&self) -> bool {
-        let options = format!("-k {} -c listen_addresses= -c max_connections=100", self.dir.display());
+        let options = format!(
+            "-k {} -c listen_addresses= -c max_connections=100",
+            self.dir.display()
+        );
         let log = self.dir.join("server.log").display().to_string();
-        let out = as_postgres("pg_ctl", &["-D", &self.data(), "-l", &log, "-w", "-t", "30", "-o", &options, "start"]);
+        let out = as_postgres(
+            "pg_ctl",
+            &[
+                "-D",
+                &self.data(),
+                "-l",
+                &log,
+                "-w",
+                "-t",
+                "30",
+                "-o",
+                &options,
+                "start",
+            ],
+        );
         out.status.success()
     }
 
@@ -99,7 +147,10 @@ impl Cluster {
     /// server gone at once, as in a power cut of the service.
     fn kill(&self) {
         let pid_file = self.dir.join("data").join("postmaster.pid");
-        let Some(pid) = std::fs::read_to_string(pid_file).ok().and_then(|text| text.lines().next()?.trim().parse::<u32>().ok()) else {
+        let Some(pid) = std::fs::read_to_string(pid_file)
+            .ok()
+            .and_then(|text| text.lines().next()?.trim().parse::<u32>().ok())
+        else {
             return;
         };
         let mut pids = vec![pid];
@@ -107,7 +158,9 @@ impl Cluster {
             for entry in entries.flatten() {
                 let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
                 // pid (comm) state ppid …
-                let parent = stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse::<u32>().ok());
+                let parent = stat
+                    .rsplit_once(')')
+                    .and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse::<u32>().ok());
                 if parent == Some(pid) {
                     if let Ok(child) = entry.file_name().to_string_lossy().parse::<u32>() {
                         pids.push(child);
@@ -123,7 +176,10 @@ impl Cluster {
 
 impl Drop for Cluster {
     fn drop(&mut self) {
-        as_postgres("pg_ctl", &["-D", &self.data(), "-m", "immediate", "-w", "stop"]);
+        as_postgres(
+            "pg_ctl",
+            &["-D", &self.data(), "-m", "immediate", "-w", "stop"],
+        );
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
@@ -145,7 +201,10 @@ impl Server {
             .expect("the platform binary starts");
         let stdout = child.stdout.take()?;
         let mut lines = BufReader::new(stdout).lines();
-        let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line()).await.ok()?.ok()??;
+        let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
+            .await
+            .ok()?
+            .ok()??;
         let address = line.strip_prefix("listening on http://")?.parse().ok()?;
         Some((Server { child }, address))
     }
@@ -196,14 +255,24 @@ async fn upload_until_acked(
     started: Instant,
 ) {
     let auth = format!("Bearer {token}");
-    let headers = [("Authorization", auth.as_str()), ("Content-Type", "application/x-ndjson")];
+    let headers = [
+        ("Authorization", auth.as_str()),
+        ("Content-Type", "application/x-ndjson"),
+    ];
     while *acked < upto {
-        assert!(started.elapsed() < DEADLINE, "kiosk {id} still not acknowledged at the deadline");
+        assert!(
+            started.elapsed() < DEADLINE,
+            "kiosk {id} still not acknowledged at the deadline"
+        );
         let batch = body(id, records, *acked + 1, upto);
         let target = *address.read().unwrap();
         let path = format!("/v1/kiosks/{id}/journal");
         counts.in_flight.fetch_add(1, Ordering::SeqCst);
-        let answer = tokio::time::timeout(Duration::from_secs(10), try_request(target, "POST", &path, &headers, &batch)).await;
+        let answer = tokio::time::timeout(
+            Duration::from_secs(10),
+            try_request(target, "POST", &path, &headers, &batch),
+        )
+        .await;
         counts.in_flight.fetch_sub(1, Ordering::SeqCst);
         let answer = match answer {
             Ok(Ok(answer)) => answer,
@@ -222,7 +291,11 @@ async fn upload_until_acked(
         match answer.status {
             200 => {
                 let seq = json["ackedSeq"].as_u64().unwrap();
-                assert_eq!(json["ackedHash"], hex::encode(records[seq as usize - 1].1.hash), "kiosk {id}");
+                assert_eq!(
+                    json["ackedHash"],
+                    hex::encode(records[seq as usize - 1].1.hash),
+                    "kiosk {id}"
+                );
                 *acked = seq;
                 counts.acknowledged.fetch_add(1, Ordering::Relaxed);
             }
@@ -231,7 +304,11 @@ async fn upload_until_acked(
                 // less) than the kiosk knows. Its head must be the kiosk's.
                 let head = json["headSeq"].as_u64().unwrap();
                 if head > 0 {
-                    assert_eq!(json["headHash"], hex::encode(records[head as usize - 1].1.hash), "kiosk {id}");
+                    assert_eq!(
+                        json["headHash"],
+                        hex::encode(records[head as usize - 1].1.hash),
+                        "kiosk {id}"
+                    );
                 }
                 *acked = head;
             }
@@ -266,7 +343,9 @@ async fn kiosks_upload_through_database_and_platform_kills() {
             }
             marks.push(kiosk.ledger.state().seq);
         }
-        let code = aixin_platform::admin::add(&pool, &id, "张家村").await.unwrap();
+        let code = aixin_platform::admin::add(&pool, &id, "张家村")
+            .await
+            .unwrap();
         kiosks.push((id, kiosk, code, marks));
     }
 
@@ -276,7 +355,14 @@ async fn kiosks_upload_through_database_and_platform_kills() {
     let mut tokens = Vec::new();
     for (id, kiosk, code, _) in &kiosks {
         let target = *address.read().unwrap();
-        let answer = common::request(target, "POST", &format!("/v1/kiosks/{id}/enroll"), &[], common::enroll_body(code, kiosk).to_string().as_bytes()).await;
+        let answer = common::request(
+            target,
+            "POST",
+            &format!("/v1/kiosks/{id}/enroll"),
+            &[],
+            common::enroll_body(code, kiosk).to_string().as_bytes(),
+        )
+        .await;
         assert_eq!(answer.status, 200, "{}", answer.text());
         tokens.push(answer.json()["token"].as_str().unwrap().to_string());
     }
@@ -318,7 +404,8 @@ async fn kiosks_upload_through_database_and_platform_kills() {
 
     let mut uploads = Vec::new();
     for ((id, kiosk, _, marks), token) in kiosks.iter().zip(&tokens) {
-        let (id, token, marks, records) = (id.clone(), token.clone(), marks.clone(), records(kiosk));
+        let (id, token, marks, records) =
+            (id.clone(), token.clone(), marks.clone(), records(kiosk));
         let (address, counts) = (address.clone(), counts.clone());
         uploads.push(tokio::spawn(async move {
             let mut acked = 0;
@@ -328,7 +415,10 @@ async fn kiosks_upload_through_database_and_platform_kills() {
                     assert!(started.elapsed() < DEADLINE, "the faults never ended");
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
-                upload_until_acked(&address, &id, &token, &records, &mut acked, upto, &counts, started).await;
+                upload_until_acked(
+                    &address, &id, &token, &records, &mut acked, upto, &counts, started,
+                )
+                .await;
                 tokio::time::sleep(Duration::from_millis(300)).await;
             }
             (id, records)
@@ -340,22 +430,35 @@ async fn kiosks_upload_through_database_and_platform_kills() {
     }
     let (cluster, server, kills) = chaos.await.unwrap();
     assert_eq!(kills, (3, 3), "three of each fault");
-    assert!(counts.cut.load(Ordering::Relaxed) > 0, "some requests were cut by the kills");
+    assert!(
+        counts.cut.load(Ordering::Relaxed) > 0,
+        "some requests were cut by the kills"
+    );
 
     // Every (kiosk, seq) once, every head the kiosk's.
     let pool = aixin_platform::db::pool(&url, 2).unwrap();
     let client = pool.get().await.unwrap();
     for (id, records) in &journals {
         let rows = client
-            .query("SELECT seq, hash FROM entry WHERE kiosk = $1 ORDER BY seq", &[id])
+            .query(
+                "SELECT seq, hash FROM entry WHERE kiosk = $1 ORDER BY seq",
+                &[id],
+            )
             .await
             .unwrap();
         assert_eq!(rows.len(), records.len(), "kiosk {id}");
         for (row, (seq, record)) in rows.iter().zip(records) {
-            assert_eq!((row.get::<_, i64>(0) as u64, row.get::<_, &[u8]>(1)), (*seq, &record.hash[..]), "kiosk {id}");
+            assert_eq!(
+                (row.get::<_, i64>(0) as u64, row.get::<_, &[u8]>(1)),
+                (*seq, &record.hash[..]),
+                "kiosk {id}"
+            );
         }
         let head = client
-            .query_one("SELECT head_seq, head_hash, status FROM kiosk WHERE county_id = $1", &[id])
+            .query_one(
+                "SELECT head_seq, head_hash, status FROM kiosk WHERE county_id = $1",
+                &[id],
+            )
             .await
             .unwrap();
         let last = &records[records.len() - 1];

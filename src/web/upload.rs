@@ -403,7 +403,10 @@ pub(super) fn is_hex64(text: &str) -> bool {
 
 /// The platform's origin (only the one the page allows) and the county's
 /// id for this kiosk, as typed.
-pub(super) fn platform_target(url: &str, county_id: &str) -> Result<(PlatformOrigin, CountyId), Error> {
+pub(super) fn platform_target(
+    url: &str,
+    county_id: &str,
+) -> Result<(PlatformOrigin, CountyId), Error> {
     let origin = PlatformOrigin::parse(url)?;
     origin.check_allowed(configured_origin().as_ref())?;
     let county_id =
@@ -415,7 +418,10 @@ pub(super) fn platform_target(url: &str, county_id: &str) -> Result<(PlatformOri
 /// when it cannot be one.
 pub(super) fn one_time_code(code: &str, zh: &str, en: &str) -> Result<String, Error> {
     let code = code.trim();
-    if code.is_empty() || code.len() > CODE_LENGTH_MAX || !code.bytes().all(|b| b.is_ascii_graphic()) {
+    if code.is_empty()
+        || code.len() > CODE_LENGTH_MAX
+        || !code.bytes().all(|b| b.is_ascii_graphic())
+    {
         return Err(Error::invalid_with("code", zh, en));
     }
     Ok(code.to_string())

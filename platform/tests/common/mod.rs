@@ -31,7 +31,10 @@ pub async fn fresh_database() -> (Pool, String) {
     let name = format!("test_{:016x}", rand::random::<u64>());
     let admin = aixin_platform::db::pool(&base, 1).unwrap();
     let client = admin.get().await.unwrap();
-    client.batch_execute(&format!("CREATE DATABASE {name}")).await.unwrap();
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
     let url = format!("{base} dbname={name}");
     let pool = aixin_platform::db::pool(&url, 8).unwrap();
     aixin_platform::db::migrate(&pool).await.unwrap();
@@ -65,14 +68,23 @@ impl Platform {
 
     /// Adds `id` and enrolls `kiosk` with it: the token.
     pub async fn enroll(&self, id: &str, kiosk: &Kiosk) -> String {
-        aixin_platform::admin::add(&self.pool, id, "张家村").await.unwrap();
+        aixin_platform::admin::add(&self.pool, id, "张家村")
+            .await
+            .unwrap();
         self.enroll_existing(id, kiosk).await
     }
 
     /// Enrolls `kiosk` with the county id `id`, added before: the token.
     pub async fn enroll_existing(&self, id: &str, kiosk: &Kiosk) -> String {
-        let code = aixin_platform::admin::enroll_code(&self.pool, id).await.unwrap();
-        let answer = self.post_json(&format!("/v1/kiosks/{id}/enroll"), &enroll_body(&code, kiosk)).await;
+        let code = aixin_platform::admin::enroll_code(&self.pool, id)
+            .await
+            .unwrap();
+        let answer = self
+            .post_json(
+                &format!("/v1/kiosks/{id}/enroll"),
+                &enroll_body(&code, kiosk),
+            )
+            .await;
         assert_eq!(answer.status, 200, "{}", answer.text());
         answer.json()["token"].as_str().unwrap().to_string()
     }
@@ -86,13 +98,30 @@ impl Platform {
     /// Uploads `body` for `id` with `token`.
     pub async fn upload(&self, id: &str, token: &str, body: &[u8]) -> Answer {
         let auth = format!("Bearer {token}");
-        let headers = [("Authorization", auth.as_str()), ("Content-Type", "application/x-ndjson")];
-        request(self.address, "POST", &format!("/v1/kiosks/{id}/journal"), &headers, body).await
+        let headers = [
+            ("Authorization", auth.as_str()),
+            ("Content-Type", "application/x-ndjson"),
+        ];
+        request(
+            self.address,
+            "POST",
+            &format!("/v1/kiosks/{id}/journal"),
+            &headers,
+            body,
+        )
+        .await
     }
 
     pub async fn head(&self, id: &str, token: &str) -> Answer {
         let auth = format!("Bearer {token}");
-        request(self.address, "GET", &format!("/v1/kiosks/{id}/head"), &[("Authorization", &auth)], b"").await
+        request(
+            self.address,
+            "GET",
+            &format!("/v1/kiosks/{id}/head"),
+            &[("Authorization", &auth)],
+            b"",
+        )
+        .await
     }
 
     /// One number from the database.
@@ -151,10 +180,13 @@ pub async fn request(
     headers: &[(&str, &str)],
     body: &[u8],
 ) -> Answer {
-    tokio::time::timeout(REQUEST_WAIT, try_request(address, method, path, headers, body))
-        .await
-        .expect("the platform answered within the wait")
-        .expect("the platform answered")
+    tokio::time::timeout(
+        REQUEST_WAIT,
+        try_request(address, method, path, headers, body),
+    )
+    .await
+    .expect("the platform answered within the wait")
+    .expect("the platform answered")
 }
 
 /// [`request`] that reports a refused or cut connection instead of failing.
@@ -193,13 +225,17 @@ fn parse_answer(raw: &[u8]) -> Option<Answer> {
         })
         .collect();
     let mut body = raw[split + 4..].to_vec();
-    let chunked = headers
-        .iter()
-        .any(|(name, value)| name.eq_ignore_ascii_case("transfer-encoding") && value.contains("chunked"));
+    let chunked = headers.iter().any(|(name, value)| {
+        name.eq_ignore_ascii_case("transfer-encoding") && value.contains("chunked")
+    });
     if chunked {
         body = dechunk(&body)?;
     }
-    Some(Answer { status, headers, body })
+    Some(Answer {
+        status,
+        headers,
+        body,
+    })
 }
 
 fn dechunk(mut raw: &[u8]) -> Option<Vec<u8>> {
@@ -227,12 +263,18 @@ pub fn records(kiosk: &Kiosk) -> Vec<(u64, StoredRecord)> {
 
 /// The upload body of `first..=last` of `records`.
 pub fn body(county_id: &str, records: &[(u64, StoredRecord)], first: u64, last: u64) -> Vec<u8> {
-    let prev_hash = if first == 1 { [0; 32] } else { records[first as usize - 2].1.hash };
+    let prev_hash = if first == 1 {
+        [0; 32]
+    } else {
+        records[first as usize - 2].1.hash
+    };
     let run: Vec<(u64, &StoredRecord)> = records[first as usize - 1..last as usize]
         .iter()
         .map(|(seq, record)| (*seq, record))
         .collect();
-    encode_batch(county_id, &prev_hash, &run).unwrap().into_bytes()
+    encode_batch(county_id, &prev_hash, &run)
+        .unwrap()
+        .into_bytes()
 }
 
 /// A village kiosk with `extra` more households registered (an entry each).
