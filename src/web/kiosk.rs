@@ -11,7 +11,7 @@ use super::lock::{acquire_writer_lock, request_persistent_storage, LockOutcome, 
 use crate::error::Error;
 use crate::ids::{KioskId, Text};
 use crate::journal::{self, OpenError};
-use crate::ledger::{Auth, Ledger, LedgerConfig, Operation, Outcome};
+use crate::ledger::{Auth, Ledger, LedgerConfig, Operation, Outcome, Plan};
 use serde::Serialize;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -703,6 +703,33 @@ impl Inner {
         self.closed.get()
     }
 
+    /// Stores a prepared plan's records, with `meta` beside them, in one
+    /// strictly durable transaction, then commits the plan; a failed write
+    /// aborts it and changes nothing. The caller holds the gate.
+    pub(super) async fn store_and_commit(
+        inner: &Rc<Inner>,
+        plan: Plan,
+        meta: Vec<(String, Vec<u8>)>,
+    ) -> Result<Outcome, Error> {
+        if !plan.is_empty() || !meta.is_empty() {
+            let batch = WriteBatch {
+                journal: plan.journal_records(),
+                credentials: plan.credential_records(),
+                meta,
+            };
+            let written = async {
+                let lease = DbLease::take(inner)?;
+                lease.db()?.write(&batch).await.map_err(storage_error)
+            }
+            .await;
+            if let Err(error) = written {
+                inner.ledger.borrow_mut().abort(plan);
+                return Err(error);
+            }
+        }
+        inner.ledger.borrow_mut().commit(plan)
+    }
+
     /// One call: wait for the gate, prepare, store, commit.
     pub(super) async fn run(
         inner: &Rc<Inner>,
@@ -715,23 +742,7 @@ impl Inner {
             .ledger
             .borrow_mut()
             .prepare(&auth, operation, now_ms)?;
-        if !plan.is_empty() {
-            let batch = WriteBatch {
-                journal: plan.journal_records(),
-                credentials: plan.credential_records(),
-                meta: Vec::new(),
-            };
-            let written = async {
-                let lease = DbLease::take(inner)?;
-                lease.db()?.write(&batch).await.map_err(storage_error)
-            }
-            .await;
-            if let Err(error) = written {
-                inner.ledger.borrow_mut().abort(plan);
-                return Err(error);
-            }
-        }
-        let outcome = inner.ledger.borrow_mut().commit(plan);
+        let outcome = Inner::store_and_commit(inner, plan, Vec::new()).await;
         if !inner.had_data_recorded.get() {
             let seq = inner.ledger.borrow().state().seq;
             record_had_data(&inner.kiosk_id, seq);

@@ -461,21 +461,7 @@ impl Kiosk {
                         continue;
                     }
                 };
-                let batch = WriteBatch {
-                    journal: plan.journal_records(),
-                    credentials: plan.credential_records(),
-                    ..WriteBatch::default()
-                };
-                let written = async {
-                    let lease = DbLease::take(&inner)?;
-                    lease.db()?.write(&batch).await.map_err(storage_error)
-                }
-                .await;
-                if let Err(error) = written {
-                    inner.ledger.borrow_mut().abort(plan);
-                    return Err(error);
-                }
-                inner.ledger.borrow_mut().commit(plan)?;
+                Inner::store_and_commit(&inner, plan, Vec::new()).await?;
                 view.taken += 1;
             }
             current.unapplied_credits = view.unapplied.clone();

@@ -619,21 +619,8 @@ impl Kiosk {
                 operation,
                 fields.now,
             )?;
-            let batch = WriteBatch {
-                journal: plan.journal_records(),
-                credentials: plan.credential_records(),
-                meta: vec![(PLATFORM_KEY.to_string(), record_bytes(&record)?)],
-            };
-            let written = async {
-                let lease = DbLease::take(&inner)?;
-                lease.db()?.write(&batch).await.map_err(storage_error)
-            }
-            .await;
-            if let Err(error) = written {
-                inner.ledger.borrow_mut().abort(plan);
-                return Err(error);
-            }
-            inner.ledger.borrow_mut().commit(plan)?;
+            let meta = vec![(PLATFORM_KEY.to_string(), record_bytes(&record)?)];
+            Inner::store_and_commit(&inner, plan, meta).await?;
             Ok(to_js(&EnrollView {
                 enrolled: true,
                 url: record.origin,
