@@ -243,6 +243,30 @@ pub fn file_name(state: &State, created_ms: i64) -> String {
     )
 }
 
+/// The county platform a backup's kiosk was last enrolled with, from the
+/// backup's own `platform_enrolled` entries: the origin, the county's id
+/// for it and the hash of the first entry (which the platform bound at the
+/// first enrollment). None for a kiosk never enrolled, or a backup that no
+/// longer starts at seq 1.
+pub fn enrolled_platform(
+    backup: &Backup,
+) -> Option<(crate::upload::PlatformOrigin, crate::ids::CountyId, String)> {
+    let first = backup.records.first()?;
+    let first_seq = Entry::decode(&first.bytes).ok()?.seq;
+    if first_seq != 1 {
+        return None;
+    }
+    backup.records.iter().rev().find_map(|record| {
+        match Entry::decode(&record.bytes).ok()?.body {
+            Body::PlatformEnrolled {
+                county_id,
+                platform,
+            } => Some((platform, county_id, hex_of(&first.hash))),
+            _ => None,
+        }
+    })
+}
+
 /// Reads and verifies a backup file whole: the header, every record's chain
 /// link and fold, the credentials, the counts, the head and state hashes and
 /// the trailer's checksum. The first problem refuses the file, naming its
@@ -426,6 +450,7 @@ fn seal(state: &State, actor: Actor, id: EntryId, body: Body, now_ms: i64) -> St
         id,
         actor,
         body,
+        co_signed_by: None,
     };
     let bytes = entry.encode();
     StoredRecord {

@@ -13,6 +13,7 @@ use super::convert::{from_js, to_js, to_js_error};
 use super::gate::Gate;
 use super::idb::{KioskDb, Store, WriteBatch, SEQ_MAX};
 use super::kiosk::{promise, random_bytes, storage_error, DbLease, Inner, Kiosk};
+use super::upload;
 use crate::backup::{
     self, Backup, NewAdminPin, PinRefusal, Rebuilt, RecoveryReport, RestoreAuth, StaffPin,
 };
@@ -64,6 +65,36 @@ struct HeaderView {
     has_recovery_code: bool,
     format_version: u32,
     admins: Vec<AdminView>,
+    /// The county platform the backup's kiosk was enrolled with, when it
+    /// was: `{ url, countyId }`.
+    platform: Option<PlatformView>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PlatformView {
+    url: String,
+    county_id: String,
+}
+
+/// How far a backup reaches against how far the county holds its kiosk.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PlatformCompareView {
+    url: String,
+    county_id: String,
+    backup_seq: u64,
+    platform_seq: u64,
+    platform_status: String,
+    /// The county holds entries after the backup's last one: restoring the
+    /// backup goes on from an older copy, and the platform's is the later.
+    platform_later: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CompareInput {
+    text: String,
 }
 
 #[derive(Serialize)]
@@ -100,6 +131,10 @@ fn header_view(backup: &Backup) -> HeaderView {
                 name: member.name.to_string(),
             })
             .collect(),
+        platform: backup::enrolled_platform(backup).map(|(origin, county_id, _)| PlatformView {
+            url: origin.as_str().to_string(),
+            county_id: county_id.as_str().to_string(),
+        }),
     }
 }
 
@@ -355,6 +390,44 @@ impl Kiosk {
         backup::read(text)
             .map(|backup| to_js(&header_view(&backup)))
             .map_err(|error| to_js_error(&error))
+    }
+
+    /// Before a backup is restored: asks the county platform the backup's
+    /// kiosk was enrolled with how far it holds that kiosk's journal
+    /// (`GET /v1/kiosks/{id}/head`, shown the hash of the backup's first
+    /// entry, as the kiosk has no token any more): `{ text }` → `{ url,
+    /// countyId, backupSeq, platformSeq, platformStatus, platformLater }`,
+    /// or null for a backup of a kiosk never enrolled.
+    /// `PLATFORM_UNREACHABLE` (or another platform error) when it cannot
+    /// tell; the restore may go on as before. Changes nothing.
+    #[wasm_bindgen(js_name = comparePlatformHead)]
+    pub fn compare_platform_head(&self, input: JsValue) -> js_sys::Promise {
+        promise(async move {
+            let fields: CompareInput = from_js(input, "comparePlatformHead")?;
+            let read = backup::read(&fields.text)?;
+            let Some((origin, county_id, genesis)) = backup::enrolled_platform(&read) else {
+                return Ok(JsValue::NULL);
+            };
+            origin.check_allowed(upload::configured_origin().as_ref())?;
+            let url = format!(
+                "{}?genesis={genesis}",
+                upload::county_path(origin.as_str(), county_id.as_str(), "head")
+            );
+            let answer = upload::request(&url, "GET", &[], None).await?;
+            if answer.status != 200 {
+                return Err(answer.error());
+            }
+            let head: crate::sync::answer::Head = answer.decode()?;
+            let backup_seq = read.state.seq;
+            Ok(to_js(&PlatformCompareView {
+                url: origin.as_str().to_string(),
+                county_id: county_id.as_str().to_string(),
+                backup_seq,
+                platform_seq: head.seq,
+                platform_status: head.status,
+                platform_later: head.seq > backup_seq,
+            }))
+        })
     }
 
     /// Restores a backup onto this kiosk, which must be empty (no journal

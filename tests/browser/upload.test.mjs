@@ -13,7 +13,7 @@
 // a build under target/).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launchBrowser, openKioskPage, loadDemoVillage, staffSignIn, staffMenu, checkLayout, DEMO_STAFF } from "./harness.mjs";
+import { launchBrowser, openKioskPage, loadDemoVillage, staffSignIn, staffMenu, checkLayout, fillPad, DEMO_STAFF } from "./harness.mjs";
 import { inKiosk } from "./api.mjs";
 import { WAIT_MS, psql, until, platformCommand as command, codeOf, startPlatform as start, preparePlatform, cleanUpPlatform } from "./platform.mjs";
 
@@ -29,8 +29,8 @@ const platformCommand = (...args) => command(env, ...args);
 const startPlatform = () => start(env, COUNTY_ID);
 
 /** The platform's head for the county id, from PostgreSQL. */
-function platformHead() {
-  const [seq, status] = psql(env.databaseUrl, `SELECT head_seq, status FROM kiosk WHERE county_id = '${COUNTY_ID}'`).split("|");
+function platformHead(countyId = COUNTY_ID) {
+  const [seq, status] = psql(env.databaseUrl, `SELECT head_seq, status FROM kiosk WHERE county_id = '${countyId}'`).split("|");
   return { seq: Number(seq), status };
 }
 
@@ -269,5 +269,122 @@ test("the kiosk uploads by itself; what waits while the platform is down arrives
     assert.equal(await page.locator(".platform-alert").count(), 0);
   } finally {
     await twin.close();
+  }
+});
+
+test("a backup older than the county's copy: the restore screen names both seqs and offers the platform's copy; restored anyway with the recovery code and enrolled again, the first upload is a fork", { timeout: 240_000 }, async () => {
+  assert.ok(env.baseUrl, "DATABASE_URL is not set: these tests need a PostgreSQL server where they may CREATE DATABASE (./scripts/test starts one)");
+  assert.ok(env.binary, "the platform binary was not found: set AIXIN_PLATFORM_BIN or build aixin-platform");
+  const countyId = "420102001001-02";
+  const kioskId = "village-02";
+  const code = codeOf(platformCommand("kiosk", "add", "--id", countyId, "--village", "李家村"));
+  env.platform ??= await startPlatform();
+
+  // An enrolled kiosk uploads; back up; redeem three times, uploaded.
+  let backupText, backupSeq, recoveryCode, laterSeq;
+  const original = await launchBrowser({ viewport: { width: 1366, height: 900 } });
+  try {
+    const { page } = await openKioskPage(original.context, env.kioskUrl, kioskId, UPLOAD_PARAMS);
+    await loadDemoVillage(page);
+    const made = await inKiosk(
+      page,
+      async (kiosk, { origin, countyId, code }) => {
+        const staffSession = await kiosk.staffSignIn({ staff: "admin", pin: "9999", now: Date.now() });
+        const common = { staffSession, now: Date.now() };
+        await kiosk.restock({ ...common, donor: "县供销社", sourceType: "organisation", lines: [{ sku: "salt-500g", qty: 20 }], requestId: "older-salt" });
+        // Within what one staff member may correct alone in a day.
+        await kiosk.correct({ ...common, household: "A001", amount: "8", reason: "恢复测试", requestId: "older-points" });
+        const { recoveryCode } = await kiosk.newRecoveryCode({ ...common, requestId: "older-recovery-code" });
+        await kiosk.enrollPlatform({ ...common, url: origin, countyId, code, requestId: "older-enroll" });
+        return { recoveryCode };
+      },
+      { origin: env.platformOrigin, countyId, code },
+    );
+    assert.ok(made.recoveryCode, JSON.stringify(made));
+    recoveryCode = made.recoveryCode.replace(/\D/g, "");
+    const seq = await redeemSalt(page, "older-before", 1);
+    await until(() => platformHead(countyId).seq === seq, `the platform's head to reach ${seq}`);
+    const backup = await inKiosk(page, async (kiosk) => {
+      const staffSession = await kiosk.staffSignIn({ staff: "admin", pin: "9999", now: Date.now() });
+      return kiosk.backup({ staffSession, includePins: true, now: Date.now() });
+    });
+    assert.ok(backup.text, JSON.stringify(backup.error));
+    [backupText, backupSeq] = [backup.text, backup.entries];
+    laterSeq = await redeemSalt(page, "older-after", 3);
+    assert.equal(laterSeq, backupSeq + 3);
+    await until(() => platformHead(countyId).seq === laterSeq, `the platform's head to reach ${laterSeq}`);
+  } finally {
+    await original.close();
+  }
+
+  // Wiped (a new profile): without the code the restore is refused.
+  const wiped = await launchBrowser({ viewport: { width: 1366, height: 900 } });
+  try {
+    const { page, errors } = await openKioskPage(wiped.context, env.kioskUrl, kioskId, UPLOAD_PARAMS);
+    const refused = await inKiosk(page, (kiosk, text) => kiosk.restoreBackup({ text, now: Date.now() }).then(() => "RESTORED", (error) => error.code), backupText);
+    assert.equal(refused, "RESTORE_AUTH_REQUIRED");
+    assert.equal(await inKiosk(page, (kiosk) => kiosk.info().seq), 0, "a refused restore writes nothing");
+
+    // On the screen: the backup is compared with the county's head first.
+    const chooseBackup = async () => {
+      await page.getByRole("button", { name: /从备份恢复/ }).click();
+      await page.locator("#restore-file").setInputFiles({ name: "backup.ndjson", mimeType: "application/x-ndjson", buffer: Buffer.from(backupText) });
+      const older = page.locator("#restore-platform[data-platform-seq]");
+      await older.waitFor({ timeout: WAIT_MS });
+      return older;
+    };
+    const older = await chooseBackup();
+    assert.equal(await older.getAttribute("data-backup-seq"), String(backupSeq));
+    assert.equal(await older.getAttribute("data-platform-seq"), String(laterSeq));
+    const said = await older.textContent();
+    assert.match(said, new RegExp(`只到第 ${backupSeq} 条记录,县级平台已经有到第 ${laterSeq} 条`));
+    assert.deepEqual(await checkLayout(page), []);
+    // The platform's copy is offered, with its address and the county id filled in.
+    await page.locator("#restore-platform-copy").click();
+    await page.locator("#platform-restore-county-id").waitFor();
+    assert.equal(await page.locator("#platform-restore-county-id").inputValue(), countyId);
+    assert.equal(await page.locator("#platform-restore-url").inputValue(), env.platformOrigin);
+    await page.getByRole("button", { name: /^(返回|Back)/ }).click();
+
+    // Going on with the older file needs the recovery code.
+    await chooseBackup();
+    await page.getByRole("button", { name: /^恢复/ }).click();
+    await page.getByText("仍要用这个较旧的备份恢复,要输入 12 位恢复码").waitFor();
+    await fillPad(page, page.getByLabel(/恢复码/), recoveryCode);
+    await page.getByRole("button", { name: /^恢复/ }).click();
+    await page.getByRole("button", { name: /开始兑换|Start/ }).waitFor();
+    assert.equal(await inKiosk(page, (kiosk) => kiosk.info().seq), backupSeq + 1, "the backup's entries and the restored entry");
+
+    // Enrolled again by the county: the first upload is a 409 fork where
+    // the restored entry parts from the three redemptions.
+    const uploads = [];
+    page.on("response", (response) => {
+      if (response.request().method() === "POST" && response.url().endsWith("/journal")) uploads.push(response.status());
+    });
+    const again = codeOf(platformCommand("kiosk", "enroll-code", "--id", countyId));
+    const enrolled = await inKiosk(
+      page,
+      async (kiosk, { origin, countyId, code }) => {
+        const staffSession = await kiosk.staffSignIn({ staff: "admin", pin: "9999", now: Date.now() });
+        return kiosk.enrollPlatform({ staffSession, url: origin, countyId, code, requestId: "older-enroll-again", now: Date.now() });
+      },
+      { origin: env.platformOrigin, countyId, code: again },
+    );
+    assert.equal(enrolled.enrolled, true, JSON.stringify(enrolled));
+    await page.evaluate(() => dispatchEvent(new Event("online")));
+    await until(() => platformHead(countyId).status === "fork", "the platform to record the fork");
+    await until(() => uploads.length > 0, "the first upload's answer");
+    assert.equal(uploads[0], 409, `the first upload answered ${uploads[0]}`);
+    const conflict = psql(env.databaseUrl, `SELECT kind, seq FROM conflict WHERE kiosk = '${countyId}'`);
+    assert.deepEqual(conflict.split("\n").filter((row) => row.startsWith("fork|")), [`fork|${backupSeq + 1}`]);
+    assert.equal(platformHead(countyId).seq, laterSeq, "the county keeps its three redemptions");
+    const status = await until(async () => {
+      const current = await inKiosk(page, (kiosk) => kiosk.platformStatus());
+      return current.alert ? current : null;
+    }, "the kiosk's alert");
+    assert.equal(status.alert.code, "PLATFORM_FORK");
+    assert.deepEqual(errors.filter((error) => !error.startsWith("Failed to load resource")), []);
+  } finally {
+    await wiped.close();
   }
 });

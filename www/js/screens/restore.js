@@ -2,7 +2,11 @@
 // the file, see what it holds (the core verifies it whole first), show the
 // village allows it (the printed recovery code, or the PIN of an admin the
 // backup carries), give an admin a new PIN when it carries no PINs, restore.
-// A backup of another kiosk id offers to switch to that id.
+// A backup of another kiosk id offers to switch to that id. A backup of a
+// kiosk enrolled with the county platform is first compared with how far
+// the county holds that kiosk: when the county holds more, the screen says
+// so and offers the platform's copy; going on with the older file stays
+// possible with the recovery code (the county then sees a fork).
 import { h } from "../dom.js";
 import { t, dateTime } from "../i18n.js";
 import { topBar, shopTitle, langButton, notice } from "./common.js";
@@ -16,7 +20,7 @@ import "../staff/backup-words.js";
 const NOT_A_BACKUP = { code: "BACKUP_INVALID", line: 1 };
 
 export function restoreScreen(app, options = {}) {
-  const state = options.keep ?? { text: null, header: null, adminId: null, adminPin: "", code: "" };
+  const state = options.keep ?? { text: null, header: null, adminId: null, adminPin: "", code: "", compare: null };
   const slot = messageSlot();
   const here = app.info?.kioskId ?? "";
 
@@ -30,6 +34,8 @@ export function restoreScreen(app, options = {}) {
         state.header = app.kiosk.constructor.readBackup(text);
         state.text = text;
         state.adminId = state.header.admins[0]?.id ?? null;
+        state.compare = null;
+        if (state.header.platform && state.header.kioskId === here) comparePlatform(text);
       } catch (error) {
         app.go("restore", { keep: state });
         queueMicrotask(() => showMessage(app.view.root.querySelector(".message-slot"), app.errorText(error)));
@@ -40,10 +46,50 @@ export function restoreScreen(app, options = {}) {
     onError: () => showMessage(slot, app.errorText(NOT_A_BACKUP)),
   });
 
+  // Asks the platform; the screen is drawn again with the answer while the
+  // same file is still the chosen one.
+  function comparePlatform(text) {
+    state.compare = { asking: true };
+    app.kiosk.comparePlatformHead({ text }).then(
+      (answer) => answer && settle(text, answer),
+      (error) => settle(text, { error }),
+    );
+  }
+  function settle(text, compare) {
+    if (state.text !== text) return;
+    state.compare = compare;
+    if (app.screen === "restore" && !app.pending) app.go("restore", { keep: state });
+  }
+
   const parts = [h("p", { class: "lead", text: t("restoreText") }), chooser];
   const header = state.header;
   if (header) {
     parts.push(notice(t("restoreSummary", header.village, header.shop, header.entries, dateTime(header.createdMs)), "info", { role: "status" }));
+    const compare = state.compare;
+    const platformNotice = (text, kind) => Object.assign(notice(text, kind, { role: kind === "info" ? "status" : "alert" }), { id: "restore-platform" });
+    if (compare?.asking) {
+      parts.push(platformNotice(t("restorePlatformAsking"), "info"));
+    } else if (compare?.error) {
+      parts.push(platformNotice(t("restorePlatformUnreachable"), "warn"));
+    } else if (compare?.platformLater) {
+      const older = platformNotice(t("restorePlatformLater", compare.backupSeq, compare.platformSeq), "warn");
+      older.dataset.backupSeq = String(compare.backupSeq);
+      older.dataset.platformSeq = String(compare.platformSeq);
+      const platformCopy = actionButton({
+          label: "restorePlatformUse",
+          iconName: "box",
+          primary: true,
+          onClick: () =>
+            !app.pending &&
+            app.go("platform-restore", {
+              keep: { url: compare.url, countyId: compare.countyId, code: "", text: header.includesPins ? state.text : null, header: header.includesPins ? header : null, adminId: state.adminId ?? "admin", adminPin: "", done: null },
+            }),
+      });
+      platformCopy.id = "restore-platform-copy";
+      parts.push(older, platformCopy);
+    } else if (compare) {
+      parts.push(platformNotice(t("restorePlatformSame", compare.backupSeq, compare.platformSeq), "info"));
+    }
     if (header.kioskId !== here) {
       parts.push(
         notice(t("restoreOtherKiosk", header.kioskId, here), "warn"),
@@ -112,6 +158,10 @@ export function restoreScreen(app, options = {}) {
     const needsPin = !state.header.includesPins && state.header.admins.length > 0;
     const code = state.code.replace(/\D/g, "");
     const pin = /^\d{4,8}$/.test(state.adminPin);
+    if (state.compare?.platformLater && code.length !== 12) {
+      showMessage(slot, t("restoreOlderNeedCode"));
+      return;
+    }
     if (needsPin && code.length !== 12) {
       showMessage(slot, t("restoreNeedCode"));
       return;

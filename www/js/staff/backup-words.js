@@ -62,6 +62,24 @@ export const BACKUP_WORDS = {
   restoreAdminPin: ["这位管理员的密码", "This admin's PIN"],
   restoreNeedAuth: ["请输入 12 位恢复码,或管理员的密码", "Enter the 12-digit recovery code, or the admin's PIN"],
   restoreNeedCode: ["这个备份没有密码,要输入 12 位恢复码", "This backup has no PINs: enter the 12-digit recovery code"],
+  restorePlatformAsking: ["正在向县级平台核对这个备份是不是最新的…", "Asking the county platform whether this backup is the latest…"],
+  restorePlatformLater: [
+    (n, m) => `这个备份只到第 ${n} 条记录,县级平台已经有到第 ${m} 条。用这个备份恢复,第 ${n} 条以后的记录就没有了,县里会看到两份不同的记录(分叉)。请先从县级平台恢复(向县里要恢复码)。`,
+    (n, m) => `This backup ends at record ${n}; the county platform holds up to record ${m}. Restoring this backup loses every record after ${n}, and the county will see two different histories (a fork). Restore from the county platform first (ask the county for a restore code).`,
+  ],
+  restorePlatformSame: [
+    (n, m) => `已核对:这个备份到第 ${n} 条记录,县级平台有到第 ${m} 条,备份不比平台旧。`,
+    (n, m) => `Checked: this backup reaches record ${n}; the county platform holds up to record ${m}, so the backup is not older.`,
+  ],
+  restorePlatformUnreachable: [
+    "连不上县级平台,没法核对这个备份是不是最新的。可以照常用备份恢复。",
+    "The county platform cannot be reached, so whether this backup is the latest is unknown. The restore can go on as usual.",
+  ],
+  restorePlatformUse: ["从县级平台恢复(推荐)", "Restore from the county platform (recommended)"],
+  restoreOlderNeedCode: [
+    "仍要用这个较旧的备份恢复,要输入 12 位恢复码",
+    "To restore this older backup anyway, enter the 12-digit recovery code",
+  ],
 
   // Recovery from damaged storage.
   damagedTitle: ["存储的记录损坏了", "Stored records are damaged"],
