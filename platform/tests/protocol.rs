@@ -487,6 +487,18 @@ async fn a_missing_or_wrong_token_is_unauthorised() {
         ))
         .await;
     assert_eq!(held, 1);
+    // Without a token, the hash of the first entry the county id was bound
+    // to shows how far the platform holds the journal (a wiped kiosk
+    // restoring a backup asks so); any other hash is unauthorised.
+    let genesis = aixin_kiosk::entry::hex_of(&records[0].1.hash);
+    let path = |hash: &str| format!("/v1/kiosks/{ID}/head?genesis={hash}");
+    let by_genesis = common::request(platform.address, "GET", &path(&genesis), &[], b"").await;
+    assert_eq!(by_genesis.status, 200, "{}", by_genesis.text());
+    assert_eq!(by_genesis.json()["seq"], 3);
+    let other = common::request(platform.address, "GET", &path(&"ab".repeat(32)), &[], b"").await;
+    assert_eq!(other.status, 401);
+    let bare = common::request(platform.address, "GET", &format!("/v1/kiosks/{ID}/head"), &[], b"").await;
+    assert_eq!(bare.status, 401);
 }
 
 /// `records` without the entry at `drop`, the rest renumbered and chained
