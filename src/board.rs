@@ -2,9 +2,16 @@
 //! stars of the quarter (积分之星) and last year's advanced households
 //! (先进户), folded from the same state as the balances.
 //!
-//! Ranking is by the sum of scores where applied score sheets exist for the
-//! period, else by points earned in it (credits, not the balance that
-//! redemptions reduce). Ties share a rank; when ties at the cut-off would
+//! The stars of a quarter and the advanced households of a year rank by the
+//! net points of the period: its credits (evaluation points, whose score
+//! sheets' deductions lowered them already, bonuses and the platform's) plus
+//! the signed corrections dated in it, not the balance that redemptions
+//! reduce. A correction counts in the period of its date in the village,
+//! even when it names an earlier credit: honours once printed for a past
+//! quarter or year do not change behind the notice board. Transfers of a
+//! split or merge (分户 / 合户) move a balance, not merit, and never count.
+//! This quarter's running ranking is by the sum of scores where applied
+//! score sheets exist, else by its net points. Ties share a rank; when ties at the cut-off would
 //! make a list longer than its size, the board says how many share the last
 //! place instead of listing them all. Names follow the village's setting.
 
@@ -23,6 +30,7 @@ pub struct BoardLine {
     pub household: HouseholdCode,
     /// The name as the village shows it (full, surname + 某, or the code).
     pub name: String,
+    /// The net points of the period: credits plus signed corrections.
     pub earned: Points,
     /// The sum of the household's applied scores in the period, in tenths,
     /// when the list ranks by scores.
@@ -109,6 +117,28 @@ pub fn board(state: &State, today: LocalDate) -> Board {
             .entry(household)
             .or_default() += amount.hundredths();
     }
+    let offset = state
+        .kiosk
+        .as_ref()
+        .map_or(8 * 60, |k| k.utc_offset_minutes);
+    for household in state.households.values() {
+        let corrections = household.history.iter().filter(|l| l.kind == "corrected");
+        for line in corrections {
+            let date = crate::calendar::local_date(line.time_ms, offset);
+            let quarter = (date.year, quarter_of(date.month));
+            let change = line.change.hundredths();
+            *by_quarter
+                .entry(quarter)
+                .or_default()
+                .entry(&household.code)
+                .or_default() += change;
+            *by_year
+                .entry(date.year)
+                .or_default()
+                .entry(&household.code)
+                .or_default() += change;
+        }
+    }
     let mut scores_by_quarter: HashMap<(i32, u32), HashMap<&HouseholdCode, i64>> = HashMap::new();
     for (period, posting) in &state.postings {
         let Some(quarter) = period_quarter(period).filter(|_| posting.applied_ms.is_some()) else {
@@ -171,7 +201,7 @@ pub fn board(state: &State, today: LocalDate) -> Board {
         ),
         stars: list(
             by_quarter.get(&last_quarter),
-            scores_by_quarter.get(&last_quarter),
+            None,
             usize::from(settings.stars_count),
             format!("{}-Q{}", last_quarter.0, last_quarter.1),
         ),

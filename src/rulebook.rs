@@ -94,6 +94,15 @@ pub struct CategoryRecord {
 pub struct ItemRecord {
     pub name: String,
     pub max_tenths: u16,
+    /// A deduction item (扣分项): `max_tenths` is the most it takes off.
+    /// Left out when false, so tables written before deductions existed
+    /// read and write the same bytes.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub deduction: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -165,6 +174,7 @@ impl Rules {
                         .map(|item| ItemRecord {
                             name: item.name.clone(),
                             max_tenths: item.max.tenths(),
+                            deduction: item.deduction,
                         })
                         .collect(),
                 })
@@ -259,6 +269,7 @@ fn table_of(records: &[CategoryRecord]) -> Result<Vec<Category>, RulesProblem> {
             items.push(TableItem {
                 name: item.name.clone(),
                 max,
+                deduction: item.deduction,
             });
         }
         let all_names =
@@ -277,15 +288,25 @@ fn table_of(records: &[CategoryRecord]) -> Result<Vec<Category>, RulesProblem> {
             items,
         });
     }
-    let total: u32 = table
-        .iter()
-        .flat_map(|c| &c.items)
-        .map(|i| u32::from(i.max.tenths()))
-        .sum();
-    if total > u32::from(SCORE_TENTHS_MAX) {
+    let total = |deductions: bool| -> u32 {
+        table
+            .iter()
+            .flat_map(|c| &c.items)
+            .filter(|i| i.deduction == deductions)
+            .map(|i| u32::from(i.max.tenths()))
+            .sum()
+    };
+    if total(false) == 0 || total(false) > u32::from(SCORE_TENTHS_MAX) {
         return Err(problem(
-            "评分表总分不能超过 100",
-            "a table totals at most 100",
+            "评分表的得分项合计要大于 0、不超过 100",
+            "a table's scored items total more than 0 and at most 100",
+        ));
+    }
+    // Deductions together may take a score down to 0, not below.
+    if total(true) > u32::from(SCORE_TENTHS_MAX) {
+        return Err(problem(
+            "扣分项合计不能超过 100",
+            "a table's deductions total at most 100",
         ));
     }
     Ok(table)
@@ -351,5 +372,38 @@ mod tests {
         check(&|r| r.bands[2].lower_tenths = 1001);
         check(&|r| r.bands[0].points = Points::from_whole(-1).expect("points"));
         check(&|r| r.bonus_points = Points::from_whole(5000).expect("points"));
+        check(&|r| {
+            for category in &mut r.table {
+                for item in &mut category.items {
+                    item.deduction = true;
+                }
+            }
+        });
+    }
+
+    #[test]
+    fn a_deduction_item_round_trips_and_older_tables_keep_their_bytes() {
+        let mut record = Rules::default().to_record();
+        let old = serde_json::to_string(&record).expect("json");
+        assert!(!old.contains("deduction"), "{old}");
+        record.table.push(CategoryRecord {
+            name: "扣分项".into(),
+            items: vec![ItemRecord {
+                name: "违反村规民约".into(),
+                max_tenths: 100,
+                deduction: true,
+            }],
+        });
+        let rules = Rules::from_record(&record).expect("valid");
+        assert_eq!(
+            table_max(&rules.table).tenths(),
+            1000,
+            "deductions add no points"
+        );
+        assert_eq!(rules.to_record(), record);
+        let json = serde_json::to_string(&record).expect("json");
+        assert!(json.contains(r#""deduction":true"#), "{json}");
+        let back: RulesRecord = serde_json::from_str(&json).expect("reads");
+        assert_eq!(back, record);
     }
 }

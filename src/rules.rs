@@ -31,6 +31,10 @@ pub enum ScoreError {
     TooManyDecimals,
     /// Above the allowed maximum.
     TooHigh,
+    /// A positive value in a deduction (扣分) column.
+    DeductionPositive,
+    /// A deduction beyond its item's limit.
+    DeductionTooLarge,
 }
 
 impl ScoreError {
@@ -40,6 +44,8 @@ impl ScoreError {
             ScoreError::Malformed => "分数写法不对",
             ScoreError::TooManyDecimals => "分数最多一位小数",
             ScoreError::TooHigh => "分数超过满分",
+            ScoreError::DeductionPositive => "扣分项只能填 0 或负数",
+            ScoreError::DeductionTooLarge => "扣分超过这一项的上限",
         }
     }
 
@@ -49,6 +55,8 @@ impl ScoreError {
             ScoreError::Malformed => "the score is not a number",
             ScoreError::TooManyDecimals => "a score has at most one decimal",
             ScoreError::TooHigh => "the score is above the maximum",
+            ScoreError::DeductionPositive => "a deduction is 0 or negative",
+            ScoreError::DeductionTooLarge => "the deduction is beyond the item's limit",
         }
     }
 }
@@ -104,6 +112,27 @@ impl Score {
         }
         Ok(Score(tenths))
     }
+
+    /// Parses a deduction (扣分) cell, `-5`, `−2.5` or `0` (an empty cell is
+    /// no deduction), down to `-max`: the deduction's size. A positive value
+    /// is refused, so a deduction is never read as points given.
+    pub fn parse_deduction(text: &str, max: Score) -> Result<Score, ScoreError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(Score(0));
+        }
+        let Some(size) = without_minus(text) else {
+            return match Score::parse(text, Score(SCORE_TENTHS_MAX)) {
+                Ok(Score(0)) => Ok(Score(0)),
+                Ok(_) => Err(ScoreError::DeductionPositive),
+                Err(error) => Err(error),
+            };
+        };
+        match Score::parse(size, max) {
+            Err(ScoreError::TooHigh) => Err(ScoreError::DeductionTooLarge),
+            other => other,
+        }
+    }
 }
 
 impl fmt::Display for Score {
@@ -115,11 +144,21 @@ impl fmt::Display for Score {
     }
 }
 
-/// One scored item of the table.
+/// The text after a leading minus (ASCII, `−` or full-width `－`), if it
+/// has one: how a deduction is written.
+pub fn without_minus(text: &str) -> Option<&str> {
+    ['-', '−', '－']
+        .iter()
+        .find_map(|sign| text.strip_prefix(*sign))
+}
+
+/// One item of the table: scored up to `max`, or, for a deduction item
+/// (扣分项, such as 违反村规民约), taking up to `max` off the total.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TableItem {
     pub name: String,
     pub max: Score,
+    pub deduction: bool,
 }
 
 /// A category of the table.
@@ -130,8 +169,33 @@ pub struct Category {
 }
 
 impl Category {
+    /// The most its scored items give (deduction items take away, so they
+    /// are not part of it).
     pub fn max(&self) -> Score {
-        Score(self.items.iter().map(|item| item.max.0).sum())
+        Score(
+            self.items
+                .iter()
+                .filter(|item| !item.deduction)
+                .map(|item| item.max.0)
+                .sum(),
+        )
+    }
+
+    /// The most its deduction items take off.
+    pub fn deduction_max(&self) -> Score {
+        Score(
+            self.items
+                .iter()
+                .filter(|item| item.deduction)
+                .map(|item| item.max.0)
+                .sum(),
+        )
+    }
+
+    /// A category of deduction items only: its column, if a sheet has one,
+    /// is a deduction too.
+    pub fn is_deductions(&self) -> bool {
+        self.items.iter().all(|item| item.deduction)
     }
 }
 
@@ -140,6 +204,7 @@ pub fn default_table() -> Vec<Category> {
     let item = |name: &str, max: u16| TableItem {
         name: name.to_string(),
         max: Score(max * TENTHS_PER_SCORE),
+        deduction: false,
     };
     vec![
         Category {
@@ -175,7 +240,7 @@ pub fn default_table() -> Vec<Category> {
     ]
 }
 
-/// The total of a table.
+/// The total of a table: what its scored items give at most.
 pub fn table_max(table: &[Category]) -> Score {
     Score(table.iter().map(|c| c.max().0).sum())
 }

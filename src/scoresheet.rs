@@ -261,6 +261,8 @@ fn header_columns(cells: &[String], rules: &Rules) -> Option<Columns> {
 fn missing_columns(rules: &Rules, scores: &[(usize, Target, String)]) -> Vec<String> {
     let has = |target: Target| scores.iter().any(|(_, t, _)| *t == target);
     let mut missing = Vec::new();
+    // Deduction columns are never missing: a sheet without one takes
+    // nothing off, as sheets did before the table had deductions.
     let items: Vec<(Target, &str)> = rules
         .table
         .iter()
@@ -270,6 +272,7 @@ fn missing_columns(rules: &Rules, scores: &[(usize, Target, String)]) -> Vec<Str
                 .items
                 .iter()
                 .enumerate()
+                .filter(|(_, item)| !item.deduction)
                 .map(move |(i, item)| (Target::Item(c, i), item.name.as_str()))
         })
         .collect();
@@ -277,6 +280,7 @@ fn missing_columns(rules: &Rules, scores: &[(usize, Target, String)]) -> Vec<Str
         .table
         .iter()
         .enumerate()
+        .filter(|(_, category)| !category.is_deductions())
         .map(|(c, category)| (Target::Category(c), category.name.as_str()))
         .collect();
     for level in [items, categories] {
@@ -295,15 +299,29 @@ fn missing_columns(rules: &Rules, scores: &[(usize, Target, String)]) -> Vec<Str
 fn max_of(rules: &Rules, target: Target) -> Score {
     match target {
         Target::Item(c, i) => rules.table[c].items[i].max,
+        Target::Category(c) if rules.table[c].is_deductions() => rules.table[c].deduction_max(),
         Target::Category(c) => rules.table[c].max(),
         Target::Total => table_max(&rules.table),
+    }
+}
+
+/// Whether a column takes points off (扣分): a deduction item, or a
+/// category of deduction items only. Its cells read 0 … −max.
+fn is_deduction(rules: &Rules, target: Target) -> bool {
+    match target {
+        Target::Item(c, i) => rules.table[c].items[i].deduction,
+        Target::Category(c) => rules.table[c].is_deductions(),
+        Target::Total => false,
     }
 }
 
 /// Reads a period's score sheet (CSV or tab-separated text, as the clerk's
 /// other imports): a household code column (户号 / household) and item
 /// scores, category scores or a total (总分 / total), headers as the rules
-/// name them. Any bad row refuses the whole sheet, naming every bad cell.
+/// name them. Deduction columns (扣分项) hold 0 … −max (empty is 0) and may
+/// be left out; a household's score is its scored items less its
+/// deductions, never below 0, and a total column is that score. Any bad row
+/// refuses the whole sheet, naming every bad cell.
 pub fn parse(state: &State, period: &Period, text: &str) -> Result<Sheet, ImportErrors> {
     let rules = &state.rules;
     if text.len() > IMPORT_BYTES_MAX {
@@ -380,7 +398,12 @@ pub fn parse(state: &State, period: &Period, text: &str) -> Result<Sheet, Import
         };
         let mut parsed: Vec<(Target, Score, &str, &str)> = Vec::new();
         for (position, target, written_header) in &scores {
-            match Score::parse(cell(*position), max_of(rules, *target)) {
+            let max = max_of(rules, *target);
+            let read = match is_deduction(rules, *target) {
+                true => Score::parse_deduction(cell(*position), max),
+                false => Score::parse(cell(*position), max),
+            };
+            match read {
                 Ok(score) => parsed.push((*target, score, written_header, cell(*position))),
                 Err(problem) => errors.push(fail(
                     written_header,
@@ -399,17 +422,34 @@ pub fn parse(state: &State, period: &Period, text: &str) -> Result<Sheet, Import
                 .map(|(_, s, ..)| s.tenths())
                 .sum()
         };
-        let has_items = parsed.iter().any(|(t, ..)| matches!(t, Target::Item(..)));
-        let has_categories = parsed
-            .iter()
-            .any(|(t, ..)| matches!(t, Target::Category(_)));
+        let deduction = |t: Target| is_deduction(rules, t);
+        let scored_item = |t: Target| matches!(t, Target::Item(..)) && !deduction(t);
+        let scored_category = |t: Target| matches!(t, Target::Category(_)) && !deduction(t);
+        let has_items = parsed.iter().any(|(t, ..)| scored_item(*t));
+        let has_categories = parsed.iter().any(|(t, ..)| scored_category(*t));
+        // What the deductions take off: a deduction category's column where
+        // the sheet has one, else its items'.
+        let has_column = |t: Target| parsed.iter().any(|(other, ..)| *other == t);
+        let deducted = sum_of(&|t| match t {
+            Target::Category(_) => deduction(t),
+            Target::Item(c, _) => deduction(t) && !has_column(Target::Category(c)),
+            Target::Total => false,
+        });
+        let net = |scored: u16| scored.saturating_sub(deducted);
         for (target, score, written_header, written) in &parsed {
             let sum = match target {
-                Target::Category(c) if has_items => {
-                    sum_of(&|t| matches!(t, Target::Item(tc, _) if tc == *c))
+                Target::Category(c) if deduction(*target) => {
+                    let items = |t: Target| matches!(t, Target::Item(tc, _) if tc == *c);
+                    if !parsed.iter().any(|(t, ..)| items(*t)) {
+                        continue;
+                    }
+                    sum_of(&items)
                 }
-                Target::Total if has_categories => sum_of(&|t| matches!(t, Target::Category(_))),
-                Target::Total if has_items => sum_of(&|t| matches!(t, Target::Item(..))),
+                Target::Category(c) if has_items => {
+                    sum_of(&|t| matches!(t, Target::Item(tc, _) if tc == *c) && scored_item(t))
+                }
+                Target::Total if has_categories => net(sum_of(&scored_category)),
+                Target::Total if has_items => net(sum_of(&scored_item)),
                 _ => continue,
             };
             if sum != score.tenths() {
@@ -423,8 +463,8 @@ pub fn parse(state: &State, period: &Period, text: &str) -> Result<Sheet, Import
         }
         let total = match parsed.iter().find(|(t, ..)| *t == Target::Total) {
             Some((_, score, ..)) => score.tenths(),
-            None if has_categories => sum_of(&|t| matches!(t, Target::Category(_))),
-            None => sum_of(&|t| matches!(t, Target::Item(..))),
+            None if has_categories => net(sum_of(&scored_category)),
+            None => net(sum_of(&scored_item)),
         };
         if let (Some(household), Some(score)) = (household, Score::from_tenths(total)) {
             rows.push(SheetRow {
@@ -452,7 +492,8 @@ fn records_header(text: &str, header_line: usize, column: usize) -> String {
         .unwrap_or_else(|| "户号".to_string())
 }
 
-/// A blank score sheet with the rules' item columns (UTF-8 with BOM).
+/// A blank score sheet with the rules' item columns, deduction items
+/// among them, and the total after deductions (UTF-8 with BOM).
 pub fn template(rules: &Rules) -> String {
     let mut header = vec!["户号".to_string(), "户主".to_string()];
     for category in &rules.table {

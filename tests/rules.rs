@@ -1014,3 +1014,235 @@ fn issue_20_a_journal_with_sheets_posted_before_review_still_opens_and_applies()
         Some("1.00")
     );
 }
+
+/// The rules in force with a deduction item (扣分项) added: `违反村规民约`,
+/// taking up to 10 off.
+fn with_deduction(kiosk: &mut Kiosk) {
+    let mut record = kiosk.ledger.state().rules.to_record();
+    record.table.push(aixin_kiosk::rulebook::CategoryRecord {
+        name: "扣分项".into(),
+        items: vec![aixin_kiosk::rulebook::ItemRecord {
+            name: "违反村规民约".into(),
+            max_tenths: 100,
+            deduction: true,
+        }],
+    });
+    let rules = aixin_kiosk::rulebook::Rules::from_record(&record).unwrap();
+    kiosk
+        .points_op(PointsOperation::ChangeRules { rules })
+        .unwrap();
+}
+
+/// Imports `text` as `month`'s sheet and has the leading group approve it.
+fn post_sheet(kiosk: &mut Kiosk, month: &str, text: &str) {
+    let sheet = scoresheet::parse(kiosk.ledger.state(), &period(month), text).unwrap();
+    kiosk
+        .points_op(PointsOperation::PostScores { sheet })
+        .unwrap();
+    let leader = kiosk.leader();
+    kiosk.approve_scores(month, &leader).unwrap();
+}
+
+/// The board on a village-local day.
+fn board_on(kiosk: &Kiosk, year: i32, month: u32, day: u32) -> aixin_kiosk::board::Board {
+    let today = aixin_kiosk::calendar::LocalDate { year, month, day };
+    aixin_kiosk::board::board(kiosk.ledger.state(), today)
+}
+
+/// A board list as (rank, household, net points).
+fn ranks(list: &aixin_kiosk::board::BoardList) -> Vec<(usize, String, String)> {
+    list.lines
+        .iter()
+        .map(|line| {
+            (
+                line.rank,
+                line.household.to_string(),
+                line.earned.to_fixed(),
+            )
+        })
+        .collect()
+}
+
+fn ranked(lines: &[(usize, &str, &str)]) -> Vec<(usize, String, String)> {
+    lines
+        .iter()
+        .map(|(rank, household, net)| (*rank, household.to_string(), net.to_string()))
+        .collect()
+}
+
+const DEDUCTION_HEADER: &str =
+    "户号,人居环境,先锋模范,学生就学,创业就业,团结友爱,违反村规民约,总分\n";
+
+#[test]
+fn issue20_违反村规民约_a_deduction_cell_is_0_to_minus_its_limit_and_a_positive_one_is_refused_at_its_row_and_column(
+) {
+    let mut kiosk = village(2);
+    with_deduction(&mut kiosk);
+    let template = scoresheet::template(&kiosk.ledger.state().rules);
+    assert!(
+        template.contains(",违反村规民约,总分"),
+        "the template has the deduction's column: {template}"
+    );
+    let bad = format!("{DEDUCTION_HEADER}H01,50,20,10,10,5,5,95\nH02,45,20,10,10,10,-11,84\n");
+    let errors = match scoresheet::parse(kiosk.ledger.state(), &period("2026-07"), &bad) {
+        Ok(sheet) => panic!("accepted: {sheet:?}"),
+        Err(errors) => errors,
+    };
+    let places: Vec<(usize, Option<String>, &str)> = errors
+        .errors
+        .iter()
+        .map(|e| (e.line, e.column.clone(), e.code()))
+        .collect();
+    assert_eq!(
+        places,
+        vec![
+            (2, Some("违反村规民约".into()), "IMPORT_BAD_SCORE"),
+            (3, Some("违反村规民约".into()), "IMPORT_BAD_SCORE"),
+        ]
+    );
+    let (zh, en) = (errors.errors[0].message_zh(), errors.errors[0].message_en());
+    assert!(
+        zh.contains("第 2 行")
+            && zh.contains("违反村规民约")
+            && zh.contains("扣分项只能填 0 或负数"),
+        "{zh}"
+    );
+    assert!(
+        en.contains("Row 2")
+            && en.contains("违反村规民约")
+            && en.contains("a deduction is 0 or negative"),
+        "{en}"
+    );
+    assert!(errors.errors[1]
+        .message_zh()
+        .contains("扣分超过这一项的上限"));
+    // The total is the score after deductions: 95 with −5 taken off is 90.
+    let not_net = format!("{DEDUCTION_HEADER}H01,50,20,10,10,5,-5,95\n");
+    assert_eq!(
+        sheet_errors(&kiosk, "2026-07", &not_net),
+        vec![(2, Some("总分".into()), "IMPORT_SCORES_DO_NOT_ADD_UP")]
+    );
+    // A sheet without the deduction's column takes nothing off, as before.
+    let old = "户号,总分\nH01,95\nH02,95\n";
+    let sheet = scoresheet::parse(kiosk.ledger.state(), &period("2026-07"), old).unwrap();
+    assert_eq!(sheet.rows[0].score.to_string(), "95");
+    let good = format!("{DEDUCTION_HEADER}H01,50,20,10,10,5,－5,90\nH02,45,20,10,10,10,,95\n");
+    let sheet = scoresheet::parse(kiosk.ledger.state(), &period("2026-07"), &good).unwrap();
+    let scores: Vec<String> = sheet.rows.iter().map(|r| r.score.to_string()).collect();
+    assert_eq!(scores, vec!["90", "95"], "an empty deduction cell is 0");
+    // Without a total the score is the items less the deductions, never below 0.
+    let lowest =
+        "户号,人居环境,先锋模范,学生就学,创业就业,团结友爱,违反村规民约\nH01,5,0,0,0,0,-10\n";
+    let sheet = scoresheet::parse(kiosk.ledger.state(), &period("2026-07"), lowest).unwrap();
+    assert_eq!(sheet.rows[0].score.to_string(), "0");
+}
+
+#[test]
+fn issue20_a_sheet_with_a_deduction_applied_lowers_the_balance_and_the_stars() {
+    let mut kiosk = village(2);
+    with_deduction(&mut kiosk);
+    // Both score 95 before the deduction; H01 broke the village rules (−5):
+    // 90 earns 3 points, not 5.
+    let sheet = format!("{DEDUCTION_HEADER}H01,50,20,10,10,5,-5,90\nH02,45,20,10,10,10,0,95\n");
+    post_sheet(&mut kiosk, "2026-07", &sheet);
+    kiosk.apply_scores_after("2026-07", 5).unwrap();
+    assert_eq!(kiosk.balance("H01").to_fixed(), "3.00");
+    assert_eq!(kiosk.balance("H02").to_fixed(), "5.00");
+    let posting = &kiosk.ledger.state().postings[&period("2026-07")];
+    assert_eq!(posting.scores[&code("H01")].to_string(), "90");
+    let board = board_on(&kiosk, 2026, 10, 15);
+    assert_eq!(board.stars.period, "2026-Q3");
+    assert_eq!(
+        ranks(&board.stars),
+        ranked(&[(1, "H02", "5.00"), (2, "H01", "3.00")]),
+        "without the deduction they would share first place"
+    );
+    // The journal reopens to the same balances and the same board.
+    kiosk.reopen().unwrap();
+    assert_eq!(
+        ranks(&board_on(&kiosk, 2026, 10, 15).stars),
+        ranked(&[(1, "H02", "5.00"), (2, "H01", "3.00")])
+    );
+}
+
+#[test]
+fn issue20_a_correction_changes_the_rank_of_the_stars_and_the_advanced_households_and_a_split_does_not(
+) {
+    let mut kiosk = Kiosk::new();
+    for household in ["A001", "B002", "C003"] {
+        kiosk.register(household, "王五");
+    }
+    kiosk.credit("A001", "9", "2026-07").unwrap();
+    kiosk.credit("B002", "8", "2026-07").unwrap();
+    kiosk.credit("C003", "2", "2026-07").unwrap();
+    let before = board_on(&kiosk, 2026, 10, 15);
+    assert_eq!(
+        ranks(&before.stars),
+        ranked(&[
+            (1, "A001", "9.00"),
+            (2, "B002", "8.00"),
+            (3, "C003", "2.00")
+        ])
+    );
+    // The kiosk's today is in September 2026, the third quarter: a
+    // correction of A001's credit by −2 counts in it.
+    let credit_seq =
+        kiosk.ledger.state().credits[&(code("A001"), period("2026-07"), text("evaluation"))].0;
+    let correct = |kiosk: &mut Kiosk, household: &str, amount: &str, refers_to_seq| {
+        let request = kiosk.next_request();
+        let operation = Operation::Correct {
+            household: code(household),
+            amount: points(amount),
+            refers_to_seq,
+            reason: text("核实后更正"),
+            request,
+        };
+        kiosk.run(&staff(), operation).unwrap();
+    };
+    correct(&mut kiosk, "A001", "-2", Some(credit_seq));
+    // B002 splits off a new household with 3 of its points: a transfer, not
+    // merit, so B002 keeps its place and the new household is not a star.
+    let request = kiosk.next_request();
+    let operation = aixin_kiosk::ledger::members::MemberOperation::Split {
+        from: code("B002"),
+        household: code("D004"),
+        name: text("王小明"),
+        group: text("第一组"),
+        kind: aixin_kiosk::entry::HouseholdKind::Family,
+        amount: points("3"),
+        members: Vec::new(),
+        reason: text("儿子成家分户"),
+    };
+    kiosk
+        .run(&staff(), Operation::Members { operation, request })
+        .unwrap();
+    assert_eq!(kiosk.balance("B002").to_fixed(), "5.00");
+    let after = board_on(&kiosk, 2026, 10, 15);
+    assert_eq!(
+        ranks(&after.stars),
+        ranked(&[
+            (1, "B002", "8.00"),
+            (2, "A001", "7.00"),
+            (3, "C003", "2.00")
+        ]),
+        "the correction moves A001 below B002"
+    );
+    // A correction made in November counts in the fourth quarter, not in
+    // the third's stars, and in the year.
+    kiosk.now += 50 * DAY_MS;
+    correct(&mut kiosk, "C003", "10", None);
+    assert_eq!(
+        ranks(&board_on(&kiosk, 2026, 12, 1).stars),
+        ranks(&after.stars),
+        "the third quarter's stars stay as they were"
+    );
+    assert_eq!(
+        ranks(&board_on(&kiosk, 2027, 1, 15).advanced),
+        ranked(&[
+            (1, "C003", "12.00"),
+            (2, "B002", "8.00"),
+            (3, "A001", "7.00")
+        ]),
+        "the year's advanced households rank by net points"
+    );
+}

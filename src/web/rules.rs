@@ -70,7 +70,12 @@ fn rules_view(rules: &Rules) -> RulesView {
                     .into_iter()
                     .map(|item| ItemView {
                         name: item.name,
-                        max: score(item.max_tenths),
+                        // A deduction item's limit crosses as a negative
+                        // score: "-10" takes up to 10 off.
+                        max: match item.deduction {
+                            true => format!("-{}", score(item.max_tenths)),
+                            false => score(item.max_tenths),
+                        },
                     })
                     .collect(),
             })
@@ -106,9 +111,12 @@ fn rules_from_view(view: RulesView) -> Result<Rules, Error> {
     for category in view.table {
         let mut items = Vec::with_capacity(category.items.len());
         for item in category.items {
+            let max = item.max.trim();
+            let deduction = crate::rules::without_minus(max);
             items.push(ItemRecord {
-                max_tenths: score("table", &item.max)?.tenths(),
+                max_tenths: score("table", deduction.unwrap_or(max))?.tenths(),
                 name: item.name.trim().to_string(),
+                deduction: deduction.is_some(),
             });
         }
         table.push(CategoryRecord {

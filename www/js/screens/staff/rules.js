@@ -75,7 +75,7 @@ const RULES_WORDS = {
   rulesSave: ["保存规则", "Save the rules"],
   rulesSaved: [(v) => `规则已保存(第 ${v} 版)`, (v) => `Rules saved (version ${v})`],
   rulesBadBands: ["分档写法:80,含,1", "Write a band as: 80,含,1"],
-  rulesTable: ["评分表:每行一个大类,“大类: 项目 满分, 项目 满分”", "Scoring table: a category a line, “category: item max, item max”"],
+  rulesTable: ["评分表:每行一个大类,“大类: 项目 满分, 项目 满分”;扣分项写负数,如“违反村规民约 -10”", "Scoring table: a category a line, “category: item max, item max”; a deduction item with a minus, as “违反村规民约 -10”"],
   rulesBadTable: ["评分表写法:人居环境: 庭院 15, 客厅 10", "Write a category as: 人居环境: 庭院 15, 客厅 10"],
   rulesColRank: ["名次", "Rank"],
   rulesColScore: ["总分", "Score"],
@@ -474,7 +474,8 @@ function parseTable(text) {
   for (const line of text.split(/\r?\n/).filter((l) => l.trim())) {
     const match = line.match(/^([^:：]+)[:：](.+)$/);
     if (!match) return null;
-    const items = match[2].split(/[,，]/).map((cell) => cell.trim().match(/^(.+?)\s+(\d+(?:\.\d)?)$/));
+    // A deduction item (扣分项) is written with a minus: `违反村规民约 -10`.
+    const items = match[2].split(/[,，]/).map((cell) => cell.trim().match(/^(.+?)\s+([-−－]?\d+(?:\.\d)?)$/));
     if (items.some((item) => !item)) return null;
     categories.push({ name: match[1].trim(), items: items.map(([, name, max]) => ({ name: name.trim(), max })) });
   }
