@@ -244,7 +244,9 @@ for (const viewport of COMMON_VIEWPORTS) {
       await inPage(page, async (kiosk) => {
         const now = Date.now();
         const admin = await kiosk.staffSignIn({ staff: "admin", pin: "9999", now });
-        await kiosk.changeRules({ staffSession: admin, now, rules: { ...kiosk.rules(), source: "kiosk" }, requestId: "walk-rules" });
+        // With a deduction item (扣分项), so the editor shows one at every size.
+        const deduction = { name: "扣分项", items: [{ name: "违反村规民约", max: "-10" }] };
+        await kiosk.changeRules({ staffSession: admin, now, rules: { ...kiosk.rules(), source: "kiosk", table: [...kiosk.rules().table, deduction] }, requestId: "walk-rules" });
         kiosk.staffSignOut(admin);
         const clerk = await kiosk.staffSignIn({ staff: "clerk", pin: "2222", now });
         await kiosk.postScoreSheet({ staffSession: clerk, now, period: "2026-11", text: "户号,总分\nA001,95\nA002,86\nA003,70\n", requestId: "walk-sheet" });
