@@ -524,6 +524,35 @@ mod tests {
     }
 
     #[test]
+    fn a_deduction_reads_0_to_minus_its_limit_and_refuses_a_positive_value() {
+        let ten = Score(100);
+        for (text, expected) in [
+            ("-5", Ok(50)),
+            ("−2.5", Ok(25)),
+            ("－10", Ok(100)),
+            ("0", Ok(0)),
+            ("-0", Ok(0)),
+            ("", Ok(0)),
+        ] {
+            assert_eq!(
+                Score::parse_deduction(text, ten).map(Score::tenths),
+                expected,
+                "{text}"
+            );
+        }
+        for (text, expected) in [
+            ("5", ScoreError::DeductionPositive),
+            ("0.5", ScoreError::DeductionPositive),
+            ("-10.5", ScoreError::DeductionTooLarge),
+            ("-2.55", ScoreError::TooManyDecimals),
+            ("-x", ScoreError::Malformed),
+            ("--1", ScoreError::Malformed),
+        ] {
+            assert_eq!(Score::parse_deduction(text, ten), Err(expected), "{text}");
+        }
+    }
+
+    #[test]
     fn the_seed_table_totals_100() {
         let table = default_table();
         assert_eq!(table_max(&table), Score(1000));
