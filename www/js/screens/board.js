@@ -16,7 +16,8 @@ const BOARD_WORDS = {
   boardEmpty: ["还没有数据", "Nothing yet"],
   boardShared: [(rank, n) => `第 ${rank} 名并列 ${n} 户`, (rank, n) => `${n} households share place ${rank}`],
   boardScore: [(s) => `${s} 分`, (s) => `score ${s}`],
-  boardPoints: [(p) => `+${p} 积分`, (p) => `+${p} points`],
+  // Net points (credits plus corrections) may be below zero: no plus then.
+  boardPoints: [(p) => `${p.startsWith("-") ? "" : "+"}${p} 积分`, (p) => `${p.startsWith("-") ? "" : "+"}${p} points`],
   boardBonus: ["连续奖励", "bonus"],
   boardBlacklist: ["曝光台", "Blacklist"],
   boardPanel: [(n, all) => `第 ${n}/${all} 页`, (n, all) => `Page ${n} of ${all}`],
@@ -77,7 +78,9 @@ function pages(kind, title, rows, footer, { whole = false } = {}) {
 }
 
 function listPanels(kind, title, list) {
-  // Ranked by the sum of scores where score sheets exist, else by points earned.
+  // This quarter: by the sum of scores where score sheets exist, else by net
+  // points; the stars and advanced households by net points (credits plus
+  // corrections).
   const figure = (line) => (line.score ? `${t("boardScore", line.score)} · ${t("boardPoints", amount(line.earned))}` : amount(line.earned));
   const rows = (list?.lines ?? []).map((line) => lineRow(line.rank, line.name, figure(line)));
   const shared = list?.sharedLast ? t("boardShared", list.sharedLast.rank, list.sharedLast.count) : null;
