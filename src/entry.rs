@@ -47,6 +47,11 @@ pub struct Entry {
     pub id: EntryId,
     pub actor: Actor,
     pub body: Body,
+    /// The second staff member who confirmed the entry with their own PIN
+    /// (the two-person rule, [`crate::ledger::cosign`]). Left out of the
+    /// bytes when none, so every older entry keeps its bytes and hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub co_signed_by: Option<StaffId>,
 }
 
 /// An entry's idempotency id: printable ASCII without spaces, at most 120

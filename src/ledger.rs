@@ -22,6 +22,7 @@ use crate::points::{Points, POINTS_MAGNITUDE_MAX};
 use crate::state::{receipt_number, short_hash, HouseholdStatus, State};
 use std::collections::HashMap;
 
+pub mod cosign;
 pub mod members;
 mod staff;
 use staff::PinCheck;
@@ -349,6 +350,12 @@ pub enum Operation {
     Members {
         operation: crate::ledger::members::MemberOperation,
         request: RequestId,
+    },
+    /// A staff operation confirmed by a second staff member's PIN (the
+    /// two-person rule, [`crate::ledger::cosign`]): its entries name them.
+    CoSigned {
+        operation: Box<Operation>,
+        co_sign: cosign::CoSign,
     },
 }
 
@@ -708,6 +715,11 @@ impl Ledger {
         now: i64,
         token: u64,
     ) -> Result<Plan, Error> {
+        let (operation, co_sign) = match operation {
+            Operation::CoSigned { operation, co_sign } => (*operation, Some(co_sign)),
+            operation => (operation, None),
+        };
+        let guard = cosign::guard(&operation);
         let system_only = matches!(
             operation,
             Operation::Genesis { .. }
@@ -740,6 +752,7 @@ impl Ledger {
             },
             _ => Actor::System,
         };
+        let acting = actor.clone();
         let request = operation_request(&operation).cloned();
         if let Some(request) = &request {
             if let Some(&seq) = self.state.entry_ids.get(&entry_id(request)) {
@@ -1408,8 +1421,41 @@ impl Ledger {
                     Answer::Outcome(done()),
                 )
             }
+            // Taken apart above: one confirmation per operation.
+            Operation::CoSigned { .. } => {
+                return Err(Error::invalid_with(
+                    "coSign",
+                    "只能有一位确认人",
+                    "an operation takes one confirmation",
+                ))
+            }
         };
-        let entries = self.seal(drafts, now_ms)?;
+        let (co_signed_by, credentials) = match self.check_co_sign(
+            &acting,
+            guard,
+            &drafts,
+            co_sign.as_ref(),
+            now_ms,
+            now,
+        )? {
+            cosign::CoSignCheck::Go {
+                co_signed_by,
+                credentials: co_signer,
+            } => (co_signed_by, {
+                let mut all = credentials;
+                all.extend(co_signer);
+                all
+            }),
+            cosign::CoSignCheck::Wrong(credential, error) => {
+                return Ok(Plan {
+                    token,
+                    entries: Vec::new(),
+                    credentials: vec![credential],
+                    answer: Answer::Refusal(error),
+                });
+            }
+        };
+        let entries = self.seal_co_signed(drafts, now_ms, co_signed_by.as_ref())?;
         Ok(self.plan_from(token, entries, credentials, answer))
     }
 
@@ -1490,6 +1536,17 @@ impl Ledger {
 
     /// Gives drafts their seq, time and chained hash.
     fn seal(&self, drafts: Vec<Draft>, now_ms: i64) -> Result<Vec<(Entry, StoredRecord)>, Error> {
+        self.seal_co_signed(drafts, now_ms, None)
+    }
+
+    /// [`Ledger::seal`], each entry naming the second staff member who
+    /// confirmed it, if one did.
+    fn seal_co_signed(
+        &self,
+        drafts: Vec<Draft>,
+        now_ms: i64,
+        co_signed_by: Option<&StaffId>,
+    ) -> Result<Vec<(Entry, StoredRecord)>, Error> {
         if self.state.seq + drafts.len() as u64 > ENTRIES_MAX {
             return Err(Error::LimitReached {
                 what: "entries",
@@ -1506,6 +1563,7 @@ impl Ledger {
                 id: draft.id,
                 actor: draft.actor,
                 body: draft.body,
+                co_signed_by: co_signed_by.cloned(),
             };
             let bytes = entry.encode();
             if bytes.is_empty() || bytes.len() > ENTRY_BYTES_MAX {
@@ -1922,6 +1980,7 @@ fn operation_request(operation: &Operation) -> Option<&RequestId> {
         | StockCount { request, .. }
         | Points { request, .. }
         | Members { request, .. } => Some(request),
+        CoSigned { operation, .. } => operation_request(operation),
         Genesis { .. }
         | SignIn { .. }
         | Credit { .. }

@@ -582,11 +582,10 @@ fn posted_of<'a>(state: &'a State, period: &Period) -> Result<&'a Posting, Error
     Ok(posting)
 }
 
-/// Whether one staff member may not both import and approve a sheet.
-/// The village's two-person rule setting decides once it exists; until
-/// then the rule always holds.
-fn two_person_rule(_state: &State) -> bool {
-    true
+/// Whether one staff member may not both import and approve a sheet: the
+/// village's two-person rule setting (on unless the village turned it off).
+fn two_person_rule(state: &State) -> bool {
+    state.settings.two_person_rule
 }
 
 fn score_within(state: &State, score: Score) -> Result<(), Error> {

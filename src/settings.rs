@@ -48,6 +48,11 @@ pub enum Setting {
     /// The day of the month by which last month's batch should reach the
     /// platform ("每月10日前上报", default 10).
     UploadDay(u8),
+    /// The two-person rule (双人核对, default on): large credits and
+    /// corrections, old voids, imports and large transfers need a second
+    /// staff member's PIN ([`crate::ledger::cosign`]). Turning it off is an
+    /// entry like any setting, and every report says so while it is off.
+    TwoPersonRule(bool),
 }
 
 /// The fewest posting days a change may set ("公示期不得少于5天"). Older
@@ -92,7 +97,7 @@ fn bounded(value: &str, max: u16) -> Option<u16> {
 
 impl Setting {
     /// Every key, for the settings screen.
-    pub const KEYS: [&'static str; 10] = [
+    pub const KEYS: [&'static str; 11] = [
         "year_end",
         "blacklist_redeem",
         "blacklist_on_board",
@@ -103,6 +108,7 @@ impl Setting {
         "posting_days",
         "thanks_on_board",
         "upload_day",
+        "two_person_rule",
     ];
 
     /// Reads a setting from its key and value, or `None` if either is not
@@ -137,6 +143,7 @@ impl Setting {
                     .filter(|day| *day >= 1)
                     .and_then(|day| u8::try_from(day).ok())?,
             ),
+            "two_person_rule" => Setting::TwoPersonRule(flag("on", "off")?),
             _ => return None,
         })
     }
@@ -153,6 +160,7 @@ impl Setting {
             Setting::PostingDays(_) => "posting_days",
             Setting::ThanksOnBoard(_) => "thanks_on_board",
             Setting::UploadDay(_) => "upload_day",
+            Setting::TwoPersonRule(_) => "two_person_rule",
         }
     }
 
@@ -163,6 +171,7 @@ impl Setting {
             Setting::YearEnd(YearEnd::Carry) => "carry".into(),
             Setting::BlacklistRedeem(on) => flag(on, "allow", "deny"),
             Setting::BlacklistOnBoard(on) | Setting::ThanksOnBoard(on) => flag(on, "show", "hide"),
+            Setting::TwoPersonRule(on) => flag(on, "on", "off"),
             Setting::CodeWidth(width) | Setting::UploadDay(width) => width.to_string(),
             Setting::NameDisplay(NameDisplay::Full) => "full".into(),
             Setting::NameDisplay(NameDisplay::Surname) => "surname".into(),
@@ -218,6 +227,7 @@ pub struct Settings {
     pub posting_days: u16,
     pub thanks_on_board: bool,
     pub upload_day: u8,
+    pub two_person_rule: bool,
 }
 
 impl Default for Settings {
@@ -233,6 +243,7 @@ impl Default for Settings {
             posting_days: 5,
             thanks_on_board: false,
             upload_day: 10,
+            two_person_rule: true,
         }
     }
 }
@@ -250,6 +261,7 @@ impl Settings {
             Setting::PostingDays(value) => self.posting_days = value,
             Setting::ThanksOnBoard(value) => self.thanks_on_board = value,
             Setting::UploadDay(value) => self.upload_day = value,
+            Setting::TwoPersonRule(value) => self.two_person_rule = value,
         }
     }
 
@@ -266,6 +278,7 @@ impl Settings {
             Setting::PostingDays(self.posting_days),
             Setting::ThanksOnBoard(self.thanks_on_board),
             Setting::UploadDay(self.upload_day),
+            Setting::TwoPersonRule(self.two_person_rule),
         ]
         .into_iter()
         .map(|setting| (setting.key(), setting.value()))

@@ -392,6 +392,7 @@ mod tests {
                     id: EntryId::new(&format!("e-{seq}")).unwrap(),
                     actor: Actor::System,
                     body,
+                    co_signed_by: None,
                 };
                 let bytes = entry.encode();
                 let hash = chain_hash(&previous, &bytes);

@@ -244,6 +244,18 @@ fn village() -> Kiosk {
     Kiosk::with(&HOUSEHOLDS, &ITEMS, 50)
 }
 
+/// Staff work confirmed by the second staff member that [`Kiosk::with`]
+/// added for its credits (the two-person rule).
+fn co_signed(operation: Operation) -> Operation {
+    Operation::CoSigned {
+        operation: Box::new(operation),
+        co_sign: aixin_kiosk::ledger::cosign::CoSign {
+            staff: aixin_kiosk::ids::StaffId::new("second").unwrap(),
+            pin: "2222".to_string(),
+        },
+    }
+}
+
 /// What the journal says of one entry: its seq, id and kind, and the total
 /// of a redemption.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -738,12 +750,14 @@ impl Sim {
                 let amount = Points::from_hundredths(*hundredths).unwrap();
                 let period = Period::new(&format!("2026-{month:02}")).unwrap();
                 self.staff(
-                    |_| Operation::Credit {
-                        household: household.clone(),
-                        amount,
-                        period: period.clone(),
-                        source: text("evaluation"),
-                        reason: None,
+                    |_| {
+                        co_signed(Operation::Credit {
+                            household: household.clone(),
+                            amount,
+                            period: period.clone(),
+                            source: text("evaluation"),
+                            reason: None,
+                        })
                     },
                     None,
                 );
@@ -756,12 +770,14 @@ impl Sim {
                 let amount = Points::from_hundredths(*hundredths).unwrap();
                 let request = self.fresh_request();
                 self.staff(
-                    |request| Operation::Correct {
-                        household: household.clone(),
-                        amount,
-                        refers_to_seq: None,
-                        reason: text("更正"),
-                        request: request.unwrap(),
+                    |request| {
+                        co_signed(Operation::Correct {
+                            household: household.clone(),
+                            amount,
+                            refers_to_seq: None,
+                            reason: text("更正"),
+                            request: request.unwrap(),
+                        })
                     },
                     Some(request),
                 );

@@ -246,7 +246,9 @@ fn apply(
     file: ImportFile,
     reason: Option<&str>,
 ) -> Result<Outcome, aixin_kiosk::error::Error> {
-    kiosk.run(
+    // An import that credits or corrects points is confirmed by a second
+    // staff member (the two-person rule).
+    kiosk.run_co_signed_if_needed(
         &staff(),
         Operation::Import {
             file,
@@ -259,6 +261,9 @@ fn apply(
 /// Previews, applies, and checks that importing the same text again is
 /// "already imported" throughout and appends nothing.
 fn import_twice(kiosk: &mut Kiosk, kind: ImportKind, text: &str) -> Preview {
+    // The second staff member who confirms imports of points, there before
+    // the first seq is taken.
+    kiosk.co_sign();
     let first = preview(kiosk, kind, text).expect("a good file");
     let seq_before = kiosk.ledger.state().seq;
     match apply(kiosk, first.file.clone(), None).expect("applies") {
@@ -793,7 +798,10 @@ fn ten_thousand_credits_in_one_plan() {
     );
     assert_eq!(credits.total_points.to_fixed(), "35625.00");
     assert_eq!(kiosk.ledger.state().totals.credited, credits.total_points);
-    assert_eq!(kiosk.store.writes, 3, "setup and one write per import");
+    assert_eq!(
+        kiosk.store.writes, 4,
+        "setup, the second staff member and one write per import"
+    );
     assert!(
         started.elapsed() < std::time::Duration::from_secs(20),
         "{:?}",

@@ -419,6 +419,7 @@ fn fold_forged(kiosk: &Kiosk, body: Body) -> Result<(), String> {
             staff: StaffId::new("admin").unwrap(),
         },
         body,
+        co_signed_by: None,
     };
     let hash = chain_hash(&state.head, &entry.encode());
     state.apply(&entry, hash).map_err(|error| error.0)

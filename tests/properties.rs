@@ -58,6 +58,11 @@ fn household_code(index: usize) -> &'static str {
     HOUSEHOLDS.get(index).map_or(UNKNOWN_HOUSEHOLD, |h| h.0)
 }
 
+/// [`household_code`], for where a local name shadows it.
+fn household_code_of(index: usize) -> &'static str {
+    household_code(index)
+}
+
 fn sku_text(index: usize) -> &'static str {
     match index {
         i if i < ITEMS.len() => ITEMS[i].0,
@@ -85,12 +90,15 @@ enum Op {
         hundredths: i64,
         month: u32,
         source: usize,
+        /// Confirmed by the second staff member (the two-person rule).
+        co_signed: bool,
     },
     Correct {
         household: usize,
         hundredths: i64,
         /// Refers to a credit (`true`) or to some seq that may be none.
         refers_to: Option<(bool, Index)>,
+        co_signed: bool,
     },
     Redeem {
         household: usize,
@@ -175,15 +183,16 @@ fn stock_quantity() -> impl Strategy<Value = i64> {
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        3 => (household_index(), 0..=3_000i64, 1..=12u32, 0..SOURCES.len()).prop_map(
-            |(household, hundredths, month, source)| Op::Credit { household, hundredths, month, source }
+        3 => (household_index(), 0..=3_000i64, 1..=12u32, 0..SOURCES.len(), any::<bool>()).prop_map(
+            |(household, hundredths, month, source, co_signed)| Op::Credit { household, hundredths, month, source, co_signed }
         ),
         2 => (
             household_index(),
             prop_oneof![10 => -2_500..=2_500i64, 1 => Just(0i64)],
             proptest::option::of((any::<bool>(), any::<Index>())),
+            any::<bool>(),
         )
-            .prop_map(|(household, hundredths, refers_to)| Op::Correct { household, hundredths, refers_to }),
+            .prop_map(|(household, hundredths, refers_to, co_signed)| Op::Correct { household, hundredths, refers_to, co_signed }),
         10 => (
             household_index(),
             prop_oneof![4 => Just(SignIn::Pin), 1 => Just(SignIn::Assisted), 3 => Just(SignIn::Kept)],
@@ -246,6 +255,17 @@ struct Harness {
     /// Acknowledged redemptions: request id and receipt.
     receipts: Vec<(String, Receipt)>,
     counter: u64,
+    /// The model of the two-person rule: each household's credits and
+    /// corrections by village day, in absolute hundredths.
+    day_moves: BTreeMap<(String, aixin_kiosk::calendar::LocalDate), i64>,
+}
+
+/// Over this many hundredths of credits and corrections for one household
+/// in a village day, a second staff member must confirm.
+const DAY_LIMIT: i64 = 5_000;
+
+fn village_day(time_ms: i64) -> aixin_kiosk::calendar::LocalDate {
+    aixin_kiosk::calendar::local_date(time_ms, 480)
 }
 
 fn conservation(state: &State) -> Result<(), String> {
@@ -263,6 +283,7 @@ fn balances(state: &State) -> BTreeMap<String, Points> {
 impl Harness {
     fn new() -> Harness {
         let mut kiosk = Kiosk::new();
+        kiosk.co_sign();
         for (household, pin) in HOUSEHOLDS {
             kiosk.register(household, &format!("住户{household}"));
             if let Some(pin) = pin {
@@ -280,11 +301,14 @@ impl Harness {
             ("rice-5kg", 8),
             ("eggs", 60),
         ]);
+        // The set-up's credits were yesterday: today starts from nothing.
+        kiosk.now += 24 * 60 * 60 * 1000;
         Harness {
             kiosk,
             sessions: HashMap::new(),
             receipts: Vec::new(),
             counter: 0,
+            day_moves: BTreeMap::new(),
         }
     }
 
@@ -467,12 +491,14 @@ impl Harness {
                 hundredths,
                 month,
                 source,
-            } => self.credit(*household, *hundredths, *month, *source),
+                co_signed,
+            } => self.credit(*household, *hundredths, *month, *source, *co_signed),
             Op::Correct {
                 household,
                 hundredths,
                 refers_to,
-            } => self.correct(*household, *hundredths, *refers_to),
+                co_signed,
+            } => self.correct(*household, *hundredths, *refers_to, *co_signed),
             Op::Redeem {
                 household,
                 sign_in,
@@ -527,6 +553,8 @@ impl Harness {
         let expect = match self.expect_open(from) {
             Some(refusal) => Expect::Refused(refusal),
             None if hundredths < 0 || hundredths > balance => Expect::Refused("INVALID_INPUT"),
+            // Splits are made alone here: over 50 points the rule holds them.
+            None if hundredths > DAY_LIMIT => Expect::Refused("SECOND_STAFF_REQUIRED"),
             None => Expect::Success,
         };
         let operation = Operation::Members {
@@ -567,10 +595,50 @@ impl Harness {
             },
             request: self.fresh_request(),
         };
+        // Merges are confirmed by the second staff member, whatever the balance.
+        let operation = Operation::CoSigned {
+            operation: Box::new(operation),
+            co_sign: self.kiosk.co_sign(),
+        };
         let _ = self.step(Kind::Other, &staff(), operation, None, expect);
     }
 
-    fn credit(&mut self, household: usize, hundredths: i64, month: u32, source: usize) {
+    /// A manual move through the two-person rule, by the model: refused
+    /// without a co-sign when it takes the household's day over the limit;
+    /// counted when it succeeds.
+    fn step_manual(
+        &mut self,
+        kind: Kind,
+        household: &str,
+        hundredths: i64,
+        operation: Operation,
+        expect: Expect,
+        co_signed: bool,
+    ) {
+        let key = (household.to_string(), village_day(self.kiosk.now + 1000));
+        let moved = self.day_moves.get(&key).copied().unwrap_or(0) + hundredths.abs();
+        let expect = match expect {
+            Expect::Success if !co_signed && moved > DAY_LIMIT => {
+                Expect::Refused("SECOND_STAFF_REQUIRED")
+            }
+            other => other,
+        };
+        let success = matches!(expect, Expect::Success);
+        let operation = if co_signed {
+            Operation::CoSigned {
+                operation: Box::new(operation),
+                co_sign: self.kiosk.co_sign(),
+            }
+        } else {
+            operation
+        };
+        let result = self.step(kind, &staff(), operation, None, expect);
+        if success && result.is_ok() {
+            self.day_moves.insert(key, moved);
+        }
+    }
+
+    fn credit(&mut self, household: usize, hundredths: i64, month: u32, source: usize, co_signed: bool) {
         let household_code = code(household_code(household));
         let period = Period::new(&format!("2026-{month:02}")).unwrap();
         let source = text(SOURCES[source]);
@@ -592,10 +660,17 @@ impl Harness {
             source,
             reason: None,
         };
-        let _ = self.step(Kind::Other, &staff(), operation, None, expect);
+        let name = household_code_of(household);
+        self.step_manual(Kind::Other, name, hundredths, operation, expect, co_signed);
     }
 
-    fn correct(&mut self, household: usize, hundredths: i64, refers_to: Option<(bool, Index)>) {
+    fn correct(
+        &mut self,
+        household: usize,
+        hundredths: i64,
+        refers_to: Option<(bool, Index)>,
+        co_signed: bool,
+    ) {
         let household_code = code(household_code(household));
         let mut credit_seqs: Vec<u64> =
             self.state().credits.values().map(|(seq, _)| *seq).collect();
@@ -622,7 +697,8 @@ impl Harness {
             reason: text("核对更正"),
             request,
         };
-        let _ = self.step(Kind::Correction, &staff(), operation, None, expect);
+        let name = household_code_of(household);
+        self.step_manual(Kind::Correction, name, hundredths, operation, expect, co_signed);
     }
 
     /// Why `household` may not be served now, by the model: unknown,

@@ -404,7 +404,7 @@ fn generated_year(seed: u64) -> Kiosk {
             let seq = receipts.remove(rng.below(receipts.len() as u64) as usize);
             let request = kiosk.next_request();
             kiosk
-                .run(
+                .run_co_signed_if_needed(
                     &staff(),
                     Operation::Void {
                         redemption_seq: seq,
@@ -546,7 +546,7 @@ fn a_void_counts_on_its_own_day_and_the_redemption_on_its_day() {
     kiosk.now += DAY_MS;
     let request = kiosk.next_request();
     kiosk
-        .run(
+        .run_co_signed_if_needed(
             &staff(),
             Operation::Void {
                 redemption_seq: receipt.seq,

@@ -117,6 +117,7 @@ fn an_enrollment_by_the_system_is_refused_by_the_fold() {
             county_id: CountyId::new("420102001001-01").unwrap(),
             platform: PlatformOrigin::parse("https://platform.example").unwrap(),
         },
+        co_signed_by: None,
     };
     let hash = chain_hash(&state.head, &entry.encode());
     let refused = state.apply(&entry, hash).unwrap_err();

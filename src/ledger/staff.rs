@@ -71,6 +71,7 @@ pub(super) fn required_role(operation: &Operation) -> Option<Role> {
             ..
         } => Role::Admin,
         Points { .. } | Members { .. } => Role::Clerk,
+        CoSigned { operation, .. } => return required_role(operation),
     })
 }
 

@@ -68,6 +68,10 @@ struct ImportInput {
     kind: String,
     text: String,
     corrections_reason: Option<String>,
+    /// A second staff member's confirmation, read by
+    /// [`super::staff::co_sign_of`]: an import of points needs one.
+    #[serde(rename = "coSign", default)]
+    _co_sign: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Serialize)]
@@ -251,6 +255,7 @@ impl Kiosk {
                 .unwrap_or(JsValue::UNDEFINED);
             let session =
                 convert::session_id(&session).map_err(|_| coded(Error::StaffAuthRequired))?;
+            let co_sign = super::staff::co_sign_of(&input).map_err(coded)?;
             let fields: ImportInput = from_js(input, "applyImport").map_err(coded)?;
             let kind = kind(&fields.kind).map_err(coded)?;
             let parsed = import::parse(inner.ledger.borrow().state(), kind, &fields.text, None);
@@ -264,11 +269,14 @@ impl Kiosk {
                 })
                 .transpose()
                 .map_err(coded)?;
-            let operation = Operation::Import {
-                file,
-                corrections_reason,
-                pin_seed: random_bytes().map_err(coded)?,
-            };
+            let operation = super::staff::co_signed(
+                Operation::Import {
+                    file,
+                    corrections_reason,
+                    pin_seed: random_bytes().map_err(coded)?,
+                },
+                co_sign,
+            );
             let outcome = Inner::run(&inner, Auth::StaffSession(session), operation, fields.now)
                 .await
                 .map_err(coded)?;

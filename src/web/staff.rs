@@ -11,6 +11,7 @@ use crate::credential::Pin;
 use crate::entry::{Barcode, HouseholdKind, ImageRef, ItemDetails, Role, SourceType};
 use crate::error::Error;
 use crate::ids::{Period, Sku, StaffId, Text};
+use crate::ledger::cosign::CoSign;
 use crate::ledger::{Auth, Operation, Outcome, SessionId, NAME_LENGTH_MAX, REASON_LENGTH_MAX};
 use crate::points::Points;
 use crate::settings::Setting;
@@ -32,8 +33,40 @@ fn property(object: &JsValue, key: &str) -> JsValue {
 fn envelope(input: &JsValue) -> Result<(Auth, i64, JsValue), Error> {
     let session = convert::session_id(&property(input, "staffSession"))
         .map_err(|_| Error::StaffAuthRequired)?;
-    let (now, rest) = time_and_rest(input, &["staffSession"])?;
+    let (now, rest) = time_and_rest(input, &["staffSession", "coSign"])?;
     Ok((Auth::StaffSession(session), now, rest))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CoSignInput {
+    staff: String,
+    pin: String,
+}
+
+/// The `coSign: { staff, pin }` of a staff call, if it has one: a second
+/// staff member confirming it (the two-person rule, checked by the core).
+pub(super) fn co_sign_of(input: &JsValue) -> Result<Option<CoSign>, Error> {
+    let value = property(input, "coSign");
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    let fields: CoSignInput = from_js(value, "coSign")?;
+    Ok(Some(CoSign {
+        staff: StaffId::new(&fields.staff).map_err(|problem| Error::invalid("coSign", &problem))?,
+        pin: fields.pin,
+    }))
+}
+
+/// `operation`, confirmed by `co_sign` when there is one.
+pub(super) fn co_signed(operation: Operation, co_sign: Option<CoSign>) -> Operation {
+    match co_sign {
+        Some(co_sign) => Operation::CoSigned {
+            operation: Box::new(operation),
+            co_sign,
+        },
+        None => operation,
+    }
 }
 
 /// The `now` of an input, and a copy of the input without `now` and `drop`.
@@ -386,8 +419,9 @@ impl Kiosk {
         let inner = Rc::clone(self.inner());
         promise(async move {
             let (auth, now, rest) = envelope(&input)?;
+            let co_sign = co_sign_of(&input)?;
             let fields: T = from_js(rest, what)?;
-            let operation = build(fields, &inner)?;
+            let operation = co_signed(build(fields, &inner)?, co_sign);
             Inner::run(&inner, auth, operation, now)
                 .await
                 .map(done_view)

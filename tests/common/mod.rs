@@ -274,22 +274,70 @@ impl Kiosk {
         .unwrap();
     }
 
+    /// Credits `amount`; a credit the two-person rule holds back (more than
+    /// 50 points for the household that day) is confirmed by the second
+    /// staff member ([`Kiosk::co_sign`]), as the staff screens would.
     pub fn credit(
         &mut self,
         household: &str,
         amount: &str,
         period: &str,
     ) -> Result<Outcome, Error> {
-        self.run(
-            &staff(),
-            Operation::Credit {
-                household: code(household),
-                amount: points(amount),
-                period: Period::new(period).unwrap(),
-                source: text("evaluation"),
-                reason: None,
-            },
-        )
+        let operation = Operation::Credit {
+            household: code(household),
+            amount: points(amount),
+            period: Period::new(period).unwrap(),
+            source: text("evaluation"),
+            reason: None,
+        };
+        self.run_co_signed_if_needed(&staff(), operation)
+    }
+
+    /// Runs `operation`; refused with `SECOND_STAFF_REQUIRED`, runs it again
+    /// confirmed by the second staff member.
+    pub fn run_co_signed_if_needed(
+        &mut self,
+        auth: &Auth,
+        operation: Operation,
+    ) -> Result<Outcome, Error> {
+        match self.run(auth, operation.clone()) {
+            Err(Error::SecondStaffRequired { .. }) => {
+                let co_sign = self.co_sign();
+                self.run(
+                    auth,
+                    Operation::CoSigned {
+                        operation: Box::new(operation),
+                        co_sign,
+                    },
+                )
+            }
+            other => other,
+        }
+    }
+
+    /// The second staff member's confirmation: `second` (a clerk, PIN
+    /// 2222), added the first time it is asked for.
+    pub fn co_sign(&mut self) -> aixin_kiosk::ledger::cosign::CoSign {
+        let second = StaffId::new("second").unwrap();
+        if !self.ledger.state().staff.contains_key(&second) {
+            let request = self.next_request();
+            self.run(
+                &staff(),
+                Operation::AddStaff {
+                    staff: second.clone(),
+                    name: text("复核员"),
+                    role: aixin_kiosk::entry::Role::Clerk,
+                    pin: aixin_kiosk::credential::Pin::new("2222").unwrap(),
+                    salt: [4; 16],
+                    request,
+                },
+            )
+            .unwrap();
+        }
+        aixin_kiosk::ledger::cosign::CoSign {
+            staff: second,
+            pin: "2222".to_string(),
+        }
     }
 
     pub fn add_item(&mut self, item: &str, name: &str, price: &str) {

@@ -1,0 +1,308 @@
+//! The two-person rule (双人核对): large credits and corrections, old voids,
+//! imports that move points, and large splits and merges need a second
+//! staff member's PIN; without it `SECOND_STAFF_REQUIRED` and nothing
+//! changes; with it every entry names both.
+
+mod common;
+
+use aixin_kiosk::entry::{Actor, Body, Entry, Role};
+use aixin_kiosk::error::Error;
+use aixin_kiosk::ids::{Period, StaffId};
+use aixin_kiosk::ledger::cosign::CoSign;
+use aixin_kiosk::ledger::{Auth, Operation, Outcome};
+use aixin_kiosk::settings::Setting;
+use common::*;
+
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+fn credit(household: &str, amount: &str, period: &str) -> Operation {
+    Operation::Credit {
+        household: code(household),
+        amount: points(amount),
+        period: Period::new(period).unwrap(),
+        source: text("evaluation"),
+        reason: None,
+    }
+}
+
+fn co_signed(operation: Operation, staff: &str, pin: &str) -> Operation {
+    Operation::CoSigned {
+        operation: Box::new(operation),
+        co_sign: CoSign {
+            staff: StaffId::new(staff).unwrap(),
+            pin: pin.to_string(),
+        },
+    }
+}
+
+fn last_entry(kiosk: &Kiosk) -> Entry {
+    let records = kiosk.store.records();
+    let (_, bytes) = records.last().unwrap();
+    let record = aixin_kiosk::journal::StoredRecord::from_bytes(bytes).unwrap();
+    Entry::decode(&record.bytes).unwrap()
+}
+
+fn add_staff(kiosk: &mut Kiosk, id: &str, role: Role, pin: &str) {
+    let request = kiosk.next_request();
+    kiosk
+        .run(
+            &staff(),
+            Operation::AddStaff {
+                staff: StaffId::new(id).unwrap(),
+                name: text(&format!("工作人员{id}")),
+                role,
+                pin: aixin_kiosk::credential::Pin::new(pin).unwrap(),
+                salt: [5; 16],
+                request,
+            },
+        )
+        .unwrap();
+}
+
+/// A kiosk with household A001 (no points yet) and a second staff member,
+/// the clerk `clerk2` (PIN 2222).
+fn village() -> Kiosk {
+    let mut kiosk = Kiosk::new();
+    kiosk.register("A001", "王建国");
+    kiosk.set_pin("A001", "1234");
+    add_staff(&mut kiosk, "clerk2", Role::Clerk, "2222");
+    kiosk
+}
+
+#[test]
+fn a_100_point_credit_alone_is_refused_and_with_a_second_staff_member_names_both() {
+    let mut kiosk = village();
+    let seq = kiosk.ledger.state().seq;
+    let refused = kiosk.run(&staff(), credit("A001", "100", "2026-09"));
+    assert_eq!(
+        refused,
+        Err(Error::SecondStaffRequired {
+            reason: "credit_over_day_limit"
+        })
+    );
+    let error = refused.unwrap_err();
+    assert!(error.message_zh().contains("第二位工作人员"));
+    assert!(error.message_en().contains("second staff member"));
+    assert_eq!(kiosk.ledger.state().seq, seq, "nothing appended");
+    assert_eq!(kiosk.balance("A001"), points("0"));
+
+    kiosk
+        .run(&staff(), co_signed(credit("A001", "100", "2026-09"), "clerk2", "2222"))
+        .unwrap();
+    assert_eq!(kiosk.balance("A001"), points("100"));
+    let entry = last_entry(&kiosk);
+    assert_eq!(
+        entry.actor,
+        Actor::Staff {
+            staff: StaffId::new("admin").unwrap()
+        }
+    );
+    assert_eq!(entry.co_signed_by, Some(StaffId::new("clerk2").unwrap()));
+    assert!(String::from_utf8(entry.encode())
+        .unwrap()
+        .ends_with(r#","co_signed_by":"clerk2"}"#));
+    // The journal reopens with the co-signer in the entry.
+    kiosk.reopen().unwrap();
+    assert_eq!(kiosk.balance("A001"), points("100"));
+}
+
+#[test]
+fn fifty_points_a_day_pass_alone_and_the_day_sum_counts_corrections_by_their_size() {
+    let mut kiosk = village();
+    kiosk.run(&staff(), credit("A001", "30", "2026-09")).unwrap();
+    kiosk.run(&staff(), credit("A001", "20", "2026-10")).unwrap();
+    assert_eq!(last_entry(&kiosk).co_signed_by, None, "exactly 50: alone");
+    // A correction of −0.01 takes the day's moves to 50.01.
+    let request = kiosk.next_request();
+    let correction = Operation::Correct {
+        household: code("A001"),
+        amount: points("-0.01"),
+        refers_to_seq: None,
+        reason: text("多记了"),
+        request,
+    };
+    assert_eq!(
+        kiosk.run(&staff(), correction.clone()),
+        Err(Error::SecondStaffRequired {
+            reason: "credit_over_day_limit"
+        })
+    );
+    kiosk
+        .run(&staff(), co_signed(correction, "clerk2", "2222"))
+        .unwrap();
+    assert_eq!(kiosk.balance("A001"), points("49.99"));
+    // The next village day starts again from nothing.
+    kiosk.now += DAY_MS;
+    kiosk.run(&staff(), credit("A001", "50", "2026-11")).unwrap();
+    assert_eq!(kiosk.balance("A001"), points("99.99"));
+}
+
+#[test]
+fn a_co_sign_is_another_active_staff_member_with_the_right_pin_counted_like_a_sign_in() {
+    let mut kiosk = village();
+    add_staff(&mut kiosk, "audit", Role::Auditor, "3333");
+    let seq = kiosk.ledger.state().seq;
+    // The one acting cannot confirm themself.
+    let own = kiosk.run(&staff(), co_signed(credit("A001", "100", "2026-09"), "admin", "0000"));
+    assert!(
+        matches!(&own, Err(Error::InvalidInput { field, .. }) if field == "coSign"),
+        "{own:?}"
+    );
+    // An auditor changes nothing, so confirms nothing; an unknown id neither.
+    for (who, pin) in [("audit", "3333"), ("nobody", "2222")] {
+        let refused = kiosk.run(&staff(), co_signed(credit("A001", "100", "2026-09"), who, pin));
+        assert!(
+            matches!(&refused, Err(Error::InvalidInput { field, .. }) if field == "coSign"),
+            "{who}: {refused:?}"
+        );
+    }
+    // A wrong PIN counts against the co-signer, and five lock them out.
+    for attempt in 1..5u32 {
+        let wrong = kiosk.run(&staff(), co_signed(credit("A001", "100", "2026-09"), "clerk2", "9999"));
+        assert_eq!(
+            wrong,
+            Err(Error::WrongPin {
+                attempts_left: 5 - attempt
+            })
+        );
+    }
+    let locked = kiosk.run(&staff(), co_signed(credit("A001", "100", "2026-09"), "clerk2", "9999"));
+    assert!(matches!(locked, Err(Error::LockedOut { .. })), "{locked:?}");
+    let still = kiosk.run(&staff(), co_signed(credit("A001", "100", "2026-09"), "clerk2", "2222"));
+    assert!(matches!(still, Err(Error::LockedOut { .. })), "{still:?}");
+    // Their own sign-in is locked too: it is the same counter.
+    let sign_in = kiosk.run(
+        &Auth::System,
+        Operation::StaffSignIn {
+            staff: StaffId::new("clerk2").unwrap(),
+            pin: "2222".into(),
+            session: session("s-clerk2"),
+        },
+    );
+    assert!(matches!(sign_in, Err(Error::LockedOut { .. })), "{sign_in:?}");
+    assert_eq!(kiosk.ledger.state().seq, seq, "nothing appended");
+    assert_eq!(kiosk.balance("A001"), points("0"));
+}
+
+#[test]
+fn a_void_older_than_a_day_needs_a_second_staff_member() {
+    let mut kiosk = village();
+    kiosk.credit("A001", "40", "2026-09").unwrap();
+    kiosk.add_item("salt-500g", "食盐 500g", "2.50");
+    kiosk.restock(&[("salt-500g", 10)]);
+    let session = kiosk.sign_in("A001", "1234").unwrap();
+    let mut receipts = Vec::new();
+    for _ in 0..2 {
+        let request = kiosk.next_request();
+        let Outcome::Receipt(receipt) = kiosk.redeem(&session, &[("salt-500g", 1)], request).unwrap()
+        else {
+            panic!("no receipt")
+        };
+        receipts.push(receipt.seq);
+    }
+    let void = |kiosk: &mut Kiosk, seq: u64| {
+        let request = kiosk.next_request();
+        Operation::Void {
+            redemption_seq: seq,
+            reason: text("拿错了"),
+            request,
+        }
+    };
+    // Within a day: alone.
+    let first = void(&mut kiosk, receipts[0]);
+    kiosk.run(&staff(), first).unwrap();
+    kiosk.now += DAY_MS + 1;
+    let second = void(&mut kiosk, receipts[1]);
+    assert_eq!(
+        kiosk.run(&staff(), second.clone()),
+        Err(Error::SecondStaffRequired { reason: "old_void" })
+    );
+    assert_eq!(kiosk.balance("A001"), points("37.50"));
+    kiosk
+        .run(&staff(), co_signed(second, "clerk2", "2222"))
+        .unwrap();
+    assert_eq!(kiosk.balance("A001"), points("40"));
+    assert_eq!(last_entry(&kiosk).co_signed_by, Some(StaffId::new("clerk2").unwrap()));
+}
+
+#[test]
+fn a_split_moving_more_than_fifty_points_needs_a_second_staff_member() {
+    let mut kiosk = village();
+    kiosk.credit("A001", "200", "2026-09").unwrap();
+    kiosk.now += DAY_MS;
+    let split = |kiosk: &mut Kiosk, new: &str, amount: &str| {
+        let request = kiosk.next_request();
+        Operation::Members {
+            operation: aixin_kiosk::ledger::members::MemberOperation::Split {
+                from: code("A001"),
+                household: code(new),
+                name: text("王小明"),
+                group: text("第一组"),
+                kind: aixin_kiosk::entry::HouseholdKind::Family,
+                amount: points(amount),
+                members: Vec::new(),
+                reason: text("儿子成家分户"),
+            },
+            request,
+        }
+    };
+    let small = split(&mut kiosk, "A002", "50");
+    kiosk.run(&staff(), small).unwrap();
+    let large = split(&mut kiosk, "A003", "60");
+    assert_eq!(
+        kiosk.run(&staff(), large.clone()),
+        Err(Error::SecondStaffRequired { reason: "transfer" })
+    );
+    assert!(kiosk.ledger.state().household(&code("A003")).is_none());
+    kiosk
+        .run(&staff(), co_signed(large, "clerk2", "2222"))
+        .unwrap();
+    assert_eq!(kiosk.balance("A003"), points("60"));
+    assert_eq!(kiosk.balance("A001"), points("90"));
+}
+
+#[test]
+fn turning_the_rule_off_is_an_entry_and_then_one_staff_member_may_credit_alone() {
+    let mut kiosk = village();
+    let request = kiosk.next_request();
+    kiosk
+        .run(
+            &staff(),
+            Operation::ChangeSetting {
+                setting: Setting::TwoPersonRule(false),
+                request,
+            },
+        )
+        .unwrap();
+    let entry = last_entry(&kiosk);
+    assert!(
+        matches!(entry.body, Body::SettingChanged { setting: Setting::TwoPersonRule(false) }),
+        "{entry:?}"
+    );
+    assert!(String::from_utf8(entry.encode())
+        .unwrap()
+        .contains(r#"{"key":"two_person_rule","value":"off"}"#));
+    assert!(!kiosk.ledger.state().settings.two_person_rule);
+    kiosk.run(&staff(), credit("A001", "100", "2026-09")).unwrap();
+    assert_eq!(kiosk.balance("A001"), points("100"));
+    // Off survives a reopen (it is in the journal, not a preference).
+    kiosk.reopen().unwrap();
+    assert!(!kiosk.ledger.state().settings.two_person_rule);
+    // A co-sign given anyway is still checked and recorded.
+    kiosk
+        .run(&staff(), co_signed(credit("A001", "100", "2026-10"), "clerk2", "2222"))
+        .unwrap();
+    assert_eq!(last_entry(&kiosk).co_signed_by, Some(StaffId::new("clerk2").unwrap()));
+}
+
+#[test]
+fn a_repeated_credit_needs_no_co_sign_and_appends_nothing() {
+    let mut kiosk = village();
+    kiosk
+        .run(&staff(), co_signed(credit("A001", "100", "2026-09"), "clerk2", "2222"))
+        .unwrap();
+    let seq = kiosk.ledger.state().seq;
+    let again = kiosk.run(&staff(), credit("A001", "100", "2026-09")).unwrap();
+    assert!(matches!(again, Outcome::Done { repeated: true, .. }), "{again:?}");
+    assert_eq!(kiosk.ledger.state().seq, seq);
+}
