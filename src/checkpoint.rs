@@ -28,7 +28,12 @@ use crate::state::{
 use sha2::{Digest, Sha256};
 
 /// The first bytes of every checkpoint, with its format number.
-const MAGIC: &[u8; 16] = b"aixin-checkpt-04";
+const MAGIC: &[u8; 16] = b"aixin-checkpt-05";
+
+/// Format 4, still read: it has no ledger clock, which is then taken to be
+/// at the highest entry time with no jump waiting (an archive base cannot
+/// be replayed to derive it).
+const MAGIC_04: &[u8; 16] = b"aixin-checkpt-04";
 
 /// The kinds a history line may have (the `&'static str`s of `State`).
 const HISTORY_KINDS: [&str; 6] = [
@@ -57,6 +62,9 @@ pub struct Claim {
     /// The checkpoint's trailing SHA-256 (over its header and the encoded
     /// state), to compare with that of a re-derived state.
     pub digest: Hash,
+    /// Whether it was written in format 4 (no ledger clock), so the proof
+    /// re-encodes the re-derived state in that format.
+    pub format_04: bool,
 }
 
 /// The checkpoint of `state`.
@@ -73,11 +81,17 @@ pub fn encode(state: &State) -> Vec<u8> {
 
 /// The header and the body, the bytes the trailing hash covers.
 fn write_checkpoint(w: &mut Writer, state: &State) {
-    w.buffer.extend_from_slice(MAGIC);
+    write_checkpoint_of(w, state, true);
+}
+
+/// [`write_checkpoint`] in format 5 (`with_clock`) or 4.
+fn write_checkpoint_of(w: &mut Writer, state: &State, with_clock: bool) {
+    w.buffer
+        .extend_from_slice(if with_clock { MAGIC } else { MAGIC_04 });
     w.u64(state.seq);
     w.buffer.extend_from_slice(&state.head);
     w.buffer.extend_from_slice(state.state_hash().as_bytes());
-    write_body(w, state);
+    write_body_of(w, state, with_clock);
 }
 
 /// The body alone: every field of the state, in a fixed order.
@@ -93,11 +107,16 @@ pub fn encode_body(state: &State) -> Vec<u8> {
 /// The trailing hash [`encode`] would give `state`, without holding the
 /// checkpoint in memory.
 pub fn digest(state: &State) -> Hash {
+    digest_of(state, true)
+}
+
+/// [`digest`] in format 5 (`with_clock`) or 4.
+fn digest_of(state: &State, with_clock: bool) -> Hash {
     let mut w = Writer {
         buffer: Vec::with_capacity(SPILL_BYTES),
         hasher: Some(Sha256::new()),
     };
-    write_checkpoint(&mut w, state);
+    write_checkpoint_of(&mut w, state, with_clock);
     let mut hasher = w.hasher.unwrap_or_default();
     hasher.update(&w.buffer);
     hasher.finalize().into()
@@ -107,6 +126,11 @@ pub fn digest(state: &State) -> Hash {
 const SPILL_BYTES: usize = 64 * 1024;
 
 fn write_body(w: &mut Writer, state: &State) {
+    write_body_of(w, state, true);
+}
+
+/// The body in format 5 (`with_clock`) or 4, which ended before the clock.
+fn write_body_of(w: &mut Writer, state: &State, with_clock: bool) {
     let State {
         kiosk,
         households,
@@ -119,6 +143,7 @@ fn write_body(w: &mut Writer, state: &State) {
         seq,
         head,
         time_max_ms,
+        clock,
         uploaded_through_seq,
         uploaded_last_hash,
         settings,
@@ -235,6 +260,12 @@ fn write_body(w: &mut Writer, state: &State) {
         w.u64(u64::from(run.blacklist.clear));
     }
     write_members(w, members);
+    if !with_clock {
+        return;
+    }
+    w.i64(clock.ledger_ms);
+    w.i64(clock.anchor_ms);
+    w.option(clock.jump.as_ref(), |w, jump| w.i64(jump.wall_ms));
 }
 
 fn write_members(w: &mut Writer, members: &crate::ledger::members::Members) {
@@ -531,16 +562,18 @@ pub fn decode_hashed(bytes: &[u8], hashed_part_digest: Hash) -> Result<Checkpoin
         return Err("checkpoint hash does not match its bytes".into());
     }
     let mut r = Reader(content);
-    if r.take(MAGIC.len())? != MAGIC {
-        return Err("not a checkpoint of this format".into());
-    }
+    let with_clock = match r.take(MAGIC.len())? {
+        magic if magic == MAGIC => true,
+        magic if magic == MAGIC_04 => false,
+        _ => return Err("not a checkpoint of this format".into()),
+    };
     let seq = r.u64()?;
     let head: Hash = r.take(32)?.try_into().map_err(|_| "head")?;
     let state_hash = std::str::from_utf8(r.take(64)?)
         .map_err(|_| "state hash")?
         .to_string();
     let body = r.0;
-    let state = decode_body(body)?;
+    let state = decode_body_of(body, with_clock)?;
     if state.seq != seq || state.head != head {
         return Err("checkpoint header disagrees with its state".into());
     }
@@ -553,6 +586,7 @@ pub fn decode_hashed(bytes: &[u8], hashed_part_digest: Hash) -> Result<Checkpoin
             head,
             state_hash,
             digest: digest.try_into().map_err(|_| "digest")?,
+            format_04: !with_clock,
         },
         state,
     })
@@ -560,6 +594,11 @@ pub fn decode_hashed(bytes: &[u8], hashed_part_digest: Hash) -> Result<Checkpoin
 
 /// The state encoded by [`encode_body`].
 pub fn decode_body(body: &[u8]) -> Result<State, String> {
+    decode_body_of(body, true)
+}
+
+/// A body of format 5 (`with_clock`) or 4.
+fn decode_body_of(body: &[u8], with_clock: bool) -> Result<State, String> {
     let mut r = Reader(body);
     let mut state = State::new();
     state.kiosk = r.option(|r| {
@@ -662,6 +701,15 @@ pub fn decode_body(body: &[u8]) -> Result<State, String> {
         state.runs.insert(household, run);
     }
     read_members(&mut r, &mut state)?;
+    state.clock = if with_clock {
+        crate::clock::Clock {
+            ledger_ms: r.i64()?,
+            anchor_ms: r.i64()?,
+            jump: r.option(|r| Ok(crate::clock::Jump { wall_ms: r.i64()? }))?,
+        }
+    } else {
+        crate::clock::Clock::start(state.time_max_ms)
+    };
     if !r.0.is_empty() {
         return Err("checkpoint has bytes after its state".into());
     }
@@ -893,7 +941,7 @@ pub fn prove(checkpoint: &Claim, replayed: &State) -> Result<(), String> {
             checkpoint.seq
         ));
     }
-    if digest(replayed) != checkpoint.digest {
+    if digest_of(replayed, !checkpoint.format_04) != checkpoint.digest {
         return Err(format!(
             "the checkpoint at seq {} holds another state than the journal",
             checkpoint.seq

@@ -598,6 +598,13 @@ pub enum Body {
         county_id: CountyId,
         platform: crate::upload::PlatformOrigin,
     },
+    /// A staff member confirmed that the kiosk's clock is right after it
+    /// jumped more than a day since the last entry: the ledger time adopts
+    /// this entry's own time ([`crate::clock`]). `ledger_ms_before` is the
+    /// ledger time it replaces.
+    ClockConfirmed {
+        ledger_ms_before: i64,
+    },
     /// A backup was restored onto an empty kiosk: the `backup_seq` entries
     /// before this one are the backup's, ending at `backup_head` (hex).
     /// `auth` says what allowed it. Whatever the kiosk recorded after the
@@ -691,6 +698,7 @@ impl Body {
             Body::BlacklistLifted { .. } => "blacklist_lifted",
             Body::JournalRestarted { .. } => "journal_restarted",
             Body::PlatformEnrolled { .. } => "platform_enrolled",
+            Body::ClockConfirmed { .. } => "clock_confirmed",
             Body::Restored { .. } => "restored",
             Body::MemberAdded { .. } => "member_added",
             Body::MemberRemoved { .. } => "member_removed",

@@ -116,6 +116,10 @@ pub enum Error {
         period: String,
         until_ms: i64,
     },
+    /// The kiosk's clock jumped more than a day since the last entry and no
+    /// staff member has confirmed it: what counts days or reads the
+    /// calendar waits ([`crate::clock`]).
+    ClockUnconfirmed,
     /// A score sheet applied while objections (异议) to it are pending
     /// ("公示无异议后"): `households` are the codes they concern.
     ObjectionPending {
@@ -248,6 +252,7 @@ impl Error {
             StorageFailed { .. } => "STORAGE_FAILED",
             Internal { .. } => "INTERNAL",
             PostingNotOver { .. } => "POSTING_NOT_OVER",
+            ClockUnconfirmed => "CLOCK_UNCONFIRMED",
             ObjectionPending { .. } => "OBJECTION_PENDING",
             Blacklisted { .. } => "BLACKLISTED",
             BackupInvalid { .. } => "BACKUP_INVALID",
@@ -274,7 +279,7 @@ impl Error {
 
     /// Every stable code, for documentation and for the page's message table
     /// test.
-    pub const CODES: [&'static str; 52] = [
+    pub const CODES: [&'static str; 53] = [
         "INSUFFICIENT_POINTS",
         "OUT_OF_STOCK",
         "WRONG_PIN",
@@ -306,6 +311,7 @@ impl Error {
         "STORAGE_FAILED",
         "INTERNAL",
         "POSTING_NOT_OVER",
+        "CLOCK_UNCONFIRMED",
         "OBJECTION_PENDING",
         "BLACKLISTED",
         "BACKUP_INVALID",
@@ -501,6 +507,9 @@ impl Error {
             PostingNotOver { period, .. } => {
                 format!("{period} 的评分还在公示期内,公示期满后才能入账")
             }
+            ClockUnconfirmed => {
+                "终端时钟与上一笔记录相差超过一天,请管理员先在管理首页确认时间".to_string()
+            }
             ObjectionPending { period, households } => format!(
                 "{period} 的评分还有没处理完的异议({}),处理完才能入账",
                 households.join("、")
@@ -620,6 +629,9 @@ impl Error {
             }
             PostingNotOver { period, .. } => {
                 format!("The scores of {period} are still posted; apply them after the posting period")
+            }
+            ClockUnconfirmed => {
+                "The kiosk's clock moved more than a day since the last entry: an admin must confirm the time on the staff home first".to_string()
             }
             ObjectionPending { period, households } => format!(
                 "Objections to the scores of {period} are still open ({}); settle them before applying",

@@ -617,6 +617,7 @@ pub fn kind_zh(kind: &str) -> &str {
         "batch_uploaded" => "标记已上传",
         "journal_restarted" => "存储损坏后重新开始",
         "platform_enrolled" => "登记县级平台",
+        "clock_confirmed" => "确认终端时间",
         other => other,
     }
 }

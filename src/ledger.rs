@@ -259,6 +259,11 @@ pub enum Operation {
         year: i32,
         request: RequestId,
     },
+    /// Confirms that the kiosk's clock is right after it jumped more than a
+    /// day since the last entry ([`crate::clock`]).
+    ConfirmClock {
+        request: RequestId,
+    },
     /// The demo village, only into a kiosk that holds nothing but genesis.
     LoadDemo,
     /// First-run setup of an empty kiosk: genesis, the first admin with a
@@ -556,6 +561,17 @@ impl Ledger {
         self.credentials
             .get(&household_key(household.as_str()))?
             .locked_at(now)
+    }
+
+    /// Ends a household's lockout because the page has measured it out on
+    /// its own clock (5 minutes of page time since the lockout or the last
+    /// reload): a wall clock moved forward and back would otherwise keep a
+    /// household locked until the wall clock caught up. Memory only; the
+    /// stored record is replaced at the next attempt.
+    pub fn end_lockout(&mut self, household: &HouseholdCode) {
+        if let Some(credential) = self.credentials.get_mut(&household_key(household.as_str())) {
+            credential.locked_until_ms = 0;
+        }
     }
 
     /// Ends a session. Memory only: sessions are not stored.
@@ -1176,7 +1192,14 @@ impl Ledger {
                 if self.state.closed_years.contains(&year) {
                     return Err(Error::YearClosed { year });
                 }
-                if year >= self.state.local_year(now) {
+                // The year is over by the ledger's time: a clock moved to
+                // 1 January closes nothing until it is confirmed.
+                let ledger_now = self
+                    .state
+                    .clock
+                    .ledger_time_at(now_ms)
+                    .ok_or(Error::ClockUnconfirmed)?;
+                if year >= self.state.local_year(ledger_now) {
                     return Err(Error::invalid_with(
                         "year",
                         "这一年还没有结束,不能结账",
@@ -1188,6 +1211,21 @@ impl Ledger {
                     _ => Some(self.state.year_close_clearing(year)),
                 };
                 let body = Body::YearClosed { year, cleared };
+                one(actor, entry_id(&request), body)
+            }
+            Operation::ConfirmClock { request } => {
+                // Only a jump waits for a confirmation: one with nothing to
+                // confirm would be noise in the journal.
+                if self.state.clock.ledger_time_at(now_ms).is_some() {
+                    return Err(Error::invalid_with(
+                        "clock",
+                        "终端时钟没有跳变,不需要确认",
+                        "the clock has not jumped since the last entry: nothing to confirm",
+                    ));
+                }
+                let body = Body::ClockConfirmed {
+                    ledger_ms_before: self.state.clock.ledger_ms,
+                };
                 one(actor, entry_id(&request), body)
             }
             Operation::MarkUploaded { last_seq, request } => {
@@ -1399,7 +1437,9 @@ impl Ledger {
                 (drafts, credentials, Answer::Outcome(done()))
             }
             Operation::Points { operation, request } => {
-                let planned = crate::scoresheet::plan(&self.state, operation, now, &actor)?;
+                // The wall time: the posting check reads it through the
+                // ledger's clock, which sees a clock moved back.
+                let planned = crate::scoresheet::plan(&self.state, operation, now_ms, &actor)?;
                 let mut drafts = drafts_of(&actor, planned);
                 // The first entry carries the request id, so a repeat is seen.
                 if let Some(first) = drafts.first_mut() {
@@ -1973,6 +2013,7 @@ fn operation_request(operation: &Operation) -> Option<&RequestId> {
         | ChangeSetting { request, .. }
         | EnrollPlatform { request, .. }
         | CloseYear { request, .. }
+        | ConfirmClock { request }
         | AddStaff { request, .. }
         | UpdateStaff { request, .. }
         | SetStaffPin { request, .. }

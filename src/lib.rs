@@ -13,6 +13,7 @@ pub mod backup;
 pub mod board;
 pub mod calendar;
 pub mod charts;
+pub mod clock;
 pub mod checkpoint;
 pub mod credential;
 mod demo;

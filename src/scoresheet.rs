@@ -810,6 +810,11 @@ fn plan_apply(state: &State, period: Period, now_ms: i64) -> Result<Vec<(EntryId
                 .collect(),
         });
     }
+    // The 公示 is counted in ledger time (crate::clock): a clock moved back
+    // when the sheet was posted, or forward now, does not shorten it.
+    let Some(now_ms) = state.clock.ledger_time_at(now_ms) else {
+        return Err(Error::ClockUnconfirmed);
+    };
     let until_ms = posting.posting_ends_ms(state.settings.posting_days);
     if now_ms < until_ms {
         return Err(Error::PostingNotOver {
@@ -909,6 +914,8 @@ fn score_of(entry: &Entry, tenths: u16, max: Score) -> Result<Score, ApplyError>
 /// objection or apply of a period not being posted.
 pub(crate) fn apply(state: &mut State, entry: &Entry) -> Result<(), ApplyError> {
     let max = table_max(&state.rules.table);
+    // Postings are dated by the entry's ledger time, not its wall time.
+    let at_ms = state.clock.ledger_ms;
     let known = |state: &State, household: &HouseholdCode| {
         if state.household(household).is_none() {
             return fail(entry, format!("unknown household {household}"));
@@ -948,7 +955,7 @@ pub(crate) fn apply(state: &mut State, entry: &Entry) -> Result<(), ApplyError> 
                 .postings
                 .entry(period.clone())
                 .or_insert_with(|| Posting {
-                    posted_ms: entry.time_ms,
+                    posted_ms: at_ms,
                     scores: IndexMap::new(),
                     objections: Vec::new(),
                     applied_ms: None,
@@ -956,7 +963,7 @@ pub(crate) fn apply(state: &mut State, entry: &Entry) -> Result<(), ApplyError> 
                     pending: Vec::new(),
                 });
             if posting.applied_ms.is_some()
-                || posting.posted_ms != entry.time_ms
+                || posting.posted_ms != at_ms
                 || posting.review != review
             {
                 return fail(entry, "a score posted into a closed sheet");
@@ -1001,7 +1008,7 @@ pub(crate) fn apply(state: &mut State, entry: &Entry) -> Result<(), ApplyError> 
                 Actor::Staff { staff } => Some(staff.clone()),
                 _ => None,
             };
-            posting.posted_ms = entry.time_ms;
+            posting.posted_ms = at_ms;
             posting.review = Review::Approved { by, own: *own };
         }
         Body::ObjectionRaised {
@@ -1079,7 +1086,7 @@ pub(crate) fn apply(state: &mut State, entry: &Entry) -> Result<(), ApplyError> 
                 state.runs.insert(result.household, result.runs);
             }
             if let Some(posting) = state.postings.get_mut(period) {
-                posting.applied_ms = Some(entry.time_ms);
+                posting.applied_ms = Some(at_ms);
             }
         }
         Body::Blacklisted { household, .. } => {

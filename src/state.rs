@@ -152,6 +152,9 @@ pub struct State {
     pub head: Hash,
     /// The highest time any entry carried.
     pub time_max_ms: i64,
+    /// The ledger's time, derived from the entries' wall times
+    /// ([`crate::clock`]): what elapsed days and the calendar are read by.
+    pub clock: crate::clock::Clock,
     /// The last seq marked uploaded, and that batch's last hash.
     pub uploaded_through_seq: u64,
     pub uploaded_last_hash: Option<String>,
@@ -212,6 +215,18 @@ impl State {
             (_, true) => {}
         }
         self.check_actor(seq, &entry.actor)?;
+        // The clock moves first, so the fold of this entry reads its ledger
+        // time from `self.clock.ledger_ms`.
+        self.clock = match &entry.body {
+            _ if seq == 1 => crate::clock::Clock::start(entry.time_ms),
+            Body::ClockConfirmed { ledger_ms_before } => {
+                if *ledger_ms_before != self.clock.ledger_ms {
+                    return fail(seq, "a clock confirmation of another ledger time");
+                }
+                self.clock.confirmed(entry.time_ms)
+            }
+            _ => self.clock.after(entry.time_ms),
+        };
         self.apply_body(entry, hash)?;
         self.entry_ids.insert(entry.id.clone(), seq);
         self.seq = seq;
@@ -481,7 +496,7 @@ impl State {
                 Some(member) => member.has_pin = true,
                 None => return fail(seq, format!("unknown staff {staff}")),
             },
-            Body::RecoveryCodeSet => {}
+            Body::RecoveryCodeSet | Body::ClockConfirmed { .. } => {}
             Body::SettingChanged { setting } => self.settings.apply(*setting),
             Body::YearClosed { year, cleared } => {
                 self.apply_year_close(entry, *year, cleared.as_deref())?

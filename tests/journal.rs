@@ -17,7 +17,7 @@ const GOLDEN: &str = "tests/fixtures/golden-v1.ndjson";
 /// The state hash the golden journal folds to. Every build must reproduce it.
 const GOLDEN_STATE_HASH: &str = include_str!("fixtures/golden-v1.state-hash");
 
-const ALL_KINDS: [&str; 40] = [
+const ALL_KINDS: [&str; 41] = [
     "genesis",
     "household_registered",
     "household_updated",
@@ -58,6 +58,7 @@ const ALL_KINDS: [&str; 40] = [
     "member_added",
     "member_removed",
     "points_transferred",
+    "clock_confirmed",
 ];
 
 /// Kinds the ledger no longer writes, which older journals hold and open

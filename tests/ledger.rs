@@ -549,7 +549,7 @@ fn closing_a_year_clears_positive_balances_by_default() {
         )
         .unwrap();
     // The points were credited in 2026-09; the close of 2026 is made in 2027.
-    kiosk.now = YEAR_2027_JANUARY;
+    kiosk.set_clock(YEAR_2027_JANUARY);
     close_year(&mut kiosk, 2026).unwrap();
     assert_eq!(kiosk.balance("A001"), points("0"));
     assert_eq!(kiosk.balance("B002"), points("-3"), "a debt is not cleared");
@@ -577,7 +577,7 @@ fn closing_a_year_clears_positive_balances_by_default() {
 fn a_village_that_carries_over_keeps_its_balances() {
     let mut kiosk = Kiosk::with_village();
     set(&mut kiosk, "year_end", "carry");
-    kiosk.now = YEAR_2026_FEBRUARY;
+    kiosk.set_clock(YEAR_2026_FEBRUARY);
     close_year(&mut kiosk, 2025).unwrap();
     assert_eq!(kiosk.balance("A001"), points("20"));
     assert!(kiosk.ledger.state().closed_years.contains(&2025));
@@ -594,7 +594,7 @@ fn a_redemption_of_a_closed_year_cannot_be_voided() {
     else {
         panic!()
     };
-    kiosk.now = YEAR_2026_FEBRUARY;
+    kiosk.set_clock(YEAR_2026_FEBRUARY);
     close_year(&mut kiosk, 2025).unwrap();
     let request = kiosk.next_request();
     let refused = kiosk.run(

@@ -406,7 +406,7 @@ fn the_year_close_clears_or_carries_and_refuses_a_void_across_it() {
             ),
             "2026 is not over in village time"
         );
-        kiosk.now += 120 * DAY_MS; // into 2027
+        kiosk.pass_days(120); // into 2027
         close_year(&mut kiosk, 2026).unwrap();
         assert_eq!(kiosk.balance("A001").to_fixed(), after, "{year_end}");
         assert_eq!(
@@ -442,7 +442,7 @@ fn a_late_year_close_clears_the_old_points_left_and_keeps_the_new() {
             .unwrap();
     };
     redeem(&mut kiosk, "A001", "1234", 1); // 2026: A001 17.50
-    kiosk.now += 120 * DAY_MS; // into 2027, not yet closed
+    kiosk.pass_days(120); // into 2027, not yet closed
     kiosk.credit("A001", "5", "2027-01").unwrap();
     kiosk.credit("B002", "5", "2027-01").unwrap();
     redeem(&mut kiosk, "A001", "1234", 2); // 5.00 of the old 17.50
@@ -771,7 +771,7 @@ fn issue_20_入户评比_领导组审核_张贴公示_a_sheet_waits_for_a_second
         }
     );
     // Not posted yet: no objection, no apply, however long it waits.
-    kiosk.now += 30 * DAY_MS;
+    kiosk.pass_days(30);
     let apply = PointsOperation::ApplyScores {
         period: period("2026-08"),
     };
@@ -873,7 +873,7 @@ fn issue_20_公示无异议后_a_pending_objection_refuses_the_apply_naming_the_
         ),
         ("李叔", "厨房复核", raised_ms)
     );
-    kiosk.now += 5 * DAY_MS;
+    kiosk.pass_days(5);
     let apply = PointsOperation::ApplyScores {
         period: period("2026-08"),
     };
@@ -1229,7 +1229,7 @@ fn issue20_a_correction_changes_the_rank_of_the_stars_and_the_advanced_household
     );
     // A correction made in November counts in the fourth quarter, not in
     // the third's stars, and in the year.
-    kiosk.now += 50 * DAY_MS;
+    kiosk.pass_days(50);
     correct(&mut kiosk, "C003", "10", None);
     assert_eq!(
         ranks(&board_on(&kiosk, 2026, 12, 1).stars),

@@ -952,7 +952,15 @@ impl Sim {
             }
             560..=589 => self.import_credits(),
             590..=599 => self.import_households(),
-            600..=609 => {
+            605..=609 => {
+                // After the clock jumped: the admin says the time is right.
+                let operation = Operation::ConfirmClock {
+                    request: self.fresh_request(),
+                };
+                let request = self.staff_request(operation);
+                self.send(request);
+            }
+            600..=604 => {
                 let year = self.ledger.state().local_year(self.clock.max(T0)) - 1;
                 let operation = Operation::CloseYear {
                     year,
@@ -1334,6 +1342,7 @@ fn request_id(request: &Request) -> Option<&RequestId> {
         | Operation::StockCount { request, .. }
         | Operation::Void { request, .. }
         | Operation::CloseYear { request, .. }
+        | Operation::ConfirmClock { request }
         | Operation::ChangeSetting { request, .. } => Some(request),
         _ => None,
     }

@@ -61,6 +61,7 @@ pub(super) fn required_role(operation: &Operation) -> Option<Role> {
         | UpdateStaff { .. }
         | ChangeSetting { .. }
         | EnrollPlatform { .. }
+        | ConfirmClock { .. }
         | NewRecoveryCode { .. } => Role::Admin,
         // A staff member may change their own PIN; an admin anyone's.
         SetStaffPin { .. } => return None,

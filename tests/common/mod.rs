@@ -209,6 +209,27 @@ impl Kiosk {
         kiosk
     }
 
+    /// Lets `days` pass on the kiosk's clock. More than a day since the
+    /// last entry is a jump the ledger adopts only once an admin confirms
+    /// the time (`aixin_kiosk::clock`), as staff do on the staff home after
+    /// the shop was closed: the admin confirms it here (one entry).
+    pub fn pass_days(&mut self, days: i64) {
+        self.set_clock(self.now + days * 24 * 60 * 60 * 1000);
+    }
+
+    /// Sets the kiosk's clock to `now_ms`; a jump of more than a day since
+    /// the last entry is confirmed by the admin, as in [`Kiosk::pass_days`].
+    pub fn set_clock(&mut self, now_ms: i64) {
+        self.now = now_ms;
+        // `run` moves the clock on by a second before the operation.
+        let next_ms = self.now + 1000;
+        if self.ledger.state().clock.ledger_time_at(next_ms).is_none() {
+            let request = self.next_request();
+            self.run(&staff(), Operation::ConfirmClock { request })
+                .unwrap();
+        }
+    }
+
     pub fn next_request(&mut self) -> RequestId {
         self.next_request += 1;
         request(&format!("req-{:08}", self.next_request))
@@ -537,7 +558,7 @@ impl Kiosk {
 
     /// Applies a period's scores `days` days after now.
     pub fn apply_scores_after(&mut self, period: &str, days: i64) -> Result<Outcome, Error> {
-        self.now += days * 24 * 60 * 60 * 1000;
+        self.pass_days(days);
         let period = Period::new(period).unwrap();
         self.points_op(aixin_kiosk::scoresheet::PointsOperation::ApplyScores { period })
     }
