@@ -135,6 +135,10 @@ pub(crate) struct SignInInput {
     pub household: String,
     pub pin: String,
     pub now: i64,
+    /// The page's clock (ms since load); read from `performance.now()`
+    /// when absent. Tests pass it so a lockout's 5 minutes need no waiting.
+    #[serde(default)]
+    pub page_ms: Option<i64>,
 }
 
 /// A redemption's input; the session is read apart by [`session_id`].

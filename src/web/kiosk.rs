@@ -251,12 +251,26 @@ impl Kiosk {
             let input: convert::SignInInput = from_js(input, "signIn")?;
             let household = convert::household_code(&input.household)?;
             let session = crate::ledger::SessionId::new(&hex::encode(random_bytes()?))?;
+            let page_ms = input
+                .page_ms
+                .unwrap_or_else(super::clock::page_clock_ms);
+            // A member's card is locked out as its household.
+            let locked = super::clock::card_household(&inner, &household);
+            let was_locked =
+                super::clock::before_sign_in(&inner, &locked, input.now, page_ms);
             let operation = Operation::SignIn {
-                household,
+                household: household.clone(),
                 pin: input.pin,
                 session,
             };
-            match Inner::run(&inner, Auth::System, operation, input.now).await? {
+            let outcome = Inner::run(&inner, Auth::System, operation, input.now)
+                .await
+                .map_err(|error| {
+                    super::clock::after_refusal(
+                        &inner, &locked, was_locked, input.now, page_ms, error,
+                    )
+                })?;
+            match outcome {
                 Outcome::SignedIn(session) => {
                     let ledger = inner.ledger.borrow();
                     Ok(to_js(&convert::session_view(&session, ledger.state())))

@@ -4,6 +4,7 @@
 
 mod backup;
 mod clerk;
+mod clock;
 mod convert;
 mod digest;
 mod gate;

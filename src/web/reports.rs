@@ -464,11 +464,14 @@ impl Kiosk {
         let check = self.staff_read(input.clone(), |_| Ok(JsValue::UNDEFINED));
         promise(async move {
             check.map_err(|_| Error::StaffAuthRequired)?;
-            let fields: ReportInput = from_js(input, what)?;
+            let mut fields: ReportInput = from_js(input, what)?;
             let stored = stored_history(&inner).await?;
             let ledger = inner.ledger.borrow();
             let state = ledger.state();
             let offset = state.kiosk.as_ref().map_or(0, |k| k.utc_offset_minutes);
+            // "Today" is the ledger's day (crate::clock): a clock moved
+            // forward does not open an empty day or month.
+            fields.now = state.clock.reading_at(fields.now);
             work(fields, stored.history(), state, offset).map(Into::into)
         })
     }

@@ -270,7 +270,10 @@ fn posting_view(
         period: period.to_string(),
         posted_at: posting.posted_ms,
         until,
-        applicable: posting.review.is_posted() && posting.pending.is_empty() && now >= until,
+        // By the ledger's time, as the apply itself is (crate::clock).
+        applicable: posting.review.is_posted()
+            && posting.pending.is_empty()
+            && state.clock.ledger_time_at(now).is_some_and(|ledger| ledger >= until),
         review,
         imported_by: imported_by.map(|s| s.to_string()),
         approved_by: approved_by.map(|s| s.to_string()),
@@ -594,7 +597,8 @@ impl Kiosk {
         let now: i64 = from_js(now, "now").map_err(|e| to_js_error(&e))?;
         let ledger = self.inner().ledger.borrow();
         let state = ledger.state();
-        let last_year = state.local_year(now) - 1;
+        // By the ledger's time: a clock moved to January prompts nothing.
+        let last_year = state.local_year(state.clock.reading_at(now)) - 1;
         let first_time = state
             .households
             .values()

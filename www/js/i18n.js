@@ -495,6 +495,10 @@ const SENTENCES = {
     l === "zh"
       ? `${e.period ?? "这一期"} 的评分还在公示期内,${e.until ? `${dateTime(e.until)} ` : ""}以后才能入账。`
       : `The scores of ${e.period ?? "this period"} are still posted; apply them after ${e.until ? dateTime(e.until) : "the posting period"}.`,
+  CLOCK_UNCONFIRMED: (e, c, l) =>
+    l === "zh"
+      ? "终端时钟与上一笔记录相差超过一天。请管理员先在管理首页核对并确认时间,再做这一步。"
+      : "The kiosk's clock moved more than a day since the last entry. An admin must check and confirm the time on the staff home first.",
   OBJECTION_PENDING: (e, c, l) =>
     l === "zh"
       ? `${e.period ?? "这一期"} 的评分还有没处理完的异议(${(e.households ?? "").split(",").join("、")}),处理完才能入账。`

@@ -15,6 +15,7 @@ import "../../staff/clerk-words.js";
 import { yearClosePrompt } from "./rules.js";
 import "../../staff/backup-words.js";
 import { platformStatusPanel } from "../../staff/platform-status.js";
+import { clockNotices } from "../../staff/clock-panel.js";
 
 const UPLOAD_WORDS = {
   uploadOverdue: [
@@ -144,6 +145,8 @@ export function staffHomeScreen(app) {
     { class: "menu" },
     clerk ? yearClosePrompt(app) : null,
     uploadDueNotice(app),
+    // A clock jump waiting for an admin, and a clock far from the platform's.
+    clockNotices(app),
     // The browser may evict storage it did not promise to keep.
     app.info?.persisted === false ? notice(t("persistNotGranted"), "warn", { role: "status" }) : null,
     // The upload's state (a fork or a refusal is a red alert here).
