@@ -93,7 +93,7 @@ test("50 redemptions in a burst, Chromium SIGKILLed at a random moment, 20 times
         const ready = await inKiosk(page, async (kiosk) => {
           await kiosk.loadDemo();
           const clerk = await kiosk.staffSignIn({ staff: "clerk", pin: "2222", now: Date.now() });
-          await kiosk.credit({ staffSession: clerk, household: "A001", amount: "50000", period: "2026-11", source: "burst", requestId: "burst-credit", now: Date.now() });
+          await kiosk.credit({ staffSession: clerk, household: "A001", amount: "50000", period: "2026-11", source: "burst", requestId: "burst-credit", now: Date.now(), coSign: { staff: "admin", pin: "9999" } });
           const shop = await kiosk.staffSignIn({ staff: "shop", pin: "1111", now: Date.now() });
           const lines = kiosk.catalog().filter((item) => item.active).map((item) => ({ sku: item.sku, qty: 200 }));
           await kiosk.restock({ staffSession: shop, donor: "burst", sourceType: "organisation", lines, declaredValue: "1", requestId: "burst-restock", now: Date.now() });

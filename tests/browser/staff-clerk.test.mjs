@@ -144,7 +144,23 @@ test("a file with one bad row changes nothing and names it; a month of points in
   await page.getByRole("cell", { name: "李喆" }).waitFor();
   assert.deepEqual(await balances(page), before, "a preview changes nothing");
   await button(page, /^导入\(30 条\)/).click();
+  // Importing points takes two people: the admin confirms with a PIN, a wrong one first.
+  const coSign = page.locator("#cosign-dialog");
+  await coSign.getByText("导入积分要两个人核对").waitFor();
+  await checkScreen(page, "cosign-names");
+  await coSign.getByRole("button", { name: /超市管理员|admin/ }).first().click();
+  await coSign.locator("#cosign-pin").fill("0000");
+  await checkScreen(page, "cosign-pin");
+  await coSign.locator("#cosign-ok").click();
+  await coSign.getByRole("alert").filter({ hasText: /密码/ }).waitFor();
+  assert.equal((await info(page)).seq, seqBefore, "a wrong co-sign PIN imports nothing");
+  await coSign.getByRole("button", { name: /admin/ }).first().click();
+  await coSign.locator("#cosign-pin").fill(DEMO_STAFF.admin.pin);
+  await coSign.locator("#cosign-ok").click();
   await page.getByRole("status").filter({ hasText: "已导入,记了 30 条" }).waitFor();
+  const imported = await inPage(page, async (kiosk) => JSON.parse((await kiosk.exportJournal()).trim().split("\n").pop()).entry);
+  assert.equal(imported.actor.staff, "clerk");
+  assert.equal(imported.co_signed_by, "admin", "both hands are in the entry");
   await page.getByRole("status").filter({ hasText: "这些都已经导入过了" }).waitFor();
   const after = await balances(page);
   assert.equal(after.A005, "8.00");
@@ -163,6 +179,9 @@ test("a file with one bad row changes nothing and names it; a month of points in
   assert.equal((await balances(page)).A001, "11.10");
   await page.getByLabel("更正原因").fill("平台更正 11 月评分");
   await button(page, /^导入并更正/).click();
+  await coSign.getByRole("button", { name: /admin/ }).first().click();
+  await coSign.locator("#cosign-pin").fill(DEMO_STAFF.admin.pin);
+  await coSign.locator("#cosign-ok").click();
   await page.getByRole("status").filter({ hasText: "已导入,记了 1 条" }).waitFor();
   assert.equal((await balances(page)).A001, "12.10");
   const last = await inPage(page, async (kiosk) => JSON.parse((await kiosk.exportJournal()).trim().split("\n").pop()).entry.body);

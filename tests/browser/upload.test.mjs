@@ -103,7 +103,7 @@ test("the kiosk uploads by itself; what waits while the platform is down arrives
     const stocked = await inKiosk(page, async (kiosk) => {
       const staffSession = await kiosk.staffSignIn({ staff: "admin", pin: "9999", now: Date.now() });
       const common = { staffSession, now: Date.now() };
-      await kiosk.correct({ ...common, household: "A001", amount: "200", reason: "上传测试", requestId: "upload-points" });
+      await kiosk.correct({ ...common, household: "A001", amount: "200", reason: "上传测试", requestId: "upload-points", coSign: { staff: "clerk", pin: "2222" } });
       await kiosk.restock({ ...common, donor: "县供销社", sourceType: "organisation", lines: [{ sku: "salt-500g", qty: 60 }], requestId: "upload-salt" });
       return true;
     });

@@ -3,6 +3,8 @@
 // without it. Nothing of it is in the URL, the history or storage: a reload
 // or a back button always lands on the villagers' home screen.
 
+import { askCoSign, coSignProblem } from "./cosign.js";
+
 /** Staff screens anyone may open: they ask for a staff PIN or recovery code. */
 export const STAFF_PUBLIC = new Set(["staff-signin", "staff-recover"]);
 
@@ -117,7 +119,11 @@ export function installStaff(app) {
     return { ...input, staffSession: app.staff, now: Date.now() };
   }
 
-  /** A staff call that changes something: `kiosk[method]({ …input, staffSession, now })`. */
+  /**
+   * A staff call that changes something: `kiosk[method]({ …input, staffSession, now })`.
+   * Refused under the two-person rule, it asks a second staff member to
+   * confirm and makes the call again with their `coSign`.
+   */
   app.staffCall = async (method, input = {}) => {
     const full = envelope(input);
     try {
@@ -125,9 +131,26 @@ export function installStaff(app) {
       app.staffTouched = Date.now();
       return result;
     } catch (error) {
+      if (error?.code === "SECOND_STAFF_REQUIRED" && !input.coSign) return coSigned(method, input, error);
       throw refused(error);
     }
   };
+
+  async function coSigned(method, input, first) {
+    let problem = null;
+    for (;;) {
+      const coSign = await askCoSign(app, { reason: first.reason, problem });
+      if (!coSign) throw first;
+      try {
+        const result = await kiosk[method]({ ...envelope(input), coSign });
+        app.staffTouched = Date.now();
+        return result;
+      } catch (error) {
+        if (!coSignProblem(error)) throw refused(error);
+        problem = error;
+      }
+    }
+  }
 
   /** A staff read (answers at once). */
   app.staffRead = (method, input = {}) => {

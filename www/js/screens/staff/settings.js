@@ -13,6 +13,7 @@ import { recoveryPanel } from "../../staff/recovery.js";
 import { clearPrint } from "../../staff/print.js";
 import { platformStatusPanel } from "../../staff/platform-status.js";
 import "../../staff/platform-words.js";
+import "../../staff/cosign.js";
 
 /** The enrollment form: platform address, the county's id, the one-time code. */
 function platformSection(app, state) {
@@ -72,6 +73,7 @@ const CHOICES = {
   blacklist_on_board: ["show", "hide"],
   name_display: ["full", "surname", "code"],
   thanks_on_board: ["show", "hide"],
+  two_person_rule: ["on", "off"],
 };
 const NUMBERS = { code_width: 16, stars_count: 500, advanced_count: 500, posting_days: 60, upload_day: 28 };
 
