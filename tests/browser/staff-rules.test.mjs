@@ -157,3 +157,82 @@ test("the admin edits the rules on their screen, and a year closes only after tw
   assert.equal(closed, "YEAR_CLOSED");
   assert.deepEqual(errors, []);
 });
+
+// 扣分: the admin adds a deduction item to the table on the rules screen,
+// the clerk's sheet with a positive deduction is refused at its row and
+// column, the sheet with a −5 is posted, approved and applied, and the
+// household earns the lower band's points, which the quarter's stars count.
+test("扣分 a deduction item (违反村规民约 -10) in the table: a positive cell is refused at its row and column, a −5 lowers the points applied and the quarter's stars", async () => {
+  const { page, errors } = await openKioskPage(browser.context, server.url, "staff-rules-deduction");
+  await loadDemoVillage(page);
+  await staffSignIn(page, DEMO_STAFF.admin.id, DEMO_STAFF.admin.pin);
+  await staffMenu(page, /积分规则与评分/);
+  await page.getByRole("radio", { name: "本机评分表" }).check();
+  const table = page.locator("#rules-table");
+  await table.fill(`${await table.inputValue()}\n扣分项: 违反村规民约 -10`);
+  await page.getByRole("button", { name: /^保存规则/ }).click();
+  await page.getByRole("status").filter({ hasText: "规则已保存(第 1 版)" }).waitFor();
+  const rules = await inPage(page, (kiosk) => kiosk.rules());
+  assert.deepEqual(rules.table.at(-1), { name: "扣分项", items: [{ name: "违反村规民约", max: "-10" }] });
+  assert.match(await inPage(page, (kiosk) => kiosk.scoreSheetTemplate()), /,违反村规民约,总分/);
+
+  await page.reload();
+  await page.waitForFunction(() => document.documentElement.dataset.ready === "true");
+  await staffSignIn(page, DEMO_STAFF.clerk.id, DEMO_STAFF.clerk.pin);
+  await staffMenu(page, /积分规则与评分/);
+  const header = "户号,户主,人居环境,先锋模范,学生就学,创业就业,团结友爱,违反村规民约,总分\n";
+  await page.getByLabel(/期间/).fill("2026-11");
+  await page.getByLabel(/粘贴评分表/).fill(`${header}A001,王建国,50,20,10,10,5,5,95\nA002,王秀英,45,20,10,10,10,0,95\n`);
+  await page.getByRole("button", { name: /^预览/ }).click();
+  await page.getByText(/第 2 行「违反村规民约」列.*扣分项只能填 0 或负数/).waitFor();
+  const refused = await inPage(page, async (kiosk, text) => {
+    const now = Date.now();
+    const clerk = await kiosk.staffSignIn({ staff: "clerk", pin: "2222", now });
+    return kiosk.postScoreSheet({ staffSession: clerk, now, period: "2026-11", text, requestId: "positive" }).then(
+      () => null,
+      (error) => ({ code: error.code, row: error.rows?.[0] }),
+    );
+  }, `${header}A001,王建国,50,20,10,10,5,5,95\n`);
+  assert.equal(refused?.code, "IMPORT_REFUSED");
+  assert.match(refused.row.message, /违反村规民约/);
+  assert.match(refused.row.messageEn, /a deduction is 0 or negative/);
+  assert.equal(await inPage(page, (kiosk) => kiosk.sheetInReview(Date.now())), null, "nothing imported");
+
+  // A001 broke the village rules: 95 less 5 is 90, which earns 3 points.
+  await page.getByLabel(/粘贴评分表/).fill(`${header}A001,王建国,50,20,10,10,5,-5,90\nA002,王秀英,45,20,10,10,10,,95\n`);
+  await page.getByRole("button", { name: /^提交领导组审核/ }).click();
+  await page.getByRole("heading", { name: /2026-11 等领导组审核/ }).waitFor();
+
+  // The stars of 2026's fourth quarter, read in the first quarter of 2027.
+  const starsDay = new Date(2027, 1, 15).getTime();
+  const net = (board, household) => {
+    const line = board.stars.lines.find((l) => l.household === household);
+    return line ? Math.round(Number(line.earned) * 100) : 0;
+  };
+  const before = await inPage(page, (kiosk, day) => ({ board: kiosk.board(day), a001: kiosk.household("A001").balance, a002: kiosk.household("A002").balance }), starsDay);
+  const applied = await inPage(page, async (kiosk, { dayMs, day }) => {
+    const now = Date.now();
+    const admin = await kiosk.staffSignIn({ staff: "admin", pin: "9999", now });
+    await kiosk.approveScoreSheet({ staffSession: admin, now, period: "2026-11", requestId: "approve" });
+    // Six days on: an admin confirms the kiosk's time after the jump.
+    const later = now + 6 * dayMs;
+    const confirming = await kiosk.staffSignIn({ staff: "admin", pin: "9999", now: later });
+    await kiosk.confirmClock({ staffSession: confirming, now: later, requestId: "clock" });
+    const clerk = await kiosk.staffSignIn({ staff: "clerk", pin: "2222", now: later });
+    await kiosk.applyScoreSheet({ staffSession: clerk, now: later, period: "2026-11", requestId: "apply" });
+    const posting = kiosk.posting(later);
+    return {
+      board: kiosk.board(day),
+      a001: kiosk.household("A001").balance,
+      a002: kiosk.household("A002").balance,
+      scores: posting ? posting.results.map((r) => [r.household, r.score, r.points]) : null,
+    };
+  }, { dayMs: DAY_MS, day: starsDay });
+  const cents = (fixed) => Math.round(Number(fixed) * 100);
+  assert.equal(cents(applied.a001) - cents(before.a001), 300, "90 after the deduction: 3 points, not 5");
+  assert.equal(cents(applied.a002) - cents(before.a002), 500);
+  assert.equal(applied.board.stars.period, "2026-Q4");
+  assert.equal(net(applied.board, "A001") - net(before.board, "A001"), 300, "the stars count the lower points");
+  assert.equal(net(applied.board, "A002") - net(before.board, "A002"), 500);
+  assert.deepEqual(errors, []);
+});
