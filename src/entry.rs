@@ -615,6 +615,16 @@ pub enum Body {
         backup_head: String,
         auth: RestoreAuthKind,
     },
+    /// Staff archived the entries up to `through_seq`: the kiosk keeps the
+    /// state at that seq (its head `head`, its state hash `state_hash`,
+    /// both hex) as the base later entries chain from. Written before the
+    /// entries are moved out, so the chain itself vouches for the base: a
+    /// stored base that differs from this entry is damaged or edited.
+    Archived {
+        through_seq: u64,
+        head: String,
+        state_hash: String,
+    },
 }
 
 /// Why points moved between two households.
@@ -700,6 +710,7 @@ impl Body {
             Body::PlatformEnrolled { .. } => "platform_enrolled",
             Body::ClockConfirmed { .. } => "clock_confirmed",
             Body::Restored { .. } => "restored",
+            Body::Archived { .. } => "archived",
             Body::MemberAdded { .. } => "member_added",
             Body::MemberRemoved { .. } => "member_removed",
             Body::PointsTransferred { .. } => "points_transferred",

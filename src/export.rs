@@ -618,6 +618,7 @@ pub fn kind_zh(kind: &str) -> &str {
         "journal_restarted" => "存储损坏后重新开始",
         "platform_enrolled" => "登记县级平台",
         "clock_confirmed" => "确认终端时间",
+        "archived" => "归档",
         other => other,
     }
 }
@@ -777,6 +778,7 @@ fn describe(state: &State, entry: &Entry) -> String {
             platform,
         } => format!("{county_id} @ {platform}"),
         Body::Restored { backup_seq, .. } => format!("从第 {backup_seq} 条的备份恢复"),
+        Body::Archived { through_seq, .. } => format!("第 {through_seq} 条及以前的记录移出归档"),
         _ => String::new(),
     }
 }

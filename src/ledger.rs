@@ -254,6 +254,15 @@ pub enum Operation {
         platform: crate::upload::PlatformOrigin,
         request: RequestId,
     },
+    /// Records an archive before its entries leave the live journal: the
+    /// state at `through_seq` (replayed by the shell) becomes the base, and
+    /// this entry vouches for it.
+    Archive {
+        through_seq: u64,
+        head: crate::entry::Hash,
+        state_hash: String,
+        request: RequestId,
+    },
     /// Closes the books of `year`, which must be over in village time.
     CloseYear {
         year: i32,
@@ -392,6 +401,9 @@ pub struct Receipt {
     pub assisted_by: Option<StaffId>,
     /// The member who collected the goods (领取人), if one signed in.
     pub collector: Option<String>,
+    /// The staff member who set the household's PIN within 24 hours
+    /// before: the receipt says so ([`crate::state::PIN_RESET_MARK_MS`]).
+    pub pin_reset_by: Option<StaffId>,
 }
 
 /// What a quote answers: the basket priced against the balance.
@@ -695,6 +707,7 @@ impl Ledger {
             repeated,
             assisted_by: redemption.assisted_by.clone(),
             collector: redemption.collector.as_ref().map(Text::to_string),
+            pin_reset_by: redemption.pin_reset_by.clone(),
         })
     }
 
@@ -1185,6 +1198,26 @@ impl Ledger {
                 let body = Body::PlatformEnrolled {
                     county_id,
                     platform,
+                };
+                one(actor, entry_id(&request), body)
+            }
+            Operation::Archive {
+                through_seq,
+                head,
+                state_hash,
+                request,
+            } => {
+                if through_seq == 0 || through_seq > self.state.seq {
+                    return Err(Error::invalid_with(
+                        "throughSeq",
+                        "归档范围不对",
+                        "the archived range is not in the journal",
+                    ));
+                }
+                let body = Body::Archived {
+                    through_seq,
+                    head: hex::encode(head),
+                    state_hash,
                 };
                 one(actor, entry_id(&request), body)
             }
@@ -2012,6 +2045,7 @@ fn operation_request(operation: &Operation) -> Option<&RequestId> {
         | MarkUploaded { request, .. }
         | ChangeSetting { request, .. }
         | EnrollPlatform { request, .. }
+        | Archive { request, .. }
         | CloseYear { request, .. }
         | ConfirmClock { request }
         | AddStaff { request, .. }

@@ -111,7 +111,15 @@ pub struct Redemption {
     /// The member who collected the goods (领取人), when one signed in with
     /// their card.
     pub collector: Option<Text>,
+    /// The staff member who set this household's PIN within
+    /// [`PIN_RESET_MARK_MS`] before the redemption: whoever set a PIN could
+    /// sign in with it, so the receipt and the export say so.
+    pub pin_reset_by: Option<crate::ids::StaffId>,
 }
+
+/// How long after a staff member sets a household's PIN its redemptions
+/// are marked with that staff member's name: 24 hours.
+pub const PIN_RESET_MARK_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// Running totals, for the conservation checks and reports.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -169,6 +177,8 @@ pub struct State {
     pub runs: HashMap<HouseholdCode, crate::scoresheet::Runs>,
     /// Households' members and their cards ([`crate::ledger::members`]).
     pub members: crate::ledger::members::Members,
+    /// The last PIN a staff member set for each household: when, and who.
+    pub pin_resets: HashMap<HouseholdCode, (i64, crate::ids::StaffId)>,
 }
 
 fn fail<T>(seq: u64, what: impl Into<String>) -> Result<T, ApplyError> {
@@ -382,7 +392,13 @@ impl State {
             Body::HouseholdMovedAway { household, .. } => {
                 self.household_mut(seq, household)?.status = HouseholdStatus::MovedAway;
             }
-            Body::PinSet { household } => self.household_mut(seq, household)?.has_pin = true,
+            Body::PinSet { household } => {
+                self.household_mut(seq, household)?.has_pin = true;
+                if let Actor::Staff { staff } = &entry.actor {
+                    self.pin_resets
+                        .insert(household.clone(), (entry.time_ms, staff.clone()));
+                }
+            }
             Body::HouseholdUnlocked { household } => {
                 self.household_mut(seq, household)?;
             }
@@ -550,6 +566,16 @@ impl State {
             } => {
                 if *backup_seq != seq - 1 || *backup_head != hex::encode(self.head) {
                     return fail(seq, "a restore must follow the backup's last entry");
+                }
+            }
+            // An archive names a base before it, made by a staff member;
+            // the shell compares the stored base with it.
+            Body::Archived { through_seq, .. } => {
+                if *through_seq == 0 || *through_seq >= seq {
+                    return fail(seq, "an archive must name entries before it");
+                }
+                if !matches!(entry.actor, Actor::Staff { .. }) {
+                    return fail(seq, "an archive is made by a staff member");
                 }
             }
         }
@@ -727,6 +753,11 @@ impl State {
                     _ => None,
                 },
                 collector: collector.clone(),
+                pin_reset_by: self
+                    .pin_resets
+                    .get(household)
+                    .filter(|(at, _)| (0..=PIN_RESET_MARK_MS).contains(&(entry.time_ms - at)))
+                    .map(|(_, staff)| staff.clone()),
             },
         );
         Ok(())

@@ -17,7 +17,7 @@ const GOLDEN: &str = "tests/fixtures/golden-v1.ndjson";
 /// The state hash the golden journal folds to. Every build must reproduce it.
 const GOLDEN_STATE_HASH: &str = include_str!("fixtures/golden-v1.state-hash");
 
-const ALL_KINDS: [&str; 41] = [
+const ALL_KINDS: [&str; 42] = [
     "genesis",
     "household_registered",
     "household_updated",
@@ -59,6 +59,7 @@ const ALL_KINDS: [&str; 41] = [
     "member_removed",
     "points_transferred",
     "clock_confirmed",
+    "archived",
 ];
 
 /// Kinds the ledger no longer writes, which older journals hold and open
@@ -251,6 +252,20 @@ fn golden_kiosk() -> Kiosk {
     let last_seq = kiosk.ledger.state().seq;
     let request = kiosk.next_request();
     run(&mut kiosk, Operation::MarkUploaded { last_seq, request });
+    // An archive of what was marked: the entry vouching for the state at
+    // that seq (the shell then moves the entries out).
+    let state = kiosk.ledger.state();
+    let (through_seq, head, state_hash) = (state.seq, state.head, state.state_hash());
+    let request = kiosk.next_request();
+    run(
+        &mut kiosk,
+        Operation::Archive {
+            through_seq,
+            head,
+            state_hash,
+            request,
+        },
+    );
     restart_after_damage(&mut kiosk);
     kiosk
 }

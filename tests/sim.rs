@@ -969,7 +969,20 @@ impl Sim {
                 let request = self.staff_request(operation);
                 self.send(request);
             }
-            610..=629 => {
+            625..=629 => {
+                // An archive's entry vouching for the state at its seq (the
+                // shell then moves the entries out; here they stay).
+                let state = self.ledger.state();
+                let operation = Operation::Archive {
+                    through_seq: state.seq,
+                    head: state.head,
+                    state_hash: state.state_hash(),
+                    request: self.fresh_request(),
+                };
+                let request = self.staff_request(operation);
+                self.send(request);
+            }
+            610..=624 => {
                 let setting = match self.rng.below(3) {
                     0 => Setting::StarsCount(self.rng.between(1, 50) as u16),
                     1 => Setting::PostingDays(self.rng.between(0, 10) as u16),
@@ -1343,6 +1356,7 @@ fn request_id(request: &Request) -> Option<&RequestId> {
         | Operation::Void { request, .. }
         | Operation::CloseYear { request, .. }
         | Operation::ConfirmClock { request }
+        | Operation::Archive { request, .. }
         | Operation::ChangeSetting { request, .. } => Some(request),
         _ => None,
     }

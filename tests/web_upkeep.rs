@@ -138,6 +138,20 @@ async fn an_old_journal_is_sealed_checkpointed_and_reopens_from_the_checkpoint()
     KioskDb::delete(id).await.unwrap();
 }
 
+/// Signs the admin in; answers a maker of call inputs carrying the session.
+async fn admin_input(kiosk: &Kiosk, now: i64) -> impl Fn(serde_json::Value) -> JsValue {
+    let staff =
+        settle(kiosk.staff_sign_in(js(json!({ "staff": "admin", "pin": "0000", "now": now }))))
+            .await
+            .unwrap();
+    let staff_id = get(&staff, "id");
+    move |value: serde_json::Value| {
+        let input = js(value);
+        js_sys::Reflect::set(&input, &JsValue::from_str("staffSession"), &staff_id).unwrap();
+        input
+    }
+}
+
 async fn put_checkpoint(id: &str, bytes: Vec<u8>) {
     let db = KioskDb::open(id).await.unwrap();
     db.write(&WriteBatch {
@@ -199,16 +213,7 @@ async fn an_archive_moves_uploaded_entries_out_and_later_batches_chain_to_it() {
     let now = core.now + 60_000;
     let kiosk = open(id).await;
     settle(kiosk.when_idle()).await.unwrap();
-    let staff =
-        settle(kiosk.staff_sign_in(js(json!({ "staff": "admin", "pin": "0000", "now": now }))))
-            .await
-            .unwrap();
-    let staff_id = get(&staff, "id");
-    let input = |value: serde_json::Value| {
-        let input = js(value);
-        js_sys::Reflect::set(&input, &JsValue::from_str("staffSession"), &staff_id).unwrap();
-        input
-    };
+    let input = admin_input(&kiosk, now).await;
     // Nothing uploaded yet: nothing may be archived.
     let refused = settle(kiosk.archive(input(json!({ "now": now }))))
         .await
@@ -244,7 +249,11 @@ async fn an_archive_moves_uploaded_entries_out_and_later_batches_chain_to_it() {
     assert_eq!(lines, expected);
     let head_600 = get(&archived, "headHash").as_string().unwrap();
     assert_eq!(head_600, &lines[599][9..73]);
-    assert_eq!(kiosk.state_hash(), hash_before);
+    // The archive is itself an entry, vouching for the base.
+    assert_ne!(kiosk.state_hash(), hash_before);
+    let hash_before = kiosk.state_hash();
+    let last = number(&kiosk.info(), "seq");
+    assert_eq!(last, uploaded + 2, "the mark and the archive");
     settle(kiosk.close()).await.unwrap();
 
     // Gone from the live journal; the kiosk opens to the same state and
@@ -274,7 +283,7 @@ async fn an_archive_moves_uploaded_entries_out_and_later_batches_chain_to_it() {
     let manifest: serde_json::Value =
         serde_json::from_str(&get(&manifest, "text").as_string().unwrap()).unwrap();
     assert_eq!(manifest["prev_hash"], json!(head_600));
-    let everything = js(json!({ "now": now + 1000, "range": { "from": 1, "to": 700 } }));
+    let everything = js(json!({ "now": now + 1000, "range": { "from": 1, "to": last } }));
     js_sys::Reflect::set(&everything, &JsValue::from_str("staffSession"), &staff_id).unwrap();
     assert!(settle(kiosk.export_batch(everything)).await.is_err());
     // Reports read on from the archived state: the stock report, and a
@@ -304,6 +313,86 @@ async fn an_archive_moves_uploaded_entries_out_and_later_batches_chain_to_it() {
         get(&kiosk.household(&household).unwrap(), "balance")
             .as_string()
             .unwrap()
+    );
+    settle(kiosk.close()).await.unwrap();
+    KioskDb::delete(id).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn an_archive_base_edited_and_re_hashed_is_caught_by_the_archived_entry() {
+    let id = common::KIOSK;
+    let core = old_layout(id, 300).await;
+    let now = core.now + 60_000;
+    let kiosk = open(id).await;
+    settle(kiosk.when_idle()).await.unwrap();
+    let input = admin_input(&kiosk, now).await;
+    let uploaded = number(&kiosk.info(), "seq");
+    settle(kiosk.mark_uploaded(input(
+        json!({ "now": now, "lastSeq": uploaded, "requestId": "upload-1" }),
+    )))
+    .await
+    .unwrap();
+    settle(kiosk.archive(input(json!({ "now": now, "throughSeq": 200 }))))
+        .await
+        .unwrap();
+    let honest = kiosk.state_hash();
+    settle(kiosk.close()).await.unwrap();
+    // The archived entry follows the base in the live journal.
+    let db = KioskDb::open(id).await.unwrap();
+    let base_bytes = db.read_one(Store::Meta, "archive-base").await.unwrap().unwrap();
+    let tail = db.read_journal(201, u64::MAX >> 1).await.unwrap();
+    let (_, last) = tail.last().unwrap();
+    let record = aixin_kiosk::journal::StoredRecord::from_bytes(last).unwrap();
+    let entry = aixin_kiosk::entry::Entry::decode(&record.bytes).unwrap();
+    let base = checkpoint::decode(&base_bytes).unwrap();
+    assert_eq!(
+        entry.body,
+        aixin_kiosk::entry::Body::Archived {
+            through_seq: 200,
+            head: hex::encode(base.claim.head),
+            state_hash: base.state.state_hash(),
+        }
+    );
+    // Reopened as stored: the same state.
+    db.close();
+    let kiosk = open(id).await;
+    assert_eq!(kiosk.state_hash(), honest);
+    assert!(get(&kiosk.info(), "readOnly").is_null());
+    settle(kiosk.close()).await.unwrap();
+
+    // A balance in the base edited and the base re-hashed (its own hash is
+    // right), the checkpoint that would betray it deleted: open refuses
+    // the base, read-only with STORAGE_CORRUPT and the ways back.
+    let mut forged = base.state.clone();
+    let household = forged.households.values_mut().next().unwrap();
+    household.balance = household
+        .balance
+        .checked_add(common::points("1000"))
+        .unwrap();
+    let db = KioskDb::open(id).await.unwrap();
+    db.delete_meta("checkpoint").await.unwrap();
+    db.write(&WriteBatch {
+        meta: vec![("archive-base".into(), checkpoint::encode(&forged))],
+        ..WriteBatch::default()
+    })
+    .await
+    .unwrap();
+    db.close();
+    let refused = Kiosk::open(js(json!({ "kioskId": id, "pinIterations": 10 })))
+        .await
+        .err()
+        .expect("a forged base is refused");
+    assert_eq!(get(&refused, "code").as_string().unwrap(), "STORAGE_CORRUPT");
+    // As the page opens it: read-only, with the ways back.
+    let kiosk = Kiosk::open(js(
+        json!({ "kioskId": id, "pinIterations": 10, "allowCorrupt": true }),
+    ))
+    .await
+    .unwrap();
+    let read_only = get(&kiosk.info(), "readOnly");
+    assert_eq!(
+        get(&read_only, "code").as_string().unwrap(),
+        "STORAGE_CORRUPT"
     );
     settle(kiosk.close()).await.unwrap();
     KioskDb::delete(id).await.unwrap();

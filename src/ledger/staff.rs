@@ -55,6 +55,7 @@ pub(super) fn required_role(operation: &Operation) -> Option<Role> {
         | Credit { .. }
         | Correct { .. }
         | MarkUploaded { .. }
+        | Archive { .. }
         | CloseYear { .. }
         | Import { .. } => Role::Clerk,
         AddStaff { .. }

@@ -73,6 +73,13 @@ pub(super) async fn load(
         .map_err(storage_error)?;
     let upkeep = Upkeep::default();
     let base = match read_base(db).await {
+        Ok(Some(base)) => match vouched(db, &base).await? {
+            Ok(()) => Ok(Some(base)),
+            Err(detail) => Err(Error::StorageCorrupt { seq: 0, detail }),
+        },
+        other => other,
+    };
+    let base = match base {
         Ok(base) => base,
         // Without its base the live journal cannot be replayed at all: the
         // kiosk opens read-only and empty, and the staff get the ways back.
@@ -157,6 +164,60 @@ pub(super) async fn read_base(db: &KioskDb) -> Result<Option<Checkpoint>, Error>
         .await
         .map(Some)
         .map_err(|detail| Error::StorageCorrupt { seq: 0, detail })
+}
+
+/// Whether the live journal vouches for the archive's base: the `archived`
+/// entry written before the entries were moved out names the base's seq,
+/// head and state hash. A base re-hashed after an edit passes its own hash
+/// but not this (`Err` says why); stored records that cannot be read are
+/// left to the replay, which names them.
+async fn vouched(db: &KioskDb, base: &Checkpoint) -> Result<Result<(), String>, Error> {
+    let through = base.claim.seq;
+    let mut next = through + 1;
+    loop {
+        let records = match db.read_journal(next, next + REPLAY_STEP - 1).await {
+            Ok(records) => records,
+            Err(StorageError::Corrupt { .. }) => return Ok(Ok(())),
+            Err(error) => return Err(storage_error(error)),
+        };
+        let Some(last) = records.last().map(|(seq, _)| *seq) else {
+            return Ok(Err(format!(
+                "no archived entry in the journal vouches for the archive base at seq {through}"
+            )));
+        };
+        for (_, stored) in &records {
+            let entry = journal::StoredRecord::from_bytes(stored)
+                .and_then(|record| crate::entry::Entry::decode(&record.bytes).ok());
+            let Some(crate::entry::Entry {
+                body:
+                    crate::entry::Body::Archived {
+                        through_seq,
+                        head,
+                        state_hash,
+                    },
+                ..
+            }) = entry
+            else {
+                continue;
+            };
+            if through_seq != through {
+                continue;
+            }
+            let held = base.state.state_hash();
+            return Ok(if head != hex::encode(base.claim.head) {
+                Err(format!(
+                    "the archive base's head at seq {through} is not the one the archived entry names"
+                ))
+            } else if state_hash != held {
+                Err(format!(
+                    "the archive base's state at seq {through} is not the one the archived entry names"
+                ))
+            } else {
+                Ok(())
+            });
+        }
+        next = last + 1;
+    }
 }
 
 /// Decodes a stored checkpoint, its trailing hash checked with the
@@ -361,7 +422,13 @@ pub(super) struct Archived {
 /// `through`, collecting their NDJSON lines, then stores that state as the
 /// new base and deletes them in one transaction. The caller checked the
 /// staff session and that `through` is uploaded.
-pub(super) async fn archive(inner: &Rc<Inner>, through: u64) -> Result<Archived, Error> {
+pub(super) async fn archive(
+    inner: &Rc<Inner>,
+    through: u64,
+    auth: crate::ledger::Auth,
+    request: crate::ids::RequestId,
+    now: i64,
+) -> Result<Archived, Error> {
     let upkeep = inner.upkeep();
     if !upkeep.verified() {
         return Err(Error::invalid_with(
@@ -425,6 +492,17 @@ pub(super) async fn archive(inner: &Rc<Inner>, through: u64) -> Result<Archived,
     if upkeep.base_seq.get() + 1 != first {
         return Err(Error::Busy);
     }
+    // The entry vouching for the base goes into the chain first: should
+    // the move below not happen, the old base is still vouched for by its
+    // own entry, and the next archive writes another.
+    let operation = crate::ledger::Operation::Archive {
+        through_seq: through,
+        head: state.head,
+        state_hash: state.state_hash(),
+        request,
+    };
+    let plan = inner.ledger.borrow_mut().prepare(&auth, operation, now)?;
+    Inner::store_and_commit(inner, plan, Vec::new()).await?;
     let lease = DbLease::take(inner)?;
     lease
         .db()?
@@ -452,6 +530,8 @@ struct ArchiveInput {
     now: i64,
     /// Default: the last seq uploaded (acknowledged or marked).
     through_seq: Option<u64>,
+    /// The `archived` entry's request id; default `archive-{throughSeq}-{now}`.
+    request_id: Option<String>,
 }
 
 #[derive(serde::Serialize)]
@@ -491,8 +571,12 @@ impl Kiosk {
             if may.as_bool() != Some(true) {
                 return Err(Error::StaffAuthRequired);
             }
+            let session = super::convert::session_id(
+                &js_sys::Reflect::get(&input, &JsValue::from_str("staffSession"))
+                    .unwrap_or(JsValue::UNDEFINED),
+            )
+            .map_err(|_| Error::StaffAuthRequired)?;
             let fields: ArchiveInput = from_js(input, "archive")?;
-            let _ = fields.now;
             // Acknowledged by the platform or marked uploaded from a USB
             // export: whichever reaches further.
             let marked = inner.ledger.borrow().state().uploaded_through_seq;
@@ -505,7 +589,13 @@ impl Kiosk {
                     &format!("only uploaded entries can be archived (up to {uploaded})"),
                 ));
             }
-            let archived = archive(&inner, through).await?;
+            let request = super::convert::request_id(
+                &fields
+                    .request_id
+                    .unwrap_or_else(|| format!("archive-{through}-{}", fields.now)),
+            )?;
+            let auth = crate::ledger::Auth::StaffSession(session);
+            let archived = archive(&inner, through, auth, request, fields.now).await?;
             Ok(to_js(&ArchiveView {
                 name: format!(
                     "archive-{}-{:06}-{:06}.ndjson",
