@@ -498,6 +498,11 @@ struct BatchReportView {
     kiosk_id: Option<String>,
     lines: usize,
     problems: Vec<ProblemView>,
+    /// Tied to the kiosk's history (from seq 1, or after an anchored
+    /// batch); an unanchored batch is whole in itself and no more.
+    anchored: bool,
+    /// Replayed through the rules and its CSVs rebuilt.
+    replayed: bool,
 }
 
 #[derive(Serialize)]
@@ -521,6 +526,8 @@ fn verify_view(report: &Report) -> VerifyView {
             entry_count: batch.manifest.as_ref().map(|m| m.entry_count),
             kiosk_id: batch.manifest.as_ref().map(|m| m.kiosk_id.clone()),
             lines: batch.lines,
+            anchored: batch.anchored,
+            replayed: batch.replayed,
             problems: batch
                 .problems
                 .iter()
@@ -621,7 +628,9 @@ impl Kiosk {
     /// The check of `aixin-verify` on exported batches, in order:
     /// `[{ name, files: [{ name, bytes }] }]` (bytes a `Uint8Array`, or
     /// `text`) → `{ ok, batches: [{ name, ok, firstSeq, lastSeq, lines,
-    /// problems: [{ batch, file, line, code, message, messageEn }] }], text }`.
+    /// anchored, replayed, problems: [{ batch, file, line, code, message,
+    /// messageEn }] }], text }`. A batch that passes but is not `anchored`
+    /// is whole in itself only: nothing ties it to the kiosk's history.
     #[wasm_bindgen(js_name = verifyBatches)]
     pub fn verify_batches_js(batches: JsValue) -> Result<JsValue, JsValue> {
         let batches = batch_files(&batches).map_err(|e| to_js_error(&e))?;

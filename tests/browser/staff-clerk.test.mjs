@@ -333,3 +333,33 @@ test("an export downloaded as a zip passes both verifiers, a hand-edited copy fa
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("the page's verifier says plainly that a batch from the middle with nothing before it is not anchored", async () => {
+  const { page, errors } = await openKioskPage(browser.context, server.url, "clerk-anchor");
+  await loadDemoVillage(page);
+  const batches = await inPage(page, async (kiosk) => {
+    const staffSession = await kiosk.staffSignIn({ staff: "clerk", pin: "2222", now: Date.now() });
+    const batch = async (from, to) => (await kiosk.exportBatch({ staffSession, now: Date.now(), range: { from, to } })).files;
+    return { middle: await batch(13, 20), start: await batch(1, 12) };
+  });
+  const asFiles = (files) => files.map((file) => ({ name: file.name, mimeType: "text/plain", buffer: Buffer.from(file.text) }));
+  await staffSignIn(page, DEMO_STAFF.clerk.id, DEMO_STAFF.clerk.pin);
+  await staffMenu(page, "核验批次");
+
+  // Alone, the batch from seq 13 is whole in itself, and the screen says
+  // that is all it shows.
+  await page.setInputFiles("#clerk-verify-files", asFiles(batches.middle));
+  await page.getByRole("status").filter({ hasText: "1 个批次都完整" }).waitFor();
+  const note = page.locator(".clerk-batch-unanchored");
+  await note.waitFor();
+  assert.match(await note.innerText(), /^未能接续:此批不从第 1 条开始,也没有前一批/);
+  assert.match(await note.innerText(), /Not anchored: this batch does not start at entry 1/);
+  await checkScreen(page, "verify-unanchored", { english: true });
+
+  // From seq 1 it is anchored: no such note.
+  await page.setInputFiles("#clerk-verify-files", asFiles(batches.start));
+  await page.getByText(/:通过:第 1 到第 12 条/).waitFor();
+  assert.equal(await page.locator(".clerk-batch-unanchored").count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

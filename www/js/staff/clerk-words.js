@@ -151,6 +151,10 @@ export const CLERK_WORDS = {
   verifyFailed: [(n) => `${n} 个批次没通过`, (n) => `${n} batch(es) failed`],
   batchOk: [(from, to) => `通过:第 ${from} 到第 ${to} 条`, (from, to) => `OK: entries ${from} to ${to}`],
   batchFailed: ["没通过", "Failed"],
+  batchNotAnchored: [
+    "未能接续:此批不从第 1 条开始,也没有前一批。它本身完整,但不能说明它是这台终端的记录;请连同前面的批次一起核对。",
+    "Not anchored: this batch does not start at entry 1 and the batch before it was not given. It is whole in itself, but nothing shows it is this kiosk's history; check it together with the batches before it.",
+  ],
   colBatch: ["批次", "Batch"],
   colFile: ["文件", "File"],
   zipBad: ["这个压缩包打不开", "This zip cannot be opened"],

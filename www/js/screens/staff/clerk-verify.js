@@ -2,7 +2,9 @@
 // `aixin-verify` command on exported batches (a folder of them, a zip, or one
 // batch's four files): every file against its manifest's SHA-256, seq
 // continuity, the hash chain, and each batch chaining to the one before. A
-// problem names the batch, the file and the line.
+// problem names the batch, the file and the line. A batch that passes but
+// neither starts at entry 1 nor follows a batch given with it says plainly
+// that it is not anchored.
 import { h } from "../../dom.js";
 import { t, tIn } from "../../i18n.js";
 import { notice } from "../common.js";
@@ -30,6 +32,16 @@ function resultView(result) {
           { class: batch.ok ? "clerk-batch is-ok" : "clerk-batch is-failed" },
           staffIcon(batch.ok ? "check" : "seal"),
           h("span", { text: `${batch.name}:${batch.ok ? t("batchOk", batch.firstSeq, batch.lastSeq) : t("batchFailed")}` }),
+          // Whole in itself is not the same as the kiosk's own history.
+          batch.ok && batch.anchored === false
+            ? h(
+                "p",
+                { class: "clerk-batch-unanchored", role: "note" },
+                h("span", { lang: "zh", text: tIn("zh", "batchNotAnchored") }),
+                h("br"),
+                h("span", { class: "dual-sub", lang: "en", text: tIn("en", "batchNotAnchored") }),
+              )
+            : null,
         ),
       ),
     ),
