@@ -128,6 +128,9 @@ test("曝光台 last place three months running shows on the board where the vil
       const leader = await kiosk.staffSignIn({ staff: "admin", pin: "9999", now });
       await kiosk.approveScoreSheet({ staffSession: leader, now, period, requestId: `approve-${period}` });
       now += 6 * dayMs;
+      // Six days without an entry: the admin confirms the kiosk's clock first.
+      const admin = await kiosk.staffSignIn({ staff: "admin", pin: "9999", now });
+      await kiosk.confirmClock({ staffSession: admin, now, requestId: `clock-${period}` });
       const later = await kiosk.staffSignIn({ staff: "clerk", pin: "2222", now });
       await kiosk.applyScoreSheet({ staffSession: later, now, period, requestId: `apply-${period}` });
       after.push(kiosk.households().filter((h) => h.blacklisted).map((h) => h.code));

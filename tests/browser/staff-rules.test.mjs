@@ -106,8 +106,16 @@ test("入户评比―领导组审核―张贴公示: a sheet waits for a second 
         return error.code;
       }
     };
-    const early = await apply(Date.now() + 4 * dayMs, "apply-early");
-    const late = await apply(Date.now() + 6 * dayMs, "apply-late");
+    // Days without an entry: the admin confirms the kiosk's clock each time.
+    const confirm = async (now, requestId) => {
+      const admin = await kiosk.staffSignIn({ staff: "admin", pin: "9999", now });
+      await kiosk.confirmClock({ staffSession: admin, now, requestId });
+    };
+    const start = Date.now();
+    await confirm(start + 4 * dayMs, "clock-early");
+    const early = await apply(start + 4 * dayMs, "apply-early");
+    await confirm(start + 6 * dayMs, "clock-late");
+    const late = await apply(start + 6 * dayMs, "apply-late");
     return { early, late, a001: kiosk.household("A001").balance, a003: kiosk.household("A003").balance };
   }, DAY_MS);
   assert.equal(applied.early, "POSTING_NOT_OVER");
