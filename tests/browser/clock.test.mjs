@@ -4,7 +4,7 @@
 // shown on the staff home, where an admin confirms it as a journal entry.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { serveKiosk, launchBrowser, openKioskPage, loadDemoVillage, inPage, staffSignIn, DEMO_STAFF } from "./harness.mjs";
+import { serveKiosk, launchBrowser, openKioskPage, loadDemoVillage, inPage, staffSignIn, checkLayout, DEMO_STAFF } from "./harness.mjs";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const FIVE_MINUTES = 5 * 60 * 1000;
@@ -129,6 +129,11 @@ test("a clock moved three days forward: the staff home says so, a year close wai
   await staffSignIn(page, DEMO_STAFF.admin.id, DEMO_STAFF.admin.pin);
   const confirm = page.locator("#staff-home-clock").getByRole("button", { name: /时间正确,确认/ });
   await confirm.waitFor();
+  // The notice and its button fit a small kiosk screen and a portrait one.
+  for (const [width, height] of [[1024, 768], [1080, 1920]]) {
+    await page.setViewportSize({ width, height });
+    assert.deepEqual(await checkLayout(page), [], `${width}x${height}`);
+  }
   await confirm.click();
   await page.locator("#staff-home-clock").getByText("已确认时间,并记入账本。").waitFor();
 
