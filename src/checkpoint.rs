@@ -153,6 +153,7 @@ fn write_body_of(w: &mut Writer, state: &State, with_clock: bool) {
         postings,
         runs,
         members,
+        pin_resets,
     } = state;
     w.option(kiosk.as_ref(), |w, k| {
         w.str(k.kiosk_id.as_str());
@@ -266,6 +267,27 @@ fn write_body_of(w: &mut Writer, state: &State, with_clock: bool) {
     w.i64(clock.ledger_ms);
     w.i64(clock.anchor_ms);
     w.option(clock.jump.as_ref(), |w, jump| w.i64(jump.wall_ms));
+    // Format 5 goes on with the staff PIN resets and the redemptions they
+    // mark, so that format 4 bodies re-derived for their proof keep their
+    // bytes.
+    let mut resets: Vec<_> = pin_resets.iter().collect();
+    resets.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    w.u64(resets.len() as u64);
+    for (household, (at, staff)) in resets {
+        w.str(household.as_str());
+        w.i64(*at);
+        w.str(staff.as_str());
+    }
+    let mut marked: Vec<_> = redemptions
+        .values()
+        .filter_map(|r| r.pin_reset_by.as_ref().map(|staff| (r.seq, staff)))
+        .collect();
+    marked.sort_unstable_by_key(|(seq, _)| *seq);
+    w.u64(marked.len() as u64);
+    for (seq, staff) in marked {
+        w.u64(seq);
+        w.str(staff.as_str());
+    }
 }
 
 fn write_members(w: &mut Writer, members: &crate::ledger::members::Members) {
@@ -490,6 +512,8 @@ fn write_redemption(w: &mut Writer, redemption: &Redemption) {
         voided,
         assisted_by,
         collector,
+        // Written after the clock (format 5 only): see write_body_of.
+        pin_reset_by: _,
     } = redemption;
     w.u64(*seq);
     w.i64(*time_ms);
@@ -710,6 +734,23 @@ fn decode_body_of(body: &[u8], with_clock: bool) -> Result<State, String> {
     } else {
         crate::clock::Clock::start(state.time_max_ms)
     };
+    if with_clock {
+        for _ in 0..r.count()? {
+            let household = name::<HouseholdCode>(r.str()?)?;
+            let at = r.i64()?;
+            let staff = name::<StaffId>(r.str()?)?;
+            state.pin_resets.insert(household, (at, staff));
+        }
+        for _ in 0..r.count()? {
+            let seq = r.u64()?;
+            let staff = name::<StaffId>(r.str()?)?;
+            let redemption = state
+                .redemptions
+                .get_mut(&seq)
+                .ok_or("a PIN-reset mark of no redemption")?;
+            redemption.pin_reset_by = Some(staff);
+        }
+    }
     if !r.0.is_empty() {
         return Err("checkpoint has bytes after its state".into());
     }
@@ -794,6 +835,7 @@ fn read_redemption(r: &mut Reader) -> Result<Redemption, String> {
         voided: r.bool()?,
         assisted_by: r.option(|r| name::<StaffId>(r.str()?))?,
         collector: r.option(|r| name::<Text>(r.str()?))?,
+        pin_reset_by: None,
     })
 }
 
