@@ -465,6 +465,30 @@ fn entries_of(journal: &[u8]) -> Option<Vec<(Entry, Hash)>> {
         .collect()
 }
 
+/// An `archived` entry names the head and state hash the replay had at the
+/// seq it archived through (when that seq was replayed here).
+fn archive_vouches(
+    entry: &Entry,
+    replayed_at: &BTreeMap<u64, (String, String)>,
+) -> Result<(), crate::state::ApplyError> {
+    let Body::Archived {
+        through_seq,
+        head,
+        state_hash,
+    } = &entry.body
+    else {
+        return Ok(());
+    };
+    match replayed_at.get(through_seq) {
+        Some((held_head, held_state)) if held_head != head || held_state != state_hash => {
+            Err(crate::state::ApplyError(format!(
+                "the archived entry names a state at seq {through_seq} that is not the replayed one"
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Marks which batches are anchored, replays the anchored ones from seq 1
 /// through the core's fold, and rebuilds their CSVs.
 fn replay(batches: &[BatchFiles], reports: &mut [BatchReport], anchor: Option<&Anchor>) {
@@ -472,6 +496,20 @@ fn replay(batches: &[BatchFiles], reports: &mut [BatchReport], anchor: Option<&A
     let mut state: Option<State> = None;
     let mut previous_anchored = false;
     let mut folded: Vec<Option<(State, Vec<Entry>)>> = Vec::new();
+    // The seqs an `archived` entry names: the replayed head and state hash
+    // there are kept, and the entry must name the same (the kiosk trusts
+    // its archive base because of it).
+    let archived_at: std::collections::BTreeSet<u64> = batches
+        .iter()
+        .filter_map(|batch| batch.files.get(JOURNAL_FILE))
+        .filter_map(|journal| entries_of(journal))
+        .flatten()
+        .filter_map(|(entry, _)| match entry.body {
+            Body::Archived { through_seq, .. } => Some(through_seq),
+            _ => None,
+        })
+        .collect();
+    let mut replayed_at: BTreeMap<u64, (String, String)> = BTreeMap::new();
     for (index, batch) in batches.iter().enumerate() {
         let report = &mut reports[index];
         let Some(manifest) = report.manifest.clone() else {
@@ -518,7 +556,13 @@ fn replay(batches: &[BatchFiles], reports: &mut [BatchReport], anchor: Option<&A
         };
         let mut refused = false;
         for (line, (entry, hash)) in entries.iter().enumerate() {
-            if let Err(error) = folding.apply(entry, *hash) {
+            let applied = folding.apply(entry, *hash).and_then(|()| {
+                if archived_at.contains(&entry.seq) {
+                    replayed_at.insert(entry.seq, (hex_of(hash), folding.state_hash()));
+                }
+                archive_vouches(entry, &replayed_at)
+            });
+            if let Err(error) = applied {
                 report.problems.push(Problem {
                     batch: batch.name.clone(),
                     file: Some(JOURNAL_FILE.to_string()),

@@ -779,6 +779,60 @@ fn a_rechained_redemption_over_the_balance_fails_at_its_seq() {
     assert!(text.contains("below zero"), "{text}");
 }
 
+/// An `archived` entry (the kiosk's base is trusted because of it) names the
+/// head and state hash of the seq it archived through. The replay checks it:
+/// an entry naming an edited state, with every hash after it recomputed,
+/// fails at its seq.
+#[test]
+fn an_archived_entry_naming_another_state_fails_at_its_seq() {
+    let mut kiosk = shop();
+    let state = kiosk.ledger.state();
+    let (through_seq, state_hash) = (state.seq - 2, state.state_hash());
+    // The state at `through_seq`, from the same journal folded that far.
+    let held = {
+        let records = records(&kiosk);
+        let mut replay = aixin_kiosk::state::State::new();
+        for (_, record) in records.iter().take(through_seq as usize) {
+            let entry = Entry::decode(&record.bytes).unwrap();
+            replay.apply(&entry, record.hash).unwrap();
+        }
+        (replay.head, replay.state_hash())
+    };
+    assert_ne!(held.1, state_hash);
+    let request = kiosk.next_request();
+    kiosk
+        .run(
+            &staff(),
+            Operation::Archive {
+                through_seq,
+                head: held.0,
+                state_hash: held.1.clone(),
+                request,
+            },
+        )
+        .unwrap();
+    let archived_seq = kiosk.ledger.state().seq;
+    let batch = files("batch-1", &export(&kiosk, ExportRange::Everything));
+    let report = verify(std::slice::from_ref(&batch));
+    assert!(report.is_ok() && report.batches[0].replayed, "{}", report.render());
+
+    // The state the entry names edited (as a base edited on the kiosk and
+    // the entry forged to match), every hash after it recomputed.
+    let forged = rechained(&batch, archived_seq, |entry| {
+        entry.replacen(&held.1, &"0".repeat(64), 1)
+    });
+    let report = verify(&[forged]);
+    assert_eq!(
+        problems(&report),
+        [at("batch-1", JOURNAL_FILE, Some(archived_seq as usize), "FOLD_REFUSED")]
+    );
+    let text = report.render();
+    assert!(
+        text.contains(&format!("names a state at seq {through_seq} that is not the replayed one")),
+        "{text}"
+    );
+}
+
 /// A batch that starts in the middle, given nothing before it, is whole in
 /// itself but not tied to the kiosk's history: ok, not anchored, and said so.
 #[test]
