@@ -41,8 +41,12 @@ pub const BATCH_FORMAT: &str = "aixin-kiosk-batch";
 pub const BATCH_FORMAT_VERSION: u32 = 2;
 /// The layout of `redemptions.csv` and `ledger.csv` this build writes; the
 /// verifier rebuilds both CSVs for the layout a manifest names. Layout 2
-/// adds the operator (操作员) as the last column of `redemptions.csv`.
-pub const CSV_LAYOUT: u32 = 2;
+/// adds the operator (操作员) as the last column of `redemptions.csv`;
+/// layout 3 adds to it the collector (领取人), the second staff member who
+/// confirmed (复核人) and the staff member who set the household's PIN within
+/// 24 hours before (密码重置), and the confirming staff member to
+/// `ledger.csv`, so every staff hand is named.
+pub const CSV_LAYOUT: u32 = 3;
 pub const MANIFEST_FILE: &str = "manifest.json";
 pub const JOURNAL_FILE: &str = "journal.ndjson";
 pub const REDEMPTIONS_FILE: &str = "redemptions.csv";
@@ -478,7 +482,7 @@ fn household_name<'a>(state: &'a State, code: &HouseholdCode) -> &'a str {
 }
 
 /// The headers of `redemptions.csv`.
-pub const REDEMPTIONS_HEADERS: [&str; 12] = [
+pub const REDEMPTIONS_HEADERS: [&str; 15] = [
     "小票号",
     "类型",
     "原小票号",
@@ -491,7 +495,19 @@ pub const REDEMPTIONS_HEADERS: [&str; 12] = [
     "单价",
     "金额",
     "操作员",
+    "领取人",
+    "复核人",
+    "密码重置",
 ];
+
+/// How many of [`REDEMPTIONS_HEADERS`] a layout has.
+fn redemptions_columns(layout: u32) -> usize {
+    match layout {
+        1 => 11,
+        2 => 12,
+        _ => REDEMPTIONS_HEADERS.len(),
+    }
+}
 
 /// `redemptions.csv` as written in CSV layout `layout` (1 or 2), for the
 /// verifier; none for a layout this build does not know.
@@ -500,22 +516,17 @@ pub fn redemptions_csv_for_layout(
     entries: &[Entry],
     layout: u32,
 ) -> Option<Vec<u8>> {
-    let current = redemptions_csv(state, entries);
-    match layout {
-        CSV_LAYOUT => Some(current),
-        // Layout 1 had no operator column: the same rows without their last
-        // cell (an operator is a staff id, 自助 or 系统, never quoted).
-        1 => {
-            let text = String::from_utf8(current).ok()?;
-            let mut out = String::with_capacity(text.len());
-            for line in text.split_terminator("\r\n") {
-                out.push_str(line.rsplit_once(',').map_or(line, |(rest, _)| rest));
-                out.push_str("\r\n");
-            }
-            Some(out.into_bytes())
-        }
-        _ => None,
-    }
+    (1..=CSV_LAYOUT)
+        .contains(&layout)
+        .then(|| redemptions_csv_layout(state, entries, layout))
+}
+
+/// `ledger.csv` as written in CSV layout `layout` (1 to 3), for the
+/// verifier; none for a layout this build does not know.
+pub fn ledger_csv_for_layout(state: &State, entries: &[Entry], layout: u32) -> Option<Vec<u8>> {
+    (1..=CSV_LAYOUT)
+        .contains(&layout)
+        .then(|| ledger_csv_layout(state, entries, layout))
 }
 
 /// `redemptions.csv`: one row per line of each redemption in `entries`;
@@ -525,7 +536,12 @@ pub fn redemptions_csv_for_layout(
 /// who acted: 自助 for a household signed in with its own PIN, else the
 /// staff member who served it or voided the receipt.
 pub fn redemptions_csv(state: &State, entries: &[Entry]) -> Vec<u8> {
-    let mut csv = Csv::new(&REDEMPTIONS_HEADERS);
+    redemptions_csv_layout(state, entries, CSV_LAYOUT)
+}
+
+fn redemptions_csv_layout(state: &State, entries: &[Entry], layout: u32) -> Vec<u8> {
+    let columns = redemptions_columns(layout);
+    let mut csv = Csv::new(&REDEMPTIONS_HEADERS[..columns]);
     for entry in entries {
         let (kind, original, household, lines, sign) = match &entry.body {
             Body::Redeemed {
@@ -564,16 +580,30 @@ pub fn redemptions_csv(state: &State, entries: &[Entry]) -> Vec<u8> {
                 .text(item_name)
                 .number(quantity)
                 .points(line.unit_price)
-                .points(line_total)
-                .text(&staff_of(&entry.actor))
-                .end_row();
+                .points(line_total);
+            if columns > 11 {
+                csv.text(&staff_of(&entry.actor));
+            }
+            if columns > 12 {
+                // The collector and the PIN mark belong to the redemption;
+                // the confirming staff member to this row's own entry.
+                let redemption = state.redemptions.get(&original.unwrap_or(entry.seq));
+                let collector = redemption.and_then(|r| r.collector.as_ref());
+                let reset_by = redemption
+                    .filter(|_| original.is_none())
+                    .and_then(|r| r.pin_reset_by.as_ref());
+                csv.text(collector.map_or("", |c| c.as_str()))
+                    .text(entry.co_signed_by.as_ref().map_or("", |s| s.as_str()))
+                    .text(reset_by.map_or("", |s| s.as_str()));
+            }
+            csv.end_row();
         }
     }
     csv.finish()
 }
 
 /// The headers of `ledger.csv`.
-pub const LEDGER_HEADERS: [&str; 10] = [
+pub const LEDGER_HEADERS: [&str; 11] = [
     "序号",
     "时间",
     "类型",
@@ -584,6 +614,7 @@ pub const LEDGER_HEADERS: [&str; 10] = [
     "变动后余额",
     "操作员",
     "说明",
+    "复核人",
 ];
 
 /// What an entry kind is called in Chinese.
@@ -787,7 +818,17 @@ fn describe(state: &State, entry: &Entry) -> String {
 /// year close) has one row per household it moved. Balances after come from
 /// the households' histories in `state`.
 pub fn ledger_csv(state: &State, entries: &[Entry]) -> Vec<u8> {
-    let mut csv = Csv::new(&LEDGER_HEADERS);
+    ledger_csv_layout(state, entries, CSV_LAYOUT)
+}
+
+fn ledger_csv_layout(state: &State, entries: &[Entry], layout: u32) -> Vec<u8> {
+    // Layout 3 adds 复核人, the second staff member who confirmed.
+    let co_signed = layout >= 3;
+    let columns = if co_signed { LEDGER_HEADERS.len() } else { 10 };
+    let mut csv = Csv::new(&LEDGER_HEADERS[..columns]);
+    fn co_signer(entry: &Entry) -> &str {
+        entry.co_signed_by.as_ref().map_or("", |s| s.as_str())
+    }
     let (Some(first), Some(last)) = (entries.first(), entries.last()) else {
         return csv.finish();
     };
@@ -812,13 +853,20 @@ pub fn ledger_csv(state: &State, entries: &[Entry]) -> Vec<u8> {
                     csv.points(*change)
                         .points(*balance_after)
                         .text(&staff)
-                        .text(&note)
-                        .end_row();
+                        .text(&note);
+                    if co_signed {
+                        csv.text(co_signer(entry));
+                    }
+                    csv.end_row();
                 }
             }
             None => {
                 row(&mut csv, household_of(state, &entry.body));
-                csv.raw("").raw("").text(&staff).text(&note).end_row();
+                csv.raw("").raw("").text(&staff).text(&note);
+                if co_signed {
+                    csv.text(co_signer(entry));
+                }
+                csv.end_row();
             }
         }
     }

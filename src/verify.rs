@@ -615,10 +615,11 @@ fn replay(batches: &[BatchFiles], reports: &mut [BatchReport], anchor: Option<&A
         let redemptions = |state: &State, entries: &[Entry]| {
             crate::export::redemptions_csv_for_layout(state, entries, layout).unwrap_or_default()
         };
-        let builds: [(&str, &dyn Fn(&State, &[Entry]) -> Vec<u8>); 2] = [
-            (REDEMPTIONS_FILE, &redemptions),
-            (LEDGER_FILE, &crate::export::ledger_csv),
-        ];
+        let ledger = |state: &State, entries: &[Entry]| {
+            crate::export::ledger_csv_for_layout(state, entries, layout).unwrap_or_default()
+        };
+        let builds: [(&str, &dyn Fn(&State, &[Entry]) -> Vec<u8>); 2] =
+            [(REDEMPTIONS_FILE, &redemptions), (LEDGER_FILE, &ledger)];
         for (file, build) in builds {
             let Some(found) = batch.files.get(file) else {
                 continue;

@@ -42,6 +42,24 @@ fn last_entry(kiosk: &Kiosk) -> Entry {
     Entry::decode(&record.bytes).unwrap()
 }
 
+/// One file of the whole journal's export, as text.
+fn exported(kiosk: &Kiosk, file: &str) -> String {
+    let records: Vec<_> = kiosk
+        .store
+        .records()
+        .into_iter()
+        .map(|(seq, bytes)| (seq, aixin_kiosk::journal::StoredRecord::from_bytes(&bytes).unwrap()))
+        .collect();
+    let batch = aixin_kiosk::export::export(
+        kiosk.ledger.state(),
+        &records,
+        aixin_kiosk::export::ExportRange::Everything,
+        kiosk.now,
+    )
+    .unwrap();
+    String::from_utf8(batch.file(file).unwrap().to_vec()).unwrap()
+}
+
 fn add_staff(kiosk: &mut Kiosk, id: &str, role: Role, pin: &str) {
     let request = kiosk.next_request();
     kiosk
@@ -305,4 +323,69 @@ fn a_repeated_credit_needs_no_co_sign_and_appends_nothing() {
     let again = kiosk.run(&staff(), credit("A001", "100", "2026-09")).unwrap();
     assert!(matches!(again, Outcome::Done { repeated: true, .. }), "{again:?}");
     assert_eq!(kiosk.ledger.state().seq, seq);
+}
+
+/// The seed's insider: a shopkeeper sets a household's PIN, signs in as it
+/// and redeems. The receipt and the export name the staff member who set
+/// the PIN for 24 hours after; a checkpoint keeps the mark.
+#[test]
+fn a_redemption_within_a_day_of_a_staff_pin_reset_is_marked_with_their_name() {
+    let mut kiosk = village();
+    add_staff(&mut kiosk, "shop", Role::Shopkeeper, "3333");
+    kiosk.credit("A001", "40", "2026-09").unwrap();
+    kiosk.add_item("salt-500g", "食盐 500g", "2.50");
+    kiosk.restock(&[("salt-500g", 10)]);
+    let request = kiosk.next_request();
+    kiosk
+        .run(
+            &Auth::Staff(StaffId::new("shop").unwrap()),
+            Operation::SetPin {
+                household: code("A001"),
+                pin: aixin_kiosk::credential::Pin::new("4321").unwrap(),
+                salt: [6; 16],
+                request,
+            },
+        )
+        .unwrap();
+    let redeem = |kiosk: &mut Kiosk| {
+        let session = kiosk.sign_in("A001", "4321").unwrap();
+        let request = kiosk.next_request();
+        match kiosk.redeem(&session, &[("salt-500g", 1)], request).unwrap() {
+            Outcome::Receipt(receipt) => receipt,
+            other => panic!("{other:?}"),
+        }
+    };
+    let marked = redeem(&mut kiosk);
+    assert_eq!(marked.pin_reset_by, Some(StaffId::new("shop").unwrap()));
+    // Through a checkpoint the mark stays on the redemption and the reset
+    // still marks the next one.
+    let bytes = aixin_kiosk::checkpoint::encode(kiosk.ledger.state());
+    let decoded = aixin_kiosk::checkpoint::decode(&bytes).unwrap().state;
+    assert_eq!(
+        decoded.redemptions[&marked.seq].pin_reset_by,
+        Some(StaffId::new("shop").unwrap())
+    );
+    assert_eq!(decoded.pin_resets, kiosk.ledger.state().pin_resets);
+    kiosk.now += 25 * 60 * 60 * 1000;
+    let later = redeem(&mut kiosk);
+    assert_eq!(later.pin_reset_by, None, "a day later the PIN is the household's own");
+
+    let csv = exported(&kiosk, "redemptions.csv");
+    let rows: Vec<&str> = csv.trim_start_matches('\u{FEFF}').split("\r\n").collect();
+    assert!(rows[0].ends_with(",操作员,领取人,复核人,密码重置"), "{}", rows[0]);
+    assert!(rows[1].ends_with(",自助,,,shop"), "{}", rows[1]);
+    assert!(rows[2].ends_with(",自助,,,"), "{}", rows[2]);
+}
+
+/// Both CSVs name the second staff member who confirmed.
+#[test]
+fn the_ledger_csv_names_the_confirming_staff_member() {
+    let mut kiosk = village();
+    kiosk
+        .run(&staff(), co_signed(credit("A001", "100", "2026-09"), "clerk2", "2222"))
+        .unwrap();
+    let csv = exported(&kiosk, "ledger.csv");
+    let last = csv.trim_end().rsplit("\r\n").next().unwrap();
+    assert!(last.contains(",积分入账,credited,A001,"), "{last}");
+    assert!(last.ends_with(",admin,\"期间 2026-09,来源 evaluation\",clerk2"), "{last}");
 }

@@ -715,8 +715,9 @@ fn an_edited_csv_left_out_of_the_manifest_fails_at_its_line() {
     let mut edited = batch.clone();
     let csv = String::from_utf8(batch.files[REDEMPTIONS_FILE].clone()).unwrap();
     let rows: Vec<&str> = csv.split("\r\n").collect();
-    // Line 2 is the first redemption row; its amount is the last cell.
-    assert!(rows[1].ends_with(",5.00,自助"), "{}", rows[1]);
+    // Line 2 is the first redemption row; its amount comes before the
+    // operator, the collector, the confirming staff member and the PIN mark.
+    assert!(rows[1].ends_with(",5.00,自助,,,admin"), "{}", rows[1]);
     let changed = csv.replacen(rows[1], &rows[1].replace(",5.00,", ",0.50,"), 1);
     edited
         .files
@@ -746,7 +747,7 @@ fn an_edited_csv_left_out_of_the_manifest_fails_at_its_line() {
     let manifest: Manifest = serde_json::from_slice(&batch.files[MANIFEST_FILE]).unwrap();
     let listed: Vec<&str> = manifest.files.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(listed, [JOURNAL_FILE, REDEMPTIONS_FILE, LEDGER_FILE]);
-    assert_eq!((manifest.format_version, manifest.csv_layout), (2, 2));
+    assert_eq!((manifest.format_version, manifest.csv_layout), (2, 3));
     let report = verify(&[batch]);
     assert!(
         report.is_ok() && report.batches[0].replayed,
@@ -1182,16 +1183,36 @@ fn redemptions_name_the_operator_and_layout_1_still_verifies() {
         assert_eq!(operator, expected, "{kind}");
     }
     assert!(kinds.iter().any(|kind| kind == "作废"));
-    // The same batch as layout 1 wrote it: without the last column.
-    let mut old = batch.clone();
-    let text = String::from_utf8(batch.files[REDEMPTIONS_FILE].clone()).unwrap();
-    let stripped: String = text
-        .split_terminator("\r\n")
-        .map(|line| format!("{}\r\n", line.rsplit_once(',').unwrap().0))
-        .collect();
+    // The same batch as layouts 1 and 2 wrote it: layout 2 without the last
+    // three columns of redemptions.csv (领取人, 复核人, 密码重置) and the last
+    // of ledger.csv (复核人), layout 1 without the operator too.
+    let without = |file: &str, cells: usize| -> String {
+        let text = String::from_utf8(batch.files[file].clone()).unwrap();
+        text.split_terminator("\r\n")
+            .map(|line| {
+                let mut line = line;
+                for _ in 0..cells {
+                    line = line.rsplit_once(',').unwrap().0;
+                }
+                format!("{line}\r\n")
+            })
+            .collect()
+    };
+    let mut manifest: Manifest = serde_json::from_slice(&batch.files[MANIFEST_FILE]).unwrap();
+    let mut two = batch.clone();
+    two.files
+        .insert(REDEMPTIONS_FILE.to_string(), without(REDEMPTIONS_FILE, 3).into_bytes());
+    two.files
+        .insert(LEDGER_FILE.to_string(), without(LEDGER_FILE, 1).into_bytes());
+    manifest.csv_layout = 2;
+    two.files
+        .insert(MANIFEST_FILE.to_string(), export::manifest_json(&manifest));
+    let report = verify(&[rehashed(&two)]);
+    assert!(report.is_ok(), "{}", report.render());
+    let mut old = two.clone();
+    let stripped = without(REDEMPTIONS_FILE, 4);
     old.files
         .insert(REDEMPTIONS_FILE.to_string(), stripped.clone().into_bytes());
-    let mut manifest: Manifest = serde_json::from_slice(&batch.files[MANIFEST_FILE]).unwrap();
     manifest.csv_layout = 1;
     old.files
         .insert(MANIFEST_FILE.to_string(), export::manifest_json(&manifest));

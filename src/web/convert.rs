@@ -358,6 +358,9 @@ pub(crate) struct ReceiptView {
     assisted_by: Option<String>,
     /// The member who collected the goods (领取人), if one signed in.
     collector: Option<String>,
+    /// The staff member who set the household's PIN within 24 hours
+    /// before, marked on the receipt.
+    pin_reset_by: Option<String>,
 }
 
 impl From<&Receipt> for ReceiptView {
@@ -375,6 +378,7 @@ impl From<&Receipt> for ReceiptView {
             repeated: receipt.repeated,
             assisted_by: receipt.assisted_by.as_ref().map(ToString::to_string),
             collector: receipt.collector.clone(),
+            pin_reset_by: receipt.pin_reset_by.as_ref().map(ToString::to_string),
         }
     }
 }

@@ -36,6 +36,9 @@ function printLayout(app, receipt) {
     row("校验码", receipt.shortHash),
     receipt.assistedBy ? row("协助", receipt.assistedBy) : null,
     receipt.collector ? row("领取人", receipt.collector) : null,
+    // A staff member set this household's PIN within 24 hours: the printed
+    // receipt names them, as the export does.
+    receipt.pinResetBy ? row("密码重置", receipt.pinResetBy) : null,
     h("hr", { class: "pr-rule" }),
     h("p", { class: "pr-foot", text: "1 积分 = 1 元 · 谢谢!" }),
   ];
@@ -83,6 +86,7 @@ export function receiptScreen(app) {
       field(t("receiptTime"), whenText(receipt.time)),
       field(t("receiptHousehold"), `${receipt.householdName} (${receipt.household})`),
       receipt.collector ? field(t("collectorLabel"), receipt.collector) : null,
+      receipt.pinResetBy ? field(t("pinResetLabel"), t("pinResetBy", receipt.pinResetBy), "rc-pin-reset") : null,
       field(t("receiptHash"), receipt.shortHash),
     ),
     h(

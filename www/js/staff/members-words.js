@@ -43,6 +43,11 @@ export const MEMBERS_WORDS = {
     "Points pass between households only by a split or a merge; no other transfer is accepted.",
   ],
   collectorLabel: ["领取人", "Collected by"],
+  pinResetLabel: ["密码重置", "PIN reset"],
+  pinResetBy: [
+    (staff) => `工作人员 ${staff} 在 24 小时内重设过本户密码`,
+    (staff) => `Staff member ${staff} set this household's PIN within 24 hours`,
+  ],
   kind_transferred: ["分户或合户转移", "Points moved by a split or merge"],
 };
 
