@@ -398,6 +398,33 @@ async fn an_archive_base_edited_and_re_hashed_is_caught_by_the_archived_entry() 
     KioskDb::delete(id).await.unwrap();
 }
 
+/// A kiosk archived by a build from before archives were entries in the
+/// chain has a base and no `archived` entry after it: it opens as it did,
+/// the base trusted on its own hash, instead of turning read-only on the
+/// first start of a new build.
+#[wasm_bindgen_test]
+async fn a_base_archived_before_archived_entries_existed_still_opens() {
+    let id = common::KIOSK;
+    let core = old_layout(id, 300).await;
+    let records = core.store.records();
+    let mut replay = aixin_kiosk::journal::Replay::from_genesis(
+        &aixin_kiosk::ids::KioskId::new(id).unwrap(),
+    );
+    replay.feed(&records[..200]).unwrap();
+    let base = checkpoint::encode(replay.state());
+    let db = KioskDb::open(id).await.unwrap();
+    db.remove_through(200, &[("archive-base".into(), base)])
+        .await
+        .unwrap();
+    assert_eq!(db.first_seq().await.unwrap(), 201);
+    db.close();
+    let kiosk = open(id).await;
+    assert!(get(&kiosk.info(), "readOnly").is_null());
+    assert_eq!(kiosk.state_hash(), core.ledger.state().state_hash());
+    settle(kiosk.close()).await.unwrap();
+    KioskDb::delete(id).await.unwrap();
+}
+
 #[wasm_bindgen_test]
 async fn a_seal_cut_off_midway_leaves_the_loose_records_and_seals_later() {
     let id = common::KIOSK;

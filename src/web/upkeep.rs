@@ -170,7 +170,8 @@ pub(super) async fn read_base(db: &KioskDb) -> Result<Option<Checkpoint>, Error>
 /// entry written before the entries were moved out names the base's seq,
 /// head and state hash. A base re-hashed after an edit passes its own hash
 /// but not this (`Err` says why); stored records that cannot be read are
-/// left to the replay, which names them.
+/// left to the replay, which names them. A base from before such entries
+/// existed has none to check against and opens as it always did.
 async fn vouched(db: &KioskDb, base: &Checkpoint) -> Result<Result<(), String>, Error> {
     let through = base.claim.seq;
     let mut next = through + 1;
@@ -180,10 +181,13 @@ async fn vouched(db: &KioskDb, base: &Checkpoint) -> Result<Result<(), String>, 
             Err(StorageError::Corrupt { .. }) => return Ok(Ok(())),
             Err(error) => return Err(storage_error(error)),
         };
+        // No `archived` entry after the base: a base written by a build
+        // before archives were recorded in the chain, trusted on its own
+        // hash as it was then. A base archived since cannot pass for one —
+        // its `archived` entry sits after it in the live journal, and
+        // removing it breaks the chain.
         let Some(last) = records.last().map(|(seq, _)| *seq) else {
-            return Ok(Err(format!(
-                "no archived entry in the journal vouches for the archive base at seq {through}"
-            )));
+            return Ok(Ok(()));
         };
         for (_, stored) in &records {
             let entry = journal::StoredRecord::from_bytes(stored)
