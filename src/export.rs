@@ -654,7 +654,7 @@ pub fn kind_zh(kind: &str) -> &str {
     }
 }
 
-fn staff_of(actor: &Actor) -> String {
+pub(crate) fn staff_of(actor: &Actor) -> String {
     match actor {
         Actor::System => "系统".to_string(),
         Actor::Household { .. } => "自助".to_string(),

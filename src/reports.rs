@@ -703,6 +703,9 @@ pub struct StatementLine {
     pub note: String,
     /// A redemption's goods: `食盐 500g ×2、酱油 ×1`.
     pub goods: String,
+    /// Who made the entry: 自助 (the household itself), 系统, or the staff
+    /// member, with the one who confirmed it after a `+`.
+    pub operator: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -735,7 +738,10 @@ pub fn statement(
     household: &HouseholdCode,
     range: DateRange,
 ) -> Result<Statement, Error> {
-    let state = replay(history, |_, _, _| {})?;
+    let mut hands: HashMap<u64, String> = HashMap::new();
+    let state = replay(history, |entry, _, _| {
+        hands.insert(entry.seq, operator_of(entry));
+    })?;
     let record = state
         .household(household)
         .ok_or_else(|| Error::UnknownHousehold {
@@ -765,6 +771,7 @@ pub fn statement(
             balance_after: line.balance_after,
             note: line.note.clone(),
             goods: goods_text(&state, line.seq),
+            operator: hands.get(&line.seq).cloned().unwrap_or_default(),
         });
     }
     let mut moved = Points::ZERO;
@@ -780,6 +787,109 @@ pub fn statement(
         lines,
         closing,
         sums,
+        source: Source::of(&state),
+    })
+}
+
+/// Who made an entry, as the export's 操作员 names them, and the staff
+/// member who confirmed it after a `+`.
+pub fn operator_of(entry: &Entry) -> String {
+    let acting = crate::export::staff_of(&entry.actor);
+    match &entry.co_signed_by {
+        Some(second) => format!("{acting} + {second}"),
+        None => acting,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// What each staff member did that a village checks (the exception report).
+
+/// The columns of the exception report, in the order of its counts.
+pub const EXCEPTION_KINDS: [&str; 7] = [
+    "pin_resets",
+    "assisted",
+    "voids",
+    "credits",
+    "corrections",
+    "stock_adjustments",
+    "co_signed",
+];
+
+/// One staff member's exceptions on one village day.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExceptionLine {
+    pub date: LocalDate,
+    pub staff: String,
+    /// Counts in the order of [`EXCEPTION_KINDS`]: households' PINs set,
+    /// assisted redemptions, voids, manual credits, corrections, stock
+    /// adjustments, and entries this staff member confirmed for another.
+    pub counts: [u64; 7],
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Exceptions {
+    pub range: DateRange,
+    /// By day, then staff member.
+    pub lines: Vec<ExceptionLine>,
+    pub totals: [u64; 7],
+    /// Whether the two-person rule is on at the end of the journal.
+    pub two_person_rule: bool,
+    pub source: Source,
+}
+
+/// Per staff member and village day in `range`: the staff actions a village
+/// looks at twice. A score sheet's own credits (appended with its
+/// `scores_applied`) are not manual credits and are not counted.
+pub fn exceptions(history: History<'_>, range: DateRange) -> Result<Exceptions, Error> {
+    let mut counts: BTreeMap<(LocalDate, String), [u64; 7]> = BTreeMap::new();
+    let mut sheet_at: Option<(i64, String)> = None;
+    let state = replay(history, |entry, date, _| {
+        let staff = match &entry.actor {
+            Actor::Staff { staff } | Actor::Assisted { staff, .. } => staff.to_string(),
+            _ => return,
+        };
+        if matches!(entry.body, Body::ScoresApplied { .. }) {
+            sheet_at = Some((entry.time_ms, staff.clone()));
+        }
+        if !range.contains(date) {
+            return;
+        }
+        let from_sheet = sheet_at.as_ref() == Some(&(entry.time_ms, staff.clone()));
+        let column = match (&entry.body, &entry.actor) {
+            (Body::PinSet { .. }, Actor::Staff { .. }) => Some(0),
+            (Body::Redeemed { .. }, Actor::Assisted { .. }) => Some(1),
+            (Body::RedemptionVoided { .. }, _) => Some(2),
+            (Body::Credited { .. }, _) if !from_sheet => Some(3),
+            (Body::Corrected { .. }, _) => Some(4),
+            (Body::StockAdjusted { .. }, _) => Some(5),
+            _ => None,
+        };
+        if let Some(column) = column {
+            counts.entry((date, staff)).or_default()[column] += 1;
+        }
+        if let Some(second) = &entry.co_signed_by {
+            counts.entry((date, second.to_string())).or_default()[6] += 1;
+        }
+    })?;
+    let mut totals = [0u64; 7];
+    let lines = counts
+        .into_iter()
+        .map(|((date, staff), counts)| {
+            for (total, count) in totals.iter_mut().zip(counts) {
+                *total += count;
+            }
+            ExceptionLine {
+                date,
+                staff,
+                counts,
+            }
+        })
+        .collect();
+    Ok(Exceptions {
+        range,
+        lines,
+        totals,
+        two_person_rule: state.settings.two_person_rule,
         source: Source::of(&state),
     })
 }

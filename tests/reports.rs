@@ -515,10 +515,16 @@ fn after_an_archive_reports_start_from_the_archived_state_and_agree_after_it() {
         reports::series(whole, months.0, months.1).unwrap()
     );
     // A statement keeps the archived lines: the state holds each history.
+    // Who made an archived line is in the archive's files, not here.
+    let archived = base.seq;
     for household in kiosk.ledger.state().households.values() {
+        let mut expected = reports::statement(whole, &household.code, span).unwrap();
+        for line in expected.lines.iter_mut().filter(|l| l.seq <= archived) {
+            line.operator.clear();
+        }
         assert_eq!(
             reports::statement(after, &household.code, span).unwrap(),
-            reports::statement(whole, &household.code, span).unwrap(),
+            expected,
             "{}",
             household.code
         );

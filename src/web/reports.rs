@@ -52,6 +52,7 @@ enum Query {
     Donations(DateRange),
     Statement(crate::ids::HouseholdCode, DateRange),
     Series((i32, u32), (i32, u32)),
+    Exceptions(DateRange),
 }
 
 fn bad_kind(kinds: &str) -> Error {
@@ -141,7 +142,12 @@ impl ReportInput {
                 let (from, to) = self.months(offset)?;
                 Query::Series(from, to)
             }
-            _ => return Err(bad_kind("day, month, stock, donations, statement, series")),
+            "exceptions" => Query::Exceptions(self.dates(offset)?),
+            _ => {
+                return Err(bad_kind(
+                    "day, month, stock, donations, statement, series, exceptions",
+                ))
+            }
         })
     }
 }
@@ -293,6 +299,7 @@ fn statement_view(report: &reports::Statement) -> Value {
                 "balanceAfter": fixed(line.balance_after),
                 "note": line.note,
                 "goods": line.goods,
+                "operator": line.operator,
             })
         })
         .collect();
@@ -311,6 +318,34 @@ fn statement_view(report: &reports::Statement) -> Value {
         "lines": lines,
         "closing": fixed(report.closing),
         "sums": sums,
+        "source": source_view(&report.source),
+    })
+}
+
+fn exceptions_view(report: &reports::Exceptions) -> Value {
+    let counts = |counts: &[u64; 7]| -> serde_json::Map<String, Value> {
+        reports::EXCEPTION_KINDS
+            .iter()
+            .zip(counts)
+            .map(|(kind, count)| (kind.to_string(), Value::from(*count)))
+            .collect()
+    };
+    let lines: Vec<Value> = report
+        .lines
+        .iter()
+        .map(|line| {
+            json!({
+                "date": date_text(line.date),
+                "staff": line.staff,
+                "counts": counts(&line.counts),
+            })
+        })
+        .collect();
+    json!({
+        "kind": "exceptions",
+        "range": range_view(&report.range),
+        "lines": lines,
+        "totals": counts(&report.totals),
         "source": source_view(&report.source),
     })
 }
@@ -419,8 +454,20 @@ fn answer(query: Query, history: History<'_>, state: &State) -> Result<Value, Er
             let series = reports::series(history, from, to)?;
             (series_view(&series), series.source)
         }
+        Query::Exceptions(range) => {
+            let report = reports::exceptions(history, range)?;
+            (exceptions_view(&report), report.source)
+        }
     };
     agrees(&source, state)?;
+    let mut view = view;
+    // Every report says so while the village has the two-person rule off.
+    if let Value::Object(fields) = &mut view {
+        fields.insert(
+            "twoPersonRuleOff".into(),
+            Value::from(!state.settings.two_person_rule),
+        );
+    }
     Ok(view)
 }
 
@@ -490,7 +537,14 @@ impl Kiosk {
     /// - `kind: "statement", household, from?, to?`: every change to the
     ///   household's balance with the balance after it;
     /// - `kind: "series", from?, to?` (months, default the last twelve):
-    ///   month by month, and the ten most redeemed goods.
+    ///   month by month, and the ten most redeemed goods;
+    /// - `kind: "exceptions", from?, to?` (dates, default the year so far):
+    ///   per staff member and day, households' PINs set, assisted
+    ///   redemptions, voids, manual credits, corrections, stock adjustments
+    ///   and entries they confirmed for another (`lines[].counts`).
+    ///
+    /// Every report has `twoPersonRuleOff`, true while the village has the
+    /// two-person rule off.
     ///
     /// Amounts are fixed strings (`"12.50"`); each has `source: { seq,
     /// stateHash }`, the journal it was read from.

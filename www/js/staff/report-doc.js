@@ -30,7 +30,22 @@ const TITLE = {
   donations: "捐赠报表 Donations",
   statement: "积分账单 Points statement",
   charts: "图表 Charts",
+  exceptions: "工作人员异常操作 Staff exceptions",
 };
+
+/** The exception report's columns, in the order of the core's counts. */
+const EXCEPTION_COLUMNS = [
+  ["pin_resets", "重设密码 PINs set"],
+  ["assisted", "代兑换 Assisted"],
+  ["voids", "作废 Voids"],
+  ["credits", "手工入账 Credits"],
+  ["corrections", "更正 Corrections"],
+  ["stock_adjustments", "库存调整 Stock adjusted"],
+  ["co_signed", "为他人复核 Confirmed"],
+];
+
+/** Printed on every report while the village has the two-person rule off. */
+const RULE_OFF = "本村已关闭双人核对 · The two-person rule is off in this village";
 
 /** "fmt": "screen" | "a4" | "roll". */
 function table(fmt, headings, rows, { numeric = [] } = {}) {
@@ -189,16 +204,32 @@ function statementDoc(fmt, report) {
     rule(fmt),
     table(
       fmt,
-      ["时间 Time", "事项 What", "变动 Change", "余额 Balance", "说明 Note"],
+      ["时间 Time", "事项 What", "变动 Change", "余额 Balance", "说明 Note", "经手 Operator"],
       report.lines.map((line) => [
         line.time,
         KIND[line.kind] ?? line.kind,
         showChange(line.change),
         showAmount(line.balanceAfter),
         [line.note, line.goods].filter(Boolean).join(" "),
+        line.operator ?? "",
       ]),
       { numeric: [2, 3] },
     ),
+  ];
+}
+
+function exceptionsDoc(fmt, report) {
+  return [
+    figures(fmt, EXCEPTION_COLUMNS.map(([key, label]) => [label, String(report.totals[key]), key])),
+    rule(fmt),
+    report.lines.length === 0
+      ? h("p", { class: fmt === "roll" ? "pr-foot" : "hint", text: "这段时间没有 None in this period" })
+      : table(
+          fmt,
+          ["日期 Date", "工作人员 Staff", ...EXCEPTION_COLUMNS.map(([, label]) => label)],
+          report.lines.map((line) => [line.date, line.staff, ...EXCEPTION_COLUMNS.map(([key]) => line.counts[key])]),
+          { numeric: [2, 3, 4, 5, 6, 7, 8] },
+        ),
   ];
 }
 
@@ -213,13 +244,19 @@ export function reportDoc(app, report, fmt) {
         ? stockDoc(fmt, report)
         : kind === "donations"
           ? donationsDoc(fmt, report)
-          : statementDoc(fmt, report);
+          : kind === "exceptions"
+            ? exceptionsDoc(fmt, report)
+            : statementDoc(fmt, report);
+  const ruleOff = report.twoPersonRuleOff
+    ? h("p", { class: fmt === "roll" ? "pr-sub report-rule-off" : fmt === "a4" ? "pa-sub report-rule-off" : "report-sub report-rule-off", text: RULE_OFF })
+    : null;
   const stamp = `打印 Printed ${dateTime(Date.now())} · 记录至 through #${report.source.seq}`;
   if (fmt === "roll") {
     return [
       h("p", { class: "pr-shop", text: info.shop ?? "" }),
       h("p", { class: "pr-sub", text: TITLE[kind] }),
       h("p", { class: "pr-sub", text: period(report) }),
+      ruleOff,
       h("hr", { class: "pr-rule" }),
       body,
       h("hr", { class: "pr-rule" }),
@@ -229,6 +266,7 @@ export function reportDoc(app, report, fmt) {
   return [
     h(fmt === "a4" ? "h1" : "h2", { class: fmt === "a4" ? "pa-title report-title" : "section-title", text: TITLE[kind] }),
     h("p", { class: fmt === "a4" ? "pa-sub" : "report-sub", text: [`${info.village ?? ""} · ${info.shop ?? ""}`, period(report)].filter(Boolean).join(" · ") }),
+    ruleOff,
     body,
     h("p", { class: fmt === "a4" ? "pa-small" : "field-hint", text: stamp }),
   ];

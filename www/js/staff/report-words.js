@@ -12,6 +12,7 @@ export const REPORT_WORDS = {
   report_stock: ["库存", "Stock"],
   report_donations: ["捐赠", "Donations"],
   report_statement: ["户账单", "Household statement"],
+  report_exceptions: ["工作人员异常", "Staff exceptions"],
   report_charts: ["图表", "Charts"],
   reportDate: ["日期", "Date"],
   reportMonth: ["月份", "Month"],

@@ -11,7 +11,7 @@ import { setPrint, clearPrint } from "../../staff/print.js";
 import { reportDoc, REPORT_TITLES } from "../../staff/report-doc.js";
 import "../../staff/report-words.js";
 
-const KINDS = ["day", "month", "stock", "donations", "statement", "charts"];
+const KINDS = ["day", "month", "stock", "donations", "statement", "exceptions", "charts"];
 const CHARTS = {
   points_spent: "每月兑换积分 Points spent per month",
   credits_redemptions: "每月发放与兑换积分 Credits against redemptions per month",
@@ -141,7 +141,7 @@ export function staffReportsScreen(app, options = {}) {
   if (state.kind === "statement") {
     fields.push(field({ id: "report-household", label: t("reportHousehold"), control: textInput({ id: "report-household", value: state.household, onInput: set("household"), maxLength: 20 }) }));
   }
-  if (state.kind === "statement" || state.kind === "donations") {
+  if (state.kind === "statement" || state.kind === "donations" || state.kind === "exceptions") {
     fields.push(field({ id: "report-from", label: t("reportFrom"), control: dateInput("report-from", "date", state.from, set("from")) }));
     fields.push(field({ id: "report-to", label: t("reportTo"), control: dateInput("report-to", "date", state.to, set("to")) }));
   }
