@@ -500,6 +500,68 @@ struct Draft {
     body: Body,
 }
 
+/// What one operation comes to before its entries are sealed.
+enum Planned {
+    /// Entries to append once the two-person rule is satisfied, the
+    /// credential records stored beside them, and the answer.
+    Append {
+        drafts: Vec<Draft>,
+        credentials: Vec<(String, Credential)>,
+        answer: Answer,
+    },
+    /// Settled as it stands: a repeat, a sign-in, a sealed redemption, a
+    /// wrong PIN's counter.
+    Settled {
+        entries: Vec<(Entry, StoredRecord)>,
+        credentials: Vec<(String, Credential)>,
+        answer: Answer,
+    },
+}
+
+impl Planned {
+    /// One entry, no credentials, answered with its seq.
+    fn one(actor: Actor, id: EntryId, body: Body) -> Planned {
+        Planned::entries(vec![Draft { actor, id, body }])
+    }
+
+    /// Entries and no credentials, answered with their seqs.
+    fn entries(drafts: Vec<Draft>) -> Planned {
+        Planned::with_credentials(drafts, Vec::new())
+    }
+
+    /// Entries and the credential records stored with them, answered with
+    /// the entries' seqs.
+    fn with_credentials(drafts: Vec<Draft>, credentials: Vec<(String, Credential)>) -> Planned {
+        Planned::Append {
+            drafts,
+            credentials,
+            answer: Answer::Outcome(done()),
+        }
+    }
+
+    /// Nothing to store, and this answer.
+    fn answer(answer: Answer) -> Planned {
+        Planned::settled(Vec::new(), answer)
+    }
+
+    /// Credential records only (a sign-in, a wrong PIN), and this answer.
+    fn settled(credentials: Vec<(String, Credential)>, answer: Answer) -> Planned {
+        Planned::Settled {
+            entries: Vec::new(),
+            credentials,
+            answer,
+        }
+    }
+
+    /// Nothing to store: the journal already holds it, at `seqs`.
+    fn repeated(seqs: Vec<u64>) -> Planned {
+        Planned::answer(Answer::Outcome(Outcome::Done {
+            seqs,
+            repeated: true,
+        }))
+    }
+}
+
 fn text(field: &str, value: &str, length_max: usize) -> Result<Text, Error> {
     Text::new(value, length_max).map_err(|problem| Error::invalid(field, &problem))
 }
@@ -788,7 +850,7 @@ impl Ledger {
                 return self.repeat(token, &operation, request, seq);
             }
         }
-        let (drafts, credentials, answer) = match operation {
+        let planned = match operation {
             Operation::Genesis {
                 kiosk_id,
                 village,
@@ -807,7 +869,7 @@ impl Ledger {
                     time_zone,
                     utc_offset_minutes,
                 };
-                one(actor, id, body)
+                Planned::one(actor, id, body)
             }
             Operation::SignIn {
                 household,
@@ -819,13 +881,13 @@ impl Ledger {
                     Some((owner, member)) => (owner.clone(), Some(member.clone())),
                     None => (household, None),
                 };
-                return self.plan_sign_in(token, household, collector, &pin, session, now);
+                self.plan_sign_in(household, collector, &pin, session, now)?
             }
             Operation::Redeem {
                 session,
                 lines,
                 request,
-            } => return self.plan_redeem(token, session, &lines, request, now_ms, now),
+            } => self.plan_redeem(session, &lines, request, now_ms, now)?,
             Operation::RegisterHousehold {
                 household,
                 name,
@@ -846,7 +908,7 @@ impl Ledger {
                     group,
                     household_kind: kind,
                 };
-                one(actor, entry_id(&request), body)
+                Planned::one(actor, entry_id(&request), body)
             }
             Operation::UpdateHousehold {
                 household,
@@ -862,7 +924,7 @@ impl Ledger {
                     group,
                     household_kind: kind,
                 };
-                one(actor, entry_id(&request), body)
+                Planned::one(actor, entry_id(&request), body)
             }
             Operation::SetHouseholdStatus {
                 household,
@@ -876,7 +938,7 @@ impl Ledger {
                     HouseholdStatus::Suspended => Body::HouseholdSuspended { household, reason },
                     HouseholdStatus::MovedAway => Body::HouseholdMovedAway { household, reason },
                 };
-                one(actor, entry_id(&request), body)
+                Planned::one(actor, entry_id(&request), body)
             }
             Operation::SetPin {
                 household,
@@ -893,14 +955,13 @@ impl Ledger {
                     last_attempt_ms: self.credentials.get(&key).map_or(0, |c| c.last_attempt_ms),
                 };
                 let body = Body::PinSet { household };
-                (
+                Planned::with_credentials(
                     vec![Draft {
                         actor,
                         id: entry_id(&request),
                         body,
                     }],
                     vec![(key, credential)],
-                    Answer::Outcome(done()),
                 )
             }
             Operation::Unlock { household, request } => {
@@ -913,14 +974,13 @@ impl Ledger {
                     ..credential
                 };
                 let body = Body::HouseholdUnlocked { household };
-                (
+                Planned::with_credentials(
                     vec![Draft {
                         actor,
                         id: entry_id(&request),
                         body,
                     }],
                     vec![(key, credential)],
-                    Answer::Outcome(done()),
                 )
             }
             Operation::Credit {
@@ -947,22 +1007,19 @@ impl Ledger {
                 }
                 let key = (household.clone(), period.clone(), source.clone());
                 if let Some(&(seq, _)) = self.state.credits.get(&key) {
-                    let answer = Answer::Outcome(Outcome::Done {
-                        seqs: vec![seq],
-                        repeated: true,
-                    });
-                    return Ok(self.plan_from(token, Vec::new(), Vec::new(), answer));
+                    Planned::repeated(vec![seq])
+                } else {
+                    let id = EntryId::derived(&format!("credit:{household}:{period}:{source}"));
+                    let body = Body::Credited {
+                        household,
+                        amount,
+                        period,
+                        source,
+                        reason,
+                        rules_version: self.state.rules.version,
+                    };
+                    Planned::one(actor, id, body)
                 }
-                let id = EntryId::derived(&format!("credit:{household}:{period}:{source}"));
-                let body = Body::Credited {
-                    household,
-                    amount,
-                    period,
-                    source,
-                    reason,
-                    rules_version: self.state.rules.version,
-                };
-                one(actor, id, body)
             }
             Operation::Correct {
                 household,
@@ -999,7 +1056,7 @@ impl Ledger {
                     refers_to_seq,
                     reason,
                 };
-                one(actor, entry_id(&request), body)
+                Planned::one(actor, entry_id(&request), body)
             }
             Operation::AddItem {
                 sku,
@@ -1021,7 +1078,7 @@ impl Ledger {
                     details,
                     price,
                 };
-                one(actor, entry_id(&request), body)
+                Planned::one(actor, entry_id(&request), body)
             }
             Operation::UpdateItem {
                 sku,
@@ -1031,7 +1088,7 @@ impl Ledger {
                 self.known_item(&sku)?;
                 self.check_barcode(&sku, &details)?;
                 let body = Body::ItemUpdated { sku, details };
-                one(actor, entry_id(&request), body)
+                Planned::one(actor, entry_id(&request), body)
             }
             Operation::Reprice {
                 sku,
@@ -1041,7 +1098,7 @@ impl Ledger {
                 self.known_item(&sku)?;
                 self.check_price(price)?;
                 let body = Body::ItemRepriced { sku, price };
-                one(actor, entry_id(&request), body)
+                Planned::one(actor, entry_id(&request), body)
             }
             Operation::SetItemActive {
                 sku,
@@ -1054,7 +1111,7 @@ impl Ledger {
                 } else {
                     Body::ItemDeactivated { sku }
                 };
-                one(actor, entry_id(&request), body)
+                Planned::one(actor, entry_id(&request), body)
             }
             Operation::Restock {
                 donor,
@@ -1070,7 +1127,7 @@ impl Ledger {
                     lines,
                     declared_value,
                 };
-                one(actor, entry_id(&request), body)
+                Planned::one(actor, entry_id(&request), body)
             }
             Operation::AdjustStock {
                 sku,
@@ -1099,7 +1156,7 @@ impl Ledger {
                     });
                 }
                 let body = Body::StockAdjusted { sku, delta, reason };
-                one(actor, entry_id(&request), body)
+                Planned::one(actor, entry_id(&request), body)
             }
             Operation::StockCount {
                 counts,
@@ -1140,17 +1197,12 @@ impl Ledger {
                 }
                 // The first entry carries the request id, so a repeat is seen.
                 match drafts.first_mut() {
-                    Some(first) => first.id = entry_id(&request),
-                    None => {
-                        return Ok(self.plan_from(
-                            token,
-                            Vec::new(),
-                            Vec::new(),
-                            Answer::Outcome(done()),
-                        ))
+                    Some(first) => {
+                        first.id = entry_id(&request);
+                        Planned::entries(drafts)
                     }
+                    None => Planned::answer(Answer::Outcome(done())),
                 }
-                (drafts, Vec::new(), Answer::Outcome(done()))
             }
             Operation::Void {
                 redemption_seq,
@@ -1183,12 +1235,12 @@ impl Ledger {
                     redemption_seq,
                     reason,
                 };
-                one(actor, entry_id(&request), body)
+                Planned::one(actor, entry_id(&request), body)
             }
             Operation::ChangeSetting { setting, request } => {
                 setting.check_change()?;
                 let body = Body::SettingChanged { setting };
-                one(actor, entry_id(&request), body)
+                Planned::one(actor, entry_id(&request), body)
             }
             Operation::EnrollPlatform {
                 county_id,
@@ -1199,7 +1251,7 @@ impl Ledger {
                     county_id,
                     platform,
                 };
-                one(actor, entry_id(&request), body)
+                Planned::one(actor, entry_id(&request), body)
             }
             Operation::Archive {
                 through_seq,
@@ -1219,7 +1271,7 @@ impl Ledger {
                     head: hex::encode(head),
                     state_hash,
                 };
-                one(actor, entry_id(&request), body)
+                Planned::one(actor, entry_id(&request), body)
             }
             Operation::CloseYear { year, request } => {
                 if self.state.closed_years.contains(&year) {
@@ -1244,7 +1296,7 @@ impl Ledger {
                     _ => Some(self.state.year_close_clearing(year)),
                 };
                 let body = Body::YearClosed { year, cleared };
-                one(actor, entry_id(&request), body)
+                Planned::one(actor, entry_id(&request), body)
             }
             Operation::ConfirmClock { request } => {
                 // Only a jump waits for a confirmation: one with nothing to
@@ -1259,7 +1311,7 @@ impl Ledger {
                 let body = Body::ClockConfirmed {
                     ledger_ms_before: self.state.clock.ledger_ms,
                 };
-                one(actor, entry_id(&request), body)
+                Planned::one(actor, entry_id(&request), body)
             }
             Operation::MarkUploaded { last_seq, request } => {
                 let first_seq = self.state.uploaded_through_seq + 1;
@@ -1276,7 +1328,7 @@ impl Ledger {
                     last_seq,
                     last_hash,
                 };
-                one(actor, entry_id(&request), body)
+                Planned::one(actor, entry_id(&request), body)
             }
             Operation::LoadDemo => {
                 if self.state.seq != 1 {
@@ -1287,7 +1339,7 @@ impl Ledger {
                     .into_iter()
                     .map(|(actor, id, body)| Draft { actor, id, body })
                     .collect();
-                (drafts, credentials, Answer::Outcome(done()))
+                Planned::with_credentials(drafts, credentials)
             }
             Operation::Setup {
                 kiosk_id,
@@ -1336,13 +1388,13 @@ impl Ledger {
                 );
                 drafts.push(draft);
                 credentials.push(credential);
-                (drafts, credentials, Answer::Outcome(done()))
+                Planned::with_credentials(drafts, credentials)
             }
             Operation::StaffSignIn {
                 staff,
                 pin,
                 session,
-            } => return self.plan_staff_sign_in(token, staff, &pin, session, now),
+            } => self.plan_staff_sign_in(staff, &pin, session, now)?,
             Operation::AssistedSignIn { household, session } => {
                 let Actor::Staff { staff } = actor else {
                     return Err(Error::StaffAuthRequired);
@@ -1356,12 +1408,7 @@ impl Ledger {
                     collector: None,
                     last_activity_ms: now,
                 };
-                return Ok(Plan {
-                    token,
-                    entries: Vec::new(),
-                    credentials: Vec::new(),
-                    answer: Answer::SignIn(session),
-                });
+                Planned::answer(Answer::SignIn(session))
             }
             Operation::AddStaff {
                 staff,
@@ -1373,7 +1420,7 @@ impl Ledger {
             } => {
                 let (drafts, credentials) =
                     self.plan_add_staff(actor, entry_id(&request), staff, name, role, &pin, &salt)?;
-                (drafts, credentials, Answer::Outcome(done()))
+                Planned::with_credentials(drafts, credentials)
             }
             Operation::UpdateStaff {
                 staff,
@@ -1392,7 +1439,7 @@ impl Ledger {
                     role,
                     active,
                 };
-                one(actor, entry_id(&request), body)
+                Planned::one(actor, entry_id(&request), body)
             }
             Operation::SetStaffPin {
                 staff,
@@ -1410,14 +1457,13 @@ impl Ledger {
                     ..Credential::default()
                 };
                 let body = Body::StaffPinSet { staff };
-                (
+                Planned::with_credentials(
                     vec![Draft {
                         actor,
                         id: entry_id(&request),
                         body,
                     }],
                     vec![(key, credential)],
-                    Answer::Outcome(done()),
                 )
             }
             Operation::Recover {
@@ -1425,7 +1471,7 @@ impl Ledger {
                 staff,
                 pin,
                 salt,
-            } => return self.plan_recover(token, &code, staff, pin, salt, now),
+            } => self.plan_recover(&code, staff, pin, salt, now)?,
             Operation::NewRecoveryCode {
                 code,
                 salt,
@@ -1433,7 +1479,7 @@ impl Ledger {
             } => {
                 let (draft, credential) =
                     self.plan_recovery_code(actor, entry_id(&request), &code, &salt);
-                (vec![draft], vec![credential], Answer::Outcome(done()))
+                Planned::with_credentials(vec![draft], vec![credential])
             }
             Operation::Import {
                 file,
@@ -1442,32 +1488,29 @@ impl Ledger {
             } => {
                 let planned = crate::import::plan(&self.state, &file, corrections_reason.as_ref())?;
                 if planned.entries.is_empty() {
-                    let answer = Answer::Outcome(Outcome::Done {
-                        seqs: Vec::new(),
-                        repeated: true,
-                    });
-                    return Ok(self.plan_from(token, Vec::new(), Vec::new(), answer));
+                    Planned::repeated(Vec::new())
+                } else {
+                    let credentials = planned
+                        .pins
+                        .iter()
+                        .map(|(household, pin)| {
+                            let key = household_key(household.as_str());
+                            let salt = crate::import::pin_salt(&pin_seed, household);
+                            let credential = Credential {
+                                pin_hash: Some(PinHash::new(pin, &salt, self.config.pin_iterations)),
+                                failures: 0,
+                                locked_until_ms: 0,
+                                last_attempt_ms: self
+                                    .credentials
+                                    .get(&key)
+                                    .map_or(0, |c| c.last_attempt_ms),
+                            };
+                            (key, credential)
+                        })
+                        .collect();
+                    let drafts = drafts_of(&actor, planned.entries);
+                    Planned::with_credentials(drafts, credentials)
                 }
-                let credentials = planned
-                    .pins
-                    .iter()
-                    .map(|(household, pin)| {
-                        let key = household_key(household.as_str());
-                        let salt = crate::import::pin_salt(&pin_seed, household);
-                        let credential = Credential {
-                            pin_hash: Some(PinHash::new(pin, &salt, self.config.pin_iterations)),
-                            failures: 0,
-                            locked_until_ms: 0,
-                            last_attempt_ms: self
-                                .credentials
-                                .get(&key)
-                                .map_or(0, |c| c.last_attempt_ms),
-                        };
-                        (key, credential)
-                    })
-                    .collect();
-                let drafts = drafts_of(&actor, planned.entries);
-                (drafts, credentials, Answer::Outcome(done()))
             }
             Operation::Points { operation, request } => {
                 // The wall time: the posting check reads it through the
@@ -1478,7 +1521,7 @@ impl Ledger {
                 if let Some(first) = drafts.first_mut() {
                     first.id = entry_id(&request);
                 }
-                (drafts, Vec::new(), Answer::Outcome(done()))
+                Planned::entries(drafts)
             }
             Operation::Members { operation, request } => {
                 if matches!(
@@ -1488,11 +1531,7 @@ impl Ledger {
                     self.check_limit("households", self.state.households.len(), HOUSEHOLDS_MAX)?;
                 }
                 let planned = crate::ledger::members::plan(&self.state, operation, &request)?;
-                (
-                    drafts_of(&actor, planned),
-                    Vec::new(),
-                    Answer::Outcome(done()),
-                )
+                Planned::entries(drafts_of(&actor, planned))
             }
             // Taken apart above: one confirmation per operation.
             Operation::CoSigned { .. } => {
@@ -1501,6 +1540,25 @@ impl Ledger {
                     "只能有一位确认人",
                     "an operation takes one confirmation",
                 ))
+            }
+        };
+        let (drafts, credentials, answer) = match planned {
+            Planned::Append {
+                drafts,
+                credentials,
+                answer,
+            } => (drafts, credentials, answer),
+            Planned::Settled {
+                entries,
+                credentials,
+                answer,
+            } => {
+                return Ok(Plan {
+                    token,
+                    entries,
+                    credentials,
+                    answer,
+                })
             }
         };
         let (co_signed_by, credentials) = match self.check_co_sign(
@@ -1525,7 +1583,7 @@ impl Ledger {
                     entries: Vec::new(),
                     credentials: vec![credential],
                     answer: Answer::Refusal(error),
-                });
+                })
             }
         };
         let entries = self.seal_co_signed(drafts, now_ms, co_signed_by.as_ref())?;
@@ -1667,25 +1725,19 @@ impl Ledger {
 
     fn plan_sign_in(
         &mut self,
-        token: u64,
         household: HouseholdCode,
         collector: Option<Text>,
         pin: &str,
         session: SessionId,
         now: i64,
-    ) -> Result<Plan, Error> {
+    ) -> Result<Planned, Error> {
         self.redeemable_household(&household)?;
         let key = household_key(household.as_str());
         let missing = Error::NoPin {
             household: household.to_string(),
         };
         match self.check_pin(key, Pin::new(pin).as_ref(), now, missing)? {
-            PinCheck::Wrong(credential, error) => Ok(Plan {
-                token,
-                entries: Vec::new(),
-                credentials: vec![credential],
-                answer: Answer::Refusal(error),
-            }),
+            PinCheck::Wrong(credential, error) => Ok(PinCheck::refused(credential, error)),
             PinCheck::Right(credentials) => {
                 self.check_sessions(now)?;
                 let session = Session {
@@ -1695,12 +1747,7 @@ impl Ledger {
                     collector,
                     last_activity_ms: now,
                 };
-                Ok(Plan {
-                    token,
-                    entries: Vec::new(),
-                    credentials,
-                    answer: Answer::SignIn(session),
-                })
+                Ok(Planned::settled(credentials, Answer::SignIn(session)))
             }
         }
     }
@@ -1746,13 +1793,12 @@ impl Ledger {
 
     fn plan_redeem(
         &mut self,
-        token: u64,
         session: SessionId,
         lines: &[BasketLine],
         request: RequestId,
         now_ms: i64,
         now: i64,
-    ) -> Result<Plan, Error> {
+    ) -> Result<Planned, Error> {
         let session = self.touch_session(&session, now)?.clone();
         let household = self.redeemable_household(&session.household)?;
         let balance = household.balance;
@@ -1794,12 +1840,10 @@ impl Ledger {
             }],
             now_ms,
         )?;
-        let answer = Answer::Receipt { request };
-        Ok(Plan {
-            token,
+        Ok(Planned::Settled {
             entries,
             credentials: Vec::new(),
-            answer,
+            answer: Answer::Receipt { request },
         })
     }
 
@@ -1995,15 +2039,6 @@ fn reused_request(request: &RequestId) -> Error {
         what: "request",
         key: request.to_string(),
     }
-}
-
-/// The plan parts of an operation that appends one entry.
-fn one(actor: Actor, id: EntryId, body: Body) -> (Vec<Draft>, Vec<(String, Credential)>, Answer) {
-    (
-        vec![Draft { actor, id, body }],
-        Vec::new(),
-        Answer::Outcome(done()),
-    )
 }
 
 /// Drafts of entries by one actor.

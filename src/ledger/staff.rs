@@ -6,7 +6,7 @@
 //! ([`Auth::StaffSession`]); without one the operation is refused with
 //! `STAFF_AUTH_REQUIRED` and nothing changes.
 
-use super::{Answer, Auth, Draft, Ledger, Operation, Outcome, Plan, SessionId};
+use super::{Answer, Auth, Draft, Ledger, Operation, Outcome, Planned, SessionId};
 use crate::credential::{staff_key, Credential, Pin, PinHash, ATTEMPTS_MAX, RECOVERY_KEY};
 use crate::entry::{Actor, Body, EntryId, Role};
 use crate::error::Error;
@@ -83,6 +83,13 @@ pub(super) enum PinCheck {
     Right(Vec<(String, Credential)>),
     /// The PIN is wrong: the counter to store, and the refusal to answer.
     Wrong((String, Credential), Error),
+}
+
+impl PinCheck {
+    /// A wrong PIN's plan: its counter is stored, and the refusal answered.
+    pub(super) fn refused(credential: (String, Credential), error: Error) -> Planned {
+        Planned::settled(vec![credential], Answer::Refusal(error))
+    }
 }
 
 impl Ledger {
@@ -183,12 +190,11 @@ impl Ledger {
 
     pub(super) fn plan_staff_sign_in(
         &mut self,
-        token: u64,
         staff: StaffId,
         pin: &str,
         session: SessionId,
         now: i64,
-    ) -> Result<Plan, Error> {
+    ) -> Result<Planned, Error> {
         let member = self.state.staff.get(&staff).filter(|m| m.active).cloned();
         let Some(member) = member else {
             return Err(Error::StaffAuthRequired);
@@ -202,12 +208,7 @@ impl Ledger {
                 household: staff.to_string(),
             },
         )? {
-            PinCheck::Wrong(credential, error) => Ok(Plan {
-                token,
-                entries: Vec::new(),
-                credentials: vec![credential],
-                answer: Answer::Refusal(error),
-            }),
+            PinCheck::Wrong(credential, error) => Ok(PinCheck::refused(credential, error)),
             PinCheck::Right(credentials) => {
                 let idle_ms = self.config.session_idle_ms;
                 self.staff_sessions
@@ -225,12 +226,7 @@ impl Ledger {
                     role: member.role,
                     last_activity_ms: now,
                 };
-                Ok(Plan {
-                    token,
-                    entries: Vec::new(),
-                    credentials,
-                    answer: Answer::StaffSignIn(session),
-                })
+                Ok(Planned::settled(credentials, Answer::StaffSignIn(session)))
             }
         }
     }
@@ -339,13 +335,12 @@ impl Ledger {
     /// Uses the recovery code: a new PIN for an admin, and the code is spent.
     pub(super) fn plan_recover(
         &self,
-        token: u64,
         code: &str,
         staff: StaffId,
         pin: Pin,
         salt: [u8; 16],
         now: i64,
-    ) -> Result<Plan, Error> {
+    ) -> Result<Planned, Error> {
         let is_admin = self
             .state
             .staff
@@ -361,12 +356,7 @@ impl Ledger {
             "this kiosk has no unused recovery code",
         );
         match self.check_pin(RECOVERY_KEY.to_string(), code.as_ref(), now, missing)? {
-            PinCheck::Wrong(credential, error) => Ok(Plan {
-                token,
-                entries: Vec::new(),
-                credentials: vec![credential],
-                answer: Answer::Refusal(error),
-            }),
+            PinCheck::Wrong(credential, error) => Ok(PinCheck::refused(credential, error)),
             PinCheck::Right(_) => {
                 let id = EntryId::derived(&format!("recover:{staff}:{now}"));
                 let credential = Credential {
@@ -390,8 +380,7 @@ impl Ledger {
                     (staff_key(staff.as_str()), credential),
                     (RECOVERY_KEY.to_string(), spent),
                 ];
-                Ok(Plan {
-                    token,
+                Ok(Planned::Settled {
                     entries,
                     credentials,
                     answer: Answer::Outcome(Outcome::Done {
