@@ -404,6 +404,10 @@ pub struct Summary {
     pub units_adjusted: i64,
     /// Every item that had stock or moved, by SKU.
     pub goods: Vec<GoodsLine>,
+    /// Whose hands made the period's entries: each operator as the
+    /// statement names them (自助, 系统, a staff member, `+` the one who
+    /// confirmed) with how many entries, by name.
+    pub hands: Vec<(String, u64)>,
     pub source: Source,
 }
 
@@ -414,6 +418,7 @@ pub fn summary(history: History<'_>, range: DateRange) -> Result<Summary, Error>
     let mut households: BTreeSet<HouseholdCode> = BTreeSet::new();
     let mut counts = (0u64, 0u64, 0u64);
     let mut points = [Points::ZERO; 5];
+    let mut hands: BTreeMap<String, u64> = BTreeMap::new();
     let state = replay(history, |entry, date, state| {
         let effect = effect(entry, state);
         if date > range.to {
@@ -425,6 +430,7 @@ pub fn summary(history: History<'_>, range: DateRange) -> Result<Summary, Error>
         if !range.contains(date) {
             return;
         }
+        *hands.entry(operator_of(entry)).or_default() += 1;
         for (sku, movement) in &effect.stock {
             during.entry(sku.clone()).or_default().add(movement);
         }
@@ -482,6 +488,7 @@ pub fn summary(history: History<'_>, range: DateRange) -> Result<Summary, Error>
         units_restocked: total.restocked,
         units_adjusted: total.adjusted,
         goods,
+        hands: hands.into_iter().collect(),
         source: Source::of(&state),
     })
 }

@@ -182,6 +182,13 @@ fn a_scripted_day_counts_each_staff_members_exceptions_as_written_by_hand() {
     let empty = reports::exceptions(History::whole(&entries), DateRange::day(tomorrow)).unwrap();
     assert!(empty.lines.is_empty());
 
+    // The day close names whose hands made the day's entries.
+    let close = reports::summary(History::whole(&entries), DateRange::day(today)).unwrap();
+    let hand = |name: &str| close.hands.iter().find(|(who, _)| who == name).map(|(_, n)| *n);
+    assert_eq!(hand("admin + clerk2"), Some(1));
+    assert_eq!(hand("shop"), Some(4), "{:?}", close.hands);
+    assert_eq!(hand("自助"), Some(1), "B002's own redemption");
+
     // The statement names who made each line: the credit with both hands,
     // the assisted redemption with the shopkeeper.
     let statement =

@@ -210,6 +210,11 @@ fn summary_view(kind: &str, summary: &reports::Summary) -> Value {
         "unitsRestocked": summary.units_restocked,
         "unitsAdjusted": summary.units_adjusted,
         "goods": goods,
+        "hands": summary
+            .hands
+            .iter()
+            .map(|(operator, entries)| json!({ "operator": operator, "entries": entries }))
+            .collect::<Vec<Value>>(),
         "source": source_view(&summary.source),
     })
 }

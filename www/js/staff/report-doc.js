@@ -124,6 +124,12 @@ function summaryDoc(fmt, report) {
       goods,
       { numeric: [1, 2, 3, 4, 5, 6] },
     ),
+    ...(report.hands?.length
+      ? [
+          heading(fmt, "经手 Who made the entries"),
+          table(fmt, ["经手 Operator", "笔数 Entries"], report.hands.map((hand) => [hand.operator, hand.entries]), { numeric: [1] }),
+        ]
+      : []),
     close ? signatures(fmt) : null,
   ];
 }
