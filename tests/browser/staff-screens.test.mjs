@@ -136,7 +136,7 @@ for (const viewport of COMMON_VIEWPORTS) {
       throw error;
     }
     assert.deepEqual(failures, [], failures.join("\n"));
-    assert.equal(seen.length, english ? 56 : 28);
+    assert.equal(seen.length, english ? 58 : 29);
     assert.deepEqual(errors, []);
     await page.close();
 
@@ -277,6 +277,11 @@ for (const viewport of COMMON_VIEWPORTS) {
       await button(w.show).click();
       await page.locator(".report-view table").waitFor();
       await check("reports");
+      // The exception report (per staff member and day), for the village's checks.
+      await page.locator("label.choice", { hasText: "工作人员异常" }).click();
+      await button(w.show).click();
+      await page.getByText("工作人员异常操作 Staff exceptions").first().waitFor();
+      await check("reports-exceptions");
 
       // ----- the recovery screen -----------------------------------------------
       await banner().getByRole("button", { name: w.signOut }).click();
