@@ -15,6 +15,8 @@ import {
   inPage,
   staffSignIn,
   staffMenu,
+  signInByKeypad,
+  tile,
   stubPrint,
   checkLayout,
   seriousAxeViolations,
@@ -41,6 +43,44 @@ async function checked(page, name, size) {
 }
 
 const CREDITS = "户号,积分,期间,来源\r\nA001,5,2026-11,评分\r\n";
+
+test("a shopkeeper sets a household's PIN and it redeems: the receipt on screen and on paper and the export name the shopkeeper", async () => {
+  const { page, errors } = await openKioskPage(browser.context, server.url, "cosign-pin-reset");
+  await loadDemoVillage(page);
+  await inPage(
+    page,
+    async (kiosk, staff) => {
+      const staffSession = await kiosk.staffSignIn({ ...staff, now: Date.now() });
+      await kiosk.setPin({ staffSession, now: Date.now(), household: "B006", pin: "4321", requestId: "reset-b006" });
+    },
+    { staff: DEMO_STAFF.shopkeeper.id, pin: DEMO_STAFF.shopkeeper.pin },
+  );
+  await signInByKeypad(page, "B006", "4321");
+  await tile(page, "食盐 500g").click();
+  await page.getByRole("button", { name: "确认兑换" }).click();
+  await page.getByRole("button", { name: "确认兑换" }).click();
+  await page.getByRole("heading", { name: "兑换成功" }).waitFor();
+  await page.locator(".rc-pin-reset").filter({ hasText: `工作人员 ${DEMO_STAFF.shopkeeper.id} 在 24 小时内重设过本户密码` }).waitFor();
+  await page.emulateMedia({ media: "print" });
+  const printed = page.getByRole("region", { name: "打印的小票" });
+  await printed.getByText("密码重置").waitFor();
+  assert.match(await printed.innerText(), new RegExp(`密码重置\\s*${DEMO_STAFF.shopkeeper.id}`));
+  await page.emulateMedia({ media: "screen" });
+  const row = await inPage(
+    page,
+    async (kiosk, staff) => {
+      const staffSession = await kiosk.staffSignIn({ ...staff, now: Date.now() });
+      const batch = await kiosk.exportBatch({ staffSession, now: Date.now(), range: "everything" });
+      const csv = batch.files.find((file) => file.name === "redemptions.csv").text.split("\r\n");
+      return { header: csv[0], last: csv.filter(Boolean).pop() };
+    },
+    { staff: DEMO_STAFF.clerk.id, pin: DEMO_STAFF.clerk.pin },
+  );
+  assert.match(row.header, /操作员,领取人,复核人,密码重置$/);
+  assert.match(row.last, new RegExp(`,自助,,,${DEMO_STAFF.shopkeeper.id}$`));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
 
 for (const viewport of COMMON_VIEWPORTS) {
   const size = `${viewport.width}x${viewport.height}`;
