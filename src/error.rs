@@ -70,13 +70,25 @@ pub enum Error {
         what: &'static str,
         limit: i64,
     },
+    /// No live staff session: none given, signed out, or ended after the
+    /// idle time. The page asks for the staff PIN (`reason: "expired"`).
+    /// The ledger answers this for a role that does not cover the act as
+    /// well; the binding, which knows the session the call named, tells the
+    /// two apart and answers [`Error::StaffRoleRefused`] for a live one.
     StaffAuthRequired,
+    /// `STAFF_AUTH_REQUIRED` for a live staff session whose role does not
+    /// cover the act (`reason: "role"`): signing in again would not help,
+    /// so the page says so instead of asking for the PIN.
+    StaffRoleRefused,
     /// A field of the input is not acceptable; `field` names it, `detail`
-    /// says why in English, `detail_zh` in Chinese.
+    /// says why in English, `detail_zh` in Chinese. `detail_code` is the
+    /// precise code where the input was read by a typed parser (an amount:
+    /// `AMOUNT_TOO_MANY_DECIMALS` …), so the page may switch on it.
     InvalidInput {
         field: String,
         detail_zh: String,
         detail: String,
+        detail_code: Option<&'static str>,
     },
     AlreadyExists {
         what: &'static str,
@@ -238,7 +250,7 @@ impl Error {
             TooManyLines { .. } => "TOO_MANY_LINES",
             Busy => "BUSY",
             LimitReached { .. } => "LIMIT_REACHED",
-            StaffAuthRequired => "STAFF_AUTH_REQUIRED",
+            StaffAuthRequired | StaffRoleRefused => "STAFF_AUTH_REQUIRED",
             InvalidInput { .. } => "INVALID_INPUT",
             AlreadyExists { .. } => "ALREADY_EXISTS",
             UnknownReceipt { .. } => "UNKNOWN_RECEIPT",
@@ -376,7 +388,17 @@ impl Error {
             LimitReached { what, limit } => {
                 vec![("what", Text(what.to_string())), ("limit", Number(*limit))]
             }
-            InvalidInput { field, .. } => vec![("field", Text(field.clone()))],
+            StaffAuthRequired => vec![("reason", Text("expired".to_string()))],
+            StaffRoleRefused => vec![("reason", Text("role".to_string()))],
+            InvalidInput {
+                field, detail_code, ..
+            } => {
+                let mut figures = vec![("field", Text(field.clone()))];
+                if let Some(code) = detail_code {
+                    figures.push(("detail", Text(code.to_string())));
+                }
+                figures
+            }
             AlreadyExists { what, key } => {
                 vec![("what", Text(what.to_string())), ("key", Text(key.clone()))]
             }
@@ -481,6 +503,7 @@ impl Error {
             Busy => "正在处理上一个操作,请稍等".to_string(),
             LimitReached { limit, .. } => format!("已达到上限({limit}),不能再添加"),
             StaffAuthRequired => "需要管理员登录".to_string(),
+            StaffRoleRefused => "你的工作人员角色不能做这件事".to_string(),
             InvalidInput { detail_zh, .. } => format!("填写的内容不对:{detail_zh}"),
             AlreadyExists { key, .. } => format!("{key} 已经存在"),
             UnknownReceipt { receipt } => format!("找不到小票 {receipt}"),
@@ -599,6 +622,7 @@ impl Error {
             Busy => "Still working on the last step; please wait".to_string(),
             LimitReached { what, limit } => format!("The limit of {limit} {what} is reached"),
             StaffAuthRequired => "A staff sign-in is required".to_string(),
+            StaffRoleRefused => "Your staff role does not cover this".to_string(),
             InvalidInput { field, detail, .. } => format!("{field}: {detail}"),
             AlreadyExists { what, key } => format!("The {what} {key} already exists"),
             UnknownReceipt { receipt } => format!("No receipt {receipt}"),
@@ -726,6 +750,7 @@ impl Error {
             field: field.to_string(),
             detail_zh,
             detail,
+            detail_code: None,
         }
     }
 
@@ -735,6 +760,18 @@ impl Error {
             field: field.to_string(),
             detail_zh: detail_zh.to_string(),
             detail: detail.to_string(),
+            detail_code: None,
+        }
+    }
+
+    /// An amount field's refusal: `INVALID_INPUT` with the parser's precise
+    /// code as `detail` and its words.
+    pub fn invalid_amount(field: &str, problem: crate::points::PointsParseError) -> Error {
+        Error::InvalidInput {
+            field: field.to_string(),
+            detail_zh: problem.message_zh().to_string(),
+            detail: problem.message_en().to_string(),
+            detail_code: Some(problem.code()),
         }
     }
 }

@@ -370,3 +370,70 @@ async fn a_second_kiosk_object_opens_read_only() {
     settle(writer.close()).await.unwrap();
     KioskDb::delete("test-second").await.unwrap();
 }
+
+/// Issue 21: the page draws its keypads and fields by the core's limits,
+/// read from `limits()`, never from numbers of its own.
+#[wasm_bindgen_test]
+async fn limits_are_the_cores_own_constants_and_roles() {
+    use aixin_kiosk::credential::{
+        ATTEMPTS_MAX, LOCKOUT_MS, PIN_LENGTH_MAX, PIN_LENGTH_MIN, RECOVERY_CODE_LENGTH,
+    };
+    use aixin_kiosk::entry::Role;
+    use aixin_kiosk::ids::{HouseholdCode, Sku, StaffId, TEXT_LENGTH_MAX};
+    use aixin_kiosk::ledger::{
+        BASKET_LINES_MAX, NAME_LENGTH_MAX, QUANTITY_MAX, REASON_LENGTH_MAX, RESTOCK_LINES_MAX,
+        STOCK_MOVE_MAX,
+    };
+    KioskDb::delete("test-limits").await.unwrap();
+    let kiosk = Kiosk::open(js(
+        json!({ "kioskId": "test-limits", "pinIterations": 10, "sessionIdleMs": 61_000 }),
+    ))
+    .await
+    .unwrap();
+    let limits = kiosk.limits();
+    let number = |key: &str| {
+        get(&limits, key)
+            .as_f64()
+            .unwrap_or_else(|| panic!("{key} is not a number")) as i64
+    };
+    let expected: [(&str, i64); 15] = [
+        ("quantityMax", QUANTITY_MAX),
+        ("basketLinesMax", BASKET_LINES_MAX as i64),
+        ("restockLinesMax", RESTOCK_LINES_MAX as i64),
+        ("stockMoveMax", STOCK_MOVE_MAX),
+        ("pinLengthMin", PIN_LENGTH_MIN as i64),
+        ("pinLengthMax", PIN_LENGTH_MAX as i64),
+        ("attemptsMax", i64::from(ATTEMPTS_MAX)),
+        ("lockoutMs", LOCKOUT_MS),
+        ("householdCodeLengthMax", HouseholdCode::LENGTH_MAX as i64),
+        ("staffIdLengthMax", StaffId::LENGTH_MAX as i64),
+        ("skuLengthMax", Sku::LENGTH_MAX as i64),
+        ("nameLengthMax", NAME_LENGTH_MAX as i64),
+        ("reasonLengthMax", REASON_LENGTH_MAX as i64),
+        ("textLengthMax", TEXT_LENGTH_MAX as i64),
+        ("recoveryCodeLength", RECOVERY_CODE_LENGTH as i64),
+    ];
+    for (key, value) in expected {
+        assert_eq!(number(key), value, "{key}");
+    }
+    // The idle time is this kiosk's own, as it was opened.
+    assert_eq!(number("sessionIdleMs"), 61_000);
+
+    // Each role once, covering exactly what `Role::covers` says.
+    let roles: js_sys::Array = get(&limits, "roles").dyn_into().unwrap();
+    let names: Vec<String> = roles.iter().map(|r| get_string(&r, "role")).collect();
+    assert_eq!(names, ["shopkeeper", "clerk", "admin", "auditor"]);
+    for entry in roles.iter() {
+        let role = Role::parse(&get_string(&entry, "role")).unwrap();
+        let covers: js_sys::Array = get(&entry, "covers").dyn_into().unwrap();
+        let covers: Vec<String> = covers.iter().map(|c| c.as_string().unwrap()).collect();
+        let expected: Vec<&str> = names
+            .iter()
+            .filter(|needed| role.covers(Role::parse(needed).unwrap()))
+            .map(String::as_str)
+            .collect();
+        assert_eq!(covers, expected, "{}", role.as_str());
+    }
+    settle(kiosk.close()).await.unwrap();
+    KioskDb::delete("test-limits").await.unwrap();
+}

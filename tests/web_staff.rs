@@ -182,3 +182,67 @@ async fn staff_calls_without_a_staff_session_change_nothing() {
     settle(kiosk.close()).await.unwrap();
     KioskDb::delete("test-staff-refused").await.unwrap();
 }
+
+/// Issue 21: `STAFF_AUTH_REQUIRED` says why, so the page asks for the PIN
+/// only when signing in again helps (`reason: "expired"`) and says the
+/// role does not cover the act otherwise (`reason: "role"`); an amount the
+/// parser refuses stays `INVALID_INPUT` and names the parser's code as
+/// `detail`. Nothing changes in any of them.
+#[wasm_bindgen_test]
+async fn a_staff_refusal_says_why_and_a_bad_amount_names_its_code() {
+    use aixin_kiosk::points::PointsParseError;
+    let (kiosk, admin) = set_up("test-staff-reason").await;
+    settle(kiosk.add_staff(with_staff(&admin, json!({ "staff": "shop-1", "name": "王店员", "role": "shopkeeper", "pin": "1111", "requestId": "s-1", "now": NOW + 2 }))))
+        .await
+        .unwrap();
+    settle(kiosk.register_household(with_staff(&admin, json!({ "household": "A1", "name": "李喆", "group": "一组", "kind": "family", "requestId": "h-1", "now": NOW + 3 }))))
+        .await
+        .unwrap();
+    let shopkeeper = settle(kiosk.staff_sign_in(js(
+        json!({ "staff": "shop-1", "pin": "1111", "now": NOW + 4 }),
+    )))
+    .await
+    .unwrap();
+    let before = kiosk.state_hash();
+    let credit = |session: &JsValue, amount: &str, now: i64| {
+        kiosk.credit(with_staff(
+            session,
+            json!({ "household": "A1", "amount": amount, "period": "2026-10", "now": now }),
+        ))
+    };
+
+    // A live shopkeeper's session: points are not a shopkeeper's work.
+    let error = settle(credit(&shopkeeper, "5", NOW + 5)).await.unwrap_err();
+    assert_eq!(get_string(&error, "code"), "STAFF_AUTH_REQUIRED");
+    assert_eq!(get_string(&error, "reason"), "role");
+
+    // A bad amount from the admin: INVALID_INPUT, with the parser's code.
+    for (amount, problem) in [
+        ("1.234", PointsParseError::TooManyDecimals),
+        ("-5", PointsParseError::Negative),
+        ("", PointsParseError::Empty),
+    ] {
+        let error = settle(credit(&admin, amount, NOW + 7)).await.unwrap_err();
+        assert_eq!(get_string(&error, "code"), "INVALID_INPUT", "{amount}");
+        assert_eq!(get_string(&error, "field"), "amount", "{amount}");
+        assert_eq!(get_string(&error, "detail"), problem.code(), "{amount}");
+    }
+
+    // The shopkeeper's session idle past the kiosk's idle time, the admin's
+    // signed out, and none at all: sign in again.
+    let idle_ms = get(&kiosk.limits(), "sessionIdleMs").as_f64().unwrap() as i64;
+    let idle = NOW + 5 + idle_ms + 1;
+    let error = settle(credit(&shopkeeper, "5", idle)).await.unwrap_err();
+    assert_eq!(get_string(&error, "reason"), "expired");
+    kiosk.staff_sign_out(admin.clone());
+    let error = settle(credit(&admin, "5", NOW + 8)).await.unwrap_err();
+    assert_eq!(get_string(&error, "code"), "STAFF_AUTH_REQUIRED");
+    assert_eq!(get_string(&error, "reason"), "expired");
+    let error = settle(credit(&JsValue::UNDEFINED, "5", NOW + 8))
+        .await
+        .unwrap_err();
+    assert_eq!(get_string(&error, "reason"), "expired");
+    assert_eq!(kiosk.state_hash(), before);
+    settle(kiosk.close()).await.unwrap();
+    KioskDb::delete("test-staff-reason").await.unwrap();
+}

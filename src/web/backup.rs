@@ -357,7 +357,7 @@ impl Kiosk {
                 _ => return Err(Error::StaffAuthRequired),
             };
             if !role.covers(Role::Clerk) || (fields.include_pins && role != Role::Admin) {
-                return Err(Error::StaffAuthRequired);
+                return Err(Error::StaffRoleRefused);
             }
             let seq = inner.ledger.borrow().state().seq;
             let (journal, credentials) = read_stored(&inner, seq).await?;

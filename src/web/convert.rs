@@ -45,6 +45,7 @@ pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result
         field: what.to_string(),
         detail_zh: "格式不对".to_string(),
         detail: problem.to_string(),
+        detail_code: None,
     })
 }
 

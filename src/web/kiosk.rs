@@ -68,6 +68,21 @@ pub(super) struct Inner {
     had_data_recorded: std::cell::Cell<bool>,
 }
 
+/// The ledger refuses a staff call with `STAFF_AUTH_REQUIRED` both when
+/// the session is gone and when its role does not cover the act. A session
+/// still live after the refusal was refused for its role: the page must say
+/// so rather than ask for the PIN again, which would only refuse again.
+pub(super) fn staff_refusal(ledger: &Ledger, auth: &Auth, now_ms: i64, error: Error) -> Error {
+    match (error, auth) {
+        (Error::StaffAuthRequired, Auth::StaffSession(session))
+            if ledger.staff_session(session, now_ms).is_ok() =>
+        {
+            Error::StaffRoleRefused
+        }
+        (error, _) => error,
+    }
+}
+
 pub(super) fn storage_error(error: StorageError) -> Error {
     match error {
         StorageError::Full => Error::StorageFull,
@@ -752,10 +767,9 @@ impl Inner {
         now_ms: i64,
     ) -> Result<Outcome, Error> {
         let _pass = Gate::enter(&inner.gate).await;
-        let plan = inner
-            .ledger
-            .borrow_mut()
-            .prepare(&auth, operation, now_ms)?;
+        let prepared = inner.ledger.borrow_mut().prepare(&auth, operation, now_ms);
+        let plan = prepared
+            .map_err(|error| staff_refusal(&inner.ledger.borrow(), &auth, now_ms, error))?;
         let outcome = Inner::store_and_commit(inner, plan, Vec::new()).await;
         if !inner.had_data_recorded.get() {
             let seq = inner.ledger.borrow().state().seq;

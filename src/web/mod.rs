@@ -12,6 +12,7 @@ mod gate;
 pub mod idb;
 mod kiosk;
 mod labels;
+mod limits;
 #[doc(hidden)]
 pub mod lock;
 mod panic;

@@ -102,8 +102,7 @@ fn score(field: &str, text: &str) -> Result<Score, Error> {
 }
 
 fn points(field: &str, text: &str) -> Result<Points, Error> {
-    Points::parse_unsigned(text)
-        .map_err(|e| Error::invalid_with(field, e.message_zh(), e.message_en()))
+    Points::parse_unsigned(text).map_err(|problem| Error::invalid_amount(field, problem))
 }
 
 fn rules_from_view(view: RulesView) -> Result<Rules, Error> {

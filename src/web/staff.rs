@@ -102,13 +102,11 @@ fn optional_text(
 }
 
 fn amount(field: &str, value: &str) -> Result<Points, Error> {
-    Points::parse_unsigned(value)
-        .map_err(|e| Error::invalid_with(field, e.message_zh(), e.message_en()))
+    Points::parse_unsigned(value).map_err(|problem| Error::invalid_amount(field, problem))
 }
 
 fn signed_amount(field: &str, value: &str) -> Result<Points, Error> {
-    Points::parse_signed(value)
-        .map_err(|e| Error::invalid_with(field, e.message_zh(), e.message_en()))
+    Points::parse_signed(value).map_err(|problem| Error::invalid_amount(field, problem))
 }
 
 fn sku(value: &str) -> Result<Sku, Error> {
@@ -948,7 +946,12 @@ impl Kiosk {
             let now: i64 = from_js(property(&input, "now"), "now")?;
             let ledger = self.inner().ledger.borrow();
             ledger.staff_session(&session, now)?;
-            read(&ledger)
+            // The session is live: a read that still wants a staff sign-in
+            // wants another role.
+            read(&ledger).map_err(|error| match error {
+                Error::StaffAuthRequired => Error::StaffRoleRefused,
+                error => error,
+            })
         })();
         result.map_err(|error| convert::to_js_error(&error))
     }

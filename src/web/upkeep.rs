@@ -573,7 +573,7 @@ impl Kiosk {
         promise(async move {
             let may = role.map_err(|_| Error::StaffAuthRequired)?;
             if may.as_bool() != Some(true) {
-                return Err(Error::StaffAuthRequired);
+                return Err(Error::StaffRoleRefused);
             }
             let session = super::convert::session_id(
                 &js_sys::Reflect::get(&input, &JsValue::from_str("staffSession"))

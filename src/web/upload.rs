@@ -532,7 +532,7 @@ impl Kiosk {
                 let ledger = inner.ledger.borrow();
                 let role = ledger.staff_session(&session, fields.now)?.role;
                 if !role.covers(Role::Admin) {
-                    return Err(Error::StaffAuthRequired);
+                    return Err(Error::StaffRoleRefused);
                 }
                 if let Some(error) = ledger.read_only() {
                     return Err(error.clone());
