@@ -845,6 +845,30 @@ impl Sim {
     }
 
     fn staff_request(&mut self, operation: Operation) -> Request {
+        // The two-person rule: half the credits, corrections, voids,
+        // imports and transfers come confirmed by the second staff member
+        // that Kiosk::with added (a few with a wrong PIN); the others are
+        // refused when the rule asks for one, and change nothing.
+        let guarded = matches!(
+            operation,
+            Operation::Credit { .. }
+                | Operation::Correct { .. }
+                | Operation::Void { .. }
+                | Operation::Import { .. }
+                | Operation::Members { .. }
+        );
+        let operation = if guarded && self.rng.percent(50) {
+            let pin = if self.rng.percent(5) { "0000" } else { "2222" };
+            Operation::CoSigned {
+                operation: Box::new(operation),
+                co_sign: aixin_kiosk::ledger::cosign::CoSign {
+                    staff: StaffId::new("second").unwrap(),
+                    pin: pin.to_string(),
+                },
+            }
+        } else {
+            operation
+        };
         if self.rng.percent(10) {
             let pin = if self.rng.percent(20) { "9999" } else { "0000" };
             Request::StaffSession { pin, operation }
