@@ -12,19 +12,25 @@
 
 use crate::credential::{household_key, Credential, Pin, PinHash};
 use crate::entry::{
-    chain_hash, Actor, Body, Entry, EntryId, Hash, HouseholdKind, ItemDetails, RedeemedLine,
-    SourceType, StockLine, ENTRY_BYTES_MAX, FORMAT_VERSION,
+    chain_hash, Actor, Body, Entry, EntryId, Hash, HouseholdKind, ItemDetails, SourceType,
+    ENTRY_BYTES_MAX, FORMAT_VERSION,
 };
 use crate::error::Error;
 use crate::ids::{HouseholdCode, KioskId, Period, RequestId, Sku, StaffId, Text};
 use crate::journal::StoredRecord;
-use crate::points::{Points, POINTS_MAGNITUDE_MAX};
-use crate::state::{receipt_number, short_hash, HouseholdStatus, State};
+use crate::points::Points;
+use crate::state::{HouseholdStatus, State};
 use std::collections::HashMap;
 
+mod clerk;
 pub mod cosign;
+mod credits;
+mod households;
 pub mod members;
+mod redeem;
 mod staff;
+mod stock;
+mod upkeep;
 use staff::PinCheck;
 pub use staff::{StaffSession, STAFF_MAX};
 
@@ -500,6 +506,24 @@ struct Draft {
     body: Body,
 }
 
+/// Who acts on an operation, and when.
+struct Acting {
+    actor: Actor,
+    /// The wall time the entries carry.
+    now_ms: i64,
+    /// The time sessions and lockouts are measured on: never behind the
+    /// highest time the kiosk has seen.
+    now: i64,
+}
+
+/// An operation handed to a family that does not plan it: a slip in
+/// [`Ledger::plan`]'s dispatch, refused rather than panicking.
+fn misrouted(family: &str) -> Error {
+    Error::Internal {
+        detail: format!("not a {family} operation"),
+    }
+}
+
 /// What one operation comes to before its entries are sealed.
 enum Planned {
     /// Entries to append once the two-person rule is satisfied, the
@@ -522,6 +546,23 @@ impl Planned {
     /// One entry, no credentials, answered with its seq.
     fn one(actor: Actor, id: EntryId, body: Body) -> Planned {
         Planned::entries(vec![Draft { actor, id, body }])
+    }
+
+    /// One entry and the credential record stored with it (a PIN set or
+    /// unlocked), answered with its seq.
+    fn one_with_credential(
+        actor: Actor,
+        id: EntryId,
+        body: Body,
+        credential: (String, Credential),
+    ) -> Planned {
+        Planned::with_credentials(vec![Draft { actor, id, body }], vec![credential])
+    }
+
+    /// Nothing to store, answered as done (a stock count that finds every
+    /// item as recorded).
+    fn nothing() -> Planned {
+        Planned::answer(Answer::Outcome(done()))
     }
 
     /// Entries and no credentials, answered with their seqs.
@@ -725,79 +766,6 @@ impl Ledger {
         }
     }
 
-    /// Prices a basket for a household without changing anything.
-    pub fn quote(&self, household: &HouseholdCode, lines: &[BasketLine]) -> Result<Quote, Error> {
-        let record = self.redeemable_household(household)?;
-        let (lines, total) = self.price_basket(lines)?;
-        let balance = record.balance;
-        let balance_after = balance.checked_sub(total).unwrap_or(Points::ZERO);
-        Ok(Quote {
-            lines,
-            total,
-            balance,
-            balance_after,
-        })
-    }
-
-    /// The receipt of the redemption at `seq`.
-    pub fn receipt(&self, seq: u64, repeated: bool) -> Result<Receipt, Error> {
-        let Some(redemption) = self.state.redemptions.get(&seq) else {
-            return Err(Error::UnknownReceipt {
-                receipt: receipt_number(&self.state, seq),
-            });
-        };
-        let household_name = self
-            .state
-            .household(&redemption.household)
-            .map(|h| h.name.to_string())
-            .unwrap_or_default();
-        let lines = redemption
-            .lines
-            .iter()
-            .map(|line| self.receipt_line(&line.sku, line.quantity, line.unit_price))
-            .collect();
-        Ok(Receipt {
-            receipt_number: receipt_number(&self.state, seq),
-            seq,
-            time_ms: redemption.time_ms,
-            household: redemption.household.clone(),
-            household_name,
-            lines,
-            total: redemption.total,
-            balance_after: redemption.balance_after,
-            short_hash: short_hash(&redemption.hash),
-            repeated,
-            assisted_by: redemption.assisted_by.clone(),
-            collector: redemption.collector.as_ref().map(Text::to_string),
-            pin_reset_by: redemption.pin_reset_by.clone(),
-        })
-    }
-
-    fn receipt_line(&self, sku: &Sku, quantity: u32, unit_price: Points) -> ReceiptLine {
-        let (name_zh, name_en) = match self.state.item(sku) {
-            Some(item) => (
-                item.details.name_zh.to_string(),
-                item.details
-                    .name_en
-                    .as_ref()
-                    .map(Text::to_string)
-                    .unwrap_or_default(),
-            ),
-            None => (sku.to_string(), sku.to_string()),
-        };
-        let line_total = unit_price
-            .checked_mul(i64::from(quantity))
-            .unwrap_or(Points::ZERO);
-        ReceiptLine {
-            sku: sku.clone(),
-            name_zh,
-            name_en,
-            quantity,
-            unit_price,
-            line_total,
-        }
-    }
-
     fn plan(
         &mut self,
         auth: &Auth,
@@ -843,697 +811,61 @@ impl Ledger {
             },
             _ => Actor::System,
         };
-        let acting = actor.clone();
+        let acting = Acting { actor, now_ms, now };
         let request = operation_request(&operation).cloned();
         if let Some(request) = &request {
             if let Some(&seq) = self.state.entry_ids.get(&entry_id(request)) {
                 return self.repeat(token, &operation, request, seq);
             }
         }
-        let planned = match operation {
-            Operation::Genesis {
-                kiosk_id,
-                village,
-                shop,
-                time_zone,
-                utc_offset_minutes,
-            } => {
-                if self.state.kiosk.is_some() {
-                    return Err(Error::NotEmpty);
-                }
-                let id = EntryId::derived(&format!("genesis:{kiosk_id}"));
-                let body = Body::Genesis {
-                    kiosk_id,
-                    village,
-                    shop,
-                    time_zone,
-                    utc_offset_minutes,
-                };
-                Planned::one(actor, id, body)
+        let planned = self.dispatch(&acting, operation)?;
+        self.finish(token, &acting, guard, co_sign.as_ref(), planned)
+    }
+
+    /// Hands an operation to its family's plan.
+    fn dispatch(&mut self, acting: &Acting, operation: Operation) -> Result<Planned, Error> {
+        Ok(match operation {
+            Operation::SignIn { .. }
+            | Operation::AssistedSignIn { .. }
+            | Operation::Redeem { .. }
+            | Operation::Void { .. } => self.plan_redeem(acting, operation)?,
+            Operation::RegisterHousehold { .. }
+            | Operation::UpdateHousehold { .. }
+            | Operation::SetHouseholdStatus { .. }
+            | Operation::SetPin { .. }
+            | Operation::Unlock { .. } => self.plan_households(acting, operation)?,
+            Operation::Credit { .. }
+            | Operation::PlatformCredit { .. }
+            | Operation::Correct { .. } => self.plan_credits(acting, operation)?,
+            Operation::AddItem { .. }
+            | Operation::UpdateItem { .. }
+            | Operation::Reprice { .. }
+            | Operation::SetItemActive { .. }
+            | Operation::Restock { .. }
+            | Operation::AdjustStock { .. }
+            | Operation::StockCount { .. } => self.plan_stock(acting, operation)?,
+            Operation::Setup { .. }
+            | Operation::StaffSignIn { .. }
+            | Operation::AddStaff { .. }
+            | Operation::UpdateStaff { .. }
+            | Operation::SetStaffPin { .. }
+            | Operation::Recover { .. }
+            | Operation::NewRecoveryCode { .. } => self.plan_staff(acting, operation)?,
+            Operation::Import { .. } | Operation::Points { .. } => {
+                self.plan_clerk(acting, operation)?
             }
-            Operation::SignIn {
-                household,
-                pin,
-                session,
-            } => {
-                // A member's card signs in to its household, naming the member.
-                let (household, collector) = match self.state.members.card(&household) {
-                    Some((owner, member)) => (owner.clone(), Some(member.clone())),
-                    None => (household, None),
-                };
-                self.plan_sign_in(household, collector, &pin, session, now)?
-            }
-            Operation::Redeem {
-                session,
-                lines,
-                request,
-            } => self.plan_redeem(session, &lines, request, now_ms, now)?,
-            Operation::RegisterHousehold {
-                household,
-                name,
-                group,
-                kind,
-                request,
-            } => {
-                if crate::ledger::members::card_in_use(&self.state, &household) {
-                    return Err(Error::AlreadyExists {
-                        what: "household",
-                        key: household.to_string(),
-                    });
-                }
-                self.check_limit("households", self.state.households.len(), HOUSEHOLDS_MAX)?;
-                let body = Body::HouseholdRegistered {
-                    household,
-                    name,
-                    group,
-                    household_kind: kind,
-                };
-                Planned::one(actor, entry_id(&request), body)
-            }
-            Operation::UpdateHousehold {
-                household,
-                name,
-                group,
-                kind,
-                request,
-            } => {
-                self.known_household(&household)?;
-                let body = Body::HouseholdUpdated {
-                    household,
-                    name,
-                    group,
-                    household_kind: kind,
-                };
-                Planned::one(actor, entry_id(&request), body)
-            }
-            Operation::SetHouseholdStatus {
-                household,
-                status,
-                reason,
-                request,
-            } => {
-                self.known_household(&household)?;
-                let body = match status {
-                    HouseholdStatus::Active => Body::HouseholdReinstated { household, reason },
-                    HouseholdStatus::Suspended => Body::HouseholdSuspended { household, reason },
-                    HouseholdStatus::MovedAway => Body::HouseholdMovedAway { household, reason },
-                };
-                Planned::one(actor, entry_id(&request), body)
-            }
-            Operation::SetPin {
-                household,
-                pin,
-                salt,
-                request,
-            } => {
-                self.known_household(&household)?;
-                let key = household_key(household.as_str());
-                let credential = Credential {
-                    pin_hash: Some(PinHash::new(&pin, &salt, self.config.pin_iterations)),
-                    failures: 0,
-                    locked_until_ms: 0,
-                    last_attempt_ms: self.credentials.get(&key).map_or(0, |c| c.last_attempt_ms),
-                };
-                let body = Body::PinSet { household };
-                Planned::with_credentials(
-                    vec![Draft {
-                        actor,
-                        id: entry_id(&request),
-                        body,
-                    }],
-                    vec![(key, credential)],
-                )
-            }
-            Operation::Unlock { household, request } => {
-                self.known_household(&household)?;
-                let key = household_key(household.as_str());
-                let credential = self.credentials.get(&key).cloned().unwrap_or_default();
-                let credential = Credential {
-                    failures: 0,
-                    locked_until_ms: 0,
-                    ..credential
-                };
-                let body = Body::HouseholdUnlocked { household };
-                Planned::with_credentials(
-                    vec![Draft {
-                        actor,
-                        id: entry_id(&request),
-                        body,
-                    }],
-                    vec![(key, credential)],
-                )
-            }
-            Operation::Credit {
-                household,
-                amount,
-                period,
-                source,
-                reason,
-            }
-            | Operation::PlatformCredit {
-                household,
-                amount,
-                period,
-                source,
-                reason,
-            } => {
-                self.known_household(&household)?;
-                if amount.is_negative() {
-                    return Err(Error::invalid_with(
-                        "amount",
-                        "积分不能是负数",
-                        "a credit may not be negative",
-                    ));
-                }
-                let key = (household.clone(), period.clone(), source.clone());
-                if let Some(&(seq, _)) = self.state.credits.get(&key) {
-                    Planned::repeated(vec![seq])
-                } else {
-                    let id = EntryId::derived(&format!("credit:{household}:{period}:{source}"));
-                    let body = Body::Credited {
-                        household,
-                        amount,
-                        period,
-                        source,
-                        reason,
-                        rules_version: self.state.rules.version,
-                    };
-                    Planned::one(actor, id, body)
-                }
-            }
-            Operation::Correct {
-                household,
-                amount,
-                refers_to_seq,
-                reason,
-                request,
-            } => {
-                self.known_household(&household)?;
-                if amount == Points::ZERO {
-                    return Err(Error::invalid_with(
-                        "amount",
-                        "调整数额不能是 0",
-                        "a correction may not be zero",
-                    ));
-                }
-                if let Some(seq) = refers_to_seq {
-                    let refers_to_credit = self
-                        .state
-                        .credits
-                        .values()
-                        .any(|(credit_seq, _)| *credit_seq == seq);
-                    if !refers_to_credit {
-                        return Err(Error::invalid_with(
-                            "refersTo",
-                            "找不到要调整的那笔积分",
-                            "no credit with that seq",
-                        ));
-                    }
-                }
-                let body = Body::Corrected {
-                    household,
-                    amount,
-                    refers_to_seq,
-                    reason,
-                };
-                Planned::one(actor, entry_id(&request), body)
-            }
-            Operation::AddItem {
-                sku,
-                details,
-                price,
-                request,
-            } => {
-                if self.state.items.contains_key(&sku) {
-                    return Err(Error::AlreadyExists {
-                        what: "item",
-                        key: sku.to_string(),
-                    });
-                }
-                self.check_limit("items", self.state.items.len(), ITEMS_MAX)?;
-                self.check_barcode(&sku, &details)?;
-                self.check_price(price)?;
-                let body = Body::ItemAdded {
-                    sku,
-                    details,
-                    price,
-                };
-                Planned::one(actor, entry_id(&request), body)
-            }
-            Operation::UpdateItem {
-                sku,
-                details,
-                request,
-            } => {
-                self.known_item(&sku)?;
-                self.check_barcode(&sku, &details)?;
-                let body = Body::ItemUpdated { sku, details };
-                Planned::one(actor, entry_id(&request), body)
-            }
-            Operation::Reprice {
-                sku,
-                price,
-                request,
-            } => {
-                self.known_item(&sku)?;
-                self.check_price(price)?;
-                let body = Body::ItemRepriced { sku, price };
-                Planned::one(actor, entry_id(&request), body)
-            }
-            Operation::SetItemActive {
-                sku,
-                active,
-                request,
-            } => {
-                self.known_item(&sku)?;
-                let body = if active {
-                    Body::ItemReactivated { sku }
-                } else {
-                    Body::ItemDeactivated { sku }
-                };
-                Planned::one(actor, entry_id(&request), body)
-            }
-            Operation::Restock {
-                donor,
-                source_type,
-                lines,
-                declared_value,
-                request,
-            } => {
-                let lines = self.stock_lines(&lines)?;
-                let body = Body::Restocked {
-                    donor,
-                    source_type,
-                    lines,
-                    declared_value,
-                };
-                Planned::one(actor, entry_id(&request), body)
-            }
-            Operation::AdjustStock {
-                sku,
-                delta,
-                reason,
-                request,
-            } => {
-                let item = self.known_item(&sku)?;
-                if !(1..=STOCK_MOVE_MAX as u64).contains(&delta.unsigned_abs()) {
-                    return Err(Error::BadQuantity {
-                        sku: sku.to_string(),
-                        quantity: delta,
-                    });
-                }
-                if item.stock + delta < 0 {
-                    return Err(Error::OutOfStock {
-                        sku: sku.to_string(),
-                        needed: delta.saturating_neg(),
-                        available: item.stock,
-                    });
-                }
-                if item.stock + delta > STOCK_MAX {
-                    return Err(Error::LimitReached {
-                        what: "stock",
-                        limit: STOCK_MAX,
-                    });
-                }
-                let body = Body::StockAdjusted { sku, delta, reason };
-                Planned::one(actor, entry_id(&request), body)
-            }
-            Operation::StockCount {
-                counts,
-                reason,
-                request,
-            } => {
-                if counts.is_empty() || counts.len() > ITEMS_MAX {
-                    return Err(Error::TooManyLines {
-                        lines_max: ITEMS_MAX,
-                    });
-                }
-                let mut drafts = Vec::new();
-                for (index, (sku, counted)) in counts.into_iter().enumerate() {
-                    let item = self.known_item(&sku)?;
-                    if !(0..=STOCK_MAX).contains(&counted) {
-                        return Err(Error::BadQuantity {
-                            sku: sku.to_string(),
-                            quantity: counted,
-                        });
-                    }
-                    if drafts.iter().any(|d: &Draft| matches!(&d.body, Body::StockAdjusted { sku: s, .. } if *s == sku)) {
-                        return Err(Error::BadQuantity { sku: sku.to_string(), quantity: counted });
-                    }
-                    let delta = counted - item.stock;
-                    if delta != 0 {
-                        let id = EntryId::derived(&format!("{}/{index}", request.as_str()));
-                        let body = Body::StockAdjusted {
-                            sku,
-                            delta,
-                            reason: reason.clone(),
-                        };
-                        drafts.push(Draft {
-                            actor: actor.clone(),
-                            id,
-                            body,
-                        });
-                    }
-                }
-                // The first entry carries the request id, so a repeat is seen.
-                match drafts.first_mut() {
-                    Some(first) => {
-                        first.id = entry_id(&request);
-                        Planned::entries(drafts)
-                    }
-                    None => Planned::answer(Answer::Outcome(done())),
-                }
-            }
-            Operation::Void {
-                redemption_seq,
-                reason,
-                request,
-            } => {
-                let receipt = receipt_number(&self.state, redemption_seq);
-                match self.state.redemptions.get(&redemption_seq) {
-                    None => return Err(Error::UnknownReceipt { receipt }),
-                    Some(redemption) if redemption.voided => {
-                        return Err(Error::AlreadyVoided { receipt })
-                    }
-                    Some(redemption) => {
-                        let year = self.state.local_year(redemption.time_ms);
-                        if self.state.closed_years.contains(&year) {
-                            return Err(Error::YearClosed { year });
-                        }
-                        for line in &redemption.lines {
-                            let stock = self.state.item(&line.sku).map_or(0, |item| item.stock);
-                            if stock + i64::from(line.quantity) > STOCK_MAX {
-                                return Err(Error::LimitReached {
-                                    what: "stock",
-                                    limit: STOCK_MAX,
-                                });
-                            }
-                        }
-                    }
-                }
-                let body = Body::RedemptionVoided {
-                    redemption_seq,
-                    reason,
-                };
-                Planned::one(actor, entry_id(&request), body)
-            }
-            Operation::ChangeSetting { setting, request } => {
-                setting.check_change()?;
-                let body = Body::SettingChanged { setting };
-                Planned::one(actor, entry_id(&request), body)
-            }
-            Operation::EnrollPlatform {
-                county_id,
-                platform,
-                request,
-            } => {
-                let body = Body::PlatformEnrolled {
-                    county_id,
-                    platform,
-                };
-                Planned::one(actor, entry_id(&request), body)
-            }
-            Operation::Archive {
-                through_seq,
-                head,
-                state_hash,
-                request,
-            } => {
-                if through_seq == 0 || through_seq > self.state.seq {
-                    return Err(Error::invalid_with(
-                        "throughSeq",
-                        "归档范围不对",
-                        "the archived range is not in the journal",
-                    ));
-                }
-                let body = Body::Archived {
-                    through_seq,
-                    head: hex::encode(head),
-                    state_hash,
-                };
-                Planned::one(actor, entry_id(&request), body)
-            }
-            Operation::CloseYear { year, request } => {
-                if self.state.closed_years.contains(&year) {
-                    return Err(Error::YearClosed { year });
-                }
-                // The year is over by the ledger's time: a clock moved to
-                // 1 January closes nothing until it is confirmed.
-                let ledger_now = self
-                    .state
-                    .clock
-                    .ledger_time_at(now_ms)
-                    .ok_or(Error::ClockUnconfirmed)?;
-                if year >= self.state.local_year(ledger_now) {
-                    return Err(Error::invalid_with(
-                        "year",
-                        "这一年还没有结束,不能结账",
-                        "the year is not over yet in village time",
-                    ));
-                }
-                let cleared = match self.state.settings.year_end {
-                    crate::settings::YearEnd::Carry => None,
-                    _ => Some(self.state.year_close_clearing(year)),
-                };
-                let body = Body::YearClosed { year, cleared };
-                Planned::one(actor, entry_id(&request), body)
-            }
-            Operation::ConfirmClock { request } => {
-                // Only a jump waits for a confirmation: one with nothing to
-                // confirm would be noise in the journal.
-                if self.state.clock.ledger_time_at(now_ms).is_some() {
-                    return Err(Error::invalid_with(
-                        "clock",
-                        "终端时钟没有跳变,不需要确认",
-                        "the clock has not jumped since the last entry: nothing to confirm",
-                    ));
-                }
-                let body = Body::ClockConfirmed {
-                    ledger_ms_before: self.state.clock.ledger_ms,
-                };
-                Planned::one(actor, entry_id(&request), body)
-            }
-            Operation::MarkUploaded { last_seq, request } => {
-                let first_seq = self.state.uploaded_through_seq + 1;
-                if last_seq < first_seq || last_seq > self.state.seq {
-                    return Err(Error::invalid_with(
-                        "lastSeq",
-                        "上传范围不对",
-                        "the uploaded range does not follow the last upload",
-                    ));
-                }
-                let last_hash = self.hash_at(last_seq)?;
-                let body = Body::BatchUploaded {
-                    first_seq,
-                    last_seq,
-                    last_hash,
-                };
-                Planned::one(actor, entry_id(&request), body)
-            }
-            Operation::LoadDemo => {
-                if self.state.seq != 1 {
-                    return Err(Error::NotEmpty);
-                }
-                let (drafts, credentials) = crate::demo::drafts(&self.state)?;
-                let drafts = drafts
-                    .into_iter()
-                    .map(|(actor, id, body)| Draft { actor, id, body })
-                    .collect();
-                Planned::with_credentials(drafts, credentials)
-            }
-            Operation::Setup {
-                kiosk_id,
-                village,
-                shop,
-                time_zone,
-                utc_offset_minutes,
-                admin,
-                admin_name,
-                admin_pin,
-                pin_salt,
-                recovery_code,
-                recovery_salt,
-            } => {
-                if self.state.kiosk.is_some() {
-                    return Err(Error::NotEmpty);
-                }
-                let genesis_id = EntryId::derived(&format!("genesis:{kiosk_id}"));
-                let genesis = Body::Genesis {
-                    kiosk_id,
-                    village,
-                    shop,
-                    time_zone,
-                    utc_offset_minutes,
-                };
-                let mut drafts = vec![Draft {
-                    actor: Actor::System,
-                    id: genesis_id,
-                    body: genesis,
-                }];
-                let (staff_drafts, mut credentials) = self.plan_add_staff(
-                    Actor::System,
-                    EntryId::derived("setup:admin"),
-                    admin,
-                    admin_name,
-                    crate::entry::Role::Admin,
-                    &admin_pin,
-                    &pin_salt,
-                )?;
-                drafts.extend(staff_drafts);
-                let (draft, credential) = self.plan_recovery_code(
-                    Actor::System,
-                    EntryId::derived("setup:recovery"),
-                    &recovery_code,
-                    &recovery_salt,
-                );
-                drafts.push(draft);
-                credentials.push(credential);
-                Planned::with_credentials(drafts, credentials)
-            }
-            Operation::StaffSignIn {
-                staff,
-                pin,
-                session,
-            } => self.plan_staff_sign_in(staff, &pin, session, now)?,
-            Operation::AssistedSignIn { household, session } => {
-                let Actor::Staff { staff } = actor else {
-                    return Err(Error::StaffAuthRequired);
-                };
-                self.redeemable_household(&household)?;
-                self.check_sessions(now)?;
-                let session = Session {
-                    id: session,
-                    household,
-                    assisted_by: Some(staff),
-                    collector: None,
-                    last_activity_ms: now,
-                };
-                Planned::answer(Answer::SignIn(session))
-            }
-            Operation::AddStaff {
-                staff,
-                name,
-                role,
-                pin,
-                salt,
-                request,
-            } => {
-                let (drafts, credentials) =
-                    self.plan_add_staff(actor, entry_id(&request), staff, name, role, &pin, &salt)?;
-                Planned::with_credentials(drafts, credentials)
-            }
-            Operation::UpdateStaff {
-                staff,
-                name,
-                role,
-                active,
-                request,
-            } => {
-                if !self.state.staff.contains_key(&staff) {
-                    return Err(Error::StaffAuthRequired);
-                }
-                self.check_admins_remain(&staff, role, active)?;
-                let body = Body::StaffUpdated {
-                    staff,
-                    name,
-                    role,
-                    active,
-                };
-                Planned::one(actor, entry_id(&request), body)
-            }
-            Operation::SetStaffPin {
-                staff,
-                pin,
-                salt,
-                request,
-            } => {
-                if !self.state.staff.contains_key(&staff) {
-                    return Err(Error::StaffAuthRequired);
-                }
-                let key = crate::credential::staff_key(staff.as_str());
-                let credential = Credential {
-                    pin_hash: Some(PinHash::new(&pin, &salt, self.config.pin_iterations)),
-                    last_attempt_ms: self.credentials.get(&key).map_or(0, |c| c.last_attempt_ms),
-                    ..Credential::default()
-                };
-                let body = Body::StaffPinSet { staff };
-                Planned::with_credentials(
-                    vec![Draft {
-                        actor,
-                        id: entry_id(&request),
-                        body,
-                    }],
-                    vec![(key, credential)],
-                )
-            }
-            Operation::Recover {
-                code,
-                staff,
-                pin,
-                salt,
-            } => self.plan_recover(&code, staff, pin, salt, now)?,
-            Operation::NewRecoveryCode {
-                code,
-                salt,
-                request,
-            } => {
-                let (draft, credential) =
-                    self.plan_recovery_code(actor, entry_id(&request), &code, &salt);
-                Planned::with_credentials(vec![draft], vec![credential])
-            }
-            Operation::Import {
-                file,
-                corrections_reason,
-                pin_seed,
-            } => {
-                let planned = crate::import::plan(&self.state, &file, corrections_reason.as_ref())?;
-                if planned.entries.is_empty() {
-                    Planned::repeated(Vec::new())
-                } else {
-                    let credentials = planned
-                        .pins
-                        .iter()
-                        .map(|(household, pin)| {
-                            let key = household_key(household.as_str());
-                            let salt = crate::import::pin_salt(&pin_seed, household);
-                            let credential = Credential {
-                                pin_hash: Some(PinHash::new(pin, &salt, self.config.pin_iterations)),
-                                failures: 0,
-                                locked_until_ms: 0,
-                                last_attempt_ms: self
-                                    .credentials
-                                    .get(&key)
-                                    .map_or(0, |c| c.last_attempt_ms),
-                            };
-                            (key, credential)
-                        })
-                        .collect();
-                    let drafts = drafts_of(&actor, planned.entries);
-                    Planned::with_credentials(drafts, credentials)
-                }
-            }
-            Operation::Points { operation, request } => {
-                // The wall time: the posting check reads it through the
-                // ledger's clock, which sees a clock moved back.
-                let planned = crate::scoresheet::plan(&self.state, operation, now_ms, &actor)?;
-                let mut drafts = drafts_of(&actor, planned);
-                // The first entry carries the request id, so a repeat is seen.
-                if let Some(first) = drafts.first_mut() {
-                    first.id = entry_id(&request);
-                }
-                Planned::entries(drafts)
-            }
+            Operation::Genesis { .. }
+            | Operation::LoadDemo
+            | Operation::ChangeSetting { .. }
+            | Operation::EnrollPlatform { .. }
+            | Operation::Archive { .. }
+            | Operation::CloseYear { .. }
+            | Operation::ConfirmClock { .. }
+            | Operation::MarkUploaded { .. } => self.plan_upkeep(acting, operation)?,
             Operation::Members { operation, request } => {
-                if matches!(
-                    operation,
-                    crate::ledger::members::MemberOperation::Split { .. }
-                ) {
-                    self.check_limit("households", self.state.households.len(), HOUSEHOLDS_MAX)?;
-                }
-                let planned = crate::ledger::members::plan(&self.state, operation, &request)?;
-                Planned::entries(drafts_of(&actor, planned))
+                self.plan_members(&acting.actor, operation, &request)?
             }
-            // Taken apart above: one confirmation per operation.
+            // Taken apart in `plan`: one confirmation per operation.
             Operation::CoSigned { .. } => {
                 return Err(Error::invalid_with(
                     "coSign",
@@ -1541,7 +873,19 @@ impl Ledger {
                     "an operation takes one confirmation",
                 ))
             }
-        };
+        })
+    }
+
+    /// Seals what an operation planned, once the two-person rule is
+    /// satisfied; a settled plan goes as it stands.
+    fn finish(
+        &self,
+        token: u64,
+        acting: &Acting,
+        guard: Option<cosign::Guard>,
+        co_sign: Option<&cosign::CoSign>,
+        planned: Planned,
+    ) -> Result<Plan, Error> {
         let (drafts, credentials, answer) = match planned {
             Planned::Append {
                 drafts,
@@ -1562,12 +906,12 @@ impl Ledger {
             }
         };
         let (co_signed_by, credentials) = match self.check_co_sign(
-            &acting,
+            &acting.actor,
             guard,
             &drafts,
-            co_sign.as_ref(),
-            now_ms,
-            now,
+            co_sign,
+            acting.now_ms,
+            acting.now,
         )? {
             cosign::CoSignCheck::Go {
                 co_signed_by,
@@ -1586,7 +930,7 @@ impl Ledger {
                 })
             }
         };
-        let entries = self.seal_co_signed(drafts, now_ms, co_signed_by.as_ref())?;
+        let entries = self.seal_co_signed(drafts, acting.now_ms, co_signed_by.as_ref())?;
         Ok(self.plan_from(token, entries, credentials, answer))
     }
 
@@ -1710,282 +1054,9 @@ impl Ledger {
         Ok(sealed)
     }
 
-    fn hash_at(&self, seq: u64) -> Result<String, Error> {
-        if seq == self.state.seq {
-            return Ok(hex::encode(self.state.head));
-        }
-        // Only the head's hash is in memory; older hashes come from the
-        // shell's export of that range, which checks them.
-        Err(Error::invalid_with(
-            "lastSeq",
-            "只能标记到最新一条为止",
-            "only the latest entry's range can be marked",
-        ))
-    }
-
-    fn plan_sign_in(
-        &mut self,
-        household: HouseholdCode,
-        collector: Option<Text>,
-        pin: &str,
-        session: SessionId,
-        now: i64,
-    ) -> Result<Planned, Error> {
-        self.redeemable_household(&household)?;
-        let key = household_key(household.as_str());
-        let missing = Error::NoPin {
-            household: household.to_string(),
-        };
-        match self.check_pin(key, Pin::new(pin).as_ref(), now, missing)? {
-            PinCheck::Wrong(credential, error) => Ok(PinCheck::refused(credential, error)),
-            PinCheck::Right(credentials) => {
-                self.check_sessions(now)?;
-                let session = Session {
-                    id: session,
-                    household,
-                    assisted_by: None,
-                    collector,
-                    last_activity_ms: now,
-                };
-                Ok(Planned::settled(credentials, Answer::SignIn(session)))
-            }
-        }
-    }
-
     /// Whether the kiosk has staff: from then on staff work needs one.
     fn is_set_up(&self) -> bool {
         !self.state.staff.is_empty()
-    }
-
-    fn check_sessions(&mut self, now: i64) -> Result<(), Error> {
-        let idle_ms = self.config.session_idle_ms;
-        self.sessions
-            .retain(|_, s| now - s.last_activity_ms <= idle_ms);
-        if self.sessions.len() >= SESSIONS_MAX {
-            let oldest = self
-                .sessions
-                .values()
-                .min_by_key(|s| s.last_activity_ms)
-                .map(|s| s.id.clone());
-            if let Some(oldest) = oldest {
-                self.sessions.remove(&oldest);
-            }
-        }
-        Ok(())
-    }
-
-    /// The live session `id` at `now`, touched; expired ones are dropped.
-    pub fn touch_session(&mut self, id: &SessionId, now_ms: i64) -> Result<&Session, Error> {
-        let now = now_ms.max(self.time_high_ms);
-        let idle_ms = self.config.session_idle_ms;
-        match self.sessions.get(id) {
-            Some(session) if now - session.last_activity_ms <= idle_ms => {}
-            Some(_) => {
-                self.sessions.remove(id);
-                return Err(Error::SessionExpired);
-            }
-            None => return Err(Error::SessionExpired),
-        }
-        let session = self.sessions.get_mut(id).ok_or(Error::SessionExpired)?;
-        session.last_activity_ms = now;
-        Ok(session)
-    }
-
-    fn plan_redeem(
-        &mut self,
-        session: SessionId,
-        lines: &[BasketLine],
-        request: RequestId,
-        now_ms: i64,
-        now: i64,
-    ) -> Result<Planned, Error> {
-        let session = self.touch_session(&session, now)?.clone();
-        let household = self.redeemable_household(&session.household)?;
-        let balance = household.balance;
-        let (priced, total) = self.price_basket(lines)?;
-        if total > balance {
-            return Err(Error::InsufficientPoints {
-                needed: total,
-                available: balance,
-            });
-        }
-        let actor = match &session.assisted_by {
-            Some(staff) => Actor::Assisted {
-                household: session.household.clone(),
-                staff: staff.clone(),
-            },
-            None => Actor::Household {
-                household: session.household.clone(),
-            },
-        };
-        let lines = priced
-            .iter()
-            .map(|line| RedeemedLine {
-                sku: line.sku.clone(),
-                quantity: line.quantity,
-                unit_price: line.unit_price,
-            })
-            .collect();
-        let body = Body::Redeemed {
-            household: session.household.clone(),
-            lines,
-            total,
-            collector: session.collector.clone(),
-        };
-        let entries = self.seal(
-            vec![Draft {
-                actor,
-                id: entry_id(&request),
-                body,
-            }],
-            now_ms,
-        )?;
-        Ok(Planned::Settled {
-            entries,
-            credentials: Vec::new(),
-            answer: Answer::Receipt { request },
-        })
-    }
-
-    /// Checks a basket line by line and prices it.
-    fn price_basket(&self, lines: &[BasketLine]) -> Result<(Vec<ReceiptLine>, Points), Error> {
-        if lines.is_empty() {
-            return Err(Error::EmptyBasket);
-        }
-        if lines.len() > BASKET_LINES_MAX {
-            return Err(Error::TooManyLines {
-                lines_max: BASKET_LINES_MAX,
-            });
-        }
-        let mut priced: Vec<ReceiptLine> = Vec::with_capacity(lines.len());
-        let mut total = Points::ZERO;
-        for line in lines {
-            let sku = Sku::new(&line.sku).map_err(|_| Error::UnknownItem {
-                sku: line.sku.clone(),
-            })?;
-            let item = self.state.item(&sku).ok_or_else(|| Error::UnknownItem {
-                sku: sku.to_string(),
-            })?;
-            if !item.active {
-                return Err(Error::InactiveItem {
-                    sku: sku.to_string(),
-                });
-            }
-            if !(1..=QUANTITY_MAX).contains(&line.quantity) || priced.iter().any(|p| p.sku == sku) {
-                return Err(Error::BadQuantity {
-                    sku: sku.to_string(),
-                    quantity: line.quantity,
-                });
-            }
-            if line.quantity > item.stock {
-                return Err(Error::OutOfStock {
-                    sku: sku.to_string(),
-                    needed: line.quantity,
-                    available: item.stock,
-                });
-            }
-            let quantity = line.quantity as u32;
-            // Every stored amount stays within the range the decoder accepts.
-            let within = |amount: Points| amount.hundredths() <= POINTS_MAGNITUDE_MAX;
-            let too_much = || Error::LimitReached {
-                what: "points",
-                limit: POINTS_MAGNITUDE_MAX / 100,
-            };
-            let line_total = item
-                .price
-                .checked_mul(line.quantity)
-                .filter(|a| within(*a))
-                .ok_or_else(too_much)?;
-            total = total
-                .checked_add(line_total)
-                .filter(|a| within(*a))
-                .ok_or_else(too_much)?;
-            priced.push(self.receipt_line(&sku, quantity, item.price));
-        }
-        Ok((priced, total))
-    }
-
-    fn stock_lines(&self, lines: &[BasketLine]) -> Result<Vec<StockLine>, Error> {
-        if lines.is_empty() {
-            return Err(Error::EmptyBasket);
-        }
-        if lines.len() > RESTOCK_LINES_MAX {
-            return Err(Error::TooManyLines {
-                lines_max: RESTOCK_LINES_MAX,
-            });
-        }
-        let mut checked: Vec<StockLine> = Vec::with_capacity(lines.len());
-        for line in lines {
-            let sku = Sku::new(&line.sku).map_err(|_| Error::UnknownItem {
-                sku: line.sku.clone(),
-            })?;
-            let item = self.known_item(&sku)?;
-            if !(1..=STOCK_MOVE_MAX).contains(&line.quantity)
-                || checked.iter().any(|l| l.sku == sku)
-            {
-                return Err(Error::BadQuantity {
-                    sku: sku.to_string(),
-                    quantity: line.quantity,
-                });
-            }
-            if item.stock + line.quantity > STOCK_MAX {
-                return Err(Error::LimitReached {
-                    what: "stock",
-                    limit: STOCK_MAX,
-                });
-            }
-            checked.push(StockLine {
-                sku,
-                quantity: line.quantity as u32,
-            });
-        }
-        Ok(checked)
-    }
-
-    fn known_household(&self, code: &HouseholdCode) -> Result<&crate::state::Household, Error> {
-        self.state
-            .household(code)
-            .ok_or_else(|| Error::UnknownHousehold {
-                household: code.to_string(),
-            })
-    }
-
-    /// A household that may redeem now: known, active, not negative.
-    fn redeemable_household(
-        &self,
-        code: &HouseholdCode,
-    ) -> Result<&crate::state::Household, Error> {
-        let household = self.known_household(code)?;
-        match household.status {
-            HouseholdStatus::Active => {}
-            HouseholdStatus::Suspended => {
-                return Err(Error::Suspended {
-                    household: code.to_string(),
-                })
-            }
-            HouseholdStatus::MovedAway => {
-                return Err(Error::MovedAway {
-                    household: code.to_string(),
-                })
-            }
-        }
-        if household.balance.is_negative() {
-            return Err(Error::NegativeBalance {
-                balance: household.balance,
-            });
-        }
-        if household.blacklisted && !self.state.settings.blacklist_redeem {
-            return Err(Error::Blacklisted {
-                household: code.to_string(),
-            });
-        }
-        Ok(household)
-    }
-
-    fn known_item(&self, sku: &Sku) -> Result<&crate::state::Item, Error> {
-        self.state.item(sku).ok_or_else(|| Error::UnknownItem {
-            sku: sku.to_string(),
-        })
     }
 
     fn check_limit(&self, what: &'static str, count: usize, limit: usize) -> Result<(), Error> {
@@ -1998,29 +1069,14 @@ impl Ledger {
         Ok(())
     }
 
-    fn check_price(&self, price: Points) -> Result<(), Error> {
-        if price.is_negative() || price == Points::ZERO {
-            return Err(Error::invalid_with(
-                "price",
-                "价格必须大于 0",
-                "the price must be more than 0",
-            ));
+    /// A new PIN's credential at `key`: no failures, no lockout, and the last
+    /// attempt's time kept, so the kiosk's highest time seen stays put.
+    fn fresh_pin(&self, key: &str, pin: &Pin, salt: &[u8; 16]) -> Credential {
+        Credential {
+            pin_hash: Some(PinHash::new(pin, salt, self.config.pin_iterations)),
+            last_attempt_ms: self.credentials.get(key).map_or(0, |c| c.last_attempt_ms),
+            ..Credential::default()
         }
-        Ok(())
-    }
-
-    fn check_barcode(&self, sku: &Sku, details: &ItemDetails) -> Result<(), Error> {
-        if let Some(barcode) = &details.barcode {
-            if let Some(owner) = self.state.barcodes.get(barcode.as_str()) {
-                if owner != sku {
-                    return Err(Error::AlreadyExists {
-                        what: "barcode",
-                        key: barcode.as_str().to_string(),
-                    });
-                }
-            }
-        }
-        Ok(())
     }
 
     /// The credential store's view, for tests and the shell's reopen check.

@@ -98,7 +98,12 @@ fn absolute(amount: Points) -> i64 {
 
 /// Why `drafts` need a second staff member, if they do (the reason code of
 /// `SECOND_STAFF_REQUIRED`).
-pub(super) fn needed(state: &State, guard: Guard, drafts: &[Draft], now_ms: i64) -> Option<&'static str> {
+pub(super) fn needed(
+    state: &State,
+    guard: Guard,
+    drafts: &[Draft],
+    now_ms: i64,
+) -> Option<&'static str> {
     match guard {
         Guard::Manual => {
             let mut sums: Vec<(HouseholdCode, i64)> = Vec::new();
@@ -213,7 +218,12 @@ impl Ledger {
         };
         let pin = Pin::new(&co_sign.pin);
         Ok(
-            match self.check_pin(staff_key(co_sign.staff.as_str()), pin.as_ref(), now, missing)? {
+            match self.check_pin(
+                staff_key(co_sign.staff.as_str()),
+                pin.as_ref(),
+                now,
+                missing,
+            )? {
                 PinCheck::Wrong(credential, error) => CoSignCheck::Wrong(credential, error),
                 PinCheck::Right(credentials) => CoSignCheck::Go {
                     co_signed_by: Some(co_sign.staff.clone()),

@@ -93,6 +93,26 @@ pub enum MemberOperation {
     },
 }
 
+impl super::Ledger {
+    /// Plans a members operation, a split or a merge.
+    pub(super) fn plan_members(
+        &self,
+        actor: &crate::entry::Actor,
+        operation: MemberOperation,
+        request: &RequestId,
+    ) -> Result<super::Planned, Error> {
+        if matches!(operation, MemberOperation::Split { .. }) {
+            self.check_limit(
+                "households",
+                self.state.households.len(),
+                super::HOUSEHOLDS_MAX,
+            )?;
+        }
+        let planned = plan(&self.state, operation, request)?;
+        Ok(super::Planned::entries(super::drafts_of(actor, planned)))
+    }
+}
+
 /// The entries an operation appends, with their ids: the first carries the
 /// request's id, the others ids derived from it and their place.
 pub(crate) fn plan(

@@ -6,7 +6,10 @@
 //! ([`Auth::StaffSession`]); without one the operation is refused with
 //! `STAFF_AUTH_REQUIRED` and nothing changes.
 
-use super::{Answer, Auth, Draft, Ledger, Operation, Outcome, Planned, SessionId};
+use super::{
+    entry_id, misrouted, Acting, Answer, Auth, Draft, Ledger, Operation, Outcome, Planned,
+    SessionId,
+};
 use crate::credential::{staff_key, Credential, Pin, PinHash, ATTEMPTS_MAX, RECOVERY_KEY};
 use crate::entry::{Actor, Body, EntryId, Role};
 use crate::error::Error;
@@ -93,6 +96,134 @@ impl PinCheck {
 }
 
 impl Ledger {
+    /// Plans a staff operation.
+    pub(super) fn plan_staff(
+        &mut self,
+        acting: &Acting,
+        operation: Operation,
+    ) -> Result<Planned, Error> {
+        let actor = acting.actor.clone();
+        let Acting { now, .. } = *acting;
+        let planned = match operation {
+            Operation::Setup {
+                kiosk_id,
+                village,
+                shop,
+                time_zone,
+                utc_offset_minutes,
+                admin,
+                admin_name,
+                admin_pin,
+                pin_salt,
+                recovery_code,
+                recovery_salt,
+            } => {
+                if self.state.kiosk.is_some() {
+                    return Err(Error::NotEmpty);
+                }
+                let genesis_id = EntryId::derived(&format!("genesis:{kiosk_id}"));
+                let genesis = Body::Genesis {
+                    kiosk_id,
+                    village,
+                    shop,
+                    time_zone,
+                    utc_offset_minutes,
+                };
+                let mut drafts = vec![Draft {
+                    actor: Actor::System,
+                    id: genesis_id,
+                    body: genesis,
+                }];
+                let (staff_drafts, mut credentials) = self.plan_add_staff(
+                    Actor::System,
+                    EntryId::derived("setup:admin"),
+                    admin,
+                    admin_name,
+                    crate::entry::Role::Admin,
+                    &admin_pin,
+                    &pin_salt,
+                )?;
+                drafts.extend(staff_drafts);
+                let (draft, credential) = self.plan_recovery_code(
+                    Actor::System,
+                    EntryId::derived("setup:recovery"),
+                    &recovery_code,
+                    &recovery_salt,
+                );
+                drafts.push(draft);
+                credentials.push(credential);
+                Planned::with_credentials(drafts, credentials)
+            }
+            Operation::StaffSignIn {
+                staff,
+                pin,
+                session,
+            } => self.plan_staff_sign_in(staff, &pin, session, now)?,
+            Operation::AddStaff {
+                staff,
+                name,
+                role,
+                pin,
+                salt,
+                request,
+            } => {
+                let (drafts, credentials) =
+                    self.plan_add_staff(actor, entry_id(&request), staff, name, role, &pin, &salt)?;
+                Planned::with_credentials(drafts, credentials)
+            }
+            Operation::UpdateStaff {
+                staff,
+                name,
+                role,
+                active,
+                request,
+            } => {
+                if !self.state.staff.contains_key(&staff) {
+                    return Err(Error::StaffAuthRequired);
+                }
+                self.check_admins_remain(&staff, role, active)?;
+                let body = Body::StaffUpdated {
+                    staff,
+                    name,
+                    role,
+                    active,
+                };
+                Planned::one(actor, entry_id(&request), body)
+            }
+            Operation::SetStaffPin {
+                staff,
+                pin,
+                salt,
+                request,
+            } => {
+                if !self.state.staff.contains_key(&staff) {
+                    return Err(Error::StaffAuthRequired);
+                }
+                let key = crate::credential::staff_key(staff.as_str());
+                let credential = self.fresh_pin(&key, &pin, &salt);
+                let body = Body::StaffPinSet { staff };
+                Planned::one_with_credential(actor, entry_id(&request), body, (key, credential))
+            }
+            Operation::Recover {
+                code,
+                staff,
+                pin,
+                salt,
+            } => self.plan_recover(&code, staff, pin, salt, now)?,
+            Operation::NewRecoveryCode {
+                code,
+                salt,
+                request,
+            } => {
+                let (draft, credential) =
+                    self.plan_recovery_code(actor, entry_id(&request), &code, &salt);
+                Planned::with_credentials(vec![draft], vec![credential])
+            }
+            _ => return Err(misrouted("staff")),
+        };
+        Ok(planned)
+    }
+
     /// Checks `pin` against the credential at `key` at `now`; `missing` is
     /// the refusal when no PIN is set.
     /// A malformed PIN (`None`) counts as a wrong one.
