@@ -6,6 +6,7 @@
 //! returned as values and handled every time. They never carry a stack or a
 //! debug dump; the messages are written for a villager or a clerk.
 
+use crate::ledger::QUANTITY_MAX;
 use crate::points::Points;
 use std::fmt;
 
@@ -497,7 +498,7 @@ impl Error {
             NegativeBalance { balance } => format!("积分余额为 {balance},不能兑换,请找管理员"),
             UnknownItem { .. } => "没有这种商品".to_string(),
             InactiveItem { .. } => "这种商品已下架".to_string(),
-            BadQuantity { .. } => "数量不对:每种商品一次 1 到 99 件".to_string(),
+            BadQuantity { .. } => format!("数量不对:每种商品一次 1 到 {QUANTITY_MAX} 件"),
             EmptyBasket => "购物篮是空的".to_string(),
             TooManyLines { lines_max } => format!("一次最多兑换 {lines_max} 种商品"),
             Busy => "正在处理上一个操作,请稍等".to_string(),
@@ -616,7 +617,7 @@ impl Error {
             }
             UnknownItem { .. } => "No such item".to_string(),
             InactiveItem { .. } => "This item is no longer offered".to_string(),
-            BadQuantity { .. } => "Wrong quantity: 1 to 99 of each item".to_string(),
+            BadQuantity { .. } => format!("Wrong quantity: 1 to {QUANTITY_MAX} of each item"),
             EmptyBasket => "The basket is empty".to_string(),
             TooManyLines { lines_max } => format!("At most {lines_max} different items at once"),
             Busy => "Still working on the last step; please wait".to_string(),

@@ -29,8 +29,9 @@ function readParams() {
     countdownMs: ms("countdownMs", 30_000, 200),
     receiptMs: ms("receiptMs", 60_000, 200),
     scanGapMs: ms("scanGapMs", 100, 10),
-    // How long the core keeps an untouched session (villager's or staff's).
-    sessionIdleMs: ms("sessionIdleMs", 180_000, 1_000),
+    // How long the core keeps an untouched session (villager's or staff's):
+    // a test's shorter time, else the core's own (read back by limits()).
+    sessionIdleMs: ms("sessionIdleMs", undefined, 1_000),
     // How long the fatal screen of an unexpected error stays before the
     // page reloads by itself.
     fatalReloadMs: ms("fatalReloadMs", 8_000, 200),

@@ -1,6 +1,7 @@
 // The sign-in screen: household code on the keypad or from a scanned card,
 // the PIN masked on a number pad, refusals in plain words, the lockout with
-// its end time, and a second window that may only look.
+// its end time, and a second window that may only look. The PIN pads stop
+// at the core's limits (Kiosk.limits()), not at numbers of the page's own.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -12,6 +13,7 @@ import {
   typeOnKeypad,
   scan,
   inPage,
+  DEMO_STAFF,
 } from "./harness.mjs";
 
 let server;
@@ -196,6 +198,47 @@ test("a damaged journal opens read-only and the screens say so plainly", async (
   const readOnly = await inPage(page, (kiosk) => kiosk.info().readOnly);
   assert.equal(readOnly.code, "STORAGE_CORRUPT");
   assert.doesNotMatch(await page.locator("body").innerText(), /STORAGE_CORRUPT/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+// Issue 21: the page reads the PIN's length from the core.
+const filledBoxes = (page) => page.locator(".pin-boxes .pin-box.filled").count();
+
+/** "1234567890…" cut to `length` digits. */
+const digits = (length) => Array.from({ length }, (_, index) => String((index + 1) % 10)).join("");
+
+test("the PIN pads stop at the core's longest PIN and refuse one shorter than its shortest", async () => {
+  const { page, errors } = await demoPage("signin-limits");
+  const limits = await inPage(page, (kiosk) => kiosk.limits());
+  assert.ok(limits.pinLengthMin >= 1 && limits.pinLengthMax > limits.pinLengthMin, JSON.stringify(limits));
+
+  // A household: one digit more than the core takes shows no more boxes.
+  await page.getByRole("button", { name: "开始兑换" }).click();
+  await typeOnKeypad(page, "A001");
+  await page.getByRole("button", { name: "下一步" }).click();
+  await page.getByRole("heading", { name: /密码/ }).first().waitFor();
+  await typeOnKeypad(page, digits(limits.pinLengthMax + 1));
+  assert.equal(await filledBoxes(page), limits.pinLengthMax);
+  await page.getByRole("button", { name: "清空" }).click();
+  assert.equal(await filledBoxes(page), 0);
+  // One digit less than the shortest: the page says so and sends nothing.
+  await typeOnKeypad(page, digits(limits.pinLengthMin - 1));
+  await page.getByRole("button", { name: "确定" }).click();
+  await page.getByText("密码至少").waitFor();
+  assert.equal(await page.getByText("密码不对").count(), 0, "the short PIN was not tried");
+
+  // A reload lands on the home screen.
+  await page.reload();
+  await page.waitForFunction(() => document.documentElement.dataset.ready === "true");
+
+  // Staff: the same on the staff PIN pad.
+  await page.getByRole("button", { name: /员工登录/ }).click();
+  await typeOnKeypad(page, DEMO_STAFF.clerk.id);
+  await page.getByRole("button", { name: /^下一步/ }).click();
+  await page.getByRole("heading", { name: "请输入员工密码" }).waitFor();
+  await typeOnKeypad(page, digits(limits.pinLengthMax + 1));
+  assert.equal(await filledBoxes(page), limits.pinLengthMax);
   assert.deepEqual(errors, []);
   await page.close();
 });

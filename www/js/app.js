@@ -130,10 +130,6 @@ const SCREENS = {
 /** Screens where nobody is in the middle of anything: no idle warning. */
 const RESTING = new Set(["setup", "home", "fatal", "restore", "recovery", "platform-restore"]);
 
-/** The most a basket may hold of one item, and the most lines (the core's limits). */
-export const QTY_MAX = 99;
-export const LINES_MAX = 50;
-
 /** A fresh request id: letters, digits and '-' only. */
 function newRequestId() {
   if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
@@ -153,6 +149,9 @@ export function createApp({ kiosk, version, params, elements }) {
     params,
     elements,
     info: kiosk ? kiosk.info() : null,
+    // What the core accepts (basket, PIN, idle time, lengths, roles): the
+    // page draws its keypads and fields by these, never by numbers of its own.
+    limits: kiosk ? kiosk.limits() : null,
     screen: null,
     view: null,
     session: null,
@@ -240,9 +239,9 @@ export function createApp({ kiosk, version, params, elements }) {
     const inBasket = app.basket.get(item.sku) ?? 0;
     if (item.stock <= 0) return "stock";
     if (inBasket >= item.stock) return "all";
-    if (inBasket >= QTY_MAX) return "max";
+    if (inBasket >= app.limits.quantityMax) return "max";
     if (hundredths(item.price) > app.totals().after) return "points";
-    if (inBasket === 0 && app.basket.size >= LINES_MAX) return "lines";
+    if (inBasket === 0 && app.basket.size >= app.limits.basketLinesMax) return "lines";
     return null;
   };
 
@@ -254,7 +253,7 @@ export function createApp({ kiosk, version, params, elements }) {
       case "all":
         return tIn(language, "whyAllInBasket", name, item.stock);
       case "max":
-        return tIn(language, "whyMaxQty", name);
+        return tIn(language, "whyMaxQty", name, app.limits.quantityMax);
       case "points":
         return tIn(
           language,
@@ -264,7 +263,7 @@ export function createApp({ kiosk, version, params, elements }) {
           tIn(language, "points", formatHundredths(app.totals().after) || "0"),
         );
       case "lines":
-        return tIn(language, "tooManyLines", LINES_MAX);
+        return tIn(language, "tooManyLines", app.limits.basketLinesMax);
       default:
         return "";
     }

@@ -113,7 +113,7 @@ export const WORDS = {
   outOfStock: ["缺货", "Out of stock"],
   allInBasket: ["没有更多了", "No more in stock"],
   basketFull: ["购物篮满了", "Basket is full"],
-  maxQty: ["最多 99 件", "99 at most"],
+  maxQty: [(max) => `最多 ${max} 件`, (max) => `${max} at most`],
   whyNotEnough: [
     (name, price, left) => `${name} 要 ${price},您还剩 ${left},积分不够。`,
     (name, price, left) => `${name} costs ${price}; you have ${left} left. Not enough points.`,
@@ -123,7 +123,7 @@ export const WORDS = {
     (name, n) => `${name} 只有 ${n} 件,已经都放进购物篮了。`,
     (name, n) => `There are only ${n} of ${name}, and all are in your basket.`,
   ],
-  whyMaxQty: [(name) => `${name} 一次最多 99 件。`, (name) => `At most 99 of ${name} at once.`],
+  whyMaxQty: [(name, max) => `${name} 一次最多 ${max} 件。`, (name, max) => `At most ${max} of ${name} at once.`],
   basket: ["购物篮", "Basket"],
   basketEmpty: ["购物篮是空的。点商品图片就能放进来。", "The basket is empty. Tap a picture to add it."],
   total: ["合计", "Total"],

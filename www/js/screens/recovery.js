@@ -153,7 +153,7 @@ export function recoveryScreen(app, options = {}) {
       field({
         id: "recovery-pin",
         label: t("damagedPin"),
-        control: padInput({ id: "recovery-pin", layout: "pin", maxLength: 8, value: state.pin, title: t("damagedPin"), onChange: (value) => (state.pin = value) }),
+        control: padInput({ id: "recovery-pin", layout: "pin", maxLength: app.limits.pinLengthMax, value: state.pin, title: t("damagedPin"), onChange: (value) => (state.pin = value) }),
       }),
     ),
     slot,

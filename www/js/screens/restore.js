@@ -125,7 +125,7 @@ export function restoreScreen(app, options = {}) {
           field({
             id: "restore-pin",
             label: t("restoreAdminPin"),
-            control: padInput({ id: "restore-pin", layout: "pin", maxLength: 8, value: state.adminPin, title: t("restoreAdminPin"), onChange: (value) => (state.adminPin = value) }),
+            control: padInput({ id: "restore-pin", layout: "pin", maxLength: app.limits.pinLengthMax, value: state.adminPin, title: t("restoreAdminPin"), onChange: (value) => (state.adminPin = value) }),
           }),
         );
       } else if (!header.includesPins && header.admins.length) {
@@ -144,7 +144,7 @@ export function restoreScreen(app, options = {}) {
           field({
             id: "restore-pin",
             label: t("restoreNewPin"),
-            control: padInput({ id: "restore-pin", layout: "pin", maxLength: 8, value: state.adminPin, title: t("restoreNewPin"), onChange: (value) => (state.adminPin = value) }),
+            control: padInput({ id: "restore-pin", layout: "pin", maxLength: app.limits.pinLengthMax, value: state.adminPin, title: t("restoreNewPin"), onChange: (value) => (state.adminPin = value) }),
           }),
         );
       }

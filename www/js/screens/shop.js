@@ -135,7 +135,7 @@ export function shopScreen(app, options = {}) {
       h("span", { class: "tile-name", text: itemName(item) }),
       h("span", { class: "tile-price", text: t("points", item.price) }),
       blocked
-        ? h("span", { class: "tile-why" }, icon(whyIcon, "tile-why-icon"), h("span", { text: t(BLOCKED_WORD[reason]) }))
+        ? h("span", { class: "tile-why" }, icon(whyIcon, "tile-why-icon"), h("span", { text: t(BLOCKED_WORD[reason], app.limits.quantityMax) }))
         : h("span", { class: item.stock <= LOW_STOCK ? "tile-stock low" : "tile-stock", text: stockText }),
     ];
   }

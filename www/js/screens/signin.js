@@ -7,9 +7,6 @@ import { t, dual } from "../i18n.js";
 import { hundredths } from "../amounts.js";
 import { topBar, shopTitle, langButton, notice } from "./common.js";
 
-const CODE_MAX = 16;
-const PIN_MIN = 4;
-const PIN_MAX = 8;
 
 /** The letters household codes use (A, B, C … in the demo), in order. */
 function codeLetters(app) {
@@ -25,6 +22,8 @@ function codeLetters(app) {
 }
 
 export function signInScreen(app) {
+  // The core's limits: a household code's length, a PIN's digits.
+  const { householdCodeLengthMax: codeMax, pinLengthMin: pinMin, pinLengthMax: pinMax } = app.limits;
   const state = app.signIn;
   const pinStep = state.step === "pin" && state.household;
   let checking = false;
@@ -45,7 +44,7 @@ export function signInScreen(app) {
   const display = h("div", { class: "entry-display" });
   const render = () => {
     if (pinStep) {
-      const slots = Math.max(PIN_MIN, state.pin.length);
+      const slots = Math.max(pinMin, state.pin.length);
       const boxes = h("span", { class: "pin-boxes", "aria-hidden": "true" });
       for (let index = 0; index < slots; index++) {
         boxes.append(h("span", { class: index < state.pin.length ? "pin-box filled" : "pin-box" }, index < state.pin.length ? "●" : ""));
@@ -73,8 +72,8 @@ export function signInScreen(app) {
 
   const typeChar = (char) => {
     if (pinStep) {
-      if (state.pin.length < PIN_MAX) state.pin += char;
-    } else if (state.code.length < CODE_MAX) {
+      if (state.pin.length < pinMax) state.pin += char;
+    } else if (state.code.length < codeMax) {
       state.code += char;
     }
     state.message = null;
@@ -195,7 +194,7 @@ export function signInScreen(app) {
   }
 
   async function submitPin() {
-    if (state.pin.length < PIN_MIN) {
+    if (state.pin.length < pinMin) {
       state.message = { key: "pinTooShort" };
       showMessage();
       return;
@@ -287,7 +286,7 @@ export function signInScreen(app) {
     if (pinStep) {
       // Digits on a number pad, typed quickly: the PIN, not a card (household
       // codes may be all digits, so only a known code counts as a card).
-      if (/^[0-9]+$/.test(text) && text.length <= PIN_MAX) {
+      if (/^[0-9]+$/.test(text) && text.length <= pinMax) {
         submitPin();
         return true;
       }

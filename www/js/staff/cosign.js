@@ -102,26 +102,27 @@ export function askCoSign(app, { reason, problem = null } = {}) {
     };
     const typePin = (member) => {
       let pin = "";
+      const { pinLengthMin: pinMin, pinLengthMax: pinMax } = app.limits;
       const field = h("input", {
         id: "cosign-pin",
         type: "password",
         class: "input input-pad input-pin",
         inputmode: "numeric",
         autocomplete: "off",
-        maxlength: "8",
+        maxlength: String(pinMax),
         "aria-label": t("coSignPin", member.name),
       });
       field.addEventListener("input", () => {
-        pin = field.value.replace(/\D/g, "").slice(0, 8);
+        pin = field.value.replace(/\D/g, "").slice(0, pinMax);
         field.value = pin;
       });
       const keys = buildKeys("pin", (key) => {
-        pin = applyKey(pin, key, { layout: "pin", maxLength: 8 });
+        pin = applyKey(pin, key, { layout: "pin", maxLength: pinMax });
         field.value = pin;
       }, { label: t("coSignPin", member.name) });
       const confirm = h(
         "button",
-        { type: "button", class: "btn btn-primary btn-big", id: "cosign-ok", onclick: () => pin.length >= 4 && finish({ staff: member.id, pin }) },
+        { type: "button", class: "btn btn-primary btn-big", id: "cosign-ok", onclick: () => pin.length >= pinMin && finish({ staff: member.id, pin }) },
         icon("check-white"),
         dual("coSignConfirm"),
       );

@@ -6,8 +6,6 @@ import { t, dual } from "../i18n.js";
 import { notice } from "../screens/common.js";
 import { buildKeys, applyKey } from "./pad.js";
 
-const PIN_MIN = 4;
-const PIN_MAX = 8;
 
 /**
  * `state`: { first, pin, message } (kept by the screen across redraws).
@@ -16,6 +14,8 @@ const PIN_MAX = 8;
  * Returns { side, pad, handleKey }.
  */
 export function pinTwice({ state, who, onPin, onBack, app }) {
+  // The core's limits: a PIN's digits.
+  const { pinLengthMin: pinMin, pinLengthMax: pinMax } = app.limits;
   let busy = false;
   const display = h("div", { class: "entry-display", "aria-live": "polite" });
   const heading = h("h2", { class: "title-xl", id: "pin-twice-title" });
@@ -23,7 +23,7 @@ export function pinTwice({ state, who, onPin, onBack, app }) {
   const message = h("div", { class: "message-slot" });
 
   function render() {
-    const slots = Math.max(PIN_MIN, state.pin.length);
+    const slots = Math.max(pinMin, state.pin.length);
     const boxes = h("span", { class: "pin-boxes", "aria-hidden": "true" });
     for (let index = 0; index < slots; index++) {
       boxes.append(h("span", { class: index < state.pin.length ? "pin-box filled" : "pin-box" }, index < state.pin.length ? "●" : ""));
@@ -37,7 +37,7 @@ export function pinTwice({ state, who, onPin, onBack, app }) {
 
   function handleKey(key) {
     if (busy) return;
-    state.pin = applyKey(state.pin, key, { layout: "pin", maxLength: PIN_MAX });
+    state.pin = applyKey(state.pin, key, { layout: "pin", maxLength: pinMax });
     if (state.message?.kind !== "ok") state.message = null;
     render();
   }
@@ -69,7 +69,7 @@ export function pinTwice({ state, who, onPin, onBack, app }) {
 
   async function submit() {
     if (busy) return;
-    if (state.pin.length < PIN_MIN) {
+    if (state.pin.length < pinMin) {
       state.message = { key: "pinTooShort" };
       render();
       return;

@@ -8,16 +8,8 @@ import { askCoSign, coSignProblem } from "./cosign.js";
 /** Staff screens anyone may open: they ask for a staff PIN or recovery code. */
 export const STAFF_PUBLIC = new Set(["staff-signin", "staff-recover"]);
 
-/** The core ends a staff session after this long without a staff call (the page's `sessionIdleMs`). */
-export const CORE_STAFF_IDLE_MS = 180_000;
-
 export function isStaffScreen(name) {
   return typeof name === "string" && name.startsWith("staff-");
-}
-
-/** Roles: admin covers both others. */
-export function roleCovers(role, needed) {
-  return role === "admin" || role === needed;
 }
 
 /** A fresh request id: letters, digits and '-' only. */
@@ -43,10 +35,12 @@ export function installStaff(app) {
   app.staffResume = null;
   app.staffSignIn = { step: "id", staffId: "", pin: "", message: null };
   // A little less than the core's idle time, so the page asks again before the core would refuse.
-  const coreIdle = app.params?.sessionIdleMs ?? CORE_STAFF_IDLE_MS;
+  const coreIdle = app.limits.sessionIdleMs;
   const staleMs = coreIdle - Math.min(5_000, Math.floor(coreIdle / 10));
+  // Each role and the roles whose work it may do, as the core has them.
+  const covers = new Map(app.limits.roles.map(({ role, covers: roles }) => [role, new Set(roles)]));
 
-  app.staffCan = (role) => Boolean(app.staff) && roleCovers(app.staff.role, role);
+  app.staffCan = (role) => Boolean(app.staff) && (covers.get(app.staff.role)?.has(role) ?? false);
 
   /** Whether the page's staff session may still be live in the core. */
   app.staffFresh = () => Boolean(app.staff) && Date.now() - app.staffTouched < staleMs;
@@ -95,19 +89,12 @@ export function installStaff(app) {
     app.go("staff-signin");
   };
 
-  /** Whether the core still holds the staff session (a staff read answers). */
-  function coreHolds() {
-    try {
-      kiosk.staffMembers({ staffSession: app.staff, now: Date.now() });
-      return true;
-    } catch (error) {
-      return error?.code !== "STAFF_AUTH_REQUIRED";
-    }
-  }
-
+  // The core says why it wants a staff sign-in: the session ended
+  // ("expired": sign in again and carry on) or its role does not cover the
+  // act ("role": said on the screen, as signing in again would not help).
   function refused(error) {
     if (error?.code !== "STAFF_AUTH_REQUIRED") return error;
-    if (!app.staff || !coreHolds()) {
+    if (!app.staff || error.reason !== "role") {
       queueMicrotask(() => app.staffExpired());
       return new Handled();
     }

@@ -58,7 +58,7 @@ export function staffRecoverScreen(app, options = {}) {
       id: "recover-code",
       value: state.code,
       layout: "integer",
-      maxLength: 12,
+      maxLength: app.limits.recoveryCodeLength,
       title: t("recoveryCodeLabel"),
       onChange: (value) => {
         state.code = value;

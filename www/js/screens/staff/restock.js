@@ -12,9 +12,10 @@ import { staffIcon } from "../../staff/icons.js";
 import { setPrint, clearPrint, thanksNote } from "../../staff/print.js";
 
 export const SOURCE_TYPES = ["organisation", "company", "individual", "welfare_fund", "government"];
-const QTY_MAX = 10_000;
 
 export function staffRestockScreen(app, options = {}) {
+  // The most one line may move: the core's limit.
+  const qtyMax = app.limits.stockMoveMax;
   const state = options.keep ?? {
     donor: "",
     sourceType: "organisation",
@@ -39,8 +40,8 @@ export function staffRestockScreen(app, options = {}) {
 
   function addSku(sku, qty = 1) {
     const line = state.lines.find((candidate) => candidate.sku === sku);
-    if (line) line.qty = Math.min(QTY_MAX, line.qty + qty);
-    else state.lines.push({ sku, qty: Math.min(QTY_MAX, qty) });
+    if (line) line.qty = Math.min(qtyMax, line.qty + qty);
+    else state.lines.push({ sku, qty: Math.min(qtyMax, qty) });
     changed();
     renderLines();
   }
@@ -60,12 +61,12 @@ export function staffRestockScreen(app, options = {}) {
           id: `restock-qty-${index}`,
           value: String(line.qty),
           layout: "integer",
-          maxLength: 5,
+          maxLength: String(qtyMax).length,
           title: t("qtyOf", name),
           label: t("qtyOf", name),
           onChange: (value) => {
             const qty = Number.parseInt(value, 10);
-            if (Number.isSafeInteger(qty) && qty >= 1) line.qty = Math.min(QTY_MAX, qty);
+            if (Number.isSafeInteger(qty) && qty >= 1) line.qty = Math.min(qtyMax, qty);
             changed();
             renderLines();
           },

@@ -8,11 +8,10 @@ import { buildKeys, applyKey } from "../../staff/pad.js";
 import { keyboardForPin } from "../../staff/pintwice.js";
 import { staffIcon } from "../../staff/icons.js";
 
-const ID_MAX = 16;
-const PIN_MIN = 4;
-const PIN_MAX = 8;
 
 export function staffSignInScreen(app) {
+  // The core's limits: a staff id's length, a PIN's digits.
+  const { staffIdLengthMax: idMax, pinLengthMin: pinMin, pinLengthMax: pinMax } = app.limits;
   const state = app.staffSignIn;
   const pinStep = state.step === "pin" && state.staffId;
   let checking = false;
@@ -38,11 +37,11 @@ export function staffSignInScreen(app) {
     autocomplete: "off",
     autocapitalize: "off",
     spellcheck: "false",
-    maxlength: String(ID_MAX),
+    maxlength: String(idMax),
   });
   idInput.value = state.staffId;
   idInput.addEventListener("input", () => {
-    state.staffId = idInput.value.toLowerCase().replace(/[^a-z0-9_-]/g, "").slice(0, ID_MAX);
+    state.staffId = idInput.value.toLowerCase().replace(/[^a-z0-9_-]/g, "").slice(0, idMax);
     if (idInput.value !== state.staffId) idInput.value = state.staffId;
     state.message = null;
     showMessage();
@@ -56,7 +55,7 @@ export function staffSignInScreen(app) {
 
   const pinDisplay = h("div", { class: "entry-display", "aria-live": "polite" });
   const renderPin = () => {
-    const slots = Math.max(PIN_MIN, state.pin.length);
+    const slots = Math.max(pinMin, state.pin.length);
     const boxes = h("span", { class: "pin-boxes", "aria-hidden": "true" });
     for (let index = 0; index < slots; index++) {
       boxes.append(h("span", { class: index < state.pin.length ? "pin-box filled" : "pin-box" }, index < state.pin.length ? "●" : ""));
@@ -69,10 +68,10 @@ export function staffSignInScreen(app) {
   const onKey = (key) => {
     if (checking) return;
     if (pinStep) {
-      state.pin = applyKey(state.pin, key, { layout: "pin", maxLength: PIN_MAX });
+      state.pin = applyKey(state.pin, key, { layout: "pin", maxLength: pinMax });
       renderPin();
     } else {
-      state.staffId = applyKey(state.staffId, key, { layout: "alnum", maxLength: ID_MAX, letterCase: "lower" });
+      state.staffId = applyKey(state.staffId, key, { layout: "alnum", maxLength: idMax, letterCase: "lower" });
       idInput.value = state.staffId;
     }
     state.message = null;
@@ -135,7 +134,7 @@ export function staffSignInScreen(app) {
   }
 
   async function submitPin() {
-    if (state.pin.length < PIN_MIN) {
+    if (state.pin.length < pinMin) {
       state.message = { key: "pinTooShort" };
       showMessage();
       return;
@@ -219,10 +218,10 @@ export function staffSignInScreen(app) {
         return;
       }
       if (!pinStep) {
-        state.staffId = text.toLowerCase().replace(/[^a-z0-9_-]/g, "").slice(0, ID_MAX);
+        state.staffId = text.toLowerCase().replace(/[^a-z0-9_-]/g, "").slice(0, idMax);
         idInput.value = state.staffId;
         submitId();
-      } else if (/^\d{4,8}$/.test(text) && state.pin === text) {
+      } else if (/^\d+$/.test(text) && text.length >= pinMin && text.length <= pinMax && state.pin === text) {
         submitPin();
       }
     },

@@ -6,8 +6,6 @@ import { padInput } from "../../staff/pad.js";
 import { staffFrame, field, textInput, choiceGroup, actionButton, rowButton, messageSlot, runAction, showMessage, roleName, staffError } from "../../staff/ui.js";
 import { newRequestId } from "../../staff/session.js";
 
-const ROLES = ["shopkeeper", "clerk", "admin", "auditor"];
-
 export function staffTeamScreen(app, options = {}) {
   const draft = options.draft;
   const state = options.keep ?? { staff: draft?.staff ?? "", name: draft?.name ?? "", role: draft?.role ?? "shopkeeper" };
@@ -69,16 +67,17 @@ export function staffTeamScreen(app, options = {}) {
     );
   }
 
-  const idInput = padInput({ id: "team-id", value: state.staff, layout: "alnum", letterCase: "lower", maxLength: 16, title: t("staffIdLabel"), onChange: (value) => {
+  const idInput = padInput({ id: "team-id", value: state.staff, layout: "alnum", letterCase: "lower", maxLength: app.limits.staffIdLengthMax, title: t("staffIdLabel"), onChange: (value) => {
     state.staff = value.toLowerCase();
   } });
-  const nameInput = textInput({ id: "team-name", value: state.name, onInput: (value) => {
+  const nameInput = textInput({ id: "team-name", value: state.name, maxLength: app.limits.nameLengthMax, onInput: (value) => {
     state.name = value;
   } });
   const role = choiceGroup({
     name: "team-role",
     legend: t("roleLabel"),
-    options: ROLES.map((value) => ({ value, label: roleName(value) })),
+    // The roles the core knows, in its order.
+    options: app.limits.roles.map(({ role: value }) => ({ value, label: roleName(value) })),
     value: state.role,
     onChange: (value) => {
       state.role = value;
