@@ -1,12 +1,14 @@
 //! The journal's entries: what each kind records, its canonical bytes and
 //! the hash chain.
 //!
-//! An entry's stored form is compact JSON of [`Entry`] with its fields in
-//! declaration order — one line, no spaces, amounts as integer hundredths —
-//! and those exact bytes are what is hashed and exported:
+//! An entry's stored form is compact JSON — one line, no spaces, amounts as
+//! integer hundredths, every field in the order `entry/codec.rs` writes it — and
+//! those exact bytes are what is hashed and exported:
 //! `hash = SHA-256(previous hash ‖ bytes)`, with 32 zero bytes before the
-//! genesis entry. Decoding runs every name's checked constructor, so a
-//! record that decodes holds only valid values.
+//! genesis entry. The codec is written by hand, so the bytes do not follow
+//! the declarations below; the serde derives are for the JSON views at the
+//! page's boundary only. Decoding runs every name's checked constructor, so
+//! a record that decodes holds only valid values.
 //!
 //! Format version 1 is the only version so far. A later version adds its own
 //! decoder beside this one; version 1 records are decoded forever (the
@@ -16,6 +18,8 @@ use crate::ids::{CountyId, HouseholdCode, KioskId, Period, Sku, StaffId, Text};
 use crate::points::Points;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+
+mod codec;
 
 /// The format version new entries are written in.
 pub const FORMAT_VERSION: u32 = 1;
@@ -740,9 +744,7 @@ impl std::fmt::Display for DecodeError {
 impl Entry {
     /// The canonical bytes: what is stored, hashed and exported.
     pub fn encode(&self) -> Vec<u8> {
-        // Serialising these types cannot fail: every map key is a string and
-        // no value is a float. An empty vector would fail the decoder on read.
-        serde_json::to_vec(self).unwrap_or_default()
+        codec::encode(self)
     }
 
     /// Decodes stored bytes, refusing anything that is not a valid entry.
@@ -750,24 +752,18 @@ impl Entry {
         if bytes.len() > ENTRY_BYTES_MAX {
             return Err(DecodeError::TooLarge);
         }
-        // Format 1 is parsed at once (one pass on the path every open
-        // takes); only a record that fails is read again for its version,
-        // to say which format it is in.
-        match serde_json::from_slice::<Entry>(bytes) {
+        // Format 1 is read in one pass (the path every open takes); only a
+        // record that fails is scanned again for its version, to say which
+        // format it is in.
+        match codec::decode(bytes) {
             Ok(entry) if entry.format_version == FORMAT_VERSION => Ok(entry),
             Ok(entry) => Err(DecodeError::UnknownFormat(entry.format_version)),
-            Err(error) => {
-                #[derive(Deserialize)]
-                struct Version {
-                    format_version: u32,
+            Err(detail) => match codec::format_version_of(bytes) {
+                Some(version) if version != FORMAT_VERSION => {
+                    Err(DecodeError::UnknownFormat(version))
                 }
-                match serde_json::from_slice::<Version>(bytes) {
-                    Ok(version) if version.format_version != FORMAT_VERSION => {
-                        Err(DecodeError::UnknownFormat(version.format_version))
-                    }
-                    _ => Err(DecodeError::Malformed(error.to_string())),
-                }
-            }
+                _ => Err(DecodeError::Malformed(detail)),
+            },
         }
     }
 }
