@@ -48,7 +48,12 @@ fn exported(kiosk: &Kiosk, file: &str) -> String {
         .store
         .records()
         .into_iter()
-        .map(|(seq, bytes)| (seq, aixin_kiosk::journal::StoredRecord::from_bytes(&bytes).unwrap()))
+        .map(|(seq, bytes)| {
+            (
+                seq,
+                aixin_kiosk::journal::StoredRecord::from_bytes(&bytes).unwrap(),
+            )
+        })
         .collect();
     let batch = aixin_kiosk::export::export(
         kiosk.ledger.state(),
@@ -105,7 +110,10 @@ fn a_100_point_credit_alone_is_refused_and_with_a_second_staff_member_names_both
     assert_eq!(kiosk.balance("A001"), points("0"));
 
     kiosk
-        .run(&staff(), co_signed(credit("A001", "100", "2026-09"), "clerk2", "2222"))
+        .run(
+            &staff(),
+            co_signed(credit("A001", "100", "2026-09"), "clerk2", "2222"),
+        )
         .unwrap();
     assert_eq!(kiosk.balance("A001"), points("100"));
     let entry = last_entry(&kiosk);
@@ -127,8 +135,12 @@ fn a_100_point_credit_alone_is_refused_and_with_a_second_staff_member_names_both
 #[test]
 fn fifty_points_a_day_pass_alone_and_the_day_sum_counts_corrections_by_their_size() {
     let mut kiosk = village();
-    kiosk.run(&staff(), credit("A001", "30", "2026-09")).unwrap();
-    kiosk.run(&staff(), credit("A001", "20", "2026-10")).unwrap();
+    kiosk
+        .run(&staff(), credit("A001", "30", "2026-09"))
+        .unwrap();
+    kiosk
+        .run(&staff(), credit("A001", "20", "2026-10"))
+        .unwrap();
     assert_eq!(last_entry(&kiosk).co_signed_by, None, "exactly 50: alone");
     // A correction of −0.01 takes the day's moves to 50.01.
     let request = kiosk.next_request();
@@ -149,9 +161,12 @@ fn fifty_points_a_day_pass_alone_and_the_day_sum_counts_corrections_by_their_siz
         .run(&staff(), co_signed(correction, "clerk2", "2222"))
         .unwrap();
     assert_eq!(kiosk.balance("A001"), points("49.99"));
-    // The next village day starts again from nothing.
-    kiosk.now += DAY_MS;
-    kiosk.run(&staff(), credit("A001", "50", "2026-11")).unwrap();
+    // The next village day starts again from nothing (a day without an
+    // entry is a clock jump the admin confirms: `pass_days`).
+    kiosk.pass_days(1);
+    kiosk
+        .run(&staff(), credit("A001", "50", "2026-11"))
+        .unwrap();
     assert_eq!(kiosk.balance("A001"), points("99.99"));
 }
 
@@ -161,14 +176,20 @@ fn a_co_sign_is_another_active_staff_member_with_the_right_pin_counted_like_a_si
     add_staff(&mut kiosk, "audit", Role::Auditor, "3333");
     let seq = kiosk.ledger.state().seq;
     // The one acting cannot confirm themself.
-    let own = kiosk.run(&staff(), co_signed(credit("A001", "100", "2026-09"), "admin", "0000"));
+    let own = kiosk.run(
+        &staff(),
+        co_signed(credit("A001", "100", "2026-09"), "admin", "0000"),
+    );
     assert!(
         matches!(&own, Err(Error::InvalidInput { field, .. }) if field == "coSign"),
         "{own:?}"
     );
     // An auditor changes nothing, so confirms nothing; an unknown id neither.
     for (who, pin) in [("audit", "3333"), ("nobody", "2222")] {
-        let refused = kiosk.run(&staff(), co_signed(credit("A001", "100", "2026-09"), who, pin));
+        let refused = kiosk.run(
+            &staff(),
+            co_signed(credit("A001", "100", "2026-09"), who, pin),
+        );
         assert!(
             matches!(&refused, Err(Error::InvalidInput { field, .. }) if field == "coSign"),
             "{who}: {refused:?}"
@@ -176,7 +197,10 @@ fn a_co_sign_is_another_active_staff_member_with_the_right_pin_counted_like_a_si
     }
     // A wrong PIN counts against the co-signer, and five lock them out.
     for attempt in 1..5u32 {
-        let wrong = kiosk.run(&staff(), co_signed(credit("A001", "100", "2026-09"), "clerk2", "9999"));
+        let wrong = kiosk.run(
+            &staff(),
+            co_signed(credit("A001", "100", "2026-09"), "clerk2", "9999"),
+        );
         assert_eq!(
             wrong,
             Err(Error::WrongPin {
@@ -184,9 +208,15 @@ fn a_co_sign_is_another_active_staff_member_with_the_right_pin_counted_like_a_si
             })
         );
     }
-    let locked = kiosk.run(&staff(), co_signed(credit("A001", "100", "2026-09"), "clerk2", "9999"));
+    let locked = kiosk.run(
+        &staff(),
+        co_signed(credit("A001", "100", "2026-09"), "clerk2", "9999"),
+    );
     assert!(matches!(locked, Err(Error::LockedOut { .. })), "{locked:?}");
-    let still = kiosk.run(&staff(), co_signed(credit("A001", "100", "2026-09"), "clerk2", "2222"));
+    let still = kiosk.run(
+        &staff(),
+        co_signed(credit("A001", "100", "2026-09"), "clerk2", "2222"),
+    );
     assert!(matches!(still, Err(Error::LockedOut { .. })), "{still:?}");
     // Their own sign-in is locked too: it is the same counter.
     let sign_in = kiosk.run(
@@ -197,7 +227,10 @@ fn a_co_sign_is_another_active_staff_member_with_the_right_pin_counted_like_a_si
             session: session("s-clerk2"),
         },
     );
-    assert!(matches!(sign_in, Err(Error::LockedOut { .. })), "{sign_in:?}");
+    assert!(
+        matches!(sign_in, Err(Error::LockedOut { .. })),
+        "{sign_in:?}"
+    );
     assert_eq!(kiosk.ledger.state().seq, seq, "nothing appended");
     assert_eq!(kiosk.balance("A001"), points("0"));
 }
@@ -212,7 +245,9 @@ fn a_void_older_than_a_day_needs_a_second_staff_member() {
     let mut receipts = Vec::new();
     for _ in 0..2 {
         let request = kiosk.next_request();
-        let Outcome::Receipt(receipt) = kiosk.redeem(&session, &[("salt-500g", 1)], request).unwrap()
+        let Outcome::Receipt(receipt) = kiosk
+            .redeem(&session, &[("salt-500g", 1)], request)
+            .unwrap()
         else {
             panic!("no receipt")
         };
@@ -240,7 +275,48 @@ fn a_void_older_than_a_day_needs_a_second_staff_member() {
         .run(&staff(), co_signed(second, "clerk2", "2222"))
         .unwrap();
     assert_eq!(kiosk.balance("A001"), points("40"));
-    assert_eq!(last_entry(&kiosk).co_signed_by, Some(StaffId::new("clerk2").unwrap()));
+    assert_eq!(
+        last_entry(&kiosk).co_signed_by,
+        Some(StaffId::new("clerk2").unwrap())
+    );
+}
+
+/// 内部人员: the clock set back two days does not make a redemption of two
+/// days ago voidable alone, nor does it open yesterday's allowance again.
+#[test]
+fn a_clock_set_back_does_not_make_an_old_void_young_or_reopen_a_day() {
+    let mut kiosk = village();
+    kiosk.credit("A001", "40", "2026-09").unwrap();
+    kiosk.add_item("salt-500g", "食盐 500g", "2.50");
+    kiosk.restock(&[("salt-500g", 10)]);
+    let session = kiosk.sign_in("A001", "1234").unwrap();
+    let request = kiosk.next_request();
+    let Outcome::Receipt(receipt) = kiosk
+        .redeem(&session, &[("salt-500g", 1)], request)
+        .unwrap()
+    else {
+        panic!("no receipt")
+    };
+    kiosk.pass_days(2);
+    kiosk.credit("A001", "50", "2026-10").unwrap();
+    kiosk.now -= 2 * DAY_MS;
+    let request = kiosk.next_request();
+    let void = Operation::Void {
+        redemption_seq: receipt.seq,
+        reason: text("拿错了"),
+        request,
+    };
+    assert_eq!(
+        kiosk.run(&staff(), void),
+        Err(Error::SecondStaffRequired { reason: "old_void" })
+    );
+    assert_eq!(
+        kiosk.run(&staff(), credit("A001", "10", "2026-11")),
+        Err(Error::SecondStaffRequired {
+            reason: "credit_over_day_limit"
+        })
+    );
+    assert_eq!(kiosk.balance("A001"), points("87.50"));
 }
 
 #[test]
@@ -294,34 +370,55 @@ fn turning_the_rule_off_is_an_entry_and_then_one_staff_member_may_credit_alone()
         .unwrap();
     let entry = last_entry(&kiosk);
     assert!(
-        matches!(entry.body, Body::SettingChanged { setting: Setting::TwoPersonRule(false) }),
+        matches!(
+            entry.body,
+            Body::SettingChanged {
+                setting: Setting::TwoPersonRule(false)
+            }
+        ),
         "{entry:?}"
     );
     assert!(String::from_utf8(entry.encode())
         .unwrap()
         .contains(r#"{"key":"two_person_rule","value":"off"}"#));
     assert!(!kiosk.ledger.state().settings.two_person_rule);
-    kiosk.run(&staff(), credit("A001", "100", "2026-09")).unwrap();
+    kiosk
+        .run(&staff(), credit("A001", "100", "2026-09"))
+        .unwrap();
     assert_eq!(kiosk.balance("A001"), points("100"));
     // Off survives a reopen (it is in the journal, not a preference).
     kiosk.reopen().unwrap();
     assert!(!kiosk.ledger.state().settings.two_person_rule);
     // A co-sign given anyway is still checked and recorded.
     kiosk
-        .run(&staff(), co_signed(credit("A001", "100", "2026-10"), "clerk2", "2222"))
+        .run(
+            &staff(),
+            co_signed(credit("A001", "100", "2026-10"), "clerk2", "2222"),
+        )
         .unwrap();
-    assert_eq!(last_entry(&kiosk).co_signed_by, Some(StaffId::new("clerk2").unwrap()));
+    assert_eq!(
+        last_entry(&kiosk).co_signed_by,
+        Some(StaffId::new("clerk2").unwrap())
+    );
 }
 
 #[test]
 fn a_repeated_credit_needs_no_co_sign_and_appends_nothing() {
     let mut kiosk = village();
     kiosk
-        .run(&staff(), co_signed(credit("A001", "100", "2026-09"), "clerk2", "2222"))
+        .run(
+            &staff(),
+            co_signed(credit("A001", "100", "2026-09"), "clerk2", "2222"),
+        )
         .unwrap();
     let seq = kiosk.ledger.state().seq;
-    let again = kiosk.run(&staff(), credit("A001", "100", "2026-09")).unwrap();
-    assert!(matches!(again, Outcome::Done { repeated: true, .. }), "{again:?}");
+    let again = kiosk
+        .run(&staff(), credit("A001", "100", "2026-09"))
+        .unwrap();
+    assert!(
+        matches!(again, Outcome::Done { repeated: true, .. }),
+        "{again:?}"
+    );
     assert_eq!(kiosk.ledger.state().seq, seq);
 }
 
@@ -350,7 +447,10 @@ fn a_redemption_within_a_day_of_a_staff_pin_reset_is_marked_with_their_name() {
     let redeem = |kiosk: &mut Kiosk| {
         let session = kiosk.sign_in("A001", "4321").unwrap();
         let request = kiosk.next_request();
-        match kiosk.redeem(&session, &[("salt-500g", 1)], request).unwrap() {
+        match kiosk
+            .redeem(&session, &[("salt-500g", 1)], request)
+            .unwrap()
+        {
             Outcome::Receipt(receipt) => receipt,
             other => panic!("{other:?}"),
         }
@@ -368,11 +468,18 @@ fn a_redemption_within_a_day_of_a_staff_pin_reset_is_marked_with_their_name() {
     assert_eq!(decoded.pin_resets, kiosk.ledger.state().pin_resets);
     kiosk.now += 25 * 60 * 60 * 1000;
     let later = redeem(&mut kiosk);
-    assert_eq!(later.pin_reset_by, None, "a day later the PIN is the household's own");
+    assert_eq!(
+        later.pin_reset_by, None,
+        "a day later the PIN is the household's own"
+    );
 
     let csv = exported(&kiosk, "redemptions.csv");
     let rows: Vec<&str> = csv.trim_start_matches('\u{FEFF}').split("\r\n").collect();
-    assert!(rows[0].ends_with(",操作员,领取人,复核人,密码重置"), "{}", rows[0]);
+    assert!(
+        rows[0].ends_with(",操作员,领取人,复核人,密码重置"),
+        "{}",
+        rows[0]
+    );
     assert!(rows[1].ends_with(",自助,,,shop"), "{}", rows[1]);
     assert!(rows[2].ends_with(",自助,,,"), "{}", rows[2]);
 }
@@ -382,10 +489,16 @@ fn a_redemption_within_a_day_of_a_staff_pin_reset_is_marked_with_their_name() {
 fn the_ledger_csv_names_the_confirming_staff_member() {
     let mut kiosk = village();
     kiosk
-        .run(&staff(), co_signed(credit("A001", "100", "2026-09"), "clerk2", "2222"))
+        .run(
+            &staff(),
+            co_signed(credit("A001", "100", "2026-09"), "clerk2", "2222"),
+        )
         .unwrap();
     let csv = exported(&kiosk, "ledger.csv");
     let last = csv.trim_end().rsplit("\r\n").next().unwrap();
     assert!(last.contains(",积分入账,credited,A001,"), "{last}");
-    assert!(last.ends_with(",admin,\"期间 2026-09,来源 evaluation\",clerk2"), "{last}");
+    assert!(
+        last.ends_with(",admin,\"期间 2026-09,来源 evaluation\",clerk2"),
+        "{last}"
+    );
 }

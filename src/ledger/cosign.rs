@@ -79,15 +79,24 @@ pub(super) enum CoSignCheck {
 
 /// The credits and corrections of `household` on the village day of
 /// `now_ms` already in the journal, in absolute hundredths.
+///
+/// "Today" is both the wall clock's day and the ledger clock's
+/// ([`crate::clock`]), which differ only while the clock was moved: a clock
+/// set back a few days does not open a fresh allowance beside today's
+/// moves, nor does one moved ahead and not yet confirmed.
 pub fn manual_moves_today(state: &State, household: &HouseholdCode, now_ms: i64) -> i64 {
     let offset = state.kiosk.as_ref().map_or(0, |k| k.utc_offset_minutes);
-    let today = local_date(now_ms, offset);
+    let wall_day = local_date(now_ms, offset);
+    let ledger_day = local_date(state.clock.reading_at(now_ms), offset);
     state.household(household).map_or(0, |record| {
         record
             .history
             .iter()
             .filter(|line| matches!(line.kind, "credited" | "corrected"))
-            .filter(|line| local_date(line.time_ms, offset) == today)
+            .filter(|line| {
+                let day = local_date(line.time_ms, offset);
+                day == wall_day || day == ledger_day
+            })
             .fold(0i64, |sum, line| sum.saturating_add(absolute(line.change)))
     })
 }
@@ -137,7 +146,12 @@ pub(super) fn needed(
                 Body::RedemptionVoided { redemption_seq, .. } => state
                     .redemptions
                     .get(redemption_seq)
-                    .is_some_and(|r| now_ms.saturating_sub(r.time_ms) > OLD_VOID_MS),
+                    // Measured to the later of the wall clock and the
+                    // ledger's, which never goes back: a clock set back
+                    // does not make an old redemption young.
+                    .is_some_and(|r| {
+                        now_ms.max(state.clock.ledger_ms).saturating_sub(r.time_ms) > OLD_VOID_MS
+                    }),
                 _ => false,
             })
             .then_some("old_void"),
