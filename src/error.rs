@@ -811,6 +811,36 @@ mod tests {
     }
 
     #[test]
+    fn a_staff_refusal_says_why_and_an_amount_names_its_code() {
+        let reason = |error: &Error| {
+            assert_eq!(error.code(), "STAFF_AUTH_REQUIRED");
+            error.figures()
+        };
+        assert_eq!(
+            reason(&Error::StaffAuthRequired),
+            vec![("reason", Figure::Text("expired".into()))]
+        );
+        assert_eq!(
+            reason(&Error::StaffRoleRefused),
+            vec![("reason", Figure::Text("role".into()))]
+        );
+        let problem = crate::points::PointsParseError::TooManyDecimals;
+        let error = Error::invalid_amount("amount", problem);
+        assert_eq!(error.code(), "INVALID_INPUT");
+        assert_eq!(
+            error.figures(),
+            vec![
+                ("field", Figure::Text("amount".into())),
+                ("detail", Figure::Text(problem.code().into()))
+            ]
+        );
+        assert_eq!(
+            Error::invalid_with("amount", "不对", "wrong").figures(),
+            vec![("field", Figure::Text("amount".into()))]
+        );
+    }
+
+    #[test]
     fn every_code_is_listed_once() {
         let mut codes = Error::CODES.to_vec();
         codes.sort_unstable();

@@ -169,6 +169,10 @@ export function createApp({ kiosk, version, params, elements }) {
 
   // ----- kiosk facts ------------------------------------------------------
 
+  /** Whether `text` is a PIN the core takes: digits, as many as its limits allow. */
+  app.isPin = (text) =>
+    /^\d+$/.test(text) && text.length >= app.limits.pinLengthMin && text.length <= app.limits.pinLengthMax;
+
   app.refreshInfo = () => {
     app.info = kiosk.info();
     setUtcOffset(app.info.utcOffsetMinutes);

@@ -91,11 +91,11 @@ export const WORDS = {
   pinLabel: ["密码", "PIN"],
   pinDigits: [(n) => `已输入 ${n} 位`, (n) => `${n} digits entered`],
   pinKeypad: ["密码键盘", "PIN keypad"],
-  pinHint: ["输入 4 到 8 位数字,再点“确定”", "Type 4 to 8 digits, then tap OK"],
+  pinHint: [(min, max) => `输入 ${min} 到 ${max} 位数字,再点“确定”`, (min, max) => `Type ${min} to ${max} digits, then tap OK`],
   checking: ["正在核对…", "Checking…"],
   householdLine: [(code, name) => `户号 ${code} · ${name}`, (code, name) => `Household ${code} · ${name}`],
   notThisHousehold: ["换一户", "Other household"],
-  pinTooShort: ["密码至少 4 位数字", "The PIN has at least 4 digits"],
+  pinTooShort: [(min) => `密码至少 ${min} 位数字`, (min) => `The PIN has at least ${min} digits`],
   codeFirst: ["请先输入户号", "Please enter the household code first"],
 
   // Shop.
@@ -421,9 +421,16 @@ const SENTENCES = {
         ? "员工编号不对,或这位员工已停用。请再试一次。"
         : "Unknown staff id, or this staff member is no longer active. Please try again.";
     }
+    // The core says why: a live session whose role does not cover the act
+    // (signing in again would not help), or none (sign in again).
+    if (e.reason === "role") {
+      return l === "zh"
+        ? "你的员工角色不能做这件事。请找有这项权限的工作人员。"
+        : "Your staff role does not cover this. Please ask a staff member whose role does.";
+    }
     return l === "zh"
-      ? "员工登录已结束或没有这项权限,请重新登录。"
-      : "The staff sign-in has ended, or it does not allow this. Please sign in again.";
+      ? "员工登录已结束,请重新登录。"
+      : "The staff sign-in has ended. Please sign in again.";
   },
   INVALID_INPUT: (e, c, l) => {
     const field = FIELD_NAMES[e.field];

@@ -46,8 +46,8 @@ export function platformRestoreScreen(app, options = {}) {
     },
     onError: () => showMessage(slot, app.errorText(NOT_A_BACKUP)),
   });
-  const adminId = textInput({ id: "platform-restore-admin", value: state.adminId, maxLength: 16, onInput: (value) => (state.adminId = value.trim().toLowerCase()) });
-  const adminPin = padInput({ id: "platform-restore-pin", layout: "pin", maxLength: 8, value: state.adminPin, title: t("platformRestoreNewPin"), onChange: (value) => (state.adminPin = value) });
+  const adminId = textInput({ id: "platform-restore-admin", value: state.adminId, maxLength: app.limits.staffIdLengthMax, onInput: (value) => (state.adminId = value.trim().toLowerCase()) });
+  const adminPin = padInput({ id: "platform-restore-pin", layout: "pin", maxLength: app.limits.pinLengthMax, value: state.adminPin, title: t("platformRestoreNewPin", app.limits.pinLengthMin, app.limits.pinLengthMax), onChange: (value) => (state.adminPin = value) });
   const restore = actionButton({ label: "platformRestoreStart", iconName: "check", primary: true, onClick: () => run(restore) });
 
   async function run(button) {
@@ -56,10 +56,10 @@ export function platformRestoreScreen(app, options = {}) {
       showMessage(slot, t("platformRestoreFill"));
       return;
     }
-    const pin = /^\d{4,8}$/.test(state.adminPin);
+    const pin = app.isPin(state.adminPin);
     const pinsFromBackup = Boolean(state.header?.includesPins);
     if (!pinsFromBackup && !pin) {
-      showMessage(slot, t("platformRestoreNeedPin"));
+      showMessage(slot, t("platformRestoreNeedPin", app.limits.pinLengthMin, app.limits.pinLengthMax));
       return;
     }
     app.setPending(true);
@@ -100,7 +100,7 @@ export function platformRestoreScreen(app, options = {}) {
         "div",
         { class: "form-grid" },
         field({ id: "platform-restore-admin", label: t("platformRestoreAdmin"), control: adminId }),
-        field({ id: "platform-restore-pin", label: t("platformRestoreNewPin"), control: adminPin }),
+        field({ id: "platform-restore-pin", label: t("platformRestoreNewPin", app.limits.pinLengthMin, app.limits.pinLengthMax), control: adminPin }),
       ),
       h("div", { class: "form-actions" }, restore),
       slot,

@@ -73,7 +73,7 @@ export function recoveryScreen(app, options = {}) {
   }
 
   const who = () => {
-    if (!state.staffId || !/^\d{4,8}$/.test(state.pin)) {
+    if (!state.staffId || !app.isPin(state.pin)) {
       showMessage(slot, t("damagedFillStaff"));
       return null;
     }

@@ -107,7 +107,7 @@ export function restoreScreen(app, options = {}) {
       const codeField = field({
         id: "restore-code",
         label: t("restoreCode"),
-        control: padInput({ id: "restore-code", layout: "integer", maxLength: 12, value: state.code, title: t("restoreCode"), onChange: (value) => (state.code = value) }),
+        control: padInput({ id: "restore-code", layout: "integer", maxLength: app.limits.recoveryCodeLength, value: state.code, title: t("restoreCode"), onChange: (value) => (state.code = value) }),
       });
       if (header.includesPins && header.admins.length) {
         parts.push(
@@ -143,8 +143,8 @@ export function restoreScreen(app, options = {}) {
           }),
           field({
             id: "restore-pin",
-            label: t("restoreNewPin"),
-            control: padInput({ id: "restore-pin", layout: "pin", maxLength: app.limits.pinLengthMax, value: state.adminPin, title: t("restoreNewPin"), onChange: (value) => (state.adminPin = value) }),
+            label: t("restoreNewPin", app.limits.pinLengthMin, app.limits.pinLengthMax),
+            control: padInput({ id: "restore-pin", layout: "pin", maxLength: app.limits.pinLengthMax, value: state.adminPin, title: t("restoreNewPin", app.limits.pinLengthMin, app.limits.pinLengthMax), onChange: (value) => (state.adminPin = value) }),
           }),
         );
       }
@@ -157,17 +157,17 @@ export function restoreScreen(app, options = {}) {
     if (app.pending) return;
     const needsPin = !state.header.includesPins && state.header.admins.length > 0;
     const code = state.code.replace(/\D/g, "");
-    const pin = /^\d{4,8}$/.test(state.adminPin);
-    if (state.compare?.platformLater && code.length !== 12) {
+    const pin = app.isPin(state.adminPin);
+    if (state.compare?.platformLater && code.length !== app.limits.recoveryCodeLength) {
       showMessage(slot, t("restoreOlderNeedCode"));
       return;
     }
-    if (needsPin && code.length !== 12) {
+    if (needsPin && code.length !== app.limits.recoveryCodeLength) {
       showMessage(slot, t("restoreNeedCode"));
       return;
     }
     if (needsPin && !pin) {
-      showMessage(slot, t("restoreNeedPin"));
+      showMessage(slot, t("restoreNeedPin", app.limits.pinLengthMin, app.limits.pinLengthMax));
       return;
     }
     if (!needsPin && code.length !== 12 && !pin) {

@@ -35,7 +35,7 @@ export function signInScreen(app) {
       message.replaceChildren();
       return;
     }
-    const text = current.error ? app.errorText(current.error) : t(current.key);
+    const text = current.error ? app.errorText(current.error) : t(current.key, ...(current.args ?? []));
     message.replaceChildren(notice(text, "warn"));
   };
 
@@ -195,7 +195,7 @@ export function signInScreen(app) {
 
   async function submitPin() {
     if (state.pin.length < pinMin) {
-      state.message = { key: "pinTooShort" };
+      state.message = { key: "pinTooShort", args: [pinMin] };
       showMessage();
       return;
     }
@@ -324,7 +324,7 @@ export function signInScreen(app) {
           : null,
         h("h1", { class: "title-xl", id: "entry-title", text: heading }),
         h("div", { class: "entry-field", role: "group", "aria-labelledby": "entry-title" }, h("span", { class: "entry-label", text: t(pinStep ? "pinLabel" : "codeLabel") }), display),
-        h("p", { class: "hint", text: t(pinStep ? "pinHint" : "codeHint") }),
+        h("p", { class: "hint", text: t(pinStep ? "pinHint" : "codeHint", pinMin, pinMax) }),
         message,
         h("div", { class: "signin-actions" }, back, next),
       ),

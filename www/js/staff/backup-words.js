@@ -46,10 +46,10 @@ export const BACKUP_WORDS = {
   ],
   restoreSwitch: [(id) => `换到终端 ${id}`, (id) => `Switch to kiosk ${id}`],
   restoreAdmin: ["管理员", "Admin"],
-  restoreNewPin: ["新密码(4 到 8 位数字)", "New PIN (4 to 8 digits)"],
+  restoreNewPin: [(min, max) => `新密码(${min} 到 ${max} 位数字)`, (min, max) => `New PIN (${min} to ${max} digits)`],
   restoreDo: ["恢复", "Restore"],
   restoreDone: ["已经恢复,可以照常使用了", "Restored: the kiosk works as usual"],
-  restoreNeedPin: ["请给管理员设 4 到 8 位数字的新密码", "Give the admin a new PIN of 4 to 8 digits"],
+  restoreNeedPin: [(min, max) => `请给管理员设 ${min} 到 ${max} 位数字的新密码`, (min, max) => `Give the admin a new PIN of ${min} to ${max} digits`],
   restoreAuthText: [
     "恢复要证明是本村允许的:输入建村时打印的 12 位恢复码,或备份里一位管理员的密码。",
     "A restore must show the village allows it: enter the 12-digit recovery code printed at set-up, or the PIN of an admin in the backup.",

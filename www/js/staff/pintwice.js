@@ -30,8 +30,8 @@ export function pinTwice({ state, who, onPin, onBack, app }) {
     }
     replaceChildren(display, boxes, h("span", { class: "sr-only", text: t("pinDigits", state.pin.length) }));
     heading.textContent = t(state.first ? "pinAgain" : "pinNew");
-    hint.textContent = t(state.first ? "pinAgainHint" : "pinNewHint");
-    if (state.message) message.replaceChildren(notice(state.message.error ? app.errorText(state.message.error, { staff: true }) : t(state.message.key), state.message.kind ?? "warn"));
+    hint.textContent = t(state.first ? "pinAgainHint" : "pinNewHint", pinMin, pinMax);
+    if (state.message) message.replaceChildren(notice(state.message.error ? app.errorText(state.message.error, { staff: true }) : t(state.message.key, ...(state.message.args ?? [])), state.message.kind ?? "warn"));
     else message.replaceChildren();
   }
 
@@ -70,7 +70,7 @@ export function pinTwice({ state, who, onPin, onBack, app }) {
   async function submit() {
     if (busy) return;
     if (state.pin.length < pinMin) {
-      state.message = { key: "pinTooShort" };
+      state.message = { key: "pinTooShort", args: [pinMin] };
       render();
       return;
     }

@@ -20,11 +20,11 @@ export const PLATFORM_RESTORE_WORDS = {
   platformRestoreBackup: ["选带密码的备份文件(可不选)", "Choose a backup with PINs (optional)"],
   platformRestoreBackupChosen: [(n) => `已选备份文件(${n} 条记录)`, (n) => `Backup chosen (${n} records)`],
   platformRestoreAdmin: ["管理员编号", "Admin id"],
-  platformRestoreNewPin: ["管理员的新密码(4 到 8 位数字)", "The admin's new PIN (4 to 8 digits)"],
+  platformRestoreNewPin: [(min, max) => `管理员的新密码(${min} 到 ${max} 位数字)`, (min, max) => `The admin's new PIN (${min} to ${max} digits)`],
   platformRestoreFill: ["请填平台地址、终端编号和恢复码", "Give the platform address, the kiosk id and the restore code"],
   platformRestoreNeedPin: [
-    "没有选带密码的备份文件时,要给管理员设一个 4 到 8 位数字的新密码",
-    "Without a backup with PINs, give the admin a new PIN of 4 to 8 digits",
+    (min, max) => `没有选带密码的备份文件时,要给管理员设一个 ${min} 到 ${max} 位数字的新密码`,
+    (min, max) => `Without a backup with PINs, give the admin a new PIN of ${min} to ${max} digits`,
   ],
   platformRestoreWorking: ["正在从平台取回记录并核对…", "Taking the records back from the platform and checking them…"],
   platformRestoreDone: [

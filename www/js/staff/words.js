@@ -55,7 +55,7 @@ export const STAFF_WORDS = {
   staffIdLabel: ["员工编号", "Staff id"],
   staffIdKeypad: ["员工编号键盘", "Staff id keyboard"],
   staffIdHint: ["小写字母和数字,例如 shop", "Lower-case letters and digits, e.g. shop"],
-  staffPinHint: ["输入 4 到 8 位数字,再点“确定”", "Type 4 to 8 digits, then tap OK"],
+  staffPinHint: [(min, max) => `输入 ${min} 到 ${max} 位数字,再点“确定”`, (min, max) => `Type ${min} to ${max} digits, then tap OK`],
   staffIdFirst: ["请先输入员工编号", "Please enter the staff id first"],
   staffLine: [(id) => `员工 ${id}`, (id) => `Staff ${id}`],
   staffLineNamed: [(id, name) => `${name}(${id})`, (id, name) => `${name} (${id})`],
@@ -124,7 +124,7 @@ export const STAFF_WORDS = {
   // PINs typed twice.
   pinNew: ["请输入新密码", "Type the new PIN"],
   pinAgain: ["请再输入一次", "Type it once more"],
-  pinNewHint: ["4 到 8 位数字,别人看不到", "4 to 8 digits, hidden from view"],
+  pinNewHint: [(min, max) => `${min} 到 ${max} 位数字,别人看不到`, (min, max) => `${min} to ${max} digits, hidden from view`],
   pinAgainHint: ["和刚才的一样", "The same as before"],
   pinMismatch: ["两次输入的不一样,请重新输入", "The two entries differ. Please start again"],
   pinForVillager: ["请村民自己输入新密码,输两次。", "The villager types the new PIN, twice."],

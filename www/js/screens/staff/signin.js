@@ -23,7 +23,7 @@ export function staffSignInScreen(app) {
       message.replaceChildren();
       return;
     }
-    const text = current.error ? app.errorText(current.error, { staff: true, staffSignIn: true }) : t(current.key);
+    const text = current.error ? app.errorText(current.error, { staff: true, staffSignIn: true }) : t(current.key, ...(current.args ?? []));
     message.replaceChildren(notice(text, "warn"));
   };
 
@@ -135,7 +135,7 @@ export function staffSignInScreen(app) {
 
   async function submitPin() {
     if (state.pin.length < pinMin) {
-      state.message = { key: "pinTooShort" };
+      state.message = { key: "pinTooShort", args: [pinMin] };
       showMessage();
       return;
     }
@@ -187,7 +187,7 @@ export function staffSignInScreen(app) {
         pinStep ? h("p", { class: "signin-who" }, staffIcon("shield"), h("span", { text: t("staffLine", state.staffId) })) : null,
         h("h1", { class: "title-xl", id: "entry-title", text: t(pinStep ? "staffEnterPin" : "staffEnterId") }),
         field,
-        h("p", { class: "hint", text: t(pinStep ? "staffPinHint" : "staffIdHint") }),
+        h("p", { class: "hint", text: t(pinStep ? "staffPinHint" : "staffIdHint", pinMin, pinMax) }),
         message,
         h("div", { class: "signin-actions" }, back, next),
         forgot,
