@@ -395,8 +395,10 @@ impl State {
             Body::PinSet { household } => {
                 self.household_mut(seq, household)?.has_pin = true;
                 if let Actor::Staff { staff } = &entry.actor {
+                    // On the ledger's clock, which never goes back: a
+                    // clock moved after the reset does not shorten its mark.
                     self.pin_resets
-                        .insert(household.clone(), (entry.time_ms, staff.clone()));
+                        .insert(household.clone(), (self.clock.ledger_ms, staff.clone()));
                 }
             }
             Body::HouseholdUnlocked { household } => {
@@ -756,7 +758,9 @@ impl State {
                 pin_reset_by: self
                     .pin_resets
                     .get(household)
-                    .filter(|(at, _)| (0..=PIN_RESET_MARK_MS).contains(&(entry.time_ms - at)))
+                    .filter(|(at, _)| {
+                        (0..=PIN_RESET_MARK_MS).contains(&(self.clock.ledger_ms - at))
+                    })
                     .map(|(_, staff)| staff.clone()),
             },
         );

@@ -466,7 +466,13 @@ fn a_redemption_within_a_day_of_a_staff_pin_reset_is_marked_with_their_name() {
         Some(StaffId::new("shop").unwrap())
     );
     assert_eq!(decoded.pin_resets, kiosk.ledger.state().pin_resets);
-    kiosk.now += 25 * 60 * 60 * 1000;
+    // A clock set back an hour does not take the mark off (the day is
+    // measured on the ledger's clock, which never goes back).
+    kiosk.now -= 60 * 60 * 1000;
+    let back = redeem(&mut kiosk);
+    assert_eq!(back.pin_reset_by, Some(StaffId::new("shop").unwrap()));
+    // A day on (a day without an entry is a jump the admin confirms).
+    kiosk.set_clock(kiosk.now + 26 * 60 * 60 * 1000);
     let later = redeem(&mut kiosk);
     assert_eq!(
         later.pin_reset_by, None,
@@ -481,7 +487,8 @@ fn a_redemption_within_a_day_of_a_staff_pin_reset_is_marked_with_their_name() {
         rows[0]
     );
     assert!(rows[1].ends_with(",自助,,,shop"), "{}", rows[1]);
-    assert!(rows[2].ends_with(",自助,,,"), "{}", rows[2]);
+    assert!(rows[2].ends_with(",自助,,,shop"), "{}", rows[2]);
+    assert!(rows[3].ends_with(",自助,,,"), "{}", rows[3]);
 }
 
 /// Both CSVs name the second staff member who confirmed.
