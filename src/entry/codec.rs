@@ -26,10 +26,11 @@ use super::{
     Actor, Barcode, Body, ClearedBalance, Entry, EntryId, HouseholdKind, ImageRef, ItemDetails,
     RedeemedLine, RestoreAuthKind, Role, SourceType, StockLine, TransferKind,
 };
-use crate::ids::{HouseholdCode, Period, Sku, StaffId, Text};
+use crate::ids::{CountyId, HouseholdCode, KioskId, Period, Sku, StaffId, Text, TEXT_LENGTH_MAX};
 use crate::points::Points;
 use crate::rulebook::{BandRecord, CategoryRecord, ItemRecord, RulesRecord};
 use crate::settings::Setting;
+use crate::upload::PlatformOrigin;
 use std::borrow::Cow;
 use std::fmt::Display;
 
@@ -623,6 +624,40 @@ fn rules_record(w: &mut Writer, rules: &RulesRecord) {
 
 // ---------------------------------------------------------------- reading
 
+/// A name the reader checks without copying its text first: the checked
+/// constructor on the borrowed text, and the name as it stands.
+trait Name: TryFrom<String> {
+    fn checked(text: &str) -> Option<Self>;
+    fn text(&self) -> &str;
+}
+
+macro_rules! names {
+    ($($name:ty => $checked:expr),* $(,)?) => {$(
+        impl Name for $name {
+            fn checked(text: &str) -> Option<Self> {
+                ($checked)(text)
+            }
+            fn text(&self) -> &str {
+                self.as_str()
+            }
+        }
+    )*};
+}
+
+names! {
+    HouseholdCode => |text| HouseholdCode::new(text).ok(),
+    Sku => |text| Sku::new(text).ok(),
+    StaffId => |text| StaffId::new(text).ok(),
+    KioskId => |text| KioskId::new(text).ok(),
+    CountyId => |text| CountyId::new(text).ok(),
+    Period => |text| Period::new(text).ok(),
+    Text => |text| Text::new(text, TEXT_LENGTH_MAX).ok(),
+    EntryId => EntryId::new,
+    Barcode => Barcode::new,
+    ImageRef => ImageRef::new,
+    PlatformOrigin => |text| PlatformOrigin::parse(text).ok(),
+}
+
 type Read<T> = Result<T, String>;
 
 /// Reads `bytes` as one entry; the error says what is wrong and where.
@@ -1021,15 +1056,23 @@ impl<'a> Reader<'a> {
         Points::from_hundredths(hundredths).ok_or_else(|| self.error("amount out of range"))
     }
 
-    /// A name through its checked constructor (the `TryFrom<String>` the
-    /// JSON views use too).
-    fn named<T>(&mut self) -> Read<T>
+    /// A name through its checked constructor, which must leave it as it
+    /// is (what its `TryFrom<String>` asks); only a refused name goes
+    /// through `TryFrom` itself, for its words.
+    fn named<T: Name>(&mut self) -> Read<T>
     where
-        T: TryFrom<String>,
         T::Error: Display,
     {
-        let text = self.string()?.into_owned();
-        T::try_from(text).map_err(|problem| self.error(&problem.to_string()))
+        let text = self.string()?;
+        match T::checked(&text) {
+            Some(name) if name.text() == text => Ok(name),
+            _ => T::try_from(text.into_owned()).map_err(|problem| self.error(&problem.to_string())),
+        }
+    }
+
+    /// A string field that is not a name (hashes, the rules' words).
+    fn plain(&mut self) -> Read<String> {
+        self.string().map(Cow::into_owned)
     }
 
     /// `null`, or what `read` reads.
@@ -1287,7 +1330,7 @@ impl<'a> Reader<'a> {
                 Body::BatchUploaded {
                     first_seq: Reader::u64,
                     last_seq: Reader::u64,
-                    last_hash: Reader::named,
+                    last_hash: Reader::plain,
                 }
             ),
             "rules_changed" => record!(
@@ -1402,7 +1445,7 @@ impl<'a> Reader<'a> {
                 Body::JournalRestarted {
                     lost_from_seq: Reader::u64,
                     lost_to_seq: Reader::u64,
-                    bad_record_hash: Reader::named,
+                    bad_record_hash: Reader::plain,
                 }
             ),
             "platform_enrolled" => record!(
@@ -1425,7 +1468,7 @@ impl<'a> Reader<'a> {
                 tag,
                 Body::Restored {
                     backup_seq: Reader::u64,
-                    backup_head: Reader::named,
+                    backup_head: Reader::plain,
                     auth: Reader::restore_auth,
                 }
             ),
@@ -1434,8 +1477,8 @@ impl<'a> Reader<'a> {
                 tag,
                 Body::Archived {
                     through_seq: Reader::u64,
-                    head: Reader::named,
-                    state_hash: Reader::named,
+                    head: Reader::plain,
+                    state_hash: Reader::plain,
                 }
             ),
             other => return Err(r.error(&format!("unknown variant `{other}`"))),
@@ -1529,8 +1572,8 @@ impl<'a> Reader<'a> {
             self,
             None,
             Raw {
-                key: Reader::named::<String>,
-                value: Reader::named::<String>,
+                key: Reader::plain,
+                value: Reader::plain,
             }
         );
         Setting::parse(&raw.key, &raw.value)
@@ -1543,8 +1586,8 @@ impl<'a> Reader<'a> {
             None,
             RulesRecord {
                 version: Reader::u32,
-                source: Reader::named::<String>,
-                period: Reader::named::<String>,
+                source: Reader::plain,
+                period: Reader::plain,
                 table: |r: &mut Reader<'a>| r.array(Reader::category_record),
                 bands: |r: &mut Reader<'a>| r.array(Reader::band_record),
                 bonus_points: Reader::points,
@@ -1557,7 +1600,7 @@ impl<'a> Reader<'a> {
             self,
             None,
             CategoryRecord {
-                name: Reader::named::<String>,
+                name: Reader::plain,
                 items: |r: &mut Reader<'a>| r.array(Reader::item_record),
             }
         ))
@@ -1565,7 +1608,7 @@ impl<'a> Reader<'a> {
 
     fn item_record(&mut self) -> Read<ItemRecord> {
         Ok(record!(self, None, ItemRecord {
-            name: Reader::named::<String>,
+            name: Reader::plain,
             max_tenths: Reader::u16,
         } default {
             deduction: Reader::bool,
