@@ -9,6 +9,16 @@
 //! calls [`Ledger::abort`] and nothing changed. One plan at a time: a second
 //! `prepare` while one is pending is refused with `BUSY`, never queued behind
 //! a stale state.
+//!
+//! `Ledger::plan` checks the role and a repeated request id, then hands
+//! the operation to its family's module, which owns its checks and refusals:
+//! `redeem` (sign-ins, baskets, voids), `households`, `credits` (and
+//! corrections), `stock` (items and stock), `staff` (setup, staff members,
+//! recovery; and which role each operation needs), `members` (splits and
+//! merges), `clerk` (imports, rules and score sheets) and `upkeep` (genesis,
+//! the demo, settings, the platform, uploads, archives, the year's close,
+//! the clock). What a family plans comes back as a `Planned`, sealed here
+//! once the two-person rule (`cosign`) is satisfied.
 
 use crate::credential::{household_key, Credential, Pin, PinHash};
 use crate::entry::{
@@ -516,6 +526,35 @@ struct Acting {
     now: i64,
 }
 
+impl Acting {
+    /// One entry by whoever acts, answered with its seq.
+    fn one(&self, id: EntryId, body: Body) -> Planned {
+        Planned::one(self.actor.clone(), id, body)
+    }
+
+    /// One entry by whoever acts and the credential record stored with it.
+    fn one_with_credential(
+        &self,
+        id: EntryId,
+        body: Body,
+        credential: (String, Credential),
+    ) -> Planned {
+        Planned::one_with_credential(self.actor.clone(), id, body, credential)
+    }
+
+    /// Drafts of entries by whoever acts.
+    fn drafts(&self, entries: Vec<(EntryId, Body)>) -> Vec<Draft> {
+        entries
+            .into_iter()
+            .map(|(id, body)| Draft {
+                actor: self.actor.clone(),
+                id,
+                body,
+            })
+            .collect()
+    }
+}
+
 /// An operation handed to a family that does not plan it: a slip in
 /// [`Ledger::plan`]'s dispatch, refused rather than panicking.
 fn misrouted(family: &str) -> Error {
@@ -863,7 +902,7 @@ impl Ledger {
             | Operation::ConfirmClock { .. }
             | Operation::MarkUploaded { .. } => self.plan_upkeep(acting, operation)?,
             Operation::Members { operation, request } => {
-                self.plan_members(&acting.actor, operation, &request)?
+                self.plan_members(acting, operation, &request)?
             }
             // Taken apart in `plan`: one confirmation per operation.
             Operation::CoSigned { .. } => {
@@ -1095,18 +1134,6 @@ fn reused_request(request: &RequestId) -> Error {
         what: "request",
         key: request.to_string(),
     }
-}
-
-/// Drafts of entries by one actor.
-fn drafts_of(actor: &Actor, entries: Vec<(EntryId, Body)>) -> Vec<Draft> {
-    entries
-        .into_iter()
-        .map(|(id, body)| Draft {
-            actor: actor.clone(),
-            id,
-            body,
-        })
-        .collect()
 }
 
 fn done() -> Outcome {

@@ -2,7 +2,7 @@
 //! plan ([`crate::import`]), and the points rules, score sheets and
 //! blacklist ([`crate::scoresheet`]).
 
-use super::{drafts_of, entry_id, misrouted, Acting, Ledger, Operation, Planned};
+use super::{entry_id, misrouted, Acting, Ledger, Operation, Planned};
 use crate::credential::household_key;
 use crate::error::Error;
 
@@ -13,9 +13,7 @@ impl Ledger {
         acting: &Acting,
         operation: Operation,
     ) -> Result<Planned, Error> {
-        let actor = acting.actor.clone();
-        let Acting { now_ms, .. } = *acting;
-        let planned = match operation {
+        Ok(match operation {
             Operation::Import {
                 file,
                 corrections_reason,
@@ -35,15 +33,16 @@ impl Ledger {
                             (key, credential)
                         })
                         .collect();
-                    let drafts = drafts_of(&actor, planned.entries);
+                    let drafts = acting.drafts(planned.entries);
                     Planned::with_credentials(drafts, credentials)
                 }
             }
             Operation::Points { operation, request } => {
                 // The wall time: the posting check reads it through the
                 // ledger's clock, which sees a clock moved back.
-                let planned = crate::scoresheet::plan(&self.state, operation, now_ms, &actor)?;
-                let mut drafts = drafts_of(&actor, planned);
+                let planned =
+                    crate::scoresheet::plan(&self.state, operation, acting.now_ms, &acting.actor)?;
+                let mut drafts = acting.drafts(planned);
                 // The first entry carries the request id, so a repeat is seen.
                 if let Some(first) = drafts.first_mut() {
                     first.id = entry_id(&request);
@@ -51,7 +50,6 @@ impl Ledger {
                 Planned::entries(drafts)
             }
             _ => return Err(misrouted("clerk")),
-        };
-        Ok(planned)
+        })
     }
 }

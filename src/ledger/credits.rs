@@ -15,8 +15,7 @@ impl Ledger {
         acting: &Acting,
         operation: Operation,
     ) -> Result<Planned, Error> {
-        let actor = acting.actor.clone();
-        let planned = match operation {
+        Ok(match operation {
             Operation::Credit {
                 household,
                 amount,
@@ -52,7 +51,7 @@ impl Ledger {
                         reason,
                         rules_version: self.state.rules.version,
                     };
-                    Planned::one(actor, id, body)
+                    acting.one(id, body)
                 }
             }
             Operation::Correct {
@@ -90,10 +89,9 @@ impl Ledger {
                     refers_to_seq,
                     reason,
                 };
-                Planned::one(actor, entry_id(&request), body)
+                acting.one(entry_id(&request), body)
             }
             _ => return Err(misrouted("credits")),
-        };
-        Ok(planned)
+        })
     }
 }

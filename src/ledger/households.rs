@@ -16,8 +16,7 @@ impl Ledger {
         acting: &Acting,
         operation: Operation,
     ) -> Result<Planned, Error> {
-        let actor = acting.actor.clone();
-        let planned = match operation {
+        Ok(match operation {
             Operation::RegisterHousehold {
                 household,
                 name,
@@ -38,7 +37,7 @@ impl Ledger {
                     group,
                     household_kind: kind,
                 };
-                Planned::one(actor, entry_id(&request), body)
+                acting.one(entry_id(&request), body)
             }
             Operation::UpdateHousehold {
                 household,
@@ -54,7 +53,7 @@ impl Ledger {
                     group,
                     household_kind: kind,
                 };
-                Planned::one(actor, entry_id(&request), body)
+                acting.one(entry_id(&request), body)
             }
             Operation::SetHouseholdStatus {
                 household,
@@ -68,7 +67,7 @@ impl Ledger {
                     HouseholdStatus::Suspended => Body::HouseholdSuspended { household, reason },
                     HouseholdStatus::MovedAway => Body::HouseholdMovedAway { household, reason },
                 };
-                Planned::one(actor, entry_id(&request), body)
+                acting.one(entry_id(&request), body)
             }
             Operation::SetPin {
                 household,
@@ -80,7 +79,7 @@ impl Ledger {
                 let key = household_key(household.as_str());
                 let credential = self.fresh_pin(&key, &pin, &salt);
                 let body = Body::PinSet { household };
-                Planned::one_with_credential(actor, entry_id(&request), body, (key, credential))
+                acting.one_with_credential(entry_id(&request), body, (key, credential))
             }
             Operation::Unlock { household, request } => {
                 self.known_household(&household)?;
@@ -92,11 +91,10 @@ impl Ledger {
                     ..credential
                 };
                 let body = Body::HouseholdUnlocked { household };
-                Planned::one_with_credential(actor, entry_id(&request), body, (key, credential))
+                acting.one_with_credential(entry_id(&request), body, (key, credential))
             }
             _ => return Err(misrouted("households")),
-        };
-        Ok(planned)
+        })
     }
 
     pub(super) fn known_household(

@@ -97,7 +97,7 @@ impl super::Ledger {
     /// Plans a members operation, a split or a merge.
     pub(super) fn plan_members(
         &self,
-        actor: &crate::entry::Actor,
+        acting: &super::Acting,
         operation: MemberOperation,
         request: &RequestId,
     ) -> Result<super::Planned, Error> {
@@ -109,7 +109,7 @@ impl super::Ledger {
             )?;
         }
         let planned = plan(&self.state, operation, request)?;
-        Ok(super::Planned::entries(super::drafts_of(actor, planned)))
+        Ok(super::Planned::entries(acting.drafts(planned)))
     }
 }
 

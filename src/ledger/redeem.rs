@@ -22,9 +22,7 @@ impl Ledger {
         acting: &Acting,
         operation: Operation,
     ) -> Result<Planned, Error> {
-        let actor = acting.actor.clone();
-        let Acting { now_ms, now, .. } = *acting;
-        let planned = match operation {
+        Ok(match operation {
             Operation::SignIn {
                 household,
                 pin,
@@ -35,20 +33,20 @@ impl Ledger {
                     Some((owner, member)) => (owner.clone(), Some(member.clone())),
                     None => (household, None),
                 };
-                self.plan_sign_in(household, collector, &pin, session, now)?
+                self.plan_sign_in(household, collector, &pin, session, acting.now)?
             }
             Operation::AssistedSignIn { household, session } => {
-                let Actor::Staff { staff } = actor else {
+                let Actor::Staff { staff } = acting.actor.clone() else {
                     return Err(Error::StaffAuthRequired);
                 };
                 self.redeemable_household(&household)?;
-                self.check_sessions(now)?;
+                self.check_sessions(acting.now)?;
                 let session = Session {
                     id: session,
                     household,
                     assisted_by: Some(staff),
                     collector: None,
-                    last_activity_ms: now,
+                    last_activity_ms: acting.now,
                 };
                 Planned::answer(Answer::SignIn(session))
             }
@@ -56,7 +54,7 @@ impl Ledger {
                 session,
                 lines,
                 request,
-            } => self.plan_basket(session, &lines, request, now_ms, now)?,
+            } => self.plan_basket(session, &lines, request, acting.now_ms, acting.now)?,
             Operation::Void {
                 redemption_seq,
                 reason,
@@ -88,11 +86,10 @@ impl Ledger {
                     redemption_seq,
                     reason,
                 };
-                Planned::one(actor, entry_id(&request), body)
+                acting.one(entry_id(&request), body)
             }
             _ => return Err(misrouted("redeem")),
-        };
-        Ok(planned)
+        })
     }
 
     /// Prices a basket for a household without changing anything.

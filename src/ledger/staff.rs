@@ -102,9 +102,7 @@ impl Ledger {
         acting: &Acting,
         operation: Operation,
     ) -> Result<Planned, Error> {
-        let actor = acting.actor.clone();
-        let Acting { now, .. } = *acting;
-        let planned = match operation {
+        Ok(match operation {
             Operation::Setup {
                 kiosk_id,
                 village,
@@ -158,7 +156,7 @@ impl Ledger {
                 staff,
                 pin,
                 session,
-            } => self.plan_staff_sign_in(staff, &pin, session, now)?,
+            } => self.plan_staff_sign_in(staff, &pin, session, acting.now)?,
             Operation::AddStaff {
                 staff,
                 name,
@@ -167,8 +165,15 @@ impl Ledger {
                 salt,
                 request,
             } => {
-                let (drafts, credentials) =
-                    self.plan_add_staff(actor, entry_id(&request), staff, name, role, &pin, &salt)?;
+                let (drafts, credentials) = self.plan_add_staff(
+                    acting.actor.clone(),
+                    entry_id(&request),
+                    staff,
+                    name,
+                    role,
+                    &pin,
+                    &salt,
+                )?;
                 Planned::with_credentials(drafts, credentials)
             }
             Operation::UpdateStaff {
@@ -188,7 +193,7 @@ impl Ledger {
                     role,
                     active,
                 };
-                Planned::one(actor, entry_id(&request), body)
+                acting.one(entry_id(&request), body)
             }
             Operation::SetStaffPin {
                 staff,
@@ -202,26 +207,25 @@ impl Ledger {
                 let key = crate::credential::staff_key(staff.as_str());
                 let credential = self.fresh_pin(&key, &pin, &salt);
                 let body = Body::StaffPinSet { staff };
-                Planned::one_with_credential(actor, entry_id(&request), body, (key, credential))
+                acting.one_with_credential(entry_id(&request), body, (key, credential))
             }
             Operation::Recover {
                 code,
                 staff,
                 pin,
                 salt,
-            } => self.plan_recover(&code, staff, pin, salt, now)?,
+            } => self.plan_recover(&code, staff, pin, salt, acting.now)?,
             Operation::NewRecoveryCode {
                 code,
                 salt,
                 request,
             } => {
                 let (draft, credential) =
-                    self.plan_recovery_code(actor, entry_id(&request), &code, &salt);
+                    self.plan_recovery_code(acting.actor.clone(), entry_id(&request), &code, &salt);
                 Planned::with_credentials(vec![draft], vec![credential])
             }
             _ => return Err(misrouted("staff")),
-        };
-        Ok(planned)
+        })
     }
 
     /// Checks `pin` against the credential at `key` at `now`; `missing` is

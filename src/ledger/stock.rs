@@ -18,8 +18,7 @@ impl Ledger {
         acting: &Acting,
         operation: Operation,
     ) -> Result<Planned, Error> {
-        let actor = acting.actor.clone();
-        let planned = match operation {
+        Ok(match operation {
             Operation::AddItem {
                 sku,
                 details,
@@ -40,7 +39,7 @@ impl Ledger {
                     details,
                     price,
                 };
-                Planned::one(actor, entry_id(&request), body)
+                acting.one(entry_id(&request), body)
             }
             Operation::UpdateItem {
                 sku,
@@ -50,7 +49,7 @@ impl Ledger {
                 self.known_item(&sku)?;
                 self.check_barcode(&sku, &details)?;
                 let body = Body::ItemUpdated { sku, details };
-                Planned::one(actor, entry_id(&request), body)
+                acting.one(entry_id(&request), body)
             }
             Operation::Reprice {
                 sku,
@@ -60,7 +59,7 @@ impl Ledger {
                 self.known_item(&sku)?;
                 self.check_price(price)?;
                 let body = Body::ItemRepriced { sku, price };
-                Planned::one(actor, entry_id(&request), body)
+                acting.one(entry_id(&request), body)
             }
             Operation::SetItemActive {
                 sku,
@@ -73,7 +72,7 @@ impl Ledger {
                 } else {
                     Body::ItemDeactivated { sku }
                 };
-                Planned::one(actor, entry_id(&request), body)
+                acting.one(entry_id(&request), body)
             }
             Operation::Restock {
                 donor,
@@ -89,7 +88,7 @@ impl Ledger {
                     lines,
                     declared_value,
                 };
-                Planned::one(actor, entry_id(&request), body)
+                acting.one(entry_id(&request), body)
             }
             Operation::AdjustStock {
                 sku,
@@ -118,7 +117,7 @@ impl Ledger {
                     });
                 }
                 let body = Body::StockAdjusted { sku, delta, reason };
-                Planned::one(actor, entry_id(&request), body)
+                acting.one(entry_id(&request), body)
             }
             Operation::StockCount {
                 counts,
@@ -151,7 +150,7 @@ impl Ledger {
                             reason: reason.clone(),
                         };
                         drafts.push(Draft {
-                            actor: actor.clone(),
+                            actor: acting.actor.clone(),
                             id,
                             body,
                         });
@@ -167,8 +166,7 @@ impl Ledger {
                 }
             }
             _ => return Err(misrouted("stock")),
-        };
-        Ok(planned)
+        })
     }
 
     fn stock_lines(&self, lines: &[BasketLine]) -> Result<Vec<StockLine>, Error> {

@@ -13,9 +13,7 @@ impl Ledger {
         acting: &Acting,
         operation: Operation,
     ) -> Result<Planned, Error> {
-        let actor = acting.actor.clone();
-        let Acting { now_ms, .. } = *acting;
-        let planned = match operation {
+        Ok(match operation {
             Operation::Genesis {
                 kiosk_id,
                 village,
@@ -34,7 +32,7 @@ impl Ledger {
                     time_zone,
                     utc_offset_minutes,
                 };
-                Planned::one(actor, id, body)
+                acting.one(id, body)
             }
             Operation::LoadDemo => {
                 if self.state.seq != 1 {
@@ -50,7 +48,7 @@ impl Ledger {
             Operation::ChangeSetting { setting, request } => {
                 setting.check_change()?;
                 let body = Body::SettingChanged { setting };
-                Planned::one(actor, entry_id(&request), body)
+                acting.one(entry_id(&request), body)
             }
             Operation::EnrollPlatform {
                 county_id,
@@ -61,7 +59,7 @@ impl Ledger {
                     county_id,
                     platform,
                 };
-                Planned::one(actor, entry_id(&request), body)
+                acting.one(entry_id(&request), body)
             }
             Operation::Archive {
                 through_seq,
@@ -81,7 +79,7 @@ impl Ledger {
                     head: hex::encode(head),
                     state_hash,
                 };
-                Planned::one(actor, entry_id(&request), body)
+                acting.one(entry_id(&request), body)
             }
             Operation::CloseYear { year, request } => {
                 if self.state.closed_years.contains(&year) {
@@ -92,7 +90,7 @@ impl Ledger {
                 let ledger_now = self
                     .state
                     .clock
-                    .ledger_time_at(now_ms)
+                    .ledger_time_at(acting.now_ms)
                     .ok_or(Error::ClockUnconfirmed)?;
                 if year >= self.state.local_year(ledger_now) {
                     return Err(Error::invalid_with(
@@ -106,12 +104,12 @@ impl Ledger {
                     _ => Some(self.state.year_close_clearing(year)),
                 };
                 let body = Body::YearClosed { year, cleared };
-                Planned::one(actor, entry_id(&request), body)
+                acting.one(entry_id(&request), body)
             }
             Operation::ConfirmClock { request } => {
                 // Only a jump waits for a confirmation: one with nothing to
                 // confirm would be noise in the journal.
-                if self.state.clock.ledger_time_at(now_ms).is_some() {
+                if self.state.clock.ledger_time_at(acting.now_ms).is_some() {
                     return Err(Error::invalid_with(
                         "clock",
                         "终端时钟没有跳变,不需要确认",
@@ -121,7 +119,7 @@ impl Ledger {
                 let body = Body::ClockConfirmed {
                     ledger_ms_before: self.state.clock.ledger_ms,
                 };
-                Planned::one(actor, entry_id(&request), body)
+                acting.one(entry_id(&request), body)
             }
             Operation::MarkUploaded { last_seq, request } => {
                 let first_seq = self.state.uploaded_through_seq + 1;
@@ -138,11 +136,10 @@ impl Ledger {
                     last_seq,
                     last_hash,
                 };
-                Planned::one(actor, entry_id(&request), body)
+                acting.one(entry_id(&request), body)
             }
             _ => return Err(misrouted("upkeep")),
-        };
-        Ok(planned)
+        })
     }
 
     fn hash_at(&self, seq: u64) -> Result<String, Error> {
