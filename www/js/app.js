@@ -15,7 +15,6 @@ import { confirmScreen } from "./screens/confirm.js";
 import { receiptScreen } from "./screens/receipt.js";
 import { historyScreen } from "./screens/history.js";
 import { fatalScreen } from "./screens/fatal.js";
-import "./staff/words.js";
 import { installStaff, isStaffScreen, STAFF_PUBLIC } from "./staff/session.js";
 import { closePad, padScan } from "./staff/pad.js";
 import { staffSignInScreen } from "./screens/staff/signin.js";
@@ -45,7 +44,6 @@ import { restoreScreen } from "./screens/restore.js";
 import { platformRestoreScreen } from "./screens/platform-restore.js";
 import { recoveryScreen } from "./screens/recovery.js";
 import { notice } from "./screens/common.js";
-import "./resilience-words.js";
 
 /** The receipt screen; over a receipt never shown before, a line saying so. */
 function receiptOrLastScreen(app, options) {

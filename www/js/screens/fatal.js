@@ -3,7 +3,6 @@
 import { h, icon } from "../dom.js";
 import { t, dual, errorText } from "../i18n.js";
 import { topBar, shopTitle, langButton } from "./common.js";
-import "../resilience-words.js";
 
 /** The fatal screen's own sentences, where it knows better than the code's. */
 function fatalText(error, language) {

@@ -2,22 +2,9 @@
 // and the running balance. A credit names its period and what it was for
 // (the monthly score, a bonus), so two credits of the same amount read apart.
 import { h, icon } from "../dom.js";
-import { t, dual, whenText, periodName, dayText, WORDS } from "../i18n.js";
+import { t, dual, whenText, periodName, dayText } from "../i18n.js";
 import { showAmount, showChange, hundredths } from "../amounts.js";
 import { topBar, shopTitle, langButton, householdBadge, notice } from "./common.js";
-import "../staff/members-words.js";
-
-const POSTING_WORDS = {
-  myPosting: [
-    (period, score, band, points, until) => `${period} 公示:${score} 分,${band},记 ${points} 分。有异议请在 ${until} 前找积分专员。`,
-    (period, score, band, points, until) => `Posted for ${period}: score ${score}, ${band}, ${points} points. Objections to the clerk before ${until}.`,
-  ],
-  myPostingBand: [(n) => `第 ${n} 档`, (n) => `band ${n}`],
-  myPostingNoBand: ["未达最低档", "below the first band"],
-};
-for (const [key, value] of Object.entries(POSTING_WORDS)) {
-  if (!(key in WORDS)) WORDS[key] = value;
-}
 
 const KINDS = new Set(["credited", "corrected", "redeemed", "redemption_voided", "transferred"]);
 const SOURCES = new Set(["evaluation", "bonus"]);

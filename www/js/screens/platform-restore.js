@@ -12,9 +12,6 @@ import { padInput } from "../staff/pad.js";
 import { field, textInput, actionButton, messageSlot, showMessage } from "../staff/ui.js";
 import { fileChooser } from "../staff/backup-file.js";
 import { staffIcon } from "../staff/icons.js";
-import "../staff/backup-words.js";
-import "../staff/platform-words.js";
-import "../staff/platform-restore-words.js";
 
 /** A file that is not a backup at all (not even text). */
 const NOT_A_BACKUP = { code: "BACKUP_INVALID", line: 1 };

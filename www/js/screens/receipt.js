@@ -9,7 +9,6 @@ import { villageDateTime } from "../dates.js";
 import { showAmount } from "../amounts.js";
 import { speak } from "../voice.js";
 import { topBar, shopTitle, langButton } from "./common.js";
-import "../staff/members-words.js";
 
 /** The thermal-receipt layout (58 mm paper, 48 mm printable), Chinese first. */
 function printLayout(app, receipt) {

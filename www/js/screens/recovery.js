@@ -14,7 +14,6 @@ import { field, messageSlot, showMessage, actionButton } from "../staff/ui.js";
 import { fileChooser, saveTextFile } from "../staff/backup-file.js";
 import { printNow, setPrint } from "../staff/print.js";
 import { staffIcon } from "../staff/icons.js";
-import "../staff/backup-words.js";
 
 /** Both languages of a word, Chinese first, for the printed report. */
 function both(key, ...args) {

@@ -17,9 +17,6 @@ import { pinTwice, keyboardForPin } from "../staff/pintwice.js";
 import { recoveryPanel } from "../staff/recovery.js";
 import { clearPrint } from "../staff/print.js";
 import { staffIcon } from "../staff/icons.js";
-import "../staff/backup-words.js";
-import "../resilience-words.js";
-import "../staff/platform-restore-words.js";
 
 /** Time zones a village may be in: its "today", month and year follow it. */
 const ZONES = [

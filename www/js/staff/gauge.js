@@ -5,7 +5,6 @@
 import { h, replaceChildren } from "../dom.js";
 import { t } from "../i18n.js";
 import { notice } from "../screens/common.js";
-import "./clerk-words.js";
 
 /** From this share of the quota on, the gauge warns. */
 export const STORAGE_WARN_PERCENT = 80;

@@ -7,8 +7,6 @@
 import { h, replaceChildren } from "../dom.js";
 import { t } from "../i18n.js";
 import { notice } from "../screens/common.js";
-import "./platform-words.js";
-import "./platform-restore-words.js";
 
 /** The panel's contents for `status` (from kiosk.platformStatus()). */
 function describe(app, status, now) {

@@ -7,7 +7,6 @@ import { t } from "../../i18n.js";
 import { notice } from "../common.js";
 import { staffFrame, choiceGroup, messageSlot, showMessage, actionButton, runAction } from "../../staff/ui.js";
 import { saveTextFile } from "../../staff/backup-file.js";
-import "../../staff/backup-words.js";
 
 export function staffBackupScreen(app, options = {}) {
   const admin = app.staffCan("admin");

@@ -11,7 +11,6 @@ import { staffFrame, field, choiceGroup, actionButton, messageSlot, runAction, s
 import { newRequestId } from "../../staff/session.js";
 import { saveBatch, canPickFolder, isCancel } from "../../staff/batch-files.js";
 import { storageGauge } from "../../staff/gauge.js";
-import "../../staff/clerk-words.js";
 import { platformStatusPanel } from "../../staff/platform-status.js";
 
 const SEQ_DIGITS_MAX = 9;

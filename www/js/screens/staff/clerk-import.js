@@ -12,7 +12,6 @@ import { staffFrame, field, textInput, actionButton, messageSlot, runAction, sho
 import { staffIcon } from "../../staff/icons.js";
 import { decodeFile, ENCODINGS } from "../../staff/decode.js";
 import { download } from "../../staff/batch-files.js";
-import "../../staff/clerk-words.js";
 
 /** The largest file the page reads (the core takes at most 8 MiB of text). */
 const FILE_BYTES_MAX = 16 * 1024 * 1024;

@@ -11,7 +11,6 @@ import { notice } from "../common.js";
 import { staffFrame, messageSlot, runAction, showMessage, actionButton } from "../../staff/ui.js";
 import { staffIcon } from "../../staff/icons.js";
 import { canPickFolder, isCancel, batchesFromFiles, batchesFromPickedFolder } from "../../staff/batch-files.js";
-import "../../staff/clerk-words.js";
 
 function resultView(result) {
   const failed = result.batches.filter((batch) => !batch.ok);

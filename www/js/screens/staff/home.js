@@ -5,27 +5,14 @@
 // honours, the exports and the reports, to read. Above them, where the
 // upload to the county platform stands, and the upload day's notice.
 import { h } from "../../dom.js";
-import { t, tIn, lang, other, LANGS, WORDS, periodName } from "../../i18n.js";
+import { t, tIn, lang, other, LANGS, periodName } from "../../i18n.js";
 import { staffFrame } from "../../staff/ui.js";
 import { staffIcon } from "../../staff/icons.js";
 import { notice } from "../common.js";
-import "../../resilience-words.js";
 import { reportsAvailable } from "./reports.js";
-import "../../staff/clerk-words.js";
 import { yearClosePrompt } from "./rules.js";
-import "../../staff/backup-words.js";
 import { platformStatusPanel } from "../../staff/platform-status.js";
 import { clockNotices } from "../../staff/clock-panel.js";
-
-const UPLOAD_WORDS = {
-  uploadOverdue: [
-    (month, day) => `${month}的记录还没有上报(本村每月${day}日前上报):平台还没有收到,也没有用U盘导出并标记。请积分专员上报。`,
-    (month, day) => `The records of ${month} are not reported yet (due by day ${day} of each month): the platform has not acknowledged them and no USB batch is marked. The clerk reports them.`,
-  ],
-};
-for (const [key, value] of Object.entries(UPLOAD_WORDS)) {
-  if (!(key in WORDS)) WORDS[key] = value;
-}
 
 /**
  * The upload day's notice ("每月10日前上报"): filled in when the upload's

@@ -8,7 +8,6 @@ import { t } from "../../i18n.js";
 import { notice } from "../common.js";
 import { field, textInput, actionButton, rowButton, messageSlot, runAction, normalCode } from "../../staff/ui.js";
 import { newRequestId } from "../../staff/session.js";
-import "../../staff/members-words.js";
 
 /** The members of `household`, or [] when the staff read is refused. */
 function membersOf(app, household) {

@@ -9,7 +9,6 @@ import { t } from "../../i18n.js";
 import { staffFrame, field, textInput, choiceGroup, actionButton, messageSlot, runAction, normalCode } from "../../staff/ui.js";
 import { setPrint, clearPrint } from "../../staff/print.js";
 import { reportDoc, REPORT_TITLES } from "../../staff/report-doc.js";
-import "../../staff/report-words.js";
 
 const KINDS = ["day", "month", "stock", "donations", "statement", "exceptions", "charts"];
 const CHARTS = {

@@ -8,96 +8,12 @@
 // for the notice board. The supervisory committee (auditor) sees all of it
 // and none of the buttons that change anything.
 import { h } from "../../dom.js";
-import { t, WORDS, dateTime, periodName } from "../../i18n.js";
+import { t, dateTime, periodName } from "../../i18n.js";
 import { notice } from "../common.js";
 import { staffFrame, field, textInput, choiceGroup, actionButton, messageSlot, runAction, showMessage } from "../../staff/ui.js";
 import { newRequestId } from "../../staff/session.js";
 import { printNow, clearPrint } from "../../staff/print.js";
 import { postingSheet, honoursSheet } from "../../staff/notice-docs.js";
-
-const RULES_WORDS = {
-  menuRules: ["积分规则与评分", "Points rules and scores"],
-  menuPosting: ["公示与光荣榜", "Posting and honours"],
-  menuAuditGroup: ["村务监督委员会", "Supervisory committee"],
-  rulesSheet: ["评分表导入", "Import a score sheet"],
-  rulesPeriod: ["期间(如 2026-10)", "Period (e.g. 2026-10)"],
-  rulesFile: ["评分表文件(CSV)", "Score sheet file (CSV)"],
-  rulesText: ["或粘贴评分表", "Or paste the score sheet"],
-  rulesPreview: ["预览", "Preview"],
-  rulesTemplate: ["下载评分表模板", "Download a blank sheet"],
-  rulesPost: ["提交领导组审核", "Submit for review"],
-  rulesPosted: [(p) => `${p} 的评分表已提交,等领导组审核后公示`, (p) => `The sheet of ${p} is submitted; it is posted once the leading group approves it`],
-  rulesReview: [(p) => `${p} 等领导组审核`, (p) => `${p} waiting for review`],
-  rulesReviewHint: ["要由导入人以外的另一位管理员(领导组)审核通过,才张贴公示。", "An admin other than the one who imported it (the leading group) approves it before it is posted."],
-  rulesImportedBy: [(s) => `导入人:${s}`, (s) => `Imported by ${s}`],
-  rulesApprove: ["审核通过,开始公示", "Approve and post"],
-  rulesApproved: [(p) => `${p} 已审核通过,开始公示`, (p) => `${p} is approved and posted`],
-  rulesApprovedBy: [(s) => `领导组审核:${s}`, (s) => `Approved by ${s}`],
-  rulesOwnApproval: [(s) => `本村已关闭双人核对:由导入人 ${s} 自己审核`, (s) => `The village turned the two-person rule off: approved by ${s}, who imported it`],
-  rulesRaisedBy: ["提出人", "Raised by"],
-  rulesWhat: ["异议内容", "What the objection says"],
-  rulesPending: ["待处理的异议", "Objections to settle"],
-  rulesPendingLine: [(code, name, by, when, what) => `${code} ${name}:${by} 于 ${when} 提出 “${what}”`, (code, name, by, when, what) => `${code} ${name}: ${by}, ${when}: “${what}”`],
-  rulesResolveScore: ["更正后的分数(维持原分留空)", "Corrected score (empty: the score stands)"],
-  rulesResolve: ["处理异议", "Settle the objection"],
-  rulesResolved: ["异议已处理", "Objection settled"],
-  rulesPlatform: ["本村积分由积分管理平台导入。要在终端上评分,请管理员把积分来源改为“本机”。", "Points come from the platform. To score on the kiosk, an admin sets the points source to kiosk."],
-  rulesPosting: [(p) => `${p} 公示中`, (p) => `${p} being posted`],
-  rulesUntil: [(d) => `公示期到 ${d}`, (d) => `Posted until ${d}`],
-  rulesNoPosting: ["现在没有公示中的评分", "No scores are being posted"],
-  rulesObjection: ["记录异议", "Record an objection"],
-  rulesHousehold: ["户号", "Household code"],
-  rulesScore: ["更正后的分数", "Corrected score"],
-  rulesFinding: ["核实结果", "Finding"],
-  rulesObjected: ["异议已记录,待处理", "Objection recorded, to settle"],
-  rulesApply: ["公示期满,入账", "Apply after posting"],
-  rulesApplied: [(p) => `${p} 的积分已入账`, (p) => `The points of ${p} are applied`],
-  rulesBlacklist: ["曝光台", "Blacklist"],
-  rulesBlacklistNone: ["曝光台上没有户", "Nobody is on the blacklist"],
-  rulesLift: ["移出曝光台", "Lift"],
-  rulesLifted: ["已移出曝光台", "Lifted"],
-  rulesYearClose: ["年底结账", "Year close"],
-  rulesYear: ["结账年份", "Year to close"],
-  rulesCloseYear: ["结账", "Close the year"],
-  rulesCloseSure: [(y) => `确定要结 ${y} 年的账吗?`, (y) => `Close the books of ${y}?`],
-  rulesCloseSureAgain: [(y) => `再次确认:${y} 年结账后不能撤销`, (y) => `Once more: closing ${y} cannot be undone`],
-  rulesClosed: [(y) => `${y} 年已结账`, (y) => `${y} is closed`],
-  yearCloseDue: [(y) => `已经进入新的一年,${y} 年还没有结账。请积分专员在“积分规则与评分”里结账。`, (y) => `A new year has begun and ${y} is not closed yet. The clerk closes it under Points rules.`],
-  rulesEdit: ["积分规则", "The rules"],
-  rulesSource: ["积分来源", "Points source"],
-  rulesSource_platform: ["积分管理平台", "The platform"],
-  rulesSource_kiosk: ["本机评分表", "Score sheets on the kiosk"],
-  rulesScoring: ["评分周期", "Scoring period"],
-  rulesScoring_monthly: ["每月", "Monthly"],
-  rulesScoring_quarterly: ["每季度", "Quarterly"],
-  rulesBands: ["分档(最低分,是否含,积分)每行一档", "Bands (lowest score, inclusive, points), one a line"],
-  rulesBonus: ["连续三期最高档奖励积分", "Bonus for three top periods running"],
-  rulesSave: ["保存规则", "Save the rules"],
-  rulesSaved: [(v) => `规则已保存(第 ${v} 版)`, (v) => `Rules saved (version ${v})`],
-  rulesBadBands: ["分档写法:80,含,1", "Write a band as: 80,含,1"],
-  rulesTable: ["评分表:每行一个大类,“大类: 项目 满分, 项目 满分”;扣分项写负数,如“违反村规民约 -10”", "Scoring table: a category a line, “category: item max, item max”; a deduction item with a minus, as “违反村规民约 -10”"],
-  rulesBadTable: ["评分表写法:人居环境: 庭院 15, 客厅 10", "Write a category as: 人居环境: 庭院 15, 客厅 10"],
-  rulesColRank: ["名次", "Rank"],
-  rulesColScore: ["总分", "Score"],
-  rulesColPoints: ["积分", "Points"],
-  rulesColNote: ["说明", "Note"],
-  rulesNoteBonus: ["连续奖励", "bonus"],
-  rulesNoteListed: ["进入曝光台", "blacklisted"],
-  rulesNoteLifted: ["移出曝光台", "lifted"],
-  rulesReading: ["分档怎么算", "How scores become points"],
-  rulesBelow: [(s) => `低于 ${s} 分不记分`, (s) => `Below ${s}: no points`],
-  rulesFrom: [(s, inclusive, p) => `${s} 分${inclusive ? "(含)" : "以上(不含)"}起记 ${p} 分`, (s, inclusive, p) => `From ${s} (${inclusive ? "inclusive" : "exclusive"}): ${p} points`],
-  rulesEdgeReads: [(s, at, above) => `${s} 分记 ${at} 分,高于 ${s} 分记 ${above} 分`, (s, at, above) => `${s} earns ${at}; above ${s}, ${above}`],
-  rulesEdge: [(s) => `正好 ${s} 分记几分?`, (s) => `Exactly ${s} earns?`],
-  rulesEdgeChoice: [(s, p) => `${s} 分记 ${p} 分`, (s, p) => `${s} earns ${p}`],
-  rulesPrintPosting: ["打印公示(A4)", "Print the posting (A4)"],
-  rulesHonours: ["光荣榜", "Honours"],
-  rulesPrintAdvanced: [(y) => `打印 ${y} 年先进户`, (y) => `Print the advanced households of ${y}`],
-  rulesPrintStars: [(p) => `打印${p}积分之星`, (p) => `Print the stars of ${p}`],
-};
-for (const [key, value] of Object.entries(RULES_WORDS)) {
-  if (!(key in WORDS)) WORDS[key] = value;
-}
 
 /** A notice for staff screens when last year is not closed yet, or null. */
 export function yearClosePrompt(app) {

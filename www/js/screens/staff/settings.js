@@ -12,7 +12,6 @@ import { newRequestId } from "../../staff/session.js";
 import { recoveryPanel } from "../../staff/recovery.js";
 import { clearPrint } from "../../staff/print.js";
 import { platformStatusPanel } from "../../staff/platform-status.js";
-import "../../staff/platform-words.js";
 import "../../staff/cosign.js";
 
 /** The enrollment form: platform address, the county's id, the one-time code. */

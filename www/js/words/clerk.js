@@ -1,9 +1,7 @@
-// The clerk's screens' words (imports, reconciling, exports, the verifier,
-// the storage gauge) in Chinese and English, added to the page's word table
-// when this module loads.
-import { WORDS } from "../i18n.js";
+// The clerk's screens' words: imports, reconciling, exports, the verifier,
+// the storage gauge.
 
-export const CLERK_WORDS = {
+export default {
   // The menu.
   menuClerkGroup: ["积分和上传", "Points and uploads"],
   menuImportHouseholds: ["导入住户", "Import households"],
@@ -179,7 +177,3 @@ export const CLERK_WORDS = {
   ],
   storageOk: ["空间够用", "Enough space"],
 };
-
-for (const [key, value] of Object.entries(CLERK_WORDS)) {
-  if (!(key in WORDS)) WORDS[key] = value;
-}

@@ -1,10 +1,6 @@
-// The words of the backup, restore and recovery screens in Chinese and
-// English, added to the page's word table (i18n.js) when this module loads.
-// It may load before the other staff words, so every key here starts with
-// backup, restore or damaged and none is theirs.
-import { WORDS } from "../i18n.js";
+// The words of the backup, restore and recovery screens.
 
-export const BACKUP_WORDS = {
+export default {
   // The staff menu and the backup screen.
   backupMenu: ["备份", "Backup"],
   backupTitle: ["备份全部记录", "Back up every record"],
@@ -120,7 +116,3 @@ export const BACKUP_WORDS = {
   damagedHome: ["回到首页", "Back to home"],
   damagedFillStaff: ["请填工作人员编号和密码", "Enter the staff id and PIN"],
 };
-
-for (const [key, value] of Object.entries(BACKUP_WORDS)) {
-  if (!(key in WORDS)) WORDS[key] = value;
-}

@@ -1,10 +1,7 @@
 // The words of restoring a kiosk from the county platform and of the
-// credits that come down from it, in Chinese and English, added to the
-// page's word table when this module loads. Every key here starts with
-// platformRestore or platformCredits.
-import { WORDS } from "../i18n.js";
+// credits that come down from it.
 
-export const PLATFORM_RESTORE_WORDS = {
+export default {
   platformRestoreStart: ["从县级平台恢复", "Restore from the platform"],
   platformRestoreTitle: ["从县级平台恢复这台终端", "Restore this kiosk from the county platform"],
   platformRestoreText: [
@@ -50,7 +47,3 @@ export const PLATFORM_RESTORE_WORDS = {
     (household, period, source, amount) => `${household} ${period} ${source} ${amount} points`,
   ],
 };
-
-for (const [key, value] of Object.entries(PLATFORM_RESTORE_WORDS)) {
-  if (!(key in WORDS)) WORDS[key] = value;
-}

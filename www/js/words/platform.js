@@ -1,8 +1,5 @@
-// The words of the upload to the county platform (the enrollment form in
-// Village settings, the status on the staff home and the export screen) in
-// Chinese and English, added to the page's word table when this module
-// loads. Every key here starts with platform.
-import { WORDS } from "../i18n.js";
+// The words of the upload to the county platform: the enrollment form in
+// Village settings, the status on the staff home and the export screen.
 
 /** "5 分钟" / "5 min": a duration, rounded down to what a person reads. */
 function spanZh(ms) {
@@ -23,7 +20,7 @@ function spanEn(ms) {
   return `${Math.floor(hours / 24)} days`;
 }
 
-export const PLATFORM_WORDS = {
+export default {
   platformTitle: ["县级平台", "County platform"],
   platformConnected: [(url) => `已连接县级平台 ${url}`, (url) => `Connected to the county platform ${url}`],
   platformNotConnected: ["没有连接县级平台:记录只在本机和 U 盘里", "Not connected to a county platform: the records are only here and on USB sticks"],
@@ -58,7 +55,3 @@ export const PLATFORM_WORDS = {
   platformEnrolled: [(id) => `已登记为 ${id},开始上传`, (id) => `Enrolled as ${id}; uploading starts`],
   platformFill: ["请填平台地址、终端编号和登记码", "Fill in the platform address, the kiosk id and the code"],
 };
-
-for (const [key, value] of Object.entries(PLATFORM_WORDS)) {
-  if (!(key in WORDS)) WORDS[key] = value;
-}

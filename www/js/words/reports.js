@@ -1,8 +1,6 @@
-// The words of the reports screens in Chinese and English, added to the
-// page's word table (i18n.js) when this module loads.
-import { WORDS } from "../i18n.js";
+// The words of the reports screens.
 
-export const REPORT_WORDS = {
+export default {
   menuReports: ["报表和图表", "Reports and charts"],
   menuReportGroup: ["报表", "Reports"],
   reportsTitle: ["报表和图表", "Reports and charts"],
@@ -28,7 +26,3 @@ export const REPORT_WORDS = {
   lowStockHint: ["库存到这个数就提醒补货;不填就是 5", "Stock at or below this shows as low; default 5"],
   reportChartsHint: ["近十二个月,按村里的日期", "The last twelve months, by the village's dates"],
 };
-
-for (const [key, value] of Object.entries(REPORT_WORDS)) {
-  if (!(key in WORDS)) WORDS[key] = value;
-}

@@ -1,11 +1,9 @@
 // The words of a kiosk that recovers by itself: the fatal screen's restart,
 // the receipt of a redemption whose receipt was never shown, the first-run
 // page of a kiosk whose storage is gone, and the staff home's warning when
-// the browser may evict the storage. Added to the page's word table
-// (i18n.js) when this module loads; no key here is anyone else's.
-import { WORDS } from "./i18n.js";
+// the browser may evict the storage.
 
-export const RESILIENCE_WORDS = {
+export default {
   fatalRestarting: [(s) => `${s} 秒后自动重新启动。`, (s) => `Restarting by itself in ${s} s.`],
 
   lastReceiptTitle: ["上次兑换已成功", "Your last redemption went through"],
@@ -33,7 +31,3 @@ export const RESILIENCE_WORDS = {
     "The browser did not grant lasting storage: it may delete this kiosk's records when the disk is full. Back up often, and install the site as an app or bookmark it.",
   ],
 };
-
-for (const [key, value] of Object.entries(RESILIENCE_WORDS)) {
-  if (!(key in WORDS)) WORDS[key] = value;
-}

@@ -1,9 +1,7 @@
 // The words of households' members and of splitting and merging households
-// (分户 / 合户). Added to the page's word table (i18n.js) when this module
-// loads; no key here is anyone else's.
-import { WORDS } from "../i18n.js";
+// (分户 / 合户).
 
-export const MEMBERS_WORDS = {
+export default {
   membersTitle: ["家庭成员", "Members"],
   membersNone: ["还没有登记成员", "No members listed yet"],
   memberName: ["成员姓名", "Member's name"],
@@ -50,7 +48,3 @@ export const MEMBERS_WORDS = {
   ],
   kind_transferred: ["分户或合户转移", "Points moved by a split or merge"],
 };
-
-for (const [key, value] of Object.entries(MEMBERS_WORDS)) {
-  if (!(key in WORDS)) WORDS[key] = value;
-}

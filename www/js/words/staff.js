@@ -1,8 +1,7 @@
-// The staff screens' words in Chinese and English, added to the page's word
-// table (i18n.js) when this module loads.
-import { WORDS } from "../i18n.js";
+// The staff screens' common words: keys, forms, roles, menus and the
+// screens that have no file of their own here.
 
-export const STAFF_WORDS = {
+export default {
   // Common.
   cancel: ["取消", "Cancel"],
   okNext: ["确定,下一个", "OK, next"],
@@ -24,7 +23,6 @@ export const STAFF_WORDS = {
   reasonFirst: ["请先写原因", "Please give a reason first"],
   noteLabel: ["备注", "Note"],
   nameLabel: ["名称", "Name"],
-  goods: ["商品", "Goods"],
   colQty: ["数量", "Quantity"],
   colRemove: ["拿掉", "Remove"],
   colHousehold: ["户", "Household"],
@@ -32,7 +30,6 @@ export const STAFF_WORDS = {
   colStatus: ["状态", "Status"],
   colActions: ["操作", "Actions"],
   stockNow: [(n, unit) => `库存 ${n} ${unit}`, (n) => `${n} in stock`],
-  outOfStock: ["缺货", "Out of stock"],
 
   // Roles and statuses.
   role_shopkeeper: ["店管员", "Shopkeeper"],
@@ -178,7 +175,6 @@ export const STAFF_WORDS = {
   pickGoodsHint: ["点一下加 1 件;也可以扫条码", "Tap to add one; or scan a barcode"],
   searchGoods: ["找商品", "Find goods"],
   removeLine: [(name) => `拿掉 ${name}`, (name) => `Remove ${name}`],
-  qtyOf: [(name) => `${name} 的数量`, (name) => `Quantity of ${name}`],
   restockSave: ["确认入库", "Record the donation"],
   restockDoneTitle: ["已入库", "Recorded"],
   restockDone: [(donor) => `${donor} 捐赠的商品已入库,村民现在就可以兑换。`, (donor) => `The goods from ${donor} are in stock; villagers can redeem them now.`],
@@ -396,7 +392,3 @@ export const STAFF_WORDS = {
   cardSheet: [(n, all) => `户卡 第 ${n}/${all} 张`, (n, all) => `Household cards, sheet ${n} of ${all}`],
   labelSheet: [(n, all) => `货架标签 第 ${n}/${all} 张`, (n, all) => `Shelf labels, sheet ${n} of ${all}`],
 };
-
-for (const [key, value] of Object.entries(STAFF_WORDS)) {
-  if (!(key in WORDS)) WORDS[key] = value;
-}

@@ -1,0 +1,162 @@
+// The villager's screens' words: home, sign-in, shop, confirm, receipt,
+// 我的积分, the idle and fatal screens.
+import { showAmount } from "../amounts.js";
+
+const points = (language) => (amount) => {
+  const shown = showAmount(amount);
+  if (language === "zh") return `${shown} 积分`;
+  return shown === "1" ? "1 point" : `${shown} points`;
+};
+
+export default {
+  appTitle: ["爱心超市积分兑换", "Love Supermarket points kiosk"],
+  loading: ["正在加载…", "Loading…"],
+  ready: ["已就绪", "Ready"],
+  kioskLabel: [(id) => `终端 ${id}`, (id) => `Kiosk ${id}`],
+  switchLanguage: ["English", "中文"],
+  switchLanguageName: ["Switch to English", "切换到中文"],
+  points: [points("zh"), points("en")],
+  start: ["开始兑换", "Start"],
+  myPoints: ["我的积分", "My points"],
+  back: ["返回", "Back"],
+  next: ["下一步", "Next"],
+  ok: ["确定", "OK"],
+  clear: ["清空", "Clear"],
+  delete: ["删除", "Delete"],
+  signOut: ["退出", "Sign out"],
+  continue: ["继续", "Continue"],
+  done: ["完成", "Done"],
+  print: ["打印小票", "Print receipt"],
+  reload: ["重新加载", "Reload"],
+
+  // The empty kiosk.
+  emptyTitle: ["这台终端还没有数据", "This kiosk has no data yet"],
+  emptyText: [
+    "请村里的管理员设置本村和超市,或者先载入演示村,试一试兑换。",
+    "The village admin sets up the village and its shop here. Or load the demo village to try it out.",
+  ],
+  loadDemo: ["载入演示村", "Load demo village"],
+  loadingDemo: ["正在载入演示村…", "Loading the demo village…"],
+
+  // Home.
+  welcome: ["欢迎来兑换", "Welcome"],
+  homeHint: [
+    "点下面的大按钮开始。也可以直接扫户卡。",
+    "Tap the big button to begin, or scan your household card.",
+  ],
+  boardTitle: ["积分榜", "Points board"],
+  boardHouseholds: [(n) => `本村 ${n} 户参加积分兑换`, (n) => `${n} households take part`],
+  boardGoods: [(n) => `店里有 ${n} 种商品`, (n) => `${n} kinds of goods in the shop`],
+  boardSoon: ["积分排名和积分之星即将在这里公布", "Rankings and stars of the quarter will show here soon"],
+
+  // Sign in.
+  signInTitle: ["登录", "Sign in"],
+  enterCode: ["请输入户号", "Enter your household code"],
+  codeHint: ["在户卡上可以找到户号,也可以直接扫户卡", "The code is on your household card; you can also scan the card"],
+  codeLabel: ["户号", "Household code"],
+  codeEmpty: ["还没有输入", "Nothing entered yet"],
+  codeKeypad: ["户号键盘", "Household code keypad"],
+  enterPin: ["请输入密码", "Enter your PIN"],
+  pinLabel: ["密码", "PIN"],
+  pinDigits: [(n) => `已输入 ${n} 位`, (n) => `${n} digits entered`],
+  pinKeypad: ["密码键盘", "PIN keypad"],
+  pinHint: [(min, max) => `输入 ${min} 到 ${max} 位数字,再点“确定”`, (min, max) => `Type ${min} to ${max} digits, then tap OK`],
+  checking: ["正在核对…", "Checking…"],
+  householdLine: [(code, name) => `户号 ${code} · ${name}`, (code, name) => `Household ${code} · ${name}`],
+  notThisHousehold: ["换一户", "Other household"],
+  pinTooShort: [(min) => `密码至少 ${min} 位数字`, (min) => `The PIN has at least ${min} digits`],
+  codeFirst: ["请先输入户号", "Please enter the household code first"],
+
+  // Shop.
+  shopTitle: ["选商品", "Choose goods"],
+  balance: ["余额", "Balance"],
+  afterRedeem: ["兑换后", "After"],
+  balanceLine: [(b) => `余额 ${b}`, (b) => `Balance ${b}`],
+  categories: ["商品分类", "Categories"],
+  allCategories: ["全部", "All"],
+  goods: ["商品", "Goods"],
+  stockLeft: [(n, unit) => `库存 ${n} ${unit}`, (n) => `${n} in stock`],
+  stockLow: [(n, unit) => `只剩 ${n} ${unit}`, (n) => `Only ${n} left`],
+  inBasket: [(n) => `已选 ${n}`, (n) => `${n} in basket`],
+  notEnoughPoints: ["积分不够", "Not enough points"],
+  outOfStock: ["缺货", "Out of stock"],
+  allInBasket: ["没有更多了", "No more in stock"],
+  basketFull: ["购物篮满了", "Basket is full"],
+  maxQty: [(max) => `最多 ${max} 件`, (max) => `${max} at most`],
+  whyNotEnough: [
+    (name, price, left) => `${name} 要 ${price},您还剩 ${left},积分不够。`,
+    (name, price, left) => `${name} costs ${price}; you have ${left} left. Not enough points.`,
+  ],
+  whyOutOfStock: [(name) => `${name} 现在缺货,请选别的。`, (name) => `${name} is out of stock. Please choose something else.`],
+  whyAllInBasket: [
+    (name, n) => `${name} 只有 ${n} 件,已经都放进购物篮了。`,
+    (name, n) => `There are only ${n} of ${name}, and all are in your basket.`,
+  ],
+  whyMaxQty: [(name, max) => `${name} 一次最多 ${max} 件。`, (name, max) => `At most ${max} of ${name} at once.`],
+  basket: ["购物篮", "Basket"],
+  basketEmpty: ["购物篮是空的。点商品图片就能放进来。", "The basket is empty. Tap a picture to add it."],
+  total: ["合计", "Total"],
+  qtyOf: [(name) => `${name} 的数量`, (name) => `Quantity of ${name}`],
+  fewer: [(name) => `减少 ${name}`, (name) => `One less ${name}`],
+  more: [(name) => `增加 ${name}`, (name) => `One more ${name}`],
+  confirmWithTotal: [(total) => `确认兑换 — ${points("zh")(total)}`, (total) => `Confirm — ${points("en")(total)}`],
+  pickFirst: ["请先选商品", "Choose goods first"],
+  added: [(name) => `已放入:${name}`, (name) => `Added: ${name}`],
+  scanSignInFirst: ["请先登录,再扫商品", "Please sign in first, then scan goods"],
+  scanUnknownBarcode: [(code) => `没有找到条码 ${code} 的商品`, (code) => `No goods with barcode ${code}`],
+  scanUnknown: [(code) => `没有认出这个码:${code}`, (code) => `This code was not recognised: ${code}`],
+  tooManyLines: [(n) => `一次最多兑换 ${n} 种商品`, (n) => `At most ${n} different items at once`],
+
+  // Confirm.
+  confirmTitle: ["请核对", "Please check"],
+  confirmHint: ["没有问题就点“确认兑换”", "If everything is right, tap Confirm"],
+  confirm: ["确认兑换", "Confirm"],
+  saving: ["正在保存,请稍等…", "Saving, please wait…"],
+  lineQty: [(qty, price) => `${qty} × ${price}`, (qty, price) => `${qty} × ${price}`],
+  balanceNow: ["现在余额", "Balance now"],
+  balanceAfter: ["兑换后余额", "Balance after"],
+  summary: ["兑换清单", "Items"],
+
+  // Receipt.
+  successTitle: ["兑换成功", "Redeemed"],
+  receiptNumber: ["小票号", "Receipt no."],
+  receiptTime: ["时间", "Time"],
+  receiptHousehold: ["户", "Household"],
+  receiptHash: ["校验码", "Check code"],
+  receiptPaid: ["用了", "Spent"],
+  backHomeIn: [(s) => `${s} 秒后回到首页`, (s) => `Back to the start in ${s} s`],
+  receiptRegion: ["打印的小票", "Printed receipt"],
+  thanks: ["谢谢您为村里出的力!", "Thank you for your part in the village!"],
+
+  // History.
+  historyTitle: ["我的积分", "My points"],
+  historyEmpty: ["还没有积分记录", "No points records yet"],
+  colDate: ["日期", "Date"],
+  colWhat: ["内容", "What"],
+  colChange: ["变动", "Change"],
+  colBalance: ["余额", "Balance"],
+  kind_credited: ["积分入账", "Points earned"],
+  kind_corrected: ["积分更正", "Correction"],
+  kind_redeemed: ["兑换商品", "Redeemed goods"],
+  kind_redemption_voided: ["兑换作废,积分退回", "Redemption cancelled, points returned"],
+  kind_other: ["积分变动", "Change"],
+  // A credit says its period and what it was for, so equal amounts read apart.
+  creditFor: [(period, source) => `${period} ${source}`, (period, source) => `${source}, ${period}`],
+  source_evaluation: ["月度评分", "Monthly score"],
+  source_bonus: ["连续奖励", "Streak bonus"],
+  receiptNote: [(number) => `小票号 ${number}`, (number) => `Receipt ${number}`],
+  toShop: ["去选商品", "Go shopping"],
+
+  // Idle.
+  idleTitle: ["还在吗?", "Still there?"],
+  idleText: [(s) => `${s} 秒后自动退出`, (s) => `Signing out in ${s} s`],
+  idleHint: ["还要继续,请点“继续”", "Tap Continue to keep going"],
+
+  // Read-only.
+  readOnlyTitle: ["现在只能查看,不能兑换", "View only: no redemption now"],
+  startBlocked: ["现在不能兑换", "No redemption now"],
+
+  // Fatal.
+  fatalTitle: ["终端出了点问题", "The kiosk has a problem"],
+  callShopkeeper: ["请找店主帮忙。", "Please call the shopkeeper."],
+};
