@@ -380,10 +380,12 @@ async fn limits_are_the_cores_own_constants_and_roles() {
     };
     use aixin_kiosk::entry::Role;
     use aixin_kiosk::ids::{HouseholdCode, Sku, StaffId, TEXT_LENGTH_MAX};
+    use aixin_kiosk::ledger::cosign::{DAY_LIMIT, OLD_VOID_MS};
     use aixin_kiosk::ledger::{
         BASKET_LINES_MAX, NAME_LENGTH_MAX, QUANTITY_MAX, REASON_LENGTH_MAX, RESTOCK_LINES_MAX,
         STOCK_MOVE_MAX,
     };
+    use aixin_kiosk::points::Points;
     KioskDb::delete("test-limits").await.unwrap();
     let kiosk = Kiosk::open(js(
         json!({ "kioskId": "test-limits", "pinIterations": 10, "sessionIdleMs": 61_000 }),
@@ -396,7 +398,7 @@ async fn limits_are_the_cores_own_constants_and_roles() {
             .as_f64()
             .unwrap_or_else(|| panic!("{key} is not a number")) as i64
     };
-    let expected: [(&str, i64); 15] = [
+    let expected: [(&str, i64); 16] = [
         ("quantityMax", QUANTITY_MAX),
         ("basketLinesMax", BASKET_LINES_MAX as i64),
         ("restockLinesMax", RESTOCK_LINES_MAX as i64),
@@ -412,10 +414,15 @@ async fn limits_are_the_cores_own_constants_and_roles() {
         ("reasonLengthMax", REASON_LENGTH_MAX as i64),
         ("textLengthMax", TEXT_LENGTH_MAX as i64),
         ("recoveryCodeLength", RECOVERY_CODE_LENGTH as i64),
+        ("coSignOldVoidMs", OLD_VOID_MS),
     ];
     for (key, value) in expected {
         assert_eq!(number(key), value, "{key}");
     }
+    assert_eq!(
+        get_string(&limits, "coSignDayLimit"),
+        Points::from_hundredths(DAY_LIMIT).unwrap().to_fixed()
+    );
     // The idle time is this kiosk's own, as it was opened.
     assert_eq!(number("sessionIdleMs"), 61_000);
 

@@ -12,10 +12,12 @@ use crate::credential::{
 };
 use crate::entry::Role;
 use crate::ids::{HouseholdCode, Sku, StaffId, TEXT_LENGTH_MAX};
+use crate::ledger::cosign::{DAY_LIMIT, OLD_VOID_MS};
 use crate::ledger::{
     BASKET_LINES_MAX, NAME_LENGTH_MAX, QUANTITY_MAX, REASON_LENGTH_MAX, RESTOCK_LINES_MAX,
     STOCK_MOVE_MAX,
 };
+use crate::points::Points;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -65,6 +67,11 @@ struct LimitsView {
     text_length_max: usize,
     /// Digits of the printed recovery code.
     recovery_code_length: usize,
+    /// The two-person rule: the points one household may be credited or
+    /// corrected in a village day (and a split or merge may move) before a
+    /// second staff member confirms, and the age past which a void needs one.
+    co_sign_day_limit: String,
+    co_sign_old_void_ms: i64,
     roles: Vec<RoleView>,
 }
 
@@ -74,6 +81,7 @@ impl Kiosk {
     /// pinLengthMin, pinLengthMax, attemptsMax, lockoutMs, sessionIdleMs,
     /// householdCodeLengthMax, staffIdLengthMax, skuLengthMax,
     /// nameLengthMax, reasonLengthMax, textLengthMax, recoveryCodeLength,
+    /// coSignDayLimit ("50.00"), coSignOldVoidMs,
     /// roles: [{ role, covers: [role…] }] }`: what the core accepts, for the
     /// page to draw its keypads and fields by. Needs no session.
     pub fn limits(&self) -> JsValue {
@@ -105,6 +113,10 @@ impl Kiosk {
             reason_length_max: REASON_LENGTH_MAX,
             text_length_max: TEXT_LENGTH_MAX,
             recovery_code_length: RECOVERY_CODE_LENGTH,
+            co_sign_day_limit: Points::from_hundredths(DAY_LIMIT)
+                .map(|points| points.to_fixed())
+                .unwrap_or_default(),
+            co_sign_old_void_ms: OLD_VOID_MS,
             roles,
         })
     }
