@@ -24,6 +24,7 @@ use aixin_kiosk::ids::{HouseholdCode, KioskId, Period, RequestId, Sku, StaffId, 
 use aixin_kiosk::journal::{self, ndjson_line, StoredRecord};
 use aixin_kiosk::ledger::{Auth, BasketLine, Ledger, LedgerConfig, Operation, Outcome, SessionId};
 use aixin_kiosk::points::Points;
+use aixin_kiosk::shell;
 use std::collections::{BTreeMap, HashMap};
 use std::hint::black_box;
 use std::path::Path;
@@ -165,10 +166,12 @@ impl Village {
     /// prepare → persist → commit.
     fn run(&mut self, auth: &Auth, operation: Operation) -> Result<Outcome, Error> {
         self.now += 30_000;
-        let plan = self.ledger.prepare(auth, operation, self.now)?;
-        self.journal.extend(plan.journal_records());
-        self.credentials.extend(plan.credential_records());
-        self.ledger.commit(plan)
+        let (journal, credentials) = (&mut self.journal, &mut self.credentials);
+        shell::submit(&mut self.ledger, auth, operation, self.now, |_, plan| {
+            journal.extend(plan.journal_records());
+            credentials.extend(plan.credential_records());
+            Ok(())
+        })
     }
 
     fn staff(&mut self, operation: Operation) {
@@ -455,21 +458,20 @@ fn time_appends(ledger: &mut Ledger, rng: &mut Rng) -> Vec<Duration> {
             pin: "2468".to_string(),
             session: session.clone(),
         };
-        let plan = ledger
-            .prepare(&Auth::System, sign_in, now)
-            .expect("sign-in");
-        ledger.commit(plan).expect("signed in");
+        shell::submit(ledger, &Auth::System, sign_in, now, |_, _| {
+            Ok::<_, Error>(())
+        })
+        .expect("signed in");
         let operation = Operation::Redeem {
             session,
             lines: vec![salt.clone()],
             request: RequestId::new(&format!("bench-{counter:08}")).expect("an id"),
         };
         let start = Instant::now();
-        let plan = ledger
-            .prepare(&Auth::System, operation, now)
-            .expect("a redemption");
-        store.extend(plan.journal_records());
-        let outcome = ledger.commit(plan);
+        let outcome = shell::submit(ledger, &Auth::System, operation, now, |_, plan| {
+            store.extend(plan.journal_records());
+            Ok::<_, Error>(())
+        });
         times.push(start.elapsed());
         assert!(matches!(outcome, Ok(Outcome::Receipt(_))), "{outcome:?}");
         if let Some(restock) = restock_matches(ledger, now) {
@@ -497,9 +499,12 @@ fn restock_matches(ledger: &mut Ledger, now: i64) -> Option<Vec<(u64, Vec<u8>)>>
         request,
     };
     let staff = Auth::Staff(StaffId::new("admin").expect("a valid staff id"));
-    let plan = ledger.prepare(&staff, operation, now).expect("a restock");
-    let records = plan.journal_records();
-    ledger.commit(plan).expect("restocked");
+    let mut records = Vec::new();
+    shell::submit(ledger, &staff, operation, now, |_, plan| {
+        records = plan.journal_records();
+        Ok::<_, Error>(())
+    })
+    .expect("restocked");
     Some(records)
 }
 

@@ -34,6 +34,7 @@ pub mod rules;
 pub mod scoresheet;
 pub mod segment;
 pub mod settings;
+pub mod shell;
 pub mod state;
 pub mod sync;
 pub mod upload;

@@ -30,6 +30,7 @@ use aixin_kiosk::ids::{KioskId, Period, RequestId};
 use aixin_kiosk::journal::{self, StoredRecord};
 use aixin_kiosk::ledger::{Auth, BasketLine, Operation, Outcome, SessionId};
 use aixin_kiosk::points::Points;
+use aixin_kiosk::shell;
 use aixin_kiosk::state::State;
 use common::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -200,6 +201,12 @@ enum Answer {
     Crashed,
 }
 
+impl From<Error> for Answer {
+    fn from(error: Error) -> Self {
+        Answer::Refused(error)
+    }
+}
+
 /// The journal's shape, for comparing a faulty run with a clean one: each
 /// entry's kind and id, and the state that is not a matter of time.
 #[derive(Debug, PartialEq, Eq)]
@@ -334,45 +341,55 @@ impl Sim {
     fn submit(&mut self, auth: &Auth, operation: Operation) -> Answer {
         self.kiosk.now += 1000;
         let now = self.kiosk.now;
-        let plan = match self.kiosk.ledger.prepare(auth, operation, now) {
-            Ok(plan) => plan,
-            Err(error) => return Answer::Refused(error),
-        };
-        if plan.is_empty() {
-            return match self.kiosk.ledger.commit(plan) {
-                Ok(outcome) => Answer::Done(outcome),
-                Err(error) => Answer::Refused(error),
-            };
-        }
-        self.writes += 1;
-        let fault = self.faults.at(self.writes);
-        if fault == Some(Fault::CrashBefore) {
-            let expected = self.state().clone();
-            drop(plan);
-            self.crash(expected);
-            return Answer::Crashed;
-        }
-        let before_hash = self.state().state_hash();
-        let before_journal = (
-            self.kiosk.store.journal.len(),
-            self.kiosk
-                .store
-                .journal
-                .last_key_value()
-                .map(|(seq, _)| *seq),
-        );
-        let before_credentials = self.kiosk.store.credentials.clone();
-        if fault == Some(Fault::Fail) {
-            self.kiosk.store.fail_write = Some(self.kiosk.store.writes + 1);
-        }
-        let written = self
-            .kiosk
-            .store
-            .write(plan.journal_records(), plan.credential_records());
-        self.kiosk.store.fail_write = None;
-        if let Err(error) = written {
+        // What the write saw, for the checks that need the whole test.
+        let mut failed = None;
+        let mut crashed = None;
+        let (writes, faults, store) = (&mut self.writes, &self.faults, &mut self.kiosk.store);
+        let (crashed_entries, in_flight) = (&mut self.crashed_entries, &mut self.in_flight);
+        let outcome = shell::submit(&mut self.kiosk.ledger, auth, operation, now, |ledger, plan| {
+            if plan.is_empty() {
+                return Ok(());
+            }
+            *writes += 1;
+            let fault = faults.at(*writes);
+            if fault == Some(Fault::CrashBefore) {
+                crashed = Some((ledger.state().clone(), true));
+                return Err(Answer::Crashed);
+            }
+            let before_hash = ledger.state().state_hash();
+            let before_journal = (
+                store.journal.len(),
+                store.journal.last_key_value().map(|(seq, _)| *seq),
+            );
+            let before_credentials = store.credentials.clone();
+            if fault == Some(Fault::Fail) {
+                store.fail_write = Some(store.writes + 1);
+            }
+            let written = store.write(plan.journal_records(), plan.credential_records());
+            store.fail_write = None;
+            if let Err(error) = written {
+                failed = Some((fault, error, before_hash, before_journal, before_credentials));
+                return Err(Answer::StoreFailed);
+            }
+            if fault == Some(Fault::CrashAfter) {
+                // What the kiosk would have had: its state and what it stored.
+                let mut expected = ledger.state().clone();
+                let mut applies = true;
+                for (entry, (seq, stored)) in plan.entries().zip(plan.journal_records()) {
+                    let record = StoredRecord::from_bytes(&stored).expect("a stored record");
+                    applies &= expected.apply(entry, record.hash).is_ok();
+                    crashed_entries.insert(entry.id.as_str().to_string(), seq);
+                    if let Body::Redeemed { total, .. } = &entry.body {
+                        in_flight.insert(entry.id.as_str().to_string(), (seq, *total));
+                    }
+                }
+                crashed = Some((expected, applies));
+                return Err(Answer::Crashed);
+            }
+            Ok(())
+        });
+        if let Some((fault, error, before_hash, before_journal, before_credentials)) = failed {
             self.failures += 1;
-            self.kiosk.ledger.abort(plan);
             check!(
                 self,
                 fault == Some(Fault::Fail),
@@ -406,32 +423,14 @@ impl Sim {
                 error == Error::StorageFull,
                 "a failed write answered {error:?}"
             );
-            return Answer::StoreFailed;
         }
-        if fault == Some(Fault::CrashAfter) {
-            // What the kiosk would have had: its state and what it stored.
-            let mut expected = self.state().clone();
-            for (entry, (seq, stored)) in plan.entries().zip(plan.journal_records()) {
-                let record = StoredRecord::from_bytes(&stored).expect("a stored record");
-                check!(
-                    self,
-                    expected.apply(entry, record.hash).is_ok(),
-                    "the plan does not apply"
-                );
-                self.crashed_entries
-                    .insert(entry.id.as_str().to_string(), seq);
-                if let Body::Redeemed { total, .. } = &entry.body {
-                    self.in_flight
-                        .insert(entry.id.as_str().to_string(), (seq, *total));
-                }
-            }
-            drop(plan);
+        if let Some((expected, applies)) = crashed {
+            check!(self, applies, "the plan does not apply");
             self.crash(expected);
-            return Answer::Crashed;
         }
-        match self.kiosk.ledger.commit(plan) {
+        match outcome {
             Ok(outcome) => Answer::Done(outcome),
-            Err(error) => Answer::Refused(error),
+            Err(answer) => answer,
         }
     }
 

@@ -21,6 +21,7 @@ use aixin_kiosk::ids::{Period, StaffId};
 use aixin_kiosk::ledger::members::MemberOperation;
 use aixin_kiosk::ledger::{Auth, BasketLine, Operation, Outcome, Receipt, SessionId};
 use aixin_kiosk::points::Points;
+use aixin_kiosk::shell;
 use aixin_kiosk::state::{HouseholdStatus, State};
 use common::*;
 use proptest::prelude::*;
@@ -434,31 +435,20 @@ impl Harness {
         double_tap: Option<Operation>,
         now: i64,
     ) -> Result<Outcome, Error> {
-        let plan = self.kiosk.ledger.prepare(auth, operation, now)?;
-        assert!(self.kiosk.ledger.is_pending());
-        if let Some(second) = double_tap {
-            let hash = self.state().state_hash();
-            match self.kiosk.ledger.prepare(auth, second, now) {
-                Err(Error::Busy) => {}
-                other => panic!("a second prepare while one is pending answered {other:?}"),
+        let store = &mut self.kiosk.store;
+        shell::submit(&mut self.kiosk.ledger, auth, operation, now, |ledger, plan| {
+            assert!(ledger.is_pending());
+            if let Some(second) = double_tap {
+                let hash = ledger.state().state_hash();
+                match ledger.prepare(auth, second, now) {
+                    Err(Error::Busy) => {}
+                    other => panic!("a second prepare while one is pending answered {other:?}"),
+                }
+                assert_eq!(ledger.state().state_hash(), hash, "BUSY changes nothing");
+                assert!(ledger.is_pending());
             }
-            assert_eq!(self.state().state_hash(), hash, "BUSY changes nothing");
-            assert!(self.kiosk.ledger.is_pending());
-        }
-        if plan.is_empty() {
-            return self.kiosk.ledger.commit(plan);
-        }
-        match self
-            .kiosk
-            .store
-            .write(plan.journal_records(), plan.credential_records())
-        {
-            Ok(()) => self.kiosk.ledger.commit(plan),
-            Err(error) => {
-                self.kiosk.ledger.abort(plan);
-                Err(error)
-            }
-        }
+            store.persist(plan)
+        })
     }
 
     /// Replays the store and checks it folds to the same state.

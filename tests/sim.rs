@@ -54,6 +54,7 @@ use aixin_kiosk::ledger::members::MemberOperation;
 use aixin_kiosk::ledger::{Auth, BasketLine, Ledger, Operation, Outcome, SessionId};
 use aixin_kiosk::points::Points;
 use aixin_kiosk::settings::Setting;
+use aixin_kiosk::shell;
 use common::{code, config, request, session, sku, staff, text, Kiosk, Rng, KIOSK, T0};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -215,6 +216,12 @@ enum Answer {
     StoreFailed,
     /// The kiosk died after its write; the page heard nothing.
     Crashed,
+}
+
+impl From<Error> for Answer {
+    fn from(error: Error) -> Self {
+        Answer::Refused(error)
+    }
 }
 
 /// A request in the page's outbox: sent, answered, not yet durable.
@@ -406,17 +413,37 @@ impl Sim {
     /// prepare → persist → commit, with the seed's faults on the write.
     fn submit(&mut self, auth: &Auth, operation: Operation) -> Result<Outcome, Answer> {
         let now = self.tick();
-        let plan = self
-            .ledger
-            .prepare(auth, operation, now)
-            .map_err(Answer::Refused)?;
-        if plan.is_empty() {
-            return self.ledger.commit(plan).map_err(Answer::Refused);
+        // What the write saw, for the checks that need the whole simulation.
+        let mut failed_before = None;
+        let mut refused = None;
+        let mut wrote = false;
+        let (rng, store, counts) = (&mut self.rng, &mut self.store, &mut self.counts);
+        let (fail_percent, crash_percent) = (self.fail_percent, self.crash_percent);
+        let outcome = shell::submit(&mut self.ledger, auth, operation, now, |ledger, plan| {
+            if plan.is_empty() {
+                return Ok(());
+            }
+            if rng.percent(fail_percent) {
+                failed_before = Some((ledger.state().state_hash(), store.writes));
+                counts.failed_writes += 1;
+                return Err(Answer::StoreFailed);
+            }
+            if let Err(error) = store.write(plan.journal_records(), plan.credential_records()) {
+                refused = Some(error);
+                return Err(Answer::StoreFailed);
+            }
+            counts.writes += 1;
+            if rng.percent(crash_percent) {
+                return Err(Answer::Crashed);
+            }
+            store.settle();
+            wrote = true;
+            Ok(())
+        });
+        if let Some(error) = refused {
+            self.fail(format!("the only writer's write was refused: {error:?}"));
         }
-        if self.rng.percent(self.fail_percent) {
-            let before = (self.ledger.state().state_hash(), self.store.writes);
-            self.ledger.abort(plan);
-            self.counts.failed_writes += 1;
+        if let Some(before) = failed_before {
             check!(
                 self,
                 !self.ledger.is_pending(),
@@ -427,28 +454,17 @@ impl Sim {
                 (self.ledger.state().state_hash(), self.store.writes) == before,
                 "a failed write changed something"
             );
-            return Err(Answer::StoreFailed);
         }
-        let written = self
-            .store
-            .write(plan.journal_records(), plan.credential_records());
-        if let Err(error) = written {
-            self.ledger.abort(plan);
-            self.fail(format!("the only writer's write was refused: {error:?}"));
-        }
-        self.counts.writes += 1;
-        if self.rng.percent(self.crash_percent) {
-            drop(plan);
+        if let Err(Answer::Crashed) = outcome {
             self.crash();
-            return Err(Answer::Crashed);
         }
-        self.store.settle();
-        let outcome = self.ledger.commit(plan).map_err(Answer::Refused);
-        self.index_store();
-        let snapshot = self.snapshot();
-        self.snapshots.push_back(snapshot);
-        while self.snapshots.len() > self.store.lag + 1 {
-            self.snapshots.pop_front();
+        if wrote {
+            self.index_store();
+            let snapshot = self.snapshot();
+            self.snapshots.push_back(snapshot);
+            while self.snapshots.len() > self.store.lag + 1 {
+                self.snapshots.pop_front();
+            }
         }
         outcome
     }

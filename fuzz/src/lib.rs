@@ -6,6 +6,7 @@ use aixin_kiosk::entry::{chain_hash, Entry, Hash, GENESIS_PREVIOUS_HASH};
 use aixin_kiosk::ids::KioskId;
 use aixin_kiosk::journal::{self, parse_ndjson_line, StoredRecord};
 use aixin_kiosk::ledger::{Ledger, LedgerConfig};
+use aixin_kiosk::shell;
 use std::sync::OnceLock;
 
 /// The committed journal of format 1: the state the importers run against.
@@ -97,8 +98,21 @@ pub fn import(kind: aixin_kiosk::import::ImportKind, data: &[u8]) {
         corrections_reason: Some(reason),
         pin_seed: [7; 16],
     };
-    if let Ok(plan) = ledger.prepare(&Auth::Staff(staff), operation, 1_800_000_000_000) {
-        ledger.commit(plan).expect("a prepared import commits");
+    // No store: what a prepared import would write is dropped, and refusals
+    // are fine; a prepared import must commit.
+    let mut prepared = false;
+    let submitted = shell::submit(
+        &mut ledger,
+        &Auth::Staff(staff),
+        operation,
+        1_800_000_000_000,
+        |_, _| {
+            prepared = true;
+            Ok::<_, aixin_kiosk::error::Error>(())
+        },
+    );
+    if prepared {
+        submitted.expect("a prepared import commits");
         if let Err(problem) = ledger.state().check_invariants() {
             panic!("an import broke the state's laws: {problem}");
         }

@@ -8,8 +8,11 @@ use aixin_kiosk::entry::HouseholdKind;
 use aixin_kiosk::error::Error;
 use aixin_kiosk::ids::{HouseholdCode, KioskId, Period, RequestId, Sku, StaffId, Text};
 use aixin_kiosk::journal::{self, OpenError};
-use aixin_kiosk::ledger::{Auth, BasketLine, Ledger, LedgerConfig, Operation, Outcome, SessionId};
+use aixin_kiosk::ledger::{
+    Auth, BasketLine, Ledger, LedgerConfig, Operation, Outcome, Plan, SessionId,
+};
 use aixin_kiosk::points::Points;
+use aixin_kiosk::shell;
 use std::collections::{BTreeMap, HashMap};
 
 /// What a store holds: journal records by seq, credentials by key.
@@ -46,6 +49,15 @@ impl MemoryStore {
         self.journal.extend(journal);
         self.credentials.extend(credentials);
         Ok(())
+    }
+
+    /// Stores a plan's records in one write; a plan with none is skipped
+    /// (no write is counted).
+    pub fn persist(&mut self, plan: &Plan) -> Result<(), Error> {
+        if plan.is_empty() {
+            return Ok(());
+        }
+        self.write(plan.journal_records(), plan.credential_records())
     }
 
     pub fn records(&self) -> Vec<(u64, Vec<u8>)> {
@@ -238,20 +250,10 @@ impl Kiosk {
     /// Runs one operation through prepare → persist → commit.
     pub fn run(&mut self, auth: &Auth, operation: Operation) -> Result<Outcome, Error> {
         self.now += 1000;
-        let plan = self.ledger.prepare(auth, operation, self.now)?;
-        if plan.is_empty() {
-            return self.ledger.commit(plan);
-        }
-        match self
-            .store
-            .write(plan.journal_records(), plan.credential_records())
-        {
-            Ok(()) => self.ledger.commit(plan),
-            Err(error) => {
-                self.ledger.abort(plan);
-                Err(error)
-            }
-        }
+        let store = &mut self.store;
+        shell::submit(&mut self.ledger, auth, operation, self.now, |_, plan| {
+            store.persist(plan)
+        })
     }
 
     /// Reopens the ledger from what the store holds.
