@@ -197,6 +197,12 @@ impl Village {
             recovery_salt: [2; 16],
         };
         self.run(&Auth::System, setup).expect("setup");
+        // The simulated village voids old redemptions without a second
+        // staff member at hand: it has turned the two-person rule off.
+        let request = self.request();
+        let setting = aixin_kiosk::settings::Setting::parse("two_person_rule", "off")
+            .expect("a valid setting");
+        self.staff(Operation::ChangeSetting { setting, request });
         for index in 0..HOUSEHOLDS {
             let request = self.request();
             self.staff(Operation::RegisterHousehold {
