@@ -3,24 +3,16 @@
 // nothing — every staff writing call of the JS API refuses it with
 // STAFF_AUTH_REQUIRED and the journal stays as it was; its menu offers
 // only what it may read.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serveKiosk, launchBrowser, openKioskPage, loadDemoVillage, inPage, staffSignIn, staffMenu, seriousAxeViolations } from "./harness.mjs";
+import { loadDemoVillage, inPage, staffSignIn, staffMenu, seriousAxeViolations } from "./harness.mjs";
+import { startForFile } from "./setup.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await serveKiosk();
-  browser = await launchBrowser({ viewport: { width: 1920, height: 1080 }, bypassCSP: true });
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const { openPage } = startForFile({ browser: { viewport: { width: 1920, height: 1080 }, bypassCSP: true } });
 
 /** The demo village with an auditor `audit` (PIN 8642), added by the admin. */
 async function withAuditor(kioskId) {
-  const opened = await openKioskPage(browser.context, server.url, kioskId);
+  const opened = await openPage(kioskId);
   await loadDemoVillage(opened.page);
   const role = await inPage(opened.page, async (kiosk) => {
     const now = Date.now();

@@ -2,12 +2,11 @@
 // profile gives the same state hash; a record damaged by hand in IndexedDB is
 // recovered from a backup or, as the last resort, by restarting the journal,
 // and the shop redeems again.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
-  serveKiosk,
   launchBrowser,
   openKioskPage,
   loadDemoVillage,
@@ -20,15 +19,10 @@ import {
   seriousAxeViolations,
   SCREENSHOT_DIR,
 } from "./harness.mjs";
+import { startForFile } from "./setup.mjs";
 import { openBare, inKiosk } from "./api.mjs";
 
-let server;
-before(async () => {
-  server = await serveKiosk();
-});
-after(async () => {
-  await server?.close();
-});
+const { server } = startForFile();
 
 /** Loads the demo, redeems once, and answers a backup made by `staff`. */
 async function demoWithBackup(page, { staff = "admin", pin = "9999", includePins = true } = {}) {

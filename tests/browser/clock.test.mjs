@@ -2,23 +2,15 @@
 // ends after 5 minutes of page time (the page's clock is passed as pageMs,
 // so nothing waits), also after a reload; and a clock moved days forward is
 // shown on the staff home, where an admin confirms it as a journal entry.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serveKiosk, launchBrowser, openKioskPage, loadDemoVillage, inPage, staffSignIn, checkLayout, DEMO_STAFF } from "./harness.mjs";
+import { inPage, staffSignIn, checkLayout, DEMO_STAFF } from "./harness.mjs";
+import { startForFile } from "./setup.mjs";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const FIVE_MINUTES = 5 * 60 * 1000;
 
-let server;
-let browser;
-before(async () => {
-  server = await serveKiosk();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const { openDemoPage } = startForFile({ browser: {} });
 
 /** A sign-in through the JS API: the session, or { code, lockedUntil }. */
 function signIn(page, input) {
@@ -46,8 +38,7 @@ async function lockOut(page, now, pageMs) {
 }
 
 test("clock +30 days then back: the lockout ends after 5 minutes of page time, also after a reload", async () => {
-  const { page, errors } = await openKioskPage(browser.context, server.url, "clock-lockout");
-  await loadDemoVillage(page);
+  const { page, errors } = await openDemoPage("clock-lockout");
   const now = await page.evaluate(() => Date.now());
   const ahead = now + 30 * DAY_MS;
   await lockOut(page, ahead, 1_000);
@@ -77,8 +68,7 @@ test("clock +30 days then back: the lockout ends after 5 minutes of page time, a
 });
 
 test("a lockout at the right time ends at its wall-clock end, however little page time passed", async () => {
-  const { page, errors } = await openKioskPage(browser.context, server.url, "clock-wall");
-  await loadDemoVillage(page);
+  const { page, errors } = await openDemoPage("clock-wall");
   const now = await page.evaluate(() => Date.now());
   await lockOut(page, now, 1_000);
   const soon = await signIn(page, { household: "A001", pin: "3817", now: now + 60_000, pageMs: 2_000 });
@@ -91,8 +81,7 @@ test("a lockout at the right time ends at its wall-clock end, however little pag
 });
 
 test("a clock moved three days forward: the staff home says so, a year close waits, and an admin's confirmation is an entry", async () => {
-  const { page, errors } = await openKioskPage(browser.context, server.url, "clock-jump");
-  await loadDemoVillage(page);
+  const { page, errors } = await openDemoPage("clock-jump");
   const seqBefore = await inPage(page, (kiosk) => kiosk.info().seq);
   // The kiosk's clock is moved: the page's Date.now() runs three days ahead.
   await page.evaluate((shift) => {
@@ -149,8 +138,7 @@ test("a clock moved three days forward: the staff home says so, a year close wai
 });
 
 test("the staff home warns when the kiosk's clock is more than 10 minutes from the platform's", async () => {
-  const { page, errors } = await openKioskPage(browser.context, server.url, "clock-platform");
-  await loadDemoVillage(page);
+  const { page, errors } = await openDemoPage("clock-platform");
   // The last upload's answer found the platform 25 minutes ahead.
   await page.evaluate(() => {
     const status = window.kiosk.platformStatus.bind(window.kiosk);

@@ -3,14 +3,10 @@
 // their PIN (the dialog passes the layout and axe checks at each size), the
 // entry names both, and the exception report shows the day per staff member
 // and prints on A4. Turned off, the rule is an entry and every report says so.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import {
-  serveKiosk,
-  launchBrowser,
-  openKioskPage,
   loadDemoVillage,
   inPage,
   staffSignIn,
@@ -24,18 +20,9 @@ import {
   SCREENSHOT_DIR,
   COMMON_VIEWPORTS,
 } from "./harness.mjs";
+import { startForFile } from "./setup.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await serveKiosk();
-  browser = await launchBrowser({ bypassCSP: true });
-  await mkdir(SCREENSHOT_DIR, { recursive: true });
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const { openPage, openDemoPage } = startForFile({ browser: { bypassCSP: true }, screenshots: true });
 
 async function checked(page, name, size) {
   await page.screenshot({ path: join(SCREENSHOT_DIR, `cosign-${name}-${size}.png`) });
@@ -45,8 +32,7 @@ async function checked(page, name, size) {
 const CREDITS = "户号,积分,期间,来源\r\nA001,5,2026-11,评分\r\n";
 
 test("a shopkeeper sets a household's PIN and it redeems: the receipt on screen and on paper and the export name the shopkeeper", async () => {
-  const { page, errors } = await openKioskPage(browser.context, server.url, "cosign-pin-reset");
-  await loadDemoVillage(page);
+  const { page, errors } = await openDemoPage("cosign-pin-reset");
   await inPage(
     page,
     async (kiosk, staff) => {
@@ -85,7 +71,7 @@ test("a shopkeeper sets a household's PIN and it redeems: the receipt on screen 
 for (const viewport of COMMON_VIEWPORTS) {
   const size = `${viewport.width}x${viewport.height}`;
   test(`an import of points is confirmed by a second staff member, and the exception report shows it, at ${size}`, async () => {
-    const { page, errors } = await openKioskPage(browser.context, server.url, `cosign-${size}`);
+    const { page, errors } = await openPage(`cosign-${size}`);
     await page.setViewportSize(viewport);
     await loadDemoVillage(page);
     await staffSignIn(page, DEMO_STAFF.clerk.id, DEMO_STAFF.clerk.pin);

@@ -1,21 +1,16 @@
 // The journal survives a browser killed with SIGKILL 200 ms after a
 // redemption was acknowledged, and a second tab opens read-only.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { serveKiosk, launchBrowser, startChromium, killChromium } from "./harness.mjs";
+import { launchBrowser, startChromium, killChromium } from "./harness.mjs";
+import { startForFile } from "./setup.mjs";
 import { openBare, inKiosk } from "./api.mjs";
 
-let server;
-before(async () => {
-  server = await serveKiosk();
-});
-after(async () => {
-  await server?.close();
-});
+const { server } = startForFile();
 
 test("a redemption acknowledged 200 ms before SIGKILL is there exactly once after restart", async () => {
   const profileDir = await mkdtemp(join(tmpdir(), "aixin-kill-"));

@@ -9,14 +9,13 @@
 // quota navigator.storage.estimate() reports stays and writes go on
 // succeeding; and a profile on a tmpfs filled to the last byte still took a
 // redemption (the database files had room inside them).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
-  serveKiosk,
   launchBrowser,
   openKioskPage,
   loadDemoVillage,
@@ -26,15 +25,10 @@ import {
   startChromium,
   killChromium,
 } from "./harness.mjs";
+import { startForFile } from "./setup.mjs";
 import { openBare, inKiosk } from "./api.mjs";
 
-let server;
-before(async () => {
-  server = await serveKiosk();
-});
-after(async () => {
-  await server?.close();
-});
+const { server } = startForFile();
 
 /** SplitMix64 in BigInt, so a failing run names a seed that replays it. */
 function rng(seed) {

@@ -2,21 +2,13 @@
 // and control-laden strings through the text fields and an import; PIN
 // guessing across a reload, a clock moved back and a second tab; PIN hashes
 // in no export and no localStorage key; a tampered localStorage.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serveKiosk, launchBrowser, openKioskPage, loadDemoVillage, kioskUrl, checkLayout, inPage } from "./harness.mjs";
+import { kioskUrl, checkLayout, inPage } from "./harness.mjs";
+import { startForFile } from "./setup.mjs";
 import { openBare, inKiosk } from "./api.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await serveKiosk();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const { server, browser, openDemoPage } = startForFile({ browser: {} });
 
 /** Strings an attacker, a careless paste or a broken scanner might give. */
 const HOSTILE = [
@@ -47,8 +39,7 @@ function assertCleanRefusal(answer, what) {
 }
 
 test("hostile strings through every text field and an import: refused plainly or kept as text; nothing runs, layouts hold", async () => {
-  const { page } = await openKioskPage(browser.context, server.url, "hostile", {});
-  await loadDemoVillage(page);
+  const { page } = await openDemoPage("hostile", {});
   const dialogs = [];
   page.on("dialog", (dialog) => {
     dialogs.push(dialog.message());

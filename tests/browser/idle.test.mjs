@@ -1,26 +1,17 @@
 // The idle warning: after the idle time without a touch (shortened here by
 // the URL), a full-screen "Still there?" counts down, then signs out, drops
 // the basket and goes home; Continue keeps the visit. Home never warns.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serveKiosk, launchBrowser, openKioskPage, loadDemoVillage, signInByKeypad, tile } from "./harness.mjs";
+import { signInByKeypad, tile } from "./harness.mjs";
+import { startForFile } from "./setup.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await serveKiosk();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const { openDemoPage } = startForFile({ browser: {} });
 
 const IDLE = { idleMs: 2000, countdownMs: 2000 };
 
 test("without a touch, a countdown warns, then signs out and drops the basket; home never warns", async () => {
-  const { page, errors } = await openKioskPage(browser.context, server.url, "idle-timeout", IDLE);
-  await loadDemoVillage(page);
+  const { page, errors } = await openDemoPage("idle-timeout", IDLE);
   await signInByKeypad(page, "B006", "9413");
   await tile(page, "食盐 500g").click();
   const warning = page.getByRole("dialog", { name: "还在吗?" });
@@ -41,8 +32,7 @@ test("without a touch, a countdown warns, then signs out and drops the basket; h
 });
 
 test("Continue keeps the visit and the basket", async () => {
-  const { page, errors } = await openKioskPage(browser.context, server.url, "idle-continue", IDLE);
-  await loadDemoVillage(page);
+  const { page, errors } = await openDemoPage("idle-continue", IDLE);
   await signInByKeypad(page, "B006", "9413");
   await tile(page, "食盐 500g").click();
   const warning = page.getByRole("dialog", { name: "还在吗?" });

@@ -3,23 +3,15 @@
 // Enter); a scanner set to end with Tab works like one ending with Enter;
 // and on the PIN step quick digits are the PIN, not a card, unless they are
 // a known household's code (codes may be all digits).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serveKiosk, launchBrowser, openKioskPage, loadDemoVillage, typeOnKeypad, inPage } from "./harness.mjs";
+import { loadDemoVillage, typeOnKeypad, inPage } from "./harness.mjs";
+import { startForFile } from "./setup.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await serveKiosk();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const { openPage } = startForFile({ browser: {} });
 
 async function demoPage(kioskId) {
-  const opened = await openKioskPage(browser.context, server.url, kioskId);
+  const opened = await openPage(kioskId);
   await loadDemoVillage(opened.page);
   // The keyboard types into the window that has the focus, as on the kiosk.
   await opened.page.bringToFront();

@@ -3,32 +3,12 @@
 // scanned at the home screen, signs in to the household; the receipt and
 // the exported journal name the collector (领取人); the clerk splits the
 // household (分户) and the points move by a recorded transfer.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  serveKiosk,
-  launchBrowser,
-  openKioskPage,
-  loadDemoVillage,
-  typeOnKeypad,
-  inPage,
-  scan,
-  tile,
-  staffSignIn,
-  staffMenu,
-  DEMO_STAFF,
-} from "./harness.mjs";
+import { typeOnKeypad, inPage, scan, tile, staffSignIn, staffMenu, DEMO_STAFF } from "./harness.mjs";
+import { startForFile } from "./setup.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await serveKiosk();
-  browser = await launchBrowser({ viewport: { width: 1920, height: 1080 } });
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const { openDemoPage } = startForFile({ browser: { viewport: { width: 1920, height: 1080 } } });
 
 const button = (page, name) => page.getByRole("button", { name });
 const household = (page, code) => inPage(page, (kiosk, code) => kiosk.household(code), code);
@@ -40,8 +20,7 @@ async function openHousehold(page, code) {
 }
 
 test("a member's card signs in to the household, the receipt and the export name the collector, and a split moves the points", async () => {
-  const { page, errors } = await openKioskPage(browser.context, server.url, "members");
-  await loadDemoVillage(page);
+  const { page, errors } = await openDemoPage("members");
   await staffSignIn(page, DEMO_STAFF.clerk.id, DEMO_STAFF.clerk.pin);
   await openHousehold(page, "B006");
   await page.getByLabel("成员姓名").fill("李小红");

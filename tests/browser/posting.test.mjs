@@ -4,20 +4,12 @@
 // to object, a villager sees the household's own line in My points; the
 // 曝光台 on the board; the honours lists printed for the notice board; the
 // bands read in words on the rules screen; the upload day on the staff home.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serveKiosk, launchBrowser, openKioskPage, loadDemoVillage, inPage, staffSignIn, staffMenu, signInByKeypad, stubPrint, DEMO_STAFF } from "./harness.mjs";
+import { inPage, staffSignIn, staffMenu, signInByKeypad, stubPrint, DEMO_STAFF } from "./harness.mjs";
+import { startForFile } from "./setup.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await serveKiosk();
-  browser = await launchBrowser({ viewport: { width: 1920, height: 1080 } });
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const { openDemoPage } = startForFile({ browser: { viewport: { width: 1920, height: 1080 } } });
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -41,8 +33,7 @@ async function reloadHome(page) {
 }
 
 test("公示 the board pages through all 30 households (第 2/6 页), the A4 posting lists every one with the dates and how to object, and My points shows the household's own line", async () => {
-  const { page, errors } = await openKioskPage(browser.context, server.url, "posting-whole");
-  await loadDemoVillage(page);
+  const { page, errors } = await openDemoPage("posting-whole");
   assert.equal(await useScoreSheets(page), "kiosk");
   // Scores from 100 down to 71: every band and below the first.
   const text = `户号,总分\n${CODES.map((code, i) => `${code},${100 - i}`).join("\n")}\n`;
@@ -107,8 +98,7 @@ test("公示 the board pages through all 30 households (第 2/6 页), the A4 pos
 });
 
 test("曝光台 last place three months running shows on the board where the village shows it; a tied sheet puts nobody there", async () => {
-  const { page, errors } = await openKioskPage(browser.context, server.url, "posting-blacklist");
-  await loadDemoVillage(page);
+  const { page, errors } = await openDemoPage("posting-blacklist");
   assert.equal(await useScoreSheets(page), "kiosk");
   const listed = await inPage(page, async (kiosk, dayMs) => {
     let now = Date.now();
@@ -148,8 +138,7 @@ test("曝光台 last place three months running shows on the board where the vil
 });
 
 test("光荣榜 the year's ten advanced households and the quarter's stars print as lists for the notice board", async () => {
-  const { page, errors } = await openKioskPage(browser.context, server.url, "posting-honours");
-  await loadDemoVillage(page);
+  const { page, errors } = await openDemoPage("posting-honours");
   // Last year (the board's advanced households are the year before today's):
   // twelve households credited 12, 11, … 1 points.
   const year = await inPage(page, async (kiosk, codes) => {
@@ -185,8 +174,7 @@ test("光荣榜 the year's ten advanced households and the quarter's stars print
 });
 
 test("分档 the rules screen reads the overlapping edges in words (85 分记 1 分, 90 分记 3 分), and the admin's choice at an edge is saved", async () => {
-  const { page, errors } = await openKioskPage(browser.context, server.url, "posting-bands");
-  await loadDemoVillage(page);
+  const { page, errors } = await openDemoPage("posting-bands");
   await staffSignIn(page, DEMO_STAFF.admin.id, DEMO_STAFF.admin.pin);
   await staffMenu(page, /积分规则与评分/);
   const reading = page.locator(".rules-reading-line");
@@ -208,8 +196,7 @@ test("分档 the rules screen reads the overlapping edges in words (85 分记 1 
 });
 
 test("每月10日前上报 the staff home says when last month's records are not reported by the upload day", async () => {
-  const { page, errors } = await openKioskPage(browser.context, server.url, "posting-upload-day");
-  await loadDemoVillage(page);
+  const { page, errors } = await openDemoPage("posting-upload-day");
   const answers = await inPage(page, async (kiosk, dayMs) => {
     // The demo's entries were made now; a month and more later they are late.
     const now = Date.now();
@@ -250,8 +237,7 @@ test("每月10日前上报 the staff home says when last month's records are not
 });
 
 test("公示期不得少于5天 the posting days change to 5–60 only, refused in Chinese and English with nothing written", async () => {
-  const { page, errors } = await openKioskPage(browser.context, server.url, "posting-days");
-  await loadDemoVillage(page);
+  const { page, errors } = await openDemoPage("posting-days");
   const outcome = await inPage(page, async (kiosk) => {
     const now = Date.now();
     const admin = await kiosk.staffSignIn({ staff: "admin", pin: "9999", now });

@@ -1,34 +1,17 @@
 // The receipt screen: the printed receipt fits a 58 mm thermal roll (48 mm
 // printable); the screen stays a minute (or until 完成) with the new
 // balance large, and goes back to the start by itself.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import {
-  serveKiosk,
-  launchBrowser,
-  openKioskPage,
-  loadDemoVillage,
-  signInByKeypad,
-  tile,
-  SCREENSHOT_DIR,
-} from "./harness.mjs";
+import { loadDemoVillage, signInByKeypad, tile, SCREENSHOT_DIR } from "./harness.mjs";
+import { startForFile } from "./setup.mjs";
 
 /** 48 mm in CSS pixels (96 px per inch). */
 const PRINTABLE_PX = (48 / 25.4) * 96;
 
-let server;
-let browser;
-before(async () => {
-  server = await serveKiosk();
-  browser = await launchBrowser();
-  await mkdir(SCREENSHOT_DIR, { recursive: true });
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const { openPage, openDemoPage } = startForFile({ browser: {}, screenshots: true });
 
 async function redeemSomething(page) {
   await signInByKeypad(page, "B006", "9413");
@@ -41,8 +24,7 @@ async function redeemSomething(page) {
 }
 
 test("the printed receipt fits the 48 mm printable width of a 58 mm roll", async () => {
-  const { page, errors } = await openKioskPage(browser.context, server.url, "receipt-print");
-  await loadDemoVillage(page);
+  const { page, errors } = await openDemoPage("receipt-print");
   await redeemSomething(page);
   const number = (await page.getByRole("main").getByText(/^receipt-print-\d{6}$/).innerText()).trim();
 
@@ -79,8 +61,7 @@ test("the printed receipt fits the 48 mm printable width of a 58 mm roll", async
 });
 
 test("the receipt screen goes back to the start by itself and signs out", async () => {
-  const { page, errors } = await openKioskPage(browser.context, server.url, "receipt-timeout", { receiptMs: 1500 });
-  await loadDemoVillage(page);
+  const { page, errors } = await openDemoPage("receipt-timeout", { receiptMs: 1500 });
   await redeemSomething(page);
   await page.getByText(/秒后回到首页/).waitFor();
   await page.getByRole("button", { name: "开始兑换" }).waitFor({ timeout: 5000 });
@@ -91,7 +72,7 @@ test("the receipt screen goes back to the start by itself and signs out", async 
 });
 
 test("the receipt stays a minute unless 完成 is tapped, the new balance large and in view on a 1024x768 screen", async () => {
-  const { page, errors } = await openKioskPage(browser.context, server.url, "receipt-stays");
+  const { page, errors } = await openPage("receipt-stays");
   await page.setViewportSize({ width: 1024, height: 768 });
   await loadDemoVillage(page);
   await redeemSomething(page);

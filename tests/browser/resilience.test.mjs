@@ -4,13 +4,12 @@
 // a receipt stored but never drawn (Chromium SIGKILLed in between) is shown
 // at the household's next sign-in; and storage wiped under a kiosk that
 // held records opens the missing-data page, not "set up this village".
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  serveKiosk,
   launchBrowser,
   openKioskPage,
   kioskUrl,
@@ -21,14 +20,9 @@ import {
   startChromium,
   killChromium,
 } from "./harness.mjs";
+import { startForFile } from "./setup.mjs";
 
-let server;
-before(async () => {
-  server = await serveKiosk();
-});
-after(async () => {
-  await server?.close();
-});
+const { server } = startForFile();
 
 /** Closes the page's kiosk (its lock and connection), so storage can be changed by hand. */
 const closeKiosk = (page) => page.evaluate(() => window.kiosk?.close());

@@ -2,20 +2,15 @@
 // opened at its plain address (no `?kiosk=`) after a browser restart must
 // come back to the village it had, whatever format an older page stored the
 // last kiosk id in.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { serveKiosk, launchBrowser, collectErrors, loadDemoVillage } from "./harness.mjs";
+import { launchBrowser, collectErrors, loadDemoVillage } from "./harness.mjs";
+import { startForFile } from "./setup.mjs";
 
-let server;
-before(async () => {
-  server = await serveKiosk();
-});
-after(async () => {
-  await server?.close();
-});
+const { server } = startForFile();
 
 /** Opens the plain address and waits for the page to settle on a screen. */
 async function openPlain(context) {

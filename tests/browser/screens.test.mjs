@@ -5,13 +5,11 @@
 // screen, nothing cut off (or inside a panel that shows there is more), and
 // each screen's needed buttons and figures wholly on screen. Each screen is
 // saved under test-output/screens/.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
-  serveKiosk,
-  launchBrowser,
   collectErrors,
   kioskUrl,
   typeOnKeypad,
@@ -22,6 +20,7 @@ import {
   COMMON_VIEWPORTS,
   inPage,
 } from "./harness.mjs";
+import { startForFile } from "./setup.mjs";
 
 /** The sizes also walked in English (the others in Chinese only, to keep the run short). */
 const BOTH_LANGUAGES = new Set(["1920x1080", "1366x768"]);
@@ -94,17 +93,7 @@ const WORDS = {
   },
 };
 
-let server;
-let browser;
-before(async () => {
-  server = await serveKiosk();
-  browser = await launchBrowser({ bypassCSP: true });
-  await mkdir(SCREENSHOT_DIR, { recursive: true });
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const { server, browser } = startForFile({ browser: { bypassCSP: true }, screenshots: true });
 
 for (const viewport of COMMON_VIEWPORTS) {
   const size = `${viewport.width}x${viewport.height}`;

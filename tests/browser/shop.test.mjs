@@ -2,35 +2,12 @@
 // screens, the tiles that cannot be taken and why, a scanner adding goods,
 // a triple tap that redeems once, a reload that keeps exactly what was
 // committed, and a full disk that says the redemption did not happen.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  serveKiosk,
-  launchBrowser,
-  openKioskPage,
-  loadDemoVillage,
-  signInByKeypad,
-  scan,
-  tile,
-  inPage,
-} from "./harness.mjs";
+import { signInByKeypad, scan, tile, inPage } from "./harness.mjs";
+import { startForFile } from "./setup.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await serveKiosk();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function demoPage(kioskId, params) {
-  const opened = await openKioskPage(browser.context, server.url, kioskId, params);
-  await loadDemoVillage(opened.page);
-  return opened;
-}
+const { openDemoPage } = startForFile({ browser: {} });
 
 const facts = (page, code, skus) =>
   inPage(
@@ -60,7 +37,7 @@ const quantity = (page, name) => basket(page).getByRole("group", { name: `${name
 const confirmButton = (page) => page.getByRole("button", { name: "确认兑换" });
 
 test("a whole redemption: keypad sign-in, three goods, confirm, receipt, and it is in my points", async () => {
-  const { page, errors } = await demoPage("shop-full");
+  const { page, errors } = await openDemoPage("shop-full");
   const skus = ["salt-500g", "soy-sauce-light-500ml", "sugar-400g"];
   const before = await facts(page, "B006", skus);
   assert.equal(before.balance, "20.00");
@@ -107,7 +84,7 @@ test("a whole redemption: keypad sign-in, three goods, confirm, receipt, and it 
 });
 
 test("goods the balance cannot cover are marked and say why when tapped", async () => {
-  const { page, errors } = await demoPage("shop-points");
+  const { page, errors } = await openDemoPage("shop-points");
   await signInByKeypad(page, "A001", "3817");
   await tile(page, "食盐 500g").click();
   await page.getByRole("banner").getByText("3.6 积分").waitFor();
@@ -130,7 +107,7 @@ test("goods the balance cannot cover are marked and say why when tapped", async 
 });
 
 test("out-of-stock goods are marked, and the basket takes no more than the stock", async () => {
-  const { page, errors } = await demoPage("shop-stock");
+  const { page, errors } = await openDemoPage("shop-stock");
   await signInByKeypad(page, "B006", "9413");
   await page.getByRole("tab", { name: "副食" }).click();
   const milk = tile(page, "中老年奶粉 400g");
@@ -158,7 +135,7 @@ test("out-of-stock goods are marked, and the basket takes no more than the stock
 });
 
 test("a scanner adds goods by their EAN-13 on the shop screen, never pressing the focused tile", async () => {
-  const { page, errors } = await demoPage("shop-scan");
+  const { page, errors } = await openDemoPage("shop-scan");
   await signInByKeypad(page, "B006", "9413");
   await tile(page, "火柴 10盒").click(); // the tile keeps the focus
   await scan(page, "6978407709373");
@@ -178,7 +155,7 @@ test("a scanner adds goods by their EAN-13 on the shop screen, never pressing th
 });
 
 test("a triple tap on Confirm redeems once", async () => {
-  const { page, errors } = await demoPage("shop-triple");
+  const { page, errors } = await openDemoPage("shop-triple");
   await signInByKeypad(page, "B006", "9413");
   await tile(page, "食盐 500g").click();
   await page.getByRole("button", { name: "确认兑换 — 2.5 积分" }).click();
@@ -205,7 +182,7 @@ test("a triple tap on Confirm redeems once", async () => {
 });
 
 test("a reload in the middle of shopping keeps what was committed and commits nothing else", async () => {
-  const { page, errors } = await demoPage("shop-reload");
+  const { page, errors } = await openDemoPage("shop-reload");
   const skus = ["salt-500g", "soy-sauce-light-500ml", "sugar-400g"];
   const start = await facts(page, "B006", skus);
   await signInByKeypad(page, "B006", "9413");
@@ -238,7 +215,7 @@ test("a reload in the middle of shopping keeps what was committed and commits no
 });
 
 test("a full disk: the redemption did NOT happen, the page says to call the shopkeeper, and a retry works", async () => {
-  const { page, errors } = await demoPage("shop-full-disk");
+  const { page, errors } = await openDemoPage("shop-full-disk");
   await signInByKeypad(page, "B006", "9413");
   await tile(page, "食盐 500g").click();
   await page.getByRole("button", { name: "确认兑换" }).click();
@@ -286,7 +263,7 @@ const OK_GREEN = "rgb(30, 107, 58)";
 const WARN_RED = "rgb(138, 28, 28)";
 
 test("a chosen tile looks chosen also when no more can be afforded; too few points is a quiet look; out of stock a plain no", async () => {
-  const { page, errors } = await demoPage("shop-looks");
+  const { page, errors } = await openDemoPage("shop-looks");
   await signInByKeypad(page, "A001", "3817");
   await tile(page, "食盐 500g").click();
   await tile(page, "食盐 500g").click();
@@ -323,7 +300,7 @@ test("a chosen tile looks chosen also when no more can be afforded; too few poin
 });
 
 test("goods the household can afford come first, and tiles keep their places while the basket fills", async () => {
-  const { page, errors } = await demoPage("shop-order");
+  const { page, errors } = await openDemoPage("shop-order");
   const catalog = await inPage(page, (kiosk) => kiosk.catalog().filter((item) => item.active).map((item) => ({ name: item.nameZh, price: item.price, stock: item.stock })));
   await signInByKeypad(page, "A001", "3817");
   const affordable = catalog.filter((item) => item.stock > 0 && Number.parseFloat(item.price) <= 6.1).map((item) => item.name);

@@ -2,36 +2,12 @@
 // the PIN masked on a number pad, refusals in plain words, the lockout with
 // its end time, and a second window that may only look. The PIN pads stop
 // at the core's limits (Kiosk.limits()), not at numbers of the page's own.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  serveKiosk,
-  launchBrowser,
-  openKioskPage,
-  loadDemoVillage,
-  signInByKeypad,
-  typeOnKeypad,
-  scan,
-  inPage,
-  DEMO_STAFF,
-} from "./harness.mjs";
+import { signInByKeypad, typeOnKeypad, scan, inPage, DEMO_STAFF } from "./harness.mjs";
+import { startForFile } from "./setup.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await serveKiosk();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function demoPage(kioskId, params) {
-  const opened = await openKioskPage(browser.context, server.url, kioskId, params);
-  await loadDemoVillage(opened.page);
-  return opened;
-}
+const { server, browser, openPage, openDemoPage } = startForFile({ browser: {} });
 
 /** "下午2:35" of `ms` in the demo village's time zone (UTC+8), as the page writes it. */
 function villageTime(ms) {
@@ -42,7 +18,7 @@ function villageTime(ms) {
 }
 
 test("a household signs in on the keypads; the PIN never shows", async () => {
-  const { page, errors } = await demoPage("signin-keypad");
+  const { page, errors } = await openDemoPage("signin-keypad");
   await page.getByRole("button", { name: "开始兑换" }).click();
   await typeOnKeypad(page, "A001");
   await page.getByText("A001", { exact: true }).waitFor();
@@ -60,7 +36,7 @@ test("a household signs in on the keypads; the PIN never shows", async () => {
 });
 
 test("wrong PINs say how many tries are left; the fifth locks out until a time of day", async () => {
-  const { page, errors } = await demoPage("signin-lockout");
+  const { page, errors } = await openDemoPage("signin-lockout");
   await page.getByRole("button", { name: "开始兑换" }).click();
   await typeOnKeypad(page, "A002");
   await page.getByRole("button", { name: "下一步" }).click();
@@ -92,7 +68,7 @@ test("wrong PINs say how many tries are left; the fifth locks out until a time o
 });
 
 test("an unknown household code is refused in plain words, in Chinese and in English", async () => {
-  const { page, errors } = await demoPage("signin-unknown");
+  const { page, errors } = await openDemoPage("signin-unknown");
   await page.getByRole("button", { name: "开始兑换" }).click();
   await typeOnKeypad(page, "A099");
   await page.getByRole("button", { name: "下一步" }).click();
@@ -112,7 +88,7 @@ test("an unknown household code is refused in plain words, in Chinese and in Eng
 });
 
 test("a scanned household card signs in from any screen without a focused field", async () => {
-  const { page, errors } = await demoPage("signin-scan");
+  const { page, errors } = await openDemoPage("signin-scan");
   // From home.
   await scan(page, "B006");
   await page.getByText("户号 B006 · 刘美华").waitFor();
@@ -141,8 +117,8 @@ test("a scanned household card signs in from any screen without a focused field"
 });
 
 test("a second window of the same kiosk may only look, and says so", async () => {
-  const { page: first, errors } = await demoPage("signin-two-windows");
-  const { page: second, errors: secondErrors } = await openKioskPage(browser.context, server.url, "signin-two-windows");
+  const { page: first, errors } = await openDemoPage("signin-two-windows");
+  const { page: second, errors: secondErrors } = await openPage("signin-two-windows");
   await second.getByText("这台终端已在另一个窗口打开").waitFor();
   await second.getByText("现在只能查看,不能兑换").waitFor();
   assert.ok(await second.getByRole("button", { name: "开始兑换" }).isDisabled());
@@ -162,7 +138,7 @@ test("a second window of the same kiosk may only look, and says so", async () =>
 });
 
 test("a damaged journal opens read-only and the screens say so plainly", async () => {
-  const { page: first } = await demoPage("signin-damaged");
+  const { page: first } = await openDemoPage("signin-damaged");
   await first.close();
   // Flip one byte of a stored record, from a page that does not open the kiosk.
   const bare = await browser.context.newPage();
@@ -190,7 +166,7 @@ test("a damaged journal opens read-only and the screens say so plainly", async (
   );
   await bare.close();
 
-  const { page, errors } = await openKioskPage(browser.context, server.url, "signin-damaged");
+  const { page, errors } = await openPage("signin-damaged");
   await page.getByText("现在只能查看,不能兑换", { exact: true }).waitFor();
   await page.getByText(/存储的记录.第 \d+ 条.已损坏/).waitFor();
   await page.getByText("请找积分专员").first().waitFor();
@@ -209,7 +185,7 @@ const filledBoxes = (page) => page.locator(".pin-boxes .pin-box.filled").count()
 const digits = (length) => Array.from({ length }, (_, index) => String((index + 1) % 10)).join("");
 
 test("the PIN pads stop at the core's longest PIN and refuse one shorter than its shortest", async () => {
-  const { page, errors } = await demoPage("signin-limits");
+  const { page, errors } = await openDemoPage("signin-limits");
   const limits = await inPage(page, (kiosk) => kiosk.limits());
   assert.ok(limits.pinLengthMin >= 1 && limits.pinLengthMax > limits.pinLengthMin, JSON.stringify(limits));
 

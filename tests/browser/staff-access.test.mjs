@@ -2,42 +2,17 @@
 // menu, idle sign-out; a villager never reaches a staff screen — not by the
 // address, not by the history — and the console API refuses staff work
 // without a staff session, changing nothing.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  serveKiosk,
-  launchBrowser,
-  openKioskPage,
-  loadDemoVillage,
-  typeOnKeypad,
-  inPage,
-  kioskUrl,
-  staffSignIn,
-  staffMenu,
-  DEMO_STAFF,
-} from "./harness.mjs";
+import { typeOnKeypad, inPage, kioskUrl, staffSignIn, staffMenu, DEMO_STAFF } from "./harness.mjs";
+import { startForFile } from "./setup.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await serveKiosk();
-  browser = await launchBrowser({ viewport: { width: 1920, height: 1080 } });
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function demoPage(kioskId, params) {
-  const opened = await openKioskPage(browser.context, server.url, kioskId, params);
-  await loadDemoVillage(opened.page);
-  return opened;
-}
+const { server, openDemoPage } = startForFile({ browser: { viewport: { width: 1920, height: 1080 } } });
 
 const home = (page) => page.getByRole("button", { name: "开始兑换" });
 
 test("the console API refuses staff work without a staff session, and nothing changes", async () => {
-  const { page, errors } = await demoPage("staff-access-api");
+  const { page, errors } = await openDemoPage("staff-access-api");
   const outcome = await inPage(page, async (kiosk) => {
     const before = { hash: kiosk.stateHash(), seq: kiosk.info().seq };
     const villager = await kiosk.signIn({ household: "A001", pin: "3817", now: Date.now() });
@@ -95,7 +70,7 @@ test("the console API refuses staff work without a staff session, and nothing ch
 });
 
 test("a villager cannot reach a staff screen by the address or the history", async () => {
-  const { page, errors } = await demoPage("staff-access-url");
+  const { page, errors } = await openDemoPage("staff-access-url");
   const staffHeading = page.getByRole("heading", { name: /您好|捐赠入库|商品和价格|住户/ });
   for (const suffix of ["#staff", "#staff-home", "#/staff/restock", "?screen=staff-home", "?staff=1&screen=staff-restock#staff-restock"]) {
     const url = new URL(kioskUrl(server.url, "staff-access-url"));
@@ -135,7 +110,7 @@ test("a villager cannot reach a staff screen by the address or the history", asy
 });
 
 test("staff sign-in: wrong PINs and unknown ids said plainly; the role's menu; idle sign-out", async () => {
-  const { page, errors } = await demoPage("staff-access-idle", { idleMs: 1000, countdownMs: 1000 });
+  const { page, errors } = await openDemoPage("staff-access-idle", { idleMs: 1000, countdownMs: 1000 });
   const button = (name) => page.getByRole("button", { name });
   await button(/员工登录/).click();
   await typeOnKeypad(page, "nobody");
@@ -169,7 +144,7 @@ test("staff sign-in: wrong PINs and unknown ids said plainly; the role's menu; i
 });
 
 test("a staff session the core ended: the PIN again, and the work on the screen is still there", async () => {
-  const { page, errors } = await demoPage("staff-access-expired", { sessionIdleMs: 2500 });
+  const { page, errors } = await openDemoPage("staff-access-expired", { sessionIdleMs: 2500 });
   await staffSignIn(page, DEMO_STAFF.shopkeeper.id, DEMO_STAFF.shopkeeper.pin);
   await staffMenu(page, "盘点");
   await page.getByRole("textbox", { name: "食盐 500g 的实数" }).fill("40");

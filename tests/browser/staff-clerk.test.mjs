@@ -12,10 +12,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
-  serveKiosk,
-  launchBrowser,
-  openKioskPage,
-  loadDemoVillage,
   inPage,
   staffSignIn,
   staffMenu,
@@ -25,22 +21,17 @@ import {
   SCREENSHOT_DIR,
   DEMO_STAFF,
 } from "./harness.mjs";
+import { startForFile } from "./setup.mjs";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const GBK_MONTH = join(ROOT, "tests/fixtures/import/credits-demo-month-gbk.csv");
 
-let server;
-let browser;
+const { openDemoPage } = startForFile({ browser: { viewport: { width: 1920, height: 1080 }, bypassCSP: true }, screenshots: true });
 let scratch;
 before(async () => {
-  server = await serveKiosk();
-  browser = await launchBrowser({ viewport: { width: 1920, height: 1080 }, bypassCSP: true });
   scratch = await mkdtemp(join(tmpdir(), "aixin-clerk-"));
-  await mkdir(SCREENSHOT_DIR, { recursive: true });
 });
 after(async () => {
-  await browser?.close();
-  await server?.close();
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
@@ -98,8 +89,7 @@ function verifyNatively(...dirs) {
 }
 
 test("a file with one bad row changes nothing and names it; a month of points in GBK changes the balances", async () => {
-  const { page, errors } = await openKioskPage(browser.context, server.url, "clerk-import");
-  await loadDemoVillage(page);
+  const { page, errors } = await openDemoPage("clerk-import");
   await staffSignIn(page, DEMO_STAFF.clerk.id, DEMO_STAFF.clerk.pin);
   await staffMenu(page, "导入积分");
   const before = await balances(page);
@@ -218,8 +208,7 @@ test("a file with one bad row changes nothing and names it; a month of points in
 });
 
 test("an export downloaded as a zip passes both verifiers, a hand-edited copy fails at its line; uploaded moves the range; the gauge", async () => {
-  const { page, errors } = await openKioskPage(browser.context, server.url, "clerk-export");
-  await loadDemoVillage(page);
+  const { page, errors } = await openDemoPage("clerk-export");
   // No File System Access in this browser: the export comes as a download.
   await page.evaluate(() => {
     delete window.showDirectoryPicker;
@@ -335,8 +324,7 @@ test("an export downloaded as a zip passes both verifiers, a hand-edited copy fa
 });
 
 test("the page's verifier says plainly that a batch from the middle with nothing before it is not anchored", async () => {
-  const { page, errors } = await openKioskPage(browser.context, server.url, "clerk-anchor");
-  await loadDemoVillage(page);
+  const { page, errors } = await openDemoPage("clerk-anchor");
   const batches = await inPage(page, async (kiosk) => {
     const staffSession = await kiosk.staffSignIn({ staff: "clerk", pin: "2222", now: Date.now() });
     const batch = async (from, to) => (await kiosk.exportBatch({ staffSession, now: Date.now(), range: { from, to } })).files;

@@ -2,38 +2,18 @@
 // edit it, suspend and reinstate with a reason, a household that moves away
 // with its balance settled by a correction in the open; staff members added,
 // given a PIN and deactivated; village settings; a new recovery code.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  serveKiosk,
-  launchBrowser,
-  openKioskPage,
-  loadDemoVillage,
-  typeOnKeypad,
-  inPage,
-  staffSignIn,
-  staffMenu,
-  fillPad,
-  DEMO_STAFF,
-} from "./harness.mjs";
+import { typeOnKeypad, inPage, staffSignIn, staffMenu, fillPad, DEMO_STAFF } from "./harness.mjs";
+import { startForFile } from "./setup.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await serveKiosk();
-  browser = await launchBrowser({ viewport: { width: 1920, height: 1080 } });
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const { openDemoPage } = startForFile({ browser: { viewport: { width: 1920, height: 1080 } } });
 
 const button = (page, name) => page.getByRole("button", { name });
 const household = (page, code) => inPage(page, (kiosk, code) => kiosk.household(code), code);
 
 test("the clerk registers a unit, edits it, suspends and reinstates it; a household moves away settled", async () => {
-  const { page, errors } = await openKioskPage(browser.context, server.url, "staff-hh-clerk");
-  await loadDemoVillage(page);
+  const { page, errors } = await openDemoPage("staff-hh-clerk");
   await staffSignIn(page, DEMO_STAFF.clerk.id, DEMO_STAFF.clerk.pin);
   await staffMenu(page, "登记新户");
   await fillPad(page, page.getByLabel("户号"), "C011");
@@ -106,8 +86,7 @@ test("the clerk registers a unit, edits it, suspends and reinstates it; a househ
 });
 
 test("the admin adds a staff member with a PIN, who signs in; deactivated, no more; settings and a new recovery code", async () => {
-  const { page, errors } = await openKioskPage(browser.context, server.url, "staff-hh-admin");
-  await loadDemoVillage(page);
+  const { page, errors } = await openDemoPage("staff-hh-admin");
   await staffSignIn(page, DEMO_STAFF.admin.id, DEMO_STAFF.admin.pin);
   await staffMenu(page, "员工");
   await fillPad(page, page.getByLabel("员工编号"), "shop2");

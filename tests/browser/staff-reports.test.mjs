@@ -1,23 +1,14 @@
 // Reports and charts on the served demo: each is reachable from the staff
 // menu, shows the same totals as kiosk.report, and prints to PDF on A4 (and
 // on the 58 mm strip where it fits), with its figures in the printed page.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { serveKiosk, launchBrowser, openKioskPage, loadDemoVillage, inPage, staffSignIn, staffMenu, stubPrint, DEMO_STAFF, SCREENSHOT_DIR } from "./harness.mjs";
+import { inPage, staffSignIn, staffMenu, stubPrint, DEMO_STAFF, SCREENSHOT_DIR } from "./harness.mjs";
+import { startForFile } from "./setup.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await serveKiosk();
-  browser = await launchBrowser({ viewport: { width: 1920, height: 1080 } });
-  await mkdir(SCREENSHOT_DIR, { recursive: true });
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const { openDemoPage } = startForFile({ browser: { viewport: { width: 1920, height: 1080 } }, screenshots: true });
 
 /** Points in the page's display: "29.00" → "29", "3.50" → "3.5". */
 const shown = (fixed) => fixed.replace(/\.?0+$/, "").replace(/^-/, "-") || "0";
@@ -68,8 +59,7 @@ const REPORTS = [
 const AMOUNTS = new Set(["pointsSpent", "pointsRedeemed", "pointsCredited", "declaredValue", "opening", "closing"]);
 
 test("every report and chart is reachable from the staff menu, agrees with the API and prints on A4 and 58 mm", async () => {
-  const { page, errors } = await openKioskPage(browser.context, server.url, "staff-reports");
-  await loadDemoVillage(page);
+  const { page, errors } = await openDemoPage("staff-reports");
   await staffSignIn(page, DEMO_STAFF.shopkeeper.id, DEMO_STAFF.shopkeeper.pin);
   await stubPrint(page);
   await staffMenu(page, /^报表和图表/);
@@ -149,16 +139,14 @@ test("every report and chart is reachable from the staff menu, agrees with the A
 });
 
 test("reports are not reached without a staff session", async () => {
-  const { page } = await openKioskPage(browser.context, server.url, "staff-reports-none");
-  await loadDemoVillage(page);
+  const { page } = await openDemoPage("staff-reports-none");
   const refused = await inPage(page, (kiosk) => kiosk.report({ kind: "day", now: Date.now() }).then(() => "answered", (error) => error.code));
   assert.equal(refused, "STAFF_AUTH_REQUIRED");
   assert.equal(await page.getByRole("button", { name: /报表和图表/ }).count(), 0);
 });
 
 test("the home screen's points board thanks the year's donors only when the village says so", async () => {
-  const { page } = await openKioskPage(browser.context, server.url, "thanks-board");
-  await loadDemoVillage(page);
+  const { page } = await openDemoPage("thanks-board");
   const thanked = () => page.evaluate(() => [...document.querySelectorAll("[data-panel=thanks] .board-name")].map((e) => e.textContent));
   const hidden = await inPage(page, async (kiosk) => {
     const now = Date.now();

@@ -6,26 +6,17 @@
 // corrects a score (applying meanwhile is refused, naming the household),
 // and after the posting period (the time passed in, not waited for) the
 // points reach the balances.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serveKiosk, launchBrowser, openKioskPage, loadDemoVillage, inPage, staffSignIn, staffMenu, DEMO_STAFF } from "./harness.mjs";
+import { inPage, staffSignIn, staffMenu, DEMO_STAFF } from "./harness.mjs";
+import { startForFile } from "./setup.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await serveKiosk();
-  browser = await launchBrowser({ viewport: { width: 1920, height: 1080 } });
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const { openDemoPage } = startForFile({ browser: { viewport: { width: 1920, height: 1080 } } });
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 test("入户评比―领导组审核―张贴公示: a sheet waits for a second admin, is posted on the board, refused before the posting period ends or while an objection is pending, and applied after it", async () => {
-  const { page, errors } = await openKioskPage(browser.context, server.url, "staff-rules");
-  await loadDemoVillage(page);
+  const { page, errors } = await openDemoPage("staff-rules");
   const switched = await inPage(page, async (kiosk) => {
     const now = Date.now();
     const admin = await kiosk.staffSignIn({ staff: "admin", pin: "9999", now });
@@ -130,8 +121,7 @@ test("入户评比―领导组审核―张贴公示: a sheet waits for a second 
 });
 
 test("the admin edits the rules on their screen, and a year closes only after two confirmations", async () => {
-  const { page, errors } = await openKioskPage(browser.context, server.url, "staff-rules-admin");
-  await loadDemoVillage(page);
+  const { page, errors } = await openDemoPage("staff-rules-admin");
   await staffSignIn(page, DEMO_STAFF.admin.id, DEMO_STAFF.admin.pin);
   await staffMenu(page, /积分规则与评分/);
   await page.getByText("本村积分由积分管理平台导入", { exact: false }).waitFor();
@@ -171,8 +161,7 @@ test("the admin edits the rules on their screen, and a year closes only after tw
 // column, the sheet with a −5 is posted, approved and applied, and the
 // household earns the lower band's points, which the quarter's stars count.
 test("扣分 a deduction item (违反村规民约 -10) in the table: a positive cell is refused at its row and column, a −5 lowers the points applied and the quarter's stars", async () => {
-  const { page, errors } = await openKioskPage(browser.context, server.url, "staff-rules-deduction");
-  await loadDemoVillage(page);
+  const { page, errors } = await openDemoPage("staff-rules-deduction");
   await staffSignIn(page, DEMO_STAFF.admin.id, DEMO_STAFF.admin.pin);
   await staffMenu(page, /积分规则与评分/);
   await page.getByRole("radio", { name: "本机评分表" }).check();

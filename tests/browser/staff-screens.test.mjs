@@ -4,13 +4,10 @@
 // 64x64 CSS px, every text at least 24 px, nothing wider or taller than the
 // screen, nothing cut off (or inside a panel that shows there is more).
 // Each is saved as test-output/screens/staff-*.png.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import {
-  serveKiosk,
-  launchBrowser,
   collectErrors,
   kioskUrl,
   typeOnKeypad,
@@ -21,6 +18,7 @@ import {
   SCREENSHOT_DIR,
   COMMON_VIEWPORTS,
 } from "./harness.mjs";
+import { startForFile } from "./setup.mjs";
 
 /** The sizes also checked in English (the others in Chinese only, to keep the run short). */
 const BOTH_LANGUAGES = new Set(["1920x1080", "1366x768"]);
@@ -67,17 +65,7 @@ const W = {
   start: "开始兑换",
 };
 
-let server;
-let browser;
-before(async () => {
-  server = await serveKiosk();
-  browser = await launchBrowser({ bypassCSP: true });
-  await mkdir(SCREENSHOT_DIR, { recursive: true });
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const { server, browser } = startForFile({ browser: { bypassCSP: true }, screenshots: true });
 
 for (const viewport of COMMON_VIEWPORTS) {
   const size = `${viewport.width}x${viewport.height}`;

@@ -2,26 +2,16 @@
 // and the first admin with a PIN typed twice; the one-time recovery code
 // shown once, large, printable on A4 or the 58 mm printer; then the admin
 // signs in. The recovery code later sets a new PIN for a forgotten one.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { serveKiosk, launchBrowser, openKioskPage, typeOnKeypad, inPage, stubPrint, fillPad, SCREENSHOT_DIR } from "./harness.mjs";
+import { typeOnKeypad, inPage, stubPrint, fillPad, SCREENSHOT_DIR } from "./harness.mjs";
+import { startForFile } from "./setup.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await serveKiosk();
-  browser = await launchBrowser({ viewport: { width: 1920, height: 1080 } });
-  await mkdir(SCREENSHOT_DIR, { recursive: true });
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const { openPage } = startForFile({ browser: { viewport: { width: 1920, height: 1080 } }, screenshots: true });
 
 test("first-run setup: the recovery code is shown once and prints, and the admin signs in", async () => {
-  const { page, errors } = await openKioskPage(browser.context, server.url, "staff-setup");
+  const { page, errors } = await openPage("staff-setup");
   const button = (name) => page.getByRole("button", { name });
   await button("设置本村").click();
   await page.getByRole("heading", { name: "设置本村的积分超市" }).waitFor();

@@ -3,14 +3,10 @@
 // new price that leaves an earlier receipt as it was; a stock count; a void
 // that gives points and stock back; an assisted redemption; unlocking a
 // household locked by wrong PINs and setting a PIN; new goods with a picture.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import {
-  serveKiosk,
-  launchBrowser,
-  openKioskPage,
   loadDemoVillage,
   signInByKeypad,
   typeOnKeypad,
@@ -24,21 +20,12 @@ import {
   DEMO_STAFF,
   SCREENSHOT_DIR,
 } from "./harness.mjs";
+import { startForFile } from "./setup.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await serveKiosk();
-  browser = await launchBrowser({ viewport: { width: 1920, height: 1080 } });
-  await mkdir(SCREENSHOT_DIR, { recursive: true });
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const { openPage, openDemoPage } = startForFile({ browser: { viewport: { width: 1920, height: 1080 } }, screenshots: true });
 
 async function shopkeeperPage(kioskId, params) {
-  const opened = await openKioskPage(browser.context, server.url, kioskId, params);
+  const opened = await openPage(kioskId, params);
   await loadDemoVillage(opened.page);
   await staffSignIn(opened.page, DEMO_STAFF.shopkeeper.id, DEMO_STAFF.shopkeeper.pin);
   return opened;
@@ -232,8 +219,7 @@ test("an assisted redemption: the shopkeeper signs the household in, the receipt
 });
 
 test("a household locked by five wrong PINs is unlocked; a PIN is set on the keypad, twice", async () => {
-  const { page, errors } = await openKioskPage(browser.context, server.url, "staff-shop-unlock");
-  await loadDemoVillage(page);
+  const { page, errors } = await openDemoPage("staff-shop-unlock");
   const codes = await inPage(page, async (kiosk) => {
     const codes = [];
     for (let attempt = 0; attempt < 5; attempt++) {

@@ -3,23 +3,15 @@
 // dates, times and periods read as people write them; the wrong-PIN message
 // says what the last try brings and whom to ask; and in 我的积分 each credit
 // names its period and what it was for.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serveKiosk, launchBrowser, openKioskPage, loadDemoVillage, typeOnKeypad, tile, inPage } from "./harness.mjs";
+import { loadDemoVillage, typeOnKeypad, tile, inPage } from "./harness.mjs";
+import { startForFile } from "./setup.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await serveKiosk();
-  browser = await launchBrowser({ viewport: { width: 1366, height: 768 } });
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const { openPage } = startForFile({ browser: { viewport: { width: 1366, height: 768 } } });
 
 async function demoPage(kioskId, params) {
-  const opened = await openKioskPage(browser.context, server.url, kioskId, params);
+  const opened = await openPage(kioskId, params);
   await loadDemoVillage(opened.page);
   await opened.page.bringToFront();
   return opened;
