@@ -3,7 +3,7 @@
 // 58 mm receipt printer. The thank-you note for donors and the recovery
 // code are laid out here.
 import { h, replaceChildren } from "../dom.js";
-import { dateOnly, dateTime } from "../i18n.js";
+import { dateOnly, dateTime, tIn, WORDS } from "../i18n.js";
 import { showAmount } from "../amounts.js";
 
 /** Puts `content` in the print area as `format` ("a4" or "roll"). */
@@ -24,13 +24,8 @@ export function printNow(app, format, label, content) {
   window.print();
 }
 
-const SOURCE_ZH = {
-  organisation: "组织",
-  company: "企业",
-  individual: "个人",
-  welfare_fund: "村公益金",
-  government: "政府补助",
-};
+/** A donation's source type in Chinese, as the restock screen names it. */
+const sourceZh = (type) => (WORDS[`source_${type}`] ? tIn("zh", `source_${type}`) : type);
 
 /**
  * The thank-you note (感谢单) for a donation: `note` { donor, sourceType,
@@ -60,7 +55,7 @@ export function thanksNote(app, note, format) {
         h("tbody", {}, lines),
       ),
       note.declaredValue ? h("p", { class: "pa-text", text: `申报价值:${showAmount(note.declaredValue)} 元` }) : null,
-      h("p", { class: "pa-text", text: `捐赠方类型:${SOURCE_ZH[note.sourceType] ?? note.sourceType}` }),
+      h("p", { class: "pa-text", text: `捐赠方类型:${sourceZh(note.sourceType)}` }),
       h("p", { class: "pa-text pa-right", text: "特此致谢!" }),
       h("p", { class: "pa-text pa-right", text: place }),
       h("p", { class: "pa-text pa-right", text: dateOnly(note.time) }),
@@ -76,7 +71,7 @@ export function thanksNote(app, note, format) {
     lines,
     h("hr", { class: "pr-rule" }),
     note.declaredValue ? row("申报价值", `${showAmount(note.declaredValue)} 元`) : null,
-    row("类型", SOURCE_ZH[note.sourceType] ?? note.sourceType),
+    row("类型", sourceZh(note.sourceType)),
     row("时间", dateTime(note.time)),
     row("经办", note.staffName),
     row("记录号", String(note.seq)),

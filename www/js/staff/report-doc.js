@@ -5,23 +5,16 @@
 // against the API.
 import { h } from "../dom.js";
 import { showAmount, showChange } from "../amounts.js";
-import { dateTime } from "../i18n.js";
+import { dateTime, tIn, WORDS } from "../i18n.js";
 
-const SOURCE = {
-  organisation: "组织 Organisation",
-  company: "企业 Company",
-  individual: "个人 Individual",
-  welfare_fund: "村公益金 Welfare fund",
-  government: "政府补助 Government",
-};
+/** A label of the catalogue as the reports print it: Chinese, then English. */
+const both = (key) => `${tIn("zh", key)} ${tIn("en", key)}`;
 
-const KIND = {
-  credited: "积分入账 Credit",
-  corrected: "更正 Correction",
-  redeemed: "兑换 Redemption",
-  redemption_voided: "作废退回 Void",
-  year_closed: "年底清零 Year close",
-};
+/** A donation's source type, as the restock screen names it. */
+const source = (type) => (WORDS[`source_${type}`] ? both(`source_${type}`) : type);
+
+/** An entry's kind in a statement, as the household's own 我的积分 names it. */
+const kindName = (kind) => (WORDS[`kind_${kind}`] ? both(`kind_${kind}`) : kind);
 
 const TITLE = {
   day: "日结单 Day close",
@@ -176,14 +169,14 @@ function donationsDoc(fmt, report) {
     table(
       fmt,
       ["捐赠方 Donor", "类型 Type", "次数 Times", "件数 Units", "申报价值 Value"],
-      report.byDonor.map((line) => [line.donor, SOURCE[line.sourceType] ?? line.sourceType, line.restocks, line.units, showAmount(line.declaredValue)]),
+      report.byDonor.map((line) => [line.donor, source(line.sourceType), line.restocks, line.units, showAmount(line.declaredValue)]),
       { numeric: [2, 3, 4] },
     ),
     heading(fmt, "按来源 By source"),
     table(
       fmt,
       ["来源 Source", "次数 Times", "件数 Units", "申报价值 Value"],
-      report.bySource.map((line) => [SOURCE[line.sourceType] ?? line.sourceType, line.restocks, line.units, showAmount(line.declaredValue)]),
+      report.bySource.map((line) => [source(line.sourceType), line.restocks, line.units, showAmount(line.declaredValue)]),
       { numeric: [1, 2, 3] },
     ),
     heading(fmt, "捐赠与兑出 Given and redeemed"),
@@ -213,7 +206,7 @@ function statementDoc(fmt, report) {
       ["时间 Time", "事项 What", "变动 Change", "余额 Balance", "说明 Note", "经手 Operator"],
       report.lines.map((line) => [
         line.time,
-        KIND[line.kind] ?? line.kind,
+        kindName(line.kind),
         showChange(line.change),
         showAmount(line.balanceAfter),
         [line.note, line.goods].filter(Boolean).join(" "),

@@ -24,5 +24,8 @@ export default {
   reportEmpty: ["这段时间没有记录", "Nothing in this period"],
   lowStockLabel: ["补货线", "Low-stock line"],
   lowStockHint: ["库存到这个数就提醒补货;不填就是 5", "Stock at or below this shows as low; default 5"],
+  // A household statement names entries as 我的积分 does (kind_* there);
+  // the year's close is the one kind only a statement shows.
+  kind_year_closed: ["年底清零", "Year close"],
   reportChartsHint: ["近十二个月,按村里的日期", "The last twelve months, by the village's dates"],
 };

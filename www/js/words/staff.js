@@ -163,7 +163,7 @@ export default {
   source_organisation: ["组织", "Organisation"],
   source_company: ["企业", "Company"],
   source_individual: ["个人", "Individual"],
-  source_welfare_fund: ["公益金", "Welfare fund"],
+  source_welfare_fund: ["村公益金", "Welfare fund"],
   source_government: ["政府补助", "Government"],
   dateLabel: ["日期", "Date"],
   declaredValueLabel: ["申报价值(元)", "Declared value (yuan)"],
