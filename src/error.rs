@@ -481,6 +481,11 @@ impl Error {
     }
 
     /// The message in Chinese, in plain words for a villager or a clerk.
+    ///
+    /// These are the page's words for a refusal: it shows them as they are
+    /// (`message`), and writes its own sentence only where it knows more than
+    /// the core (the goods' names, whether this was a redemption, the
+    /// village's time, a form's field), so each sentence has one home.
     pub fn message_zh(&self) -> String {
         use Error::*;
         match self {
@@ -492,53 +497,63 @@ impl Error {
             LockedOut { .. } => "密码错误次数太多,已暂时锁定,请稍后再试或找管理员".to_string(),
             NoPin { .. } => "这一户还没有设置密码,请找管理员设置".to_string(),
             SessionExpired => "已经超时退出,请重新登录".to_string(),
-            UnknownHousehold { household } => format!("找不到户号 {household}"),
+            UnknownHousehold { household } => {
+                format!("没有找到户号 {}。请再看一下户卡。", household.to_uppercase())
+            }
             Suspended { .. } => "这一户的积分账户已暂停,请找管理员".to_string(),
             MovedAway { .. } => "这一户已迁出,不能再兑换".to_string(),
             NegativeBalance { balance } => format!("积分余额为 {balance},不能兑换,请找管理员"),
-            UnknownItem { .. } => "没有这种商品".to_string(),
+            UnknownItem { .. } => "没有这种商品。请换一种。".to_string(),
             InactiveItem { .. } => "这种商品已下架".to_string(),
-            BadQuantity { .. } => format!("数量不对:每种商品一次 1 到 {QUANTITY_MAX} 件"),
-            EmptyBasket => "购物篮是空的".to_string(),
-            TooManyLines { lines_max } => format!("一次最多兑换 {lines_max} 种商品"),
-            Busy => "正在处理上一个操作,请稍等".to_string(),
-            LimitReached { limit, .. } => format!("已达到上限({limit}),不能再添加"),
+            BadQuantity { .. } => format!("数量不对:每种商品一次 1 到 {QUANTITY_MAX} 件。"),
+            EmptyBasket => "购物篮是空的,请先选商品。".to_string(),
+            TooManyLines { lines_max } => format!("一次最多兑换 {lines_max} 种商品。"),
+            Busy => "正在处理上一步,请稍等一下再点。".to_string(),
+            LimitReached { .. } => "已经到了上限,不能再添加。请找积分专员。".to_string(),
             StaffAuthRequired => "需要管理员登录".to_string(),
             StaffRoleRefused => "你的工作人员角色不能做这件事".to_string(),
             InvalidInput { detail_zh, .. } => format!("填写的内容不对:{detail_zh}"),
-            AlreadyExists { key, .. } => format!("{key} 已经存在"),
-            UnknownReceipt { receipt } => format!("找不到小票 {receipt}"),
-            AlreadyVoided { receipt } => format!("小票 {receipt} 已经作废过了"),
-            NotEmpty => "这台终端已有数据,不能载入演示村".to_string(),
-            WrongKiosk { expected, found } => {
-                format!("存储里的数据属于终端 {found},不是 {expected}")
-            }
+            AlreadyExists { what, key } => match what_named(what) {
+                Some((zh, _)) => format!("{zh} {key} 已经有了。"),
+                None => format!("{key} 已经有了。"),
+            },
+            UnknownReceipt { receipt } => format!("找不到这张小票 {receipt}。请核对小票号。"),
+            AlreadyVoided { .. } => "这张小票已经作废过了。".to_string(),
+            NotEmpty => "这台终端已经有数据了,不用再载入演示村。".to_string(),
+            WrongKiosk { expected, found } => format!(
+                "这台电脑里存的是另一台终端({found})的数据,不是终端 {expected} 的。请找积分专员。"
+            ),
             ReadOnly {
                 reason: "other_tab",
-            } => "另一个窗口正在使用这台终端,这里只能查看。请关闭多余的窗口".to_string(),
+            } => "这台终端已在另一个窗口打开。这里只能查看,不能兑换。请关掉另一个窗口,再重新打开本页。"
+                .to_string(),
             ReadOnly {
                 reason: "insecure_context",
-            } => "页面不是从本机安全地址打开的,只能查看。请用 http://127.0.0.1 或 https 打开"
-                .to_string(),
-            ReadOnly { .. } => "现在只能查看,不能兑换".to_string(),
+            } => "这个网页不是从本机安全地址打开的,不能保存兑换记录。请找积分专员。".to_string(),
+            ReadOnly { reason: "closed" } => "终端已关闭。请重新打开本页。".to_string(),
+            ReadOnly {
+                reason: "no_journal",
+            } => "这台终端还没有数据,请先设置或载入演示村。".to_string(),
+            ReadOnly { .. } => "现在只能查看,不能兑换。请找店主。".to_string(),
             YearClosed { year } => format!("{year} 年已经结账,不能作废,请用积分调整"),
-            StorageCorrupt { seq, .. } => {
-                format!("存储的记录第 {seq} 条已损坏,终端暂停兑换,请找积分专员")
-            }
+            StorageCorrupt { seq, .. } => format!(
+                "存储的记录(第 {seq} 条)已损坏。现在只能查看,不能兑换。请找积分专员。"
+            ),
             StorageFull => "存储空间已满,这次没有成功,请找管理员".to_string(),
             StorageFailed { .. } => "保存失败,这次没有成功,请找管理员".to_string(),
             Internal { .. } => "终端内部出错,这次没有成功,请找管理员".to_string(),
             PostingNotOver { period, .. } => {
                 format!("{period} 的评分还在公示期内,公示期满后才能入账")
             }
-            ClockUnconfirmed => {
-                "终端时钟与上一笔记录相差超过一天,请管理员先在管理首页确认时间".to_string()
-            }
+            ClockUnconfirmed => "终端时钟与上一笔记录相差超过一天。请管理员先在管理首页核对并确认时间,再做这一步。"
+                .to_string(),
             ObjectionPending { period, households } => format!(
-                "{period} 的评分还有没处理完的异议({}),处理完才能入账",
+                "{period} 的评分还有没处理完的异议({}),处理完才能入账。",
                 households.join("、")
             ),
-            Blacklisted { .. } => "这一户在曝光台上,按本村规定暂不能兑换,请找积分专员".to_string(),
+            Blacklisted { .. } => {
+                "这一户在曝光台上,按本村规定暂不能兑换。请找积分专员。".to_string()
+            }
             BackupInvalid {
                 line, detail_zh, ..
             } => {
@@ -547,45 +562,60 @@ impl Error {
             PlatformOriginNotAllowed {
                 allowed: Some(allowed),
                 ..
-            } => format!("这个页面只能连接县级平台 {allowed}"),
+            } => format!("这个页面只能连接县级平台 {allowed}。"),
             PlatformOriginNotAllowed { allowed: None, .. } => {
-                "这个页面没有配置县级平台地址,只能连接本机地址(http://127.0.0.1 或 http://localhost)"
+                "这个页面没有配置县级平台地址,只能连接本机地址(http://127.0.0.1 或 http://localhost)。"
                     .to_string()
             }
-            PlatformNotEnrolled => "还没有连接县级平台,请管理员在村设置里登记".to_string(),
-            PlatformUnreachable { .. } => "连不上县级平台,稍后会自动重试".to_string(),
-            EnrollCodeInvalid => "登记码不对、已用过或已过期,请向县里要一个新的".to_string(),
-            GenesisMismatch => "县级平台上这个编号属于另一台终端,请和县里核对编号".to_string(),
-            RestoreCodeInvalid => "恢复码不对、已用过或已过期,请向县里要一个新的".to_string(),
+            PlatformNotEnrolled => "还没有连接县级平台。请管理员在村设置里登记。".to_string(),
+            PlatformUnreachable { .. } => {
+                "连不上县级平台。记录都在本机,稍后会自动重试。".to_string()
+            }
+            EnrollCodeInvalid => {
+                "登记码不对、已经用过或过期了。请向县里要一个新的登记码。".to_string()
+            }
+            GenesisMismatch => {
+                "县级平台上这个编号属于另一台终端。请和县里核对终端编号。".to_string()
+            }
+            RestoreCodeInvalid => {
+                "恢复码不对、已经用过或过期了。请向县里要一个新的恢复码。".to_string()
+            }
             PlatformNothingToRestore => {
-                "县级平台上没有这个编号上传过的记录,无法恢复;请和县里核对编号".to_string()
+                "县级平台上没有这个编号上传过的记录,无法恢复。请和县里核对终端编号。".to_string()
             }
             PlatformJournalRefused { seq, .. } => format!(
-                "县级平台发来的记录在第 {seq} 条没有通过本机校验,没有恢复;请告诉县里"
+                "县级平台发来的记录在第 {seq} 条没有通过本机的核对,什么也没有恢复。请告诉县里。"
             ),
             PlatformGap { head_seq } => format!(
-                "县级平台只有到第 {head_seq} 条的记录,缺少已归档的部分,请把 U 盘批次交给县里导入"
+                "县级平台只有到第 {head_seq} 条的记录,缺少已归档的部分。请把 U 盘批次交给县里导入。"
             ),
             PlatformFork { seq, .. } => format!(
-                "县级平台第 {seq} 条记录和本机不一样:有两份记录自称是这台终端。已停止上传,请县里处理"
+                "县级平台的第 {seq} 条记录和本机的不一样:有两份记录自称是这台终端。已停止上传,要由县里处理。"
             ),
             PlatformRefused { seq: Some(seq), .. } => {
-                format!("县级平台拒收第 {seq} 条记录。已停止上传,请县里处理")
+                format!("县级平台拒收第 {seq} 条记录。已停止上传,要由县里处理。")
             }
-            PlatformRefused { .. } => "县级平台拒收这次上传。已停止上传,请县里处理".to_string(),
-            PlatformTooOld { .. } => "县级平台的程序需要更新,才能收下这台终端的记录".to_string(),
-            PlatformUnauthorized => "县级平台不认这台终端的登记了,请向县里要新的登记码重新登记".to_string(),
-            PlatformTooLarge => "这次上传太大,县级平台没有收下".to_string(),
-            PlatformBusy { .. } => "县级平台正忙,稍后会自动重试".to_string(),
-            PlatformAnswerInvalid { .. } => "县级平台的回答看不懂,稍后会自动重试".to_string(),
+            PlatformRefused { .. } => {
+                "县级平台拒收这次上传。已停止上传,要由县里处理。".to_string()
+            }
+            PlatformTooOld { .. } => {
+                "县级平台的程序需要更新,才能收下这台终端的记录。记录都在本机。".to_string()
+            }
+            PlatformUnauthorized => {
+                "县级平台不再认这台终端的登记。请向县里要新的登记码,重新登记。".to_string()
+            }
+            PlatformTooLarge => "这次上传太大,县级平台没有收下。".to_string(),
+            PlatformBusy { .. } => "县级平台正忙,稍后会自动重试。".to_string(),
+            PlatformAnswerInvalid { .. } => "县级平台的回答看不懂,稍后会自动重试。".to_string(),
             RestoreAuthRequired { county: false } => {
-                "恢复备份要输入打印的恢复码,或备份里一位管理员的密码".to_string()
+                "恢复备份要输入打印的恢复码,或备份里一位管理员的密码。什么也没有恢复。".to_string()
             }
             RestoreAuthRequired { county: true } => {
-                "这个旧格式备份既没有密码也没有恢复码,只能用县里发的恢复码恢复(县级恢复)".to_string()
+                "这个旧格式备份既没有密码也没有恢复码,只能用县里发的恢复码恢复。请联系县里。什么也没有恢复。"
+                    .to_string()
             }
             SecondStaffRequired { .. } => {
-                "这一步要第二位工作人员输入自己的编号和密码确认(双人核对)".to_string()
+                "这一步要第二位工作人员输入自己的编号和密码确认(双人核对)。".to_string()
             }
         }
     }
@@ -607,7 +637,10 @@ impl Error {
             }
             NoPin { .. } => "This household has no PIN yet; ask the shopkeeper".to_string(),
             SessionExpired => "Signed out after a pause; please sign in again".to_string(),
-            UnknownHousehold { household } => format!("No household with code {household}"),
+            UnknownHousehold { household } => format!(
+                "There is no household with code {}. Please check your card.",
+                household.to_uppercase()
+            ),
             Suspended { .. } => {
                 "This household's account is suspended; ask the shopkeeper".to_string()
             }
@@ -615,36 +648,49 @@ impl Error {
             NegativeBalance { balance } => {
                 format!("The balance is {balance}; no redemption until it is settled")
             }
-            UnknownItem { .. } => "No such item".to_string(),
+            UnknownItem { .. } => "There is no such item. Please choose another.".to_string(),
             InactiveItem { .. } => "This item is no longer offered".to_string(),
-            BadQuantity { .. } => format!("Wrong quantity: 1 to {QUANTITY_MAX} of each item"),
-            EmptyBasket => "The basket is empty".to_string(),
-            TooManyLines { lines_max } => format!("At most {lines_max} different items at once"),
-            Busy => "Still working on the last step; please wait".to_string(),
-            LimitReached { what, limit } => format!("The limit of {limit} {what} is reached"),
+            BadQuantity { .. } => {
+                format!("Wrong quantity: 1 to {QUANTITY_MAX} of each item at once.")
+            }
+            EmptyBasket => "The basket is empty. Please choose goods first.".to_string(),
+            TooManyLines { lines_max } => format!("At most {lines_max} different items at once."),
+            Busy => "Still working on the last step. Please wait a moment.".to_string(),
+            LimitReached { .. } => {
+                "A limit is reached; nothing more can be added. Please call the clerk.".to_string()
+            }
             StaffAuthRequired => "A staff sign-in is required".to_string(),
             StaffRoleRefused => "Your staff role does not cover this".to_string(),
             InvalidInput { field, detail, .. } => format!("{field}: {detail}"),
-            AlreadyExists { what, key } => format!("The {what} {key} already exists"),
-            UnknownReceipt { receipt } => format!("No receipt {receipt}"),
-            AlreadyVoided { receipt } => format!("Receipt {receipt} is already voided"),
-            NotEmpty => {
-                "This kiosk already has data; the demo loads only into an empty kiosk".to_string()
+            AlreadyExists { what, key } => match what_named(what) {
+                Some((_, en)) => format!("The {en} {key} already exists."),
+                None => format!("The {what} {key} already exists."),
+            },
+            UnknownReceipt { receipt } => {
+                format!("This receipt {receipt} was not found. Please check the number.")
             }
-            WrongKiosk { expected, found } => {
-                format!("The stored journal belongs to kiosk {found}, not {expected}")
-            }
+            AlreadyVoided { .. } => "This receipt was already voided.".to_string(),
+            NotEmpty => "This kiosk already has data; the demo village is not needed.".to_string(),
+            WrongKiosk { expected, found } => format!(
+                "This computer holds another kiosk's data ({found}, not {expected}). Please call the clerk."
+            ),
             ReadOnly { reason: "other_tab" } => {
-                "Another window is using this kiosk; this one is read-only. Close the extra window".to_string()
+                "This kiosk is open in another window. Here you can only look, not redeem. Close the other window, then reload this page.".to_string()
             }
             ReadOnly { reason: "insecure_context" } => {
-                "Not opened from a secure address: read-only. Open it at http://127.0.0.1 or over https".to_string()
+                "This page was not opened from a secure address and cannot save redemptions. Please call the clerk.".to_string()
             }
-            ReadOnly { .. } => "Read-only: no redemption is possible now".to_string(),
+            ReadOnly { reason: "closed" } => "The kiosk was closed. Please reload this page.".to_string(),
+            ReadOnly { reason: "no_journal" } => {
+                "This kiosk has no data yet. Set it up or load the demo village first.".to_string()
+            }
+            ReadOnly { .. } => {
+                "View only: no redemption is possible now. Please call the shopkeeper.".to_string()
+            }
             YearClosed { year } => format!("The books of {year} are closed: no void; use a correction"),
-            StorageCorrupt { seq, .. } => {
-                format!("Stored record {seq} is damaged; redemptions are paused. Call the clerk")
-            }
+            StorageCorrupt { seq, .. } => format!(
+                "The stored records (record {seq}) are damaged. View only: no redemption now. Please call the clerk."
+            ),
             StorageFull => "Storage is full: this did NOT happen. Call the shopkeeper".to_string(),
             StorageFailed { .. } => {
                 "Saving failed: this did NOT happen. Call the shopkeeper".to_string()
@@ -656,14 +702,14 @@ impl Error {
                 format!("The scores of {period} are still posted; apply them after the posting period")
             }
             ClockUnconfirmed => {
-                "The kiosk's clock moved more than a day since the last entry: an admin must confirm the time on the staff home first".to_string()
+                "The kiosk's clock moved more than a day since the last entry. An admin must check and confirm the time on the staff home first.".to_string()
             }
             ObjectionPending { period, households } => format!(
-                "Objections to the scores of {period} are still open ({}); settle them before applying",
+                "Objections to the scores of {period} are still open ({}); settle them before applying.",
                 households.join(", ")
             ),
             Blacklisted { .. } => {
-                "This household is on the blacklist and the village does not let it redeem; call the clerk".to_string()
+                "This household is on the blacklist and the village does not let it redeem now. Please call the clerk.".to_string()
             }
             BackupInvalid { line, detail, .. } => {
                 format!("Backup file, line {line}: {detail}. Nothing was restored")
@@ -671,64 +717,64 @@ impl Error {
             PlatformOriginNotAllowed {
                 allowed: Some(allowed),
                 ..
-            } => format!("This page may reach only the county platform at {allowed}"),
+            } => format!("This page may reach only the county platform at {allowed}."),
             PlatformOriginNotAllowed { allowed: None, .. } => {
-                "No county platform is configured for this page: only a local address (http://127.0.0.1 or http://localhost) is allowed".to_string()
+                "No county platform is configured for this page: only a local address (http://127.0.0.1 or http://localhost).".to_string()
             }
             PlatformNotEnrolled => {
-                "Not enrolled with the county platform; an admin enrols it in Village settings".to_string()
+                "Not enrolled with the county platform. An admin enrols it in Village settings.".to_string()
             }
             PlatformUnreachable { .. } => {
-                "The county platform cannot be reached; the kiosk retries by itself".to_string()
+                "The county platform cannot be reached. Every record is kept here; the kiosk retries by itself.".to_string()
             }
             EnrollCodeInvalid => {
-                "The enrollment code is wrong, used or expired; ask the county for a new one".to_string()
+                "The enrollment code is wrong, used or expired. Ask the county for a new one.".to_string()
             }
             GenesisMismatch => {
-                "The county platform holds this id for another kiosk; check the id with the county".to_string()
+                "The county platform holds this id for another kiosk. Check the kiosk's id with the county.".to_string()
             }
             RestoreCodeInvalid => {
-                "The restore code is wrong, used or expired; ask the county for a new one".to_string()
+                "The restore code is wrong, used or expired. Ask the county for a new one.".to_string()
             }
             PlatformNothingToRestore => {
-                "The county platform holds nothing uploaded under this id, so there is nothing to restore; check the id with the county".to_string()
+                "The county platform holds nothing uploaded under this id, so there is nothing to restore. Check the kiosk's id with the county.".to_string()
             }
-            PlatformJournalRefused { seq, detail } => format!(
-                "The journal from the county platform fails this kiosk's verification at entry {seq} ({detail}); nothing was restored; tell the county"
+            PlatformJournalRefused { seq, .. } => format!(
+                "The records from the county platform fail this kiosk's check at record {seq}; nothing was restored. Tell the county."
             ),
             PlatformGap { head_seq } => format!(
-                "The county platform holds entries up to {head_seq} only and lacks the archived ones; give the county the USB batches to import"
+                "The county platform holds records up to {head_seq} only and lacks the archived ones. Give the county the USB batches to import."
             ),
             PlatformFork { seq, .. } => format!(
-                "The county platform holds another entry {seq}: two journals claim to be this kiosk. Uploading stopped; the county must settle it"
+                "The county platform's record {seq} differs from this kiosk's: two journals claim to be this kiosk. Uploading stopped; the county must settle it."
             ),
             PlatformRefused { seq: Some(seq), .. } => format!(
-                "The county platform refused entry {seq}. Uploading stopped; the county must settle it"
+                "The county platform refused record {seq}. Uploading stopped; the county must settle it."
             ),
             PlatformRefused { .. } => {
-                "The county platform refused the upload. Uploading stopped; the county must settle it".to_string()
+                "The county platform refused the upload. Uploading stopped; the county must settle it.".to_string()
             }
             PlatformTooOld { .. } => {
-                "The county platform needs updating to take this kiosk's entries".to_string()
+                "The county platform needs updating to take this kiosk's records. Every record is kept here.".to_string()
             }
             PlatformUnauthorized => {
-                "The county platform no longer accepts this kiosk's enrollment; enrol again with a new code from the county".to_string()
+                "The county platform no longer accepts this kiosk's enrollment. Ask the county for a new code and enrol again.".to_string()
             }
-            PlatformTooLarge => "The upload was too large for the county platform".to_string(),
+            PlatformTooLarge => "The upload was too large for the county platform.".to_string(),
             PlatformBusy { .. } => {
-                "The county platform is busy; the kiosk retries by itself".to_string()
+                "The county platform is busy; the kiosk retries by itself.".to_string()
             }
             PlatformAnswerInvalid { .. } => {
-                "The county platform's answer could not be read; the kiosk retries by itself".to_string()
+                "The county platform's answer could not be read; the kiosk retries by itself.".to_string()
             }
             RestoreAuthRequired { county: false } => {
-                "Restoring a backup needs the printed recovery code, or the PIN of an admin the backup carries".to_string()
+                "Restoring needs the printed recovery code, or the PIN of an admin the backup carries. Nothing was restored.".to_string()
             }
             RestoreAuthRequired { county: true } => {
-                "This old-format backup carries neither PINs nor a recovery code: only a county restore code can restore it".to_string()
+                "This old-format backup carries neither PINs nor a recovery code: only a county restore code can restore it. Ask the county. Nothing was restored.".to_string()
             }
             SecondStaffRequired { .. } => {
-                "This step needs a second staff member to confirm with their own id and PIN (two-person rule)".to_string()
+                "This step needs a second staff member to confirm with their own id and PIN (two-person rule).".to_string()
             }
         }
     }
@@ -785,6 +831,18 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// What already exists, as the refusal names it: the thing a person
+/// typed (a household code, an item code), in Chinese and English.
+fn what_named(what: &str) -> Option<(&'static str, &'static str)> {
+    match what {
+        "household" => Some(("户号", "household")),
+        "item" => Some(("商品编号", "item")),
+        "barcode" => Some(("条码", "barcode")),
+        "staff" => Some(("员工编号", "staff id")),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -837,6 +895,274 @@ mod tests {
         assert_eq!(
             Error::invalid_with("amount", "不对", "wrong").figures(),
             vec![("field", Figure::Text("amount".into()))]
+        );
+    }
+
+    /// One refusal of every kind, so a new variant must be added here (the
+    /// match below does not compile without it) and gets its words checked.
+    fn one_of_each() -> Vec<Error> {
+        let points = |hundredths| Points::from_hundredths(hundredths).unwrap();
+        let text = |s: &str| s.to_string();
+        let all = vec![
+            Error::InsufficientPoints {
+                needed: points(1950),
+                available: points(1200),
+            },
+            Error::OutOfStock {
+                sku: text("salt"),
+                needed: 3,
+                available: 1,
+            },
+            Error::WrongPin { attempts_left: 2 },
+            Error::LockedOut { locked_until_ms: 1 },
+            Error::NoPin {
+                household: text("a01"),
+            },
+            Error::SessionExpired,
+            Error::UnknownHousehold {
+                household: text("a01"),
+            },
+            Error::Suspended {
+                household: text("A01"),
+            },
+            Error::MovedAway {
+                household: text("A01"),
+            },
+            Error::NegativeBalance {
+                balance: points(-500),
+            },
+            Error::UnknownItem { sku: text("salt") },
+            Error::InactiveItem { sku: text("salt") },
+            Error::BadQuantity {
+                sku: text("salt"),
+                quantity: 0,
+            },
+            Error::EmptyBasket,
+            Error::TooManyLines { lines_max: 50 },
+            Error::Busy,
+            Error::LimitReached {
+                what: "households",
+                limit: 5000,
+            },
+            Error::StaffAuthRequired,
+            Error::StaffRoleRefused,
+            Error::invalid_with("name", "不能为空", "is empty"),
+            Error::AlreadyExists {
+                what: "household",
+                key: text("A01"),
+            },
+            Error::AlreadyExists {
+                what: "members",
+                key: text("A01"),
+            },
+            Error::UnknownReceipt {
+                receipt: text("R-1"),
+            },
+            Error::AlreadyVoided {
+                receipt: text("R-1"),
+            },
+            Error::NotEmpty,
+            Error::WrongKiosk {
+                expected: text("k1"),
+                found: text("k2"),
+            },
+            Error::ReadOnly {
+                reason: "other_tab",
+            },
+            Error::ReadOnly {
+                reason: "insecure_context",
+            },
+            Error::ReadOnly { reason: "closed" },
+            Error::ReadOnly {
+                reason: "no_journal",
+            },
+            Error::ReadOnly { reason: "" },
+            Error::YearClosed { year: 2025 },
+            Error::StorageCorrupt {
+                seq: 17,
+                detail: text("hash"),
+            },
+            Error::StorageFull,
+            Error::StorageFailed {
+                detail: text("quota"),
+            },
+            Error::Internal {
+                detail: text("state"),
+            },
+            Error::PostingNotOver {
+                period: text("2026-08"),
+                until_ms: 1,
+            },
+            Error::ClockUnconfirmed,
+            Error::ObjectionPending {
+                period: text("2026-08"),
+                households: vec![text("H01"), text("H03")],
+            },
+            Error::Blacklisted {
+                household: text("A01"),
+            },
+            Error::BackupInvalid {
+                line: 42,
+                detail_zh: text("不对"),
+                detail: text("wrong"),
+            },
+            Error::PlatformOriginNotAllowed {
+                origin: text("http://x"),
+                allowed: Some(text("https://y")),
+            },
+            Error::PlatformOriginNotAllowed {
+                origin: text("http://x"),
+                allowed: None,
+            },
+            Error::PlatformNotEnrolled,
+            Error::PlatformUnreachable {
+                detail: text("offline"),
+            },
+            Error::EnrollCodeInvalid,
+            Error::GenesisMismatch,
+            Error::RestoreCodeInvalid,
+            Error::PlatformNothingToRestore,
+            Error::PlatformJournalRefused {
+                seq: 4,
+                detail: text("chain"),
+            },
+            Error::PlatformGap { head_seq: 4 },
+            Error::PlatformFork {
+                seq: 4,
+                platform_hash: text("p"),
+                kiosk_hash: text("k"),
+            },
+            Error::PlatformRefused {
+                seq: Some(4),
+                line: None,
+                reason: text("chain"),
+            },
+            Error::PlatformRefused {
+                seq: None,
+                line: Some(2),
+                reason: text("chain"),
+            },
+            Error::PlatformTooOld {
+                seq: Some(4),
+                reason: text("kind"),
+            },
+            Error::PlatformUnauthorized,
+            Error::PlatformTooLarge,
+            Error::PlatformBusy {
+                retry_after_ms: 1000,
+            },
+            Error::PlatformAnswerInvalid {
+                detail: text("json"),
+            },
+            Error::RestoreAuthRequired { county: false },
+            Error::RestoreAuthRequired { county: true },
+            Error::SecondStaffRequired { reason: "import" },
+        ];
+        for error in &all {
+            // Exhaustive: a new variant fails to compile until listed above.
+            use Error::*;
+            match error {
+                InsufficientPoints { .. }
+                | OutOfStock { .. }
+                | WrongPin { .. }
+                | LockedOut { .. }
+                | NoPin { .. }
+                | SessionExpired
+                | UnknownHousehold { .. }
+                | Suspended { .. }
+                | MovedAway { .. }
+                | NegativeBalance { .. }
+                | UnknownItem { .. }
+                | InactiveItem { .. }
+                | BadQuantity { .. }
+                | EmptyBasket
+                | TooManyLines { .. }
+                | Busy
+                | LimitReached { .. }
+                | StaffAuthRequired
+                | StaffRoleRefused
+                | InvalidInput { .. }
+                | AlreadyExists { .. }
+                | UnknownReceipt { .. }
+                | AlreadyVoided { .. }
+                | NotEmpty
+                | WrongKiosk { .. }
+                | ReadOnly { .. }
+                | YearClosed { .. }
+                | StorageCorrupt { .. }
+                | StorageFull
+                | StorageFailed { .. }
+                | Internal { .. }
+                | PostingNotOver { .. }
+                | ClockUnconfirmed
+                | ObjectionPending { .. }
+                | Blacklisted { .. }
+                | BackupInvalid { .. }
+                | PlatformOriginNotAllowed { .. }
+                | PlatformNotEnrolled
+                | PlatformUnreachable { .. }
+                | EnrollCodeInvalid
+                | GenesisMismatch
+                | RestoreCodeInvalid
+                | PlatformNothingToRestore
+                | PlatformJournalRefused { .. }
+                | PlatformGap { .. }
+                | PlatformFork { .. }
+                | PlatformRefused { .. }
+                | PlatformTooOld { .. }
+                | PlatformUnauthorized
+                | PlatformTooLarge
+                | PlatformBusy { .. }
+                | PlatformAnswerInvalid { .. }
+                | RestoreAuthRequired { .. }
+                | SecondStaffRequired { .. } => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn every_code_has_words_in_chinese_and_in_english() {
+        let chinese = |text: &str| text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        let all = one_of_each();
+        let mut codes: Vec<&str> = all.iter().map(Error::code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        let mut listed = Error::CODES.to_vec();
+        listed.sort_unstable();
+        assert_eq!(
+            codes, listed,
+            "one refusal of every listed code, and no other"
+        );
+        for error in &all {
+            let (zh, en) = (error.message_zh(), error.message_en());
+            assert!(chinese(&zh), "{}: {zh}", error.code());
+            assert!(
+                !en.trim().is_empty() && !chinese(&en),
+                "{}: {en}",
+                error.code()
+            );
+        }
+        // The page's words for the villager: the code as on the card, the
+        // core's own limit, and what already exists named as typed.
+        assert!(Error::UnknownHousehold {
+            household: "a01".into()
+        }
+        .message_zh()
+        .contains("A01"));
+        assert!(Error::BadQuantity {
+            sku: "salt".into(),
+            quantity: 0
+        }
+        .message_en()
+        .contains(&format!("1 to {QUANTITY_MAX}")));
+        assert_eq!(
+            Error::AlreadyExists {
+                what: "household",
+                key: "A01".into()
+            }
+            .message_zh(),
+            "户号 A01 已经有了。"
         );
     }
 
