@@ -39,7 +39,7 @@ mod households;
 pub mod members;
 mod redeem;
 mod staff;
-mod stock;
+pub mod stock;
 mod upkeep;
 use staff::PinCheck;
 pub use staff::{StaffSession, STAFF_MAX};
@@ -133,10 +133,13 @@ pub enum Auth {
     StaffSession(SessionId),
 }
 
-/// One line of a basket as the page sends it; checked by the operation.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One line of a basket as the page sends it (`{ sku, qty }`); checked by
+/// the operation.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BasketLine {
     pub sku: String,
+    #[serde(rename = "qty")]
     pub quantity: i64,
 }
 
@@ -1185,6 +1188,21 @@ fn operation_request(operation: &Operation) -> Option<&RequestId> {
         | Recover { .. }
         | Import { .. } => None,
     }
+}
+
+/// Parses an amount of points, not negative, naming the field on refusal.
+fn parse_amount(field: &str, value: &str) -> Result<Points, Error> {
+    Points::parse_unsigned(value).map_err(|problem| Error::invalid_amount(field, problem))
+}
+
+/// Parses an item's code.
+fn parse_sku(value: &str) -> Result<Sku, Error> {
+    Sku::new(value).map_err(|problem| Error::invalid("sku", &problem))
+}
+
+/// Parses the page's request id of one attempt.
+fn parse_request(value: &str) -> Result<RequestId, Error> {
+    RequestId::new(value).map_err(|problem| Error::invalid("requestId", &problem))
 }
 
 /// Parses a text field into [`Text`], naming the field on refusal.

@@ -1,15 +1,21 @@
 //! Goods and stock: adding, updating, repricing and retiring items, donations
 //! in (restock), single adjustments and whole stock counts. Stock never goes
 //! below zero nor above [`STOCK_MAX`].
+//!
+//! Each operation's input is parsed here from the page's shape (the
+//! `…Input` types, camelCase as JS sends them), so the binding only forwards.
 
 use super::{
     entry_id, misrouted, Acting, BasketLine, Draft, Ledger, Operation, Planned, ITEMS_MAX,
     RESTOCK_LINES_MAX, STOCK_MAX, STOCK_MOVE_MAX,
 };
-use crate::entry::{Body, EntryId, ItemDetails, StockLine};
+use super::{parse_amount, parse_request, parse_sku, text, NAME_LENGTH_MAX, REASON_LENGTH_MAX};
+use crate::entry::{Barcode, Body, EntryId, ImageRef, ItemDetails, SourceType, StockLine};
 use crate::error::Error;
+use crate::ids::RequestId;
 use crate::ids::Sku;
 use crate::points::Points;
+use serde::Deserialize;
 
 impl Ledger {
     /// Plans an item or stock operation.
@@ -235,5 +241,233 @@ impl Ledger {
             }
         }
         Ok(())
+    }
+}
+
+/// An item as the page sends it to `addItem` and `updateItem`: `{ sku,
+/// nameZh, nameEn, unit, category, price, barcode, image, lowStock,
+/// requestId }`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ItemInput {
+    sku: String,
+    name_zh: String,
+    name_en: Option<String>,
+    unit: String,
+    category: String,
+    price: Option<String>,
+    barcode: Option<String>,
+    image: Option<String>,
+    request_id: String,
+    /// The low-stock threshold; none: the default.
+    low_stock: Option<u32>,
+}
+
+impl ItemInput {
+    /// A new item, at its price.
+    pub fn add(self) -> Result<Operation, Error> {
+        let price = parse_amount("price", self.price.as_deref().unwrap_or(""))?;
+        let (sku, details, request) = self.details()?;
+        Ok(Operation::AddItem {
+            sku,
+            details,
+            price,
+            request,
+        })
+    }
+
+    /// An item's new description; its price is left as it is.
+    pub fn update(self) -> Result<Operation, Error> {
+        let (sku, details, request) = self.details()?;
+        Ok(Operation::UpdateItem {
+            sku,
+            details,
+            request,
+        })
+    }
+
+    fn details(self) -> Result<(Sku, ItemDetails, RequestId), Error> {
+        let barcode = self
+            .barcode
+            .filter(|b| !b.trim().is_empty())
+            .map(|b| {
+                Barcode::new(&b).ok_or_else(|| {
+                    Error::invalid_with(
+                        "barcode",
+                        "条码只能是 6 到 32 位数字或字母",
+                        "a barcode is 6 to 32 letters or digits",
+                    )
+                })
+            })
+            .transpose()?;
+        let image = self
+            .image
+            .filter(|i| !i.is_empty())
+            .map(|i| {
+                ImageRef::new(&i).ok_or_else(|| {
+                    Error::invalid_with(
+                        "image",
+                        "图片不对或太大",
+                        "the picture is not accepted or too large",
+                    )
+                })
+            })
+            .transpose()?;
+        let name_zh = text("nameZh", &self.name_zh, NAME_LENGTH_MAX)?;
+        let name_en = self
+            .name_en
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| text("nameEn", &v, NAME_LENGTH_MAX))
+            .transpose()?;
+        let details = ItemDetails {
+            name_zh,
+            name_en,
+            unit: text("unit", &self.unit, 8)?,
+            category: text("category", &self.category, 16)?,
+            barcode,
+            image,
+            low_stock: match self.low_stock {
+                Some(threshold) if threshold > crate::reports::LOW_STOCK_MAX => {
+                    return Err(Error::invalid_with(
+                        "lowStock",
+                        "补货线最多 10000",
+                        "a low-stock threshold is at most 10000",
+                    ))
+                }
+                threshold => threshold,
+            },
+        };
+        Ok((
+            parse_sku(&self.sku)?,
+            details,
+            parse_request(&self.request_id)?,
+        ))
+    }
+}
+
+/// A new price, as the page sends it to `reprice`: `{ sku, price,
+/// requestId }`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RepriceInput {
+    sku: String,
+    price: String,
+    request_id: String,
+}
+
+impl RepriceInput {
+    pub fn operation(self) -> Result<Operation, Error> {
+        Ok(Operation::Reprice {
+            sku: parse_sku(&self.sku)?,
+            price: parse_amount("price", &self.price)?,
+            request: parse_request(&self.request_id)?,
+        })
+    }
+}
+
+/// An item retired or brought back, as the page sends it to
+/// `setItemActive`: `{ sku, active, requestId }`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ActiveInput {
+    sku: String,
+    active: bool,
+    request_id: String,
+}
+
+impl ActiveInput {
+    pub fn operation(self) -> Result<Operation, Error> {
+        Ok(Operation::SetItemActive {
+            sku: parse_sku(&self.sku)?,
+            active: self.active,
+            request: parse_request(&self.request_id)?,
+        })
+    }
+}
+
+/// Goods in from a donation, as the page sends them to `restock`: `{ donor,
+/// sourceType, lines: [{ sku, qty }], declaredValue, requestId }`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RestockInput {
+    donor: String,
+    source_type: String,
+    lines: Vec<BasketLine>,
+    declared_value: Option<String>,
+    request_id: String,
+}
+
+impl RestockInput {
+    pub fn operation(self) -> Result<Operation, Error> {
+        let source_type = SourceType::parse(&self.source_type).ok_or_else(|| {
+            Error::invalid_with("sourceType", "来源类型不对", "unknown source type")
+        })?;
+        let declared_value = self
+            .declared_value
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| parse_amount("declaredValue", &v))
+            .transpose()?;
+        Ok(Operation::Restock {
+            donor: text("donor", &self.donor, NAME_LENGTH_MAX)?,
+            source_type,
+            lines: self.lines,
+            declared_value,
+            request: parse_request(&self.request_id)?,
+        })
+    }
+}
+
+/// One item's stock corrected, as the page sends it to `adjustStock`: `{
+/// sku, delta, reason, requestId }`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AdjustInput {
+    sku: String,
+    delta: i64,
+    reason: String,
+    request_id: String,
+}
+
+impl AdjustInput {
+    pub fn operation(self) -> Result<Operation, Error> {
+        Ok(Operation::AdjustStock {
+            sku: parse_sku(&self.sku)?,
+            delta: self.delta,
+            reason: text("reason", &self.reason, REASON_LENGTH_MAX)?,
+            request: parse_request(&self.request_id)?,
+        })
+    }
+}
+
+/// One counted item of a stock count.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CountLine {
+    sku: String,
+    counted: i64,
+}
+
+/// A stock count, as the page sends it to `stockCount`: `{ counts: [{ sku,
+/// counted }], reason, requestId }`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CountInput {
+    counts: Vec<CountLine>,
+    reason: String,
+    request_id: String,
+}
+
+impl CountInput {
+    pub fn operation(self) -> Result<Operation, Error> {
+        let counts = self
+            .counts
+            .into_iter()
+            .map(|line| Ok((parse_sku(&line.sku)?, line.counted)))
+            .collect::<Result<_, Error>>()?;
+        Ok(Operation::StockCount {
+            counts,
+            reason: text("reason", &self.reason, REASON_LENGTH_MAX)?,
+            request: parse_request(&self.request_id)?,
+        })
     }
 }

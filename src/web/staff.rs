@@ -8,10 +8,11 @@
 use super::convert::{self, from_js, to_js};
 use super::kiosk::{promise, random_bytes, Inner, Kiosk};
 use crate::credential::Pin;
-use crate::entry::{Barcode, HouseholdKind, ImageRef, ItemDetails, Role, SourceType};
+use crate::entry::{HouseholdKind, Role};
 use crate::error::Error;
-use crate::ids::{Period, Sku, StaffId, Text};
+use crate::ids::{Period, StaffId, Text};
 use crate::ledger::cosign::CoSign;
+use crate::ledger::stock;
 use crate::ledger::{Auth, Operation, Outcome, SessionId, NAME_LENGTH_MAX, REASON_LENGTH_MAX};
 use crate::points::Points;
 use crate::settings::Setting;
@@ -107,10 +108,6 @@ fn amount(field: &str, value: &str) -> Result<Points, Error> {
 
 fn signed_amount(field: &str, value: &str) -> Result<Points, Error> {
     Points::parse_signed(value).map_err(|problem| Error::invalid_amount(field, problem))
-}
-
-fn sku(value: &str) -> Result<Sku, Error> {
-    Sku::new(value).map_err(|problem| Error::invalid("sku", &problem))
 }
 
 fn staff_id(value: &str) -> Result<StaffId, Error> {
@@ -268,72 +265,6 @@ struct CorrectInput {
     household: String,
     amount: String,
     refers_to_seq: Option<u64>,
-    reason: String,
-    request_id: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ItemInput {
-    sku: String,
-    name_zh: String,
-    name_en: Option<String>,
-    unit: String,
-    category: String,
-    price: Option<String>,
-    barcode: Option<String>,
-    image: Option<String>,
-    request_id: String,
-    /// The low-stock threshold; none: the default.
-    low_stock: Option<u32>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct RepriceInput {
-    sku: String,
-    price: String,
-    request_id: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ActiveInput {
-    sku: String,
-    active: bool,
-    request_id: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct RestockInput {
-    donor: String,
-    source_type: String,
-    lines: Vec<convert::LineInput>,
-    declared_value: Option<String>,
-    request_id: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct AdjustInput {
-    sku: String,
-    delta: i64,
-    reason: String,
-    request_id: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct CountLine {
-    sku: String,
-    counted: i64,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct CountInput {
-    counts: Vec<CountLine>,
     reason: String,
     request_id: String,
 }
@@ -691,51 +622,25 @@ impl Kiosk {
     /// Adds an item: `{ sku, nameZh, nameEn, unit, category, price, barcode, image, lowStock }`.
     #[wasm_bindgen(js_name = addItem)]
     pub fn add_item(&self, input: JsValue) -> js_sys::Promise {
-        self.staff_call(input, "addItem", |f: ItemInput, _| {
-            let price = amount("price", f.price.as_deref().unwrap_or(""))?;
-            let (sku, details, request) = item_details(f)?;
-            Ok(Operation::AddItem {
-                sku,
-                details,
-                price,
-                request,
-            })
-        })
+        self.staff_call(input, "addItem", |f: stock::ItemInput, _| f.add())
     }
 
     /// Changes an item's description (not its price): the fields of `addItem`.
     #[wasm_bindgen(js_name = updateItem)]
     pub fn update_item(&self, input: JsValue) -> js_sys::Promise {
-        self.staff_call(input, "updateItem", |f: ItemInput, _| {
-            let (sku, details, request) = item_details(f)?;
-            Ok(Operation::UpdateItem {
-                sku,
-                details,
-                request,
-            })
-        })
+        self.staff_call(input, "updateItem", |f: stock::ItemInput, _| f.update())
     }
 
     /// A new price; redemptions already made keep theirs: `{ sku, price }`.
     pub fn reprice(&self, input: JsValue) -> js_sys::Promise {
-        self.staff_call(input, "reprice", |f: RepriceInput, _| {
-            Ok(Operation::Reprice {
-                sku: sku(&f.sku)?,
-                price: amount("price", &f.price)?,
-                request: request(&f.request_id)?,
-            })
-        })
+        self.staff_call(input, "reprice", |f: stock::RepriceInput, _| f.operation())
     }
 
     /// Deactivates or reactivates an item: `{ sku, active }`.
     #[wasm_bindgen(js_name = setItemActive)]
     pub fn set_item_active(&self, input: JsValue) -> js_sys::Promise {
-        self.staff_call(input, "setItemActive", |f: ActiveInput, _| {
-            Ok(Operation::SetItemActive {
-                sku: sku(&f.sku)?,
-                active: f.active,
-                request: request(&f.request_id)?,
-            })
+        self.staff_call(input, "setItemActive", |f: stock::ActiveInput, _| {
+            f.operation()
         })
     }
 
@@ -743,35 +648,14 @@ impl Kiosk {
     /// "company" | "individual" | "welfare_fund" | "government", lines:
     /// [{ sku, qty }], declaredValue }`.
     pub fn restock(&self, input: JsValue) -> js_sys::Promise {
-        self.staff_call(input, "restock", |f: RestockInput, _| {
-            let source_type = SourceType::parse(&f.source_type).ok_or_else(|| {
-                Error::invalid_with("sourceType", "来源类型不对", "unknown source type")
-            })?;
-            let declared_value = f
-                .declared_value
-                .filter(|v| !v.trim().is_empty())
-                .map(|v| amount("declaredValue", &v))
-                .transpose()?;
-            Ok(Operation::Restock {
-                donor: text("donor", &f.donor, NAME_LENGTH_MAX)?,
-                source_type,
-                lines: convert::basket(f.lines),
-                declared_value,
-                request: request(&f.request_id)?,
-            })
-        })
+        self.staff_call(input, "restock", |f: stock::RestockInput, _| f.operation())
     }
 
     /// Corrects one item's stock with a reason: `{ sku, delta, reason }`.
     #[wasm_bindgen(js_name = adjustStock)]
     pub fn adjust_stock(&self, input: JsValue) -> js_sys::Promise {
-        self.staff_call(input, "adjustStock", |f: AdjustInput, _| {
-            Ok(Operation::AdjustStock {
-                sku: sku(&f.sku)?,
-                delta: f.delta,
-                reason: text("reason", &f.reason, REASON_LENGTH_MAX)?,
-                request: request(&f.request_id)?,
-            })
+        self.staff_call(input, "adjustStock", |f: stock::AdjustInput, _| {
+            f.operation()
         })
     }
 
@@ -779,18 +663,7 @@ impl Kiosk {
     /// difference is applied, all in one store.
     #[wasm_bindgen(js_name = stockCount)]
     pub fn stock_count(&self, input: JsValue) -> js_sys::Promise {
-        self.staff_call(input, "stockCount", |f: CountInput, _| {
-            let counts = f
-                .counts
-                .into_iter()
-                .map(|line| Ok((sku(&line.sku)?, line.counted)))
-                .collect::<Result<_, Error>>()?;
-            Ok(Operation::StockCount {
-                counts,
-                reason: text("reason", &f.reason, REASON_LENGTH_MAX)?,
-                request: request(&f.request_id)?,
-            })
-        })
+        self.staff_call(input, "stockCount", |f: stock::CountInput, _| f.operation())
     }
 
     /// Voids a redemption by its receipt number: points and stock come back;
@@ -955,52 +828,4 @@ impl Kiosk {
         })();
         result.map_err(|error| convert::to_js_error(&error))
     }
-}
-
-fn item_details(f: ItemInput) -> Result<(Sku, ItemDetails, crate::ids::RequestId), Error> {
-    let barcode = f
-        .barcode
-        .filter(|b| !b.trim().is_empty())
-        .map(|b| {
-            Barcode::new(&b).ok_or_else(|| {
-                Error::invalid_with(
-                    "barcode",
-                    "条码只能是 6 到 32 位数字或字母",
-                    "a barcode is 6 to 32 letters or digits",
-                )
-            })
-        })
-        .transpose()?;
-    let image = f
-        .image
-        .filter(|i| !i.is_empty())
-        .map(|i| {
-            ImageRef::new(&i).ok_or_else(|| {
-                Error::invalid_with(
-                    "image",
-                    "图片不对或太大",
-                    "the picture is not accepted or too large",
-                )
-            })
-        })
-        .transpose()?;
-    let details = ItemDetails {
-        name_zh: text("nameZh", &f.name_zh, NAME_LENGTH_MAX)?,
-        name_en: optional_text("nameEn", f.name_en, NAME_LENGTH_MAX)?,
-        unit: text("unit", &f.unit, 8)?,
-        category: text("category", &f.category, 16)?,
-        barcode,
-        image,
-        low_stock: match f.low_stock {
-            Some(threshold) if threshold > crate::reports::LOW_STOCK_MAX => {
-                return Err(Error::invalid_with(
-                    "lowStock",
-                    "补货线最多 10000",
-                    "a low-stock threshold is at most 10000",
-                ))
-            }
-            threshold => threshold,
-        },
-    };
-    Ok((sku(&f.sku)?, details, request(&f.request_id)?))
 }
