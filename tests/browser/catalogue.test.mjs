@@ -143,3 +143,13 @@ test("every refusal code has words in Chinese and in English", async () => {
   }
   assert.deepEqual(missing, []);
 });
+
+test("a staff form's refusal names its field with the catalogue's words, and only a known field", () => {
+  const error = { code: "INVALID_INPUT", field: "price", message: "填写的内容不对:太大", messageEn: "price: too big" };
+  assert.equal(errorText(error, { staff: true }, "zh"), "价格填写得不对:太大。");
+  assert.equal(errorText(error, { staff: true }, "en"), "The price is not accepted (too big).");
+  // A field the catalogue does not name, even one every object has.
+  for (const field of ["toString", "nothing"]) {
+    assert.equal(errorText({ ...error, field }, { staff: true }, "en"), "Something entered is not right. Please try again.");
+  }
+});

@@ -99,49 +99,6 @@ const amount = (language, text) => {
   }
 };
 
-/** The fields of the staff forms, for a refusal that names one. */
-const FIELD_NAMES = {
-  card: ["成员卡号", "The member's card"],
-  member: ["成员", "The member"],
-  members: ["成员", "The members"],
-  relation: ["与户主关系", "The relation"],
-  from: ["户号", "The household code"],
-  into: ["并入的户号", "The household to join"],
-  village: ["村名", "The village name"],
-  shop: ["超市名称", "The shop name"],
-  timeZone: ["时区", "The time zone"],
-  adminId: ["管理员编号", "The admin id"],
-  adminName: ["管理员姓名", "The admin name"],
-  adminPin: ["密码", "The PIN"],
-  pin: ["密码", "The PIN"],
-  staff: ["员工编号", "The staff id"],
-  name: ["名称", "The name"],
-  household: ["户号", "The household code"],
-  group: ["组别", "The group"],
-  kind: ["类型", "The kind"],
-  reason: ["原因", "The reason"],
-  donor: ["捐赠方", "The donor"],
-  sourceType: ["来源类型", "The source type"],
-  declaredValue: ["申报价值", "The declared value"],
-  sku: ["商品编号", "The item code"],
-  nameZh: ["中文名称", "The Chinese name"],
-  nameEn: ["英文名称", "The English name"],
-  unit: ["单位", "The unit"],
-  category: ["分类", "The category"],
-  price: ["价格", "The price"],
-  barcode: ["条码", "The barcode"],
-  image: ["图片", "The picture"],
-  amount: ["积分数", "The amount"],
-  role: ["角色", "The role"],
-  status: ["状态", "The status"],
-  value: ["设置值", "The value"],
-  recoveryCode: ["恢复码", "The recovery code"],
-  receipt: ["小票号", "The receipt number"],
-  url: ["平台地址", "The platform address"],
-  countyId: ["县里给的终端编号", "The county's kiosk id"],
-  code: ["登记码", "The enrollment code"],
-};
-
 /** code → (error, context, language) → sentence. */
 const SENTENCES = {
   INSUFFICIENT_POINTS: (e, c, l) =>
@@ -243,7 +200,7 @@ const SENTENCES = {
       : "The staff sign-in has ended. Please sign in again.";
   },
   INVALID_INPUT: (e, c, l) => {
-    const field = FIELD_NAMES[e.field];
+    const field = Object.hasOwn(WORDS, `field_${e.field}`) ? WORDS[`field_${e.field}`] : undefined;
     if (c.staff && field) {
       const detail =
         l === "zh"

@@ -19,6 +19,7 @@ import clock from "./clock.js";
 import upload from "./upload.js";
 import platform from "./platform.js";
 import platformRestore from "./platform-restore.js";
+import fields from "./fields.js";
 
 /** Each file of the catalogue, by its name in words/. */
 export const AREAS = {
@@ -37,6 +38,7 @@ export const AREAS = {
   upload,
   platform,
   "platform-restore": platformRestore,
+  fields,
 };
 
 /**
