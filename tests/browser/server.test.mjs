@@ -58,7 +58,7 @@ test("wasm, JS, CSS, HTML and SVG come compressed in the encoding asked for, and
     ["pkg/aixin_kiosk_bg.wasm", "application/wasm"],
     ["pkg/aixin_kiosk.js", "text/javascript; charset=utf-8"],
     ["main.js", "text/javascript; charset=utf-8"],
-    ["kiosk.css", "text/css; charset=utf-8"],
+    ["css/villager.css", "text/css; charset=utf-8"],
     ["index.html", "text/html; charset=utf-8"],
     [await largestSvg(), "image/svg+xml"],
   ];

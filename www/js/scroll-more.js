@@ -2,7 +2,7 @@
 // a receipt may not fit, and an elderly villager will not guess that there
 // is more below. Every element of the page that scrolls gets `data-more`
 // naming the sides where more is hidden ("up", "down", "left", "right");
-// kiosk.css fades that edge. It follows taps, scrolling, new screens and a
+// css/base.css fades that edge. It follows taps, scrolling, new screens and a
 // resized window by itself, so no screen has to remember it.
 
 /** Elements whose overflow scrolls, found as they are added to the page. */
