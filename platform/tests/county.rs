@@ -552,6 +552,8 @@ async fn the_overview_of_a_scripted_county_shows_the_figures_counted_by_hand() {
     );
 
     // 张家村: two credits (150), a redemption of 2 salt and 1 oil (74), a donation.
+    // The 100-point credit takes a second staff member (the two-person
+    // rule): adding them and their PIN are two entries more, six in all.
     let mut one = scripted();
     one.credit("A001", "100", "2026-10").unwrap();
     one.credit("B002", "50", "2026-10").unwrap();
@@ -650,7 +652,7 @@ async fn the_overview_of_a_scripted_county_shows_the_figures_counted_by_hand() {
     let expected: [(&str, [&str; 9]); 5] = [
         (
             "ok",
-            [k1, "张家村", "", "", "4", "150.00", "74.00", "1", "正常"],
+            [k1, "张家村", "", "", "6", "150.00", "74.00", "1", "正常"],
         ),
         (
             "silent",

@@ -80,14 +80,15 @@ pub(super) enum CoSignCheck {
 /// The credits and corrections of `household` on the village day of
 /// `now_ms` already in the journal, in absolute hundredths.
 ///
-/// "Today" is both the wall clock's day and the ledger clock's
-/// ([`crate::clock`]), which differ only while the clock was moved: a clock
-/// set back a few days does not open a fresh allowance beside today's
-/// moves, nor does one moved ahead and not yet confirmed.
+/// "Today" is the wall clock's day and, while the wall clock is behind the
+/// ledger's ([`crate::clock`], which never goes back), the ledger's day
+/// too: a clock set back a few days does not open a fresh allowance beside
+/// today's moves. A clock ahead of the last entry (the shop was closed over
+/// a weekend) counts its own day only.
 pub fn manual_moves_today(state: &State, household: &HouseholdCode, now_ms: i64) -> i64 {
     let offset = state.kiosk.as_ref().map_or(0, |k| k.utc_offset_minutes);
     let wall_day = local_date(now_ms, offset);
-    let ledger_day = local_date(state.clock.reading_at(now_ms), offset);
+    let ledger_day = local_date(state.clock.ledger_ms.max(now_ms), offset);
     state.household(household).map_or(0, |record| {
         record
             .history
