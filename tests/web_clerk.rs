@@ -38,6 +38,23 @@ async fn settle(promise: js_sys::Promise) -> Result<JsValue, JsValue> {
     JsFuture::from(promise).await
 }
 
+/// Applying an import of points takes a second staff member (the two-person
+/// rule): `clerk-2`, added by [`add_second_staff`].
+fn co_signed(input: JsValue) -> JsValue {
+    let co_sign = js(json!({ "staff": "clerk-2", "pin": "1357" }));
+    js_sys::Reflect::set(&input, &JsValue::from_str("coSign"), &co_sign).unwrap();
+    input
+}
+
+async fn add_second_staff(kiosk: &Kiosk, admin: &JsValue) {
+    settle(kiosk.add_staff(with_staff(
+        admin,
+        json!({ "staff": "clerk-2", "name": "复核员", "role": "clerk", "pin": "1357", "requestId": "add-clerk-2", "now": NOW + 1 }),
+    )))
+    .await
+    .unwrap();
+}
+
 const HOUSEHOLDS: &str = "户号,户主,组,类型\r\nA001,王建国,一组,家庭\r\nA002,李喆,一组,家庭\r\n";
 const CREDITS: &str = "户号,积分,期间\r\nA001,5,2026/10\r\nA002,3,2026年10月\r\n";
 const BAD_CREDITS: &str =
@@ -54,6 +71,7 @@ async fn imports_change_balances_once_and_a_bad_row_changes_nothing() {
         settle(kiosk.staff_sign_in(js(json!({ "staff": "admin", "pin": "2580", "now": NOW }))))
             .await
             .unwrap();
+    add_second_staff(&kiosk, &admin).await;
 
     let import = |kind: &str, text: &str| {
         with_staff(
@@ -95,7 +113,7 @@ async fn imports_change_balances_once_and_a_bad_row_changes_nothing() {
         .map(|row| get(&row, "line").as_f64().unwrap())
         .collect();
     assert_eq!(lines, vec![3.0, 4.0]);
-    let refused = settle(kiosk.apply_import(import("credits", BAD_CREDITS)))
+    let refused = settle(kiosk.apply_import(co_signed(import("credits", BAD_CREDITS))))
         .await
         .unwrap_err();
     assert_eq!(
@@ -104,7 +122,7 @@ async fn imports_change_balances_once_and_a_bad_row_changes_nothing() {
     );
     assert_eq!(kiosk.state_hash(), before);
 
-    settle(kiosk.apply_import(import("credits", CREDITS)))
+    settle(kiosk.apply_import(co_signed(import("credits", CREDITS))))
         .await
         .unwrap();
     let balance = |code: &str| {
@@ -195,15 +213,16 @@ async fn reconcile_verify_in_the_page_and_the_journal_size() {
         settle(kiosk.staff_sign_in(js(json!({ "staff": "admin", "pin": "2580", "now": NOW }))))
             .await
             .unwrap();
+    add_second_staff(&kiosk, &admin).await;
     let input = |value: serde_json::Value| with_staff(&admin, value);
     settle(kiosk.apply_import(input(
         json!({ "kind": "households", "text": HOUSEHOLDS, "now": NOW + 1 }),
     )))
     .await
     .unwrap();
-    settle(kiosk.apply_import(input(
+    settle(kiosk.apply_import(co_signed(input(
         json!({ "kind": "credits", "text": CREDITS, "now": NOW + 2 }),
-    )))
+    ))))
     .await
     .unwrap();
 
