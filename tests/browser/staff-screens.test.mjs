@@ -263,7 +263,7 @@ for (const viewport of COMMON_VIEWPORTS) {
       await check("print");
       await menu(w.reports);
       await button(w.show).click();
-      await page.locator(".report-view table").waitFor();
+      await page.locator(".report-view table").first().waitFor(); // the day close has its entries and whose hands (经手)
       await check("reports");
       // The exception report (per staff member and day), for the village's checks.
       await page.locator("label.choice", { hasText: "工作人员异常" }).click();
