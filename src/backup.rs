@@ -256,15 +256,17 @@ pub fn enrolled_platform(
     if first_seq != 1 {
         return None;
     }
-    backup.records.iter().rev().find_map(|record| {
-        match Entry::decode(&record.bytes).ok()?.body {
+    backup
+        .records
+        .iter()
+        .rev()
+        .find_map(|record| match Entry::decode(&record.bytes).ok()?.body {
             Body::PlatformEnrolled {
                 county_id,
                 platform,
             } => Some((platform, county_id, hex_of(&first.hash))),
             _ => None,
-        }
-    })
+        })
 }
 
 /// Reads and verifies a backup file whole: the header, every record's chain

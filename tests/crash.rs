@@ -346,48 +346,60 @@ impl Sim {
         let mut crashed = None;
         let (writes, faults, store) = (&mut self.writes, &self.faults, &mut self.kiosk.store);
         let (crashed_entries, in_flight) = (&mut self.crashed_entries, &mut self.in_flight);
-        let outcome = shell::submit(&mut self.kiosk.ledger, auth, operation, now, |ledger, plan| {
-            if plan.is_empty() {
-                return Ok(());
-            }
-            *writes += 1;
-            let fault = faults.at(*writes);
-            if fault == Some(Fault::CrashBefore) {
-                crashed = Some((ledger.state().clone(), true));
-                return Err(Answer::Crashed);
-            }
-            let before_hash = ledger.state().state_hash();
-            let before_journal = (
-                store.journal.len(),
-                store.journal.last_key_value().map(|(seq, _)| *seq),
-            );
-            let before_credentials = store.credentials.clone();
-            if fault == Some(Fault::Fail) {
-                store.fail_write = Some(store.writes + 1);
-            }
-            let written = store.write(plan.journal_records(), plan.credential_records());
-            store.fail_write = None;
-            if let Err(error) = written {
-                failed = Some((fault, error, before_hash, before_journal, before_credentials));
-                return Err(Answer::StoreFailed);
-            }
-            if fault == Some(Fault::CrashAfter) {
-                // What the kiosk would have had: its state and what it stored.
-                let mut expected = ledger.state().clone();
-                let mut applies = true;
-                for (entry, (seq, stored)) in plan.entries().zip(plan.journal_records()) {
-                    let record = StoredRecord::from_bytes(&stored).expect("a stored record");
-                    applies &= expected.apply(entry, record.hash).is_ok();
-                    crashed_entries.insert(entry.id.as_str().to_string(), seq);
-                    if let Body::Redeemed { total, .. } = &entry.body {
-                        in_flight.insert(entry.id.as_str().to_string(), (seq, *total));
-                    }
+        let outcome = shell::submit(
+            &mut self.kiosk.ledger,
+            auth,
+            operation,
+            now,
+            |ledger, plan| {
+                if plan.is_empty() {
+                    return Ok(());
                 }
-                crashed = Some((expected, applies));
-                return Err(Answer::Crashed);
-            }
-            Ok(())
-        });
+                *writes += 1;
+                let fault = faults.at(*writes);
+                if fault == Some(Fault::CrashBefore) {
+                    crashed = Some((ledger.state().clone(), true));
+                    return Err(Answer::Crashed);
+                }
+                let before_hash = ledger.state().state_hash();
+                let before_journal = (
+                    store.journal.len(),
+                    store.journal.last_key_value().map(|(seq, _)| *seq),
+                );
+                let before_credentials = store.credentials.clone();
+                if fault == Some(Fault::Fail) {
+                    store.fail_write = Some(store.writes + 1);
+                }
+                let written = store.write(plan.journal_records(), plan.credential_records());
+                store.fail_write = None;
+                if let Err(error) = written {
+                    failed = Some((
+                        fault,
+                        error,
+                        before_hash,
+                        before_journal,
+                        before_credentials,
+                    ));
+                    return Err(Answer::StoreFailed);
+                }
+                if fault == Some(Fault::CrashAfter) {
+                    // What the kiosk would have had: its state and what it stored.
+                    let mut expected = ledger.state().clone();
+                    let mut applies = true;
+                    for (entry, (seq, stored)) in plan.entries().zip(plan.journal_records()) {
+                        let record = StoredRecord::from_bytes(&stored).expect("a stored record");
+                        applies &= expected.apply(entry, record.hash).is_ok();
+                        crashed_entries.insert(entry.id.as_str().to_string(), seq);
+                        if let Body::Redeemed { total, .. } = &entry.body {
+                            in_flight.insert(entry.id.as_str().to_string(), (seq, *total));
+                        }
+                    }
+                    crashed = Some((expected, applies));
+                    return Err(Answer::Crashed);
+                }
+                Ok(())
+            },
+        );
         if let Some((fault, error, before_hash, before_journal, before_credentials)) = failed {
             self.failures += 1;
             check!(

@@ -184,15 +184,25 @@ fn a_scripted_day_counts_each_staff_members_exceptions_as_written_by_hand() {
 
     // The day close names whose hands made the day's entries.
     let close = reports::summary(History::whole(&entries), DateRange::day(today)).unwrap();
-    let hand = |name: &str| close.hands.iter().find(|(who, _)| who == name).map(|(_, n)| *n);
+    let hand = |name: &str| {
+        close
+            .hands
+            .iter()
+            .find(|(who, _)| who == name)
+            .map(|(_, n)| *n)
+    };
     assert_eq!(hand("admin + clerk2"), Some(1));
     assert_eq!(hand("shop"), Some(4), "{:?}", close.hands);
     assert_eq!(hand("自助"), Some(1), "B002's own redemption");
 
     // The statement names who made each line: the credit with both hands,
     // the assisted redemption with the shopkeeper.
-    let statement =
-        reports::statement(History::whole(&entries), &code("A001"), DateRange::day(today)).unwrap();
+    let statement = reports::statement(
+        History::whole(&entries),
+        &code("A001"),
+        DateRange::day(today),
+    )
+    .unwrap();
     let operators: Vec<(&str, &str)> = statement
         .lines
         .iter()

@@ -815,7 +815,11 @@ fn an_archived_entry_naming_another_state_fails_at_its_seq() {
     let archived_seq = kiosk.ledger.state().seq;
     let batch = files("batch-1", &export(&kiosk, ExportRange::Everything));
     let report = verify(std::slice::from_ref(&batch));
-    assert!(report.is_ok() && report.batches[0].replayed, "{}", report.render());
+    assert!(
+        report.is_ok() && report.batches[0].replayed,
+        "{}",
+        report.render()
+    );
 
     // The state the entry names edited (as a base edited on the kiosk and
     // the entry forged to match), every hash after it recomputed.
@@ -825,11 +829,18 @@ fn an_archived_entry_naming_another_state_fails_at_its_seq() {
     let report = verify(&[forged]);
     assert_eq!(
         problems(&report),
-        [at("batch-1", JOURNAL_FILE, Some(archived_seq as usize), "FOLD_REFUSED")]
+        [at(
+            "batch-1",
+            JOURNAL_FILE,
+            Some(archived_seq as usize),
+            "FOLD_REFUSED"
+        )]
     );
     let text = report.render();
     assert!(
-        text.contains(&format!("names a state at seq {through_seq} that is not the replayed one")),
+        text.contains(&format!(
+            "names a state at seq {through_seq} that is not the replayed one"
+        )),
         "{text}"
     );
 }
@@ -1200,10 +1211,14 @@ fn redemptions_name_the_operator_and_layout_1_still_verifies() {
     };
     let mut manifest: Manifest = serde_json::from_slice(&batch.files[MANIFEST_FILE]).unwrap();
     let mut two = batch.clone();
-    two.files
-        .insert(REDEMPTIONS_FILE.to_string(), without(REDEMPTIONS_FILE, 3).into_bytes());
-    two.files
-        .insert(LEDGER_FILE.to_string(), without(LEDGER_FILE, 1).into_bytes());
+    two.files.insert(
+        REDEMPTIONS_FILE.to_string(),
+        without(REDEMPTIONS_FILE, 3).into_bytes(),
+    );
+    two.files.insert(
+        LEDGER_FILE.to_string(),
+        without(LEDGER_FILE, 1).into_bytes(),
+    );
     manifest.csv_layout = 2;
     two.files
         .insert(MANIFEST_FILE.to_string(), export::manifest_json(&manifest));

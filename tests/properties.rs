@@ -436,19 +436,25 @@ impl Harness {
         now: i64,
     ) -> Result<Outcome, Error> {
         let store = &mut self.kiosk.store;
-        shell::submit(&mut self.kiosk.ledger, auth, operation, now, |ledger, plan| {
-            assert!(ledger.is_pending());
-            if let Some(second) = double_tap {
-                let hash = ledger.state().state_hash();
-                match ledger.prepare(auth, second, now) {
-                    Err(Error::Busy) => {}
-                    other => panic!("a second prepare while one is pending answered {other:?}"),
-                }
-                assert_eq!(ledger.state().state_hash(), hash, "BUSY changes nothing");
+        shell::submit(
+            &mut self.kiosk.ledger,
+            auth,
+            operation,
+            now,
+            |ledger, plan| {
                 assert!(ledger.is_pending());
-            }
-            store.persist(plan)
-        })
+                if let Some(second) = double_tap {
+                    let hash = ledger.state().state_hash();
+                    match ledger.prepare(auth, second, now) {
+                        Err(Error::Busy) => {}
+                        other => panic!("a second prepare while one is pending answered {other:?}"),
+                    }
+                    assert_eq!(ledger.state().state_hash(), hash, "BUSY changes nothing");
+                    assert!(ledger.is_pending());
+                }
+                store.persist(plan)
+            },
+        )
     }
 
     /// Replays the store and checks it folds to the same state.
@@ -629,7 +635,14 @@ impl Harness {
         }
     }
 
-    fn credit(&mut self, household: usize, hundredths: i64, month: u32, source: usize, co_signed: bool) {
+    fn credit(
+        &mut self,
+        household: usize,
+        hundredths: i64,
+        month: u32,
+        source: usize,
+        co_signed: bool,
+    ) {
         let household_code = code(household_code(household));
         let period = Period::new(&format!("2026-{month:02}")).unwrap();
         let source = text(SOURCES[source]);
@@ -689,7 +702,14 @@ impl Harness {
             request,
         };
         let name = household_code_of(household);
-        self.step_manual(Kind::Correction, name, hundredths, operation, expect, co_signed);
+        self.step_manual(
+            Kind::Correction,
+            name,
+            hundredths,
+            operation,
+            expect,
+            co_signed,
+        );
     }
 
     /// Why `household` may not be served now, by the model: unknown,

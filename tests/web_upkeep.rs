@@ -339,7 +339,11 @@ async fn an_archive_base_edited_and_re_hashed_is_caught_by_the_archived_entry() 
     settle(kiosk.close()).await.unwrap();
     // The archived entry follows the base in the live journal.
     let db = KioskDb::open(id).await.unwrap();
-    let base_bytes = db.read_one(Store::Meta, "archive-base").await.unwrap().unwrap();
+    let base_bytes = db
+        .read_one(Store::Meta, "archive-base")
+        .await
+        .unwrap()
+        .unwrap();
     let tail = db.read_journal(201, u64::MAX >> 1).await.unwrap();
     let (_, last) = tail.last().unwrap();
     let record = aixin_kiosk::journal::StoredRecord::from_bytes(last).unwrap();
@@ -382,7 +386,10 @@ async fn an_archive_base_edited_and_re_hashed_is_caught_by_the_archived_entry() 
         .await
         .err()
         .expect("a forged base is refused");
-    assert_eq!(get(&refused, "code").as_string().unwrap(), "STORAGE_CORRUPT");
+    assert_eq!(
+        get(&refused, "code").as_string().unwrap(),
+        "STORAGE_CORRUPT"
+    );
     // As the page opens it: read-only, with the ways back.
     let kiosk = Kiosk::open(js(
         json!({ "kioskId": id, "pinIterations": 10, "allowCorrupt": true }),
@@ -407,9 +414,8 @@ async fn a_base_archived_before_archived_entries_existed_still_opens() {
     let id = common::KIOSK;
     let core = old_layout(id, 300).await;
     let records = core.store.records();
-    let mut replay = aixin_kiosk::journal::Replay::from_genesis(
-        &aixin_kiosk::ids::KioskId::new(id).unwrap(),
-    );
+    let mut replay =
+        aixin_kiosk::journal::Replay::from_genesis(&aixin_kiosk::ids::KioskId::new(id).unwrap());
     replay.feed(&records[..200]).unwrap();
     let base = checkpoint::encode(replay.state());
     let db = KioskDb::open(id).await.unwrap();

@@ -497,7 +497,14 @@ async fn a_missing_or_wrong_token_is_unauthorised() {
     assert_eq!(by_genesis.json()["seq"], 3);
     let other = common::request(platform.address, "GET", &path(&"ab".repeat(32)), &[], b"").await;
     assert_eq!(other.status, 401);
-    let bare = common::request(platform.address, "GET", &format!("/v1/kiosks/{ID}/head"), &[], b"").await;
+    let bare = common::request(
+        platform.address,
+        "GET",
+        &format!("/v1/kiosks/{ID}/head"),
+        &[],
+        b"",
+    )
+    .await;
     assert_eq!(bare.status, 401);
 }
 

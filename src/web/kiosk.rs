@@ -266,13 +266,10 @@ impl Kiosk {
             let input: convert::SignInInput = from_js(input, "signIn")?;
             let household = convert::household_code(&input.household)?;
             let session = crate::ledger::SessionId::new(&hex::encode(random_bytes()?))?;
-            let page_ms = input
-                .page_ms
-                .unwrap_or_else(super::clock::page_clock_ms);
+            let page_ms = input.page_ms.unwrap_or_else(super::clock::page_clock_ms);
             // A member's card is locked out as its household.
             let locked = super::clock::card_household(&inner, &household);
-            let was_locked =
-                super::clock::before_sign_in(&inner, &locked, input.now, page_ms);
+            let was_locked = super::clock::before_sign_in(&inner, &locked, input.now, page_ms);
             let operation = Operation::SignIn {
                 household: household.clone(),
                 pin: input.pin,

@@ -272,7 +272,10 @@ fn posting_view(
         // By the ledger's time, as the apply itself is (crate::clock).
         applicable: posting.review.is_posted()
             && posting.pending.is_empty()
-            && state.clock.ledger_time_at(now).is_some_and(|ledger| ledger >= until),
+            && state
+                .clock
+                .ledger_time_at(now)
+                .is_some_and(|ledger| ledger >= until),
         review,
         imported_by: imported_by.map(|s| s.to_string()),
         approved_by: approved_by.map(|s| s.to_string()),
