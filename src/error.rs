@@ -740,7 +740,7 @@ impl Error {
                 "The county platform holds nothing uploaded under this id, so there is nothing to restore. Check the kiosk's id with the county.".to_string()
             }
             PlatformJournalRefused { seq, .. } => format!(
-                "The records from the county platform fail this kiosk's check at record {seq}; nothing was restored. Tell the county."
+                "The records from the county platform fail this kiosk's check at entry {seq}; nothing was restored. Tell the county."
             ),
             PlatformGap { head_seq } => format!(
                 "The county platform holds records up to {head_seq} only and lacks the archived ones. Give the county the USB batches to import."

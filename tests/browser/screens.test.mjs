@@ -265,7 +265,7 @@ test("every refusal code of the core has a plain sentence in Chinese and in Engl
     const out = {};
     for (const code of codes) {
       // Codes the page has no own sentence for fall back to the core's plain words.
-      const error = Object.assign(new Error("核心的话"), { code, messageEn: "the core's words", year: 2025, ...figures });
+      const error = Object.assign(new Error("核心给出的话"), { code, messageEn: "the core's own words", year: 2025, ...figures });
       out[code] = [errorText(error, {}, "zh"), errorText(error, {}, "en"), errorText(error, { redeem: true }, "zh")];
     }
     return out;
