@@ -170,7 +170,11 @@ test("the kiosk uploads by itself; what waits while the platform is down arrives
     const seq30 = await redeemSalt(page, "offline", 10);
     assert.equal(seq30, seq20 + 10);
     await homeWaiting(page, 10);
-    const down = await inKiosk(page, (kiosk) => kiosk.platformStatus());
+    // The kiosk tries a while after a write, not at once: wait for its try.
+    const down = await until(async () => {
+      const status = await inKiosk(page, (kiosk) => kiosk.platformStatus());
+      return status.lastError ? status : null;
+    }, "the kiosk's try at the stopped platform");
     assert.equal(down.lastError?.code, "PLATFORM_UNREACHABLE");
     assert.ok(down.oldestWaitingMs > 0);
 
