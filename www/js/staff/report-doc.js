@@ -1,8 +1,9 @@
 // A report as a document: the same figures on screen, on an A4 page and on
-// the 58 mm receipt printer. Labels are Chinese with English beside; every
-// figure is the core's (amounts as the core's fixed strings, shown without
-// arithmetic). Key figures carry `data-figure` so they can be checked
-// against the API.
+// the 58 mm receipt printer. Labels are the catalogue's words (mostly
+// words/reports.js), Chinese with English beside whatever the page's
+// language; every figure is the core's (amounts as the core's fixed
+// strings, shown without arithmetic). Key figures carry `data-figure` so
+// they can be checked against the API.
 import { h } from "../dom.js";
 import { showAmount, showChange } from "../amounts.js";
 import { dateTime, tIn, WORDS } from "../i18n.js";
@@ -16,29 +17,19 @@ const source = (type) => (WORDS[`source_${type}`] ? both(`source_${type}`) : typ
 /** An entry's kind in a statement, as the household's own 我的积分 names it. */
 const kindName = (kind) => (WORDS[`kind_${kind}`] ? both(`kind_${kind}`) : kind);
 
-const TITLE = {
-  day: "日结单 Day close",
-  month: "月报 Month report",
-  stock: "库存表 Stock",
-  donations: "捐赠报表 Donations",
-  statement: "积分账单 Points statement",
-  charts: "图表 Charts",
-  exceptions: "工作人员异常操作 Staff exceptions",
-};
+// Words are looked up when a document is drawn, never as this module loads:
+// the staff's words may still be loading then (words/index.js).
+
+/** A report's title by its kind (the month's and the charts' are their choice's words). */
+export function reportTitle(kind) {
+  const key = kind === "month" || kind === "charts" ? `report_${kind}` : `reportTitle_${kind}`;
+  return WORDS[key] ? both(key) : "";
+}
 
 /** The exception report's columns, in the order of the core's counts. */
-const EXCEPTION_COLUMNS = [
-  ["pin_resets", "重设密码 PINs set"],
-  ["assisted", "代兑换 Assisted"],
-  ["voids", "作废 Voids"],
-  ["credits", "手工入账 Credits"],
-  ["corrections", "更正 Corrections"],
-  ["stock_adjustments", "库存调整 Stock adjusted"],
-  ["co_signed", "为他人复核 Confirmed"],
-];
+const EXCEPTION_COLUMNS = ["pin_resets", "assisted", "voids", "credits", "corrections", "stock_adjustments", "co_signed"];
 
-/** Printed on every report while the village has the two-person rule off. */
-const RULE_OFF = "本村已关闭双人核对 · The two-person rule is off in this village";
+const exceptionLabel = (key) => both(`exception_${key}`);
 
 /** "fmt": "screen" | "a4" | "roll". */
 function table(fmt, headings, rows, { numeric = [] } = {}) {
@@ -62,6 +53,9 @@ function figure(fmt, label, value, key = null) {
   if (fmt === "roll") return h("p", { class: "pr-row" }, h("span", { text: label }), h("span", { "data-figure": key, text: value }));
   return h("div", { class: "report-figure" }, h("dt", { text: label }), h("dd", { "data-figure": key, text: value }));
 }
+
+/** A figure the core names `name`: labelled `figure_<name>`, marked `name`. */
+const named = (name, value) => [both(`figure_${name}`), value, name];
 
 function figures(fmt, list) {
   const items = list.map(([label, value, key]) => figure(fmt, label, value, key));
@@ -96,31 +90,42 @@ function summaryDoc(fmt, report) {
   ]);
   return [
     figures(fmt, [
-      ["兑换笔数 Redemptions", String(report.redemptions), "redemptions"],
-      ["代兑笔数 Assisted", String(report.assisted), "assisted"],
-      ["作废笔数 Voids", String(report.voids), "voids"],
-      ["服务户数 Households served", String(report.householdsServed), "householdsServed"],
-      ["兑换积分 Points redeemed", showAmount(report.pointsRedeemed), "pointsRedeemed"],
-      ["作废退回 Points voided", showAmount(report.pointsVoided), "pointsVoided"],
-      ["实兑积分 Points spent", showAmount(report.pointsSpent), "pointsSpent"],
-      ["发放积分 Points credited", showAmount(report.pointsCredited), "pointsCredited"],
-      ["发出商品 Goods given out", String(report.unitsOut), "unitsOut"],
-      ["入库件数 Units restocked", String(report.unitsRestocked), "unitsRestocked"],
-      ["盘点调整 Units adjusted", String(report.unitsAdjusted), "unitsAdjusted"],
+      named("redemptions", String(report.redemptions)),
+      named("assisted", String(report.assisted)),
+      named("voids", String(report.voids)),
+      named("householdsServed", String(report.householdsServed)),
+      named("pointsRedeemed", showAmount(report.pointsRedeemed)),
+      named("pointsVoided", showAmount(report.pointsVoided)),
+      named("pointsSpent", showAmount(report.pointsSpent)),
+      named("pointsCredited", showAmount(report.pointsCredited)),
+      named("unitsOut", String(report.unitsOut)),
+      named("unitsRestocked", String(report.unitsRestocked)),
+      named("unitsAdjusted", String(report.unitsAdjusted)),
     ]),
     rule(fmt),
-    heading(fmt, close ? "商品清点 Goods count" : "商品进出 Goods in and out"),
-    fmt === "roll" ? h("p", { class: "pr-sub", text: "期初/入/出/退/调/期末" }) : null,
+    heading(fmt, both(close ? "reportGoodsCount" : "reportGoodsInOut")),
+    fmt === "roll" ? h("p", { class: "pr-sub", text: tIn("zh", "reportGoodsColumnsRoll") }) : null,
     table(
       fmt,
-      ["商品 Goods", "期初 Opening", "入库 In", "兑出 Out", "退回 Back", "调整 Adj.", "期末 Closing", ...(close && fmt !== "roll" ? ["实点 Counted"] : [])],
+      [
+        "goods",
+        "reportColOpening",
+        "reportColIn",
+        "reportColOut",
+        "reportColBack",
+        "reportColAdjusted",
+        "reportColClosing",
+        ...(close && fmt !== "roll" ? ["reportColCounted"] : []),
+      ].map(both),
       goods,
       { numeric: [1, 2, 3, 4, 5, 6] },
     ),
     ...(report.hands?.length
       ? [
-          heading(fmt, "经手 Who made the entries"),
-          table(fmt, ["经手 Operator", "笔数 Entries"], report.hands.map((hand) => [hand.operator, hand.entries]), { numeric: [1] }),
+          heading(fmt, both("reportHands")),
+          table(fmt, [both("reportColOperator"), both("reportColEntries")], report.hands.map((hand) => [hand.operator, hand.entries]), {
+            numeric: [1],
+          }),
         ]
       : []),
     close ? signatures(fmt) : null,
@@ -132,24 +137,24 @@ function signatures(fmt) {
     fmt === "roll"
       ? h("p", { class: "pr-row report-sign" }, h("span", { text: label }), h("span", { text: "________" }))
       : h("p", { class: "report-sign" }, h("span", { text: label }), h("span", { class: "report-sign-line" }));
-  return h("div", { class: "report-signatures" }, rule(fmt), line("店管员签字 Shopkeeper"), line("复核签字 Checked by"), line("日期 Date"));
+  return h("div", { class: "report-signatures" }, rule(fmt), line(both("signShopkeeper")), line(both("signChecked")), line(both("colDate")));
 }
 
 function stockDoc(fmt, report) {
   return [
     figures(fmt, [
-      ["商品种数 Items", String(report.lines.length), "items"],
-      ["库存不足 Low stock", String(report.low), "low"],
+      named("items", String(report.lines.length)),
+      named("low", String(report.low)),
     ]),
     rule(fmt),
     table(
       fmt,
-      ["商品 Goods", "库存 Stock", "补货线 Threshold", "状态 Status"],
+      ["goods", "report_stock", "reportColThreshold", "colStatus"].map(both),
       report.lines.map((line) => [
         line.item.nameZh,
         line.stock,
         line.threshold,
-        !line.active ? "停售 Off" : line.stock === 0 ? "缺货 Out" : line.low ? "不足 Low" : "够 OK",
+        both(!line.active ? "reportStockOff" : line.stock === 0 ? "reportStockOut" : line.low ? "reportStockLow" : "reportStockOk"),
       ]),
       { numeric: [1, 2] },
     ),
@@ -159,35 +164,35 @@ function stockDoc(fmt, report) {
 function donationsDoc(fmt, report) {
   return [
     figures(fmt, [
-      ["捐赠次数 Donations", String(report.restocks), "restocks"],
-      ["捐赠件数 Units given", String(report.units), "units"],
-      ["申报价值 Declared value", showAmount(report.declaredValue), "declaredValue"],
-      ["已兑出件数 Units redeemed", String(report.unitsRedeemed), "unitsRedeemed"],
+      named("restocks", String(report.restocks)),
+      named("units", String(report.units)),
+      named("declaredValue", showAmount(report.declaredValue)),
+      named("unitsRedeemed", String(report.unitsRedeemed)),
     ]),
     rule(fmt),
-    heading(fmt, "按捐赠方 By donor"),
+    heading(fmt, both("reportByDonor")),
     table(
       fmt,
-      ["捐赠方 Donor", "类型 Type", "次数 Times", "件数 Units", "申报价值 Value"],
+      ["donorLabel", "reportColType", "reportColTimes", "reportColUnits", "reportColValue"].map(both),
       report.byDonor.map((line) => [line.donor, source(line.sourceType), line.restocks, line.units, showAmount(line.declaredValue)]),
       { numeric: [2, 3, 4] },
     ),
-    heading(fmt, "按来源 By source"),
+    heading(fmt, both("reportBySource")),
     table(
       fmt,
-      ["来源 Source", "次数 Times", "件数 Units", "申报价值 Value"],
+      ["sourceTypeLabel", "reportColTimes", "reportColUnits", "reportColValue"].map(both),
       report.bySource.map((line) => [source(line.sourceType), line.restocks, line.units, showAmount(line.declaredValue)]),
       { numeric: [1, 2, 3] },
     ),
-    heading(fmt, "捐赠与兑出 Given and redeemed"),
+    heading(fmt, both("reportGivenRedeemed")),
     table(
       fmt,
-      ["商品 Goods", "捐赠 Given", "兑出 Redeemed"],
+      ["goods", "reportColGiven", "reportColRedeemed"].map(both),
       report.goods.map((line) => [line.item.nameZh, line.given, line.redeemed]),
       { numeric: [1, 2] },
     ),
     rule(fmt),
-    heading(fmt, "感谢榜 Thank you"),
+    heading(fmt, both("reportThanks")),
     h("p", { class: fmt === "roll" ? "pr-foot" : "report-thanks", "data-figure": "thanks", text: report.thanks.join("、") }),
   ];
 }
@@ -195,15 +200,15 @@ function donationsDoc(fmt, report) {
 function statementDoc(fmt, report) {
   return [
     figures(fmt, [
-      ["户 Household", `${report.name}(${report.household})`, "household"],
-      ["组 Group", report.group, null],
-      ["期初余额 Opening", showAmount(report.opening), "opening"],
-      ["期末余额 Closing", showAmount(report.closing), "closing"],
+      [both("colHousehold"), `${report.name}(${report.household})`, "household"],
+      [both("colGroup"), report.group, null],
+      named("opening", showAmount(report.opening)),
+      named("closing", showAmount(report.closing)),
     ]),
     rule(fmt),
     table(
       fmt,
-      ["时间 Time", "事项 What", "变动 Change", "余额 Balance", "说明 Note", "经手 Operator"],
+      ["receiptTime", "reportColWhat", "colChange", "colBalance", "rulesColNote", "reportColOperator"].map(both),
       report.lines.map((line) => [
         line.time,
         kindName(line.kind),
@@ -219,14 +224,14 @@ function statementDoc(fmt, report) {
 
 function exceptionsDoc(fmt, report) {
   return [
-    figures(fmt, EXCEPTION_COLUMNS.map(([key, label]) => [label, String(report.totals[key]), key])),
+    figures(fmt, EXCEPTION_COLUMNS.map((key) => [exceptionLabel(key), String(report.totals[key]), key])),
     rule(fmt),
     report.lines.length === 0
-      ? h("p", { class: fmt === "roll" ? "pr-foot" : "hint", text: "这段时间没有 None in this period" })
+      ? h("p", { class: fmt === "roll" ? "pr-foot" : "hint", text: both("reportNoneInPeriod") })
       : table(
           fmt,
-          ["日期 Date", "工作人员 Staff", ...EXCEPTION_COLUMNS.map(([, label]) => label)],
-          report.lines.map((line) => [line.date, line.staff, ...EXCEPTION_COLUMNS.map(([key]) => line.counts[key])]),
+          [both("colDate"), both("damagedWho"), ...EXCEPTION_COLUMNS.map(exceptionLabel)],
+          report.lines.map((line) => [line.date, line.staff, ...EXCEPTION_COLUMNS.map((key) => line.counts[key])]),
           { numeric: [2, 3, 4, 5, 6, 7, 8] },
         ),
   ];
@@ -247,13 +252,13 @@ export function reportDoc(app, report, fmt) {
             ? exceptionsDoc(fmt, report)
             : statementDoc(fmt, report);
   const ruleOff = report.twoPersonRuleOff
-    ? h("p", { class: fmt === "roll" ? "pr-sub report-rule-off" : fmt === "a4" ? "pa-sub report-rule-off" : "report-sub report-rule-off", text: RULE_OFF })
+    ? h("p", { class: fmt === "roll" ? "pr-sub report-rule-off" : fmt === "a4" ? "pa-sub report-rule-off" : "report-sub report-rule-off", text: `${tIn("zh", "reportRuleOff")} · ${tIn("en", "reportRuleOff")}` })
     : null;
-  const stamp = `打印 Printed ${dateTime(Date.now())} · 记录至 through #${report.source.seq}`;
+  const stamp = `${both("reportPrinted")} ${dateTime(Date.now())} · ${both("reportThrough")} #${report.source.seq}`;
   if (fmt === "roll") {
     return [
       h("p", { class: "pr-shop", text: info.shop ?? "" }),
-      h("p", { class: "pr-sub", text: TITLE[kind] }),
+      h("p", { class: "pr-sub", text: reportTitle(kind) }),
       h("p", { class: "pr-sub", text: period(report) }),
       ruleOff,
       h("hr", { class: "pr-rule" }),
@@ -263,12 +268,10 @@ export function reportDoc(app, report, fmt) {
     ];
   }
   return [
-    h(fmt === "a4" ? "h1" : "h2", { class: fmt === "a4" ? "pa-title report-title" : "section-title", text: TITLE[kind] }),
+    h(fmt === "a4" ? "h1" : "h2", { class: fmt === "a4" ? "pa-title report-title" : "section-title", text: reportTitle(kind) }),
     h("p", { class: fmt === "a4" ? "pa-sub" : "report-sub", text: [`${info.village ?? ""} · ${info.shop ?? ""}`, period(report)].filter(Boolean).join(" · ") }),
     ruleOff,
     body,
     h("p", { class: fmt === "a4" ? "pa-small" : "field-hint", text: stamp }),
   ];
 }
-
-export { TITLE as REPORT_TITLES };

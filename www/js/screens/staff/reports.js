@@ -5,18 +5,15 @@
 // the balances. Each prints on A4; the day, month, stock and statement also
 // on the 58 mm receipt printer.
 import { h, replaceChildren } from "../../dom.js";
-import { t } from "../../i18n.js";
+import { t, tIn } from "../../i18n.js";
 import { staffFrame, field, textInput, choiceGroup, actionButton, messageSlot, runAction, normalCode } from "../../staff/ui.js";
 import { setPrint, clearPrint } from "../../staff/print.js";
-import { reportDoc, REPORT_TITLES } from "../../staff/report-doc.js";
+import { reportDoc, reportTitle } from "../../staff/report-doc.js";
 
 const KINDS = ["day", "month", "stock", "donations", "statement", "exceptions", "charts"];
-const CHARTS = {
-  points_spent: "每月兑换积分 Points spent per month",
-  credits_redemptions: "每月发放与兑换积分 Credits against redemptions per month",
-  top_goods: "兑换最多的十种商品 Ten most redeemed goods",
-  stock: "库存与补货线 Stock against thresholds",
-};
+/** The core's charts by name; each titled `chart_<name>`, in both languages. */
+const CHARTS = ["points_spent", "credits_redemptions", "top_goods", "stock"];
+const chartTitle = (kind) => `${tIn("zh", `chart_${kind}`)} ${tIn("en", `chart_${kind}`)}`;
 /** Reports that fit the 58 mm strip. */
 const ROLL = new Set(["day", "month", "stock", "statement"]);
 
@@ -93,7 +90,7 @@ export function staffReportsScreen(app, options = {}) {
         work: async () => {
           if (state.kind !== "charts") return { report: await app.staffCall("report", input()) };
           const charts = [];
-          for (const [kind, title] of Object.entries(CHARTS)) charts.push({ kind, title, svg: await app.staffCall("chart", { kind }) });
+          for (const kind of CHARTS) charts.push({ kind, title: chartTitle(kind), svg: await app.staffCall("chart", { kind }) });
           return { charts };
         },
       });
@@ -106,9 +103,9 @@ export function staffReportsScreen(app, options = {}) {
 
   function print(format) {
     if (state.charts) {
-      setPrint(app, "a4", REPORT_TITLES.charts, [h("h1", { class: "pa-title report-title", text: REPORT_TITLES.charts }), chartImages("print-chart")]);
+      setPrint(app, "a4", reportTitle("charts"), [h("h1", { class: "pa-title report-title", text: reportTitle("charts") }), chartImages("print-chart")]);
     } else if (state.report) {
-      setPrint(app, format, REPORT_TITLES[state.report.kind] ?? "", reportDoc(app, state.report, format));
+      setPrint(app, format, reportTitle(state.report.kind), reportDoc(app, state.report, format));
     } else {
       return;
     }
