@@ -3,9 +3,10 @@
 // points, the posting dates and how to object — and the honours lists, the
 // stars of the quarter (积分之星) and the year's advanced households (先进户).
 // Each is built from what the core answers (kiosk.posting, kiosk.board), so
-// the paper says what the board says.
+// the paper says what the board says. The board is read in Chinese, so the
+// sheets are printed in the catalogue's Chinese whatever the page's language.
 import { h } from "../dom.js";
-import { dateOnly, dateTime, periodName } from "../i18n.js";
+import { dateOnly, dateTime, periodName, tIn } from "../i18n.js";
 import { showAmount } from "../amounts.js";
 
 function heading(app, title) {
@@ -22,9 +23,12 @@ function table(columns, rows) {
   );
 }
 
+/** The catalogue's Chinese for `key`, as the sheets print it. */
+const zh = (key, ...figures) => tIn("zh", key, ...figures);
+
 /** The band of a result in words: "第 2 档", or below the first band. */
 function bandText(band) {
-  return band > 0 ? `第 ${band} 档` : "未达最低档";
+  return band > 0 ? zh("myPostingBand", band) : zh("myPostingNoBand");
 }
 
 /**
@@ -34,10 +38,7 @@ function bandText(band) {
  */
 function reviewLine(posting) {
   if (posting.review !== "approved") return null;
-  const text = posting.ownApproval
-    ? `本村已关闭双人核对,本评分表由导入人 ${posting.approvedBy ?? ""} 自己审核。`
-    : `本评分表经村积分评比领导组审核(审核人:${posting.approvedBy ?? ""})。`;
-  return h("p", { class: "pa-text", text });
+  return h("p", { class: "pa-text", text: zh(posting.ownApproval ? "noticeOwnReview" : "noticeReviewed", posting.approvedBy ?? "") });
 }
 
 /** The posting for the notice board: `posting` as kiosk.posting answers it. */
@@ -52,22 +53,29 @@ export function postingSheet(app, posting) {
     [showAmount(row.points), true],
   ]);
   return [
-    ...heading(app, `${periodName(posting.period)} 户积分评比公示`),
-    h("p", { class: "pa-text", text: `公示时间:${dateOnly(posting.postedAt)} 至 ${dateOnly(posting.until)}(共 ${results.length} 户)` }),
+    ...heading(app, zh("noticePostingTitle", periodName(posting.period))),
+    h("p", { class: "pa-text", text: zh("noticePostingDates", dateOnly(posting.postedAt), dateOnly(posting.until), results.length) }),
     reviewLine(posting),
-    table([["名次", true], ["户号"], ["户主"], ["总分", true], ["分档"], ["积分", true]], rows),
-    h(
-      "p",
-      { class: "pa-text", text: `对评分有异议的,请在 ${dateTime(posting.until)} 前向村积分管理专员或村务监督委员会提出,经核实后更正;公示期满无异议的,积分录入积分管理平台并可到爱心超市兑换。` },
+    table(
+      [
+        [zh("rulesColRank"), true],
+        [zh("rulesHousehold")],
+        [zh("colName")],
+        [zh("rulesColScore"), true],
+        [zh("noticeColBand")],
+        [zh("rulesColPoints"), true],
+      ],
+      rows,
     ),
-    h("p", { class: "pa-small", text: `打印时间 ${dateTime(Date.now())}` }),
+    h("p", { class: "pa-text", text: zh("noticeObjections", dateTime(posting.until)) }),
+    h("p", { class: "pa-small", text: zh("printedAt", dateTime(Date.now())) }),
   ];
 }
 
 function honoursTable(list, figureName, figure) {
   const rows = (list?.lines ?? []).map((line) => [[String(line.rank), true], [line.household], [line.name], [figure(line), true]]);
-  const shared = list?.sharedLast ? h("p", { class: "pa-text", text: `第 ${list.sharedLast.rank} 名并列 ${list.sharedLast.count} 户` }) : null;
-  return [table([["名次", true], ["户号"], ["户主"], [figureName, true]], rows), shared];
+  const shared = list?.sharedLast ? h("p", { class: "pa-text", text: zh("boardShared", list.sharedLast.rank, list.sharedLast.count) }) : null;
+  return [table([[zh("rulesColRank"), true], [zh("rulesHousehold")], [zh("colName")], [figureName, true]], rows), shared];
 }
 
 /**
@@ -77,12 +85,14 @@ function honoursTable(list, figureName, figure) {
  */
 export function honoursSheet(app, board, which) {
   const list = which === "advanced" ? board.advanced : board.stars;
-  const title = which === "advanced" ? `${list.period} 年度积分先进户` : `${periodName(list.period)}积分之星`;
-  const figure = (line) => (line.score ? `${line.score} 分` : `${showAmount(line.earned)} 分`);
+  const title = which === "advanced" ? zh("noticeAdvancedTitle", list.period) : zh("noticeStarsTitle", periodName(list.period));
+  const figure = (line) => zh("noticeScore", line.score ? line.score : showAmount(line.earned));
   return [
     ...heading(app, title),
-    list.lines?.length ? honoursTable(list, which === "advanced" ? "全年积分" : "积分", figure) : h("p", { class: "pa-text", text: "本期还没有数据。" }),
-    h("p", { class: "pa-text pa-right", text: "特此表彰!" }),
-    h("p", { class: "pa-small", text: `打印时间 ${dateTime(Date.now())}` }),
+    list.lines?.length
+      ? honoursTable(list, zh(which === "advanced" ? "noticeColYearPoints" : "rulesColPoints"), figure)
+      : h("p", { class: "pa-text", text: zh("noticeNoData") }),
+    h("p", { class: "pa-text pa-right", text: zh("noticeCommendation") }),
+    h("p", { class: "pa-small", text: zh("printedAt", dateTime(Date.now())) }),
   ];
 }

@@ -108,4 +108,6 @@ export default {
   chart_credits_redemptions: ["每月发放与兑换积分", "Credits against redemptions per month"],
   chart_top_goods: ["兑换最多的十种商品", "Ten most redeemed goods"],
   chart_stock: ["库存与补货线", "Stock against thresholds"],
+  // The time a paper was printed: the notice board's sheets, the recovery code.
+  printedAt: [(when) => `打印时间 ${when}`, (when) => `Printed ${when}`],
 };

@@ -80,4 +80,33 @@ export default {
   rulesHonours: ["光荣榜", "Honours"],
   rulesPrintAdvanced: [(y) => `打印 ${y} 年先进户`, (y) => `Print the advanced households of ${y}`],
   rulesPrintStars: [(p) => `打印${p}积分之星`, (p) => `Print the stars of ${p}`],
+  // The sheets for the village notice board (staff/notice-docs.js), in
+  // Chinese as the board is; a band and a shared place read as on the home
+  // screen's board (myPostingBand, boardShared).
+  noticePostingTitle: [(period) => `${period} 户积分评比公示`, (period) => `Household scores of ${period}, posted`],
+  noticePostingDates: [
+    (from, until, count) => `公示时间:${from} 至 ${until}(共 ${count} 户)`,
+    (from, until, count) => `Posted from ${from} to ${until} (${count} households)`,
+  ],
+  noticeReviewed: [
+    (name) => `本评分表经村积分评比领导组审核(审核人:${name})。`,
+    (name) => `This sheet was approved by the village's scoring group (approved by ${name}).`,
+  ],
+  noticeOwnReview: [
+    (name) => `本村已关闭双人核对,本评分表由导入人 ${name} 自己审核。`,
+    (name) => `The two-person rule is off in this village: ${name}, who imported this sheet, approved it.`,
+  ],
+  noticeObjections: [
+    (until) =>
+      `对评分有异议的,请在 ${until} 前向村积分管理专员或村务监督委员会提出,经核实后更正;公示期满无异议的,积分录入积分管理平台并可到爱心超市兑换。`,
+    (until) =>
+      `Objections to a score go to the village points clerk or the village affairs supervision committee before ${until}, and are corrected once checked; when the posting ends without objection, the points are entered on the points platform and can be spent at the love supermarket.`,
+  ],
+  noticeColBand: ["分档", "Band"],
+  noticeColYearPoints: ["全年积分", "Points this year"],
+  noticeAdvancedTitle: [(year) => `${year} 年度积分先进户`, (year) => `Advanced households of ${year}`],
+  noticeStarsTitle: [(period) => `${period}积分之星`, (period) => `Points stars of ${period}`],
+  noticeScore: [(score) => `${score} 分`, (score) => `${score} points`],
+  noticeNoData: ["本期还没有数据。", "Nothing for this period yet."],
+  noticeCommendation: ["特此表彰!", "Our thanks and commendation!"],
 };
