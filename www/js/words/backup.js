@@ -115,4 +115,11 @@ export default {
   damagedPrint: ["打印报告", "Print the report"],
   damagedHome: ["回到首页", "Back to home"],
   damagedFillStaff: ["请填工作人员编号和密码", "Enter the staff id and PIN"],
+
+  // The printed one-time recovery code (staff/print.js).
+  recoveryNote: ["终端恢复码", "Recovery code"],
+  recoveryNoteText: [
+    "管理员忘记密码时,用这个恢复码设置新密码。只能用一次,用过后请马上生成新的恢复码。请锁好保管,不要给别人看。",
+    "Recovery code for a forgotten admin PIN. One use only. Keep it locked away.",
+  ],
 };

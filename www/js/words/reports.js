@@ -110,4 +110,16 @@ export default {
   chart_stock: ["库存与补货线", "Stock against thresholds"],
   // The time a paper was printed: the notice board's sheets, the recovery code.
   printedAt: [(when) => `打印时间 ${when}`, (when) => `Printed ${when}`],
+  // The thank-you note for a donation (staff/print.js), printed in Chinese.
+  thanksNote: ["感谢单", "Thank you"],
+  thanksText: [
+    (donor, place) => `感谢${donor}向${place}捐赠以下物品。您的爱心将用于积分兑换,惠及全村群众。`,
+    (donor, place) => `Thank you, ${donor}, for giving the following goods to ${place}. Your kindness goes to the points exchange, for every household of the village.`,
+  ],
+  thanksColGoods: ["物品", "Goods"],
+  thanksSourceType: ["捐赠方类型", "Kind of donor"],
+  thanksClosing: ["特此致谢!", "With our thanks!"],
+  thanksHandledBy: ["经办", "Handled by"],
+  thanksEntry: ["记录号", "Entry no."],
+  yuan: [(amount) => `${amount} 元`, (amount) => `${amount} yuan`],
 };

@@ -3,7 +3,7 @@
 // or a scanned barcode) and an optional declared value. Then a thank-you
 // note (感谢单) for the donor, on A4 or the 58 mm printer.
 import { h, replaceChildren } from "../../dom.js";
-import { t, lang, dateOnly } from "../../i18n.js";
+import { t, tIn, lang, dateOnly } from "../../i18n.js";
 import { notice } from "../common.js";
 import { padInput } from "../../staff/pad.js";
 import { staffFrame, field, textInput, choiceGroup, actionButton, messageSlot, runAction, showMessage, itemName } from "../../staff/ui.js";
@@ -262,7 +262,7 @@ export function staffRestockScreen(app, options = {}) {
 
 function doneView(app, state) {
   const done = state.done;
-  const label = "感谢单";
+  const label = tIn("zh", "thanksNote");
   setPrint(app, "a4", label, thanksNote(app, done, "a4"));
   const print = (format) => {
     setPrint(app, format, label, thanksNote(app, done, format));
