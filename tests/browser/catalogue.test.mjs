@@ -14,7 +14,10 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const WWW_JS = path.join(ROOT, "www/js");
 const CATALOGUE = path.join(WWW_JS, "words");
 
-const { AREAS, WORDS, mergeWords } = await import(path.join(CATALOGUE, "index.js"));
+const { AREAS, WORDS, mergeWords, loadStaffWords } = await import(path.join(CATALOGUE, "index.js"));
+// The staff's files load on demand in the page; every check below holds
+// over the whole catalogue, so load them first.
+await loadStaffWords();
 const { errorText, tIn, PAGE_SENTENCE_CODES } = await import(path.join(WWW_JS, "i18n.js"));
 
 /** Every .js file under `dir`. */

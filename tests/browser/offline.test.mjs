@@ -1,6 +1,7 @@
 // Offline: after one load the service worker serves the page, the JS, the
 // wasm and the pictures with the server gone, through a reload and a
-// redemption; a new build replaces every file together.
+// redemption, and the staff's screens, words and style, which the page loads
+// only when staff sign in; a new build replaces every file together.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -9,7 +10,17 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startServer } from "../../scripts/server.mjs";
 import { buildManifest } from "../../scripts/build-manifest.mjs";
-import { launchBrowser, kioskUrl, loadDemoVillage, signInByKeypad, tile, collectErrors } from "./harness.mjs";
+import {
+  launchBrowser,
+  kioskUrl,
+  loadDemoVillage,
+  signInByKeypad,
+  tile,
+  collectErrors,
+  staffSignIn,
+  staffMenu,
+  DEMO_STAFF,
+} from "./harness.mjs";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -71,6 +82,56 @@ test("with the server gone, the kiosk reloads, shows its pictures and redeems", 
     await page.getByRole("heading", { name: "兑换成功" }).waitFor();
     const balance = await page.evaluate(() => window.kiosk.household("B006").balance);
     assert.equal(balance, "17.50");
+    assert.deepEqual(errors.filter((error) => !/Failed to load resource|net::ERR/.test(error)), []);
+  } finally {
+    await browser.close();
+    await site.stop().catch(() => {});
+    await rm(site.dir, { recursive: true, force: true });
+  }
+});
+
+test("with the server gone, staff sign in and a staff screen loads its module, words and style from the cache", async () => {
+  const site = await servedCopy();
+  const browser = await launchBrowser({ viewport: { width: 1920, height: 1080 } });
+  try {
+    const page = await browser.context.newPage();
+    const errors = collectErrors(page);
+    await page.goto(kioskUrl(site.url, "offline-staff"));
+    await loadDemoVillage(page);
+    await waitForOfflineCache(page);
+
+    // A fresh page with the server gone: only the villager's files are loaded.
+    await site.stop();
+    await page.reload();
+    await page.getByRole("button", { name: "开始兑换" }).waitFor();
+    const loaded = () =>
+      page.evaluate(() => ({
+        files: performance.getEntriesByType("resource").map((entry) => new URL(entry.name).pathname),
+        staffSheet: Boolean(document.querySelector('link[href="css/staff.css"]')),
+      }));
+    const before = await loaded();
+    assert.ok(before.files.some((file) => file.endsWith("/js/app.js")), "the page's modules are listed");
+    assert.deepEqual(before.files.filter((file) => /\/js\/(staff|screens\/staff)\/|\/words\/staff\.js$/.test(file)), []);
+    assert.equal(before.staffSheet, false, "no staff style before a staff sign-in");
+
+    await staffSignIn(page, DEMO_STAFF.clerk.id, DEMO_STAFF.clerk.pin);
+    await staffMenu(page, "住户管理");
+    await page.getByRole("button", { name: /^B006/ }).waitFor();
+    const after = await loaded();
+    for (const file of ["/js/screens/staff/signin.js", "/js/screens/staff/home.js", "/js/screens/staff/households.js", "/js/words/staff.js"]) {
+      assert.ok(after.files.some((path) => path.endsWith(file)), `${file} loaded offline`);
+    }
+    assert.equal(after.staffSheet, true);
+    // The staff's style came with its rules (a failed load has none), and
+    // the staff's words are there (a missing word would show its key).
+    const shown = await page.evaluate(() => ({
+      staffRules: document.querySelector('link[href="css/staff.css"]').sheet?.cssRules.length ?? 0,
+      flex: getComputedStyle(document.querySelector(".staff-main")).display,
+      text: document.body.innerText,
+    }));
+    assert.ok(shown.staffRules > 20, `css/staff.css has its rules (${shown.staffRules})`);
+    assert.equal(shown.flex, "flex", "css/staff.css lays the staff's screen out");
+    assert.ok(shown.text.includes("住户管理") && !shown.text.includes("menuHouseholds"), "the staff's words are there");
     assert.deepEqual(errors.filter((error) => !/Failed to load resource|net::ERR/.test(error)), []);
   } finally {
     await browser.close();

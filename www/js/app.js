@@ -1,13 +1,14 @@
 // The villager's side of the kiosk: the state of one visit (who is signed
 // in, the basket, the receipt), the moves between screens, the scanner, the
-// idle watch and the messages. The screens themselves are in screens/.
+// idle watch and the messages. The screens themselves are in screens/; the
+// villager's are imported here, the staff's and the rarer ones (setting up,
+// restoring, recovering) load the first time they are shown (on-demand.js).
 import { h, replaceChildren, icon } from "./dom.js";
 import { hundredths, formatHundredths } from "./amounts.js";
 import { t, tIn, dual, lang, setLang, onLangChange, errorText, setUtcOffset } from "./i18n.js";
 import { installScanner } from "./scanner.js";
 import { createIdleWatch } from "./idle.js";
 import { speak, hush } from "./voice.js";
-import { setupScreen } from "./screens/setup.js";
 import { homeScreen } from "./screens/home.js";
 import { signInScreen } from "./screens/signin.js";
 import { shopScreen } from "./screens/shop.js";
@@ -15,34 +16,7 @@ import { confirmScreen } from "./screens/confirm.js";
 import { receiptScreen } from "./screens/receipt.js";
 import { historyScreen } from "./screens/history.js";
 import { fatalScreen } from "./screens/fatal.js";
-import { installStaff, isStaffScreen, STAFF_PUBLIC } from "./staff/session.js";
-import { closePad, padScan } from "./staff/pad.js";
-import { staffSignInScreen } from "./screens/staff/signin.js";
-import { staffRecoverScreen } from "./screens/staff/recover.js";
-import { staffHomeScreen } from "./screens/staff/home.js";
-import { staffRestockScreen } from "./screens/staff/restock.js";
-import { staffCatalogScreen } from "./screens/staff/catalog.js";
-import { staffItemScreen } from "./screens/staff/item.js";
-import { staffAdjustScreen } from "./screens/staff/adjust.js";
-import { staffCountScreen } from "./screens/staff/count.js";
-import { staffVoidScreen } from "./screens/staff/void.js";
-import { staffHouseholdsScreen } from "./screens/staff/households.js";
-import { staffHouseholdScreen } from "./screens/staff/household.js";
-import { staffHouseholdFormScreen } from "./screens/staff/household-form.js";
-import { staffStatusScreen } from "./screens/staff/status.js";
-import { staffPinScreen } from "./screens/staff/pin.js";
-import { staffTeamScreen } from "./screens/staff/team.js";
-import { staffSettingsScreen } from "./screens/staff/settings.js";
-import { staffRulesScreen } from "./screens/staff/rules.js";
-import { staffPrintScreen } from "./screens/staff/print.js";
-import { staffReportsScreen } from "./screens/staff/reports.js";
-import { staffClerkImportScreen } from "./screens/staff/clerk-import.js";
-import { staffClerkExportScreen } from "./screens/staff/clerk-export.js";
-import { staffClerkVerifyScreen } from "./screens/staff/clerk-verify.js";
-import { staffBackupScreen } from "./screens/staff/backup.js";
-import { restoreScreen } from "./screens/restore.js";
-import { platformRestoreScreen } from "./screens/platform-restore.js";
-import { recoveryScreen } from "./screens/recovery.js";
+import { STAFF_PUBLIC, isStaffScreen, onDemand, loadScreen, prefetchStaffScreens } from "./on-demand.js";
 import { notice } from "./screens/common.js";
 
 /** The receipt screen; over a receipt never shown before, a line saying so. */
@@ -85,8 +59,8 @@ function markShown(mark) {
   }
 }
 
+/** The screens drawn so far: the villager's from the start. */
 const SCREENS = {
-  setup: setupScreen,
   home: homeScreen,
   signin: signInScreen,
   shop: shopScreen,
@@ -94,35 +68,8 @@ const SCREENS = {
   receipt: receiptOrLastScreen,
   history: historyScreen,
   fatal: fatalScreen,
-  // The staff's screens: only the sign-in ones open without a staff session.
-  "staff-signin": staffSignInScreen,
-  "staff-recover": staffRecoverScreen,
-  "staff-home": staffHomeScreen,
-  "staff-restock": staffRestockScreen,
-  "staff-catalog": staffCatalogScreen,
-  "staff-item": staffItemScreen,
-  "staff-adjust": staffAdjustScreen,
-  "staff-count": staffCountScreen,
-  "staff-void": staffVoidScreen,
-  "staff-households": staffHouseholdsScreen,
-  "staff-household": staffHouseholdScreen,
-  "staff-household-form": staffHouseholdFormScreen,
-  "staff-status": staffStatusScreen,
-  "staff-pin": staffPinScreen,
-  "staff-team": staffTeamScreen,
-  "staff-settings": staffSettingsScreen,
-  "staff-rules": staffRulesScreen,
-  "staff-print": staffPrintScreen,
-  "staff-reports": staffReportsScreen,
-  "staff-clerk-import": staffClerkImportScreen,
-  "staff-clerk-export": staffClerkExportScreen,
-  "staff-clerk-verify": staffClerkVerifyScreen,
-  "staff-backup": staffBackupScreen,
-  // Restoring a backup onto an empty kiosk; recovering damaged storage.
-  restore: restoreScreen,
-  recovery: recoveryScreen,
-  // Restoring a lost kiosk from the county platform.
-  "platform-restore": platformRestoreScreen,
+  // The others (the staff's, setting up, restoring, recovering) are added
+  // as they load: see on-demand.js and app.go.
 };
 
 /** Screens where nobody is in the middle of anything: no idle warning. */
@@ -432,7 +379,10 @@ export function createApp({ kiosk, version, params, elements }) {
       app.toast(app.readOnlyText(), "warn");
       return;
     }
-    app.staffSignOut();
+    app.staffSignOut?.();
+    // The sign-in screen loads on this tap; the staff's other screens load
+    // meanwhile, so the menu does not wait for them after the PIN.
+    prefetchStaffScreens();
     app.go("staff-signin");
   };
 
@@ -466,10 +416,41 @@ export function createApp({ kiosk, version, params, elements }) {
   // ----- screens ----------------------------------------------------------
 
   let idle;
+  /** staff/pad.js once a screen loaded on demand brought it: the open pad, if any. */
+  let pad = null;
+  /** Counts the moves: a screen that finishes loading is drawn only if no later move came first. */
+  let moves = 0;
+
+  /**
+   * Draws a screen loaded on demand once it is loaded (with the staff's
+   * words and style, and the staff session on the app), unless another move
+   * came meanwhile. A load that fails says so and stays where it was.
+   */
+  function goWhenLoaded(name, options) {
+    const move = ++moves;
+    app.loading = name;
+    document.documentElement.dataset.loading = name;
+    loadScreen(name).then(
+      ({ make, session, pad: loadedPad }) => {
+        SCREENS[name] = make;
+        pad = loadedPad;
+        if (kiosk && !app.staffCall) session.installStaff(app);
+        if (move !== moves) return;
+        app.go(name, options);
+      },
+      (error) => {
+        if (move !== moves) return;
+        app.loading = null;
+        delete document.documentElement.dataset.loading;
+        console.error(`the screen ${name} did not load`, error);
+        app.toast(t("screenLoadFailed"), "warn");
+      },
+    );
+  }
 
   app.go = (name, options = {}) => {
     let make = SCREENS[name];
-    if (!make) return;
+    if (!make && !onDemand(name)) return;
     if (name === "receipt" && app.receipt) {
       // Test hook (?holdReceipt=1): the redemption is stored, its receipt
       // is never drawn, as when the power goes off in between.
@@ -491,8 +472,15 @@ export function createApp({ kiosk, version, params, elements }) {
         return;
       }
     }
+    if (!make) {
+      goWhenLoaded(name, options);
+      return;
+    }
+    moves++;
+    app.loading = null;
+    delete document.documentElement.dataset.loading;
     closeIdleDialog();
-    closePad();
+    pad?.closePad();
     hideToast();
     app.view?.leave?.();
     app.screen = name;
@@ -562,7 +550,7 @@ export function createApp({ kiosk, version, params, elements }) {
     if (!text || app.pending || !app.info || app.info.empty) return;
     if (dialog.open) closeIdleDialog();
     // An open pad takes the scan as its value.
-    if (padScan(text)) return;
+    if (pad?.padScan(text)) return;
     // On the staff's screens a scan is theirs: a barcode, a receipt, a card.
     if (isStaffScreen(app.screen)) {
       const typed = document.activeElement;
@@ -681,7 +669,9 @@ export function createApp({ kiosk, version, params, elements }) {
   // ----- start ------------------------------------------------------------
 
   app.start = () => {
-    if (kiosk) installStaff(app);
+    // Until the staff's screens load (with staff/session.js, which adds the
+    // staff session and its calls), nobody on staff is signed in.
+    app.staff = null;
     updateStatus();
     idle = createIdleWatch({ idleMs: params.idleMs, onWarn: showIdleDialog, onActivity: () => app.touchSession() });
     app.idle = idle;

@@ -3,7 +3,6 @@
 import { h, icon } from "../dom.js";
 import { t, dual } from "../i18n.js";
 import { topBar, langButton, readOnlyNotice } from "./common.js";
-import { staffIcon } from "../staff/icons.js";
 import { pointsBoard } from "./board.js";
 
 function appTitle() {
@@ -25,7 +24,7 @@ function staffButton(app) {
       "aria-label": t("staffEntryName"),
       onclick: () => app.startStaffSignIn(),
     },
-    staffIcon("gear"),
+    icon("gear"),
     h("span", { "aria-hidden": "true", text: t("staffEntry") }),
   );
 }

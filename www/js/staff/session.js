@@ -4,13 +4,9 @@
 // or a back button always lands on the villagers' home screen.
 
 import { askCoSign, coSignProblem } from "./cosign.js";
-
-/** Staff screens anyone may open: they ask for a staff PIN or recovery code. */
-export const STAFF_PUBLIC = new Set(["staff-signin", "staff-recover"]);
-
-export function isStaffScreen(name) {
-  return typeof name === "string" && name.startsWith("staff-");
-}
+// Which screens are the staff's is known before this file loads (it loads
+// with them): on-demand.js says.
+import { STAFF_PUBLIC } from "../on-demand.js";
 
 /** A fresh request id: letters, digits and '-' only. */
 export function newRequestId() {

@@ -1,44 +1,45 @@
 // The page's one catalogue of words: every label and sentence, key →
 // [Chinese, English], a function where the words take figures. Each screen's
-// words live in one file here; this merges them once, at load, and refuses a
-// key defined twice, so two sentences for one thing cannot both exist with
-// one of them silently winning. The refusals' own sentences come from the
-// core (`message`, `messageEn`); the words here are the page's.
+// words live in one file here; this merges them and refuses a key defined
+// twice, so two sentences for one thing cannot both exist with one of them
+// silently winning. The refusals' own sentences come from the core
+// (`message`, `messageEn`); the words here are the page's. The villager's
+// screens' files load with the page; the staff's (and those of the rarer
+// screens: setting up, restoring) load with those screens, through
+// loadStaffWords(), so the villager's first screen waits for none of them.
 import villager from "./villager.js";
 import board from "./board.js";
 import posting from "./posting.js";
 import resilience from "./resilience.js";
-import staff from "./staff.js";
-import backup from "./backup.js";
-import clerk from "./clerk.js";
 import members from "./members.js";
-import reports from "./reports.js";
-import rules from "./rules.js";
-import cosign from "./cosign.js";
-import clock from "./clock.js";
 import upload from "./upload.js";
-import platform from "./platform.js";
-import platformRestore from "./platform-restore.js";
 import fields from "./fields.js";
 
-/** Each file of the catalogue, by its name in words/. */
+/**
+ * Each file of the catalogue loaded so far, by its name in words/: the
+ * villager's at first, every file once loadStaffWords() has resolved.
+ */
 export const AREAS = {
   villager,
   board,
   posting,
   resilience,
-  staff,
-  backup,
-  clerk,
   members,
-  reports,
-  rules,
-  cosign,
-  clock,
   upload,
-  platform,
-  "platform-restore": platformRestore,
   fields,
+};
+
+/** The areas loaded on demand: name in words/ → its import. */
+const STAFF_AREAS = {
+  staff: () => import("./staff.js"),
+  backup: () => import("./backup.js"),
+  clerk: () => import("./clerk.js"),
+  reports: () => import("./reports.js"),
+  rules: () => import("./rules.js"),
+  cosign: () => import("./cosign.js"),
+  clock: () => import("./clock.js"),
+  platform: () => import("./platform.js"),
+  "platform-restore": () => import("./platform-restore.js"),
 };
 
 /**
@@ -66,3 +67,28 @@ export function mergeWords(areas) {
 }
 
 export const WORDS = mergeWords(AREAS);
+
+let staffWords = null;
+
+/**
+ * Loads the staff's areas into AREAS and WORDS, once (a failed load is tried
+ * again on the next call). The whole catalogue is merged again, so a key
+ * defined in a staff area and in a villager's is refused as at load.
+ */
+export function loadStaffWords() {
+  staffWords ??= Promise.all(
+    Object.entries(STAFF_AREAS).map(async ([area, load]) => [area, (await load()).default]),
+  ).then(
+    (loaded) => {
+      const more = Object.fromEntries(loaded);
+      const union = mergeWords({ ...AREAS, ...more });
+      Object.assign(AREAS, more);
+      Object.assign(WORDS, union);
+    },
+    (error) => {
+      staffWords = null;
+      throw error;
+    },
+  );
+  return staffWords;
+}

@@ -43,9 +43,7 @@ export default {
   kind_unit: ["单位", "Unit"],
   kindLabel: ["类型", "Kind"],
 
-  // Home's corner button and the staff sign-in.
-  staffEntry: ["管理", "Staff"],
-  staffEntryName: ["管理 员工登录", "Staff sign-in"],
+  // The staff sign-in (home's corner button is in villager.js).
   staffSignInTitle: ["员工登录", "Staff sign-in"],
   staffEnterId: ["请输入员工编号", "Enter your staff id"],
   staffEnterPin: ["请输入员工密码", "Enter your staff PIN"],

@@ -159,4 +159,10 @@ export default {
   // Fatal.
   fatalTitle: ["终端出了点问题", "The kiosk has a problem"],
   callShopkeeper: ["请找店主帮忙。", "Please call the shopkeeper."],
+
+  // Home's corner button to the staff's screens, which load when it is
+  // tapped; a load that fails (no network, nothing cached yet) says so.
+  staffEntry: ["管理", "Staff"],
+  staffEntryName: ["管理 员工登录", "Staff sign-in"],
+  screenLoadFailed: ["这个页面打不开,请检查网络后再试", "This screen could not be loaded: check the network and try again"],
 };
