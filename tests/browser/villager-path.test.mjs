@@ -81,5 +81,7 @@ test("index.html links no staff style sheet", async () => {
   const html = await readFile(path.join(WWW, "index.html"), "utf8");
   const sheets = [...html.matchAll(/<link rel="stylesheet" href="([^"]+)">/g)].map((match) => match[1]);
   assert.ok(sheets.includes("css/villager.css"), "the villager's sheet is linked");
-  assert.ok(!sheets.includes("css/staff.css"), "css/staff.css is inserted when staff sign in");
+  for (const staff of ["css/staff.css", "reports.css"]) {
+    assert.ok(!sheets.includes(staff), `${staff} is inserted when staff sign in`);
+  }
 });

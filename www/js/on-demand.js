@@ -63,26 +63,33 @@ function once(load) {
   };
 }
 
+/** A style sheet linked before `before` (or last); resolves when it has loaded. */
+function linkStyle(href, before) {
+  return new Promise((resolve, reject) => {
+    const link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = href;
+    link.addEventListener("load", () => resolve(link));
+    link.addEventListener("error", () => {
+      link.remove();
+      reject(new Error(`${href} did not load`));
+    });
+    if (before) before.before(link);
+    else document.head.append(link);
+  });
+}
+
 /**
- * css/staff.css, linked once; resolves when the sheet has loaded, so no
- * staff screen is drawn unstyled. Placed before css/print.css, keeping the
- * cascade of the linked sheets (base, villager, staff, print).
+ * css/staff.css and reports.css (the reports' screen and prints), linked
+ * once; resolves when both have loaded, so no staff screen is drawn
+ * unstyled. The linked sheets keep their cascade: base, villager, staff,
+ * print, reports.
  */
-const loadStaffStyle = once(
-  () =>
-    new Promise((resolve, reject) => {
-      const link = document.createElement("link");
-      link.rel = "stylesheet";
-      link.href = "css/staff.css";
-      link.addEventListener("load", () => resolve(link));
-      link.addEventListener("error", () => {
-        link.remove();
-        reject(new Error("css/staff.css did not load"));
-      });
-      const print = document.querySelector('link[href="css/print.css"]');
-      if (print) print.before(link);
-      else document.head.append(link);
-    }),
+const loadStaffStyle = once(() =>
+  Promise.all([
+    linkStyle("css/staff.css", document.querySelector('link[href="css/print.css"]')),
+    linkStyle("reports.css", null),
+  ]),
 );
 
 /** What every screen of this file needs: the staff's words, style, session and keypad. */
