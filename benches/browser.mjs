@@ -1,8 +1,10 @@
 // The browser half of `./scripts/bench`: loads the journals that
 // `cargo bench --bench journal -- --write-ndjson DIR` wrote into IndexedDB of
 // a fresh headless Chromium profile per size, then measures what a villager
-// waits for — cold open, a redemption's commit, the IndexedDB floor under it,
-// the real export (exportBatch), memory after open — at full speed and with the CPU
+// waits for — cold open, the kiosk's own page until home takes a tap (its
+// time and the bytes of the villager's path), a redemption's commit, the
+// IndexedDB floor under it, the real export (exportBatch), memory after
+// open — at full speed and with the CPU
 // slowed 4× through the DevTools protocol. Prints one table with budgets
 // and, with --results FILE, writes it with its details to that file.
 //
@@ -335,8 +337,12 @@ async function shippedBytes(pkgDir, profilePkg) {
     const body = await readFile(file);
     return { file: name, raw: body.length, gzip: gzipSync(body, { level: 9 }).length, body };
   };
+  // Every .js and .wasm of pkg/, a second build in a folder of its own
+  // included; the full build's wasm first.
   const code = [];
-  for (const file of ["aixin_kiosk_bg.wasm", "aixin_kiosk.js", "build-manifest.js"]) {
+  const first = ["aixin_kiosk_bg.wasm", "aixin_kiosk.js", "build-manifest.js"];
+  const pkgFiles = (await filesUnder(pkgDir)).map((file) => relative(pkgDir, file).split("\\").join("/"));
+  for (const file of [...first, ...pkgFiles.filter((file) => /\.(js|wasm)$/.test(file) && !first.includes(file))]) {
     code.push(await measure(join(pkgDir, file), `pkg/${file}`));
   }
   const pictures = [];
@@ -368,6 +374,27 @@ async function shippedBytes(pkgDir, profilePkg) {
     wasmStrippedRaw: stripped.length,
     wasmCode: named ? wasmCodeByConcern(named) : null,
   };
+}
+
+/**
+ * The bytes of the files a page loaded (their URL paths), measured on disk
+ * as the whole is: raw and gzip -9 of each, wasm + JS + CSS counted against
+ * the budget, the page's HTML and pictures apart.
+ */
+async function pathBytes(paths, pkgDir) {
+  const wwwDir = join(REPO_ROOT, "www");
+  const files = [];
+  for (const path of [...new Set(paths)].sort()) {
+    const local = path.startsWith("/pkg/") ? join(pkgDir, path.slice("/pkg/".length)) : join(wwwDir, path.endsWith("/") ? `${path}index.html` : path);
+    const body = await readFile(local).catch(() => null);
+    if (!body) continue; // not a file of the kiosk (a blob:, data: or bench-data URL)
+    const file = path.startsWith("/pkg/") ? path.slice(1) : relative(REPO_ROOT, local);
+    files.push({ file, raw: body.length, gzip: gzipSync(body, { level: 9 }).length });
+  }
+  const sum = (list, key) => list.reduce((total, file) => total + file[key], 0);
+  const budgeted = files.filter((file) => /\.(wasm|js|mjs|css)$/.test(file.file));
+  const rest = files.filter((file) => !budgeted.includes(file));
+  return { files: budgeted, rest, budgetedGzip: sum(budgeted, "gzip"), budgetedRaw: sum(budgeted, "raw"), restGzip: sum(rest, "gzip"), restRaw: sum(rest, "raw") };
 }
 
 // ---------------------------------------------------------------------------
@@ -532,7 +559,11 @@ async function migrateInPage({ kioskId }) {
   const t2 = performance.now();
   const info = kiosk.info();
   await kiosk.close();
-  return { openMs: t1 - t0, upkeepMs: t2 - t1, checkpointSeq: info.checkpointSeq, seq: info.seq };
+  // What a call arriving meanwhile could have waited for: the longest seal
+  // and the checkpoint's encoding and write, from the kiosk's own marks.
+  const longest = (name) => Math.max(0, ...performance.getEntriesByName(`aixin:${name}`).map((mark) => mark.duration));
+  const upkeep = { sealMs: longest("seal"), seals: performance.getEntriesByName("aixin:seal").length, encodeMs: longest("checkpoint-encode"), writeMs: longest("checkpoint-write") };
+  return { openMs: t1 - t0, upkeepMs: t2 - t1, checkpointSeq: info.checkpointSeq, seq: info.seq, upkeep };
 }
 
 async function reopenInPage({ kioskId }) {
@@ -540,6 +571,25 @@ async function reopenInPage({ kioskId }) {
   const t = performance.now();
   window.kiosk = await window.aixin.Kiosk.open({ kioskId });
   return { openMs: performance.now() - t, seq: window.kiosk.info().seq };
+}
+
+/**
+ * An init script for the kiosk's own page: notes the time (since navigation
+ * start) at which home is drawn and ready for a tap, and the files loaded
+ * by then (resource timing, the page itself first).
+ */
+function watchHomeInPage() {
+  performance.setResourceTimingBufferSize(2000);
+  const observer = new MutationObserver(() => {
+    const root = document.documentElement;
+    if (window.benchHome || root?.dataset.ready !== "true" || root.dataset.screen !== "home") return;
+    window.benchHome = {
+      readyMs: performance.now(),
+      paths: [location.pathname, ...performance.getEntriesByType("resource").map((entry) => new URL(entry.name).pathname)],
+    };
+    observer.disconnect();
+  });
+  observer.observe(document, { subtree: true, attributes: true, attributeFilter: ["data-ready", "data-screen"] });
 }
 
 async function closeKioskInPage() {
@@ -635,7 +685,11 @@ async function redeemInPage({ count, pin, startMs, tag }) {
   let balance = 0;
   const stock = new Map(items.map((item) => [item.sku, item.stock]));
   const times = [];
+  const startedAt = [];
   const used = { households: new Set(), skus: new Set(), signIns: 0, refusals: {} };
+  // The kiosk's own marks (aixin:gate-wait, aixin:seal, aixin:checkpoint-*),
+  // to lay beside the slowest redemptions.
+  performance.clearMeasures();
   while (times.length < count) {
     while (itemAt < items.length && stock.get(items[itemAt].sku) < 1) itemAt++;
     if (itemAt >= items.length) throw new Error("no goods left in stock");
@@ -668,6 +722,7 @@ async function redeemInPage({ count, pin, startMs, tag }) {
       continue;
     }
     times.push(performance.now() - started);
+    startedAt.push(started);
     used.households.add(receipt.household);
     used.skus.add(item.sku);
     balance = cents(receipt.balanceAfter);
@@ -675,8 +730,19 @@ async function redeemInPage({ count, pin, startMs, tag }) {
     now += 1_000;
   }
   if (session) kiosk.signOut(session);
+  const marks = performance.getEntriesByType("measure")
+    .filter((mark) => mark.name.startsWith("aixin:"))
+    .map((mark) => ({ name: mark.name.slice("aixin:".length), start: mark.startTime, ms: mark.duration }));
+  const slowest = times.map((ms, at) => ({ at, ms, start: startedAt[at] }))
+    .sort((a, b) => b.ms - a.ms).slice(0, 4)
+    .map((slow) => ({
+      ...slow,
+      during: marks.filter((mark) => mark.start < slow.start + slow.ms && mark.start + mark.ms > slow.start - 50),
+    }));
   return {
     times,
+    slowest,
+    marks,
     endMs: now,
     households: used.households.size,
     skus: [...used.skus],
@@ -810,6 +876,9 @@ async function benchSize(size, { url, dataDir, profilesDir, profilePkg, log }) {
     headless: true,
     args: [...CHROMIUM_ARGS, "--enable-precise-memory-info", "--js-flags=--expose-gc"],
     viewport: { width: 1080, height: 1920 },
+    // The kiosk's own page registers a service worker, whose cache would
+    // then answer every navigation under it, the bare /pkg/ page's too.
+    serviceWorkers: "block",
   });
   const result = { size, info, open: {}, read: {}, reopen: {}, exported: {}, redeem: {}, floor: {}, slowdown: {} };
   try {
@@ -839,6 +908,8 @@ async function benchSize(size, { url, dataDir, profilesDir, profilePkg, log }) {
       return page.evaluate(migrateInPage, { kioskId });
     });
     log(`  ${thousands(size)}: first open (old layout, full verification) ${ms(result.migrate.openMs)} ms, then sealing + checkpoint ${ms(result.migrate.upkeepMs)} ms`);
+    const upkeep = result.migrate.upkeep;
+    log(`    of which: ${upkeep.seals} seals (the longest ${ms(upkeep.sealMs)} ms), the checkpoint encoded in ${ms(upkeep.encodeMs)} ms and written in ${ms(upkeep.writeMs)} ms`);
 
     for (const rate of RATES) {
       const runs = [];
@@ -861,6 +932,27 @@ async function benchSize(size, { url, dataDir, profilesDir, profilePkg, log }) {
       log(`  ${thousands(size)} ${rate}×: cold open ${runs.map((run) => ms(run.totalMs)).join(" / ")} ms (Kiosk.open ${runs.map((run) => ms(run.openMs)).join(" / ")})`);
     }
     result.memory = result.open[1][0].memory;
+
+    // The villager's path: the kiosk's own page (www/, as a kiosk loads it,
+    // not the bare /pkg/ page above), from navigation until home is drawn
+    // and takes a tap, and the files it loaded by then.
+    result.villager = {};
+    for (const rate of RATES) {
+      const runs = [];
+      for (let run = 0; run < openRuns(size); run++) {
+        runs.push(
+          await withPage(context, rate, async (page, cdp) => {
+            await bareAt(page, cdp, url, rate);
+            await page.addInitScript(watchHomeInPage);
+            await page.goto(`${url}?kiosk=${encodeURIComponent(kioskId)}`);
+            await page.waitForFunction(() => window.benchHome, null, { timeout: 120_000, polling: 100 });
+            return page.evaluate(() => window.benchHome);
+          }),
+        );
+      }
+      result.villager[rate] = { readyMs: median(runs.map((run) => run.readyMs)), runs: runs.map((run) => run.readyMs), paths: runs[0].paths };
+      log(`  ${thousands(size)} ${rate}×: the villager's page to home ${runs.map((run) => ms(run.readyMs)).join(" / ")} ms (${runs[0].paths.length} files)`);
+    }
 
     // A profiled open, unthrottled.
     result.profile = await withPage(context, 1, async (page, cdp) => {
@@ -921,6 +1013,15 @@ async function benchSize(size, { url, dataDir, profilesDir, profilePkg, log }) {
             `(${redeemed.households} households, ${redeemed.signIns} sign-ins); floor p50 ${ms(median(result.floor[rate].times))} ms; ` +
             `export ${ms(result.exported[rate].totalMs)} ms`,
         );
+        for (const slow of redeemed.slowest) {
+          const during = slow.during.map((mark) => `${mark.name} ${ms(mark.ms)} ms at ${ms(mark.start - slow.start)}`).join(", ");
+          log(`    slow redemption #${slow.at}: ${ms(slow.ms)} ms; beside it: ${during || "no mark of the kiosk"}`);
+        }
+        const upkeep = ["seal", "checkpoint-encode", "checkpoint-write", "gate-wait"].map((name) => {
+          const found = redeemed.marks.filter((mark) => mark.name === name).map((mark) => mark.ms);
+          return `${name} ×${found.length}${found.length ? ` max ${ms(Math.max(...found))} ms` : ""}`;
+        });
+        log(`    kiosk marks during the redemptions: ${upkeep.join("; ")}`);
       }
       result.durability = result.floor[1].durability;
       return {};
@@ -935,7 +1036,7 @@ async function benchSize(size, { url, dataDir, profilesDir, profilePkg, log }) {
 // ---------------------------------------------------------------------------
 // The report
 
-function buildReport({ env, bytes, results, sizes, nativeText }) {
+function buildReport({ env, bytes, path, results, sizes, nativeText }) {
   const at = (size) => results.find((result) => result.size === size);
   const cells = (fn) => sizes.map((size) => (at(size) ? fn(at(size)) : "—"));
   const openMedian = (result, rate) => median(result.open[rate].map((run) => run.totalMs));
@@ -956,7 +1057,15 @@ function buildReport({ env, bytes, results, sizes, nativeText }) {
   const last = sizes[sizes.length - 1];
   const has = (...list) => list.every((size) => at(size));
   const rows = [];
-  rows.push(["shipped wasm+JS+CSS, gzip -9 (KB)", ...sizes.map((_, i) => (i === 0 ? kb(bytes.budgetedGzip) : "″")), ...budget("≤ 150 KB", () => [bytes.budgetedGzip <= 150 * KB, `${kb(bytes.budgetedGzip)} KB`])]);
+  rows.push([
+    "villager's path: wasm+JS+CSS loaded until home takes a tap, gzip -9 (KB)",
+    ...sizes.map((_, i) => (i === 0 && path ? kb(path.budgetedGzip) : i === 0 ? "—" : "″")),
+    ...budget("≤ 250 KB", () => (path ? [path.budgetedGzip <= 250 * KB, `${kb(path.budgetedGzip)} KB`] : null)),
+  ]);
+  rows.push(["the whole: every wasm, JS and CSS file shipped, gzip -9 (KB)", ...sizes.map((_, i) => (i === 0 ? kb(bytes.budgetedGzip) : "″")), "", ""]);
+  for (const rate of RATES) {
+    rows.push([`the villager's page to home ready, ${rate}× CPU (ms)`, ...cells((r) => ms(r.villager[rate].readyMs)), "", ""]);
+  }
   rows.push(["stored journal (MB)", ...cells((r) => mb(r.load.bytes)), "", ""]);
   for (const rate of RATES) {
     const limit = rate === 1 ? 300 : 1200;
@@ -980,6 +1089,18 @@ function buildReport({ env, bytes, results, sizes, nativeText }) {
   for (const rate of RATES) {
     rows.push([`  the same, ${PACKED_RECORDS} records per IDB value, ${rate}× (ms)`, ...cells((r) => ms(r.read[rate].packed.totalMs)), "", ""]);
   }
+  // The issue's floor for Kiosk.open: reading the same bytes from plain JS,
+  // packed, measured in the same run.
+  const openOverFloor = (r, rate) => median(r.open[rate].map((run) => run.openMs)) / r.read[rate].packed.totalMs;
+  for (const rate of RATES) {
+    rows.push([
+      `Kiosk.open ÷ the same, ${PACKED_RECORDS} records per IDB value, ${rate}×`,
+      ...cells((r) => openOverFloor(r, rate).toFixed(2)),
+      ...(rate === 1
+        ? budget("≤ 2 at 50,000", () => (has(50_000) ? [openOverFloor(at(50_000), 1) <= 2, `${openOverFloor(at(50_000), 1).toFixed(2)}× at 1×`] : null))
+        : ["", ""]),
+    ]);
+  }
   for (const rate of RATES) {
     rows.push([
       `redemption commit p50, ${rate}× (ms)`,
@@ -993,16 +1114,16 @@ function buildReport({ env, bytes, results, sizes, nativeText }) {
       ...cells((r) => ms(p99(r, rate))),
       ...(rate === 4
         ? budget("≤ 100 ms at 4×", () => [sizes.every((size) => !at(size) || p99(at(size), 4) <= 100), sizes.filter(at).map((size) => ms(p99(at(size), 4))).join(" / ") + " ms"])
-        : ["", ""]),
+        : budget("< 50 ms at 100,000", () => (has(100_000) ? [p99(at(100_000), 1) < 50, `${ms(p99(at(100_000), 1))} ms at 1×`] : null))),
     ]);
   }
   for (const rate of RATES) {
     rows.push([
       `p50 relative to p50 at ${thousands(first)}, ${rate}×`,
       ...cells((r) => (p50(r, rate) / p50(at(first), rate)).toFixed(2)),
-      ...budget(`≤ 1.20 at 100,000`, () =>
-        has(1_000, 100_000) ? [p50(at(100_000), rate) <= 1.2 * p50(at(1_000), rate), `${(p50(at(100_000), rate) / p50(at(1_000), rate)).toFixed(2)}× at ${rate}×`] : null,
-      ),
+      // A budget of an earlier issue, no longer named: kept as a figure.
+      "",
+      "",
     ]);
   }
   for (const rate of RATES) {
@@ -1059,6 +1180,17 @@ function buildReport({ env, bytes, results, sizes, nativeText }) {
     [`pictures: ${bytes.pictures.length} files under www/img (apart)`, thousands(bytes.picturesRaw), thousands(bytes.picturesGzip)],
   ];
   const bytesTable = markdownTable(["file", "raw bytes", "gzip -9 bytes"], fileRows, ["left"]);
+  const pathTable = path
+    ? markdownTable(
+        ["file", "raw bytes", "gzip -9 bytes"],
+        [
+          ...path.files.map((file) => [file.file, thousands(file.raw), thousands(file.gzip)]),
+          ["**villager's path** (wasm + JS + CSS)", thousands(path.budgetedRaw), thousands(path.budgetedGzip)],
+          [`the page and pictures loaded with it: ${path.rest.length} files (apart)`, thousands(path.restRaw), thousands(path.restGzip)],
+        ],
+        ["left"],
+      )
+    : "(not measured)";
   const codeTable = bytes.wasmCode
     ? "\n\nThe wasm's code section by concern (function bodies, named from the same build with its name section):\n\n" +
       markdownTable(
@@ -1162,7 +1294,7 @@ function buildReport({ env, bytes, results, sizes, nativeText }) {
   }
   const exportTable = markdownTable(["journal", "exportBatch", "files as Blobs", "total", "journal.ndjson MB", "runs (total)"], exportRows, ["left"]);
 
-  const findings = writeFindings({ checks, results, bytes, at, openMedian, p50, floor50 });
+  const findings = writeFindings({ checks, results, bytes, path, at, openMedian, p50, floor50 });
 
   const generated = [
     envLines,
@@ -1176,6 +1308,15 @@ function buildReport({ env, bytes, results, sizes, nativeText }) {
     "### Findings",
     "",
     findings,
+    "",
+    "### The villager's path",
+    "",
+    "The files the kiosk's own page (`/?kiosk=…`, www/ as a kiosk loads it) loaded from",
+    "navigation until home was drawn and ready for a tap (resource timing, at the",
+    `first size, 1×), each measured on disk like the whole below. The staff's screens,`,
+    "words and style are not among them: they load when staff sign in.",
+    "",
+    pathTable,
     "",
     "### Bytes shipped",
     "",
@@ -1226,7 +1367,7 @@ function buildReport({ env, bytes, results, sizes, nativeText }) {
   return { mainTable, envLines, checks, text: generated.join("\n") };
 }
 
-function writeFindings({ checks, results, bytes, at, openMedian, p50, floor50 }) {
+function writeFindings({ checks, results, bytes, path, at, openMedian, p50, floor50 }) {
   const out = [];
   const missed = checks.filter((check) => !check.ok);
   out.push(
@@ -1242,11 +1383,21 @@ function writeFindings({ checks, results, bytes, at, openMedian, p50, floor50 })
     );
   }
   const wasm = bytes.code[0];
+  if (path) {
+    const pathWasm = path.files.filter((file) => file.file.endsWith(".wasm"));
+    out.push(
+      `The villager's path: ${kb(path.budgetedGzip)} KB gzip of wasm, JS and CSS before home takes a tap (${path.files.length} files; ` +
+        `the wasm ${pathWasm.map((file) => `${file.file} ${kb(file.gzip)} KB`).join(", ") || "none"}), of the ${kb(bytes.budgetedGzip)} KB of the whole.`,
+    );
+  }
+  const gzipOf = (test) => bytes.code.filter(test).reduce((total, file) => total + file.gzip, 0);
+  const otherWasm = gzipOf((file) => file !== wasm && file.file.endsWith(".wasm"));
+  const scripts = gzipOf((file) => /\.(js|mjs|css)$/.test(file.file));
   out.push(
-    `Bytes: the wasm alone is ${kb(wasm.gzip)} KB gzip of the ${kb(bytes.budgetedGzip)} KB counted against 150 KB` +
+    `Bytes of the whole: the full wasm alone is ${kb(wasm.gzip)} KB gzip of the ${kb(bytes.budgetedGzip)} KB` +
       (bytes.wasmCustomSections > 4 * KB
         ? `; ${kb(bytes.wasmCustomSections)} KB of it (raw) are custom sections (names), and without them it gzips to ${kb(bytes.wasmStrippedGzip)} KB.`
-        : ` (its custom sections are already stripped); the JS and CSS of the page add ${kb(bytes.budgetedGzip - wasm.gzip)} KB.`) +
+        : ` (its custom sections are already stripped); ${otherWasm ? `the other wasm builds add ${kb(otherWasm)} KB, ` : ""}the JS and CSS ${kb(scripts)} KB.`) +
       (bytes.wasmCode
         ? ` Of the wasm's code, ${bytes.wasmCode.concerns
             .slice(0, 3)
@@ -1307,6 +1458,7 @@ async function main() {
   for (const size of options.sizes) await stat(join(options.data, `journal-${size}.ndjson`));
   const env = await environment();
   const bytes = await shippedBytes(options.pkg, options.profilePkg);
+  let path = null;
   const { server, url } = await startServer({ port: 0, pkgDir: options.pkg });
   const results = [];
   try {
@@ -1324,9 +1476,17 @@ async function main() {
     await new Promise((done) => server.close(done));
   }
   const nativeText = options.native ? await readFile(options.native, "utf8").catch(() => null) : null;
-  const report = buildReport({ env, bytes, results, sizes: options.sizes, nativeText });
+  if (results[0]?.villager) path = await pathBytes(results[0].villager[1].paths, options.pkg);
+  const report = buildReport({ env, bytes, path, results, sizes: options.sizes, nativeText });
   console.log(`\nAixin Kiosk browser benchmark\n\n${report.envLines}\n\n${report.mainTable}\n`);
   for (const check of report.checks) console.log(`${check.ok ? "ok    " : "MISSED"}  ${check.text}: ${check.measured}`);
+  if (path) {
+    const largest = [...path.files].sort((a, b) => b.gzip - a.gzip);
+    console.log(
+      `\nThe villager's path, ${path.files.length} files, ${kb(path.budgetedGzip)} KB gzip: ` +
+        largest.map((file) => `${file.file} ${kb(file.gzip)}`).join(", "),
+    );
+  }
   console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s in the browser)`);
   if (options.results) {
     await writeResults(options.results, report.text);
