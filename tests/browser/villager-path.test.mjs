@@ -1,8 +1,9 @@
 // The villager's page stays light: what www/main.js imports statically (the
 // whole of it, followed module by module) holds none of the staff's modules,
-// none of the screens and words loaded on demand, and index.html does not
-// link the staff's style sheet. Those load when staff sign in (js/on-demand.js,
-// words/index.js's loadStaffWords). Runs in node, reading the sources.
+// none of the screens and words loaded on demand, and no word that only the
+// staff's words hold; index.html does not link the staff's style sheets.
+// Those load when staff sign in (js/on-demand.js, words/index.js's
+// loadStaffWords). Runs in node, reading the sources.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
@@ -75,6 +76,32 @@ test("the static imports of the page's entry hold no staff module and nothing lo
     }
   }
   assert.deepEqual(offenders, [], "loaded on demand, never statically from www/main.js");
+});
+
+/** Words app.js says only while a staff screen is shown, so after the staff's words loaded. */
+const ON_STAFF_SCREENS = new Set(["scanNotHere"]);
+
+test("every word the villager's modules name is in the areas loaded with the page", async () => {
+  const catalogue = await import(path.join(WWW, "js/words/index.js"));
+  const withPage = new Set(Object.keys(catalogue.WORDS));
+  await catalogue.loadStaffWords();
+  const graph = await staticGraph(path.join(WWW, "main.js"));
+  const missing = [];
+  for (const file of graph.keys()) {
+    if (file.startsWith(path.join(WWW, "pkg") + path.sep) || file.startsWith(path.join(WWW, "js/words") + path.sep)) continue;
+    const source = await readFile(file, "utf8");
+    const named = [
+      ...source.matchAll(/\b(?:t|dual)\(\s*"([\w$]+)"/g),
+      ...source.matchAll(/\btIn\(\s*[\w.]+,\s*"([\w$]+)"/g),
+    ].map((match) => match[1]);
+    for (const key of named) {
+      // A key of the whole catalogue that only the staff's areas hold.
+      if (Object.hasOwn(catalogue.WORDS, key) && !withPage.has(key) && !ON_STAFF_SCREENS.has(key)) {
+        missing.push(`${key} in ${rel(file)}`);
+      }
+    }
+  }
+  assert.deepEqual(missing, [], "a word the villager's screens show before staff sign in lives in a villager's area");
 });
 
 test("index.html links no staff style sheet", async () => {
