@@ -3,7 +3,7 @@
 // is disabled while the call is in flight, and the request id is made once
 // per basket attempt and reused on retry.
 import { h, icon, replaceChildren } from "../dom.js";
-import { t, dual, lang } from "../i18n.js";
+import { t, tIn, dual, lang } from "../i18n.js";
 import { hundredths, showAmount } from "../amounts.js";
 import { speak } from "../voice.js";
 import { topBar, shopTitle, langButton, householdBadge, notice } from "./common.js";
@@ -129,7 +129,7 @@ export function confirmScreen(app) {
     showError(blocked);
     confirm.disabled = true;
   } else if (quote) {
-    speak(`一共 ${showAmount(quote.total)} 积分,兑换后还剩 ${showAmount(quote.balanceAfter)} 积分。没有问题请点确认兑换。`);
+    speak(tIn("zh", "speakConfirm", showAmount(quote.total), showAmount(quote.balanceAfter)));
   }
 
   const root = h(

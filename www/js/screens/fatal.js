@@ -1,16 +1,12 @@
 // When the kiosk cannot open at all: a plain sentence in both languages and
 // a reload button. Never a code or a stack.
 import { h, icon } from "../dom.js";
-import { t, dual, errorText } from "../i18n.js";
+import { t, tIn, dual, errorText } from "../i18n.js";
 import { topBar, shopTitle, langButton } from "./common.js";
 
 /** The fatal screen's own sentences, where it knows better than the code's. */
 function fatalText(error, language) {
-  if (error?.code === "INVALID_INPUT" && error.field === "kioskId") {
-    return language === "zh"
-      ? "网址里的终端编号(kiosk=…)不对,只能用字母、数字和 - _。请找积分专员。"
-      : "The kiosk id in the address (kiosk=…) is not valid: letters, digits, - and _ only. Please call the clerk.";
-  }
+  if (error?.code === "INVALID_INPUT" && error.field === "kioskId") return tIn(language, "fatalKioskId");
   return errorText(error, {}, language);
 }
 

@@ -10,16 +10,19 @@ import { showAmount } from "../amounts.js";
 import { speak } from "../voice.js";
 import { topBar, shopTitle, langButton } from "./common.js";
 
+/** The catalogue's Chinese for `key`, as the receipt prints it. */
+const zh = (key) => tIn("zh", key);
+
 /** The thermal-receipt layout (58 mm paper, 48 mm printable), Chinese first. */
 function printLayout(app, receipt) {
   const row = (label, value) => h("p", { class: "pr-row" }, h("span", { text: label }), h("span", { text: value }));
   return [
     h("p", { class: "pr-shop", text: app.info?.shop ?? tIn("zh", "appTitle") }),
-    h("p", { class: "pr-sub", text: "积分兑换小票 Receipt" }),
+    h("p", { class: "pr-sub", text: `${zh("receiptPrintTitle")} ${tIn("en", "receiptPrintTitle")}` }),
     h("hr", { class: "pr-rule" }),
-    row("小票号", receipt.receiptNumber),
-    row("时间", villageDateTime(receipt.time, "zh", { withYear: true })),
-    row("户", `${receipt.householdName} (${receipt.household})`),
+    row(zh("receiptNumber"), receipt.receiptNumber),
+    row(zh("receiptTime"), villageDateTime(receipt.time, "zh", { withYear: true })),
+    row(zh("receiptHousehold"), `${receipt.householdName} (${receipt.household})`),
     h("hr", { class: "pr-rule" }),
     receipt.lines.map((line) =>
       h(
@@ -30,16 +33,16 @@ function printLayout(app, receipt) {
       ),
     ),
     h("hr", { class: "pr-rule" }),
-    h("p", { class: "pr-row pr-total" }, h("span", { text: "合计 积分" }), h("span", { text: showAmount(receipt.total) })),
-    row("余额", showAmount(receipt.balanceAfter)),
-    row("校验码", receipt.shortHash),
-    receipt.assistedBy ? row("协助", receipt.assistedBy) : null,
-    receipt.collector ? row("领取人", receipt.collector) : null,
+    h("p", { class: "pr-row pr-total" }, h("span", { text: zh("receiptTotal") }), h("span", { text: showAmount(receipt.total) })),
+    row(zh("balance"), showAmount(receipt.balanceAfter)),
+    row(zh("receiptHash"), receipt.shortHash),
+    receipt.assistedBy ? row(zh("receiptAssisted"), receipt.assistedBy) : null,
+    receipt.collector ? row(zh("collectorLabel"), receipt.collector) : null,
     // A staff member set this household's PIN within 24 hours: the printed
     // receipt names them, as the export does.
-    receipt.pinResetBy ? row("密码重置", receipt.pinResetBy) : null,
+    receipt.pinResetBy ? row(zh("pinResetLabel"), receipt.pinResetBy) : null,
     h("hr", { class: "pr-rule" }),
-    h("p", { class: "pr-foot", text: "1 积分 = 1 元 · 谢谢!" }),
+    h("p", { class: "pr-foot", text: zh("receiptFoot") }),
   ];
 }
 
@@ -117,7 +120,7 @@ export function receiptScreen(app) {
   const print = h("button", { type: "button", class: "btn btn-secondary btn-big", onclick: () => window.print() }, icon("print"), dual("print"));
   const done = h("button", { type: "button", class: "btn btn-primary btn-big", onclick: () => app.finish() }, icon("check-white"), dual("done"));
 
-  speak(`兑换成功。用了 ${showAmount(receipt.total)} 积分,还剩 ${showAmount(receipt.balanceAfter)} 积分。`);
+  speak(tIn("zh", "speakRedeemed", showAmount(receipt.total), showAmount(receipt.balanceAfter)));
 
   const root = h(
     "div",

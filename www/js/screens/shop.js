@@ -8,23 +8,15 @@
 // household can afford come first, in an order fixed at sign-in: tiles
 // never move under a finger while the basket fills.
 import { h, icon, replaceChildren } from "../dom.js";
-import { t, dual, lang } from "../i18n.js";
+import { t, dual, lang, WORDS } from "../i18n.js";
 import { formatHundredths, hundredths } from "../amounts.js";
 import { topBar, shopTitle, langButton, householdBadge, balanceLine } from "./common.js";
-
-const CATEGORY_EN = {
-  粮油: "Grain & oil",
-  调味: "Seasoning",
-  副食: "Food",
-  日用: "Daily use",
-  清洁: "Cleaning",
-};
 
 const LOW_STOCK = 5;
 
 function categoryName(category) {
   if (category === "all") return t("allCategories");
-  return lang() === "zh" ? category : CATEGORY_EN[category] ?? category;
+  return Object.hasOwn(WORDS, `category_${category}`) ? t(`category_${category}`) : category;
 }
 
 function itemName(item) {

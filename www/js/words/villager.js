@@ -74,6 +74,13 @@ export default {
   balanceLine: [(b) => `余额 ${b}`, (b) => `Balance ${b}`],
   categories: ["商品分类", "Categories"],
   allCategories: ["全部", "All"],
+  // The goods' categories as the demo catalogue names them (a category is
+  // the shopkeeper's word, shown as written when it has no English here).
+  "category_粮油": ["粮油", "Grain & oil"],
+  "category_调味": ["调味", "Seasoning"],
+  "category_副食": ["副食", "Food"],
+  "category_日用": ["日用", "Daily use"],
+  "category_清洁": ["清洁", "Cleaning"],
   goods: ["商品", "Goods"],
   stockLeft: [(n, unit) => `库存 ${n} ${unit}`, (n) => `${n} in stock`],
   stockLow: [(n, unit) => `只剩 ${n} ${unit}`, (n) => `Only ${n} left`],
@@ -116,6 +123,11 @@ export default {
   balanceNow: ["现在余额", "Balance now"],
   balanceAfter: ["兑换后余额", "Balance after"],
   summary: ["兑换清单", "Items"],
+  // Read out by the optional voice, in Chinese.
+  speakConfirm: [
+    (total, after) => `一共 ${total} 积分,兑换后还剩 ${after} 积分。没有问题请点确认兑换。`,
+    (total, after) => `${total} points in all; ${after} points left after. If everything is right, tap Confirm.`,
+  ],
 
   // Receipt.
   successTitle: ["兑换成功", "Redeemed"],
@@ -127,6 +139,17 @@ export default {
   backHomeIn: [(s) => `${s} 秒后回到首页`, (s) => `Back to the start in ${s} s`],
   receiptRegion: ["打印的小票", "Printed receipt"],
   thanks: ["谢谢您为村里出的力!", "Thank you for your part in the village!"],
+  speakRedeemed: [
+    (total, after) => `兑换成功。用了 ${total} 积分,还剩 ${after} 积分。`,
+    (total, after) => `Redeemed. ${total} points spent, ${after} points left.`,
+  ],
+  // The printed receipt (58 mm), in Chinese; its rows' other labels are the
+  // screen's (receiptNumber, receiptTime, receiptHousehold, balance,
+  // receiptHash, collectorLabel, pinResetLabel).
+  receiptPrintTitle: ["积分兑换小票", "Receipt"],
+  receiptTotal: ["合计 积分", "Total points"],
+  receiptAssisted: ["协助", "Assisted by"],
+  receiptFoot: ["1 积分 = 1 元 · 谢谢!", "1 point = 1 yuan · Thank you!"],
 
   // History.
   historyTitle: ["我的积分", "My points"],
@@ -159,6 +182,10 @@ export default {
   // Fatal.
   fatalTitle: ["终端出了点问题", "The kiosk has a problem"],
   callShopkeeper: ["请找店主帮忙。", "Please call the shopkeeper."],
+  fatalKioskId: [
+    "网址里的终端编号(kiosk=…)不对,只能用字母、数字和 - _。请找积分专员。",
+    "The kiosk id in the address (kiosk=…) is not valid: letters, digits, - and _ only. Please call the clerk.",
+  ],
 
   // Home's corner button to the staff's screens, which load when it is
   // tapped; a load that fails (no network, nothing cached yet) says so.
