@@ -617,7 +617,10 @@ pub const LEDGER_HEADERS: [&str; 11] = [
     "复核人",
 ];
 
-/// What an entry kind is called in Chinese.
+/// What an entry kind is called in Chinese in the exported files. These
+/// names are the county's file format (CSV_LAYOUT 3), not the page's words: they
+/// stay as the county reads them even where the page's catalogue says
+/// otherwise (积分调整 here, 积分更正 on the page).
 pub fn kind_zh(kind: &str) -> &str {
     match kind {
         "genesis" => "建立终端",

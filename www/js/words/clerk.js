@@ -31,6 +31,10 @@ export default {
   ],
   fileTooBig: [(mb) => `文件太大了(最多 ${mb} MB)`, (mb) => `The file is too big (at most ${mb} MB)`],
   templateSaved: [(name) => `模板已下载:${name}`, (name) => `Template downloaded: ${name}`],
+  // A blank template's file name, whatever the page's language: this Chinese,
+  // then the file's kind (households.csv, credits.csv).
+  templateFile_households: ["住户导入模板", "Households import template"],
+  templateFile_credits: ["积分导入模板", "Points import template"],
 
   // The refusal.
   importRefusedTitle: [(n) => `有 ${n} 处不对,什么都没有导入`, (n) => `${n} problem(s): nothing was imported`],

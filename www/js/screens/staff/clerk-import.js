@@ -5,7 +5,7 @@
 // and changes nothing. Credits that differ from what was credited are
 // applied only as a correction with a reason.
 import { h } from "../../dom.js";
-import { t, lang, dateTime } from "../../i18n.js";
+import { t, tIn, lang, dateTime } from "../../i18n.js";
 import { notice } from "../common.js";
 import { showAmount, showChange } from "../../amounts.js";
 import { staffFrame, field, textInput, actionButton, messageSlot, runAction, showMessage, staffError } from "../../staff/ui.js";
@@ -276,7 +276,8 @@ export function staffClerkImportScreen(app, options = {}) {
           iconName: "fileOut",
           onClick: () => {
             const text = app.kiosk.constructor.importTemplate(state.kind);
-            const name = state.kind === "households" ? "住户导入模板 households.csv" : "积分导入模板 credits.csv";
+            const file = state.kind === "households" ? "households" : "credits";
+            const name = `${tIn("zh", `templateFile_${file}`)} ${file}.csv`;
             download(new Blob([text], { type: "text/csv;charset=utf-8" }), name);
             showMessage(fileSlot, t("templateSaved", name), "ok");
           },
