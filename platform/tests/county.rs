@@ -291,29 +291,23 @@ async fn waiting(platform: &Platform, token: &str) -> Vec<serde_json::Value> {
 async fn credits_imported_on_the_platform_reach_the_kiosk_once() {
     let platform = Platform::start().await;
     let cache = Cache::default();
+    let import = || {
+        aixin_platform::credits::import_file(
+            &platform.pool,
+            &cache,
+            ID,
+            CREDITS_FILE.as_bytes(),
+            "县里",
+        )
+    };
     let mut kiosk = Kiosk::with_village();
     let token = platform.enroll(ID, &kiosk).await;
     // Before the platform holds the kiosk's households, nothing is imported.
-    let early = aixin_platform::credits::import_file(
-        &platform.pool,
-        &cache,
-        ID,
-        CREDITS_FILE.as_bytes(),
-        "县里",
-    )
-    .await;
+    let early = import().await;
     assert!(early.unwrap_err().contains("never uploaded"));
     upload_all(&platform, ID, &token, &kiosk).await;
 
-    let imported = aixin_platform::credits::import_file(
-        &platform.pool,
-        &cache,
-        ID,
-        CREDITS_FILE.as_bytes(),
-        "县里",
-    )
-    .await
-    .unwrap();
+    let imported = import().await.unwrap();
     assert_eq!(
         (
             imported.added,
@@ -323,15 +317,7 @@ async fn credits_imported_on_the_platform_reach_the_kiosk_once() {
         (2, 0, 2_050)
     );
     // Offered twice (the same file again): still one each.
-    let again = aixin_platform::credits::import_file(
-        &platform.pool,
-        &cache,
-        ID,
-        CREDITS_FILE.as_bytes(),
-        "县里",
-    )
-    .await
-    .unwrap();
+    let again = import().await.unwrap();
     assert_eq!((again.added, again.already_waiting), (0, 2));
     let credits = waiting(&platform, &token).await;
     assert_eq!(credits.len(), 2);
@@ -358,7 +344,7 @@ async fn credits_imported_on_the_platform_reach_the_kiosk_once() {
     let records_now = records(&kiosk);
     assert_eq!(
         platform
-            .upload(ID, &token, &body(ID, &records_now, head + 1, head + 1))
+            .upload_run(ID, &token, &records_now, head + 1, head + 1)
             .await
             .status,
         200
@@ -376,7 +362,7 @@ async fn credits_imported_on_the_platform_reach_the_kiosk_once() {
     let records_now = records(&kiosk);
     assert_eq!(
         platform
-            .upload(ID, &token, &body(ID, &records_now, head + 2, head + 2))
+            .upload_run(ID, &token, &records_now, head + 2, head + 2)
             .await
             .status,
         200
@@ -387,15 +373,7 @@ async fn credits_imported_on_the_platform_reach_the_kiosk_once() {
     );
     assert_eq!(platform.count(&taken).await, 2);
     // The same file a third time: the kiosk holds both, nothing is added.
-    let third = aixin_platform::credits::import_file(
-        &platform.pool,
-        &cache,
-        ID,
-        CREDITS_FILE.as_bytes(),
-        "县里",
-    )
-    .await
-    .unwrap();
+    let third = import().await.unwrap();
     assert_eq!((third.added, third.already_credited), (0, 2));
     assert!(waiting(&platform, &token).await.is_empty());
     // Without the kiosk's token: nothing.

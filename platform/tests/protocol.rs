@@ -7,7 +7,7 @@ use aixin_kiosk::entry::{chain_hash, Body, Entry};
 use aixin_kiosk::journal::StoredRecord;
 use aixin_platform::admin::{self, Keep};
 use aixin_platform::fold::Cache;
-use common::{body, records, village, Kiosk, Platform};
+use common::{body, enrolled, records, village, Kiosk, Platform};
 use std::io::Write;
 
 const ID: &str = "420102001001-01";
@@ -27,10 +27,7 @@ async fn stored(platform: &Platform) -> (i64, i64) {
 
 #[tokio::test]
 async fn the_same_batch_twice_is_stored_once() {
-    let platform = Platform::start().await;
-    let kiosk = village(0);
-    let token = platform.enroll(ID, &kiosk).await;
-    let records = records(&kiosk);
+    let (platform, _, token, records) = enrolled(ID, 0).await;
     let last = records.len() as u64;
     let batch = body(ID, &records, 1, last);
     let first = platform.upload(ID, &token, &batch).await;
@@ -71,20 +68,12 @@ async fn the_same_batch_twice_is_stored_once() {
 
 #[tokio::test]
 async fn an_overlap_appends_only_the_new_tail_and_a_gap_answers_the_head() {
-    let platform = Platform::start().await;
-    let kiosk = village(10);
-    let token = platform.enroll(ID, &kiosk).await;
-    let records = records(&kiosk);
+    let (platform, _, token, records) = enrolled(ID, 10).await;
     assert_eq!(
-        platform
-            .upload(ID, &token, &body(ID, &records, 1, 5))
-            .await
-            .status,
+        platform.upload_run(ID, &token, &records, 1, 5).await.status,
         200
     );
-    let overlap = platform
-        .upload(ID, &token, &body(ID, &records, 3, 12))
-        .await;
+    let overlap = platform.upload_run(ID, &token, &records, 3, 12).await;
     assert_eq!(overlap.status, 200, "{}", overlap.text());
     assert_eq!(
         (
@@ -93,9 +82,7 @@ async fn an_overlap_appends_only_the_new_tail_and_a_gap_answers_the_head() {
         ),
         (Some(7), Some(3))
     );
-    let gap = platform
-        .upload(ID, &token, &body(ID, &records, 15, 18))
-        .await;
+    let gap = platform.upload_run(ID, &token, &records, 15, 18).await;
     assert_eq!((gap.status, gap.code().as_str()), (409, "PLATFORM_GAP"));
     assert_eq!(gap.json()["headSeq"], 12);
     assert_eq!(gap.json()["headHash"], hex::encode(records[11].1.hash));
@@ -104,7 +91,7 @@ async fn an_overlap_appends_only_the_new_tail_and_a_gap_answers_the_head() {
     assert_eq!(stored(&platform).await, (12, 12));
     // From the head on, the rest arrives.
     let rest = platform
-        .upload(ID, &token, &body(ID, &records, 13, records.len() as u64))
+        .upload_run(ID, &token, &records, 13, records.len() as u64)
         .await;
     assert_eq!(rest.status, 200, "{}", rest.text());
     assert_eq!(stored(&platform).await.0, records.len() as i64);
@@ -131,14 +118,11 @@ async fn another_hash_at_a_held_seq_is_a_fork_until_the_county_settles_it() {
     let (ones, twos) = (records(&one), records(&two));
     let last = ones.len() as u64;
     assert_eq!(
-        platform
-            .upload(ID, &token, &body(ID, &ones, 1, last))
-            .await
-            .status,
+        platform.upload_run(ID, &token, &ones, 1, last).await.status,
         200
     );
     let fork_seq = last - 1;
-    let fork = platform.upload(ID, &token, &body(ID, &twos, 1, last)).await;
+    let fork = platform.upload_run(ID, &token, &twos, 1, last).await;
     assert_eq!(
         (fork.status, fork.code().as_str()),
         (409, "PLATFORM_FORK"),
@@ -157,9 +141,7 @@ async fn another_hash_at_a_held_seq_is_a_fork_until_the_county_settles_it() {
     let recorded = format!("SELECT count(*) FROM conflict WHERE kind = 'fork' AND seq = {fork_seq} AND resolved_at IS NULL");
     assert_eq!(platform.count(&recorded).await, 1);
     // Every later upload, even of the held journal, answers the same.
-    let again = platform
-        .upload(ID, &token, &body(ID, &ones, last, last))
-        .await;
+    let again = platform.upload_run(ID, &token, &ones, last, last).await;
     assert_eq!(
         (again.status, again.json()["seq"].as_u64()),
         (409, Some(fork_seq))
@@ -175,7 +157,7 @@ async fn another_hash_at_a_held_seq_is_a_fork_until_the_county_settles_it() {
         stored(&platform).await,
         (fork_seq as i64 - 1, fork_seq as i64 - 1)
     );
-    let resumed = platform.upload(ID, &token, &body(ID, &twos, 1, last)).await;
+    let resumed = platform.upload_run(ID, &token, &twos, 1, last).await;
     assert_eq!(resumed.status, 200, "{}", resumed.text());
     assert_eq!(resumed.json()["appended"], 2);
     assert_eq!(platform.count("SELECT count(*) FROM conflict WHERE keep = 'kiosk' AND resolved_by = '县平台管理员'").await, 1);
@@ -189,10 +171,7 @@ async fn a_fork_settled_for_the_platform_tells_the_kiosk_to_restore() {
     let ones = records(&one);
     let last = ones.len() as u64;
     assert_eq!(
-        platform
-            .upload(ID, &token, &body(ID, &ones, 1, last))
-            .await
-            .status,
+        platform.upload_run(ID, &token, &ones, 1, last).await.status,
         200
     );
     // The twin continues past the held head: the hash before its batch is
@@ -201,7 +180,7 @@ async fn a_fork_settled_for_the_platform_tells_the_kiosk_to_restore() {
     two.credit("B002", "2", "2026-10").unwrap();
     let twos = records(&two);
     let fork = platform
-        .upload(ID, &token, &body(ID, &twos, last + 1, last + 1))
+        .upload_run(ID, &token, &twos, last + 1, last + 1)
         .await;
     assert_eq!(
         (fork.status, fork.json()["seq"].as_u64()),
@@ -216,7 +195,7 @@ async fn a_fork_settled_for_the_platform_tells_the_kiosk_to_restore() {
     admin::resolve(&platform.pool, ID, Keep::Platform, "county")
         .await
         .unwrap();
-    let told = platform.upload(ID, &token, &body(ID, &twos, 1, last)).await;
+    let told = platform.upload_run(ID, &token, &twos, 1, last).await;
     assert_eq!(told.code(), "PLATFORM_FORK");
     assert!(
         told.json()["reason"].as_str().unwrap().contains("restore"),
@@ -239,7 +218,7 @@ async fn a_fork_settled_for_the_platform_tells_the_kiosk_to_restore() {
     restored.credit("B002", "2", "2026-10").unwrap();
     let ones = records(&restored);
     let next = platform
-        .upload(ID, &token, &body(ID, &ones, last + 1, last + 1))
+        .upload_run(ID, &token, &ones, last + 1, last + 1)
         .await;
     assert_eq!(next.status, 200, "{}", next.text());
 }
@@ -254,7 +233,7 @@ async fn a_rolled_back_kiosk_is_caught_at_its_next_entry() {
     let all = records(&kiosk);
     assert_eq!(
         platform
-            .upload(ID, &token, &body(ID, &all, 1, all.len() as u64))
+            .upload_run(ID, &token, &all, 1, all.len() as u64)
             .await
             .status,
         200
@@ -265,7 +244,7 @@ async fn a_rolled_back_kiosk_is_caught_at_its_next_entry() {
     let old = records(&kiosk);
     assert_eq!(
         platform
-            .upload(ID, &token, &body(ID, &old, 1, old.len() as u64))
+            .upload_run(ID, &token, &old, 1, old.len() as u64)
             .await
             .status,
         200
@@ -274,9 +253,7 @@ async fn a_rolled_back_kiosk_is_caught_at_its_next_entry() {
     kiosk.credit("B002", "5", "2026-09").unwrap();
     let rolled = records(&kiosk);
     let last = rolled.len() as u64;
-    let fork = platform
-        .upload(ID, &token, &body(ID, &rolled, last, last))
-        .await;
+    let fork = platform.upload_run(ID, &token, &rolled, last, last).await;
     assert_eq!(
         (fork.status, fork.json()["seq"].as_u64()),
         (409, Some(last)),
@@ -338,15 +315,9 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 
 #[tokio::test]
 async fn bad_bodies_are_refused_and_nothing_is_stored() {
-    let platform = Platform::start().await;
-    let kiosk = village(1100);
-    let token = platform.enroll(ID, &kiosk).await;
-    let records = records(&kiosk);
+    let (platform, _, token, records) = enrolled(ID, 1100).await;
     assert_eq!(
-        platform
-            .upload(ID, &token, &body(ID, &records, 1, 3))
-            .await
-            .status,
+        platform.upload_run(ID, &token, &records, 1, 3).await.status,
         200
     );
     let good = String::from_utf8(body(ID, &records, 4, 9)).unwrap();
@@ -447,10 +418,7 @@ async fn bad_bodies_are_refused_and_nothing_is_stored() {
 
 #[tokio::test]
 async fn a_missing_or_wrong_token_is_unauthorised() {
-    let platform = Platform::start().await;
-    let kiosk = village(0);
-    let token = platform.enroll(ID, &kiosk).await;
-    let records = records(&kiosk);
+    let (platform, kiosk, token, records) = enrolled(ID, 0).await;
     let batch = body(ID, &records, 1, 3);
     let path = format!("/v1/kiosks/{ID}/journal");
     let none = common::request(platform.address, "POST", &path, &[], &batch).await;
@@ -545,9 +513,7 @@ async fn a_redemption_above_the_balance_with_correct_hashes_is_refused_at_its_se
     let forged = forge_without(&records, credit);
     let token = platform.enroll(ID, &kiosk).await;
     let last = forged.len() as u64;
-    let answer = platform
-        .upload(ID, &token, &body(ID, &forged, 1, last))
-        .await;
+    let answer = platform.upload_run(ID, &token, &forged, 1, last).await;
     assert_eq!(
         (answer.status, answer.code().as_str()),
         (422, "PLATFORM_REFUSED"),
@@ -562,7 +528,7 @@ async fn a_redemption_above_the_balance_with_correct_hashes_is_refused_at_its_se
     );
     // The true journal is taken.
     let answer = platform
-        .upload(ID, &token, &body(ID, &records, 1, records.len() as u64))
+        .upload_run(ID, &token, &records, 1, records.len() as u64)
         .await;
     assert_eq!(answer.status, 200, "{}", answer.text());
 }
@@ -577,9 +543,7 @@ async fn an_entry_of_a_later_build_is_too_old_not_refused() {
     let bytes = format!(r#"{{"format_version":1,"seq":{seq},"time_ms":1,"id":"later-1","actor":{{"type":"system"}},"body":{{"kind":"solar_panel_fitted"}}}}"#).into_bytes();
     let hash = chain_hash(&records[records.len() - 1].1.hash, &bytes);
     records.push((seq, StoredRecord { bytes, hash }));
-    let answer = platform
-        .upload(ID, &token, &body(ID, &records, 1, seq))
-        .await;
+    let answer = platform.upload_run(ID, &token, &records, 1, seq).await;
     assert_eq!(
         (answer.status, answer.code().as_str()),
         (422, "PLATFORM_TOO_OLD"),
@@ -801,7 +765,7 @@ async fn an_archived_kiosk_is_imported_then_uploads_from_its_head() {
     let now = records(&kiosk);
     let head = records_then.len() as u64;
     let answer = platform
-        .upload(ID, &token, &body(ID, &now, head + 1, now.len() as u64))
+        .upload_run(ID, &token, &now, head + 1, now.len() as u64)
         .await;
     assert_eq!(answer.status, 200, "{}", answer.text());
     assert_eq!(
@@ -900,10 +864,7 @@ async fn the_committed_export_fixtures_import() {
 
 #[tokio::test]
 async fn checkpoints_let_a_restarted_platform_fold_from_them() {
-    let platform = Platform::start().await;
-    let kiosk = village(2100);
-    let token = platform.enroll(ID, &kiosk).await;
-    let records = records(&kiosk);
+    let (platform, kiosk, token, records) = enrolled(ID, 2100).await;
     let last = records.len() as u64;
     for first in (1..=last).step_by(700) {
         let answer = platform
@@ -926,7 +887,7 @@ async fn checkpoints_let_a_restarted_platform_fold_from_them() {
     later.credit("A001", "1", "2026-10").unwrap();
     let more = common::records(&later);
     let answer = restarted
-        .upload(ID, &token, &body(ID, &more, last + 1, last + 1))
+        .upload_run(ID, &token, &more, last + 1, last + 1)
         .await;
     assert_eq!(answer.status, 200, "{}", answer.text());
     assert_eq!(stored(&restarted).await, (last as i64 + 1, last as i64 + 1));

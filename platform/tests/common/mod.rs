@@ -112,6 +112,19 @@ impl Platform {
         .await
     }
 
+    /// Uploads `first..=last` of `records` for `id` with `token`.
+    pub async fn upload_run(
+        &self,
+        id: &str,
+        token: &str,
+        records: &[(u64, StoredRecord)],
+        first: u64,
+        last: u64,
+    ) -> Answer {
+        self.upload(id, token, &body(id, records, first, last))
+            .await
+    }
+
     pub async fn head(&self, id: &str, token: &str) -> Answer {
         let auth = format!("Bearer {token}");
         request(
@@ -275,6 +288,19 @@ pub fn body(county_id: &str, records: &[(u64, StoredRecord)], first: u64, last: 
     encode_batch(county_id, &prev_hash, &run)
         .unwrap()
         .into_bytes()
+}
+
+/// A platform and `village(extra)` enrolled with it as `id`, its token and
+/// its journal.
+pub async fn enrolled(
+    id: &str,
+    extra: usize,
+) -> (Platform, Kiosk, String, Vec<(u64, StoredRecord)>) {
+    let platform = Platform::start().await;
+    let kiosk = village(extra);
+    let token = platform.enroll(id, &kiosk).await;
+    let records = records(&kiosk);
+    (platform, kiosk, token, records)
 }
 
 /// A village kiosk with `extra` more households registered (an entry each).
