@@ -14,6 +14,7 @@ import resilience from "./resilience.js";
 import members from "./members.js";
 import upload from "./upload.js";
 import fields from "./fields.js";
+import refusals from "./refusals.js";
 
 /**
  * Each file of the catalogue loaded so far, by its name in words/: the
@@ -27,6 +28,7 @@ export const AREAS = {
   members,
   upload,
   fields,
+  refusals,
 };
 
 /** The areas loaded on demand: name in words/ → its import. */
