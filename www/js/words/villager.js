@@ -123,7 +123,9 @@ export default {
   balanceNow: ["现在余额", "Balance now"],
   balanceAfter: ["兑换后余额", "Balance after"],
   summary: ["兑换清单", "Items"],
-  // Read out by the optional voice, in Chinese.
+  // Read out by the optional voice, in Chinese: the balance at sign-in
+  // (the name as the household is registered), then the basket's total.
+  speakBalance: [(name, balance) => `${name},您的余额是 ${balance}`, (name, balance) => `${name}, your balance is ${balance}`],
   speakConfirm: [
     (total, after) => `一共 ${total} 积分,兑换后还剩 ${after} 积分。没有问题请点确认兑换。`,
     (total, after) => `${total} points in all; ${after} points left after. If everything is right, tap Confirm.`,
