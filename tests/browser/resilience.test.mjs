@@ -155,7 +155,8 @@ test("garbage in archive-base: read-only with STORAGE_CORRUPT, and the recovery 
     const info = await inPage(page, (kiosk) => kiosk.info());
     assert.equal(info.readOnly?.code, "STORAGE_CORRUPT", JSON.stringify(info));
     assert.equal(info.readOnly.seq, 0, "nothing was archived: the base stands for seq 0");
-    assert.equal(await page.evaluate(() => document.documentElement.dataset.screen), "recovery");
+    // The screen loads on demand (js/on-demand.js): wait for it to be drawn.
+    await page.waitForFunction(() => document.documentElement.dataset.screen === "recovery");
     await page.getByRole("heading", { name: "存储的记录损坏了" }).waitFor();
     assert.equal(await page.getByRole("button", { name: /载入演示村|Load demo village/ }).count(), 0);
   } finally {
@@ -280,7 +281,7 @@ test("a profile whose kiosk held records, with IndexedDB deleted: the missing-da
     assert.equal(await page.getByRole("button", { name: /设置这个村|Set up/ }).count(), 0);
     // Restore is the first way.
     await page.getByRole("button", { name: /从备份文件恢复/ }).click();
-    assert.equal(await page.evaluate(() => document.documentElement.dataset.screen), "restore");
+    await page.waitForFunction(() => document.documentElement.dataset.screen === "restore");
     await page.goBack().catch(() => {});
     await page.goto(new URL(server.url).href);
     await page.waitForFunction(() => document.documentElement.dataset.ready === "true");
