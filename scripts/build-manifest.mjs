@@ -26,7 +26,8 @@ export async function buildManifest({
   // once, under pkg/, and the manifest never lists or hashes itself.
   const pkgInWww = relative(resolve(wwwDir), resolve(pkgDir)).split(sep).join("/");
   const www = (await filesUnder(wwwDir)).filter((file) => file !== "sw.js" && !file.startsWith(`${pkgInWww}/`));
-  const pkg = (await filesUnder(pkgDir)).filter((file) => /^aixin_kiosk(_bg)?\.(js|wasm)$/.test(file));
+  // The full build and the villager's (pkg/villager/, the page's first).
+  const pkg = (await filesUnder(pkgDir)).filter((file) => /^(villager\/)?aixin_kiosk(_bg)?\.(js|wasm)$/.test(file));
   const hash = createHash("sha256");
   for (const [dir, prefix, files] of [[wwwDir, "", www], [pkgDir, "pkg/", pkg]]) {
     for (const file of files) {

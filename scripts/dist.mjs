@@ -15,7 +15,12 @@ import { writeBuildManifest } from "./build-manifest.mjs";
 const repoRoot = resolve(fileURLToPath(new URL("..", import.meta.url)));
 
 /** The files of pkg/ the page loads; the TypeScript declarations stay behind. */
-const PKG_FILES = ["aixin_kiosk.js", "aixin_kiosk_bg.wasm"];
+const PKG_FILES = [
+  "aixin_kiosk.js",
+  "aixin_kiosk_bg.wasm",
+  "villager/aixin_kiosk.js",
+  "villager/aixin_kiosk_bg.wasm",
+];
 
 /** The name of the meta element that tells the page which platform origin it may upload to. */
 export const PLATFORM_META = "aixin-platform-origin";
@@ -176,7 +181,7 @@ export async function writeDist({
   }
   await rm(out, { recursive: true, force: true });
   await cp(dirs.wwwDir, out, { recursive: true });
-  await mkdir(join(out, "pkg"));
+  await mkdir(join(out, "pkg", "villager"), { recursive: true });
   for (const file of PKG_FILES) await cp(join(dirs.pkgDir, file), join(out, "pkg", file));
   const indexFile = join(out, "index.html");
   await writeFile(indexFile, pageForPlatform(await readFile(indexFile, "utf8"), origin));

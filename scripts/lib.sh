@@ -24,9 +24,16 @@ ensure_wasm_toolchain() {
   fi
 }
 
-# Release wasm, then wasm-bindgen into pkg/ (never edited by hand).
+# Release wasm, then wasm-bindgen into pkg/ (never edited by hand): first
+# the villager's build (without the staff's bindings, profile `villager`,
+# its own folder under target/ so neither build undoes the other) into
+# pkg/villager/, then the full build into pkg/, loaded when staff sign in.
 build_pkg() {
-  step "build the release wasm into pkg/"
+  step "build the villager's release wasm into pkg/villager/"
+  cargo build --profile villager --no-default-features --lib --target wasm32-unknown-unknown
+  wasm-bindgen --target web --out-dir pkg/villager --remove-name-section --remove-producers-section \
+    target/wasm32-unknown-unknown/villager/aixin_kiosk.wasm
+  step "build the full release wasm into pkg/"
   cargo build --release --lib --target wasm32-unknown-unknown
   wasm-bindgen --target web --out-dir pkg --remove-name-section --remove-producers-section \
     target/wasm32-unknown-unknown/release/aixin_kiosk.wasm

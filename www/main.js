@@ -1,13 +1,14 @@
-// The kiosk page's entry: loads the wasm core, opens this kiosk's journal
-// (read-only if another window holds it or the journal is damaged) and
-// starts the villager's screens.
-import init, { Kiosk, version, installPanicHook } from "./pkg/aixin_kiosk.js";
+// The kiosk page's entry: loads the wasm core (the villager's build; the
+// full one when a screen needs it, see js/core.js), opens this kiosk's
+// journal (read-only if another window holds it or the journal is damaged)
+// and starts the villager's screens.
+import { villagerCore, openKiosk, moveToFull } from "./js/core.js";
 import { registerServiceWorker } from "./js/offline.js";
 import { createApp } from "./js/app.js";
 import { startUploader } from "./js/uploader.js";
 
 /** Settings from the URL: the kiosk id and (for tests) shorter timeouts. */
-function readParams() {
+function readParams(Kiosk) {
   const query = new URLSearchParams(location.search);
   const ms = (name, fallback, least) => {
     const value = Number.parseInt(query.get(name) ?? "", 10);
@@ -18,7 +19,7 @@ function readParams() {
     // The core reads and writes the stored id in one format (and still
     // reads an id stored bare by an older page).
     try {
-      kioskId = Kiosk.lastKioskId() ?? null;
+      kioskId = Kiosk?.lastKioskId() ?? null;
     } catch {
       kioskId = null;
     }
@@ -105,56 +106,91 @@ function onUncaught(reason) {
 window.addEventListener("error", (event) => onUncaught(event.error ?? event.message));
 window.addEventListener("unhandledrejection", (event) => onUncaught(event.reason));
 
-async function openKiosk(kioskId, sessionIdleMs) {
-  try {
-    return { kiosk: await Kiosk.open({ kioskId, sessionIdleMs }) };
-  } catch (error) {
-    if (error?.code !== "STORAGE_CORRUPT") return { error };
-  }
-  // A damaged journal: open what verifies, read-only, so the screens can say so.
-  try {
-    return { kiosk: await Kiosk.open({ kioskId, sessionIdleMs, allowCorrupt: true }) };
-  } catch (error) {
-    return { error };
-  }
+/** Only the tab holding the writer lock uploads; the uploader checks. */
+function uploaderFor(kiosk, params) {
+  return kiosk?.platformStatus
+    ? startUploader(kiosk, { delayMs: params.uploadDelayMs, everyMs: params.uploadEveryMs })
+    : null;
 }
 
 async function main() {
+  let core = null;
   let buildVersion = "";
   try {
-    await init();
+    core = await villagerCore();
     // A panic records its message and reloads the page (see src/web/panic.rs).
-    installPanicHook();
-    buildVersion = version();
+    core.installPanicHook();
+    buildVersion = core.version();
   } catch (error) {
     elements.status.textContent = "无法加载 Failed to load";
-    const app = createApp({ kiosk: null, version: "?", params: readParams(), elements });
+    const app = createApp({ kiosk: null, version: "?", params: readParams(null), elements });
     currentApp = app;
     app.fatal = { code: "INTERNAL" };
     app.start();
     return;
   }
   // Read after init: the last kiosk id is read by the core.
-  const params = readParams();
-  const { kiosk, error } = await openKiosk(params.kioskId, params.sessionIdleMs);
+  const params = readParams(core.Kiosk);
+  let { kiosk, options, error } = await openKiosk(core, params);
+  // An empty kiosk is set up, restored or recovered by staff, on screens
+  // that need the full build: it opens with that at once (or, if that
+  // cannot be fetched now, when the setting-up screen asks for it again).
+  if (kiosk && kiosk.info().empty) {
+    const moved = await moveToFull(kiosk, options).catch(() => null);
+    if (moved) ({ kiosk, options, error, core } = moved);
+  }
   // For the browser tests and the shopkeeper's console: the open kiosk.
   window.kiosk = kiosk ?? null;
-  const app = createApp({ kiosk, version: buildVersion, params, elements });
+
+  let moving = null;
+  /**
+   * The full build's kiosk in place of the villager's (the staff's screens
+   * call for it before they are drawn): the uploader stops while the
+   * journal changes hands and starts again on the new kiosk. If the full
+   * build cannot be fetched, the villager's kiosk stays and the promise
+   * rejects; if the journal then does not open again, the page restarts.
+   */
+  const useFullKiosk = () => {
+    if (core.full || !kiosk) return Promise.resolve(kiosk);
+    moving ??= (async () => {
+      app.uploader?.stop();
+      app.uploader = null;
+      let moved;
+      try {
+        moved = await moveToFull(kiosk, options);
+      } catch (error) {
+        app.uploader = uploaderFor(kiosk, params);
+        throw error;
+      }
+      if (!moved.kiosk) {
+        // The villager's kiosk is closed and the journal did not open
+        // again: the page starts over, as after any unexpected error.
+        onUncaught(moved.error ?? new Error("the journal did not open again"));
+        throw moved.error;
+      }
+      ({ kiosk, options, core } = moved);
+      window.kiosk = kiosk;
+      app.useKiosk(kiosk);
+      app.uploader = uploaderFor(kiosk, params);
+      watchVerification(kiosk);
+      return kiosk;
+    })().finally(() => {
+      moving = null;
+    });
+    return moving;
+  };
+
+  const app = createApp({ kiosk, version: buildVersion, params, elements, useFullKiosk });
   currentApp = app;
+  // For the browser tests and the shopkeeper's console: the move to the
+  // full build a staff sign-in makes (then window.kiosk is its kiosk).
+  window.useFullKiosk = useFullKiosk;
   if (!kiosk) app.fatal = error ?? { code: "INTERNAL" };
-  // Only the tab holding the writer lock uploads; the uploader checks.
-  if (kiosk?.platformStatus) {
-    app.uploader = startUploader(kiosk, { delayMs: params.uploadDelayMs, everyMs: params.uploadEveryMs });
-  }
+  app.uploader = uploaderFor(kiosk, params);
   app.start();
   document.documentElement.dataset.ready = "true";
   if (kiosk) {
-    // Open verified the journal after the last checkpoint; the rest is
-    // verified now, in the background. A failure opens again from scratch,
-    // which names the damaged record and keeps what verifies, read-only.
-    kiosk.whenVerified().then((verified) => {
-      if (!verified && kiosk.info().readOnly?.code === "STORAGE_CORRUPT") location.reload();
-    }).catch(() => {});
+    watchVerification(kiosk);
     registerServiceWorker({
       canReload: () =>
         !app.session &&
@@ -164,6 +200,17 @@ async function main() {
         ["home", "setup", "fatal"].includes(app.screen),
     }).catch(() => {});
   }
+}
+
+/**
+ * Open verified the journal after the last checkpoint; the rest is
+ * verified now, in the background. A failure opens again from scratch,
+ * which names the damaged record and keeps what verifies, read-only.
+ */
+function watchVerification(kiosk) {
+  kiosk.whenVerified().then((verified) => {
+    if (!verified && kiosk.info().readOnly?.code === "STORAGE_CORRUPT") location.reload();
+  }).catch(() => {});
 }
 
 main();

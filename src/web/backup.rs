@@ -304,6 +304,7 @@ async fn replace_database(inner: &Inner, batch: &WriteBatch) -> Result<(), Error
     Ok(())
 }
 
+#[cfg(feature = "staff")]
 #[wasm_bindgen]
 impl Kiosk {
     /// A backup of the whole journal: `{ staffSession, now, includePins }`

@@ -227,6 +227,7 @@ fn export_range(value: Option<serde_json::Value>) -> Result<ExportRange, Error> 
     })
 }
 
+#[cfg(feature = "staff")]
 #[wasm_bindgen]
 impl Kiosk {
     /// What importing a file would do, row by row, without changing
@@ -610,6 +611,7 @@ struct JournalSizeView {
     uploaded_through_seq: u64,
 }
 
+#[cfg(feature = "staff")]
 #[wasm_bindgen]
 impl Kiosk {
     /// Compares the platform's balance list with the kiosk (clerk):

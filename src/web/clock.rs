@@ -150,6 +150,7 @@ struct ConfirmInput {
     request_id: String,
 }
 
+#[cfg(feature = "staff")]
 #[wasm_bindgen]
 impl Kiosk {
     /// The ledger's clock at the wall time `now` (no session: the staff

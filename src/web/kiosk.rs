@@ -422,6 +422,7 @@ impl Kiosk {
     }
 
     /// Loads the demo village into an empty kiosk: `{ now }` optional.
+    #[cfg(feature = "staff")]
     #[wasm_bindgen(js_name = loadDemo)]
     pub fn load_demo(&self, options: JsValue) -> js_sys::Promise {
         let inner = Rc::clone(&self.inner);
@@ -452,6 +453,7 @@ impl Kiosk {
     /// "entry":…}`), entries `from..=to` (default: all). Works read-only too,
     /// so a journal that failed verification still gives up its verified
     /// prefix.
+    #[cfg(feature = "staff")]
     #[wasm_bindgen(js_name = exportJournal)]
     pub fn export_journal(&self, options: JsValue) -> js_sys::Promise {
         let inner = Rc::clone(&self.inner);

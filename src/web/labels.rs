@@ -16,6 +16,7 @@ fn list(input: &JsValue, key: &'static str) -> Result<Option<Vec<String>>, Error
     from_js(value, key)
 }
 
+#[cfg(feature = "staff")]
 #[wasm_bindgen]
 impl Kiosk {
     /// Household cards on A4 sheets of ten: `{ staffSession, now,

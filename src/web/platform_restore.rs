@@ -218,6 +218,7 @@ impl Kiosk {
     /// id, name }] }`; refusals: `RESTORE_CODE_INVALID`,
     /// `PLATFORM_NOTHING_TO_RESTORE`, `PLATFORM_JOURNAL_REFUSED`,
     /// `PLATFORM_ORIGIN_NOT_ALLOWED`, `NOT_EMPTY`, `INVALID_INPUT`.
+    #[cfg(feature = "staff")]
     #[wasm_bindgen(js_name = restoreFromPlatform)]
     pub fn restore_from_platform(&self, input: JsValue) -> js_sys::Promise {
         let inner = Rc::clone(self.inner());

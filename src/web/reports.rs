@@ -553,6 +553,7 @@ impl Kiosk {
     ///
     /// Amounts are fixed strings (`"12.50"`); each has `source: { seq,
     /// stateHash }`, the journal it was read from.
+    #[cfg(feature = "staff")]
     #[wasm_bindgen(js_name = report)]
     pub fn report(&self, input: JsValue) -> js_sys::Promise {
         self.over_journal(input, "report", |fields, history, state, offset| {
@@ -606,6 +607,7 @@ impl Kiosk {
         })
     }
 
+    #[cfg(feature = "staff")]
     #[wasm_bindgen(js_name = chart)]
     pub fn chart(&self, input: JsValue) -> js_sys::Promise {
         self.over_journal(input, "chart", |fields, history, state, offset| {

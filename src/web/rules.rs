@@ -392,12 +392,14 @@ impl Kiosk {
     /// The points rules in force: `{ version, source, period, table: [{ name,
     /// items: [{ name, max }] }], bands: [{ lower, inclusive, points }],
     /// bonusPoints }`.
+    #[cfg(feature = "staff")]
     pub fn rules(&self) -> JsValue {
         to_js(&rules_view(&self.inner().ledger.borrow().state().rules))
     }
 
     /// New points rules (admin): `{ rules: <as rules() answers>, requestId }`.
     /// The version is set to the next one.
+    #[cfg(feature = "staff")]
     #[wasm_bindgen(js_name = changeRules)]
     pub fn change_rules(&self, input: JsValue) -> js_sys::Promise {
         self.staff_call(input, "changeRules", |f: ChangeRulesInput, _| {
@@ -410,6 +412,7 @@ impl Kiosk {
     /// anything: `{ staffSession, now, period, text }` → the posting as
     /// `posting()` answers it. A sheet with any bad row throws
     /// `IMPORT_REFUSED` with `.rows`.
+    #[cfg(feature = "staff")]
     #[wasm_bindgen(js_name = previewScoreSheet)]
     pub fn preview_score_sheet(&self, input: JsValue) -> Result<JsValue, JsValue> {
         let fields: SheetInput =
@@ -439,6 +442,7 @@ impl Kiosk {
     /// text, requestId }`. It waits for an admin other than the importer to
     /// approve it (`approveScoreSheet`); its results show on the board from
     /// the approval, and it may be applied after the posting days.
+    #[cfg(feature = "staff")]
     #[wasm_bindgen(js_name = postScoreSheet)]
     pub fn post_score_sheet(&self, input: JsValue) -> js_sys::Promise {
         let inner = Rc::clone(self.inner());
@@ -465,6 +469,7 @@ impl Kiosk {
     /// An objection (异议) during posting (clerk): `{ period, household,
     /// finding, score, requestId }`; the corrected score replaces the
     /// household's.
+    #[cfg(feature = "staff")]
     #[wasm_bindgen(js_name = objectScore)]
     pub fn object_score(&self, input: JsValue) -> js_sys::Promise {
         self.staff_call(input, "objectScore", |f: ObjectionInput, _| {
@@ -482,6 +487,7 @@ impl Kiosk {
     /// leading group): `{ period, requestId }`. The admin who imported it
     /// may not, unless the village turned the two-person rule off; the
     /// approver is recorded.
+    #[cfg(feature = "staff")]
     #[wasm_bindgen(js_name = approveScoreSheet)]
     pub fn approve_score_sheet(&self, input: JsValue) -> js_sys::Promise {
         self.staff_call(input, "approveScoreSheet", |f: ApplyInput, _| {
@@ -495,6 +501,7 @@ impl Kiosk {
     /// Records an objection (异议) raised during posting, pending until it
     /// is resolved (clerk): `{ period, household, raisedBy, what, requestId
     /// }`. While any is pending the sheet is not applied.
+    #[cfg(feature = "staff")]
     #[wasm_bindgen(js_name = raiseObjection)]
     pub fn raise_objection(&self, input: JsValue) -> js_sys::Promise {
         self.staff_call(input, "raiseObjection", |f: RaiseInput, _| {
@@ -511,6 +518,7 @@ impl Kiosk {
     /// Resolves a pending objection (clerk): `{ period, household, finding,
     /// score?, requestId }`; a score corrects the household's, none leaves
     /// it as posted.
+    #[cfg(feature = "staff")]
     #[wasm_bindgen(js_name = resolveObjection)]
     pub fn resolve_objection(&self, input: JsValue) -> js_sys::Promise {
         self.staff_call(input, "resolveObjection", |f: ResolveInput, _| {
@@ -532,6 +540,7 @@ impl Kiosk {
     /// `{ period, requestId }`. Before it ends: `POSTING_NOT_OVER` with
     /// `until`; while objections are pending: `OBJECTION_PENDING` with
     /// `households` (codes, comma-separated).
+    #[cfg(feature = "staff")]
     #[wasm_bindgen(js_name = applyScoreSheet)]
     pub fn apply_score_sheet(&self, input: JsValue) -> js_sys::Promise {
         self.staff_call(input, "applyScoreSheet", |f: ApplyInput, _| {
@@ -544,6 +553,7 @@ impl Kiosk {
 
     /// Takes a household off the blacklist (clerk): `{ household, reason,
     /// requestId }`.
+    #[cfg(feature = "staff")]
     #[wasm_bindgen(js_name = liftBlacklist)]
     pub fn lift_blacklist(&self, input: JsValue) -> js_sys::Promise {
         self.staff_call(input, "liftBlacklist", |f: LiftInput, _| {
@@ -578,6 +588,7 @@ impl Kiosk {
     /// The imported sheet waiting for the leading group's review, as
     /// `posting()` answers with `review: "waiting"` and `importedBy`, or
     /// null.
+    #[cfg(feature = "staff")]
     #[wasm_bindgen(js_name = sheetInReview)]
     pub fn sheet_in_review(&self, now: JsValue) -> Result<JsValue, JsValue> {
         let now: i64 = from_js(now, "now").map_err(|e| to_js_error(&e))?;
@@ -594,6 +605,7 @@ impl Kiosk {
     /// The year a clerk should close at `now`, or null: the village-local
     /// year before `now`'s, when points moved in it or earlier and it is
     /// not closed.
+    #[cfg(feature = "staff")]
     #[wasm_bindgen(js_name = yearCloseDue)]
     pub fn year_close_due(&self, now: JsValue) -> Result<JsValue, JsValue> {
         let now: i64 = from_js(now, "now").map_err(|e| to_js_error(&e))?;
@@ -620,6 +632,7 @@ impl Kiosk {
     /// Whether last month's entries are late for the platform at `now`
     /// (the village's upload day, "每月10日前上报"), given `oldestWaitingMs`
     /// from `platformStatus()`: `{ month: "2026-11", uploadDay }` or null.
+    #[cfg(feature = "staff")]
     #[wasm_bindgen(js_name = uploadOverdue)]
     pub fn upload_overdue(
         &self,
@@ -648,6 +661,7 @@ impl Kiosk {
     }
 
     /// A blank score sheet with the rules' item columns (UTF-8 with BOM).
+    #[cfg(feature = "staff")]
     #[wasm_bindgen(js_name = scoreSheetTemplate)]
     pub fn score_sheet_template(&self) -> String {
         scoresheet::template(&self.inner().ledger.borrow().state().rules)

@@ -362,6 +362,7 @@ fn request(value: &str) -> Result<crate::ids::RequestId, Error> {
     convert::request_id(value)
 }
 
+#[cfg(feature = "staff")]
 #[wasm_bindgen]
 impl Kiosk {
     /// First-run setup of an empty kiosk: `{ village, shop, timeZone,

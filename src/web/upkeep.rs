@@ -555,6 +555,7 @@ impl Kiosk {
     /// platform acknowledged or a clerk marked uploaded, whichever is later) → `{ name, firstSeq, throughSeq, headHash, text }`, `text`
     /// being the archived entries as `journal.ndjson` lines. The kiosk keeps
     /// the state at `throughSeq` as the base later entries chain from.
+    #[cfg(feature = "staff")]
     pub fn archive(&self, input: JsValue) -> js_sys::Promise {
         let inner = Rc::clone(self.inner());
         let role = self.staff_read(input.clone(), |ledger| {

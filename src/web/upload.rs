@@ -518,6 +518,7 @@ impl Kiosk {
     /// url, countyId, code, requestId, now }` with the one-time code the
     /// county printed → `{ enrolled, url, countyId, ackedSeq }`. Records an
     /// entry naming the admin (county id and origin, never the token).
+    #[cfg(feature = "staff")]
     #[wasm_bindgen(js_name = enrollPlatform)]
     pub fn enroll_platform(&self, input: JsValue) -> js_sys::Promise {
         let inner = Rc::clone(self.inner());

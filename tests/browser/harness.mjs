@@ -2,7 +2,7 @@
 // loopback port and Debian's Chromium, headless, with a fresh profile.
 import { chromium } from "playwright-core";
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,6 +25,47 @@ export const CHROMIUM_ARGS = [
 export async function serveKiosk() {
   const { server, url } = await startServer({ port: 0 });
   return { url, close: () => new Promise((done) => server.close(done)) };
+}
+
+const REPO_DIR = fileURLToPath(new URL("../../", import.meta.url));
+
+/**
+ * A copy of www/ and pkg/ served on a free port, for a test that changes
+ * files or stops the server: { dir, dirs, server, url, stop } — `stop()`
+ * (safe to call twice) ends the server; the test removes `dir`.
+ */
+export async function servedCopy() {
+  const dir = await mkdtemp(join(tmpdir(), "aixin-site-"));
+  await cp(join(REPO_DIR, "www"), join(dir, "www"), { recursive: true });
+  await cp(join(REPO_DIR, "pkg"), join(dir, "pkg"), { recursive: true });
+  const dirs = { wwwDir: join(dir, "www"), pkgDir: join(dir, "pkg") };
+  const { server, url } = await startServer({ port: 0, ...dirs });
+  let stopped = null;
+  const stop = () =>
+    (stopped ??= new Promise((done) => {
+      server.closeAllConnections();
+      server.close(done);
+    }));
+  return { dir, dirs, server, url, stop };
+}
+
+/**
+ * Waits (bounded) until the page is controlled by a worker whose cache
+ * holds the whole build; resolves to that cache's name.
+ */
+export async function waitForOfflineCache(page) {
+  for (let attempt = 0; attempt < 150; attempt++) {
+    const name = await page.evaluate(async () => {
+      if (!navigator.serviceWorker.controller) return null;
+      const names = (await caches.keys()).filter((name) => name.startsWith("aixin-build-"));
+      if (names.length !== 1 || names[0] !== `aixin-build-${self.AIXIN_BUILD}`) return null;
+      const cache = await caches.open(names[0]);
+      return (await cache.keys()).length >= self.AIXIN_FILES.length ? names[0] : null;
+    });
+    if (name) return name;
+    await page.waitForTimeout(200);
+  }
+  throw new Error("the service worker never cached the build");
 }
 
 /**
@@ -128,11 +169,23 @@ export function tile(page, name) {
   return page.getByRole("tabpanel").getByRole("button", { name });
 }
 
-/** Runs `body(kiosk, arg)` on the page's open kiosk (window.kiosk). */
+/**
+ * Runs `body(kiosk, arg)` on the page's open kiosk (window.kiosk). The page
+ * starts on the villager's build of the core; a body that calls a method
+ * only the full build has moves the page to the full build first, as a
+ * staff sign-in does.
+ */
 export function inPage(page, body, arg) {
+  const source = body.toString();
+  const names = [...source.matchAll(/\bkiosk\.(?:constructor\.)?(\w+)/g)].map((found) => found[1]);
   return page.evaluate(
-    ({ source, arg }) => new Function("kiosk", "arg", `return (${source})(kiosk, arg);`)(window.kiosk, arg),
-    { source: body.toString(), arg },
+    async ({ source, arg, names }) => {
+      const has = (name) =>
+        typeof window.kiosk?.[name] === "function" || typeof window.kiosk?.constructor?.[name] === "function";
+      if (window.kiosk && window.useFullKiosk && !names.every(has)) await window.useFullKiosk();
+      return new Function("kiosk", "arg", `return (${source})(kiosk, arg);`)(window.kiosk, arg);
+    },
+    { source, arg, names },
   );
 }
 

@@ -4,13 +4,12 @@
 // only when staff sign in; a new build replaces every file together.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { startServer } from "../../scripts/server.mjs";
 import { buildManifest } from "../../scripts/build-manifest.mjs";
 import {
+  servedCopy,
+  waitForOfflineCache,
   launchBrowser,
   kioskUrl,
   loadDemoVillage,
@@ -21,42 +20,6 @@ import {
   staffMenu,
   DEMO_STAFF,
 } from "./harness.mjs";
-
-const repo = fileURLToPath(new URL("../../", import.meta.url));
-
-/** A copy of www/ and pkg/ the test may change, served on a free port. */
-async function servedCopy() {
-  const dir = await mkdtemp(join(tmpdir(), "aixin-site-"));
-  await cp(join(repo, "www"), join(dir, "www"), { recursive: true });
-  await cp(join(repo, "pkg"), join(dir, "pkg"), { recursive: true });
-  const dirs = { wwwDir: join(dir, "www"), pkgDir: join(dir, "pkg") };
-  const { server, url } = await startServer({ port: 0, ...dirs });
-  const stop = () =>
-    new Promise((done) => {
-      server.closeAllConnections();
-      server.close(done);
-    });
-  return { dir, dirs, server, url, stop };
-}
-
-/**
- * Waits until the page is controlled by a worker whose cache holds the whole
- * build; resolves to that cache's name.
- */
-async function waitForOfflineCache(page) {
-  for (let attempt = 0; attempt < 150; attempt++) {
-    const name = await page.evaluate(async () => {
-      if (!navigator.serviceWorker.controller) return null;
-      const names = (await caches.keys()).filter((name) => name.startsWith("aixin-build-"));
-      if (names.length !== 1 || names[0] !== `aixin-build-${self.AIXIN_BUILD}`) return null;
-      const cache = await caches.open(names[0]);
-      return (await cache.keys()).length >= self.AIXIN_FILES.length ? names[0] : null;
-    });
-    if (name) return name;
-    await page.waitForTimeout(200);
-  }
-  throw new Error("the service worker never cached the build");
-}
 
 test("with the server gone, the kiosk reloads, shows its pictures and redeems", async () => {
   const site = await servedCopy();

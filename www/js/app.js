@@ -83,11 +83,14 @@ function newRequestId() {
 }
 
 /**
- * createApp({ kiosk, version, params, elements }) — `elements`: the page's
- * root, footer, status line, toast, print area. Returns the app object the
- * screens work with.
+ * createApp({ kiosk, version, params, elements, useFullKiosk }) —
+ * `elements`: the page's root, footer, status line, toast, print area;
+ * `useFullKiosk`: resolves once the kiosk of the core's full build is in
+ * use (main.js moves the journal to it and hands it to app.useKiosk); the
+ * screens loaded on demand wait for it. Returns the app object the screens
+ * work with.
  */
-export function createApp({ kiosk, version, params, elements }) {
+export function createApp({ kiosk, version, params, elements, useFullKiosk = async () => kiosk }) {
   const app = {
     kiosk,
     version,
@@ -123,6 +126,27 @@ export function createApp({ kiosk, version, params, elements }) {
     setUtcOffset(app.info.utcOffsetMinutes);
     return app.info;
   };
+
+  /**
+   * Takes `next`, the full build's kiosk on the same journal, in place of
+   * the one the page started with; what the app read from the old one is
+   * read again. A villager's visit does not carry over (its session lived
+   * in the old kiosk): staff sign in from the home screen.
+   */
+  app.useKiosk = (next) => {
+    kiosk = next;
+    app.kiosk = next;
+    app.limits = next.limits();
+    app.session = null;
+    app.basketOwner = null;
+    app.clearBasket();
+    app.receipt = null;
+    app.refreshInfo();
+    if (!app.info.empty) app.refreshCatalog();
+  };
+
+  /** Resolves to the full build's kiosk, once it is in use. */
+  app.useFullKiosk = () => useFullKiosk();
 
   /** The read-only state ({ code, reason, seq, … }) or null. */
   app.readOnly = () => app.info?.readOnly ?? null;
@@ -430,8 +454,9 @@ export function createApp({ kiosk, version, params, elements }) {
     const move = ++moves;
     app.loading = name;
     document.documentElement.dataset.loading = name;
-    loadScreen(name).then(
-      ({ make, session, pad: loadedPad }) => {
+    // Each of these screens calls the full build's kiosk.
+    Promise.all([loadScreen(name), useFullKiosk()]).then(
+      ([{ make, session, pad: loadedPad }]) => {
         SCREENS[name] = make;
         pad = loadedPad;
         if (kiosk && !app.staffCall) session.installStaff(app);

@@ -69,6 +69,7 @@ fn member_name(value: &str) -> Result<crate::ids::Text, Error> {
     text("name", value, NAME_LENGTH_MAX)
 }
 
+#[cfg(feature = "staff")]
 #[wasm_bindgen]
 impl Kiosk {
     /// A household's members, in the order added: `{ staffSession, now,
