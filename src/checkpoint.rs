@@ -668,7 +668,7 @@ fn decode_body_of(body: &[u8], with_clock: bool) -> Result<State, String> {
     state.redemptions.reserve(redemptions);
     for _ in 0..redemptions {
         let redemption = read_redemption(&mut r)?;
-        state.redemptions.insert(redemption.seq, redemption);
+        state.redemptions.insert(redemption.seq, Box::new(redemption));
     }
     let ids = r.count_of(16)?;
     state.entry_ids.reserve(ids);
@@ -854,9 +854,26 @@ fn read_totals(r: &mut Reader) -> Result<Totals, String> {
 }
 
 /// A checked name from its stored text (the same check as decoding an entry).
-fn name<T: TryFrom<String>>(text: &str) -> Result<T, String> {
-    T::try_from(text.to_string()).map_err(|_| format!("checkpoint holds a bad name {text:?}"))
+fn name<T: Stored>(text: &str) -> Result<T, String> {
+    T::from_stored(text).map_err(|_| format!("checkpoint holds a bad name {text:?}"))
 }
+
+/// The names a checkpoint holds, each read by its own `from_stored`.
+trait Stored: Sized {
+    fn from_stored(text: &str) -> Result<Self, crate::ids::InvalidName>;
+}
+
+macro_rules! stored {
+    ($($name:ty),*) => {
+        $(impl Stored for $name {
+            fn from_stored(text: &str) -> Result<Self, crate::ids::InvalidName> {
+                <$name>::from_stored(text)
+            }
+        })*
+    };
+}
+
+stored!(HouseholdCode, KioskId, Period, Sku, StaffId, Text);
 
 /// Writes the body into a buffer, or through it into a hasher.
 struct Writer {

@@ -77,16 +77,22 @@ macro_rules! name_type {
             pub fn as_str(&self) -> &str {
                 &self.0
             }
+
+            /// A stored name: refused unless `text` is already what
+            /// [`Self::new`] makes of it (checked without copying it first).
+            pub fn from_stored(text: &str) -> Result<Self, InvalidName> {
+                let name = $name::new(text)?;
+                if name.0 != text {
+                    return Err(InvalidName { kind: $kind, problem: NameProblem::BadCharacter });
+                }
+                Ok(name)
+            }
         }
 
         impl TryFrom<String> for $name {
             type Error = InvalidName;
             fn try_from(text: String) -> Result<Self, InvalidName> {
-                let name = $name::new(&text)?;
-                if name.0 != text {
-                    return Err(InvalidName { kind: $kind, problem: NameProblem::BadCharacter });
-                }
-                Ok(name)
+                $name::from_stored(&text)
             }
         }
 
@@ -185,10 +191,11 @@ impl Text {
     }
 }
 
-impl TryFrom<String> for Text {
-    type Error = InvalidName;
-    fn try_from(text: String) -> Result<Text, InvalidName> {
-        let checked = Text::new(&text, TEXT_LENGTH_MAX)?;
+impl Text {
+    /// A stored text: refused unless `text` is already what [`Text::new`]
+    /// makes of it (checked without copying it first).
+    pub fn from_stored(text: &str) -> Result<Text, InvalidName> {
+        let checked = Text::new(text, TEXT_LENGTH_MAX)?;
         if checked.0 != text {
             return Err(InvalidName {
                 kind: "text",
@@ -196,6 +203,13 @@ impl TryFrom<String> for Text {
             });
         }
         Ok(checked)
+    }
+}
+
+impl TryFrom<String> for Text {
+    type Error = InvalidName;
+    fn try_from(text: String) -> Result<Text, InvalidName> {
+        Text::from_stored(&text)
     }
 }
 
@@ -266,10 +280,11 @@ impl Period {
     }
 }
 
-impl TryFrom<String> for Period {
-    type Error = InvalidName;
-    fn try_from(text: String) -> Result<Period, InvalidName> {
-        let period = Period::new(&text)?;
+impl Period {
+    /// A stored period: refused unless `text` is already what
+    /// [`Period::new`] makes of it (checked without copying it first).
+    pub fn from_stored(text: &str) -> Result<Period, InvalidName> {
+        let period = Period::new(text)?;
         if period.0 != text {
             return Err(InvalidName {
                 kind: "period",
@@ -277,6 +292,13 @@ impl TryFrom<String> for Period {
             });
         }
         Ok(period)
+    }
+}
+
+impl TryFrom<String> for Period {
+    type Error = InvalidName;
+    fn try_from(text: String) -> Result<Period, InvalidName> {
+        Period::from_stored(&text)
     }
 }
 
