@@ -306,7 +306,7 @@ export function createApp({ kiosk, version, params, elements, useFullKiosk = asy
     app.signIn = { step: "code", code: "", pin: "", household: null, message: null };
     app.refreshCatalog();
     const household = app.household();
-    if (household) speak(`${household.name},您的余额是 ${tIn("zh", "points", household.balance)}`);
+    if (household) speak(tIn("zh", "speakBalance", household.name, tIn("zh", "points", household.balance)));
     // A redemption stored but whose receipt this page never drew (the power
     // went off in between): show it first, so nobody redeems twice.
     const last = app.unshownReceipt();
