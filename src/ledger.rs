@@ -34,13 +34,13 @@ use std::collections::HashMap;
 
 mod clerk;
 pub mod cosign;
-mod credits;
-mod households;
+pub mod credits;
+pub mod households;
 pub mod members;
-mod redeem;
-mod staff;
+pub mod redeem;
+pub mod staff;
 pub mod stock;
-mod upkeep;
+pub mod upkeep;
 use staff::PinCheck;
 pub use staff::{StaffSession, STAFF_MAX};
 
@@ -1203,6 +1203,37 @@ fn parse_sku(value: &str) -> Result<Sku, Error> {
 /// Parses the page's request id of one attempt.
 fn parse_request(value: &str) -> Result<RequestId, Error> {
     RequestId::new(value).map_err(|problem| Error::invalid("requestId", &problem))
+}
+
+/// Parses an amount of points that may be negative (a correction).
+fn parse_signed_amount(field: &str, value: &str) -> Result<Points, Error> {
+    Points::parse_signed(value).map_err(|problem| Error::invalid_amount(field, problem))
+}
+
+/// Parses the code of a household that should exist: a malformed one is
+/// no household the kiosk knows.
+pub fn parse_household(value: &str) -> Result<HouseholdCode, Error> {
+    HouseholdCode::new(value).map_err(|_| Error::UnknownHousehold {
+        household: value.to_string(),
+    })
+}
+
+/// Parses a code for a new household: a malformed one is bad input, not
+/// unknown.
+fn parse_new_household(value: &str) -> Result<HouseholdCode, Error> {
+    HouseholdCode::new(value).map_err(|problem| Error::invalid("household", &problem))
+}
+
+/// An optional text field: missing or blank is none.
+fn optional_text(
+    field: &str,
+    value: Option<String>,
+    length_max: usize,
+) -> Result<Option<Text>, Error> {
+    value
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| text(field, &v, length_max))
+        .transpose()
 }
 
 /// Parses a text field into [`Text`], naming the field on refusal.

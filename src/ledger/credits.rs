@@ -2,11 +2,18 @@
 //! repeat of the key appends nothing), and a correction, which may name the
 //! credit it corrects. The platform's own credits take the same path,
 //! appended by the kiosk itself.
+//!
+//! The inputs of a credit and a correction are parsed here from the page's
+//! shape, so the binding only forwards them.
 
 use super::{entry_id, misrouted, Acting, Ledger, Operation, Planned};
+use super::{optional_text, parse_amount, parse_household, parse_request, parse_signed_amount};
+use super::{text, NAME_LENGTH_MAX, REASON_LENGTH_MAX};
 use crate::entry::{Body, EntryId};
 use crate::error::Error;
+use crate::ids::Period;
 use crate::points::Points;
+use serde::Deserialize;
 
 impl Ledger {
     /// Plans a credit or a correction.
@@ -92,6 +99,60 @@ impl Ledger {
                 acting.one(entry_id(&request), body)
             }
             _ => return Err(misrouted("credits")),
+        })
+    }
+}
+
+/// A credit by hand, as the page sends it to `credit`: `{ household,
+/// amount, period, source, reason }`; no source is `evaluation`. It takes
+/// no request id: the key (household, period, source) credits once, ever.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreditInput {
+    household: String,
+    amount: String,
+    period: String,
+    source: Option<String>,
+    reason: Option<String>,
+}
+
+impl CreditInput {
+    pub fn operation(self) -> Result<Operation, Error> {
+        Ok(Operation::Credit {
+            household: parse_household(&self.household)?,
+            amount: parse_amount("amount", &self.amount)?,
+            period: Period::new(&self.period)
+                .map_err(|problem| Error::invalid("period", &problem))?,
+            source: text(
+                "source",
+                self.source.as_deref().unwrap_or("evaluation"),
+                NAME_LENGTH_MAX,
+            )?,
+            reason: optional_text("reason", self.reason, REASON_LENGTH_MAX)?,
+        })
+    }
+}
+
+/// A signed correction, as the page sends it to `correct`: `{ household,
+/// amount: "-3.50", refersToSeq, reason, requestId }`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CorrectInput {
+    household: String,
+    amount: String,
+    refers_to_seq: Option<u64>,
+    reason: String,
+    request_id: String,
+}
+
+impl CorrectInput {
+    pub fn operation(self) -> Result<Operation, Error> {
+        Ok(Operation::Correct {
+            household: parse_household(&self.household)?,
+            amount: parse_signed_amount("amount", &self.amount)?,
+            refers_to_seq: self.refers_to_seq,
+            reason: text("reason", &self.reason, REASON_LENGTH_MAX)?,
+            request: parse_request(&self.request_id)?,
         })
     }
 }

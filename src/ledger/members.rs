@@ -14,17 +14,24 @@
 //! whole balance to the one it joins, and the household moves away. The
 //! fold ([`apply`]) refuses any other transfer, so even a journal edited
 //! with correct hashes cannot move points between two households at will.
-//! Nothing here reads the clock or storage.
+//! Nothing here reads the clock or storage. The operations' inputs are
+//! parsed here from the page's shape, so the binding only forwards them.
 
+use super::households::described;
+use super::{parse_amount, parse_household, parse_new_household, parse_request, text};
+use super::{NAME_LENGTH_MAX, REASON_LENGTH_MAX};
 use crate::entry::{Body, Entry, EntryId, HouseholdKind, TransferKind};
 use crate::error::Error;
 use crate::ids::{HouseholdCode, RequestId, Text};
 use crate::points::Points;
 use crate::state::{ApplyError, HouseholdStatus, State};
+use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// Members one household may list.
 pub const MEMBERS_MAX: usize = 20;
+/// The longest relation (户主, 配偶, 子女 …), in characters.
+pub const RELATION_LENGTH_MAX: usize = 20;
 
 /// One member of a household.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -517,4 +524,131 @@ fn check_transfer(
         );
     }
     Ok(())
+}
+
+/// A member as the page sends it to `addMember`: `{ household, name,
+/// relation, card, requestId }`; a blank card is none.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AddMemberInput {
+    household: String,
+    name: String,
+    relation: String,
+    card: Option<String>,
+    request_id: String,
+}
+
+impl AddMemberInput {
+    pub fn operation(self) -> Result<super::Operation, Error> {
+        let card = self
+            .card
+            .filter(|card| !card.trim().is_empty())
+            .map(|card| {
+                HouseholdCode::new(card.trim()).map_err(|problem| Error::invalid("card", &problem))
+            })
+            .transpose()?;
+        Ok(super::Operation::Members {
+            operation: MemberOperation::AddMember {
+                household: parse_household(&self.household)?,
+                member: member_name(&self.name)?,
+                relation: text("relation", &self.relation, RELATION_LENGTH_MAX)?,
+                card,
+            },
+            request: parse_request(&self.request_id)?,
+        })
+    }
+}
+
+/// A member removed, as the page sends it to `removeMember`: `{ household,
+/// name, requestId }`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RemoveMemberInput {
+    household: String,
+    name: String,
+    request_id: String,
+}
+
+impl RemoveMemberInput {
+    pub fn operation(self) -> Result<super::Operation, Error> {
+        Ok(super::Operation::Members {
+            operation: MemberOperation::RemoveMember {
+                household: parse_household(&self.household)?,
+                member: member_name(&self.name)?,
+            },
+            request: parse_request(&self.request_id)?,
+        })
+    }
+}
+
+/// A split (分户) as the page sends it to `splitHousehold`: `{ from,
+/// household, name, group, kind, amount, members: [name], reason,
+/// requestId }`; no group is `-`, no kind a family, no members none.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SplitInput {
+    from: String,
+    household: String,
+    name: String,
+    group: Option<String>,
+    kind: Option<String>,
+    amount: String,
+    #[serde(default)]
+    members: Vec<String>,
+    reason: String,
+    request_id: String,
+}
+
+impl SplitInput {
+    pub fn operation(self) -> Result<super::Operation, Error> {
+        let members = self
+            .members
+            .iter()
+            .map(|name| member_name(name))
+            .collect::<Result<Vec<_>, Error>>()?;
+        let from = parse_household(&self.from)?;
+        let household = parse_new_household(&self.household)?;
+        let (name, group, kind) = described(&self.name, self.group.as_deref(), self.kind)?;
+        Ok(super::Operation::Members {
+            operation: MemberOperation::Split {
+                from,
+                household,
+                name,
+                group,
+                kind,
+                amount: parse_amount("amount", &self.amount)?,
+                members,
+                reason: text("reason", &self.reason, REASON_LENGTH_MAX)?,
+            },
+            request: parse_request(&self.request_id)?,
+        })
+    }
+}
+
+/// A merge (合户) as the page sends it to `mergeHousehold`: `{ from, into,
+/// reason, requestId }`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MergeInput {
+    from: String,
+    into: String,
+    reason: String,
+    request_id: String,
+}
+
+impl MergeInput {
+    pub fn operation(self) -> Result<super::Operation, Error> {
+        Ok(super::Operation::Members {
+            operation: MemberOperation::Merge {
+                from: parse_household(&self.from)?,
+                into: parse_household(&self.into)?,
+                reason: text("reason", &self.reason, REASON_LENGTH_MAX)?,
+            },
+            request: parse_request(&self.request_id)?,
+        })
+    }
+}
+
+fn member_name(value: &str) -> Result<Text, Error> {
+    text("name", value, NAME_LENGTH_MAX)
 }

@@ -2,18 +2,24 @@
 //! shopkeeper's help), its basket is priced and redeemed as one entry with
 //! a receipt, and a shopkeeper voids a redemption. Quotes and receipts are
 //! read here too.
+//!
+//! The page's inputs of these calls are parsed here (the `…Input` types);
+//! the shell adds what it makes itself, a session id, and reads the
+//! villager's session apart.
 
 use super::{
     entry_id, misrouted, Acting, Answer, BasketLine, Draft, Ledger, Operation, PinCheck, Planned,
     Quote, Receipt, ReceiptLine, Session, SessionId, BASKET_LINES_MAX, QUANTITY_MAX, SESSIONS_MAX,
     STOCK_MAX,
 };
+use super::{parse_household, parse_request, text, REASON_LENGTH_MAX};
 use crate::credential::{household_key, Pin};
 use crate::entry::{Actor, Body, RedeemedLine};
 use crate::error::Error;
 use crate::ids::{HouseholdCode, RequestId, Sku, Text};
 use crate::points::{Points, POINTS_MAGNITUDE_MAX};
-use crate::state::{receipt_number, short_hash, HouseholdStatus};
+use crate::state::{parse_receipt_number, receipt_number, short_hash, HouseholdStatus, State};
+use serde::Deserialize;
 
 impl Ledger {
     /// Plans a sign-in, a redemption or a void.
@@ -372,5 +378,125 @@ impl Ledger {
             });
         }
         Ok(household)
+    }
+}
+
+/// A basket priced for a household, as the page sends it to `quote`: `{
+/// household, lines: [{ sku, qty }] }`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct QuoteInput {
+    household: String,
+    lines: Vec<BasketLine>,
+}
+
+impl QuoteInput {
+    /// The household and its basket, for [`Ledger::quote`]; the lines are
+    /// checked there.
+    pub fn basket(self) -> Result<(HouseholdCode, Vec<BasketLine>), Error> {
+        Ok((parse_household(&self.household)?, self.lines))
+    }
+}
+
+/// A household's sign-in as the page sends it to `signIn`: `{ household,
+/// pin, now, pageMs }`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SignInInput {
+    household: String,
+    pin: String,
+    pub now: i64,
+    /// The page's clock (ms since load); the shell reads it when absent.
+    /// Tests pass it so a lockout's 5 minutes need no waiting.
+    #[serde(default)]
+    pub page_ms: Option<i64>,
+}
+
+impl SignInInput {
+    /// The household signing in (or the member's card it holds), which the
+    /// shell needs before the sign-in to keep its lockout in page time.
+    pub fn household(&self) -> Result<HouseholdCode, Error> {
+        parse_household(&self.household)
+    }
+
+    /// The sign-in, to open `session` (made by the shell at random).
+    pub fn operation(self, session: SessionId) -> Result<Operation, Error> {
+        Ok(Operation::SignIn {
+            household: parse_household(&self.household)?,
+            pin: self.pin,
+            session,
+        })
+    }
+}
+
+/// A redemption as the page sends it to `redeem`: `{ session, lines: [{
+/// sku, qty }], requestId, now }`. The session is read apart by the shell
+/// (the object `signIn` answered, or its id).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RedeemInput {
+    #[serde(rename = "session")]
+    _session: serde::de::IgnoredAny,
+    lines: Vec<BasketLine>,
+    request_id: String,
+    pub now: i64,
+}
+
+impl RedeemInput {
+    /// The redemption of the basket by `session`; the lines are checked
+    /// when it is planned.
+    pub fn operation(self, session: SessionId) -> Result<Operation, Error> {
+        Ok(Operation::Redeem {
+            session,
+            lines: self.lines,
+            request: parse_request(&self.request_id)?,
+        })
+    }
+}
+
+/// A shopkeeper signing a household in, as the page sends it to
+/// `assistedSignIn`: `{ household }` (a `requestId` is allowed and unused:
+/// a sign-in appends nothing).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AssistedSignInInput {
+    household: String,
+    #[serde(rename = "requestId")]
+    _request_id: Option<String>,
+}
+
+impl AssistedSignInInput {
+    /// The sign-in, to open `session` (made by the shell at random).
+    pub fn operation(self, session: SessionId) -> Result<Operation, Error> {
+        Ok(Operation::AssistedSignIn {
+            household: parse_household(&self.household)?,
+            session,
+        })
+    }
+}
+
+/// A redemption voided by its receipt number, as the page sends it to
+/// `voidRedemption`: `{ receipt, reason, requestId }`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct VoidInput {
+    receipt: String,
+    reason: String,
+    request_id: String,
+}
+
+impl VoidInput {
+    /// The void, the receipt number read against `state` (which kiosk's
+    /// numbers these are).
+    pub fn operation(self, state: &State) -> Result<Operation, Error> {
+        let redemption_seq =
+            parse_receipt_number(state, &self.receipt).ok_or_else(|| Error::UnknownReceipt {
+                receipt: self.receipt.clone(),
+            })?;
+        Ok(Operation::Void {
+            redemption_seq,
+            reason: text("reason", &self.reason, REASON_LENGTH_MAX)?,
+            request: parse_request(&self.request_id)?,
+        })
     }
 }

@@ -5,15 +5,21 @@
 //! reaches a staff operation only through a staff session issued here
 //! ([`Auth::StaffSession`]); without one the operation is refused with
 //! `STAFF_AUTH_REQUIRED` and nothing changes.
+//!
+//! The staff operations' inputs are parsed here from the page's shape (the
+//! `…Input` types); what the shell makes at random (salts, session ids, the
+//! recovery code) is handed to them.
 
 use super::{
     entry_id, misrouted, Acting, Answer, Auth, Draft, Ledger, Operation, Outcome, Planned,
     SessionId,
 };
+use super::{parse_request, text, NAME_LENGTH_MAX};
 use crate::credential::{staff_key, Credential, Pin, PinHash, ATTEMPTS_MAX, RECOVERY_KEY};
 use crate::entry::{Actor, Body, EntryId, Role};
 use crate::error::Error;
-use crate::ids::StaffId;
+use crate::ids::{KioskId, StaffId};
+use serde::Deserialize;
 
 /// Staff members a kiosk may hold.
 pub const STAFF_MAX: usize = 50;
@@ -525,5 +531,189 @@ impl Ledger {
                 })
             }
         }
+    }
+}
+
+/// Parses a PIN, households' and staff members' alike, naming the field.
+pub(super) fn parse_pin(field: &str, value: &str) -> Result<Pin, Error> {
+    Pin::new(value)
+        .ok_or_else(|| Error::invalid_with(field, "密码要 4 到 8 位数字", "a PIN is 4 to 8 digits"))
+}
+
+fn parse_staff(value: &str) -> Result<StaffId, Error> {
+    StaffId::new(value).map_err(|problem| Error::invalid("staff", &problem))
+}
+
+fn parse_role(value: &str) -> Result<Role, Error> {
+    Role::parse(value).ok_or_else(|| Error::invalid_with("role", "没有这个角色", "unknown role"))
+}
+
+/// First-run setup as the page sends it to `setup`: `{ village, shop,
+/// timeZone, utcOffsetMinutes, adminId, adminName, adminPin }`. No time
+/// zone is `Asia/Shanghai`; an offset past ±14 hours, or none, is UTC+8.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SetupInput {
+    village: String,
+    shop: String,
+    time_zone: Option<String>,
+    utc_offset_minutes: Option<i32>,
+    admin_id: String,
+    admin_name: String,
+    admin_pin: String,
+}
+
+impl SetupInput {
+    /// The setup of `kiosk_id`, with what the shell made at random: the
+    /// admin PIN's salt, the one-time recovery code and its salt.
+    pub fn operation(
+        self,
+        kiosk_id: KioskId,
+        pin_salt: [u8; 16],
+        recovery_code: Pin,
+        recovery_salt: [u8; 16],
+    ) -> Result<Operation, Error> {
+        Ok(Operation::Setup {
+            kiosk_id,
+            village: text("village", &self.village, NAME_LENGTH_MAX)?,
+            shop: text("shop", &self.shop, NAME_LENGTH_MAX)?,
+            time_zone: text(
+                "timeZone",
+                self.time_zone.as_deref().unwrap_or("Asia/Shanghai"),
+                NAME_LENGTH_MAX,
+            )?,
+            utc_offset_minutes: self
+                .utc_offset_minutes
+                .filter(|m| (-14 * 60..=14 * 60).contains(m))
+                .unwrap_or(8 * 60),
+            admin: parse_staff(&self.admin_id)?,
+            admin_name: text("adminName", &self.admin_name, NAME_LENGTH_MAX)?,
+            admin_pin: parse_pin("adminPin", &self.admin_pin)?,
+            pin_salt,
+            recovery_code,
+            recovery_salt,
+        })
+    }
+}
+
+/// A staff sign-in as the page sends it to `staffSignIn`: `{ staff, pin
+/// }`. A malformed id is refused as a wrong PIN is, naming nothing.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StaffSignInInput {
+    staff: String,
+    pin: String,
+}
+
+impl StaffSignInInput {
+    /// The sign-in, to open `session` (made by the shell at random).
+    pub fn operation(self, session: SessionId) -> Result<Operation, Error> {
+        Ok(Operation::StaffSignIn {
+            staff: StaffId::new(&self.staff).map_err(|_| Error::StaffAuthRequired)?,
+            pin: self.pin,
+            session,
+        })
+    }
+}
+
+/// A staff member as the page sends it to `addStaff` and `updateStaff`: `{
+/// staff, name, role, pin, active, requestId }` (a PIN to add, whether
+/// active to update; none is active).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StaffInput {
+    staff: String,
+    name: String,
+    role: String,
+    pin: Option<String>,
+    active: Option<bool>,
+    request_id: String,
+}
+
+impl StaffInput {
+    /// A new staff member, whose PIN is hashed with `salt`.
+    pub fn add(self, salt: [u8; 16]) -> Result<Operation, Error> {
+        Ok(Operation::AddStaff {
+            staff: parse_staff(&self.staff)?,
+            name: text("name", &self.name, NAME_LENGTH_MAX)?,
+            role: parse_role(&self.role)?,
+            pin: parse_pin("pin", self.pin.as_deref().unwrap_or(""))?,
+            salt,
+            request: parse_request(&self.request_id)?,
+        })
+    }
+
+    /// A staff member's new name, role or status.
+    pub fn update(self) -> Result<Operation, Error> {
+        Ok(Operation::UpdateStaff {
+            staff: parse_staff(&self.staff)?,
+            name: text("name", &self.name, NAME_LENGTH_MAX)?,
+            role: parse_role(&self.role)?,
+            active: self.active.unwrap_or(true),
+            request: parse_request(&self.request_id)?,
+        })
+    }
+}
+
+/// A staff PIN set, as the page sends it to `setStaffPin`: `{ staff, pin,
+/// requestId }`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StaffPinInput {
+    staff: String,
+    pin: String,
+    request_id: String,
+}
+
+impl StaffPinInput {
+    /// The PIN is hashed with `salt`.
+    pub fn operation(self, salt: [u8; 16]) -> Result<Operation, Error> {
+        Ok(Operation::SetStaffPin {
+            staff: parse_staff(&self.staff)?,
+            pin: parse_pin("pin", &self.pin)?,
+            salt,
+            request: parse_request(&self.request_id)?,
+        })
+    }
+}
+
+/// A forgotten admin PIN replaced, as the page sends it to `recover`: `{
+/// code, staff, pin }` with the printed recovery code.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RecoverInput {
+    code: String,
+    staff: String,
+    pin: String,
+}
+
+impl RecoverInput {
+    /// The new PIN is hashed with `salt`.
+    pub fn operation(self, salt: [u8; 16]) -> Result<Operation, Error> {
+        Ok(Operation::Recover {
+            code: self.code,
+            staff: parse_staff(&self.staff)?,
+            pin: parse_pin("pin", &self.pin)?,
+            salt,
+        })
+    }
+}
+
+/// A new one-time recovery code asked for, as the page sends it to
+/// `newRecoveryCode`: `{ requestId }`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RecoveryCodeInput {
+    request_id: String,
+}
+
+impl RecoveryCodeInput {
+    /// The shell's new `code`, hashed with `salt`.
+    pub fn operation(self, code: Pin, salt: [u8; 16]) -> Result<Operation, Error> {
+        Ok(Operation::NewRecoveryCode {
+            code,
+            salt,
+            request: parse_request(&self.request_id)?,
+        })
     }
 }

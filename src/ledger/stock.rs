@@ -17,6 +17,11 @@ use crate::ids::Sku;
 use crate::points::Points;
 use serde::Deserialize;
 
+/// An item's unit (袋, 瓶, kg …), in characters.
+pub const UNIT_LENGTH_MAX: usize = 8;
+/// An item's category, in characters.
+pub const CATEGORY_LENGTH_MAX: usize = 16;
+
 impl Ledger {
     /// Plans an item or stock operation.
     pub(super) fn plan_stock(
@@ -322,8 +327,8 @@ impl ItemInput {
         let details = ItemDetails {
             name_zh,
             name_en,
-            unit: text("unit", &self.unit, 8)?,
-            category: text("category", &self.category, 16)?,
+            unit: text("unit", &self.unit, UNIT_LENGTH_MAX)?,
+            category: text("category", &self.category, CATEGORY_LENGTH_MAX)?,
             barcode,
             image,
             low_stock: match self.low_stock {

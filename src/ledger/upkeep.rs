@@ -1,10 +1,16 @@
 //! The kiosk's own upkeep: genesis and the demo village, settings, the
 //! county platform's enrollment, uploads marked, archives, the year's close
 //! and confirmations of a clock that jumped.
+//!
+//! The inputs the page sends for a setting, the year's close, an upload
+//! marked and a clock confirmed are parsed here, so the binding only
+//! forwards them.
 
-use super::{entry_id, misrouted, Acting, Draft, Ledger, Operation, Planned};
+use super::{entry_id, misrouted, parse_request, Acting, Draft, Ledger, Operation, Planned};
 use crate::entry::{Body, EntryId};
 use crate::error::Error;
+use crate::settings::Setting;
+use serde::Deserialize;
 
 impl Ledger {
     /// Plans an upkeep operation.
@@ -153,5 +159,79 @@ impl Ledger {
             "只能标记到最新一条为止",
             "only the latest entry's range can be marked",
         ))
+    }
+}
+
+/// A village setting changed, as the page sends it to `changeSetting`: `{
+/// key, value, requestId }`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SettingInput {
+    key: String,
+    value: String,
+    request_id: String,
+}
+
+impl SettingInput {
+    pub fn operation(self) -> Result<Operation, Error> {
+        let setting = Setting::parse(&self.key, &self.value).ok_or_else(|| {
+            Error::invalid_with("value", "这个设置的值不对", "not a value of this setting")
+        })?;
+        Ok(Operation::ChangeSetting {
+            setting,
+            request: parse_request(&self.request_id)?,
+        })
+    }
+}
+
+/// A year's books closed, as the page sends it to `closeYear`: `{ year,
+/// requestId }`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct YearInput {
+    year: i32,
+    request_id: String,
+}
+
+impl YearInput {
+    pub fn operation(self) -> Result<Operation, Error> {
+        Ok(Operation::CloseYear {
+            year: self.year,
+            request: parse_request(&self.request_id)?,
+        })
+    }
+}
+
+/// Entries marked uploaded, as the page sends it to `markUploaded`: `{
+/// lastSeq, requestId }`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UploadedInput {
+    last_seq: u64,
+    request_id: String,
+}
+
+impl UploadedInput {
+    pub fn operation(self) -> Result<Operation, Error> {
+        Ok(Operation::MarkUploaded {
+            last_seq: self.last_seq,
+            request: parse_request(&self.request_id)?,
+        })
+    }
+}
+
+/// The kiosk's time confirmed after a jump, as the page sends it to
+/// `confirmClock`: `{ requestId }`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ConfirmClockInput {
+    request_id: String,
+}
+
+impl ConfirmClockInput {
+    pub fn operation(self) -> Result<Operation, Error> {
+        Ok(Operation::ConfirmClock {
+            request: parse_request(&self.request_id)?,
+        })
     }
 }
