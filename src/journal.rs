@@ -91,6 +91,20 @@ pub fn open_from_state(
 pub struct Replay {
     state: State,
     kiosk_id: KioskId,
+    /// The archive base the replay started from (or that the state it
+    /// started from was built on), for the `archived` entry to vouch for.
+    base: Option<BaseClaim>,
+}
+
+/// What an archive's base claims: the seq it holds the state at, the head
+/// of the chain there and its state hash. The `archived` entry written
+/// before the entries left the live journal names the same three, so a
+/// base edited and re-hashed is caught where the replay meets that entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BaseClaim {
+    pub seq: u64,
+    pub head: Hash,
+    pub state_hash: String,
 }
 
 /// Why [`Replay::feed`] stopped.
@@ -112,7 +126,17 @@ impl Replay {
         Replay {
             state,
             kiosk_id: kiosk_id.clone(),
+            base: None,
         }
+    }
+
+    /// Checks every `archived` entry of `base.seq` fed from now on against
+    /// `base`: one naming another head or state hash stops the replay with
+    /// `STORAGE_CORRUPT` at that entry. A base written before archives were
+    /// entries has none after it and is trusted on its own hash, as then.
+    pub fn vouching_for(mut self, base: BaseClaim) -> Replay {
+        self.base = Some(base);
+        self
     }
 
     /// The state so far: every record fed before the first bad one.
@@ -128,7 +152,7 @@ impl Replay {
     pub fn feed(&mut self, records: &[(u64, Vec<u8>)]) -> Result<(), ReplayError> {
         for (key, stored) in records {
             let expected = self.state.seq + 1;
-            if let Err(detail) = verify_one(&mut self.state, *key, stored) {
+            if let Err(detail) = verify_one(&mut self.state, *key, stored, self.base.as_ref()) {
                 return Err(ReplayError::Corrupt(Error::StorageCorrupt {
                     seq: expected,
                     detail,
@@ -183,8 +207,14 @@ impl Replay {
     }
 }
 
-/// Checks one record against the state so far and applies it.
-fn verify_one(state: &mut State, key: u64, stored: &[u8]) -> Result<(), String> {
+/// Checks one record against the state so far (and an `archived` entry
+/// against the base it names) and applies it.
+fn verify_one(
+    state: &mut State,
+    key: u64,
+    stored: &[u8],
+    base: Option<&BaseClaim>,
+) -> Result<(), String> {
     let expected = state.seq + 1;
     if key != expected {
         return Err(format!("expected record {expected}, found {key}"));
@@ -199,6 +229,29 @@ fn verify_one(state: &mut State, key: u64, stored: &[u8]) -> Result<(), String> 
     }
     if expected == 1 && !matches!(entry.body, Body::Genesis { .. }) {
         return Err("the first entry is not genesis".to_string());
+    }
+    if let (
+        Some(base),
+        Body::Archived {
+            through_seq,
+            head,
+            state_hash,
+        },
+    ) = (base, &entry.body)
+    {
+        if *through_seq == base.seq {
+            let through = base.seq;
+            if *head != hex::encode(base.head) {
+                return Err(format!(
+                    "the archive base's head at seq {through} is not the one the archived entry names"
+                ));
+            }
+            if *state_hash != base.state_hash {
+                return Err(format!(
+                    "the archive base's state at seq {through} is not the one the archived entry names"
+                ));
+            }
+        }
     }
     state.apply(&entry, record.hash).map_err(|error| error.0)
 }

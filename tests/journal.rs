@@ -1369,3 +1369,77 @@ fn the_codec_refuses_shapes_the_derived_decoding_read_but_no_build_wrote() {
         assert!(error.to_string().contains("undecodable"), "{error}");
     }
 }
+
+/// A replay from an archive's base checks the `archived` entry that names
+/// the base's seq: the base's own head and state hash pass; a base whose
+/// state or head differs (edited and re-hashed) is refused at that entry's
+/// seq, the entries before it kept; and a base of another seq is not the
+/// entry's to vouch for.
+#[test]
+fn a_replay_from_a_base_is_vouched_for_by_its_archived_entry() {
+    let mut kiosk = Kiosk::with_village();
+    let kiosk_id = KioskId::new(KIOSK).unwrap();
+    let through = kiosk.ledger.state().seq - 2;
+    let mut replay = journal::Replay::from_genesis(&kiosk_id);
+    replay
+        .feed(&kiosk.store.records()[..through as usize])
+        .unwrap();
+    let base = replay.into_state();
+    let request = kiosk.next_request();
+    kiosk
+        .run(
+            &staff(),
+            Operation::Archive {
+                through_seq: through,
+                head: base.head,
+                state_hash: base.state_hash(),
+                request,
+            },
+        )
+        .unwrap();
+    let archived_seq = kiosk.ledger.state().seq;
+    let after = kiosk.store.records()[through as usize..].to_vec();
+    let honest = journal::BaseClaim {
+        seq: through,
+        head: base.head,
+        state_hash: base.state_hash(),
+    };
+    let replay_with = |claim: journal::BaseClaim| {
+        let mut replay = journal::Replay::from_state(base.clone(), &kiosk_id).vouching_for(claim);
+        let fed = replay.feed(&after);
+        (fed, replay.state().seq)
+    };
+    let (fed, seq) = replay_with(honest.clone());
+    assert!(fed.is_ok(), "{fed:?}");
+    assert_eq!(seq, archived_seq);
+
+    let edited = journal::BaseClaim {
+        state_hash: "0".repeat(64),
+        ..honest.clone()
+    };
+    let rehead = journal::BaseClaim {
+        head: [7; 32],
+        ..honest.clone()
+    };
+    for (claim, what) in [(edited, "state"), (rehead, "head")] {
+        let (fed, seq) = replay_with(claim);
+        match fed {
+            Err(journal::ReplayError::Corrupt(Error::StorageCorrupt { seq: at, detail })) => {
+                assert_eq!(at, archived_seq);
+                assert!(
+                    detail.contains(&format!("archive base's {what} at seq {through}")),
+                    "{detail}"
+                );
+            }
+            other => panic!("{what}: {other:?}"),
+        }
+        assert_eq!(seq, archived_seq - 1, "the entries before it are kept");
+    }
+
+    let elsewhere = journal::BaseClaim {
+        seq: through - 1,
+        state_hash: "0".repeat(64),
+        ..honest
+    };
+    assert!(replay_with(elsewhere).0.is_ok());
+}
