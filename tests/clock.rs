@@ -5,7 +5,7 @@
 
 mod common;
 
-use aixin_kiosk::entry::{Actor, Body, Entry, Role};
+use aixin_kiosk::entry::{Actor, Body, Role};
 use aixin_kiosk::error::Error;
 use aixin_kiosk::ids::{Period, StaffId};
 use aixin_kiosk::ledger::{Auth, Operation};
@@ -41,13 +41,6 @@ fn confirm_clock(kiosk: &mut Kiosk, auth: &Auth) -> Result<(), Error> {
         .map(|_| ())
 }
 
-fn last_entry(kiosk: &Kiosk) -> Entry {
-    let records = kiosk.store.records();
-    let (_, bytes) = records.last().unwrap();
-    let record = aixin_kiosk::journal::StoredRecord::from_bytes(bytes).unwrap();
-    Entry::decode(&record.bytes).unwrap()
-}
-
 /// Runs `call`, asserts it is refused with `code` in both languages, and
 /// that nothing was written.
 fn refused_unchanged<T: std::fmt::Debug>(
@@ -73,7 +66,7 @@ fn a_sheet_posted_with_the_clock_six_days_back_cannot_be_applied_at_once() {
         .post_scores("2026-08", &[("H01", "95"), ("H02", "81")])
         .unwrap();
     // The entries keep the wall time they were given …
-    assert!(last_entry(&kiosk).time_ms < real_now - 5 * DAY_MS);
+    assert!(kiosk.last_entry().time_ms < real_now - 5 * DAY_MS);
     // … but the posting is dated by the ledger, which did not go back.
     let posting = &kiosk.ledger.state().postings[&Period::new("2026-08").unwrap()];
     assert!(
@@ -105,7 +98,7 @@ fn a_clock_moved_forward_applies_nothing_early_until_an_admin_confirms_it() {
     refused_unchanged(&mut kiosk, "CLOCK_UNCONFIRMED", |k| apply(k, "2026-08"));
     // Ordinary work goes on meanwhile, and keeps its wall time.
     kiosk.register("H03", "住户三");
-    assert_eq!(last_entry(&kiosk).time_ms, kiosk.now);
+    assert_eq!(kiosk.last_entry().time_ms, kiosk.now);
     refused_unchanged(&mut kiosk, "CLOCK_UNCONFIRMED", |k| apply(k, "2026-08"));
     confirm_clock(&mut kiosk, &staff()).unwrap();
     apply(&mut kiosk, "2026-08").unwrap();
@@ -144,7 +137,7 @@ fn the_year_close_with_the_clock_moved_forward_is_refused_until_confirmed_and_th
     });
     assert_eq!(kiosk.balance("A001"), balance, "nothing cleared");
     confirm_clock(&mut kiosk, &staff()).unwrap();
-    let entry = last_entry(&kiosk);
+    let entry = kiosk.last_entry();
     assert_eq!(entry.body.kind(), "clock_confirmed");
     assert_eq!(
         entry.actor,

@@ -5,42 +5,14 @@
 
 mod common;
 
-use aixin_kiosk::entry::{Actor, Body, Entry, Role};
+use aixin_kiosk::entry::{Actor, Body, Role};
 use aixin_kiosk::error::Error;
-use aixin_kiosk::ids::{Period, StaffId};
-use aixin_kiosk::ledger::cosign::CoSign;
+use aixin_kiosk::ids::StaffId;
 use aixin_kiosk::ledger::{Auth, Operation, Outcome};
 use aixin_kiosk::settings::Setting;
 use common::*;
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
-
-fn credit(household: &str, amount: &str, period: &str) -> Operation {
-    Operation::Credit {
-        household: code(household),
-        amount: points(amount),
-        period: Period::new(period).unwrap(),
-        source: text("evaluation"),
-        reason: None,
-    }
-}
-
-fn co_signed(operation: Operation, staff: &str, pin: &str) -> Operation {
-    Operation::CoSigned {
-        operation: Box::new(operation),
-        co_sign: CoSign {
-            staff: StaffId::new(staff).unwrap(),
-            pin: pin.to_string(),
-        },
-    }
-}
-
-fn last_entry(kiosk: &Kiosk) -> Entry {
-    let records = kiosk.store.records();
-    let (_, bytes) = records.last().unwrap();
-    let record = aixin_kiosk::journal::StoredRecord::from_bytes(bytes).unwrap();
-    Entry::decode(&record.bytes).unwrap()
-}
 
 /// One file of the whole journal's export, as text.
 fn exported(kiosk: &Kiosk, file: &str) -> String {
@@ -65,30 +37,13 @@ fn exported(kiosk: &Kiosk, file: &str) -> String {
     String::from_utf8(batch.file(file).unwrap().to_vec()).unwrap()
 }
 
-fn add_staff(kiosk: &mut Kiosk, id: &str, role: Role, pin: &str) {
-    let request = kiosk.next_request();
-    kiosk
-        .run(
-            &staff(),
-            Operation::AddStaff {
-                staff: StaffId::new(id).unwrap(),
-                name: text(&format!("工作人员{id}")),
-                role,
-                pin: aixin_kiosk::credential::Pin::new(pin).unwrap(),
-                salt: [5; 16],
-                request,
-            },
-        )
-        .unwrap();
-}
-
 /// A kiosk with household A001 (no points yet) and a second staff member,
 /// the clerk `clerk2` (PIN 2222).
 fn village() -> Kiosk {
     let mut kiosk = Kiosk::new();
     kiosk.register("A001", "王建国");
     kiosk.set_pin("A001", "1234");
-    add_staff(&mut kiosk, "clerk2", Role::Clerk, "2222");
+    kiosk.add_staff("clerk2", Role::Clerk, "2222");
     kiosk
 }
 
@@ -116,7 +71,7 @@ fn a_100_point_credit_alone_is_refused_and_with_a_second_staff_member_names_both
         )
         .unwrap();
     assert_eq!(kiosk.balance("A001"), points("100"));
-    let entry = last_entry(&kiosk);
+    let entry = kiosk.last_entry();
     assert_eq!(
         entry.actor,
         Actor::Staff {
@@ -141,7 +96,7 @@ fn fifty_points_a_day_pass_alone_and_the_day_sum_counts_corrections_by_their_siz
     kiosk
         .run(&staff(), credit("A001", "20", "2026-10"))
         .unwrap();
-    assert_eq!(last_entry(&kiosk).co_signed_by, None, "exactly 50: alone");
+    assert_eq!(kiosk.last_entry().co_signed_by, None, "exactly 50: alone");
     // A correction of −0.01 takes the day's moves to 50.01.
     let request = kiosk.next_request();
     let correction = Operation::Correct {
@@ -173,7 +128,7 @@ fn fifty_points_a_day_pass_alone_and_the_day_sum_counts_corrections_by_their_siz
 #[test]
 fn a_co_sign_is_another_active_staff_member_with_the_right_pin_counted_like_a_sign_in() {
     let mut kiosk = village();
-    add_staff(&mut kiosk, "audit", Role::Auditor, "3333");
+    kiosk.add_staff("audit", Role::Auditor, "3333");
     let seq = kiosk.ledger.state().seq;
     // The one acting cannot confirm themself.
     let own = kiosk.run(
@@ -242,30 +197,14 @@ fn a_void_older_than_a_day_needs_a_second_staff_member() {
     kiosk.add_item("salt-500g", "食盐 500g", "2.50");
     kiosk.restock(&[("salt-500g", 10)]);
     let session = kiosk.sign_in("A001", "1234").unwrap();
-    let mut receipts = Vec::new();
-    for _ in 0..2 {
-        let request = kiosk.next_request();
-        let Outcome::Receipt(receipt) = kiosk
-            .redeem(&session, &[("salt-500g", 1)], request)
-            .unwrap()
-        else {
-            panic!("no receipt")
-        };
-        receipts.push(receipt.seq);
-    }
-    let void = |kiosk: &mut Kiosk, seq: u64| {
-        let request = kiosk.next_request();
-        Operation::Void {
-            redemption_seq: seq,
-            reason: text("拿错了"),
-            request,
-        }
-    };
+    let receipts: Vec<u64> = (0..2)
+        .map(|_| kiosk.receipt(&session, &[("salt-500g", 1)]).seq)
+        .collect();
     // Within a day: alone.
-    let first = void(&mut kiosk, receipts[0]);
+    let first = kiosk.void(receipts[0]);
     kiosk.run(&staff(), first).unwrap();
     kiosk.now += DAY_MS + 1;
-    let second = void(&mut kiosk, receipts[1]);
+    let second = kiosk.void(receipts[1]);
     assert_eq!(
         kiosk.run(&staff(), second.clone()),
         Err(Error::SecondStaffRequired { reason: "old_void" })
@@ -276,7 +215,7 @@ fn a_void_older_than_a_day_needs_a_second_staff_member() {
         .unwrap();
     assert_eq!(kiosk.balance("A001"), points("40"));
     assert_eq!(
-        last_entry(&kiosk).co_signed_by,
+        kiosk.last_entry().co_signed_by,
         Some(StaffId::new("clerk2").unwrap())
     );
 }
@@ -290,22 +229,11 @@ fn a_clock_set_back_does_not_make_an_old_void_young_or_reopen_a_day() {
     kiosk.add_item("salt-500g", "食盐 500g", "2.50");
     kiosk.restock(&[("salt-500g", 10)]);
     let session = kiosk.sign_in("A001", "1234").unwrap();
-    let request = kiosk.next_request();
-    let Outcome::Receipt(receipt) = kiosk
-        .redeem(&session, &[("salt-500g", 1)], request)
-        .unwrap()
-    else {
-        panic!("no receipt")
-    };
+    let receipt = kiosk.receipt(&session, &[("salt-500g", 1)]);
     kiosk.pass_days(2);
     kiosk.credit("A001", "50", "2026-10").unwrap();
     kiosk.now -= 2 * DAY_MS;
-    let request = kiosk.next_request();
-    let void = Operation::Void {
-        redemption_seq: receipt.seq,
-        reason: text("拿错了"),
-        request,
-    };
+    let void = kiosk.void(receipt.seq);
     assert_eq!(
         kiosk.run(&staff(), void),
         Err(Error::SecondStaffRequired { reason: "old_void" })
@@ -368,7 +296,7 @@ fn turning_the_rule_off_is_an_entry_and_then_one_staff_member_may_credit_alone()
             },
         )
         .unwrap();
-    let entry = last_entry(&kiosk);
+    let entry = kiosk.last_entry();
     assert!(
         matches!(
             entry.body,
@@ -397,7 +325,7 @@ fn turning_the_rule_off_is_an_entry_and_then_one_staff_member_may_credit_alone()
         )
         .unwrap();
     assert_eq!(
-        last_entry(&kiosk).co_signed_by,
+        kiosk.last_entry().co_signed_by,
         Some(StaffId::new("clerk2").unwrap())
     );
 }
@@ -428,7 +356,7 @@ fn a_repeated_credit_needs_no_co_sign_and_appends_nothing() {
 #[test]
 fn a_redemption_within_a_day_of_a_staff_pin_reset_is_marked_with_their_name() {
     let mut kiosk = village();
-    add_staff(&mut kiosk, "shop", Role::Shopkeeper, "3333");
+    kiosk.add_staff("shop", Role::Shopkeeper, "3333");
     kiosk.credit("A001", "40", "2026-09").unwrap();
     kiosk.add_item("salt-500g", "食盐 500g", "2.50");
     kiosk.restock(&[("salt-500g", 10)]);
@@ -446,14 +374,7 @@ fn a_redemption_within_a_day_of_a_staff_pin_reset_is_marked_with_their_name() {
         .unwrap();
     let redeem = |kiosk: &mut Kiosk| {
         let session = kiosk.sign_in("A001", "4321").unwrap();
-        let request = kiosk.next_request();
-        match kiosk
-            .redeem(&session, &[("salt-500g", 1)], request)
-            .unwrap()
-        {
-            Outcome::Receipt(receipt) => receipt,
-            other => panic!("{other:?}"),
-        }
+        kiosk.receipt(&session, &[("salt-500g", 1)])
     };
     let marked = redeem(&mut kiosk);
     assert_eq!(marked.pin_reset_by, Some(StaffId::new("shop").unwrap()));

@@ -643,25 +643,12 @@ fn staff_sign_in(
     }
 }
 
-fn add_staff(kiosk: &mut Kiosk, member: &str, role: aixin_kiosk::entry::Role, pin: &str) {
-    let request = kiosk.next_request();
-    let operation = Operation::AddStaff {
-        staff: aixin_kiosk::ids::StaffId::new(member).unwrap(),
-        name: text(member),
-        role,
-        pin: aixin_kiosk::credential::Pin::new(pin).unwrap(),
-        salt: [5; 16],
-        request,
-    };
-    kiosk.run(&staff(), operation).unwrap();
-}
-
 #[test]
 fn staff_work_runs_on_a_staff_session_with_the_right_role() {
     use aixin_kiosk::entry::Role;
     let mut kiosk = Kiosk::with_village();
-    add_staff(&mut kiosk, "shop-1", Role::Shopkeeper, "1111");
-    add_staff(&mut kiosk, "clerk-1", Role::Clerk, "2222");
+    kiosk.add_staff("shop-1", Role::Shopkeeper, "1111");
+    kiosk.add_staff("clerk-1", Role::Clerk, "2222");
     let shopkeeper = Auth::StaffSession(staff_sign_in(&mut kiosk, "shop-1", "1111").unwrap());
     let clerk = Auth::StaffSession(staff_sign_in(&mut kiosk, "clerk-1", "2222").unwrap());
 
@@ -729,7 +716,7 @@ fn staff_work_runs_on_a_staff_session_with_the_right_role() {
 fn a_deactivated_staff_member_cannot_sign_in_and_one_admin_remains() {
     use aixin_kiosk::entry::Role;
     let mut kiosk = Kiosk::with_village();
-    add_staff(&mut kiosk, "shop-1", Role::Shopkeeper, "1111");
+    kiosk.add_staff("shop-1", Role::Shopkeeper, "1111");
     let update = |kiosk: &mut Kiosk, staff: &str, role: Role, active: bool| {
         let request = kiosk.next_request();
         let staff = aixin_kiosk::ids::StaffId::new(staff).unwrap();

@@ -10,7 +10,6 @@ use aixin_kiosk::calendar::{local_date, LocalDate};
 use aixin_kiosk::charts;
 use aixin_kiosk::entry::{Body, Entry, SourceType};
 use aixin_kiosk::ids::{HouseholdCode, Sku};
-use aixin_kiosk::journal::StoredRecord;
 use aixin_kiosk::ledger::{Auth, Operation, Outcome};
 use aixin_kiosk::points::Points;
 use aixin_kiosk::reports::{self, DateRange, History};
@@ -21,15 +20,6 @@ const OFFSET: i32 = 480;
 const DAY_MS: i64 = 86_400_000;
 /// 2026-10-01 00:00 in the village (UTC+8).
 const OCTOBER_FIRST: i64 = 1_790_784_000_000;
-
-fn entries(kiosk: &Kiosk) -> Vec<Entry> {
-    kiosk
-        .store
-        .records()
-        .iter()
-        .map(|(_, stored)| Entry::decode(&StoredRecord::from_bytes(stored).unwrap().bytes).unwrap())
-        .collect()
-}
 
 fn date_of(entry: &Entry) -> LocalDate {
     local_date(entry.time_ms, OFFSET)
@@ -169,7 +159,7 @@ fn check_summary(entries: &[Entry], range: DateRange, kiosk: &Kiosk) -> reports:
 
 /// Every report agrees with the journal and the live state.
 fn check_everything(kiosk: &Kiosk) {
-    let entries = entries(kiosk);
+    let entries = kiosk.entries();
     let state = kiosk.ledger.state();
     let span = whole_span(&entries);
     // Every day, and the days add up to the whole span.
@@ -310,7 +300,7 @@ fn the_demo_villages_reports_equal_the_journals_sums() {
     let mut kiosk = Kiosk::bare();
     kiosk.run(&Auth::System, Operation::LoadDemo).unwrap();
     check_everything(&kiosk);
-    let entries = entries(&kiosk);
+    let entries = kiosk.entries();
     let donations = reports::donations(History::whole(&entries), whole_span(&entries)).unwrap();
     assert!(donations.by_donor.len() >= 2);
     assert!(donations.declared_value > Points::ZERO);
@@ -483,7 +473,7 @@ fn a_generated_years_reports_equal_the_journals_sums() {
 #[test]
 fn after_an_archive_reports_start_from_the_archived_state_and_agree_after_it() {
     let kiosk = generated_year(0x5eed_2026);
-    let entries = entries(&kiosk);
+    let entries = kiosk.entries();
     let span = whole_span(&entries);
     let split = entries.len() / 2;
     let base = reports::replay(History::whole(&entries[..split]), |_, _, _| {}).unwrap();
@@ -542,13 +532,7 @@ fn a_void_counts_on_its_own_day_and_the_redemption_on_its_day() {
     let mut kiosk = Kiosk::with_village();
     kiosk.now = OCTOBER_FIRST + 10 * 3_600_000;
     let session = kiosk.sign_in("A001", "1234").unwrap();
-    let request = kiosk.next_request();
-    let Outcome::Receipt(receipt) = kiosk
-        .redeem(&session, &[("salt-500g", 2)], request)
-        .unwrap()
-    else {
-        panic!("no receipt")
-    };
+    let receipt = kiosk.receipt(&session, &[("salt-500g", 2)]);
     let day_one = day_of(kiosk.now);
     kiosk.now += DAY_MS;
     let request = kiosk.next_request();
@@ -563,7 +547,7 @@ fn a_void_counts_on_its_own_day_and_the_redemption_on_its_day() {
         )
         .unwrap();
     let day_two = day_of(kiosk.now);
-    let entries = entries(&kiosk);
+    let entries = kiosk.entries();
     let first = reports::summary(History::whole(&entries), day_one).unwrap();
     assert_eq!(
         (
@@ -619,7 +603,7 @@ fn a_void_counts_on_its_own_day_and_the_redemption_on_its_day() {
 #[test]
 fn a_statement_of_an_unknown_household_is_refused() {
     let kiosk = Kiosk::with_village();
-    let entries = entries(&kiosk);
+    let entries = kiosk.entries();
     let error = reports::statement(
         History::whole(&entries),
         &code("Z999"),
@@ -717,7 +701,7 @@ fn dates_and_periods_are_checked() {
     let long = DateRange::new(day("2020-01-01"), day("2026-01-01")).unwrap_err();
     assert_eq!(long.code(), "LIMIT_REACHED");
     assert_eq!(DateRange::month(2024, 2).to, day("2024-02-29"));
-    let entries = entries(&Kiosk::with_village());
+    let entries = Kiosk::with_village().entries();
     let error = reports::series(History::whole(&entries), (2020, 1), (2026, 1)).unwrap_err();
     assert_eq!(error.code(), "LIMIT_REACHED");
 }

@@ -15,6 +15,10 @@ use aixin_kiosk::points::Points;
 use aixin_kiosk::shell;
 use std::collections::{BTreeMap, HashMap};
 
+/// The wasm tests' helpers over the JS API.
+#[cfg(target_arch = "wasm32")]
+pub mod web;
+
 /// What a store holds: journal records by seq, credentials by key.
 #[derive(Clone, Debug, Default)]
 pub struct MemoryStore {
@@ -121,6 +125,29 @@ pub fn basket(lines: &[(&str, i64)]) -> Vec<BasketLine> {
             quantity: *quantity,
         })
         .collect()
+}
+
+/// A credit of `amount` points to `household` for `period`, from the
+/// village's evaluation, as the clerk's credit screen makes it.
+pub fn credit(household: &str, amount: &str, period: &str) -> Operation {
+    Operation::Credit {
+        household: code(household),
+        amount: points(amount),
+        period: Period::new(period).unwrap(),
+        source: text("evaluation"),
+        reason: None,
+    }
+}
+
+/// `operation` confirmed by the second staff member `staff` with `pin`.
+pub fn co_signed(operation: Operation, staff: &str, pin: &str) -> Operation {
+    Operation::CoSigned {
+        operation: Box::new(operation),
+        co_sign: aixin_kiosk::ledger::cosign::CoSign {
+            staff: StaffId::new(staff).unwrap(),
+            pin: pin.to_string(),
+        },
+    }
 }
 
 /// A kiosk: a ledger and its store.
@@ -306,14 +333,7 @@ impl Kiosk {
         amount: &str,
         period: &str,
     ) -> Result<Outcome, Error> {
-        let operation = Operation::Credit {
-            household: code(household),
-            amount: points(amount),
-            period: Period::new(period).unwrap(),
-            source: text("evaluation"),
-            reason: None,
-        };
-        self.run_co_signed_if_needed(&staff(), operation)
+        self.run_co_signed_if_needed(&staff(), credit(household, amount, period))
     }
 
     /// Runs `operation`; refused with `SECOND_STAFF_REQUIRED`, runs it again
@@ -443,6 +463,69 @@ impl Kiosk {
 
     pub fn stock(&self, item: &str) -> i64 {
         self.ledger.state().item(&sku(item)).unwrap().stock
+    }
+
+    /// Adds staff member `id` (named by its id) with `role` and `pin`, as
+    /// the admin.
+    pub fn add_staff(&mut self, id: &str, role: aixin_kiosk::entry::Role, pin: &str) {
+        let request = self.next_request();
+        self.run(
+            &staff(),
+            Operation::AddStaff {
+                staff: StaffId::new(id).unwrap(),
+                name: text(id),
+                role,
+                pin: aixin_kiosk::credential::Pin::new(pin).unwrap(),
+                salt: [5; 16],
+                request,
+            },
+        )
+        .unwrap();
+    }
+
+    /// Redeems `lines` for a signed-in household with a fresh request id;
+    /// anything but a receipt fails the test.
+    pub fn receipt(
+        &mut self,
+        session: &SessionId,
+        lines: &[(&str, i64)],
+    ) -> aixin_kiosk::ledger::Receipt {
+        let request = self.next_request();
+        match self.redeem(session, lines, request) {
+            Ok(Outcome::Receipt(receipt)) => receipt,
+            other => panic!("a redemption answered {other:?}"),
+        }
+    }
+
+    /// A void of the redemption at `redemption_seq` ("taken by mistake"),
+    /// with a fresh request id, not yet run.
+    pub fn void(&mut self, redemption_seq: u64) -> Operation {
+        let request = self.next_request();
+        Operation::Void {
+            redemption_seq,
+            reason: text("拿错了"),
+            request,
+        }
+    }
+
+    /// Every entry of the journal the store holds, decoded.
+    pub fn entries(&self) -> Vec<aixin_kiosk::entry::Entry> {
+        self.store
+            .records()
+            .iter()
+            .map(|(_, bytes)| {
+                let record = journal::StoredRecord::from_bytes(bytes).unwrap();
+                aixin_kiosk::entry::Entry::decode(&record.bytes).unwrap()
+            })
+            .collect()
+    }
+
+    /// The last entry the store holds.
+    pub fn last_entry(&self) -> aixin_kiosk::entry::Entry {
+        let records = self.store.records();
+        let (_, bytes) = records.last().unwrap();
+        let record = journal::StoredRecord::from_bytes(bytes).unwrap();
+        aixin_kiosk::entry::Entry::decode(&record.bytes).unwrap()
     }
 }
 
