@@ -140,7 +140,9 @@ test("a clock moved three days forward: the staff home says so, a year close wai
 test("the staff home warns when the kiosk's clock is more than 10 minutes from the platform's", async () => {
   const { page, errors } = await openDemoPage("clock-platform");
   // The last upload's answer found the platform 25 minutes ahead.
-  await page.evaluate(() => {
+  await page.evaluate(async () => {
+    // On the full build, which a staff sign-in brings, so the stand-in stays.
+    await window.useFullKiosk();
     const status = window.kiosk.platformStatus.bind(window.kiosk);
     window.kiosk.platformStatus = async (input) => ({ ...(await status(input)), enrolled: true, clockOffsetMs: 25 * 60_000 });
   });
