@@ -3,46 +3,18 @@
 //! file and a non-empty kiosk are refused and nothing is written.
 #![cfg(target_arch = "wasm32")]
 
+mod common;
+
 use aixin_kiosk::web::idb::KioskDb;
-use aixin_kiosk::web::Kiosk;
-use serde::Serialize;
+use common::web::{code_of, fresh, get, js, open, settle, with_staff, NOW};
 use serde_json::json;
-use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const NOW: i64 = 1_793_000_000_000;
-
-fn js(value: serde_json::Value) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap()
-}
-
-fn get(value: &JsValue, key: &str) -> JsValue {
-    js_sys::Reflect::get(value, &JsValue::from_str(key)).unwrap()
-}
-
-fn code_of(error: &JsValue) -> String {
-    get(error, "code").as_string().unwrap_or_default()
-}
-
-async fn settle(promise: js_sys::Promise) -> Result<JsValue, JsValue> {
-    JsFuture::from(promise).await
-}
-
-async fn open(kiosk_id: &str) -> Kiosk {
-    Kiosk::open(js(json!({ "kioskId": kiosk_id, "pinIterations": 10 })))
-        .await
-        .unwrap()
-}
-
 #[wasm_bindgen_test]
 async fn a_backup_restores_onto_an_empty_kiosk_to_the_same_state_hash() {
-    KioskDb::delete("test-backup").await.unwrap();
-    let kiosk = open("test-backup").await;
+    let kiosk = fresh("test-backup").await;
     settle(kiosk.load_demo(js(json!({ "now": NOW }))))
         .await
         .unwrap();
@@ -50,8 +22,7 @@ async fn a_backup_restores_onto_an_empty_kiosk_to_the_same_state_hash() {
         settle(kiosk.staff_sign_in(js(json!({ "staff": "admin", "pin": "9999", "now": NOW }))))
             .await
             .unwrap();
-    let input = js(json!({ "includePins": true, "now": NOW }));
-    js_sys::Reflect::set(&input, &JsValue::from_str("staffSession"), &admin).unwrap();
+    let input = with_staff(&admin, json!({ "includePins": true, "now": NOW }));
     let file = settle(kiosk.backup(input)).await.unwrap();
     let text = get(&file, "text").as_string().unwrap();
     let state_hash = kiosk.state_hash();

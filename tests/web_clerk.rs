@@ -3,40 +3,19 @@
 //! batch verifies, and marking it uploaded moves the watermark.
 #![cfg(target_arch = "wasm32")]
 
+mod common;
+
 use aixin_kiosk::verify::{verify_batches, BatchFiles};
 use aixin_kiosk::web::idb::KioskDb;
 use aixin_kiosk::web::Kiosk;
-use serde::Serialize;
+use common::web::{fresh, get, js, settle, with_staff, NOW};
 use serde_json::json;
 use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-const NOW: i64 = 1_793_000_000_000;
-
-fn js(value: serde_json::Value) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap()
-}
-
-fn get(value: &JsValue, key: &str) -> JsValue {
-    js_sys::Reflect::get(value, &JsValue::from_str(key)).unwrap()
-}
-
-fn with_staff(session: &JsValue, input: serde_json::Value) -> JsValue {
-    let value = js(input);
-    js_sys::Reflect::set(&value, &JsValue::from_str("staffSession"), session).unwrap();
-    value
-}
-
-async fn settle(promise: js_sys::Promise) -> Result<JsValue, JsValue> {
-    JsFuture::from(promise).await
-}
 
 /// Applying an import of points takes a second staff member (the two-person
 /// rule): `clerk-2`, added by [`add_second_staff`].
@@ -55,6 +34,19 @@ async fn add_second_staff(kiosk: &Kiosk, admin: &JsValue) {
     .unwrap();
 }
 
+/// A set-up village with no households yet, the admin's staff session and
+/// the second clerk the two-person rule asks for.
+async fn village(kiosk_id: &str) -> (Kiosk, JsValue) {
+    let kiosk = fresh(kiosk_id).await;
+    settle(kiosk.setup(js(json!({ "village": "李家村", "shop": "爱心超市", "adminId": "admin", "adminName": "李主任", "adminPin": "2580", "now": NOW })))).await.unwrap();
+    let admin =
+        settle(kiosk.staff_sign_in(js(json!({ "staff": "admin", "pin": "2580", "now": NOW }))))
+            .await
+            .unwrap();
+    add_second_staff(&kiosk, &admin).await;
+    (kiosk, admin)
+}
+
 const HOUSEHOLDS: &str = "户号,户主,组,类型\r\nA001,王建国,一组,家庭\r\nA002,李喆,一组,家庭\r\n";
 const CREDITS: &str = "户号,积分,期间\r\nA001,5,2026/10\r\nA002,3,2026年10月\r\n";
 const BAD_CREDITS: &str =
@@ -62,16 +54,7 @@ const BAD_CREDITS: &str =
 
 #[wasm_bindgen_test]
 async fn imports_change_balances_once_and_a_bad_row_changes_nothing() {
-    KioskDb::delete("test-clerk").await.unwrap();
-    let kiosk = Kiosk::open(js(json!({ "kioskId": "test-clerk", "pinIterations": 10 })))
-        .await
-        .unwrap();
-    settle(kiosk.setup(js(json!({ "village": "李家村", "shop": "爱心超市", "adminId": "admin", "adminName": "李主任", "adminPin": "2580", "now": NOW })))).await.unwrap();
-    let admin =
-        settle(kiosk.staff_sign_in(js(json!({ "staff": "admin", "pin": "2580", "now": NOW }))))
-            .await
-            .unwrap();
-    add_second_staff(&kiosk, &admin).await;
+    let (kiosk, admin) = village("test-clerk").await;
 
     let import = |kind: &str, text: &str| {
         with_staff(
@@ -202,18 +185,7 @@ fn code_of(error: &JsValue) -> Option<String> {
 
 #[wasm_bindgen_test]
 async fn reconcile_verify_in_the_page_and_the_journal_size() {
-    KioskDb::delete("test-clerk-2").await.unwrap();
-    let kiosk = Kiosk::open(js(
-        json!({ "kioskId": "test-clerk-2", "pinIterations": 10 }),
-    ))
-    .await
-    .unwrap();
-    settle(kiosk.setup(js(json!({ "village": "李家村", "shop": "爱心超市", "adminId": "admin", "adminName": "李主任", "adminPin": "2580", "now": NOW })))).await.unwrap();
-    let admin =
-        settle(kiosk.staff_sign_in(js(json!({ "staff": "admin", "pin": "2580", "now": NOW }))))
-            .await
-            .unwrap();
-    add_second_staff(&kiosk, &admin).await;
+    let (kiosk, admin) = village("test-clerk-2").await;
     let input = |value: serde_json::Value| with_staff(&admin, value);
     settle(kiosk.apply_import(input(
         json!({ "kind": "households", "text": HOUSEHOLDS, "now": NOW + 1 }),

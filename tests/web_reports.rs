@@ -4,46 +4,19 @@
 //! nothing is answered.
 #![cfg(target_arch = "wasm32")]
 
-use aixin_kiosk::web::idb::KioskDb;
+mod common;
+
 use aixin_kiosk::web::Kiosk;
-use serde::Serialize;
+use common::web::{code_of, fresh, js, json_of, settle, NOW};
 use serde_json::json;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// 2026-10-26 in the village.
-const NOW: i64 = 1_793_000_000_000;
-
-fn js(value: serde_json::Value) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap()
-}
-
-fn json_of(value: &JsValue) -> serde_json::Value {
-    serde_wasm_bindgen::from_value(value.clone()).unwrap()
-}
-
-async fn settle(promise: js_sys::Promise) -> Result<JsValue, JsValue> {
-    JsFuture::from(promise).await
-}
-
-fn code_of(error: &JsValue) -> String {
-    js_sys::Reflect::get(error, &JsValue::from_str("code"))
-        .unwrap()
-        .as_string()
-        .unwrap()
-}
-
 /// The demo village and the admin's staff session.
 async fn demo(kiosk_id: &str) -> (Kiosk, JsValue) {
-    KioskDb::delete(kiosk_id).await.unwrap();
-    let kiosk = Kiosk::open(js(json!({ "kioskId": kiosk_id, "pinIterations": 10 })))
-        .await
-        .unwrap();
+    let kiosk = fresh(kiosk_id).await;
     settle(kiosk.load_demo(js(json!({ "now": NOW }))))
         .await
         .unwrap();
@@ -55,11 +28,10 @@ async fn demo(kiosk_id: &str) -> (Kiosk, JsValue) {
     (kiosk, session)
 }
 
+/// `input` at one time, a moment after the sign-in, with the staff session.
 fn with_staff(session: &JsValue, mut input: serde_json::Value) -> JsValue {
     input["now"] = json!(NOW + 2);
-    let value = js(input);
-    js_sys::Reflect::set(&value, &JsValue::from_str("staffSession"), session).unwrap();
-    value
+    common::web::with_staff(session, input)
 }
 
 #[wasm_bindgen_test]

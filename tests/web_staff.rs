@@ -3,51 +3,20 @@
 //! session.
 #![cfg(target_arch = "wasm32")]
 
+mod common;
+
 use aixin_kiosk::web::idb::KioskDb;
 use aixin_kiosk::web::Kiosk;
-use serde::Serialize;
+use common::web::{fresh, get, get_string, js, settle, with_staff, NOW};
 use serde_json::json;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const NOW: i64 = 1_793_000_000_000;
-
-fn js(value: serde_json::Value) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap()
-}
-
-fn get(value: &JsValue, key: &str) -> JsValue {
-    js_sys::Reflect::get(value, &JsValue::from_str(key)).unwrap()
-}
-
-fn get_string(value: &JsValue, key: &str) -> String {
-    get(value, key)
-        .as_string()
-        .unwrap_or_else(|| panic!("{key} is not a string"))
-}
-
-async fn settle(promise: js_sys::Promise) -> Result<JsValue, JsValue> {
-    JsFuture::from(promise).await
-}
-
-/// `input` with the staff session added.
-fn with_staff(session: &JsValue, input: serde_json::Value) -> JsValue {
-    let value = js(input);
-    js_sys::Reflect::set(&value, &JsValue::from_str("staffSession"), session).unwrap();
-    value
-}
-
 async fn set_up(kiosk_id: &str) -> (Kiosk, JsValue) {
-    KioskDb::delete(kiosk_id).await.unwrap();
-    let kiosk = Kiosk::open(js(json!({ "kioskId": kiosk_id, "pinIterations": 10 })))
-        .await
-        .unwrap();
+    let kiosk = fresh(kiosk_id).await;
     let answer = settle(kiosk.setup(js(json!({
         "village": "李家村", "shop": "李家村爱心超市", "adminId": "admin", "adminName": "李主任", "adminPin": "2580", "now": NOW
     }))))
@@ -150,10 +119,10 @@ async fn staff_calls_without_a_staff_session_change_nothing() {
     let (kiosk, admin) = set_up("test-staff-refused").await;
     let before = kiosk.state_hash();
     let credit = |session: JsValue| {
-        let input =
-            js(json!({ "household": "A1", "amount": "5", "period": "2026-10", "now": NOW + 20 }));
-        js_sys::Reflect::set(&input, &JsValue::from_str("staffSession"), &session).unwrap();
-        kiosk.credit(input)
+        kiosk.credit(with_staff(
+            &session,
+            json!({ "household": "A1", "amount": "5", "period": "2026-10", "now": NOW + 20 }),
+        ))
     };
     for session in [
         JsValue::UNDEFINED,

@@ -11,36 +11,15 @@ mod common;
 use aixin_kiosk::checkpoint;
 use aixin_kiosk::web::idb::{KioskDb, Store, WriteBatch};
 use aixin_kiosk::web::Kiosk;
-use serde::Serialize;
+use common::web::{get, js, open, settle, with_staff};
 use serde_json::json;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn js(value: serde_json::Value) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap()
-}
-
-fn get(value: &JsValue, key: &str) -> JsValue {
-    js_sys::Reflect::get(value, &JsValue::from_str(key)).unwrap()
-}
-
 fn number(value: &JsValue, key: &str) -> u64 {
     get(value, key).as_f64().unwrap_or_else(|| panic!("{key}")) as u64
-}
-
-async fn settle(promise: js_sys::Promise) -> Result<JsValue, JsValue> {
-    JsFuture::from(promise).await
-}
-
-async fn open(kiosk_id: &str) -> Kiosk {
-    Kiosk::open(js(json!({ "kioskId": kiosk_id, "pinIterations": 10 })))
-        .await
-        .unwrap()
 }
 
 /// A core-built journal of `credits` credits and a few redemptions (more
@@ -145,11 +124,7 @@ async fn admin_input(kiosk: &Kiosk, now: i64) -> impl Fn(serde_json::Value) -> J
             .await
             .unwrap();
     let staff_id = get(&staff, "id");
-    move |value: serde_json::Value| {
-        let input = js(value);
-        js_sys::Reflect::set(&input, &JsValue::from_str("staffSession"), &staff_id).unwrap();
-        input
-    }
+    move |value: serde_json::Value| with_staff(&staff_id, value)
 }
 
 async fn put_checkpoint(id: &str, bytes: Vec<u8>) {
@@ -266,14 +241,8 @@ async fn an_archive_moves_uploaded_entries_out_and_later_batches_chain_to_it() {
     assert_eq!(kiosk.state_hash(), hash_before);
     assert_eq!(settle(kiosk.when_verified()).await.unwrap(), JsValue::TRUE);
     assert_eq!(number(&kiosk.info(), "archivedThroughSeq"), 600);
-    let staff = settle(kiosk.staff_sign_in(js(
-        json!({ "staff": "admin", "pin": "0000", "now": now + 1000 }),
-    )))
-    .await
-    .unwrap();
-    let staff_id = get(&staff, "id");
-    let input = js(json!({ "now": now + 1000, "range": { "from": 601, "to": uploaded } }));
-    js_sys::Reflect::set(&input, &JsValue::from_str("staffSession"), &staff_id).unwrap();
+    let admin = admin_input(&kiosk, now + 1000).await;
+    let input = admin(json!({ "now": now + 1000, "range": { "from": 601, "to": uploaded } }));
     let later = settle(kiosk.export_batch(input)).await.unwrap();
     let files = js_sys::Array::from(&get(&later, "files"));
     let manifest = files
@@ -283,17 +252,12 @@ async fn an_archive_moves_uploaded_entries_out_and_later_batches_chain_to_it() {
     let manifest: serde_json::Value =
         serde_json::from_str(&get(&manifest, "text").as_string().unwrap()).unwrap();
     assert_eq!(manifest["prev_hash"], json!(head_600));
-    let everything = js(json!({ "now": now + 1000, "range": { "from": 1, "to": last } }));
-    js_sys::Reflect::set(&everything, &JsValue::from_str("staffSession"), &staff_id).unwrap();
+    let everything = admin(json!({ "now": now + 1000, "range": { "from": 1, "to": last } }));
     assert!(settle(kiosk.export_batch(everything)).await.is_err());
     // Reports read on from the archived state: the stock report, and a
     // household's statement with every line, archived ones included, that
     // runs to its live balance.
-    let report = |value: serde_json::Value| {
-        let input = js(value);
-        js_sys::Reflect::set(&input, &JsValue::from_str("staffSession"), &staff_id).unwrap();
-        settle(kiosk.report(input))
-    };
+    let report = |value: serde_json::Value| settle(kiosk.report(admin(value)));
     let stock = report(json!({ "now": now + 1000, "kind": "stock" }))
         .await
         .unwrap();
