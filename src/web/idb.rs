@@ -530,6 +530,22 @@ impl KioskDb {
     /// on `error`/`abort` nothing is stored and the result is `Err` (`Full`
     /// for a QuotaExceededError).
     pub async fn write(&self, batch: &WriteBatch) -> Result<(), StorageError> {
+        match self.write_or_give_way(batch, |_| {}).await? {
+            true => Ok(()),
+            false => Err(failed("AbortError: the transaction was aborted")),
+        }
+    }
+
+    /// [`write`](Self::write) for work that can wait: `hand_abort` gets the
+    /// transaction's `abort`, to call when something more urgent needs the
+    /// database. `Ok(false)` when it was called in time: nothing is stored,
+    /// as after a crash before the commit. Called too late, it does nothing
+    /// and the write completes.
+    pub async fn write_or_give_way(
+        &self,
+        batch: &WriteBatch,
+        hand_abort: impl FnOnce(Function),
+    ) -> Result<bool, StorageError> {
         let journal = batch
             .journal
             .iter()
@@ -548,12 +564,20 @@ impl KioskDb {
             // Requests already queued are undone; the abort event still
             // comes, and we wait for it so nothing is in flight on return.
             let _ = transaction.abort();
+        } else if let Ok(abort) = Reflect::get(&transaction, &JsValue::from_str("abort")) {
+            if let Ok(abort) = abort.dyn_into::<Function>() {
+                hand_abort(abort.bind0(&transaction));
+            }
         }
         let finished = transaction_finished(&transaction).await;
         queued?;
-        match planned_failure {
-            Some(error) => Err(error),
-            None => finished,
+        match (planned_failure, finished) {
+            (Some(error), _) => Err(error),
+            (None, Ok(())) => Ok(true),
+            // An abort without an error is one asked for by `abort()`:
+            // here only the handed-out one.
+            (None, Err(_)) if transaction.error().is_none() => Ok(false),
+            (None, Err(error)) => Err(error),
         }
     }
 

@@ -35,6 +35,13 @@ pub(super) const BASE_KEY: &str = "archive-base";
 pub(super) const CHECKPOINT_INTERVAL: u64 = 1_000;
 /// Seqs read per step when replaying a journal.
 const REPLAY_STEP: u64 = 5_000;
+/// Sealing and checkpoints wait until no call has come for this long (ms),
+/// so a redemption rarely meets them: at 100,000 entries a checkpoint is
+/// about 18 MB to encode and write, and a call that waited behind it was
+/// the slowest redemption by far. One that comes meanwhile still goes
+/// first: the checkpoint's write is aborted and tried again when it is
+/// quiet.
+pub(super) const QUIET_MS: i32 = 1_000;
 
 /// What the shell knows about its checkpoints and segments.
 #[derive(Default)]
@@ -323,41 +330,86 @@ async fn pass(inner: &Rc<Inner>) -> Result<(), Error> {
     if !inner.upkeep().verified() {
         prove(inner).await?;
     }
-    while due(inner) {
+    while due(inner) && !inner.is_closed() {
         let upkeep = inner.upkeep();
+        let pass = super::gate::Gate::enter_quiet(inner.gate(), QUIET_MS).await;
+        // The calls before it may have changed what is due (an archive
+        // writes its own checkpoint).
+        if !due(inner) || inner.is_closed() {
+            break;
+        }
         let seq = inner.ledger.borrow().state().seq;
-        let _pass = super::gate::Gate::enter(inner.gate()).await;
         if seq + 1 >= upkeep.segments_end.get() + SEGMENT_RECORDS {
             let first = upkeep.segments_end.get();
             let lease = DbLease::take(inner)?;
-            if !lease
-                .db()?
-                .seal_segment(first)
-                .await
-                .map_err(storage_error)?
-            {
+            let started = super::gate::marks::now();
+            let sealed = lease.db()?.seal_segment(first).await;
+            super::gate::marks::measure("seal", started);
+            if !sealed.map_err(storage_error)? {
                 return Ok(());
             }
             upkeep.segments_end.set(first + SEGMENT_RECORDS);
         } else {
-            write_checkpoint(inner).await?;
+            checkpoint_giving_way(inner, pass).await?;
         }
+    }
+    Ok(())
+}
+
+/// Stores a checkpoint of the current state unless a call comes first: the
+/// encoding is left when a call is already waiting, and the write is
+/// aborted when one comes during it (the checkpoint before it stays, and
+/// the next quiet moment tries again).
+async fn checkpoint_giving_way(inner: &Inner, pass: super::gate::Pass) -> Result<(), Error> {
+    if pass.call_waiting() {
+        return Ok(());
+    }
+    let started = super::gate::marks::now();
+    let (seq, bytes) = {
+        let ledger = inner.ledger.borrow();
+        (ledger.state().seq, checkpoint::encode(ledger.state()))
+    };
+    super::gate::marks::measure("checkpoint-encode", started);
+    if pass.call_waiting() {
+        super::gate::marks::measure("checkpoint-gave-way", started);
+        return Ok(());
+    }
+    let batch = WriteBatch {
+        meta: vec![(CHECKPOINT_KEY.to_string(), bytes)],
+        ..WriteBatch::default()
+    };
+    let lease = DbLease::take(inner)?;
+    let started = super::gate::marks::now();
+    let written = lease
+        .db()?
+        .write_or_give_way(&batch, |abort| pass.on_call_waiting(abort))
+        .await;
+    super::gate::marks::measure("checkpoint-write", started);
+    if written.map_err(storage_error)? {
+        inner.upkeep().checkpoint_seq.set(seq);
+    } else {
+        super::gate::marks::measure("checkpoint-gave-way", started);
     }
     Ok(())
 }
 
 /// Stores a checkpoint of the current state (call inside the gate).
 pub(super) async fn write_checkpoint(inner: &Inner) -> Result<(), Error> {
+    let started = super::gate::marks::now();
     let (seq, bytes) = {
         let ledger = inner.ledger.borrow();
         (ledger.state().seq, checkpoint::encode(ledger.state()))
     };
+    super::gate::marks::measure("checkpoint-encode", started);
     let batch = WriteBatch {
         meta: vec![(CHECKPOINT_KEY.to_string(), bytes)],
         ..WriteBatch::default()
     };
     let lease = DbLease::take(inner)?;
-    lease.db()?.write(&batch).await.map_err(storage_error)?;
+    let started = super::gate::marks::now();
+    let written = lease.db()?.write(&batch).await;
+    super::gate::marks::measure("checkpoint-write", started);
+    written.map_err(storage_error)?;
     inner.upkeep().checkpoint_seq.set(seq);
     Ok(())
 }
