@@ -381,6 +381,8 @@ async fn limits_are_the_cores_own_constants_and_roles() {
     use aixin_kiosk::entry::Role;
     use aixin_kiosk::ids::{HouseholdCode, Sku, StaffId, TEXT_LENGTH_MAX};
     use aixin_kiosk::ledger::cosign::{DAY_LIMIT, OLD_VOID_MS};
+    use aixin_kiosk::ledger::members::RELATION_LENGTH_MAX;
+    use aixin_kiosk::ledger::stock::{CATEGORY_LENGTH_MAX, UNIT_LENGTH_MAX};
     use aixin_kiosk::ledger::{
         BASKET_LINES_MAX, NAME_LENGTH_MAX, QUANTITY_MAX, REASON_LENGTH_MAX, RESTOCK_LINES_MAX,
         STOCK_MOVE_MAX,
@@ -398,7 +400,7 @@ async fn limits_are_the_cores_own_constants_and_roles() {
             .as_f64()
             .unwrap_or_else(|| panic!("{key} is not a number")) as i64
     };
-    let expected: [(&str, i64); 16] = [
+    let expected: [(&str, i64); 19] = [
         ("quantityMax", QUANTITY_MAX),
         ("basketLinesMax", BASKET_LINES_MAX as i64),
         ("restockLinesMax", RESTOCK_LINES_MAX as i64),
@@ -412,6 +414,9 @@ async fn limits_are_the_cores_own_constants_and_roles() {
         ("skuLengthMax", Sku::LENGTH_MAX as i64),
         ("nameLengthMax", NAME_LENGTH_MAX as i64),
         ("reasonLengthMax", REASON_LENGTH_MAX as i64),
+        ("unitLengthMax", UNIT_LENGTH_MAX as i64),
+        ("categoryLengthMax", CATEGORY_LENGTH_MAX as i64),
+        ("relationLengthMax", RELATION_LENGTH_MAX as i64),
         ("textLengthMax", TEXT_LENGTH_MAX as i64),
         ("recoveryCodeLength", RECOVERY_CODE_LENGTH as i64),
         ("coSignOldVoidMs", OLD_VOID_MS),

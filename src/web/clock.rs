@@ -14,8 +14,8 @@ use crate::clock::Clock;
 use crate::credential::LOCKOUT_MS;
 use crate::error::Error;
 use crate::ids::HouseholdCode;
-use crate::ledger::Operation;
-use serde::{Deserialize, Serialize};
+use crate::ledger::upkeep::ConfirmClockInput;
+use serde::Serialize;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
@@ -144,12 +144,6 @@ fn clock_view(clock: Clock, now: i64) -> ClockView {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ConfirmInput {
-    request_id: String,
-}
-
 #[cfg(feature = "staff")]
 #[wasm_bindgen]
 impl Kiosk {
@@ -169,10 +163,8 @@ impl Kiosk {
     /// with no jump waiting, `INVALID_INPUT` and nothing written.
     #[wasm_bindgen(js_name = confirmClock)]
     pub fn confirm_clock(&self, input: JsValue) -> js_sys::Promise {
-        self.staff_call(input, "confirmClock", |f: ConfirmInput, _| {
-            Ok(Operation::ConfirmClock {
-                request: super::convert::request_id(&f.request_id)?,
-            })
+        self.staff_call(input, "confirmClock", |f: ConfirmClockInput, _| {
+            f.operation()
         })
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Figure};
 use crate::ids::{HouseholdCode, KioskId, RequestId};
-use crate::ledger::{BasketLine, Quote, Receipt, ReceiptLine, Session, SessionId};
+use crate::ledger::{Quote, Receipt, ReceiptLine, Session, SessionId};
 use crate::state::{HistoryLine, Household, Item, State};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -49,15 +49,9 @@ pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result
     })
 }
 
+/// A household's code, as the core reads it (a malformed one is unknown).
 pub(crate) fn household_code(text: &str) -> Result<HouseholdCode, Error> {
-    HouseholdCode::new(text).map_err(|_| Error::UnknownHousehold {
-        household: text.to_string(),
-    })
-}
-
-/// A code for a new household: a malformed one is bad input, not unknown.
-pub(crate) fn new_household_code(text: &str) -> Result<HouseholdCode, Error> {
-    HouseholdCode::new(text).map_err(|problem| Error::invalid("household", &problem))
+    crate::ledger::parse_household(text)
 }
 
 pub(crate) fn kiosk_id(text: &str) -> Result<KioskId, Error> {
@@ -91,31 +85,6 @@ pub(crate) struct RangeInput {
     pub to: Option<u64>,
 }
 
-/// A basket line as the page sends it.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(crate) struct LineInput {
-    pub sku: String,
-    pub qty: i64,
-}
-
-pub(crate) fn basket(lines: Vec<LineInput>) -> Vec<BasketLine> {
-    lines
-        .into_iter()
-        .map(|line| BasketLine {
-            sku: line.sku,
-            quantity: line.qty,
-        })
-        .collect()
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(crate) struct QuoteInput {
-    pub household: String,
-    pub lines: Vec<LineInput>,
-}
-
 /// A session as the page passes it back: the object `signIn` returned, or
 /// its id.
 pub(crate) fn session_id(value: &JsValue) -> Result<SessionId, Error> {
@@ -128,29 +97,6 @@ pub(crate) fn session_id(value: &JsValue) -> Result<SessionId, Error> {
             .ok_or(Error::SessionExpired)?
     };
     SessionId::new(&id)
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(crate) struct SignInInput {
-    pub household: String,
-    pub pin: String,
-    pub now: i64,
-    /// The page's clock (ms since load); read from `performance.now()`
-    /// when absent. Tests pass it so a lockout's 5 minutes need no waiting.
-    #[serde(default)]
-    pub page_ms: Option<i64>,
-}
-
-/// A redemption's input; the session is read apart by [`session_id`].
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(crate) struct RedeemInput {
-    #[serde(rename = "session")]
-    _session: serde::de::IgnoredAny,
-    pub lines: Vec<LineInput>,
-    pub request_id: String,
-    pub now: i64,
 }
 
 #[derive(Serialize)]

@@ -11,6 +11,7 @@ use super::lock::{acquire_writer_lock, request_persistent_storage, LockOutcome, 
 use crate::error::Error;
 use crate::ids::{KioskId, Text};
 use crate::journal::{self, OpenError};
+use crate::ledger::redeem::{QuoteInput, RedeemInput, SignInInput};
 use crate::ledger::{Auth, Ledger, LedgerConfig, Operation, Outcome, Plan};
 use serde::Serialize;
 use std::cell::RefCell;
@@ -248,10 +249,9 @@ impl Kiosk {
     /// Prices a basket for a household without changing anything.
     pub fn quote(&self, input: JsValue) -> Result<JsValue, JsValue> {
         let quote = (|| {
-            let input: convert::QuoteInput = from_js(input, "quote")?;
-            let household = convert::household_code(&input.household)?;
+            let (household, lines) = from_js::<QuoteInput>(input, "quote")?.basket()?;
             let ledger = self.inner.ledger.borrow();
-            ledger.quote(&household, &convert::basket(input.lines))
+            ledger.quote(&household, &lines)
         })();
         quote
             .map(|quote| to_js(&convert::QuoteView::from(&quote)))
@@ -263,24 +263,19 @@ impl Kiosk {
     pub fn sign_in(&self, input: JsValue) -> js_sys::Promise {
         let inner = Rc::clone(&self.inner);
         promise(async move {
-            let input: convert::SignInInput = from_js(input, "signIn")?;
-            let household = convert::household_code(&input.household)?;
+            let input: SignInInput = from_js(input, "signIn")?;
+            let household = input.household()?;
             let session = crate::ledger::SessionId::new(&hex::encode(random_bytes()?))?;
+            let now = input.now;
             let page_ms = input.page_ms.unwrap_or_else(super::clock::page_clock_ms);
             // A member's card is locked out as its household.
             let locked = super::clock::card_household(&inner, &household);
-            let was_locked = super::clock::before_sign_in(&inner, &locked, input.now, page_ms);
-            let operation = Operation::SignIn {
-                household: household.clone(),
-                pin: input.pin,
-                session,
-            };
-            let outcome = Inner::run(&inner, Auth::System, operation, input.now)
+            let was_locked = super::clock::before_sign_in(&inner, &locked, now, page_ms);
+            let operation = input.operation(session)?;
+            let outcome = Inner::run(&inner, Auth::System, operation, now)
                 .await
                 .map_err(|error| {
-                    super::clock::after_refusal(
-                        &inner, &locked, was_locked, input.now, page_ms, error,
-                    )
+                    super::clock::after_refusal(&inner, &locked, was_locked, now, page_ms, error)
                 })?;
             match outcome {
                 Outcome::SignedIn(session) => {
@@ -302,15 +297,10 @@ impl Kiosk {
             let session_value = js_sys::Reflect::get(&input, &JsValue::from_str("session"))
                 .unwrap_or(JsValue::UNDEFINED);
             let session = convert::session_id(&session_value)?;
-            let input: convert::RedeemInput = from_js(input, "redeem")?;
-            let request = convert::request_id(&input.request_id)?;
-            let lines = convert::basket(input.lines);
-            let operation = Operation::Redeem {
-                session,
-                lines,
-                request,
-            };
-            match Inner::run(&inner, Auth::System, operation, input.now).await? {
+            let input: RedeemInput = from_js(input, "redeem")?;
+            let now = input.now;
+            let operation = input.operation(session)?;
+            match Inner::run(&inner, Auth::System, operation, now).await? {
                 Outcome::Receipt(receipt) => Ok(to_js(&convert::ReceiptView::from(&receipt))),
                 _ => Err(Error::Internal {
                     detail: "redemption answered no receipt".into(),

@@ -13,6 +13,8 @@ use crate::credential::{
 use crate::entry::Role;
 use crate::ids::{HouseholdCode, Sku, StaffId, TEXT_LENGTH_MAX};
 use crate::ledger::cosign::{DAY_LIMIT, OLD_VOID_MS};
+use crate::ledger::members::RELATION_LENGTH_MAX;
+use crate::ledger::stock::{CATEGORY_LENGTH_MAX, UNIT_LENGTH_MAX};
 use crate::ledger::{
     BASKET_LINES_MAX, NAME_LENGTH_MAX, QUANTITY_MAX, REASON_LENGTH_MAX, RESTOCK_LINES_MAX,
     STOCK_MOVE_MAX,
@@ -64,6 +66,10 @@ struct LimitsView {
     name_length_max: usize,
     /// Reasons and notes.
     reason_length_max: usize,
+    /// An item's unit and category, and a member's relation.
+    unit_length_max: usize,
+    category_length_max: usize,
+    relation_length_max: usize,
     text_length_max: usize,
     /// Digits of the printed recovery code.
     recovery_code_length: usize,
@@ -80,7 +86,8 @@ impl Kiosk {
     /// `{ quantityMax, basketLinesMax, restockLinesMax, stockMoveMax,
     /// pinLengthMin, pinLengthMax, attemptsMax, lockoutMs, sessionIdleMs,
     /// householdCodeLengthMax, staffIdLengthMax, skuLengthMax,
-    /// nameLengthMax, reasonLengthMax, textLengthMax, recoveryCodeLength,
+    /// nameLengthMax, reasonLengthMax, unitLengthMax, categoryLengthMax,
+    /// relationLengthMax, textLengthMax, recoveryCodeLength,
     /// coSignDayLimit ("50.00"), coSignOldVoidMs,
     /// roles: [{ role, covers: [role…] }] }`: what the core accepts, for the
     /// page to draw its keypads and fields by. Needs no session.
@@ -111,6 +118,9 @@ impl Kiosk {
             sku_length_max: Sku::LENGTH_MAX,
             name_length_max: NAME_LENGTH_MAX,
             reason_length_max: REASON_LENGTH_MAX,
+            unit_length_max: UNIT_LENGTH_MAX,
+            category_length_max: CATEGORY_LENGTH_MAX,
+            relation_length_max: RELATION_LENGTH_MAX,
             text_length_max: TEXT_LENGTH_MAX,
             recovery_code_length: RECOVERY_CODE_LENGTH,
             co_sign_day_limit: Points::from_hundredths(DAY_LIMIT)

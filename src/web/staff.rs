@@ -8,15 +8,12 @@
 use super::convert::{self, from_js, to_js};
 use super::kiosk::{promise, random_bytes, Inner, Kiosk};
 use crate::credential::Pin;
-use crate::entry::{HouseholdKind, Role};
 use crate::error::Error;
-use crate::ids::{Period, StaffId, Text};
+use crate::ids::StaffId;
 use crate::ledger::cosign::CoSign;
-use crate::ledger::stock;
-use crate::ledger::{Auth, Operation, Outcome, SessionId, NAME_LENGTH_MAX, REASON_LENGTH_MAX};
-use crate::points::Points;
-use crate::settings::Setting;
-use crate::state::{parse_receipt_number, HouseholdStatus};
+use crate::ledger::{credits, households, redeem, staff, stock, upkeep};
+use crate::ledger::{Auth, Operation, Outcome, SessionId};
+use crate::state::parse_receipt_number;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
@@ -87,54 +84,6 @@ fn time_and_rest(input: &JsValue, drop: &[&str]) -> Result<(i64, JsValue), Error
     Ok((now, rest.into()))
 }
 
-fn text(field: &str, value: &str, length_max: usize) -> Result<Text, Error> {
-    Text::new(value, length_max).map_err(|problem| Error::invalid(field, &problem))
-}
-
-fn optional_text(
-    field: &str,
-    value: Option<String>,
-    length_max: usize,
-) -> Result<Option<Text>, Error> {
-    value
-        .filter(|v| !v.trim().is_empty())
-        .map(|v| text(field, &v, length_max))
-        .transpose()
-}
-
-fn amount(field: &str, value: &str) -> Result<Points, Error> {
-    Points::parse_unsigned(value).map_err(|problem| Error::invalid_amount(field, problem))
-}
-
-fn signed_amount(field: &str, value: &str) -> Result<Points, Error> {
-    Points::parse_signed(value).map_err(|problem| Error::invalid_amount(field, problem))
-}
-
-fn staff_id(value: &str) -> Result<StaffId, Error> {
-    StaffId::new(value).map_err(|problem| Error::invalid("staff", &problem))
-}
-
-fn pin(field: &str, value: &str) -> Result<Pin, Error> {
-    Pin::new(value)
-        .ok_or_else(|| Error::invalid_with(field, "密码要 4 到 8 位数字", "a PIN is 4 to 8 digits"))
-}
-
-fn role(value: &str) -> Result<Role, Error> {
-    Role::parse(value).ok_or_else(|| Error::invalid_with("role", "没有这个角色", "unknown role"))
-}
-
-fn household_kind(value: Option<String>) -> Result<HouseholdKind, Error> {
-    match value.as_deref() {
-        None | Some("family") => Ok(HouseholdKind::Family),
-        Some("unit") => Ok(HouseholdKind::Unit),
-        Some(_) => Err(Error::invalid_with(
-            "kind",
-            "类型只能是家庭或单位",
-            "kind is family or unit",
-        )),
-    }
-}
-
 /// Twelve random digits, grouped in fours for reading aloud.
 fn recovery_code() -> Result<String, Error> {
     let mut digits = String::new();
@@ -152,6 +101,13 @@ fn recovery_code() -> Result<String, Error> {
         &digits[4..8],
         &digits[8..]
     ))
+}
+
+/// The printed recovery code as the core keeps it.
+fn recovery_pin(code: &str) -> Result<Pin, Error> {
+    Pin::recovery_code(code).ok_or(Error::Internal {
+        detail: "recovery code".into(),
+    })
 }
 
 #[derive(Serialize)]
@@ -194,144 +150,6 @@ struct RecoveryView {
     recovery_code: String,
 }
 
-// The inputs of the staff calls, without `staffSession` and `now`.
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct SetupInput {
-    village: String,
-    shop: String,
-    time_zone: Option<String>,
-    utc_offset_minutes: Option<i32>,
-    admin_id: String,
-    admin_name: String,
-    admin_pin: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct StaffSignInInput {
-    staff: String,
-    pin: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct HouseholdInput {
-    household: String,
-    name: String,
-    group: Option<String>,
-    kind: Option<String>,
-    request_id: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct StatusInput {
-    household: String,
-    status: String,
-    reason: String,
-    request_id: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct PinInput {
-    household: String,
-    pin: String,
-    request_id: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct HouseholdOnlyInput {
-    household: String,
-    request_id: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct CreditInput {
-    household: String,
-    amount: String,
-    period: String,
-    source: Option<String>,
-    reason: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct CorrectInput {
-    household: String,
-    amount: String,
-    refers_to_seq: Option<u64>,
-    reason: String,
-    request_id: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct VoidInput {
-    receipt: String,
-    reason: String,
-    request_id: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct StaffInput {
-    staff: String,
-    name: String,
-    role: String,
-    pin: Option<String>,
-    active: Option<bool>,
-    request_id: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct StaffPinInput {
-    staff: String,
-    pin: String,
-    request_id: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct RecoverInput {
-    code: String,
-    staff: String,
-    pin: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct RequestOnlyInput {
-    request_id: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct SettingInput {
-    key: String,
-    value: String,
-    request_id: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct YearInput {
-    year: i32,
-    request_id: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct UploadedInput {
-    last_seq: u64,
-    request_id: String,
-}
-
 impl Kiosk {
     /// Runs one staff call: reads the envelope and the input, builds the
     /// operation against the current state, and runs it.
@@ -358,10 +176,6 @@ impl Kiosk {
     }
 }
 
-fn request(value: &str) -> Result<crate::ids::RequestId, Error> {
-    convert::request_id(value)
-}
-
 #[cfg(feature = "staff")]
 #[wasm_bindgen]
 impl Kiosk {
@@ -372,30 +186,14 @@ impl Kiosk {
         let inner = Rc::clone(self.inner());
         promise(async move {
             let (now, rest) = time_and_rest(&input, &[])?;
-            let fields: SetupInput = from_js(rest, "setup")?;
+            let fields: staff::SetupInput = from_js(rest, "setup")?;
             let code = recovery_code()?;
-            let operation = Operation::Setup {
-                kiosk_id: inner.kiosk_id().clone(),
-                village: text("village", &fields.village, NAME_LENGTH_MAX)?,
-                shop: text("shop", &fields.shop, NAME_LENGTH_MAX)?,
-                time_zone: text(
-                    "timeZone",
-                    fields.time_zone.as_deref().unwrap_or("Asia/Shanghai"),
-                    NAME_LENGTH_MAX,
-                )?,
-                utc_offset_minutes: fields
-                    .utc_offset_minutes
-                    .filter(|m| (-14 * 60..=14 * 60).contains(m))
-                    .unwrap_or(8 * 60),
-                admin: staff_id(&fields.admin_id)?,
-                admin_name: text("adminName", &fields.admin_name, NAME_LENGTH_MAX)?,
-                admin_pin: pin("adminPin", &fields.admin_pin)?,
-                pin_salt: random_bytes()?,
-                recovery_code: Pin::recovery_code(&code).ok_or(Error::Internal {
-                    detail: "recovery code".into(),
-                })?,
-                recovery_salt: random_bytes()?,
-            };
+            let operation = fields.operation(
+                inner.kiosk_id().clone(),
+                random_bytes()?,
+                recovery_pin(&code)?,
+                random_bytes()?,
+            )?;
             Inner::run(&inner, Auth::System, operation, now).await?;
             Ok(to_js(&RecoveryView {
                 recovery_code: code,
@@ -409,14 +207,9 @@ impl Kiosk {
         let inner = Rc::clone(self.inner());
         promise(async move {
             let (now, rest) = time_and_rest(&input, &[])?;
-            let fields: StaffSignInInput = from_js(rest, "staffSignIn")?;
+            let fields: staff::StaffSignInInput = from_js(rest, "staffSignIn")?;
             let session = SessionId::new(&hex::encode(random_bytes()?))?;
-            let staff = StaffId::new(&fields.staff).map_err(|_| Error::StaffAuthRequired)?;
-            let operation = Operation::StaffSignIn {
-                staff,
-                pin: fields.pin,
-                session,
-            };
+            let operation = fields.operation(session)?;
             match Inner::run(&inner, Auth::System, operation, now).await? {
                 Outcome::StaffSignedIn(session) => Ok(to_js(&StaffSessionView {
                     id: session.id.as_str().to_string(),
@@ -492,74 +285,46 @@ impl Kiosk {
 
     #[wasm_bindgen(js_name = registerHousehold)]
     pub fn register_household(&self, input: JsValue) -> js_sys::Promise {
-        self.staff_call(input, "registerHousehold", |f: HouseholdInput, _| {
-            Ok(Operation::RegisterHousehold {
-                household: convert::new_household_code(&f.household)?,
-                name: text("name", &f.name, NAME_LENGTH_MAX)?,
-                group: text("group", f.group.as_deref().unwrap_or("-"), NAME_LENGTH_MAX)?,
-                kind: household_kind(f.kind)?,
-                request: request(&f.request_id)?,
-            })
-        })
+        self.staff_call(
+            input,
+            "registerHousehold",
+            |f: households::HouseholdInput, _| f.register(),
+        )
     }
 
     #[wasm_bindgen(js_name = updateHousehold)]
     pub fn update_household(&self, input: JsValue) -> js_sys::Promise {
-        self.staff_call(input, "updateHousehold", |f: HouseholdInput, _| {
-            Ok(Operation::UpdateHousehold {
-                household: convert::household_code(&f.household)?,
-                name: text("name", &f.name, NAME_LENGTH_MAX)?,
-                group: text("group", f.group.as_deref().unwrap_or("-"), NAME_LENGTH_MAX)?,
-                kind: household_kind(f.kind)?,
-                request: request(&f.request_id)?,
-            })
-        })
+        self.staff_call(
+            input,
+            "updateHousehold",
+            |f: households::HouseholdInput, _| f.update(),
+        )
     }
 
     /// `{ household, status: "active" | "suspended" | "moved_away", reason }`.
     #[wasm_bindgen(js_name = setHouseholdStatus)]
     pub fn set_household_status(&self, input: JsValue) -> js_sys::Promise {
-        self.staff_call(input, "setHouseholdStatus", |f: StatusInput, _| {
-            let status = match f.status.as_str() {
-                "active" => HouseholdStatus::Active,
-                "suspended" => HouseholdStatus::Suspended,
-                "moved_away" => HouseholdStatus::MovedAway,
-                _ => return Err(Error::invalid_with("status", "状态不对", "unknown status")),
-            };
-            Ok(Operation::SetHouseholdStatus {
-                household: convert::household_code(&f.household)?,
-                status,
-                reason: text("reason", &f.reason, REASON_LENGTH_MAX)?,
-                request: request(&f.request_id)?,
-            })
-        })
+        self.staff_call(
+            input,
+            "setHouseholdStatus",
+            |f: households::StatusInput, _| f.operation(),
+        )
     }
 
     /// Sets or resets a household's PIN: `{ household, pin }` (typed twice on
     /// the page).
     #[wasm_bindgen(js_name = setPin)]
     pub fn set_pin(&self, input: JsValue) -> js_sys::Promise {
-        self.staff_call(input, "setPin", |f: PinInput, _| {
-            Ok(Operation::SetPin {
-                household: convert::household_code(&f.household)?,
-                pin: pin("pin", &f.pin)?,
-                salt: random_bytes()?,
-                request: request(&f.request_id)?,
-            })
+        self.staff_call(input, "setPin", |f: households::PinInput, _| {
+            f.operation(random_bytes()?)
         })
     }
 
     /// Unlocks a household locked by wrong PINs: `{ household }`.
     #[wasm_bindgen(js_name = unlockHousehold)]
     pub fn unlock_household(&self, input: JsValue) -> js_sys::Promise {
-        self.staff_call(input, "unlockHousehold", |f: HouseholdOnlyInput, _| {
-            let request_id = f.request_id.ok_or_else(|| {
-                Error::invalid_with("requestId", "缺少请求号", "requestId is missing")
-            })?;
-            Ok(Operation::Unlock {
-                household: convert::household_code(&f.household)?,
-                request: request(&request_id)?,
-            })
+        self.staff_call(input, "unlockHousehold", |f: households::UnlockInput, _| {
+            f.operation()
         })
     }
 
@@ -570,12 +335,9 @@ impl Kiosk {
         let inner = Rc::clone(self.inner());
         promise(async move {
             let (auth, now, rest) = envelope(&input)?;
-            let fields: HouseholdOnlyInput = from_js(rest, "assistedSignIn")?;
+            let fields: redeem::AssistedSignInInput = from_js(rest, "assistedSignIn")?;
             let session = SessionId::new(&hex::encode(random_bytes()?))?;
-            let operation = Operation::AssistedSignIn {
-                household: convert::household_code(&fields.household)?,
-                session,
-            };
+            let operation = fields.operation(session)?;
             match Inner::run(&inner, auth, operation, now).await? {
                 Outcome::SignedIn(session) => Ok(to_js(&convert::session_view(
                     &session,
@@ -591,32 +353,13 @@ impl Kiosk {
     /// Credits points: `{ household, amount, period, source, reason }`. The
     /// key `(household, period, source)` credits once, ever.
     pub fn credit(&self, input: JsValue) -> js_sys::Promise {
-        self.staff_call(input, "credit", |f: CreditInput, _| {
-            Ok(Operation::Credit {
-                household: convert::household_code(&f.household)?,
-                amount: amount("amount", &f.amount)?,
-                period: Period::new(&f.period)
-                    .map_err(|problem| Error::invalid("period", &problem))?,
-                source: text(
-                    "source",
-                    f.source.as_deref().unwrap_or("evaluation"),
-                    NAME_LENGTH_MAX,
-                )?,
-                reason: optional_text("reason", f.reason, REASON_LENGTH_MAX)?,
-            })
-        })
+        self.staff_call(input, "credit", |f: credits::CreditInput, _| f.operation())
     }
 
     /// A signed correction: `{ household, amount: "-3.50", refersToSeq, reason }`.
     pub fn correct(&self, input: JsValue) -> js_sys::Promise {
-        self.staff_call(input, "correct", |f: CorrectInput, _| {
-            Ok(Operation::Correct {
-                household: convert::household_code(&f.household)?,
-                amount: signed_amount("amount", &f.amount)?,
-                refers_to_seq: f.refers_to_seq,
-                reason: text("reason", &f.reason, REASON_LENGTH_MAX)?,
-                request: request(&f.request_id)?,
-            })
+        self.staff_call(input, "correct", |f: credits::CorrectInput, _| {
+            f.operation()
         })
     }
 
@@ -671,34 +414,16 @@ impl Kiosk {
     /// the original stays. `{ receipt, reason }`.
     #[wasm_bindgen(js_name = voidRedemption)]
     pub fn void_redemption(&self, input: JsValue) -> js_sys::Promise {
-        self.staff_call(input, "voidRedemption", |f: VoidInput, inner| {
-            let ledger = inner.ledger.borrow();
-            let redemption_seq =
-                parse_receipt_number(ledger.state(), &f.receipt).ok_or_else(|| {
-                    Error::UnknownReceipt {
-                        receipt: f.receipt.clone(),
-                    }
-                })?;
-            Ok(Operation::Void {
-                redemption_seq,
-                reason: text("reason", &f.reason, REASON_LENGTH_MAX)?,
-                request: request(&f.request_id)?,
-            })
+        self.staff_call(input, "voidRedemption", |f: redeem::VoidInput, inner| {
+            f.operation(inner.ledger.borrow().state())
         })
     }
 
     /// Adds a staff member with a PIN (admin): `{ staff, name, role, pin }`.
     #[wasm_bindgen(js_name = addStaff)]
     pub fn add_staff(&self, input: JsValue) -> js_sys::Promise {
-        self.staff_call(input, "addStaff", |f: StaffInput, _| {
-            Ok(Operation::AddStaff {
-                staff: staff_id(&f.staff)?,
-                name: text("name", &f.name, NAME_LENGTH_MAX)?,
-                role: role(&f.role)?,
-                pin: pin("pin", f.pin.as_deref().unwrap_or(""))?,
-                salt: random_bytes()?,
-                request: request(&f.request_id)?,
-            })
+        self.staff_call(input, "addStaff", |f: staff::StaffInput, _| {
+            f.add(random_bytes()?)
         })
     }
 
@@ -706,27 +431,14 @@ impl Kiosk {
     /// role, active }`.
     #[wasm_bindgen(js_name = updateStaff)]
     pub fn update_staff(&self, input: JsValue) -> js_sys::Promise {
-        self.staff_call(input, "updateStaff", |f: StaffInput, _| {
-            Ok(Operation::UpdateStaff {
-                staff: staff_id(&f.staff)?,
-                name: text("name", &f.name, NAME_LENGTH_MAX)?,
-                role: role(&f.role)?,
-                active: f.active.unwrap_or(true),
-                request: request(&f.request_id)?,
-            })
-        })
+        self.staff_call(input, "updateStaff", |f: staff::StaffInput, _| f.update())
     }
 
     /// Sets a staff PIN (admin, or the staff member's own): `{ staff, pin }`.
     #[wasm_bindgen(js_name = setStaffPin)]
     pub fn set_staff_pin(&self, input: JsValue) -> js_sys::Promise {
-        self.staff_call(input, "setStaffPin", |f: StaffPinInput, _| {
-            Ok(Operation::SetStaffPin {
-                staff: staff_id(&f.staff)?,
-                pin: pin("pin", &f.pin)?,
-                salt: random_bytes()?,
-                request: request(&f.request_id)?,
-            })
+        self.staff_call(input, "setStaffPin", |f: staff::StaffPinInput, _| {
+            f.operation(random_bytes()?)
         })
     }
 
@@ -736,15 +448,9 @@ impl Kiosk {
         let inner = Rc::clone(self.inner());
         promise(async move {
             let (auth, now, rest) = envelope(&input)?;
-            let fields: RequestOnlyInput = from_js(rest, "newRecoveryCode")?;
+            let fields: staff::RecoveryCodeInput = from_js(rest, "newRecoveryCode")?;
             let code = recovery_code()?;
-            let operation = Operation::NewRecoveryCode {
-                code: Pin::recovery_code(&code).ok_or(Error::Internal {
-                    detail: "recovery code".into(),
-                })?,
-                salt: random_bytes()?,
-                request: request(&fields.request_id)?,
-            };
+            let operation = fields.operation(recovery_pin(&code)?, random_bytes()?)?;
             Inner::run(&inner, auth, operation, now).await?;
             Ok(to_js(&RecoveryView {
                 recovery_code: code,
@@ -758,13 +464,8 @@ impl Kiosk {
         let inner = Rc::clone(self.inner());
         promise(async move {
             let (now, rest) = time_and_rest(&input, &[])?;
-            let fields: RecoverInput = from_js(rest, "recover")?;
-            let operation = Operation::Recover {
-                code: fields.code,
-                staff: staff_id(&fields.staff)?,
-                pin: pin("pin", &fields.pin)?,
-                salt: random_bytes()?,
-            };
+            let fields: staff::RecoverInput = from_js(rest, "recover")?;
+            let operation = fields.operation(random_bytes()?)?;
             Inner::run(&inner, Auth::System, operation, now)
                 .await
                 .map(done_view)
@@ -774,36 +475,22 @@ impl Kiosk {
     /// Changes a village setting (admin): `{ key, value }`.
     #[wasm_bindgen(js_name = changeSetting)]
     pub fn change_setting(&self, input: JsValue) -> js_sys::Promise {
-        self.staff_call(input, "changeSetting", |f: SettingInput, _| {
-            let setting = Setting::parse(&f.key, &f.value).ok_or_else(|| {
-                Error::invalid_with("value", "这个设置的值不对", "not a value of this setting")
-            })?;
-            Ok(Operation::ChangeSetting {
-                setting,
-                request: request(&f.request_id)?,
-            })
+        self.staff_call(input, "changeSetting", |f: upkeep::SettingInput, _| {
+            f.operation()
         })
     }
 
     /// Closes a year's books (clerk): `{ year }`.
     #[wasm_bindgen(js_name = closeYear)]
     pub fn close_year(&self, input: JsValue) -> js_sys::Promise {
-        self.staff_call(input, "closeYear", |f: YearInput, _| {
-            Ok(Operation::CloseYear {
-                year: f.year,
-                request: request(&f.request_id)?,
-            })
-        })
+        self.staff_call(input, "closeYear", |f: upkeep::YearInput, _| f.operation())
     }
 
     /// Marks entries up to `lastSeq` uploaded (clerk): `{ lastSeq }`.
     #[wasm_bindgen(js_name = markUploaded)]
     pub fn mark_uploaded(&self, input: JsValue) -> js_sys::Promise {
-        self.staff_call(input, "markUploaded", |f: UploadedInput, _| {
-            Ok(Operation::MarkUploaded {
-                last_seq: f.last_seq,
-                request: request(&f.request_id)?,
-            })
+        self.staff_call(input, "markUploaded", |f: upkeep::UploadedInput, _| {
+            f.operation()
         })
     }
 }
