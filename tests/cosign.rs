@@ -47,6 +47,21 @@ fn village() -> Kiosk {
     kiosk
 }
 
+/// The same village with 40 points for A001 and salt (2.50 a bag, 10 in
+/// stock) on the shelf.
+fn village_with_salt() -> Kiosk {
+    let mut kiosk = village();
+    kiosk.credit("A001", "40", "2026-09").unwrap();
+    kiosk.add_item("salt-500g", "食盐 500g", "2.50");
+    kiosk.restock(&[("salt-500g", 10)]);
+    kiosk
+}
+
+/// `operation` confirmed by the village's second staff member, `clerk2`.
+fn confirmed(operation: Operation) -> Operation {
+    co_signed(operation, "clerk2", "2222")
+}
+
 #[test]
 fn a_100_point_credit_alone_is_refused_and_with_a_second_staff_member_names_both() {
     let mut kiosk = village();
@@ -65,10 +80,7 @@ fn a_100_point_credit_alone_is_refused_and_with_a_second_staff_member_names_both
     assert_eq!(kiosk.balance("A001"), points("0"));
 
     kiosk
-        .run(
-            &staff(),
-            co_signed(credit("A001", "100", "2026-09"), "clerk2", "2222"),
-        )
+        .run(&staff(), confirmed(credit("A001", "100", "2026-09")))
         .unwrap();
     assert_eq!(kiosk.balance("A001"), points("100"));
     let entry = kiosk.last_entry();
@@ -112,9 +124,7 @@ fn fifty_points_a_day_pass_alone_and_the_day_sum_counts_corrections_by_their_siz
             reason: "credit_over_day_limit"
         })
     );
-    kiosk
-        .run(&staff(), co_signed(correction, "clerk2", "2222"))
-        .unwrap();
+    kiosk.run(&staff(), confirmed(correction)).unwrap();
     assert_eq!(kiosk.balance("A001"), points("49.99"));
     // The next village day starts again from nothing (a day without an
     // entry is a clock jump the admin confirms: `pass_days`).
@@ -168,10 +178,7 @@ fn a_co_sign_is_another_active_staff_member_with_the_right_pin_counted_like_a_si
         co_signed(credit("A001", "100", "2026-09"), "clerk2", "9999"),
     );
     assert!(matches!(locked, Err(Error::LockedOut { .. })), "{locked:?}");
-    let still = kiosk.run(
-        &staff(),
-        co_signed(credit("A001", "100", "2026-09"), "clerk2", "2222"),
-    );
+    let still = kiosk.run(&staff(), confirmed(credit("A001", "100", "2026-09")));
     assert!(matches!(still, Err(Error::LockedOut { .. })), "{still:?}");
     // Their own sign-in is locked too: it is the same counter.
     let sign_in = kiosk.run(
@@ -192,10 +199,7 @@ fn a_co_sign_is_another_active_staff_member_with_the_right_pin_counted_like_a_si
 
 #[test]
 fn a_void_older_than_a_day_needs_a_second_staff_member() {
-    let mut kiosk = village();
-    kiosk.credit("A001", "40", "2026-09").unwrap();
-    kiosk.add_item("salt-500g", "食盐 500g", "2.50");
-    kiosk.restock(&[("salt-500g", 10)]);
+    let mut kiosk = village_with_salt();
     let session = kiosk.sign_in("A001", "1234").unwrap();
     let receipts: Vec<u64> = (0..2)
         .map(|_| kiosk.receipt(&session, &[("salt-500g", 1)]).seq)
@@ -210,9 +214,7 @@ fn a_void_older_than_a_day_needs_a_second_staff_member() {
         Err(Error::SecondStaffRequired { reason: "old_void" })
     );
     assert_eq!(kiosk.balance("A001"), points("37.50"));
-    kiosk
-        .run(&staff(), co_signed(second, "clerk2", "2222"))
-        .unwrap();
+    kiosk.run(&staff(), confirmed(second)).unwrap();
     assert_eq!(kiosk.balance("A001"), points("40"));
     assert_eq!(
         kiosk.last_entry().co_signed_by,
@@ -224,10 +226,7 @@ fn a_void_older_than_a_day_needs_a_second_staff_member() {
 /// days ago voidable alone, nor does it open yesterday's allowance again.
 #[test]
 fn a_clock_set_back_does_not_make_an_old_void_young_or_reopen_a_day() {
-    let mut kiosk = village();
-    kiosk.credit("A001", "40", "2026-09").unwrap();
-    kiosk.add_item("salt-500g", "食盐 500g", "2.50");
-    kiosk.restock(&[("salt-500g", 10)]);
+    let mut kiosk = village_with_salt();
     let session = kiosk.sign_in("A001", "1234").unwrap();
     let receipt = kiosk.receipt(&session, &[("salt-500g", 1)]);
     kiosk.pass_days(2);
@@ -276,9 +275,7 @@ fn a_split_moving_more_than_fifty_points_needs_a_second_staff_member() {
         Err(Error::SecondStaffRequired { reason: "transfer" })
     );
     assert!(kiosk.ledger.state().household(&code("A003")).is_none());
-    kiosk
-        .run(&staff(), co_signed(large, "clerk2", "2222"))
-        .unwrap();
+    kiosk.run(&staff(), confirmed(large)).unwrap();
     assert_eq!(kiosk.balance("A003"), points("60"));
     assert_eq!(kiosk.balance("A001"), points("90"));
 }
@@ -319,10 +316,7 @@ fn turning_the_rule_off_is_an_entry_and_then_one_staff_member_may_credit_alone()
     assert!(!kiosk.ledger.state().settings.two_person_rule);
     // A co-sign given anyway is still checked and recorded.
     kiosk
-        .run(
-            &staff(),
-            co_signed(credit("A001", "100", "2026-10"), "clerk2", "2222"),
-        )
+        .run(&staff(), confirmed(credit("A001", "100", "2026-10")))
         .unwrap();
     assert_eq!(
         kiosk.last_entry().co_signed_by,
@@ -334,10 +328,7 @@ fn turning_the_rule_off_is_an_entry_and_then_one_staff_member_may_credit_alone()
 fn a_repeated_credit_needs_no_co_sign_and_appends_nothing() {
     let mut kiosk = village();
     kiosk
-        .run(
-            &staff(),
-            co_signed(credit("A001", "100", "2026-09"), "clerk2", "2222"),
-        )
+        .run(&staff(), confirmed(credit("A001", "100", "2026-09")))
         .unwrap();
     let seq = kiosk.ledger.state().seq;
     let again = kiosk
@@ -417,10 +408,7 @@ fn a_redemption_within_a_day_of_a_staff_pin_reset_is_marked_with_their_name() {
 fn the_ledger_csv_names_the_confirming_staff_member() {
     let mut kiosk = village();
     kiosk
-        .run(
-            &staff(),
-            co_signed(credit("A001", "100", "2026-09"), "clerk2", "2222"),
-        )
+        .run(&staff(), confirmed(credit("A001", "100", "2026-09")))
         .unwrap();
     let csv = exported(&kiosk, "ledger.csv");
     let last = csv.trim_end().rsplit("\r\n").next().unwrap();
