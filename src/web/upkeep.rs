@@ -79,14 +79,10 @@ pub(super) async fn load(
         .await
         .map_err(storage_error)?;
     let upkeep = Upkeep::default();
+    // The base is vouched for by its `archived` entry where the replay
+    // meets it (see `start_replay`): after the checkpoint, by the tail read
+    // below; before it, by the background proof.
     let base = match read_base(db).await {
-        Ok(Some(base)) => match vouched(db, &base).await? {
-            Ok(()) => Ok(Some(base)),
-            Err(detail) => Err(Error::StorageCorrupt { seq: 0, detail }),
-        },
-        other => other,
-    };
-    let base = match base {
         Ok(base) => base,
         // Without its base the live journal cannot be replayed at all: the
         // kiosk opens read-only and empty, and the staff get the ways back.
@@ -136,13 +132,12 @@ pub(super) async fn load(
             };
             if let Some(tail) = tail {
                 let claim = found.claim.clone();
-                let opened = journal::open_from_state(
-                    found.state,
-                    &tail,
-                    credentials.clone(),
-                    kiosk_id,
-                    config,
-                );
+                let mut replay = Replay::from_state(found.state, kiosk_id);
+                if let Some(base) = &base {
+                    replay = replay.vouching_for(base_claim(base));
+                }
+                let fed = replay.feed(&tail);
+                let opened = replay.finish(fed, credentials.clone(), config);
                 if opened.is_ok() {
                     upkeep.checkpoint_seq.set(claim.seq);
                     *upkeep.unproven.borrow_mut() = Some(claim);
@@ -173,64 +168,6 @@ pub(super) async fn read_base(db: &KioskDb) -> Result<Option<Checkpoint>, Error>
         .map_err(|detail| Error::StorageCorrupt { seq: 0, detail })
 }
 
-/// Whether the live journal vouches for the archive's base: the `archived`
-/// entry written before the entries were moved out names the base's seq,
-/// head and state hash. A base re-hashed after an edit passes its own hash
-/// but not this (`Err` says why); stored records that cannot be read are
-/// left to the replay, which names them. A base from before such entries
-/// existed has none to check against and opens as it always did.
-async fn vouched(db: &KioskDb, base: &Checkpoint) -> Result<Result<(), String>, Error> {
-    let through = base.claim.seq;
-    let mut next = through + 1;
-    loop {
-        let records = match db.read_journal(next, next + REPLAY_STEP - 1).await {
-            Ok(records) => records,
-            Err(StorageError::Corrupt { .. }) => return Ok(Ok(())),
-            Err(error) => return Err(storage_error(error)),
-        };
-        // No `archived` entry after the base: a base written by a build
-        // before archives were recorded in the chain, trusted on its own
-        // hash as it was then. A base archived since cannot pass for one —
-        // its `archived` entry sits after it in the live journal, and
-        // removing it breaks the chain.
-        let Some(last) = records.last().map(|(seq, _)| *seq) else {
-            return Ok(Ok(()));
-        };
-        for (_, stored) in &records {
-            let entry = journal::StoredRecord::from_bytes(stored)
-                .and_then(|record| crate::entry::Entry::decode(&record.bytes).ok());
-            let Some(crate::entry::Entry {
-                body:
-                    crate::entry::Body::Archived {
-                        through_seq,
-                        head,
-                        state_hash,
-                    },
-                ..
-            }) = entry
-            else {
-                continue;
-            };
-            if through_seq != through {
-                continue;
-            }
-            let held = base.state.state_hash();
-            return Ok(if head != hex::encode(base.claim.head) {
-                Err(format!(
-                    "the archive base's head at seq {through} is not the one the archived entry names"
-                ))
-            } else if state_hash != held {
-                Err(format!(
-                    "the archive base's state at seq {through} is not the one the archived entry names"
-                ))
-            } else {
-                Ok(())
-            });
-        }
-        next = last + 1;
-    }
-}
-
 /// Decodes a stored checkpoint, its trailing hash checked with the
 /// browser's SHA-256 (see [`super::digest`]): at 50,000 entries the
 /// checkpoint is about 9 MB, and hashing it in the wasm was a fifth of open.
@@ -239,10 +176,27 @@ async fn decode_checkpoint(bytes: &[u8]) -> Result<Checkpoint, String> {
     checkpoint::decode_hashed(bytes, super::digest::sha256(part).await)
 }
 
+/// A replay from the archive's base, or from genesis. The `archived` entry
+/// written before the entries left the live journal names the base's seq,
+/// head and state hash: the replay checks it when it comes to it, so a base
+/// edited and re-hashed (its own hash right) is caught without reading the
+/// journal an extra time.
 fn start_replay(base: Option<Checkpoint>, kiosk_id: &KioskId) -> Replay {
     match base {
-        Some(base) => Replay::from_state(base.state, kiosk_id),
+        Some(base) => {
+            let claim = base_claim(&base);
+            Replay::from_state(base.state, kiosk_id).vouching_for(claim)
+        }
         None => Replay::from_genesis(kiosk_id),
+    }
+}
+
+/// What the base claims, for its `archived` entry to vouch for.
+fn base_claim(base: &Checkpoint) -> journal::BaseClaim {
+    journal::BaseClaim {
+        seq: base.claim.seq,
+        head: base.claim.head,
+        state_hash: base.claim.state_hash.clone(),
     }
 }
 
