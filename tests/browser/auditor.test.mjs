@@ -7,6 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { loadDemoVillage, inPage, staffSignIn, staffMenu, seriousAxeViolations } from "./harness.mjs";
 import { startForFile } from "./setup.mjs";
+import { STAFF_WRITES } from "./staff-calls.mjs";
 
 const { openPage } = startForFile({ browser: { viewport: { width: 1920, height: 1080 }, bypassCSP: true } });
 
@@ -29,82 +30,50 @@ async function withAuditor(kioskId) {
 
 test("村务监督委员会 an auditor reads every report, the posting, the journal and the exports; every staff writing call refuses it and nothing changes", async () => {
   const { page, errors } = await withAuditor("auditor-api");
-  const outcome = await inPage(page, async (kiosk) => {
-    const now = Date.now();
-    const audit = await kiosk.staffSignIn({ staff: "audit", pin: "8642", now });
-    const staffSession = audit;
-    const reads = {};
-    for (const input of [
-      { kind: "day" },
-      { kind: "month", month: new Date(now).toISOString().slice(0, 7) },
-      { kind: "stock" },
-      { kind: "donations" },
-      { kind: "statement", household: "A001" },
-      { kind: "series" },
-    ]) {
-      const report = await kiosk.report({ staffSession, now, ...input });
-      reads[`report/${input.kind}`] = typeof report.source?.seq === "number";
-    }
-    reads.chart = (await kiosk.chart({ staffSession, now, kind: "points_spent" })).startsWith("<svg");
-    const batch = await kiosk.exportBatch({ staffSession, now, range: "everything" });
-    reads.exportBatch = batch.files.map((file) => file.name).sort().join(",");
-    reads.exportJournal = (await kiosk.exportJournal({})).split("\n").filter(Boolean).length > 10;
-    reads.board = Array.isArray(kiosk.board(now).advanced.lines);
+  const outcome = await inPage(
+    page,
+    async (kiosk, writes) => {
+      const now = Date.now();
+      const audit = await kiosk.staffSignIn({ staff: "audit", pin: "8642", now });
+      const staffSession = audit;
+      const reads = {};
+      for (const input of [
+        { kind: "day" },
+        { kind: "month", month: new Date(now).toISOString().slice(0, 7) },
+        { kind: "stock" },
+        { kind: "donations" },
+        { kind: "statement", household: "A001" },
+        { kind: "series" },
+      ]) {
+        const report = await kiosk.report({ staffSession, now, ...input });
+        reads[`report/${input.kind}`] = typeof report.source?.seq === "number";
+      }
+      reads.chart = (await kiosk.chart({ staffSession, now, kind: "points_spent" })).startsWith("<svg");
+      const batch = await kiosk.exportBatch({ staffSession, now, range: "everything" });
+      reads.exportBatch = batch.files.map((file) => file.name).sort().join(",");
+      reads.exportJournal = (await kiosk.exportJournal({})).split("\n").filter(Boolean).length > 10;
+      reads.board = Array.isArray(kiosk.board(now).advanced.lines);
 
-    const before = { hash: kiosk.stateHash(), seq: kiosk.info().seq };
-    const rules = kiosk.rules();
-    const calls = {
-      restock: { donor: "x", sourceType: "company", lines: [{ sku: "tissues-3", qty: 5 }], requestId: "r1" },
-      addItem: { sku: "new-item", nameZh: "新", unit: "个", category: "日用", price: "1", requestId: "r2" },
-      updateItem: { sku: "salt-500g", nameZh: "盐", unit: "袋", category: "调味", requestId: "r2b" },
-      reprice: { sku: "salt-500g", price: "0.01", requestId: "r3" },
-      setItemActive: { sku: "salt-500g", active: false, requestId: "r4" },
-      adjustStock: { sku: "salt-500g", delta: -5, reason: "破损", requestId: "r5" },
-      stockCount: { counts: [{ sku: "salt-500g", counted: 0 }], reason: "盘点", requestId: "r6" },
-      voidRedemption: { receipt: "1", reason: "x", requestId: "r7" },
-      unlockHousehold: { household: "A001", requestId: "r8" },
-      setPin: { household: "A001", pin: "0000", requestId: "r9" },
-      assistedSignIn: { household: "A001" },
-      registerHousehold: { household: "Z001", name: "新户", requestId: "r10" },
-      updateHousehold: { household: "A001", name: "改名", requestId: "r11" },
-      setHouseholdStatus: { household: "A001", status: "suspended", reason: "x", requestId: "r12" },
-      credit: { household: "A001", amount: "100", period: "2026-11", requestId: "r12b" },
-      correct: { household: "A001", amount: "100.00", reason: "x", requestId: "r13" },
-      closeYear: { year: 2025, requestId: "r13b" },
-      markUploaded: { lastSeq: 3, requestId: "r13c" },
-      applyImport: { kind: "credits", text: "户号,积分,期间\nA001,5,2026-11\n", requestId: "r13d" },
-      addStaff: { staff: "evil", name: "x", role: "admin", pin: "0000", requestId: "r14" },
-      updateStaff: { staff: "admin", name: "x", role: "admin", active: false, requestId: "r15" },
-      setStaffPin: { staff: "audit", pin: "0000", requestId: "r16" },
-      setStaffPinOfAdmin: { method: "setStaffPin", staff: "admin", pin: "0000", requestId: "r16b" },
-      changeSetting: { key: "year_end", value: "carry", requestId: "r17" },
-      newRecoveryCode: { requestId: "r18" },
-      changeRules: { rules: { ...rules, source: "kiosk" }, requestId: "r19" },
-      postScoreSheet: { period: "2026-11", text: "户号,总分\nA001,95\n", requestId: "r20" },
-      objectScore: { period: "2026-11", household: "A001", finding: "x", score: "90", requestId: "r21" },
-      approveScoreSheet: { period: "2026-11", requestId: "r21b" },
-      raiseObjection: { period: "2026-11", household: "A001", raisedBy: "x", what: "x", requestId: "r21c" },
-      resolveObjection: { period: "2026-11", household: "A001", finding: "x", requestId: "r21d" },
-      applyScoreSheet: { period: "2026-11", requestId: "r22" },
-      liftBlacklist: { household: "A001", reason: "x", requestId: "r23" },
-      enrollPlatform: { url: "http://127.0.0.1:9/", countyId: "c1", code: "123456", requestId: "r24" },
-      archive: { throughSeq: 3 },
-    };
-    const refusals = {};
-    for (const [name, { method = name, ...input }] of Object.entries(calls)) {
-      if (typeof kiosk[method] !== "function") {
-        refusals[name] = "MISSING";
-        continue;
+      const before = { hash: kiosk.stateHash(), seq: kiosk.info().seq };
+      const rules = kiosk.rules();
+      const calls = { ...writes, changeRules: { rules: { ...rules, source: "kiosk" }, requestId: "r19" } };
+      const refusals = {};
+      for (const [name, { method = name, ...input }] of Object.entries(calls)) {
+        if (typeof kiosk[method] !== "function") {
+          refusals[name] = "MISSING";
+          continue;
+        }
+        try {
+          await kiosk[method]({ ...input, staffSession, now: Date.now() });
+          refusals[name] = "ACCEPTED";
+        } catch (error) {
+          refusals[name] = error.code;
+        }
       }
-      try {
-        await kiosk[method]({ ...input, staffSession, now: Date.now() });
-        refusals[name] = "ACCEPTED";
-      } catch (error) {
-        refusals[name] = error.code;
-      }
-    }
-    return { reads, refusals, before, after: { hash: kiosk.stateHash(), seq: kiosk.info().seq } };
-  });
+      return { reads, refusals, before, after: { hash: kiosk.stateHash(), seq: kiosk.info().seq } };
+    },
+    STAFF_WRITES,
+  );
   assert.deepEqual(outcome.reads, {
     "report/day": true,
     "report/month": true,

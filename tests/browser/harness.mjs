@@ -190,6 +190,25 @@ export function inPage(page, body, arg) {
 }
 
 /**
+ * A household's balance and, for each of `skus`, the stock and the price,
+ * as the page's kiosk holds them.
+ */
+export function facts(page, household, skus) {
+  return inPage(
+    page,
+    (kiosk, { household, skus }) => {
+      const items = kiosk.catalog().filter((item) => skus.includes(item.sku));
+      return {
+        balance: kiosk.household(household).balance,
+        stock: Object.fromEntries(items.map((item) => [item.sku, item.stock])),
+        price: Object.fromEntries(items.map((item) => [item.sku, item.price])),
+      };
+    },
+    { household, skus },
+  );
+}
+
+/**
  * The screens kiosks are bought with: cheap touch all-in-ones and tablets
  * (1366x768, 1280x800, 1024x768) as often as full HD, landscape or portrait.
  */

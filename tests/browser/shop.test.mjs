@@ -4,20 +4,10 @@
 // committed, and a full disk that says the redemption did not happen.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { signInByKeypad, scan, tile, inPage } from "./harness.mjs";
+import { signInByKeypad, scan, tile, inPage, facts } from "./harness.mjs";
 import { startForFile } from "./setup.mjs";
 
 const { openDemoPage } = startForFile({ browser: {} });
-
-const facts = (page, code, skus) =>
-  inPage(
-    page,
-    (kiosk, { code, skus }) => ({
-      balance: kiosk.household(code).balance,
-      stock: Object.fromEntries(kiosk.catalog().filter((item) => skus.includes(item.sku)).map((item) => [item.sku, item.stock])),
-    }),
-    { code, skus },
-  );
 
 /** The household's redemptions, through the API (a second session). */
 const redemptions = (page, code, pin) =>

@@ -6,6 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { typeOnKeypad, inPage, kioskUrl, staffSignIn, staffMenu, DEMO_STAFF } from "./harness.mjs";
 import { startForFile } from "./setup.mjs";
+import { STAFF_WRITES } from "./staff-calls.mjs";
 
 const { server, openDemoPage } = startForFile({ browser: { viewport: { width: 1920, height: 1080 } } });
 
@@ -13,55 +14,36 @@ const home = (page) => page.getByRole("button", { name: "开始兑换" });
 
 test("the console API refuses staff work without a staff session, and nothing changes", async () => {
   const { page, errors } = await openDemoPage("staff-access-api");
-  const outcome = await inPage(page, async (kiosk) => {
-    const before = { hash: kiosk.stateHash(), seq: kiosk.info().seq };
-    const villager = await kiosk.signIn({ household: "A001", pin: "3817", now: Date.now() });
-    const calls = {
-      restock: { donor: "x", sourceType: "company", lines: [{ sku: "tissues-3", qty: 5 }], requestId: "r1" },
-      addItem: { sku: "new-item", nameZh: "新", unit: "个", category: "日用", price: "1", requestId: "r2" },
-      reprice: { sku: "salt-500g", price: "0.01", requestId: "r3" },
-      setItemActive: { sku: "salt-500g", active: false, requestId: "r4" },
-      adjustStock: { sku: "salt-500g", delta: -5, reason: "破损", requestId: "r5" },
-      stockCount: { counts: [{ sku: "salt-500g", counted: 0 }], reason: "盘点", requestId: "r6" },
-      voidRedemption: { receipt: "1", reason: "x", requestId: "r7" },
-      unlockHousehold: { household: "A001", requestId: "r8" },
-      setPin: { household: "A001", pin: "0000", requestId: "r9" },
-      assistedSignIn: { household: "A001" },
-      registerHousehold: { household: "Z001", name: "新户", requestId: "r10" },
-      updateHousehold: { household: "A001", name: "改名", requestId: "r11" },
-      setHouseholdStatus: { household: "A001", status: "suspended", reason: "x", requestId: "r12" },
-      correct: { household: "A001", amount: "100.00", reason: "x", requestId: "r13" },
-      addStaff: { staff: "evil", name: "x", role: "admin", pin: "0000", requestId: "r14" },
-      updateStaff: { staff: "admin", name: "x", role: "admin", active: false, requestId: "r15" },
-      setStaffPin: { staff: "admin", pin: "0000", requestId: "r16" },
-      changeSetting: { key: "year_end", value: "carry", requestId: "r17" },
-      newRecoveryCode: { requestId: "r18" },
-      staffMembers: {},
-      redemption: { receipt: "1" },
-      householdCards: {},
-      shelfLabels: {},
-    };
-    const sessions = {
-      none: {},
-      forged: { staffSession: { id: "00112233445566778899aabbccddeeff" } },
-      villager: { staffSession: villager },
-      villagerId: { staffSession: villager.id },
-    };
-    const refusals = {};
-    for (const [method, input] of Object.entries(calls)) {
-      if (typeof kiosk[method] !== "function") continue;
-      for (const [how, session] of Object.entries(sessions)) {
-        try {
-          await kiosk[method]({ ...input, ...session, now: Date.now() });
-          refusals[`${method}/${how}`] = "ACCEPTED";
-        } catch (error) {
-          refusals[`${method}/${how}`] = error.code;
+  const outcome = await inPage(
+    page,
+    async (kiosk, writes) => {
+      const before = { hash: kiosk.stateHash(), seq: kiosk.info().seq };
+      const villager = await kiosk.signIn({ household: "A001", pin: "3817", now: Date.now() });
+      // The writes, and the staff's reads a villager must not see either.
+      const calls = { ...writes, staffMembers: {}, redemption: { receipt: "1" }, householdCards: {}, shelfLabels: {} };
+      const sessions = {
+        none: {},
+        forged: { staffSession: { id: "00112233445566778899aabbccddeeff" } },
+        villager: { staffSession: villager },
+        villagerId: { staffSession: villager.id },
+      };
+      const refusals = {};
+      for (const [name, { method = name, ...input }] of Object.entries(calls)) {
+        if (typeof kiosk[method] !== "function") continue;
+        for (const [how, session] of Object.entries(sessions)) {
+          try {
+            await kiosk[method]({ ...input, ...session, now: Date.now() });
+            refusals[`${name}/${how}`] = "ACCEPTED";
+          } catch (error) {
+            refusals[`${name}/${how}`] = error.code;
+          }
         }
       }
-    }
-    kiosk.signOut(villager);
-    return { before, after: { hash: kiosk.stateHash(), seq: kiosk.info().seq }, refusals };
-  });
+      kiosk.signOut(villager);
+      return { before, after: { hash: kiosk.stateHash(), seq: kiosk.info().seq }, refusals };
+    },
+    STAFF_WRITES,
+  );
   assert.ok(Object.keys(outcome.refusals).length >= 21 * 4);
   for (const [call, code] of Object.entries(outcome.refusals)) assert.equal(code, "STAFF_AUTH_REQUIRED", call);
   assert.deepEqual(outcome.after, outcome.before);

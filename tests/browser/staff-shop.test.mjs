@@ -13,6 +13,7 @@ import {
   tile,
   scan,
   inPage,
+  facts,
   staffSignIn,
   staffMenu,
   fillPad,
@@ -30,17 +31,6 @@ async function shopkeeperPage(kioskId, params) {
   await staffSignIn(opened.page, DEMO_STAFF.shopkeeper.id, DEMO_STAFF.shopkeeper.pin);
   return opened;
 }
-
-const facts = (page, code, skus) =>
-  inPage(
-    page,
-    (kiosk, { code, skus }) => ({
-      balance: kiosk.household(code).balance,
-      stock: Object.fromEntries(kiosk.catalog().filter((item) => skus.includes(item.sku)).map((item) => [item.sku, item.stock])),
-      price: Object.fromEntries(kiosk.catalog().filter((item) => skus.includes(item.sku)).map((item) => [item.sku, item.price])),
-    }),
-    { code, skus },
-  );
 
 /** A redemption through the villager's API (a second session). */
 const redeemByApi = (page, code, pin, lines) =>
