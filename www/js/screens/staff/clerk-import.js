@@ -167,7 +167,7 @@ function applyView(app, state, preview, slot) {
   });
   const parts = [];
   if (conflicts) {
-    const reason = textInput({ id: "clerk-correction-reason", value: state.reason, maxLength: 200, onInput: (value) => (state.reason = value) });
+    const reason = textInput({ id: "clerk-correction-reason", value: state.reason, maxLength: app.limits.reasonLengthMax, onInput: (value) => (state.reason = value) });
     parts.push(
       notice(t("conflictsHint"), "warn", { role: "note", title: t("conflictsTitle", conflicts) }),
       field({ id: "clerk-correction-reason", label: t("correctionReason"), control: reason, hint: t("reasonHint") }),

@@ -64,7 +64,7 @@ export function staffItemScreen(app, options = {}) {
     state.nameEn = value;
     changed();
   } });
-  const unit = textInput({ id: "item-unit", value: state.unit, maxLength: 8, onInput: (value) => {
+  const unit = textInput({ id: "item-unit", value: state.unit, maxLength: app.limits.unitLengthMax, onInput: (value) => {
     state.unit = value;
     changed();
   } });
@@ -79,7 +79,7 @@ export function staffItemScreen(app, options = {}) {
       } }, word),
     ),
   );
-  const newCategory = textInput({ id: "item-category-new", value: state.newCategory, maxLength: 16, label: t("newCategory"), placeholder: t("newCategory"), onInput: (value) => {
+  const newCategory = textInput({ id: "item-category-new", value: state.newCategory, maxLength: app.limits.categoryLengthMax, label: t("newCategory"), placeholder: t("newCategory"), onInput: (value) => {
     state.newCategory = value;
     changed();
   } });
@@ -108,7 +108,7 @@ export function staffItemScreen(app, options = {}) {
     state.lowStock = value;
     state.requestId = null;
   } });
-  const skuInput = padInput({ id: "item-sku", value: state.sku, layout: "alnum", letterCase: "lower", maxLength: 40, title: t("skuLabel"), onChange: (value) => {
+  const skuInput = padInput({ id: "item-sku", value: state.sku, layout: "alnum", letterCase: "lower", maxLength: app.limits.skuLengthMax, title: t("skuLabel"), onChange: (value) => {
     state.sku = value.toLowerCase();
     state.skuTouched = true;
     state.requestId = null;

@@ -69,7 +69,7 @@ export function membersSections(app, household, state, done) {
   const sections = [section("members-title", t("membersTitle"), list, clerk ? null : memberSlot)];
   if (!clerk) return sections;
 
-  const input = (form, key, id, label, maxLength = 40) =>
+  const input = (form, key, id, label, maxLength = app.limits.nameLengthMax) =>
     field({
       id,
       label,
@@ -114,9 +114,9 @@ export function membersSections(app, household, state, done) {
       "div",
       { class: "members-form" },
       input(m, "name", "member-name", t("memberName")),
-      input(m, "relation", "member-relation", t("memberRelation"), 20),
+      input(m, "relation", "member-relation", t("memberRelation"), app.limits.relationLengthMax),
       (() => {
-        const card = input(m, "card", "member-card", t("memberCard"), 32);
+        const card = input(m, "card", "member-card", t("memberCard"), app.limits.householdCodeLengthMax);
         card.append(h("p", { class: "field-hint", text: t("memberCardHint") }));
         return card;
       })(),

@@ -135,7 +135,7 @@ export function staffReportsScreen(app, options = {}) {
   if (state.kind === "day") fields.push(field({ id: "report-date", label: t("reportDate"), control: dateInput("report-date", "date", state.date, set("date")) }));
   if (state.kind === "month") fields.push(field({ id: "report-month", label: t("reportMonth"), control: dateInput("report-month", "month", state.month, set("month")) }));
   if (state.kind === "statement") {
-    fields.push(field({ id: "report-household", label: t("reportHousehold"), control: textInput({ id: "report-household", value: state.household, onInput: set("household"), maxLength: 20 }) }));
+    fields.push(field({ id: "report-household", label: t("reportHousehold"), control: textInput({ id: "report-household", value: state.household, onInput: set("household"), maxLength: app.limits.householdCodeLengthMax }) }));
   }
   if (state.kind === "statement" || state.kind === "donations" || state.kind === "exceptions") {
     fields.push(field({ id: "report-from", label: t("reportFrom"), control: dateInput("report-from", "date", state.from, set("from")) }));

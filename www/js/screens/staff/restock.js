@@ -132,7 +132,7 @@ export function staffRestockScreen(app, options = {}) {
     );
   }
 
-  const donor = textInput({ id: "restock-donor", value: state.donor, maxLength: 40, onInput: (value) => {
+  const donor = textInput({ id: "restock-donor", value: state.donor, maxLength: app.limits.nameLengthMax, onInput: (value) => {
     state.donor = value;
     changed();
   } });

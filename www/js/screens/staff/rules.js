@@ -230,7 +230,7 @@ export function staffRulesScreen(app, options = {}) {
                 h("p", { text: t("rulesPendingLine", p.household, p.name, p.raisedBy, dateTime(p.time), p.what) }),
                 writer
                   ? [
-                      field({ id: `${id}-finding`, label: t("rulesFinding"), control: textInput({ id: `${id}-finding`, value: r.finding, maxLength: 200, onInput: (v) => (r.finding = v) }) }),
+                      field({ id: `${id}-finding`, label: t("rulesFinding"), control: textInput({ id: `${id}-finding`, value: r.finding, maxLength: app.limits.reasonLengthMax, onInput: (v) => (r.finding = v) }) }),
                       field({ id: `${id}-score`, label: t("rulesResolveScore"), control: textInput({ id: `${id}-score`, value: r.score, maxLength: 5, onInput: (v) => (r.score = v) }) }),
                       h("div", { class: "form-actions" }, resolve),
                     ]
@@ -264,9 +264,9 @@ export function staffRulesScreen(app, options = {}) {
         writer
           ? [
               h("h3", { class: "field-label", text: t("rulesObjection") }),
-              field({ id: "objection-household", label: t("rulesHousehold"), control: textInput({ id: "objection-household", value: o.household, maxLength: 20, onInput: (v) => (o.household = v) }) }),
-              field({ id: "objection-by", label: t("rulesRaisedBy"), control: textInput({ id: "objection-by", value: o.by, maxLength: 200, onInput: (v) => (o.by = v) }) }),
-              field({ id: "objection-what", label: t("rulesWhat"), control: textInput({ id: "objection-what", value: o.what, maxLength: 200, onInput: (v) => (o.what = v) }) }),
+              field({ id: "objection-household", label: t("rulesHousehold"), control: textInput({ id: "objection-household", value: o.household, maxLength: app.limits.householdCodeLengthMax, onInput: (v) => (o.household = v) }) }),
+              field({ id: "objection-by", label: t("rulesRaisedBy"), control: textInput({ id: "objection-by", value: o.by, maxLength: app.limits.reasonLengthMax, onInput: (v) => (o.by = v) }) }),
+              field({ id: "objection-what", label: t("rulesWhat"), control: textInput({ id: "objection-what", value: o.what, maxLength: app.limits.reasonLengthMax, onInput: (v) => (o.what = v) }) }),
             ]
           : null,
         postingSlot,
@@ -301,7 +301,7 @@ export function staffRulesScreen(app, options = {}) {
                 }
               },
             });
-            const reason = textInput({ id: `lift-${household.code}`, value: state.lift[household.code] ?? "", maxLength: 200, label: t("reasonLabel"), onInput: (v) => (state.lift[household.code] = v) });
+            const reason = textInput({ id: `lift-${household.code}`, value: state.lift[household.code] ?? "", maxLength: app.limits.reasonLengthMax, label: t("reasonLabel"), onInput: (v) => (state.lift[household.code] = v) });
             return h("li", { class: "list-row" }, h("span", { text: `${household.code} ${household.name}` }), writer ? [reason, lift] : null);
           }),
         )
