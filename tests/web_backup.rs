@@ -5,8 +5,7 @@
 
 mod common;
 
-use aixin_kiosk::web::idb::KioskDb;
-use common::web::{code_of, fresh, get, js, open, settle, with_staff, NOW};
+use common::web::{code_of, finish, fresh, get, js, open, settle, with_staff, NOW};
 use serde_json::json;
 use wasm_bindgen_test::*;
 
@@ -33,8 +32,7 @@ async fn a_backup_restores_onto_an_empty_kiosk_to_the_same_state_hash() {
         .await
         .unwrap_err();
     assert_eq!(code_of(&refused), "NOT_EMPTY");
-    settle(kiosk.close()).await.unwrap();
-    KioskDb::delete("test-backup").await.unwrap();
+    finish(kiosk, "test-backup").await;
 
     let empty = open("test-backup").await;
     // A changed byte in entry 3 (line 4): refused, nothing written.

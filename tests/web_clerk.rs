@@ -6,9 +6,8 @@
 mod common;
 
 use aixin_kiosk::verify::{verify_batches, BatchFiles};
-use aixin_kiosk::web::idb::KioskDb;
 use aixin_kiosk::web::Kiosk;
-use common::web::{fresh, get, js, settle, with_staff, NOW};
+use common::web::{finish, fresh, get, js, settle, with_staff, NOW};
 use serde_json::json;
 use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
@@ -175,8 +174,7 @@ async fn imports_change_balances_once_and_a_bad_row_changes_nothing() {
         get(&kiosk.info(), "uploadedThroughSeq").as_f64(),
         Some(last_seq as f64)
     );
-    settle(kiosk.close()).await.unwrap();
-    KioskDb::delete("test-clerk").await.unwrap();
+    finish(kiosk, "test-clerk").await;
 }
 
 fn code_of(error: &JsValue) -> Option<String> {
@@ -282,6 +280,5 @@ async fn reconcile_verify_in_the_page_and_the_journal_size() {
     }
     let refused = Kiosk::verify_batches_js(too_many.into()).unwrap_err();
     assert_eq!(code_of(&refused).as_deref(), Some("LIMIT_REACHED"));
-    settle(kiosk.close()).await.unwrap();
-    KioskDb::delete("test-clerk-2").await.unwrap();
+    finish(kiosk, "test-clerk-2").await;
 }

@@ -5,9 +5,8 @@
 
 mod common;
 
-use aixin_kiosk::web::idb::KioskDb;
 use aixin_kiosk::web::Kiosk;
-use common::web::{fresh, get, get_string, js, settle, with_staff, NOW};
+use common::web::{finish, fresh, get, get_string, js, settle, with_staff, NOW};
 use serde_json::json;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -110,8 +109,7 @@ async fn a_set_up_kiosk_runs_a_village_from_scratch() {
         ))
         .unwrap();
     assert_eq!(get(&looked_up, "voided"), JsValue::TRUE);
-    settle(kiosk.close()).await.unwrap();
-    KioskDb::delete("test-staff-setup").await.unwrap();
+    finish(kiosk, "test-staff-setup").await;
 }
 
 #[wasm_bindgen_test]
@@ -148,8 +146,7 @@ async fn staff_calls_without_a_staff_session_change_nothing() {
         .await
         .unwrap_err();
     assert_eq!(get_string(&error, "code"), "NOT_EMPTY");
-    settle(kiosk.close()).await.unwrap();
-    KioskDb::delete("test-staff-refused").await.unwrap();
+    finish(kiosk, "test-staff-refused").await;
 }
 
 /// Issue 21: `STAFF_AUTH_REQUIRED` says why, so the page asks for the PIN
@@ -212,6 +209,5 @@ async fn a_staff_refusal_says_why_and_a_bad_amount_names_its_code() {
         .unwrap_err();
     assert_eq!(get_string(&error, "reason"), "expired");
     assert_eq!(kiosk.state_hash(), before);
-    settle(kiosk.close()).await.unwrap();
-    KioskDb::delete("test-staff-reason").await.unwrap();
+    finish(kiosk, "test-staff-reason").await;
 }

@@ -11,7 +11,7 @@ mod common;
 use aixin_kiosk::checkpoint;
 use aixin_kiosk::web::idb::{KioskDb, Store, WriteBatch};
 use aixin_kiosk::web::Kiosk;
-use common::web::{get, js, open, settle, with_staff};
+use common::web::{finish, get, js, open, settle, with_staff};
 use serde_json::json;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
@@ -113,8 +113,7 @@ async fn an_old_journal_is_sealed_checkpointed_and_reopens_from_the_checkpoint()
     assert_eq!(kiosk.state_hash(), expected_hash);
     assert_eq!(settle(kiosk.when_verified()).await.unwrap(), JsValue::TRUE);
     assert!(get(&kiosk.info(), "readOnly").is_null());
-    settle(kiosk.close()).await.unwrap();
-    KioskDb::delete(id).await.unwrap();
+    finish(kiosk, id).await;
 }
 
 /// Signs the admin in; answers a maker of call inputs carrying the session.
@@ -177,8 +176,7 @@ async fn a_damaged_or_forged_checkpoint_is_caught() {
     let kiosk = open(id).await;
     assert_eq!(kiosk.state_hash(), expected_hash);
     assert!(get(&kiosk.info(), "readOnly").is_null());
-    settle(kiosk.close()).await.unwrap();
-    KioskDb::delete(id).await.unwrap();
+    finish(kiosk, id).await;
 }
 
 #[wasm_bindgen_test]
@@ -278,8 +276,7 @@ async fn an_archive_moves_uploaded_entries_out_and_later_batches_chain_to_it() {
             .as_string()
             .unwrap()
     );
-    settle(kiosk.close()).await.unwrap();
-    KioskDb::delete(id).await.unwrap();
+    finish(kiosk, id).await;
 }
 
 #[wasm_bindgen_test]
@@ -365,8 +362,7 @@ async fn an_archive_base_edited_and_re_hashed_is_caught_by_the_archived_entry() 
         get(&read_only, "code").as_string().unwrap(),
         "STORAGE_CORRUPT"
     );
-    settle(kiosk.close()).await.unwrap();
-    KioskDb::delete(id).await.unwrap();
+    finish(kiosk, id).await;
 }
 
 /// A kiosk archived by a build from before archives were entries in the
@@ -391,8 +387,7 @@ async fn a_base_archived_before_archived_entries_existed_still_opens() {
     let kiosk = open(id).await;
     assert!(get(&kiosk.info(), "readOnly").is_null());
     assert_eq!(kiosk.state_hash(), core.ledger.state().state_hash());
-    settle(kiosk.close()).await.unwrap();
-    KioskDb::delete(id).await.unwrap();
+    finish(kiosk, id).await;
 }
 
 #[wasm_bindgen_test]
@@ -419,6 +414,5 @@ async fn a_seal_cut_off_midway_leaves_the_loose_records_and_seals_later() {
     db.close();
     let kiosk = open(id).await;
     assert_eq!(kiosk.state_hash(), core.ledger.state().state_hash());
-    settle(kiosk.close()).await.unwrap();
-    KioskDb::delete(id).await.unwrap();
+    finish(kiosk, id).await;
 }

@@ -64,3 +64,9 @@ pub async fn fresh(kiosk_id: &str) -> Kiosk {
     KioskDb::delete(kiosk_id).await.unwrap();
     open(kiosk_id).await
 }
+
+/// Closes `kiosk` and deletes its database: the end of a test.
+pub async fn finish(kiosk: Kiosk, kiosk_id: &str) {
+    settle(kiosk.close()).await.unwrap();
+    KioskDb::delete(kiosk_id).await.unwrap();
+}
