@@ -2,51 +2,16 @@
 //! reopen, idempotency, serialized calls, tamper detection and a full disk.
 #![cfg(target_arch = "wasm32")]
 
+mod common;
+
 use aixin_kiosk::web::idb::{KioskDb, StorageError, WriteBatch};
 use aixin_kiosk::web::Kiosk;
+use common::web::{code_of, finish, fresh, get, get_string, js, open, settle, try_open, NOW};
 use serde_json::json;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-const NOW: i64 = 1_793_000_000_000; // 2026-10-26
-
-fn js(value: serde_json::Value) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap()
-}
-
-use serde::Serialize;
-
-fn get(value: &JsValue, key: &str) -> JsValue {
-    js_sys::Reflect::get(value, &JsValue::from_str(key)).unwrap()
-}
-
-fn get_string(value: &JsValue, key: &str) -> String {
-    get(value, key)
-        .as_string()
-        .unwrap_or_else(|| panic!("{key} is not a string"))
-}
-
-async fn settle(promise: js_sys::Promise) -> Result<JsValue, JsValue> {
-    JsFuture::from(promise).await
-}
-
-fn code_of(error: &JsValue) -> String {
-    get_string(error, "code")
-}
-
-async fn fresh(kiosk_id: &str) -> Kiosk {
-    KioskDb::delete(kiosk_id).await.unwrap();
-    open(kiosk_id).await.unwrap()
-}
-
-async fn open(kiosk_id: &str) -> Result<Kiosk, JsValue> {
-    Kiosk::open(js(json!({ "kioskId": kiosk_id, "pinIterations": 10 }))).await
-}
 
 async fn demo(kiosk_id: &str) -> Kiosk {
     let kiosk = fresh(kiosk_id).await;
@@ -96,17 +61,17 @@ async fn a_redemption_survives_close_and_reopen() {
     assert_eq!(kiosk.last_write_durability().as_deref(), Some("strict"));
     let hash = kiosk.state_hash();
     settle(kiosk.close()).await.unwrap();
-    let reopened = open("test-reopen").await.unwrap();
+    let reopened = open("test-reopen").await;
     assert_eq!(reopened.state_hash(), hash);
     assert_eq!(balance(&reopened, "A001"), "1.10");
-    settle(reopened.close()).await.unwrap();
-    KioskDb::delete("test-reopen").await.unwrap();
+    finish(reopened, "test-reopen").await;
 }
 
 #[wasm_bindgen_test]
 async fn the_core_alone_and_the_shell_over_indexeddb_reach_the_same_state() {
     use aixin_kiosk::ids::{HouseholdCode, KioskId, RequestId, Text};
     use aixin_kiosk::ledger::{Auth, BasketLine, Ledger, LedgerConfig, Operation, SessionId};
+    use aixin_kiosk::shell;
     let kiosk = demo("test-same").await;
     let session = sign_in(&kiosk, "B006", "9413").await.unwrap();
     redeem(
@@ -123,10 +88,13 @@ async fn the_core_alone_and_the_shell_over_indexeddb_reach_the_same_state() {
         pin_iterations: 10,
         session_idle_ms: 180_000,
     });
+    let mut store = common::MemoryStore::default();
     let text = |value: &str| Text::new(value, 40).unwrap();
-    let run = |ledger: &mut Ledger, operation: Operation, now: i64| {
-        let plan = ledger.prepare(&Auth::System, operation, now).unwrap();
-        ledger.commit(plan).unwrap()
+    let mut run = |ledger: &mut Ledger, operation: Operation, now: i64| {
+        shell::submit(ledger, &Auth::System, operation, now, |_, plan| {
+            store.persist(plan)
+        })
+        .unwrap()
     };
     run(
         &mut ledger,
@@ -171,8 +139,7 @@ async fn the_core_alone_and_the_shell_over_indexeddb_reach_the_same_state() {
     );
 
     assert_eq!(kiosk.state_hash(), ledger.state().state_hash());
-    settle(kiosk.close()).await.unwrap();
-    KioskDb::delete("test-same").await.unwrap();
+    finish(kiosk, "test-same").await;
 }
 
 #[wasm_bindgen_test]
@@ -203,8 +170,7 @@ async fn a_repeated_request_id_appends_nothing() {
     assert_eq!(get(&again, "repeated"), JsValue::TRUE);
     assert_eq!(get(&kiosk.info(), "seq"), seq);
     assert_eq!(balance(&kiosk, "A001"), "3.60");
-    settle(kiosk.close()).await.unwrap();
-    KioskDb::delete("test-repeat").await.unwrap();
+    finish(kiosk, "test-repeat").await;
 }
 
 #[wasm_bindgen_test]
@@ -227,8 +193,7 @@ async fn two_concurrent_redemptions_that_overdraw_give_one_receipt() {
     assert!(first.is_ok());
     assert_eq!(code_of(&second.unwrap_err()), "INSUFFICIENT_POINTS");
     assert_eq!(balance(&kiosk, "A001"), "1.10");
-    settle(kiosk.close()).await.unwrap();
-    KioskDb::delete("test-overdraw").await.unwrap();
+    finish(kiosk, "test-overdraw").await;
 }
 
 #[wasm_bindgen_test]
@@ -252,7 +217,7 @@ async fn a_tampered_record_fails_open_at_its_seq() {
     .unwrap();
     db.close();
 
-    let error = open("test-tamper")
+    let error = try_open("test-tamper")
         .await
         .err()
         .expect("open must refuse a tampered journal");
@@ -284,8 +249,7 @@ async fn a_tampered_record_fails_open_at_its_seq() {
     assert!(exported
         .lines()
         .all(|line| aixin_kiosk::journal::parse_ndjson_line(line).is_some()));
-    settle(prefix.close()).await.unwrap();
-    KioskDb::delete("test-tamper").await.unwrap();
+    finish(prefix, "test-tamper").await;
 }
 
 #[wasm_bindgen_test]
@@ -306,7 +270,7 @@ async fn a_full_disk_refuses_the_redemption_and_changes_nothing() {
     assert!(get_string(&error, "messageEn").contains("did NOT happen"));
     assert_eq!(kiosk.state_hash(), before);
     settle(kiosk.close()).await.unwrap();
-    let reopened = open("test-full").await.unwrap();
+    let reopened = open("test-full").await;
     assert_eq!(reopened.state_hash(), before);
     // The page's retry with the same request id now goes through once.
     let session = sign_in(&reopened, "A001", "3817").await.unwrap();
@@ -319,8 +283,7 @@ async fn a_full_disk_refuses_the_redemption_and_changes_nothing() {
     .await
     .unwrap();
     assert_eq!(balance(&reopened, "A001"), "3.60");
-    settle(reopened.close()).await.unwrap();
-    KioskDb::delete("test-full").await.unwrap();
+    finish(reopened, "test-full").await;
 }
 
 #[wasm_bindgen_test]
@@ -352,14 +315,13 @@ async fn every_refusal_is_an_error_with_a_code() {
     .await
     .unwrap_err();
     assert_eq!(code_of(&no_session), "SESSION_EXPIRED");
-    settle(kiosk.close()).await.unwrap();
-    KioskDb::delete("test-codes").await.unwrap();
+    finish(kiosk, "test-codes").await;
 }
 
 #[wasm_bindgen_test]
 async fn a_second_kiosk_object_opens_read_only() {
     let writer = demo("test-second").await;
-    let reader = open("test-second").await.unwrap();
+    let reader = open("test-second").await;
     assert_eq!(
         get_string(&get(&reader.info(), "readOnly"), "reason"),
         "other_tab"
@@ -367,8 +329,7 @@ async fn a_second_kiosk_object_opens_read_only() {
     let refused = sign_in(&reader, "A001", "3817").await.unwrap_err();
     assert_eq!(code_of(&refused), "READ_ONLY");
     settle(reader.close()).await.unwrap();
-    settle(writer.close()).await.unwrap();
-    KioskDb::delete("test-second").await.unwrap();
+    finish(writer, "test-second").await;
 }
 
 /// Issue 21: the page draws its keypads and fields by the core's limits,
@@ -446,6 +407,5 @@ async fn limits_are_the_cores_own_constants_and_roles() {
             .collect();
         assert_eq!(covers, expected, "{}", role.as_str());
     }
-    settle(kiosk.close()).await.unwrap();
-    KioskDb::delete("test-limits").await.unwrap();
+    finish(kiosk, "test-limits").await;
 }
