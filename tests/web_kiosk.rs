@@ -28,15 +28,25 @@ async fn sign_in(kiosk: &Kiosk, household: &str, pin: &str) -> Result<JsValue, J
     .await
 }
 
+/// A redemption's input with the villager's session.
+fn redeem_input(session: &JsValue, lines: &serde_json::Value, request: &str, now: i64) -> JsValue {
+    let input = js(json!({ "lines": lines, "requestId": request, "now": now }));
+    js_sys::Reflect::set(&input, &JsValue::from_str("session"), session).unwrap();
+    input
+}
+
 async fn redeem(
     kiosk: &Kiosk,
     session: &JsValue,
     lines: serde_json::Value,
     request: &str,
 ) -> Result<JsValue, JsValue> {
-    let input = js(json!({ "lines": lines, "requestId": request, "now": NOW + 2000 }));
-    js_sys::Reflect::set(&input, &JsValue::from_str("session"), session).unwrap();
-    settle(kiosk.redeem(input)).await
+    settle(kiosk.redeem(redeem_input(session, &lines, request, NOW + 2000))).await
+}
+
+/// A basket of `quantity` bags of salt (2.50 each).
+fn salt(quantity: u32) -> serde_json::Value {
+    json!([{ "sku": "salt-500g", "qty": quantity }])
 }
 
 fn balance(kiosk: &Kiosk, household: &str) -> String {
@@ -48,14 +58,7 @@ async fn a_redemption_survives_close_and_reopen() {
     let kiosk = demo("test-reopen").await;
     let session = sign_in(&kiosk, "A001", "3817").await.unwrap();
     assert_eq!(get_string(&session, "balance"), "6.10");
-    let receipt = redeem(
-        &kiosk,
-        &session,
-        json!([{ "sku": "salt-500g", "qty": 2 }]),
-        "reopen-1",
-    )
-    .await
-    .unwrap();
+    let receipt = redeem(&kiosk, &session, salt(2), "reopen-1").await.unwrap();
     assert_eq!(get_string(&receipt, "total"), "5.00");
     assert_eq!(get_string(&receipt, "balanceAfter"), "1.10");
     assert_eq!(kiosk.last_write_durability().as_deref(), Some("strict"));
@@ -146,23 +149,9 @@ async fn the_core_alone_and_the_shell_over_indexeddb_reach_the_same_state() {
 async fn a_repeated_request_id_appends_nothing() {
     let kiosk = demo("test-repeat").await;
     let session = sign_in(&kiosk, "A001", "3817").await.unwrap();
-    let first = redeem(
-        &kiosk,
-        &session,
-        json!([{ "sku": "salt-500g", "qty": 1 }]),
-        "repeat-1",
-    )
-    .await
-    .unwrap();
+    let first = redeem(&kiosk, &session, salt(1), "repeat-1").await.unwrap();
     let seq = get(&kiosk.info(), "seq");
-    let again = redeem(
-        &kiosk,
-        &session,
-        json!([{ "sku": "salt-500g", "qty": 1 }]),
-        "repeat-1",
-    )
-    .await
-    .unwrap();
+    let again = redeem(&kiosk, &session, salt(1), "repeat-1").await.unwrap();
     assert_eq!(
         get_string(&again, "receiptNumber"),
         get_string(&first, "receiptNumber")
@@ -178,17 +167,9 @@ async fn two_concurrent_redemptions_that_overdraw_give_one_receipt() {
     let kiosk = demo("test-overdraw").await;
     let session = sign_in(&kiosk, "A001", "3817").await.unwrap();
     // 6.10 points: each basket costs 5.00; both together would overdraw.
-    let basket = json!([{ "sku": "salt-500g", "qty": 2 }]);
-    let first = kiosk.redeem({
-        let input = js(json!({ "lines": basket, "requestId": "tap-a", "now": NOW + 2000 }));
-        js_sys::Reflect::set(&input, &JsValue::from_str("session"), &session).unwrap();
-        input
-    });
-    let second = kiosk.redeem({
-        let input = js(json!({ "lines": basket, "requestId": "tap-b", "now": NOW + 2001 }));
-        js_sys::Reflect::set(&input, &JsValue::from_str("session"), &session).unwrap();
-        input
-    });
+    let basket = salt(2);
+    let first = kiosk.redeem(redeem_input(&session, &basket, "tap-a", NOW + 2000));
+    let second = kiosk.redeem(redeem_input(&session, &basket, "tap-b", NOW + 2001));
     let (first, second) = (settle(first).await, settle(second).await);
     assert!(first.is_ok());
     assert_eq!(code_of(&second.unwrap_err()), "INSUFFICIENT_POINTS");
@@ -258,14 +239,9 @@ async fn a_full_disk_refuses_the_redemption_and_changes_nothing() {
     let session = sign_in(&kiosk, "A001", "3817").await.unwrap();
     let before = kiosk.state_hash();
     kiosk.fail_next_write(Some(StorageError::Full));
-    let error = redeem(
-        &kiosk,
-        &session,
-        json!([{ "sku": "salt-500g", "qty": 1 }]),
-        "full-1",
-    )
-    .await
-    .unwrap_err();
+    let error = redeem(&kiosk, &session, salt(1), "full-1")
+        .await
+        .unwrap_err();
     assert_eq!(code_of(&error), "STORAGE_FULL");
     assert!(get_string(&error, "messageEn").contains("did NOT happen"));
     assert_eq!(kiosk.state_hash(), before);
@@ -274,14 +250,9 @@ async fn a_full_disk_refuses_the_redemption_and_changes_nothing() {
     assert_eq!(reopened.state_hash(), before);
     // The page's retry with the same request id now goes through once.
     let session = sign_in(&reopened, "A001", "3817").await.unwrap();
-    redeem(
-        &reopened,
-        &session,
-        json!([{ "sku": "salt-500g", "qty": 1 }]),
-        "full-1",
-    )
-    .await
-    .unwrap();
+    redeem(&reopened, &session, salt(1), "full-1")
+        .await
+        .unwrap();
     assert_eq!(balance(&reopened, "A001"), "3.60");
     finish(reopened, "test-full").await;
 }
@@ -309,7 +280,7 @@ async fn every_refusal_is_an_error_with_a_code() {
     let no_session = redeem(
         &kiosk,
         &JsValue::from_str("nonexistent-session"),
-        json!([{ "sku": "salt-500g", "qty": 1 }]),
+        salt(1),
         "x-1",
     )
     .await
