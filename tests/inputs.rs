@@ -17,29 +17,9 @@ use aixin_kiosk::ledger::{BasketLine, Operation, SessionId};
 use aixin_kiosk::state::{HouseholdStatus, State};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
+use shapes::{outcome, read, with};
 
-/// `base` with `changes` written over it (a `null` stands for a missing
-/// optional field).
-fn with(base: &Value, changes: &Value) -> Value {
-    let mut input = base.clone();
-    for (key, value) in changes.as_object().into_iter().flatten() {
-        input[key] = value.clone();
-    }
-    input
-}
-
-fn read<T: DeserializeOwned>(input: Value) -> T {
-    serde_json::from_value(input).expect("the shape the page sends")
-}
-
-/// "ok", the field an input is refused for, or the code of another refusal.
-fn outcome(result: Result<Operation, Error>) -> String {
-    match result {
-        Ok(_) => "ok".into(),
-        Err(Error::InvalidInput { field, .. }) => field,
-        Err(other) => other.code().into(),
-    }
-}
+mod shapes;
 
 /// Each change of `base` read as `T` and turned into its operation by
 /// `operation`, against what it should come to.

@@ -3,16 +3,17 @@
 //! refused naming its field, the first bad field in the order the form shows
 //! them; an unknown key is refused before anything is read.
 
-use aixin_kiosk::error::Error;
 use aixin_kiosk::ledger::stock::{
     ActiveInput, AdjustInput, CountInput, ItemInput, RepriceInput, RestockInput,
 };
 use aixin_kiosk::ledger::{BasketLine, Operation};
-use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
+use shapes::{outcome, read, with};
+
+mod shapes;
 
 fn item(changes: Value) -> Value {
-    let mut input = json!({
+    let base = json!({
         "sku": "salt-500g",
         "nameZh": "食盐 500g",
         "unit": "袋",
@@ -20,23 +21,7 @@ fn item(changes: Value) -> Value {
         "price": "2.50",
         "requestId": "r-1",
     });
-    for (key, value) in changes.as_object().into_iter().flatten() {
-        input[key] = value.clone();
-    }
-    input
-}
-
-fn read<T: DeserializeOwned>(input: Value) -> T {
-    serde_json::from_value(input).expect("the shape the page sends")
-}
-
-/// "ok", or the field an input is refused for.
-fn outcome(result: Result<Operation, Error>) -> String {
-    match result {
-        Ok(_) => "ok".into(),
-        Err(Error::InvalidInput { field, .. }) => field,
-        Err(other) => format!("{other:?}"),
-    }
+    with(&base, &changes)
 }
 
 #[test]
