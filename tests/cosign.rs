@@ -16,17 +16,7 @@ const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// One file of the whole journal's export, as text.
 fn exported(kiosk: &Kiosk, file: &str) -> String {
-    let records: Vec<_> = kiosk
-        .store
-        .records()
-        .into_iter()
-        .map(|(seq, bytes)| {
-            (
-                seq,
-                aixin_kiosk::journal::StoredRecord::from_bytes(&bytes).unwrap(),
-            )
-        })
-        .collect();
+    let records = kiosk.stored_records();
     let batch = aixin_kiosk::export::export(
         kiosk.ledger.state(),
         &records,

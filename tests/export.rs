@@ -100,17 +100,14 @@ fn shop() -> Kiosk {
     kiosk
 }
 
-fn records(kiosk: &Kiosk) -> Vec<(u64, StoredRecord)> {
-    kiosk
-        .store
-        .journal
-        .iter()
-        .map(|(seq, bytes)| (*seq, StoredRecord::from_bytes(bytes).unwrap()))
-        .collect()
-}
-
 fn export(kiosk: &Kiosk, range: ExportRange) -> Batch {
-    export::export(kiosk.ledger.state(), &records(kiosk), range, kiosk.now).unwrap()
+    export::export(
+        kiosk.ledger.state(),
+        &kiosk.stored_records(),
+        range,
+        kiosk.now,
+    )
+    .unwrap()
 }
 
 fn files(name: &str, batch: &Batch) -> BatchFiles {
@@ -217,7 +214,7 @@ fn export_then_verify_round_trip() {
     let journal = String::from_utf8(batch.file(JOURNAL_FILE).unwrap().to_vec()).unwrap();
     let lines: Vec<&str> = journal.lines().collect();
     assert_eq!(lines.len() as u64, state.seq);
-    for (line, (_, record)) in lines.iter().zip(records(&kiosk)) {
+    for (line, (_, record)) in lines.iter().zip(kiosk.stored_records()) {
         assert_eq!(*line, aixin_kiosk::journal::ndjson_line(&record));
     }
     let report = verify(&[files("batch-1", &batch)]);
@@ -233,7 +230,7 @@ fn a_batch_sealed_with_digests_from_elsewhere_is_the_same_batch() {
     let unhashed = || {
         export::export_unhashed(
             kiosk.ledger.state(),
-            &records(&kiosk),
+            &kiosk.stored_records(),
             ExportRange::Everything,
             kiosk.now,
         )
@@ -466,7 +463,7 @@ fn times_are_in_village_time() {
     let batch = export(&kiosk, ExportRange::Everything);
     let rows = csv_rows(batch.file(LEDGER_FILE).unwrap());
     let times = column(&rows, "时间");
-    for ((_, record), shown) in records(&kiosk).iter().zip(&times) {
+    for ((_, record), shown) in kiosk.stored_records().iter().zip(&times) {
         let entry = Entry::decode(&record.bytes).unwrap();
         assert_eq!(*shown, local_date_time(entry.time_ms, 480).to_string());
     }
@@ -516,7 +513,8 @@ fn since_the_last_upload_batches_chain() {
     assert!(report.is_ok(), "{}", report.render());
     // The shell may pass only the new records: the hash before them is the
     // one the upload recorded.
-    let only_new: Vec<(u64, StoredRecord)> = records(&kiosk)
+    let only_new: Vec<(u64, StoredRecord)> = kiosk
+        .stored_records()
         .into_iter()
         .filter(|(seq, _)| *seq > state.uploaded_through_seq)
         .collect();
@@ -539,7 +537,7 @@ fn any_range_needs_the_record_before_it() {
         last_seq: 8,
     };
     let batch = export(&kiosk, range);
-    let all = records(&kiosk);
+    let all = kiosk.stored_records();
     assert_eq!(batch.manifest.prev_hash, hex_of(&all[3].1.hash));
     assert_eq!(batch.manifest.entry_count, 4);
     assert!(verify(&[files("batch", &batch)]).is_ok());
@@ -561,7 +559,7 @@ fn any_range_needs_the_record_before_it() {
 #[test]
 fn a_damaged_record_is_not_exported() {
     let kiosk = shop();
-    let mut all = records(&kiosk);
+    let mut all = kiosk.stored_records();
     let last = all.len() - 1;
     all[last - 2].1.bytes[20] ^= 1;
     let refused = export::export(
@@ -791,7 +789,7 @@ fn an_archived_entry_naming_another_state_fails_at_its_seq() {
     let (through_seq, state_hash) = (state.seq - 2, state.state_hash());
     // The state at `through_seq`, from the same journal folded that far.
     let held = {
-        let records = records(&kiosk);
+        let records = kiosk.stored_records();
         let mut replay = aixin_kiosk::state::State::new();
         for (_, record) in records.iter().take(through_seq as usize) {
             let entry = Entry::decode(&record.bytes).unwrap();
@@ -872,7 +870,7 @@ fn a_lone_batch_from_seq_13_is_not_anchored() {
     assert!(!both.render().contains("NOT ANCHORED"));
     // With the platform's hash of seq 12, it is anchored (but cannot be
     // replayed without the entries before it).
-    let all = records(&kiosk);
+    let all = kiosk.stored_records();
     let anchor = aixin_kiosk::verify::Anchor {
         seq: 12,
         hash: hex_of(&all[11].1.hash),

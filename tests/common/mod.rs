@@ -508,6 +508,16 @@ impl Kiosk {
         }
     }
 
+    /// The journal the store holds, each record read back (its entry's
+    /// bytes and hash), by seq.
+    pub fn stored_records(&self) -> Vec<(u64, journal::StoredRecord)> {
+        self.store
+            .journal
+            .iter()
+            .map(|(seq, bytes)| (*seq, journal::StoredRecord::from_bytes(bytes).unwrap()))
+            .collect()
+    }
+
     /// Every entry of the journal the store holds, decoded.
     pub fn entries(&self) -> Vec<aixin_kiosk::entry::Entry> {
         self.store

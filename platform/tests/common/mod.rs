@@ -266,12 +266,7 @@ fn dechunk(mut raw: &[u8]) -> Option<Vec<u8>> {
 
 /// The kiosk's journal, by seq.
 pub fn records(kiosk: &Kiosk) -> Vec<(u64, StoredRecord)> {
-    kiosk
-        .store
-        .journal
-        .iter()
-        .map(|(seq, bytes)| (*seq, StoredRecord::from_bytes(bytes).unwrap()))
-        .collect()
+    kiosk.stored_records()
 }
 
 /// The upload body of `first..=last` of `records`.
