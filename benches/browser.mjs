@@ -1017,7 +1017,7 @@ async function benchSize(size, { url, dataDir, profilesDir, profilePkg, log }) {
           const during = slow.during.map((mark) => `${mark.name} ${ms(mark.ms)} ms at ${ms(mark.start - slow.start)}`).join(", ");
           log(`    slow redemption #${slow.at}: ${ms(slow.ms)} ms; beside it: ${during || "no mark of the kiosk"}`);
         }
-        const upkeep = ["seal", "checkpoint-encode", "checkpoint-write", "gate-wait"].map((name) => {
+        const upkeep = ["seal", "checkpoint-encode", "checkpoint-write", "gate-wait", "call-prepare", "call-store", "call-commit"].map((name) => {
           const found = redeemed.marks.filter((mark) => mark.name === name).map((mark) => mark.ms);
           return `${name} ×${found.length}${found.length ? ` max ${ms(Math.max(...found))} ms` : ""}`;
         });

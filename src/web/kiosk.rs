@@ -735,17 +735,22 @@ impl Inner {
                 credentials: plan.credential_records(),
                 meta,
             };
+            let started = super::gate::marks::now();
             let written = async {
                 let lease = DbLease::take(inner)?;
                 lease.db()?.write(&batch).await.map_err(storage_error)
             }
             .await;
+            super::gate::marks::measure_slow("call-store", started);
             if let Err(error) = written {
                 inner.ledger.borrow_mut().abort(plan);
                 return Err(error);
             }
         }
-        inner.ledger.borrow_mut().commit(plan)
+        let started = super::gate::marks::now();
+        let committed = inner.ledger.borrow_mut().commit(plan);
+        super::gate::marks::measure_slow("call-commit", started);
+        committed
     }
 
     /// One call: wait for the gate, prepare, store, commit.
@@ -756,7 +761,9 @@ impl Inner {
         now_ms: i64,
     ) -> Result<Outcome, Error> {
         let _pass = Gate::enter(&inner.gate).await;
+        let started = super::gate::marks::now();
         let prepared = inner.ledger.borrow_mut().prepare(&auth, operation, now_ms);
+        super::gate::marks::measure_slow("call-prepare", started);
         let plan = prepared
             .map_err(|error| staff_refusal(&inner.ledger.borrow(), &auth, now_ms, error))?;
         let outcome = Inner::store_and_commit(inner, plan, Vec::new()).await;

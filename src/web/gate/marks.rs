@@ -58,3 +58,11 @@ pub(crate) fn measure(name: &str, start: f64) {
         &options,
     );
 }
+
+/// [`measure`], only when it took 20 ms or more: for the steps of every
+/// call, which are a few milliseconds when all is well.
+pub(crate) fn measure_slow(name: &str, start: f64) {
+    if now() - start >= 20.0 {
+        measure(name, start);
+    }
+}
