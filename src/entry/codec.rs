@@ -694,31 +694,58 @@ struct Reader<'a> {
 /// Reads a struct's fields in any order into one slot each, refusing
 /// unknown and repeated fields, then builds it; fields after `default`
 /// may be missing (a missing optional value is none, a missing flag false).
+///
+/// The names go in a table and [`Reader::fields`] does the looking up and
+/// the refusing for every kind alike; what each kind adds is only the
+/// reading of its values, by their place in the table. (A matcher of names
+/// per kind, written out by the macro, was most of the wasm's reader.)
 macro_rules! record {
+    ($r:expr, $tag:expr, $($path:ident)::+ {}) => {{
+        $r.fields($tag, &[], &mut |_, _| Ok(()))?;
+        $($path)::+ {}
+    }};
     ($r:expr, $tag:expr, $($path:ident)::+ {
         $($field:ident: $read:expr),* $(,)?
     } $(default { $($optional:ident: $read_optional:expr),* $(,)? })?) => {{
-        $(let mut $field = None;)*
-        $($(let mut $optional = None;)*)?
-        $r.object($tag, |r, key| match key {
-            $(stringify!($field) => r.slot(&mut $field, key, $read),)*
-            $($(stringify!($optional) => r.slot(&mut $optional, key, $read_optional),)*)?
-            _ => Err(r.error(&format!("unknown field `{key}`"))),
+        const NAMES: &[&str] = &[$(stringify!($field),)* $($(stringify!($optional),)*)?];
+        const _: () = assert!(NAMES.len() <= u64::BITS as usize);
+        let mut place = 0;
+        $(let mut $field = (Reader::next_place(&mut place), None);)*
+        $($(let mut $optional = (Reader::next_place(&mut place), None);)*)?
+        $r.fields($tag, NAMES, &mut |r, at| {
+            $(if at == $field.0 {
+                $field.1 = Some(($read)(r)?);
+            })*
+            $($(if at == $optional.0 {
+                $optional.1 = Some(($read_optional)(r)?);
+            })*)?
+            Ok(())
         })?;
         $($path)::+ {
-            $($field: $r.required($field, stringify!($field))?,)*
-            $($($optional: $optional.unwrap_or_default(),)*)?
+            $($field: $r.required($field.1, stringify!($field))?,)*
+            $($($optional: $optional.1.unwrap_or_default(),)*)?
         }
     }};
 }
 
 impl<'a> Reader<'a> {
+    #[cold]
+    #[inline(never)]
     fn error(&self, problem: &str) -> String {
         format!("{problem} at column {}", self.at + 1)
     }
 
     fn required<T>(&self, slot: Option<T>, name: &str) -> Read<T> {
-        slot.ok_or_else(|| self.error(&format!("missing field `{name}`")))
+        match slot {
+            Some(value) => Ok(value),
+            None => Err(self.missing(name)),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn missing(&self, name: &str) -> String {
+        self.error(&format!("missing field `{name}`"))
     }
 
     /// Fills `slot` with the value at the cursor, once.
@@ -733,6 +760,37 @@ impl<'a> Reader<'a> {
         }
         *slot = Some(read(self)?);
         Ok(())
+    }
+
+    /// The place in a record's table of the next field the macro sets up.
+    fn next_place(place: &mut usize) -> usize {
+        let at = *place;
+        *place += 1;
+        at
+    }
+
+    /// A record's fields: each name looked up in `names` and its value
+    /// handed to `field` by its place there, refusing a name not in the
+    /// table and one seen before — one loop for every kind of record.
+    #[inline(never)]
+    fn fields(
+        &mut self,
+        tag: Option<&str>,
+        names: &[&str],
+        field: &mut dyn FnMut(&mut Self, usize) -> Read<()>,
+    ) -> Read<()> {
+        let mut seen = 0u64;
+        self.object(tag, |r, key| {
+            let Some(at) = names.iter().position(|name| *name == key) else {
+                return Err(r.error(&format!("unknown field `{key}`")));
+            };
+            let bit = 1u64 << at;
+            if seen & bit != 0 {
+                return Err(r.error(&format!("duplicate field `{key}`")));
+            }
+            seen |= bit;
+            field(r, at)
+        })
     }
 
     fn peek(&mut self) -> Option<u8> {
