@@ -701,18 +701,22 @@ struct Reader<'a> {
 /// per kind, written out by the macro, was most of the wasm's reader.)
 macro_rules! record {
     ($r:expr, $tag:expr, $($path:ident)::+ {}) => {{
-        $r.fields($tag, &[], &mut |_, _| Ok(()))?;
+        $r.fields($tag, &[], 0, &mut |_, _| Ok(()))?;
         $($path)::+ {}
     }};
     ($r:expr, $tag:expr, $($path:ident)::+ {
         $($field:ident: $read:expr),* $(,)?
     } $(default { $($optional:ident: $read_optional:expr),* $(,)? })?) => {{
         const NAMES: &[&str] = &[$(stringify!($field),)* $($(stringify!($optional),)*)?];
+        const REQUIRED: usize = {
+            let required: &[&str] = &[$(stringify!($field)),*];
+            required.len()
+        };
         const _: () = assert!(NAMES.len() <= u64::BITS as usize);
         let mut place = 0;
         $(let mut $field = (Reader::next_place(&mut place), None);)*
         $($(let mut $optional = (Reader::next_place(&mut place), None);)*)?
-        $r.fields($tag, NAMES, &mut |r, at| {
+        $r.fields($tag, NAMES, REQUIRED, &mut |r, at| {
             $(if at == $field.0 {
                 $field.1 = Some(($read)(r)?);
             })*
@@ -721,9 +725,15 @@ macro_rules! record {
             })*)?
             Ok(())
         })?;
-        $($path)::+ {
-            $($field: $r.required($field.1, stringify!($field))?,)*
-            $($($optional: $optional.1.unwrap_or_default(),)*)?
+        // All in one match, so a missing value (which `fields` has already
+        // refused) has one way out rather than one per field.
+        #[allow(unreachable_patterns)]
+        match ($($field.1,)*) {
+            ($(Some($field),)*) => $($path)::+ {
+                $($field,)*
+                $($($optional: $optional.1.unwrap_or_default(),)*)?
+            },
+            _ => return Err($r.missing(NAMES[0])),
         }
     }};
 }
@@ -733,13 +743,6 @@ impl<'a> Reader<'a> {
     #[inline(never)]
     fn error(&self, problem: &str) -> String {
         format!("{problem} at column {}", self.at + 1)
-    }
-
-    fn required<T>(&self, slot: Option<T>, name: &str) -> Read<T> {
-        match slot {
-            Some(value) => Ok(value),
-            None => Err(self.missing(name)),
-        }
     }
 
     #[cold]
@@ -771,12 +774,15 @@ impl<'a> Reader<'a> {
 
     /// A record's fields: each name looked up in `names` and its value
     /// handed to `field` by its place there, refusing a name not in the
-    /// table and one seen before — one loop for every kind of record.
+    /// table, one seen before, and a missing one of the first `required`
+    /// names (after the object, the first missing in the table's order) —
+    /// one loop for every kind of record.
     #[inline(never)]
     fn fields(
         &mut self,
         tag: Option<&str>,
         names: &[&str],
+        required: usize,
         field: &mut dyn FnMut(&mut Self, usize) -> Read<()>,
     ) -> Read<()> {
         let mut seen = 0u64;
@@ -790,7 +796,12 @@ impl<'a> Reader<'a> {
             }
             seen |= bit;
             field(r, at)
-        })
+        })?;
+        let mut missing = names.iter().take(required).enumerate();
+        match missing.find(|(at, _)| seen & 1 << at == 0) {
+            Some((_, name)) => Err(self.missing(name)),
+            None => Ok(()),
+        }
     }
 
     fn peek(&mut self) -> Option<u8> {
