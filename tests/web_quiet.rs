@@ -7,78 +7,21 @@
 mod common;
 
 use aixin_kiosk::web::idb::{KioskDb, Store, WriteBatch};
-use aixin_kiosk::web::Kiosk;
-use serde::Serialize;
+use common::web::{get, js, old_layout, open, settle};
 use serde_json::json;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn js(value: serde_json::Value) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap()
-}
-
 fn number(value: &JsValue, key: &str) -> u64 {
-    js_sys::Reflect::get(value, &JsValue::from_str(key))
-        .unwrap()
-        .as_f64()
-        .unwrap_or_else(|| panic!("{key}")) as u64
-}
-
-async fn settle(promise: js_sys::Promise) -> Result<JsValue, JsValue> {
-    JsFuture::from(promise).await
-}
-
-async fn open(kiosk_id: &str) -> Kiosk {
-    Kiosk::open(js(json!({ "kioskId": kiosk_id, "pinIterations": 10 })))
-        .await
-        .unwrap()
-}
-
-/// A core-built journal of 1,150 credits and a few redemptions (past the
-/// checkpoint interval), stored one record per key. Returns the core's
-/// kiosk.
-async fn journal(kiosk_id: &str) -> common::Kiosk {
-    let mut kiosk = common::Kiosk::with_village();
-    for index in 0..1_150 {
-        let period = format!("{}-{:02}", 2001 + index / 12, 1 + index % 12);
-        kiosk.credit("A001", "1", &period).unwrap();
-        if index % 150 == 0 {
-            let session = kiosk.sign_in("A001", "1234").unwrap();
-            let request = kiosk.next_request();
-            kiosk
-                .redeem(&session, &[("salt-500g", 1)], request)
-                .unwrap();
-        }
-    }
-    KioskDb::delete(kiosk_id).await.unwrap();
-    let db = KioskDb::open(kiosk_id).await.unwrap();
-    for chunk in kiosk.store.records().chunks(400) {
-        db.write(&WriteBatch {
-            journal: chunk.to_vec(),
-            ..WriteBatch::default()
-        })
-        .await
-        .unwrap();
-    }
-    db.write(&WriteBatch {
-        credentials: kiosk.store.credential_records(),
-        ..WriteBatch::default()
-    })
-    .await
-    .unwrap();
-    db.close();
-    kiosk
+    get(value, key).as_f64().unwrap_or_else(|| panic!("{key}")) as u64
 }
 
 #[wasm_bindgen_test]
 async fn a_checkpoint_waits_while_calls_keep_coming_and_is_written_after() {
     let id = common::KIOSK;
-    let core = journal(id).await;
+    let core = old_layout(id, 1_150).await;
     let kiosk = open(id).await;
     settle(kiosk.when_idle()).await.unwrap();
     settle(kiosk.close()).await.unwrap();

@@ -11,7 +11,7 @@ mod common;
 use aixin_kiosk::checkpoint;
 use aixin_kiosk::web::idb::{KioskDb, Store, WriteBatch};
 use aixin_kiosk::web::Kiosk;
-use common::web::{finish, get, js, open, settle, with_staff};
+use common::web::{finish, get, js, old_layout, open, settle, with_staff};
 use serde_json::json;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
@@ -20,54 +20,6 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 fn number(value: &JsValue, key: &str) -> u64 {
     get(value, key).as_f64().unwrap_or_else(|| panic!("{key}")) as u64
-}
-
-/// A core-built journal of `credits` credits and a few redemptions (more
-/// than one checkpoint interval and two segments), written one record per
-/// key, as kiosks of the first layout hold it. Returns the core's kiosk.
-async fn old_layout(kiosk_id: &str, credits: usize) -> common::Kiosk {
-    let mut kiosk = common::Kiosk::with_village();
-    for index in 0..credits {
-        let period = format!("{}-{:02}", 2001 + index / 12, 1 + index % 12);
-        kiosk.credit("A001", "1", &period).unwrap();
-        if index % 150 == 0 {
-            let session = kiosk.sign_in("A001", "1234").unwrap();
-            let request = kiosk.next_request();
-            kiosk
-                .redeem(&session, &[("salt-500g", 1)], request)
-                .unwrap();
-        }
-    }
-    assert_eq!(
-        kiosk
-            .ledger
-            .state()
-            .kiosk
-            .as_ref()
-            .unwrap()
-            .kiosk_id
-            .as_str(),
-        common::KIOSK
-    );
-    KioskDb::delete(kiosk_id).await.unwrap();
-    let db = KioskDb::open(kiosk_id).await.unwrap();
-    let records = kiosk.store.records();
-    for chunk in records.chunks(400) {
-        db.write(&WriteBatch {
-            journal: chunk.to_vec(),
-            ..WriteBatch::default()
-        })
-        .await
-        .unwrap();
-    }
-    db.write(&WriteBatch {
-        credentials: kiosk.store.credential_records(),
-        ..WriteBatch::default()
-    })
-    .await
-    .unwrap();
-    db.close();
-    kiosk
 }
 
 #[wasm_bindgen_test]

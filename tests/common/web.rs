@@ -2,7 +2,7 @@
 //! the page hands it, a field read back, a promise settled, and a kiosk
 //! opened over real IndexedDB with a cheap PIN hash.
 
-use aixin_kiosk::web::idb::KioskDb;
+use aixin_kiosk::web::idb::{KioskDb, WriteBatch};
 use aixin_kiosk::web::Kiosk;
 use serde::Serialize;
 use serde_json::json;
@@ -69,4 +69,52 @@ pub async fn fresh(kiosk_id: &str) -> Kiosk {
 pub async fn finish(kiosk: Kiosk, kiosk_id: &str) {
     settle(kiosk.close()).await.unwrap();
     KioskDb::delete(kiosk_id).await.unwrap();
+}
+
+/// A core-built journal of `credits` credits and a few redemptions (more
+/// than one checkpoint interval and two segments), written one record per
+/// key, as kiosks of the first layout hold it. Returns the core's kiosk.
+pub async fn old_layout(kiosk_id: &str, credits: usize) -> super::Kiosk {
+    let mut kiosk = super::Kiosk::with_village();
+    for index in 0..credits {
+        let period = format!("{}-{:02}", 2001 + index / 12, 1 + index % 12);
+        kiosk.credit("A001", "1", &period).unwrap();
+        if index % 150 == 0 {
+            let session = kiosk.sign_in("A001", "1234").unwrap();
+            let request = kiosk.next_request();
+            kiosk
+                .redeem(&session, &[("salt-500g", 1)], request)
+                .unwrap();
+        }
+    }
+    assert_eq!(
+        kiosk
+            .ledger
+            .state()
+            .kiosk
+            .as_ref()
+            .unwrap()
+            .kiosk_id
+            .as_str(),
+        super::KIOSK
+    );
+    KioskDb::delete(kiosk_id).await.unwrap();
+    let db = KioskDb::open(kiosk_id).await.unwrap();
+    let records = kiosk.store.records();
+    for chunk in records.chunks(400) {
+        db.write(&WriteBatch {
+            journal: chunk.to_vec(),
+            ..WriteBatch::default()
+        })
+        .await
+        .unwrap();
+    }
+    db.write(&WriteBatch {
+        credentials: kiosk.store.credential_records(),
+        ..WriteBatch::default()
+    })
+    .await
+    .unwrap();
+    db.close();
+    kiosk
 }
