@@ -147,6 +147,19 @@ export async function typeOnKeypad(page, text) {
  * the keypad, Next, the PIN, OK. Waits for the shop (or history) screen
  * unless `wait: false`. Chinese labels.
  */
+/**
+ * A signed-in demo household takes one 食盐 500g (2.5 points): the tile
+ * tapped, the basket and the redemption confirmed, until 兑换成功. Returns
+ * `household`'s balance after, read from the kiosk.
+ */
+export async function redeemDemoSalt(page, household) {
+  await tile(page, "食盐 500g").click();
+  await page.getByRole("button", { name: "确认兑换 — 2.5 积分" }).click();
+  await page.getByRole("button", { name: "确认兑换" }).click();
+  await page.getByRole("heading", { name: "兑换成功" }).waitFor();
+  return page.evaluate((code) => window.kiosk.household(code).balance, household);
+}
+
 export async function signInByKeypad(page, code, pin, { history = false, wait = true } = {}) {
   await page.getByRole("button", { name: history ? "我的积分" : "开始兑换" }).click();
   await typeOnKeypad(page, code);

@@ -13,7 +13,7 @@ import {
   kioskUrl,
   loadDemoVillage,
   signInByKeypad,
-  tile,
+  redeemDemoSalt,
   collectErrors,
   staffSignIn,
   staffMenu,
@@ -64,11 +64,7 @@ async function villagerThenStaff(kioskId, { offline }) {
     });
 
     await signInByKeypad(page, "B006", "9413");
-    await tile(page, "食盐 500g").click();
-    await page.getByRole("button", { name: "确认兑换 — 2.5 积分" }).click();
-    await page.getByRole("button", { name: "确认兑换" }).click();
-    await page.getByRole("heading", { name: "兑换成功" }).waitFor();
-    assert.equal(await page.evaluate(() => window.kiosk.household("B006").balance), "17.50");
+    assert.equal(await redeemDemoSalt(page, "B006"), "17.50");
     const seqBefore = await page.evaluate(() => window.kiosk.info().seq);
     await page.getByRole("button", { name: /^完成/ }).click();
     await page.getByRole("button", { name: "开始兑换" }).waitFor();
