@@ -188,19 +188,29 @@ export function tile(page, name) {
  * only the full build has moves the page to the full build first, as a
  * staff sign-in does.
  */
-export function inPage(page, body, arg) {
+export async function inPage(page, body, arg) {
   const source = body.toString();
   const names = [...source.matchAll(/\bkiosk\.(?:constructor\.)?(\w+)/g)].map((found) => found[1]);
+  await page.evaluate(async (names) => {
+    const has = (name) =>
+      typeof window.kiosk?.[name] === "function" || typeof window.kiosk?.constructor?.[name] === "function";
+    if (window.kiosk && window.useFullKiosk && !names.every(has)) await window.useFullKiosk();
+  }, names);
+  // The body's source is compiled by the browser's debugging protocol (a
+  // string to evaluate), which the page's Content-Security-Policy does not
+  // govern; `new Function` inside the page would be refused by it.
+  const slot = `__aixinInPage${++inPageCalls}`;
+  await page.evaluate(`window.${slot} = (${source});`);
   return page.evaluate(
-    async ({ source, arg, names }) => {
-      const has = (name) =>
-        typeof window.kiosk?.[name] === "function" || typeof window.kiosk?.constructor?.[name] === "function";
-      if (window.kiosk && window.useFullKiosk && !names.every(has)) await window.useFullKiosk();
-      return new Function("kiosk", "arg", `return (${source})(kiosk, arg);`)(window.kiosk, arg);
+    ({ slot, arg }) => {
+      const body = window[slot];
+      delete window[slot];
+      return body(window.kiosk, arg);
     },
-    { source, arg, names },
+    { slot, arg },
   );
 }
+let inPageCalls = 0;
 
 /**
  * A household's balance and, for each of `skus`, the stock and the price,
