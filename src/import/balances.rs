@@ -12,17 +12,10 @@ use crate::state::State;
 use std::collections::HashMap;
 
 /// A balance change that helps explain a difference: an entry since the
-/// last upload, which the platform has not seen.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ExplainingEntry {
-    pub seq: u64,
-    pub time_ms: i64,
-    /// `credited`, `corrected`, `redeemed`, `redemption_voided`, `year_closed`.
-    pub kind: &'static str,
-    pub change: Points,
-    pub balance_after: Points,
-    pub note: String,
-}
+/// last upload, which the platform has not seen — the household's own
+/// history line (`credited`, `corrected`, `redeemed`, `redemption_voided`,
+/// `year_closed`).
+pub type ExplainingEntry = crate::state::HistoryLine;
 
 /// One household in the comparison.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -120,17 +113,7 @@ pub fn reconcile(
         let start = household
             .history
             .partition_point(|line| line.seq <= through);
-        let entries: Vec<ExplainingEntry> = household.history[start..]
-            .iter()
-            .map(|line| ExplainingEntry {
-                seq: line.seq,
-                time_ms: line.time_ms,
-                kind: line.kind,
-                change: line.change,
-                balance_after: line.balance_after,
-                note: line.note.clone(),
-            })
-            .collect();
+        let entries: Vec<ExplainingEntry> = household.history[start..].to_vec();
         kiosk_total = kiosk_total
             .checked_add(household.balance)
             .unwrap_or(kiosk_total);

@@ -235,20 +235,6 @@ pub(crate) fn household_history(state: &State, code: &HouseholdCode) -> Vec<Hist
         .collect()
 }
 
-/// An entry that explains a reconciled difference reads as a history line.
-impl From<&crate::import::ExplainingEntry> for HistoryView {
-    fn from(entry: &crate::import::ExplainingEntry) -> HistoryView {
-        HistoryView::from(&HistoryLine {
-            seq: entry.seq,
-            time_ms: entry.time_ms,
-            kind: entry.kind,
-            change: entry.change,
-            balance_after: entry.balance_after,
-            note: entry.note.clone(),
-        })
-    }
-}
-
 impl From<&HistoryLine> for HistoryView {
     fn from(line: &HistoryLine) -> HistoryView {
         HistoryView {
