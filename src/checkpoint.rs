@@ -668,7 +668,9 @@ fn decode_body_of(body: &[u8], with_clock: bool) -> Result<State, String> {
     state.redemptions.reserve(redemptions);
     for _ in 0..redemptions {
         let redemption = read_redemption(&mut r)?;
-        state.redemptions.insert(redemption.seq, Box::new(redemption));
+        state
+            .redemptions
+            .insert(redemption.seq, Box::new(redemption));
     }
     let ids = r.count_of(16)?;
     state.entry_ids.reserve(ids);

@@ -239,7 +239,8 @@ fn issue20_a_split_moves_points_and_members_with_one_transfer_summing_to_zero() 
     let kinds: Vec<_> = seqs
         .iter()
         .map(|seq| {
-            kiosk.entries()
+            kiosk
+                .entries()
                 .into_iter()
                 .find(|e| e.seq == *seq)
                 .unwrap()
@@ -256,7 +257,8 @@ fn issue20_a_split_moves_points_and_members_with_one_transfer_summing_to_zero() 
             "member_added"
         ]
     );
-    let transfer = kiosk.entries()
+    let transfer = kiosk
+        .entries()
         .into_iter()
         .find(|e| e.seq == seqs[1])
         .unwrap();
