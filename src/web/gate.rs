@@ -21,8 +21,9 @@ pub(crate) mod marks;
 pub(crate) struct Gate {
     held: Cell<bool>,
     waiters: RefCell<VecDeque<js_sys::Function>>,
-    /// When a call last came to the gate or left it (`Date.now()`).
-    last_call_ms: Cell<f64>,
+    /// When a call last came to the gate or left it (`Date.now()`, whole
+    /// milliseconds).
+    last_call_ms: Cell<i64>,
     /// Called once when a call starts waiting behind background work, so
     /// that work can stop what it is doing (an IndexedDB write it can
     /// abort) instead of finishing it first.
@@ -36,10 +37,16 @@ pub(crate) struct Pass {
     call: bool,
 }
 
+/// `Date.now()` in whole milliseconds: the one float the gate reads,
+/// converted at once.
+fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
 impl Gate {
     /// Waits for the gate, in turn with the other calls.
     pub(crate) async fn enter(gate: &Rc<Gate>) -> Pass {
-        gate.last_call_ms.set(js_sys::Date::now());
+        gate.last_call_ms.set(now_ms());
         if gate.held.replace(true) {
             let mut resolve_slot = None;
             let promise =
@@ -67,8 +74,8 @@ impl Gate {
     /// has come to it or left it for `quiet_ms`. For background work.
     pub(crate) async fn enter_quiet(gate: &Rc<Gate>, quiet_ms: i32) -> Pass {
         loop {
-            let quiet_for = js_sys::Date::now() - gate.last_call_ms.get();
-            if !gate.held.get() && quiet_for >= f64::from(quiet_ms) {
+            let quiet_for = now_ms() - gate.last_call_ms.get();
+            if !gate.held.get() && quiet_for >= i64::from(quiet_ms) {
                 gate.held.set(true);
                 return Pass {
                     gate: Rc::clone(gate),
@@ -79,8 +86,8 @@ impl Gate {
             let left = if gate.held.get() {
                 quiet_ms
             } else {
-                // Whole milliseconds of a wait, not an amount.
-                (f64::from(quiet_ms) - quiet_for).clamp(1.0, f64::from(quiet_ms)) as i32
+                // Between 1 ms and `quiet_ms`, so it fits an i32.
+                (i64::from(quiet_ms) - quiet_for).clamp(1, i64::from(quiet_ms)) as i32
             };
             super::kiosk::sleep(left).await;
         }
@@ -105,7 +112,7 @@ impl Drop for Pass {
     fn drop(&mut self) {
         self.gate.on_call_waiting.borrow_mut().take();
         if self.call {
-            self.gate.last_call_ms.set(js_sys::Date::now());
+            self.gate.last_call_ms.set(now_ms());
         }
         let next = self.gate.waiters.borrow_mut().pop_front();
         match next {
