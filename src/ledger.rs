@@ -566,6 +566,17 @@ fn misrouted(family: &str) -> Error {
     }
 }
 
+/// An operation only the full build plans (the staff's), asked of the
+/// villager's build: refused, never planned in part.
+#[cfg(not(feature = "staff"))]
+fn staff_build_only() -> Error {
+    Error::invalid_with(
+        "operation",
+        "村民界面不办理这项业务,请工作人员登录后办理",
+        "the villagers' screens do not do this; a staff member signs in to do it",
+    )
+}
+
 /// What one operation comes to before its entries are sealed.
 enum Planned {
     /// Entries to append once the two-person rule is satisfied, the
@@ -865,6 +876,7 @@ impl Ledger {
     }
 
     /// Hands an operation to its family's plan.
+    #[cfg(feature = "staff")]
     fn dispatch(&mut self, acting: &Acting, operation: Operation) -> Result<Planned, Error> {
         Ok(match operation {
             Operation::SignIn { .. }
@@ -916,6 +928,22 @@ impl Ledger {
                 ))
             }
         })
+    }
+
+    /// The villager's build (without the `staff` feature) plans only what
+    /// its screens ask for: a sign-in, a redemption and the platform's
+    /// credits. A match keeps every arm it can reach, so the staff's
+    /// operations are left out here rather than after it; their entries are
+    /// still replayed like any other.
+    #[cfg(not(feature = "staff"))]
+    fn dispatch(&mut self, acting: &Acting, operation: Operation) -> Result<Planned, Error> {
+        match operation {
+            Operation::SignIn { .. } | Operation::Redeem { .. } => {
+                self.plan_redeem(acting, operation)
+            }
+            Operation::PlatformCredit { .. } => self.plan_credits(acting, operation),
+            _ => Err(staff_build_only()),
+        }
     }
 
     /// Seals what an operation planned, once the two-person rule is

@@ -8,6 +8,11 @@
 //! storage and never uses floating point; the shell hands it the time, the
 //! stored bytes and random salts, and persists what the core prepared before
 //! the core commits it.
+//!
+//! Without the `staff` feature (the villager's build) the ledger plans only
+//! the villager's operations; what only the staff's plans use is then
+//! unused, which is expected there, not a sign of dead code.
+#![cfg_attr(not(feature = "staff"), allow(dead_code, unused_imports))]
 
 pub mod backup;
 pub mod board;

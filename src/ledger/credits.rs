@@ -61,6 +61,7 @@ impl Ledger {
                     acting.one(id, body)
                 }
             }
+            #[cfg(feature = "staff")]
             Operation::Correct {
                 household,
                 amount,

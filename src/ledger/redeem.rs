@@ -41,6 +41,7 @@ impl Ledger {
                 };
                 self.plan_sign_in(household, collector, &pin, session, acting.now)?
             }
+            #[cfg(feature = "staff")]
             Operation::AssistedSignIn { household, session } => {
                 let Actor::Staff { staff } = acting.actor.clone() else {
                     return Err(Error::StaffAuthRequired);
@@ -61,6 +62,7 @@ impl Ledger {
                 lines,
                 request,
             } => self.plan_basket(session, &lines, request, acting.now_ms, acting.now)?,
+            #[cfg(feature = "staff")]
             Operation::Void {
                 redemption_seq,
                 reason,
