@@ -26,8 +26,11 @@ export async function buildManifest({
   // once, under pkg/, and the manifest never lists or hashes itself.
   const pkgInWww = relative(resolve(wwwDir), resolve(pkgDir)).split(sep).join("/");
   const www = (await filesUnder(wwwDir)).filter((file) => file !== "sw.js" && !file.startsWith(`${pkgInWww}/`));
-  // The full build and the villager's (pkg/villager/, the page's first).
-  const pkg = (await filesUnder(pkgDir)).filter((file) => /^(villager\/)?aixin_kiosk(_bg)?\.(js|wasm)$/.test(file));
+  // The full build and the villager's (pkg/villager/, the page's first),
+  // each with the JS snippets its glue imports (the proof worker's script).
+  const pkg = (await filesUnder(pkgDir)).filter((file) =>
+    /^(villager\/)?(aixin_kiosk(_bg)?\.(js|wasm)|snippets\/.+\.js)$/.test(file),
+  );
   const hash = createHash("sha256");
   for (const [dir, prefix, files] of [[wwwDir, "", www], [pkgDir, "pkg/", pkg]]) {
     for (const file of files) {

@@ -183,6 +183,11 @@ export async function writeDist({
   await cp(dirs.wwwDir, out, { recursive: true });
   await mkdir(join(out, "pkg", "villager"), { recursive: true });
   for (const file of PKG_FILES) await cp(join(dirs.pkgDir, file), join(out, "pkg", file));
+  // The JS snippets each build's glue imports (the proof worker's script).
+  for (const dir of ["snippets", "villager/snippets"]) {
+    const found = await stat(join(dirs.pkgDir, dir)).catch(() => null);
+    if (found?.isDirectory()) await cp(join(dirs.pkgDir, dir), join(out, "pkg", dir), { recursive: true });
+  }
   const indexFile = join(out, "index.html");
   await writeFile(indexFile, pageForPlatform(await readFile(indexFile, "utf8"), origin));
   // Written last: its build id is a digest of every file above as written.

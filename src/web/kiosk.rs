@@ -506,6 +506,7 @@ impl Kiosk {
     /// next opener.
     pub fn close(&self) -> js_sys::Promise {
         self.inner.closed.set(true);
+        super::upkeep::stop_proof(&self.inner);
         if let Some(db) = self.inner.db.borrow_mut().take() {
             db.close();
         }

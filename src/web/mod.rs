@@ -22,6 +22,7 @@ mod limits;
 pub mod lock;
 mod panic;
 mod platform_restore;
+mod proof;
 mod reports;
 mod rules;
 mod staff;

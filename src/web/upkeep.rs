@@ -64,6 +64,8 @@ pub(super) struct Upkeep {
     pub unproven: RefCell<Option<Claim>>,
     /// Whether a background pass is running.
     pub running: Cell<bool>,
+    /// The proof's worker while it runs (see [`super::proof`]).
+    pub proof_worker: RefCell<Option<super::proof::ProofWorker>>,
 }
 
 impl Upkeep {
@@ -375,43 +377,88 @@ pub(super) async fn write_checkpoint(inner: &Inner) -> Result<(), Error> {
     Ok(())
 }
 
-/// Replays the journal up to the unproven checkpoint on a connection of its
-/// own and proves the checkpoint; a failure makes the kiosk read-only with
-/// `STORAGE_CORRUPT` and deletes the checkpoint.
-async fn prove(inner: &Rc<Inner>) -> Result<(), Error> {
-    let Some(claim) = inner.upkeep().unproven.borrow().clone() else {
-        return Ok(());
-    };
-    let db = KioskDb::open(inner.kiosk_id().as_str())
+/// What a proof came to.
+pub(super) enum Proved {
+    /// The replayed state is the one the checkpoint claims.
+    Yes,
+    /// The journal does not bear the checkpoint out.
+    No(Error),
+    /// Stopped before the end (the kiosk closed).
+    Stopped,
+}
+
+/// Replays the journal up to `claim` on a connection of its own and proves
+/// the claim against the replayed state; `stop` is asked between steps.
+/// The one implementation of the proof, run in the proof worker (see
+/// [`super::proof`]) or, where none can start, on the page's thread.
+pub(super) async fn replay_and_prove(
+    kiosk_id: &KioskId,
+    claim: &Claim,
+    stop: impl Fn() -> bool,
+) -> Result<Proved, Error> {
+    let db = KioskDb::open(kiosk_id.as_str())
         .await
         .map_err(storage_error)?;
     let outcome = async {
         let base = read_base(&db).await?;
-        let mut replay = start_replay(base, inner.kiosk_id());
-        let closed = || inner.is_closed();
-        let fed = replay_through(&db, &mut replay, claim.seq, PROOF_STEP, closed).await?;
-        if inner.is_closed() {
-            return Ok(None);
+        let mut replay = start_replay(base, kiosk_id);
+        let fed = replay_through(&db, &mut replay, claim.seq, PROOF_STEP, &stop).await?;
+        if stop() {
+            return Ok(Proved::Stopped);
         }
-        Ok::<_, Error>(Some(match fed {
-            Err(ReplayError::Corrupt(error)) | Err(ReplayError::WrongKiosk(error)) => Err(error),
-            Ok(()) => {
-                checkpoint::prove(&claim, replay.state()).map_err(|detail| Error::StorageCorrupt {
+        Ok::<_, Error>(match fed {
+            Err(ReplayError::Corrupt(error)) | Err(ReplayError::WrongKiosk(error)) => {
+                Proved::No(error)
+            }
+            Ok(()) => match checkpoint::prove(claim, replay.state()) {
+                Ok(()) => Proved::Yes,
+                Err(detail) => Proved::No(Error::StorageCorrupt {
                     seq: claim.seq,
                     detail,
-                })
-            }
-        }))
+                }),
+            },
+        })
     }
     .await;
     db.close();
-    match outcome? {
-        None => Ok(()),
-        Some(Ok(())) => {
+    outcome
+}
+
+/// Proves the unproven checkpoint, in the proof worker when one starts;
+/// a failure makes the kiosk read-only with `STORAGE_CORRUPT` and deletes
+/// the checkpoint.
+async fn prove(inner: &Rc<Inner>) -> Result<(), Error> {
+    let Some(claim) = inner.upkeep().unproven.borrow().clone() else {
+        return Ok(());
+    };
+    if inner.is_closed() {
+        return Ok(());
+    }
+    // Marked `aixin:proof-worker` or `aixin:proof` (on the page's thread),
+    // so the benchmark and the tests can tell where it ran.
+    let started = super::gate::marks::now();
+    let worker = &inner.upkeep().proof_worker;
+    let proved = match super::proof::in_worker(inner.kiosk_id().as_str(), &claim, worker).await {
+        Some(proved) => {
+            super::gate::marks::measure("proof-worker", started);
+            proved?
+        }
+        None => {
+            let proved = replay_and_prove(inner.kiosk_id(), &claim, || inner.is_closed()).await;
+            super::gate::marks::measure("proof", started);
+            proved?
+        }
+    };
+    if inner.is_closed() {
+        return Ok(());
+    }
+    match proved {
+        Proved::Stopped => Ok(()),
+        Proved::Yes => {
             *inner.upkeep().unproven.borrow_mut() = None;
             Ok(())
         }
-        Some(Err(error)) => {
+        Proved::No(error) => {
             inner.ledger.borrow_mut().set_read_only(error.clone());
             let _pass = super::gate::Gate::enter(inner.gate()).await;
             let lease = DbLease::take(inner)?;
@@ -423,6 +470,13 @@ async fn prove(inner: &Rc<Inner>) -> Result<(), Error> {
             inner.upkeep().checkpoint_seq.set(0);
             Err(error)
         }
+    }
+}
+
+/// Stops a proof running in its worker (the kiosk is closing).
+pub(super) fn stop_proof(inner: &Inner) {
+    if let Some(worker) = inner.upkeep().proof_worker.borrow_mut().take() {
+        worker.stop();
     }
 }
 

@@ -1,0 +1,209 @@
+//! The background proof in a worker of its own. Replaying the journal from
+//! genesis holds a second full state beside the kiosk's; in the page's wasm
+//! that peak would stay for good (wasm memory never shrinks: 79 MB after
+//! opening 100,000 entries, against 53 MB for open alone). A dedicated
+//! worker instantiates the same build's compiled module, opens the journal
+//! on its own IndexedDB connection, runs the same replay and proof
+//! ([`super::upkeep::replay_and_prove`]) and answers in one message; its
+//! memory goes when it is terminated.
+//!
+//! When no worker can run the proof — no `Worker`, or the worker cannot
+//! load the build's glue, as under the wasm test runner, whose glue has
+//! another name — the page runs it on its own thread as before.
+
+use super::convert::{from_js, to_js};
+use super::upkeep::{replay_and_prove, Proved};
+use crate::checkpoint::Claim;
+use crate::error::Error;
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+// One module for both sides. In the page it starts the worker; loaded as
+// the worker's script (named "aixin-proof") it waits for the build's
+// compiled module, instantiates it through the glue two folders up (where
+// wasm-bindgen puts the glue beside its `snippets/` folder) and calls
+// `proveInWorker`. Any failure to start answers "unavailable", so the page
+// proves on its own thread instead.
+#[wasm_bindgen(inline_js = r#"
+const NAME = "aixin-proof";
+export function startProofWorker(module, kioskId, claim) {
+  let worker = null;
+  let settle;
+  const answer = new Promise((resolve) => { settle = resolve; });
+  const end = (outcome) => { if (worker) worker.terminate(); worker = null; settle(outcome); };
+  try {
+    worker = new Worker(new URL(import.meta.url), { type: "module", name: NAME });
+    worker.onmessage = (event) => end(event.data);
+    worker.onerror = () => end({ outcome: "unavailable" });
+    worker.onmessageerror = () => end({ outcome: "unavailable" });
+    worker.postMessage({ module, kioskId, claim });
+  } catch {
+    end({ outcome: "unavailable" });
+  }
+  return { answer, stop: () => end({ outcome: "closed" }) };
+}
+if (typeof WorkerGlobalScope !== "undefined" && self instanceof WorkerGlobalScope && self.name === NAME) {
+  self.onmessage = async ({ data }) => {
+    self.onmessage = null;
+    let answer;
+    try {
+      const glue = await import(new URL("../../aixin_kiosk.js", import.meta.url).href);
+      await glue.default({ module_or_path: data.module });
+      answer = await glue.proveInWorker(data.kioskId, data.claim);
+    } catch {
+      answer = { outcome: "unavailable" };
+    }
+    self.postMessage(answer);
+  };
+}
+"#)]
+extern "C" {
+    /// A started proof worker: `answer` resolves once, to an [`Answer`].
+    pub(super) type ProofWorker;
+
+    #[wasm_bindgen(js_name = startProofWorker)]
+    fn start_proof_worker(module: &JsValue, kiosk_id: &str, claim: &JsValue) -> ProofWorker;
+
+    #[wasm_bindgen(method, getter)]
+    fn answer(this: &ProofWorker) -> js_sys::Promise;
+
+    /// Terminates the worker; `answer` resolves to "closed".
+    #[wasm_bindgen(method)]
+    pub(super) fn stop(this: &ProofWorker);
+}
+
+/// The claim as it crosses to the worker (hashes in hex).
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ClaimMessage {
+    seq: u64,
+    head: String,
+    state_hash: String,
+    digest: String,
+    format_04: bool,
+}
+
+impl ClaimMessage {
+    fn of(claim: &Claim) -> ClaimMessage {
+        ClaimMessage {
+            seq: claim.seq,
+            head: hex::encode(claim.head),
+            state_hash: claim.state_hash.clone(),
+            digest: hex::encode(claim.digest),
+            format_04: claim.format_04,
+        }
+    }
+
+    fn claim(self) -> Option<Claim> {
+        let hash = |text: &str| hex::decode(text).ok()?.try_into().ok();
+        Some(Claim {
+            seq: self.seq,
+            head: hash(&self.head)?,
+            state_hash: self.state_hash,
+            digest: hash(&self.digest)?,
+            format_04: self.format_04,
+        })
+    }
+}
+
+/// The worker's answer.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "camelCase")]
+enum Answer {
+    /// The replayed state is the one the checkpoint claims.
+    Proved,
+    /// The journal does not bear the checkpoint out.
+    Refuted { error: Failure },
+    /// The journal could not be read to the end (nothing proved or refuted).
+    Failed { error: Failure },
+    /// No worker could run the proof.
+    Unavailable,
+    /// The kiosk closed first.
+    Closed,
+}
+
+/// The errors a proof ends with, by code, with the figures their words are
+/// made from, so the page's error is the one an in-thread proof gives.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "SCREAMING_SNAKE_CASE")]
+enum Failure {
+    StorageCorrupt { seq: u64, detail: String },
+    WrongKiosk { expected: String, found: String },
+    StorageFull,
+    StorageFailed { detail: String },
+}
+
+impl Failure {
+    fn of(error: Error) -> Failure {
+        match error {
+            Error::StorageCorrupt { seq, detail } => Failure::StorageCorrupt { seq, detail },
+            Error::WrongKiosk { expected, found } => Failure::WrongKiosk { expected, found },
+            Error::StorageFull => Failure::StorageFull,
+            Error::StorageFailed { detail } => Failure::StorageFailed { detail },
+            other => Failure::StorageFailed {
+                detail: other.message_en(),
+            },
+        }
+    }
+
+    fn error(self) -> Error {
+        match self {
+            Failure::StorageCorrupt { seq, detail } => Error::StorageCorrupt { seq, detail },
+            Failure::WrongKiosk { expected, found } => Error::WrongKiosk { expected, found },
+            Failure::StorageFull => Error::StorageFull,
+            Failure::StorageFailed { detail } => Error::StorageFailed { detail },
+        }
+    }
+}
+
+/// What the worker found, or `None` when no worker could run the proof.
+/// The worker is kept in `worker` while it runs, so closing the kiosk can
+/// stop it.
+pub(super) async fn in_worker(
+    kiosk_id: &str,
+    claim: &Claim,
+    worker: &std::cell::RefCell<Option<ProofWorker>>,
+) -> Option<Result<Proved, Error>> {
+    let started = start_proof_worker(
+        &wasm_bindgen::module(),
+        kiosk_id,
+        &to_js(&ClaimMessage::of(claim)),
+    );
+    let answer = started.answer();
+    *worker.borrow_mut() = Some(started);
+    let answered = wasm_bindgen_futures::JsFuture::from(answer).await;
+    worker.borrow_mut().take();
+    let answer: Answer = from_js(answered.ok()?, "proof").ok()?;
+    match answer {
+        Answer::Proved => Some(Ok(Proved::Yes)),
+        Answer::Refuted { error } => Some(Ok(Proved::No(error.error()))),
+        Answer::Failed { error } => Some(Err(error.error())),
+        Answer::Closed => Some(Ok(Proved::Stopped)),
+        Answer::Unavailable => None,
+    }
+}
+
+/// The worker's side: replays the journal of `kioskId` on a connection of
+/// its own and proves `claim` against it. Called by the proof worker's
+/// script, not by pages; resolves to `{ outcome, error? }`.
+#[wasm_bindgen(js_name = proveInWorker)]
+pub fn prove_in_worker(kiosk_id: String, claim: JsValue) -> js_sys::Promise {
+    wasm_bindgen_futures::future_to_promise(async move {
+        let answer = async {
+            let kiosk_id = super::convert::kiosk_id(&kiosk_id).ok()?;
+            let claim = from_js::<ClaimMessage>(claim, "claim").ok()?.claim()?;
+            Some(match replay_and_prove(&kiosk_id, &claim, || false).await {
+                Ok(Proved::Yes) => Answer::Proved,
+                Ok(Proved::No(error)) => Answer::Refuted {
+                    error: Failure::of(error),
+                },
+                Ok(Proved::Stopped) => Answer::Closed,
+                Err(error) => Answer::Failed {
+                    error: Failure::of(error),
+                },
+            })
+        }
+        .await;
+        Ok(to_js(&answer.unwrap_or(Answer::Unavailable)))
+    })
+}
