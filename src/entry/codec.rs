@@ -622,6 +622,49 @@ fn rules_record(w: &mut Writer, rules: &RulesRecord) {
     w.close();
 }
 
+// ------------------------------------------------- parts of a checkpoint
+
+/// An item's details and the points rules are held in a checkpoint as the
+/// JSON an entry carries them in, written and read here by the same hand
+/// (the bytes `serde_json` wrote for them before, so older checkpoints
+/// still read and still prove equal to a replayed state).
+impl ItemDetails {
+    pub(crate) fn to_json(&self) -> String {
+        part_json(|w| item_details(w, self))
+    }
+
+    pub(crate) fn from_json(text: &str) -> Read<ItemDetails> {
+        read_part(text, Reader::item_details)
+    }
+}
+
+impl RulesRecord {
+    pub(crate) fn to_json(&self) -> String {
+        part_json(|w| rules_record(w, self))
+    }
+
+    pub(crate) fn from_json(text: &str) -> Read<RulesRecord> {
+        read_part(text, Reader::rules_record)
+    }
+}
+
+fn part_json(write: impl FnOnce(&mut Writer)) -> String {
+    let mut w = Writer {
+        out: Vec::with_capacity(128),
+        first: true,
+    };
+    write(&mut w);
+    // The writer only ever writes UTF-8 (names and escaped strings).
+    String::from_utf8(w.out).unwrap_or_default()
+}
+
+fn read_part<'a, T>(text: &'a str, read: fn(&mut Reader<'a>) -> Read<T>) -> Read<T> {
+    let mut reader = Reader { text, at: 0 };
+    let part = read(&mut reader)?;
+    reader.end()?;
+    Ok(part)
+}
+
 // ---------------------------------------------------------------- reading
 
 /// A name the reader checks without copying its text first: the checked
