@@ -122,12 +122,14 @@ pub struct Credential {
 }
 
 impl Credential {
+    /// The stored record: JSON written by the journal codec's hand (the
+    /// villager's wasm carries no JSON library for it).
     pub fn encode(&self) -> Vec<u8> {
-        serde_json::to_vec(self).unwrap_or_default()
+        self.to_json().into_bytes()
     }
 
     pub fn decode(bytes: &[u8]) -> Option<Credential> {
-        serde_json::from_slice(bytes).ok()
+        Credential::from_json(std::str::from_utf8(bytes).ok()?).ok()
     }
 
     /// The lockout's end if locked at `now_ms`.
@@ -219,6 +221,43 @@ mod tests {
             hex::encode(out),
             "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc"
         );
+    }
+
+    /// Records stored before were written by `serde_json`: the same bytes
+    /// now, and those bytes (and the same fields in another order, with
+    /// spaces) still read.
+    #[test]
+    fn a_record_is_the_bytes_serde_json_wrote() {
+        let pin = Pin::new("3817").unwrap();
+        let locked = Credential {
+            pin_hash: Some(PinHash::new(&pin, &[7; 16], 10)),
+            failures: 5,
+            locked_until_ms: 1_733_000_000_000,
+            last_attempt_ms: -3,
+        };
+        for credential in [Credential::default(), locked] {
+            let old = serde_json::to_vec(&credential).unwrap();
+            assert_eq!(credential.encode(), old);
+            assert_eq!(Credential::decode(&old), Some(credential));
+        }
+        let reordered = br#"{ "last_attempt_ms": 9, "failures": 1, "locked_until_ms": 0 }"#;
+        assert_eq!(
+            Credential::decode(reordered),
+            Some(Credential {
+                failures: 1,
+                last_attempt_ms: 9,
+                ..Credential::default()
+            })
+        );
+        for bad in [
+            &br#"{"failures":1,"locked_until_ms":0}"#[..],
+            br#"{"pin_hash":null,"failures":1,"locked_until_ms":0,"last_attempt_ms":0,"x":1}"#,
+            br#"{"pin_hash":{"algorithm":"a"},"failures":1,"locked_until_ms":0,"last_attempt_ms":0}"#,
+            br#"{"failures":-1,"locked_until_ms":0,"last_attempt_ms":0}"#,
+            b"\xff",
+        ] {
+            assert_eq!(Credential::decode(bad), None);
+        }
     }
 
     #[test]

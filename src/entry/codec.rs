@@ -26,6 +26,7 @@ use super::{
     Actor, Barcode, Body, ClearedBalance, Entry, EntryId, HouseholdKind, ImageRef, ItemDetails,
     RedeemedLine, RestoreAuthKind, Role, SourceType, StockLine, TransferKind,
 };
+use crate::credential::{Credential, PinHash};
 use crate::ids::{CountyId, HouseholdCode, KioskId, Period, Sku, StaffId, Text, TEXT_LENGTH_MAX};
 use crate::points::Points;
 use crate::rulebook::{BandRecord, CategoryRecord, ItemRecord, RulesRecord};
@@ -645,6 +646,37 @@ impl RulesRecord {
 
     pub(crate) fn from_json(text: &str) -> Read<RulesRecord> {
         read_part(text, Reader::rules_record)
+    }
+}
+
+/// A PIN's credential record, stored apart from the journal, is the same
+/// kind of JSON (the bytes `serde_json` wrote for it before, so stored
+/// records and backups still read).
+impl Credential {
+    pub(crate) fn to_json(&self) -> String {
+        part_json(|w| {
+            w.open();
+            w.key("pin_hash");
+            match &self.pin_hash {
+                Some(hash) => {
+                    w.open();
+                    w.str("algorithm", &hash.algorithm);
+                    w.uint("iterations", u64::from(hash.iterations));
+                    w.str("salt", &hash.salt);
+                    w.str("hash", &hash.hash);
+                    w.close();
+                }
+                None => w.out.extend_from_slice(b"null"),
+            }
+            w.uint("failures", u64::from(self.failures));
+            w.int("locked_until_ms", self.locked_until_ms);
+            w.int("last_attempt_ms", self.last_attempt_ms);
+            w.close();
+        })
+    }
+
+    pub(crate) fn from_json(text: &str) -> Read<Credential> {
+        read_part(text, Reader::credential)
     }
 }
 
@@ -1725,6 +1757,29 @@ impl<'a> Reader<'a> {
         } default {
             deduction: Reader::bool,
         }))
+    }
+
+    fn credential(&mut self) -> Read<Credential> {
+        Ok(record!(self, None, Credential {
+            failures: Reader::u32,
+            locked_until_ms: Reader::i64,
+            last_attempt_ms: Reader::i64,
+        } default {
+            pin_hash: |r: &mut Reader<'a>| r.nullable(Reader::pin_hash),
+        }))
+    }
+
+    fn pin_hash(&mut self) -> Read<PinHash> {
+        Ok(record!(
+            self,
+            None,
+            PinHash {
+                algorithm: Reader::plain,
+                iterations: Reader::u32,
+                salt: Reader::plain,
+                hash: Reader::plain,
+            }
+        ))
     }
 
     fn band_record(&mut self) -> Read<BandRecord> {
