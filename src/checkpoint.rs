@@ -569,6 +569,13 @@ pub fn decode(bytes: &[u8]) -> Result<Checkpoint, String> {
     decode_hashed(bytes, digest)
 }
 
+/// The seq a checkpoint's header names, read without any check (the decode
+/// checks it): open starts reading the records after it meanwhile.
+pub fn claimed_seq(bytes: &[u8]) -> Option<u64> {
+    let seq = bytes.get(MAGIC.len()..MAGIC.len() + 8)?;
+    Some(u64::from_le_bytes(seq.try_into().ok()?))
+}
+
 /// The bytes of a checkpoint that its trailing hash covers: all but the
 /// last 32.
 pub fn hashed_part(bytes: &[u8]) -> Result<&[u8], String> {
@@ -581,10 +588,24 @@ pub fn hashed_part(bytes: &[u8]) -> Result<&[u8], String> {
 /// several times faster than the one compiled into the wasm).
 pub fn decode_hashed(bytes: &[u8], hashed_part_digest: Hash) -> Result<Checkpoint, String> {
     let content = hashed_part(bytes)?;
-    let digest = &bytes[content.len()..];
-    if hashed_part_digest.as_slice() != digest {
-        return Err("checkpoint hash does not match its bytes".into());
+    if hashed_part_digest.as_slice() != &bytes[content.len()..] {
+        return Err(HASH_MISMATCH.into());
     }
+    decode_before_hash(bytes)
+}
+
+/// What a checkpoint whose trailing hash is wrong is refused with.
+pub const HASH_MISMATCH: &str = "checkpoint hash does not match its bytes";
+
+/// [`decode_hashed`] without the trailing hash compared: for a caller that
+/// has the hash computed meanwhile (the browser shell, off the page's thread
+/// while this decodes) and compares it with the checkpoint's last 32 bytes
+/// before it uses anything decoded. Every other check is made, and the
+/// decode is safe on any bytes (the hash is no secret: a damaged checkpoint
+/// with a right hash comes this way too).
+pub fn decode_before_hash(bytes: &[u8]) -> Result<Checkpoint, String> {
+    let content = hashed_part(bytes)?;
+    let digest = &bytes[content.len()..];
     let mut r = Reader(content);
     let with_clock = match r.take(MAGIC.len())? {
         magic if magic == MAGIC => true,
@@ -652,13 +673,14 @@ fn decode_body_of(body: &[u8], with_clock: bool) -> Result<State, String> {
     }
     // Counts that size an allocation are held to what the bytes left could
     // encode, so a damaged count cannot reserve many times the checkpoint.
+    let mut seen = Seen::default();
     let credits = r.count_of(3 * 8 + 16)?;
     state.credits.reserve(credits);
     for _ in 0..credits {
         let key = (
-            name::<HouseholdCode>(r.str()?)?,
-            name::<Period>(r.str()?)?,
-            name::<Text>(r.str()?)?,
+            seen.households.name(r.str()?)?,
+            seen.periods.name(r.str()?)?,
+            seen.texts.name(r.str()?)?,
         );
         let value = (r.u64()?, r.points()?);
         state.credits.insert(key, value);
@@ -666,7 +688,7 @@ fn decode_body_of(body: &[u8], with_clock: bool) -> Result<State, String> {
     let redemptions = r.count_of(REDEMPTION_BYTES_MIN)?;
     state.redemptions.reserve(redemptions);
     for _ in 0..redemptions {
-        let redemption = read_redemption(&mut r)?;
+        let redemption = read_redemption(&mut r, &mut seen)?;
         state
             .redemptions
             .insert(redemption.seq, Box::new(redemption));
@@ -812,15 +834,15 @@ fn read_household(r: &mut Reader) -> Result<Household, String> {
 /// a line count, total, balance, hash and two flags.
 const REDEMPTION_BYTES_MIN: usize = 8 * 6 + 32 + 2;
 
-fn read_redemption(r: &mut Reader) -> Result<Redemption, String> {
+fn read_redemption<'a>(r: &mut Reader<'a>, seen: &mut Seen<'a>) -> Result<Redemption, String> {
     let seq = r.u64()?;
     let time_ms = r.i64()?;
-    let household = name::<HouseholdCode>(r.str()?)?;
+    let household = seen.households.name(r.str()?)?;
     let count = r.count_of(24)?;
     let mut lines = Vec::with_capacity(count);
     for _ in 0..count {
         lines.push(RedeemedLine {
-            sku: name::<Sku>(r.str()?)?,
+            sku: seen.skus.name(r.str()?)?,
             quantity: u32::try_from(r.u64()?).map_err(|_| "quantity")?,
             unit_price: r.points()?,
         });
@@ -834,8 +856,8 @@ fn read_redemption(r: &mut Reader) -> Result<Redemption, String> {
         balance_after: r.points()?,
         hash: r.take(32)?.try_into().map_err(|_| "hash")?,
         voided: r.bool()?,
-        assisted_by: r.option(|r| name::<StaffId>(r.str()?))?,
-        collector: r.option(|r| name::<Text>(r.str()?))?,
+        assisted_by: r.option(|r| seen.staff.name(r.str()?))?,
+        collector: r.option(|r| seen.texts.name(r.str()?))?,
         pin_reset_by: None,
     })
 }
@@ -852,6 +874,43 @@ fn read_totals(r: &mut Reader) -> Result<Totals, String> {
         units_voided: r.i64()?,
         units_adjusted: r.i64()?,
     })
+}
+
+/// The names a checkpoint's credits and redemptions have already shown,
+/// each checked once: at 50,000 entries the same 300 household codes and 40
+/// SKUs come well over 100,000 times, and their checks (trimmed, upper-cased
+/// into a new string, every character looked at) were a third of the decode
+/// in the wasm's unoptimised first tier, which most of a cold open runs in.
+/// The same text always checks the same way, so a copy of the first result
+/// is what checking it again would give.
+#[derive(Default)]
+struct Seen<'a> {
+    households: Checked<'a, HouseholdCode>,
+    skus: Checked<'a, Sku>,
+    periods: Checked<'a, Period>,
+    texts: Checked<'a, Text>,
+    staff: Checked<'a, StaffId>,
+}
+
+/// Names of one kind by their stored text (one entry per distinct text, so
+/// no more than the checkpoint's bytes could hold).
+struct Checked<'a, T>(crate::state::Map<&'a str, T>);
+
+impl<T> Default for Checked<'_, T> {
+    fn default() -> Self {
+        Checked(crate::state::Map::default())
+    }
+}
+
+impl<'a, T: Stored + Clone> Checked<'a, T> {
+    fn name(&mut self, text: &'a str) -> Result<T, String> {
+        if let Some(known) = self.0.get(text) {
+            return Ok(known.clone());
+        }
+        let checked = name::<T>(text)?;
+        self.0.insert(text, checked.clone());
+        Ok(checked)
+    }
 }
 
 /// A checked name from its stored text (the same check as decoding an entry).

@@ -105,15 +105,28 @@ async fn a_damaged_or_forged_checkpoint_is_caught() {
     assert_eq!(get(&kiosk.info(), "verified"), JsValue::TRUE);
     settle(kiosk.close()).await.unwrap();
 
-    // A forged one, its own hash recomputed: open trusts it at first, the
-    // background proof refuses it, the kiosk turns read-only and the
-    // checkpoint is dropped, so the next open verifies everything.
     let mut forged = honest.clone();
     let household = forged.households.values_mut().next().unwrap();
     household.balance = household
         .balance
         .checked_add(common::points("1000"))
         .unwrap();
+
+    // A forged state that decodes well under the honest checkpoint's hash:
+    // open decodes while the browser hashes, and must still drop it.
+    let mut unhashed = checkpoint::encode(&forged);
+    let honest_bytes = checkpoint::encode(&honest);
+    let split = unhashed.len() - 32;
+    unhashed[split..].copy_from_slice(&honest_bytes[honest_bytes.len() - 32..]);
+    put_checkpoint(id, unhashed).await;
+    let kiosk = open(id).await;
+    assert_eq!(kiosk.state_hash(), expected_hash);
+    assert_eq!(get(&kiosk.info(), "verified"), JsValue::TRUE);
+    settle(kiosk.close()).await.unwrap();
+
+    // A forged one, its own hash recomputed: open trusts it at first, the
+    // background proof refuses it, the kiosk turns read-only and the
+    // checkpoint is dropped, so the next open verifies everything.
     put_checkpoint(id, checkpoint::encode(&forged)).await;
     let kiosk = open(id).await;
     assert_ne!(kiosk.state_hash(), expected_hash);

@@ -6,22 +6,37 @@
 //! in the core: each is small and one follows the other.
 
 use sha2::{Digest, Sha256};
+use std::future::Future;
 use wasm_bindgen_futures::JsFuture;
 
-/// The SHA-256 of `bytes`.
-pub(super) async fn sha256(bytes: &[u8]) -> [u8; 32] {
-    match browser_sha256(bytes).await {
-        Some(digest) => digest,
-        None => Sha256::digest(bytes).into(),
+/// The SHA-256 of `bytes`. The browser is asked at the call, not when the
+/// future is first polled: it copies the bytes then and hashes them off the
+/// page's thread, so the caller can do other work (open decodes the
+/// checkpoint) before it awaits the digest.
+pub(super) fn sha256(bytes: &[u8]) -> impl Future<Output = [u8; 32]> + '_ {
+    let started = browser_sha256(bytes);
+    async move {
+        if let Some(promise) = started {
+            if let Some(digest) = browser_digest(promise).await {
+                return digest;
+            }
+        }
+        Sha256::digest(bytes).into()
     }
 }
 
-/// `None` where there is no `crypto.subtle` or it fails.
-async fn browser_sha256(bytes: &[u8]) -> Option<[u8; 32]> {
+/// The browser's digest of `bytes`, started; `None` where there is no
+/// `crypto.subtle` or it refuses.
+fn browser_sha256(bytes: &[u8]) -> Option<JsFuture> {
     let subtle = web_sys::window()?.crypto().ok()?.subtle();
     // `digest` copies the bytes when it is called, before anything else
     // runs: the wasm memory may move afterwards.
     let promise = subtle.digest_with_str_and_u8_array("SHA-256", bytes).ok()?;
-    let buffer = JsFuture::from(promise).await.ok()?;
+    Some(JsFuture::from(promise))
+}
+
+/// The digest a started `crypto.subtle.digest` resolves to; `None` if it fails.
+async fn browser_digest(promise: JsFuture) -> Option<[u8; 32]> {
+    let buffer = promise.await.ok()?;
     js_sys::Uint8Array::new(&buffer).to_vec().try_into().ok()
 }

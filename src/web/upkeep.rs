@@ -22,7 +22,10 @@ use crate::journal::{self, OpenError, Replay, ReplayError};
 use crate::ledger::{Ledger, LedgerConfig};
 use crate::state::State;
 use std::cell::{Cell, RefCell};
+use std::future::{poll_fn, Future};
+use std::pin::pin;
 use std::rc::Rc;
+use std::task::Poll;
 use wasm_bindgen::prelude::*;
 
 /// The `meta` key of the latest checkpoint.
@@ -82,15 +85,19 @@ pub(super) async fn load(
     kiosk_id: &KioskId,
     config: LedgerConfig,
 ) -> Result<(Result<Ledger, OpenError>, Upkeep), Error> {
-    let credentials = db
-        .read_all(Store::Credentials)
-        .await
-        .map_err(storage_error)?;
+    // Open's first reads are asked for together: IndexedDB answers each
+    // while the others wait, instead of a round trip after each.
+    let ((credentials, base), (segments_end, stored)) = both(
+        both(db.read_all(Store::Credentials), read_base(db)),
+        both(db.segments_end(), db.read_one(Store::Meta, CHECKPOINT_KEY)),
+    )
+    .await;
+    let credentials = credentials.map_err(storage_error)?;
     let upkeep = Upkeep::default();
     // The base is vouched for by its `archived` entry where the replay
     // meets it (see `start_replay`): after the checkpoint, by the tail read
     // below; before it, by the background proof.
-    let base = match read_base(db).await {
+    let base = match base {
         Ok(base) => base,
         // Without its base the live journal cannot be replayed at all: the
         // kiosk opens read-only and empty, and the staff get the ways back.
@@ -111,7 +118,7 @@ pub(super) async fn load(
         upkeep.base_seq.set(base.claim.seq);
         upkeep.base_head.set(base.claim.head);
     }
-    let segments_end = match db.segments_end().await {
+    let segments_end = match segments_end {
         Ok(end) => end,
         // The last segment's count is damaged: the replay below names it,
         // and a read-only kiosk seals nothing.
@@ -121,35 +128,39 @@ pub(super) async fn load(
     upkeep
         .segments_end
         .set(segments_end.max(upkeep.base_seq.get() + 1));
-    let stored = db
-        .read_one(Store::Meta, CHECKPOINT_KEY)
-        .await
-        .map_err(storage_error)?;
-    let found = match stored {
-        Some(bytes) => Some(decode_checkpoint(&bytes).await),
-        None => None,
-    };
-    if let Some(Ok(found)) = found {
-        if found.claim.seq >= upkeep.base_seq.get() {
-            // A damaged segment in the tail: the full replay below names it
-            // with its verified prefix.
-            let tail = match db.read_journal(found.claim.seq + 1, SEQ_MAX).await {
-                Ok(tail) => Some(tail),
-                Err(StorageError::Corrupt { .. }) => None,
-                Err(error) => return Err(storage_error(error)),
-            };
-            if let Some(tail) = tail {
-                let claim = found.claim.clone();
-                let mut replay = Replay::from_state(found.state, kiosk_id);
-                if let Some(base) = &base {
-                    replay = replay.vouching_for(base_claim(base));
-                }
-                let fed = replay.feed(&tail);
-                let opened = replay.finish(fed, credentials.clone(), config);
-                if opened.is_ok() {
-                    upkeep.checkpoint_seq.set(claim.seq);
-                    *upkeep.unproven.borrow_mut() = Some(claim);
-                    return Ok((opened, upkeep));
+    let stored = stored.map_err(storage_error)?;
+    let claimed = stored.as_deref().and_then(checkpoint::claimed_seq);
+    if let (Some(bytes), Some(claimed)) = (&stored, claimed) {
+        if claimed >= upkeep.base_seq.get() {
+            // The records after the checkpoint are asked for first, so
+            // IndexedDB reads them while the checkpoint is decoded; they are
+            // of no use if the decode fails, which is rare.
+            let (tail, found) = both(
+                db.read_journal(claimed.saturating_add(1), SEQ_MAX),
+                decode_checkpoint(bytes),
+            )
+            .await;
+            if let Ok(found) = found {
+                // A damaged segment in the tail: the full replay below names
+                // it with its verified prefix.
+                let tail = match tail {
+                    Ok(tail) => Some(tail),
+                    Err(StorageError::Corrupt { .. }) => None,
+                    Err(error) => return Err(storage_error(error)),
+                };
+                if let Some(tail) = tail {
+                    let claim = found.claim.clone();
+                    let mut replay = Replay::from_state(found.state, kiosk_id);
+                    if let Some(base) = &base {
+                        replay = replay.vouching_for(base_claim(base));
+                    }
+                    let fed = replay.feed(&tail);
+                    let opened = replay.finish(fed, credentials.clone(), config);
+                    if opened.is_ok() {
+                        upkeep.checkpoint_seq.set(claim.seq);
+                        *upkeep.unproven.borrow_mut() = Some(claim);
+                        return Ok((opened, upkeep));
+                    }
                 }
             }
             // A tail that does not follow the checkpoint: verify everything,
@@ -159,6 +170,34 @@ pub(super) async fn load(
     let mut replay = start_replay(base, kiosk_id);
     let fed = replay_through(db, &mut replay, SEQ_MAX, REPLAY_STEP, || false).await?;
     Ok((replay.finish(fed, credentials, config), upkeep))
+}
+
+/// Runs two futures together and waits for both: each is polled in turn, so
+/// the second starts its work (an IndexedDB request, a digest) while the
+/// first waits for its own.
+async fn both<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
+    let (mut a, mut b) = (pin!(a), pin!(b));
+    let (mut a_done, mut b_done) = (None, None);
+    poll_fn(|context| {
+        if a_done.is_none() {
+            if let Poll::Ready(output) = a.as_mut().poll(context) {
+                a_done = Some(output);
+            }
+        }
+        if b_done.is_none() {
+            if let Poll::Ready(output) = b.as_mut().poll(context) {
+                b_done = Some(output);
+            }
+        }
+        match (a_done.take(), b_done.take()) {
+            (Some(a), Some(b)) => Poll::Ready((a, b)),
+            (a, b) => {
+                (a_done, b_done) = (a, b);
+                Poll::Pending
+            }
+        }
+    })
+    .await
 }
 
 /// The archive's base, if the journal was archived.
@@ -179,9 +218,17 @@ pub(super) async fn read_base(db: &KioskDb) -> Result<Option<Checkpoint>, Error>
 /// Decodes a stored checkpoint, its trailing hash checked with the
 /// browser's SHA-256 (see [`super::digest`]): at 50,000 entries the
 /// checkpoint is about 9 MB, and hashing it in the wasm was a fifth of open.
+/// The browser hashes off the page's thread while the wasm decodes; nothing
+/// decoded leaves here before the hash is found right, and a wrong hash is
+/// refused with the same words whatever the decode came to.
 async fn decode_checkpoint(bytes: &[u8]) -> Result<Checkpoint, String> {
     let part = checkpoint::hashed_part(bytes)?;
-    checkpoint::decode_hashed(bytes, super::digest::sha256(part).await)
+    let digest = super::digest::sha256(part);
+    let decoded = checkpoint::decode_before_hash(bytes);
+    if digest.await.as_slice() != &bytes[part.len()..] {
+        return Err(checkpoint::HASH_MISMATCH.into());
+    }
+    decoded
 }
 
 /// A replay from the archive's base, or from genesis. The `archived` entry
