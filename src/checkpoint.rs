@@ -26,6 +26,7 @@ use crate::state::{
     Totals,
 };
 use sha2::{Digest, Sha256};
+use std::cmp::Ordering;
 
 /// The first bytes of every checkpoint, with its format number.
 const MAGIC: &[u8; 16] = b"aixin-checkpt-05";
@@ -182,35 +183,33 @@ fn write_body_of(w: &mut Writer, state: &State, with_clock: bool) {
         w.i64(*stock);
         w.bool(*active);
     }
-    let mut credit_list: Vec<_> = credits.iter().collect();
-    credit_list.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let credit_list: Vec<_> = credits.iter().collect();
     w.u64(credit_list.len() as u64);
-    for ((household, period, source), (credit_seq, amount)) in credit_list {
+    for ((household, period, source), (credit_seq, amount)) in
+        in_order(&credit_list, &|a, b| a.0.cmp(b.0))
+    {
         w.str(household.as_str());
         w.str(period.as_str());
         w.str(source.as_str());
         w.u64(*credit_seq);
         w.i64(amount.hundredths());
     }
-    let mut redemption_list: Vec<_> = redemptions.values().collect();
-    redemption_list.sort_unstable_by_key(|r| r.seq);
+    let redemption_list: Vec<_> = redemptions.values().collect();
     w.u64(redemption_list.len() as u64);
-    for redemption in redemption_list {
+    for redemption in in_order(&redemption_list, &|a, b| a.seq.cmp(&b.seq)) {
         write_redemption(w, redemption);
         w.spill();
     }
-    let mut id_list: Vec<_> = entry_ids.iter().collect();
-    id_list.sort_unstable_by_key(|(_, seq)| **seq);
+    let id_list: Vec<_> = entry_ids.iter().collect();
     w.u64(id_list.len() as u64);
-    for (id, id_seq) in id_list {
+    for &(id, id_seq) in in_order(&id_list, &|a, b| a.1.cmp(b.1)) {
         w.str(id.as_str());
         w.u64(*id_seq);
         w.spill();
     }
-    let mut barcode_list: Vec<_> = barcodes.iter().collect();
-    barcode_list.sort_unstable();
+    let barcode_list: Vec<_> = barcodes.iter().collect();
     w.u64(barcode_list.len() as u64);
-    for (barcode, sku) in barcode_list {
+    for (barcode, sku) in in_order(&barcode_list, &|a, b| a.cmp(b)) {
         w.str(barcode);
         w.str(sku.as_str());
     }
@@ -251,10 +250,9 @@ fn write_body_of(w: &mut Writer, state: &State, with_clock: bool) {
         write_posting(w, period, posting);
         w.spill();
     }
-    let mut run_list: Vec<_> = runs.iter().collect();
-    run_list.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let run_list: Vec<_> = runs.iter().collect();
     w.u64(run_list.len() as u64);
-    for (household, run) in run_list {
+    for (household, run) in in_order(&run_list, &|a, b| a.0.cmp(b.0)) {
         w.str(household.as_str());
         w.u64(u64::from(run.top));
         w.u64(u64::from(run.blacklist.lasts));
@@ -270,24 +268,42 @@ fn write_body_of(w: &mut Writer, state: &State, with_clock: bool) {
     // Format 5 goes on with the staff PIN resets and the redemptions they
     // mark, so that format 4 bodies re-derived for their proof keep their
     // bytes.
-    let mut resets: Vec<_> = pin_resets.iter().collect();
-    resets.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let resets: Vec<_> = pin_resets.iter().collect();
     w.u64(resets.len() as u64);
-    for (household, (at, staff)) in resets {
+    for (household, (at, staff)) in in_order(&resets, &|a, b| a.0.cmp(b.0)) {
         w.str(household.as_str());
         w.i64(*at);
         w.str(staff.as_str());
     }
-    let mut marked: Vec<_> = redemptions
+    let marked: Vec<_> = redemptions
         .values()
         .filter_map(|r| r.pin_reset_by.as_ref().map(|staff| (r.seq, staff)))
         .collect();
-    marked.sort_unstable_by_key(|(seq, _)| *seq);
     w.u64(marked.len() as u64);
-    for (seq, staff) in marked {
+    for &(seq, staff) in in_order(&marked, &|a, b| a.0.cmp(&b.0)) {
         w.u64(seq);
         w.str(staff.as_str());
     }
+}
+
+/// The items of `list` in the order of `cmp` (each list here is sorted by a
+/// key no two items share, so the order is the one a sort of the items
+/// themselves gives).
+fn in_order<'a, T>(list: &'a [T], cmp: &dyn Fn(&T, &T) -> Ordering) -> impl Iterator<Item = &'a T> {
+    let places = sorted_places(list.len(), &|a, b| {
+        cmp(&list[a as usize], &list[b as usize])
+    });
+    places.into_iter().map(move |place| &list[place as usize])
+}
+
+/// The places `0..len` sorted by `cmp`: one sort, of one type, in the wasm
+/// for every list of the checkpoint, where a sort per type of item had
+/// been seven.
+#[inline(never)]
+fn sorted_places(len: usize, cmp: &dyn Fn(u32, u32) -> Ordering) -> Vec<u32> {
+    let mut places: Vec<u32> = (0..len as u32).collect();
+    places.sort_unstable_by(|&a, &b| cmp(a, b));
+    places
 }
 
 fn write_members(w: &mut Writer, members: &crate::ledger::members::Members) {

@@ -200,3 +200,24 @@ fn a_checkpoint_keeps_the_rules_score_sheets_objections_and_runs() {
     assert_eq!(checkpoint::encode(&decoded.state), bytes);
     checkpoint::prove(&decoded.claim, state).unwrap();
 }
+
+/// The bodies of every prefix of the golden journal, hashed together: the
+/// bytes the checkpoint format gave them when this test was written. A
+/// stored checkpoint is proved by comparing its body with the body of a
+/// replayed state, so a change of the encoder that moves a byte (an order,
+/// a field) would fail the proof of every checkpoint kiosks hold.
+#[test]
+fn the_bodies_of_the_golden_journal_keep_their_bytes() {
+    use sha2::{Digest, Sha256};
+    let records = golden_records();
+    let mut hasher = Sha256::new();
+    for count in 0..=records.len() {
+        let body = checkpoint::encode_body(&replayed(&records, count));
+        hasher.update((body.len() as u64).to_le_bytes());
+        hasher.update(&body);
+    }
+    assert_eq!(
+        hex::encode(hasher.finalize()),
+        "ceeaf209ac4b5d4179924a56c3838a1a9b44694582fdc542788276591f4c0e38"
+    );
+}
