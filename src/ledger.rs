@@ -827,6 +827,15 @@ impl Ledger {
         now: i64,
         token: u64,
     ) -> Result<Plan, Error> {
+        // The villager's build refuses the staff's operations before
+        // anything else, a repeated request id included (see `dispatch`).
+        #[cfg(not(feature = "staff"))]
+        if !matches!(
+            operation,
+            Operation::SignIn { .. } | Operation::Redeem { .. } | Operation::PlatformCredit { .. }
+        ) {
+            return Err(staff_build_only());
+        }
         let (operation, co_sign) = match operation {
             Operation::CoSigned { operation, co_sign } => (*operation, Some(co_sign)),
             operation => (operation, None),
@@ -1030,8 +1039,10 @@ impl Ledger {
 
     /// Every seq a stored request appended: a stock count's first entry
     /// carries the request id, its others ids derived from it and their line.
+    #[cfg_attr(not(feature = "staff"), allow(unused_mut, unused_variables))]
     fn repeated_seqs(&self, operation: &Operation, request: &RequestId, seq: u64) -> Vec<u64> {
         let mut seqs = vec![seq];
+        #[cfg(feature = "staff")]
         if let Operation::StockCount { counts, .. } = operation {
             seqs.extend((0..counts.len()).filter_map(|index| {
                 let id = EntryId::derived(&format!("{}/{index}", request.as_str()));
@@ -1039,6 +1050,7 @@ impl Ledger {
             }));
             seqs.sort_unstable();
         }
+        #[cfg(feature = "staff")]
         if let Operation::Members { .. } = operation {
             // A split or merge's later entries carry `request/1`, `request/2` ….
             seqs.extend((1..).map_while(|index| {
