@@ -497,8 +497,10 @@ impl Error {
             LockedOut { .. } => "密码错误次数太多,已暂时锁定,请稍后再试或找管理员".to_string(),
             NoPin { .. } => "这一户还没有设置密码,请找管理员设置".to_string(),
             SessionExpired => "已经超时退出,请重新登录".to_string(),
+            // ASCII upper case: a household code is ASCII letters and digits,
+            // and Unicode's case tables would be 17 KB of the villager's wasm.
             UnknownHousehold { household } => {
-                format!("没有找到户号 {}。请再看一下户卡。", household.to_uppercase())
+                format!("没有找到户号 {}。请再看一下户卡。", household.to_ascii_uppercase())
             }
             Suspended { .. } => "这一户的积分账户已暂停,请找管理员".to_string(),
             MovedAway { .. } => "这一户已迁出,不能再兑换".to_string(),
@@ -639,7 +641,7 @@ impl Error {
             SessionExpired => "Signed out after a pause; please sign in again".to_string(),
             UnknownHousehold { household } => format!(
                 "There is no household with code {}. Please check your card.",
-                household.to_uppercase()
+                household.to_ascii_uppercase()
             ),
             Suspended { .. } => {
                 "This household's account is suspended; ask the shopkeeper".to_string()
@@ -846,6 +848,18 @@ fn what_named(what: &str) -> Option<(&'static str, &'static str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unknown_household_is_named_in_capitals_as_its_card_prints_it() {
+        let error = Error::UnknownHousehold {
+            household: "a099".into(),
+        };
+        assert_eq!(error.message_zh(), "没有找到户号 A099。请再看一下户卡。");
+        assert_eq!(
+            error.message_en(),
+            "There is no household with code A099. Please check your card."
+        );
+    }
 
     #[test]
     fn figures_carry_what_a_person_needs() {
