@@ -401,7 +401,11 @@ impl KioskDb {
     /// The loose (not yet sealed) records of `journal` in `[from, to]`, read
     /// with `getAllKeys`/`getAll` over a key range, at most
     /// [`READ_CHUNK_RECORDS_MAX`] records per request.
-    async fn read_loose(&self, from: u64, to: u64) -> Result<Vec<(u64, Vec<u8>)>, StorageError> {
+    pub async fn read_loose(
+        &self,
+        from: u64,
+        to: u64,
+    ) -> Result<Vec<(u64, Vec<u8>)>, StorageError> {
         let mut next = from.max(1);
         let mut records = Vec::new();
         while next <= to {
