@@ -2,6 +2,9 @@
 // of redemptions, twenty times over one profile; a reload, the back button
 // and a second window at every step of a redemption. What was shown is there
 // once, what was not shown is not half there, and nothing happens twice.
+// When Chromium itself deletes the origin's IndexedDB (its log torn by the
+// kill, or by the test halfway, as by a power cut), the kiosk opens empty
+// and the burst test starts over: README "What we guarantee".
 //
 // A full disk is tested in shop.test.mjs with IndexedDB made to throw
 // QuotaExceededError. The DevTools protocol's Storage.overrideQuotaForOrigin
@@ -11,7 +14,7 @@
 // redemption (the database files had room inside them).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, open, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -24,6 +27,7 @@ import {
   inPage,
   startChromium,
   killChromium,
+  browserDeletedDatabase,
 } from "./harness.mjs";
 import { startForFile } from "./setup.mjs";
 import { openBare, inKiosk } from "./api.mjs";
@@ -40,6 +44,20 @@ function rng(seed) {
     z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & 0xffffffffffffffffn;
     return Number((z ^ (z >> 31n)) & 0xffffffffn) / 2 ** 32;
   };
+}
+
+/** Overwrites 64 bytes in the middle of the profile's IndexedDB log. */
+async function tearIndexedDbLog(profileDir) {
+  const dir = join(profileDir, "Default", "IndexedDB");
+  const database = (await readdir(dir)).find((name) => name.endsWith(".indexeddb.leveldb"));
+  const log = (await readdir(join(dir, database))).find((name) => name.endsWith(".log"));
+  const file = await open(join(dir, database, log), "r+");
+  try {
+    const { size } = await file.stat();
+    await file.write(Buffer.alloc(64, 0x5a), 0, 64, Math.floor(size / 2));
+  } finally {
+    await file.close();
+  }
 }
 
 /** Every redemption entry of the journal, by request id. */
@@ -76,14 +94,38 @@ test("50 redemptions in a burst, Chromium SIGKILLed at a random moment, 20 times
   let expected; // balance and units before any burst
   let midBurst = 0; // kills that landed before the 50th receipt was shown
   let stored = 0;
+  let shownEver = 0;
+  let deleted = 0; // starts on which Chromium deleted the profile's IndexedDB
+  let fresh = true; // the kiosk is to be set up (first run, or after such a start)
+  const tornRun = Math.floor(runs / 2);
   try {
     for (let run = 0; run < runs; run++) {
+      // Halfway, while Chromium is down, 64 bytes in the middle of its
+      // IndexedDB log are overwritten, as a power cut can leave a disk: the
+      // start below must take the branch for a database the browser deleted.
+      if (run === tornRun) await tearIndexedDbLog(profileDir);
       const instance = await startChromium(profileDir);
       started.push(instance);
       const page = await instance.context.newPage();
       const info = await openBare(page, server.url, "burst");
       assert.equal(info.readOnly, null, `run ${run}: ${JSON.stringify(info)}`);
-      if (run === 0) {
+      // Now and then (about once in 30 to 80 kills here) Chromium finds its
+      // IndexedDB log failing a checksum after the SIGKILL and deletes every
+      // database of the origin, the kiosk's journal with them; it says so in
+      // its log. That loss is the browser's (the kiosk's defence is the
+      // county's copy and the backups, README "What we guarantee"): the
+      // kiosk must then open empty, not half there, and the test starts
+      // over on the empty profile. Every other start must keep everything.
+      const wiped = run > 0 && (await browserDeletedDatabase(instance));
+      if (wiped) {
+        assert.equal(info.seq, 0, `run ${run}: Chromium deleted its databases, yet the kiosk opened at seq ${info.seq} (seed ${seed})`);
+        t.diagnostic(`run ${run}: Chromium deleted the origin's IndexedDB after the kill (a checksum failed); starting over`);
+        deleted++;
+        shown.clear();
+        fresh = true;
+      }
+      if (fresh) {
+        fresh = false;
         const ready = await inKiosk(page, async (kiosk) => {
           await kiosk.loadDemo();
           const clerk = await kiosk.staffSignIn({ staff: "clerk", pin: "2222", now: Date.now() });
@@ -111,7 +153,7 @@ test("50 redemptions in a burst, Chromium SIGKILLed at a random moment, 20 times
         },
         `run ${run}: points and stock agree with the redemptions in the journal (seed ${seed})`,
       );
-      if (run > 0 && before.filter((r) => r.id.startsWith(`burst-${run - 1}-`)).length < 50) midBurst++;
+      if (run > 0 && !wiped && before.filter((r) => r.id.startsWith(`burst-${run - 1}-`)).length < 50) midBurst++;
       stored = before.length;
       if (run === runs - 1) break;
 
@@ -121,6 +163,7 @@ test("50 redemptions in a burst, Chromium SIGKILLed at a random moment, 20 times
         if (tag === "SHOWN") {
           shown.set(id, receipt);
           shownNow++;
+          shownEver++;
         }
       });
       const catalog = await inKiosk(page, (kiosk) => kiosk.catalog().filter((item) => item.active).map((item) => item.sku));
@@ -147,9 +190,10 @@ test("50 redemptions in a burst, Chromium SIGKILLed at a random moment, 20 times
       await sleep(Math.floor(random() * 30));
       await killChromium(instance);
     }
-    assert.ok(shown.size > 0, "some receipts were shown before the kills");
+    assert.ok(shownEver > 0, "some receipts were shown before the kills");
     assert.ok(midBurst > 0, "at least one kill landed in the middle of a burst");
-    t.diagnostic(`${runs - 1} kills (${midBurst} in the middle of a burst), ${shown.size} receipts shown, ${stored} redemptions stored, none twice (seed ${seed})`);
+    assert.ok(deleted > 0, "Chromium deleted its databases after the torn log at least once");
+    t.diagnostic(`${runs - 1} kills (${midBurst} in the middle of a burst; ${deleted} after which Chromium deleted its databases), ${shown.size} receipts shown since the last such start, ${stored} redemptions stored, none twice (seed ${seed})`);
   } finally {
     for (const instance of started) {
       await instance.browser.close().catch(() => {});

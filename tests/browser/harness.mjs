@@ -2,7 +2,7 @@
 // loopback port and Debian's Chromium, headless, with a fresh profile.
 import { chromium } from "playwright-core";
 import { spawn } from "node:child_process";
-import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
+import { cp, mkdtemp, open, readFile, rm } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -445,14 +445,20 @@ export function stubPrint(page) {
 // ---------------------------------------------------------------------------
 // A Chromium of its own process group, for the tests that SIGKILL it.
 
-/** Starts Chromium on `profileDir` as its own process group; connects over CDP. */
+/**
+ * Starts Chromium on `profileDir` as its own process group; connects over
+ * CDP. Its log goes to `log` in the profile (see [`browserDeletedDatabase`]).
+ */
 export async function startChromium(profileDir) {
   await rm(join(profileDir, "DevToolsActivePort"), { force: true });
+  const log = join(profileDir, "chromium-stderr.log");
+  const logFile = await open(log, "w");
   const child = spawn(
     CHROMIUM_PATH,
-    [...CHROMIUM_ARGS, "--headless=new", `--user-data-dir=${profileDir}`, "--remote-debugging-port=0", "about:blank"],
-    { detached: true, stdio: "ignore" },
+    [...CHROMIUM_ARGS, "--headless=new", `--user-data-dir=${profileDir}`, "--remote-debugging-port=0", "--enable-logging=stderr", "about:blank"],
+    { detached: true, stdio: ["ignore", "ignore", logFile.fd] },
   );
+  await logFile.close();
   let port;
   for (let attempt = 0; attempt < 100 && !port; attempt++) {
     await sleep(100);
@@ -460,7 +466,18 @@ export async function startChromium(profileDir) {
   }
   if (!port) throw new Error("Chromium did not start");
   const browser = await chromium.connectOverCDP(`http://127.0.0.1:${port}`);
-  return { child, browser, context: browser.contexts()[0] };
+  return { child, browser, context: browser.contexts()[0], log };
+}
+
+/**
+ * Whether this Chromium, opening its profile after a SIGKILL, found its
+ * IndexedDB files failing their checksums and deleted the origin's
+ * databases (Chromium logs "IndexedDB recovering from a corrupted (and
+ * deleted) database"): the browser's loss, not the kiosk's.
+ */
+export async function browserDeletedDatabase({ log }) {
+  const text = await readFile(log, "utf8").catch(() => "");
+  return text.includes("recovering from a corrupted (and deleted) database");
 }
 
 /** SIGKILLs a Chromium of startChromium and all its processes. */
