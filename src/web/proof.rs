@@ -106,52 +106,107 @@ impl ClaimMessage {
     }
 }
 
-/// The worker's answer.
+/// The worker's answer: `{ outcome, error? }`. Flat on purpose: serde's
+/// internally tagged enums buffer their input through a generic `Content`
+/// tree, about 42 KB of wasm the villager's build has no other use for.
 #[derive(Serialize, Deserialize)]
-#[serde(tag = "outcome", rename_all = "camelCase")]
-enum Answer {
+#[serde(rename_all = "camelCase")]
+struct Answer {
+    outcome: Outcome,
+    /// With `refuted` and `failed`.
+    error: Option<Failure>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum Outcome {
     /// The replayed state is the one the checkpoint claims.
     Proved,
     /// The journal does not bear the checkpoint out.
-    Refuted { error: Failure },
+    Refuted,
     /// The journal could not be read to the end (nothing proved or refuted).
-    Failed { error: Failure },
+    Failed,
     /// No worker could run the proof.
     Unavailable,
     /// The kiosk closed first.
     Closed,
 }
 
+impl Answer {
+    fn only(outcome: Outcome) -> Answer {
+        Answer {
+            outcome,
+            error: None,
+        }
+    }
+}
+
 /// The errors a proof ends with, by code, with the figures their words are
 /// made from, so the page's error is the one an in-thread proof gives.
 #[derive(Serialize, Deserialize)]
-#[serde(tag = "code", rename_all = "SCREAMING_SNAKE_CASE")]
-enum Failure {
-    StorageCorrupt { seq: u64, detail: String },
-    WrongKiosk { expected: String, found: String },
+struct Failure {
+    code: Code,
+    seq: Option<u64>,
+    detail: Option<String>,
+    expected: Option<String>,
+    found: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+enum Code {
+    StorageCorrupt,
+    WrongKiosk,
     StorageFull,
-    StorageFailed { detail: String },
+    StorageFailed,
 }
 
 impl Failure {
     fn of(error: Error) -> Failure {
+        let failure = |code| Failure {
+            code,
+            seq: None,
+            detail: None,
+            expected: None,
+            found: None,
+        };
         match error {
-            Error::StorageCorrupt { seq, detail } => Failure::StorageCorrupt { seq, detail },
-            Error::WrongKiosk { expected, found } => Failure::WrongKiosk { expected, found },
-            Error::StorageFull => Failure::StorageFull,
-            Error::StorageFailed { detail } => Failure::StorageFailed { detail },
-            other => Failure::StorageFailed {
-                detail: other.message_en(),
+            Error::StorageCorrupt { seq, detail } => Failure {
+                seq: Some(seq),
+                detail: Some(detail),
+                ..failure(Code::StorageCorrupt)
+            },
+            Error::WrongKiosk { expected, found } => Failure {
+                expected: Some(expected),
+                found: Some(found),
+                ..failure(Code::WrongKiosk)
+            },
+            Error::StorageFull => failure(Code::StorageFull),
+            Error::StorageFailed { detail } => Failure {
+                detail: Some(detail),
+                ..failure(Code::StorageFailed)
+            },
+            other => Failure {
+                detail: Some(other.message_en()),
+                ..failure(Code::StorageFailed)
             },
         }
     }
 
     fn error(self) -> Error {
-        match self {
-            Failure::StorageCorrupt { seq, detail } => Error::StorageCorrupt { seq, detail },
-            Failure::WrongKiosk { expected, found } => Error::WrongKiosk { expected, found },
-            Failure::StorageFull => Error::StorageFull,
-            Failure::StorageFailed { detail } => Error::StorageFailed { detail },
+        match self.code {
+            Code::StorageCorrupt => Error::StorageCorrupt {
+                seq: self.seq.unwrap_or(0),
+                detail: self.detail.unwrap_or_default(),
+            },
+            Code::WrongKiosk => Error::WrongKiosk {
+                expected: self.expected.unwrap_or_default(),
+                found: self.found.unwrap_or_default(),
+            },
+            Code::StorageFull => Error::StorageFull,
+            Code::StorageFailed => Error::StorageFailed {
+                detail: self.detail.unwrap_or_default(),
+            },
         }
     }
 }
@@ -174,12 +229,13 @@ pub(super) async fn in_worker(
     let answered = wasm_bindgen_futures::JsFuture::from(answer).await;
     worker.borrow_mut().take();
     let answer: Answer = from_js(answered.ok()?, "proof").ok()?;
-    match answer {
-        Answer::Proved => Some(Ok(Proved::Yes)),
-        Answer::Refuted { error } => Some(Ok(Proved::No(error.error()))),
-        Answer::Failed { error } => Some(Err(error.error())),
-        Answer::Closed => Some(Ok(Proved::Stopped)),
-        Answer::Unavailable => None,
+    match (answer.outcome, answer.error) {
+        (Outcome::Proved, _) => Some(Ok(Proved::Yes)),
+        (Outcome::Refuted, Some(error)) => Some(Ok(Proved::No(error.error()))),
+        (Outcome::Failed, Some(error)) => Some(Err(error.error())),
+        (Outcome::Closed, _) => Some(Ok(Proved::Stopped)),
+        // An answer without its error is no answer: prove on the page.
+        (Outcome::Refuted | Outcome::Failed | Outcome::Unavailable, _) => None,
     }
 }
 
@@ -193,17 +249,19 @@ pub fn prove_in_worker(kiosk_id: String, claim: JsValue) -> js_sys::Promise {
             let kiosk_id = super::convert::kiosk_id(&kiosk_id).ok()?;
             let claim = from_js::<ClaimMessage>(claim, "claim").ok()?.claim()?;
             Some(match replay_and_prove(&kiosk_id, &claim, || false).await {
-                Ok(Proved::Yes) => Answer::Proved,
-                Ok(Proved::No(error)) => Answer::Refuted {
-                    error: Failure::of(error),
+                Ok(Proved::Yes) => Answer::only(Outcome::Proved),
+                Ok(Proved::No(error)) => Answer {
+                    outcome: Outcome::Refuted,
+                    error: Some(Failure::of(error)),
                 },
-                Ok(Proved::Stopped) => Answer::Closed,
-                Err(error) => Answer::Failed {
-                    error: Failure::of(error),
+                Ok(Proved::Stopped) => Answer::only(Outcome::Closed),
+                Err(error) => Answer {
+                    outcome: Outcome::Failed,
+                    error: Some(Failure::of(error)),
                 },
             })
         }
         .await;
-        Ok(to_js(&answer.unwrap_or(Answer::Unavailable)))
+        Ok(to_js(&answer.unwrap_or(Answer::only(Outcome::Unavailable))))
     })
 }

@@ -85,6 +85,10 @@ async function openAndProve(kioskId) {
       seen.ended = true;
     });
   });
+  let loads = 0;
+  page.on("load", () => {
+    loads++;
+  });
   try {
     await page.goto(kioskUrl(server.url, kioskId));
     await page.waitForFunction(() => document.documentElement.dataset.ready === "true");
@@ -97,6 +101,13 @@ async function openAndProve(kioskId) {
     // The worker is ended when its answer comes; its close event follows.
     for (let wait = 0; wait < 100 && workers.some((worker) => !worker.ended); wait++) {
       await new Promise((done) => setTimeout(done, 50));
+    }
+    // A refuted proof makes the page open again from scratch: look at the
+    // stored checkpoint once that second page is up, not while it loads.
+    if (!proof.verified) {
+      for (let wait = 0; wait < 200 && loads < 2; wait++) await new Promise((done) => setTimeout(done, 50));
+      assert.equal(loads, 2, "the page opened again after the refuted proof");
+      await page.waitForFunction(() => document.documentElement.dataset.ready === "true");
     }
     const checkpointStored = await page.evaluate(async (name) => {
       const request = (req) => new Promise((done, fail) => { req.onsuccess = () => done(req.result); req.onerror = () => fail(req.error); });
