@@ -7,6 +7,7 @@
 
 use sha2::{Digest, Sha256};
 use std::future::Future;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 /// The SHA-256 of `bytes`. The browser is asked at the call, not when the
@@ -28,7 +29,10 @@ pub(super) fn sha256(bytes: &[u8]) -> impl Future<Output = [u8; 32]> + '_ {
 /// The browser's digest of `bytes`, started; `None` where there is no
 /// `crypto.subtle` or it refuses.
 fn browser_sha256(bytes: &[u8]) -> Option<JsFuture> {
-    let subtle = web_sys::window()?.crypto().ok()?.subtle();
+    // The global scope's `crypto`: the page's window, or the proof's worker
+    // (which decodes an archive's base too).
+    let crypto = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("crypto")).ok()?;
+    let subtle = crypto.dyn_into::<web_sys::Crypto>().ok()?.subtle();
     // `digest` copies the bytes when it is called, before anything else
     // runs: the wasm memory may move afterwards.
     let promise = subtle.digest_with_str_and_u8_array("SHA-256", bytes).ok()?;
