@@ -2,7 +2,8 @@
 //! journal does not replay all of it.
 //!
 //! A checkpoint's bytes are `MAGIC ‖ seq ‖ head hash ‖ state hash ‖ body ‖
-//! SHA-256 of everything before`. The body encodes every field of
+//! SHA-256 of everything before`; the seq is 8 bytes, little-endian, and
+//! the body's integers are LEB128 varints (format 6; 8 bytes each before). The body encodes every field of
 //! [`State`] in a fixed order, maps sorted by key, so two states that are
 //! equal encode to equal bytes: the shell compares the body of a state
 //! re-derived from the journal with the stored one to prove the checkpoint
@@ -29,12 +30,68 @@ use sha2::{Digest, Sha256};
 use std::cmp::Ordering;
 
 /// The first bytes of every checkpoint, with its format number.
-const MAGIC: &[u8; 16] = b"aixin-checkpt-05";
+const MAGIC: &[u8; 16] = b"aixin-checkpt-06";
+
+/// Format 5, still read (and written again only to prove a checkpoint
+/// stored in it): the same fields as format 6, every integer in 8 bytes.
+const MAGIC_05: &[u8; 16] = b"aixin-checkpt-05";
 
 /// Format 4, still read: it has no ledger clock, which is then taken to be
 /// at the highest entry time with no jump waiting (an archive base cannot
 /// be replayed to derive it).
 const MAGIC_04: &[u8; 16] = b"aixin-checkpt-04";
+
+/// A checkpoint's format. A stored checkpoint is proved by encoding the
+/// re-derived state in the format it was written in, so every format read
+/// is also written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// No ledger clock; integers in 8 bytes.
+    V4,
+    /// Integers in 8 bytes.
+    V5,
+    /// Integers as LEB128 varints, signed ones zigzagged: at 50,000 entries
+    /// the checkpoint is less than half the bytes of format 5, and open
+    /// reads, copies and hashes every byte of it before the kiosk can take a
+    /// redemption.
+    V6,
+}
+
+impl Format {
+    fn magic(self) -> &'static [u8; 16] {
+        match self {
+            Format::V4 => MAGIC_04,
+            Format::V5 => MAGIC_05,
+            Format::V6 => MAGIC,
+        }
+    }
+
+    fn has_clock(self) -> bool {
+        self != Format::V4
+    }
+
+    fn varints(self) -> bool {
+        self == Format::V6
+    }
+
+    /// The format's number (4, 5, 6), as it crosses to the proof's worker.
+    pub fn number(self) -> u8 {
+        match self {
+            Format::V4 => 4,
+            Format::V5 => 5,
+            Format::V6 => 6,
+        }
+    }
+
+    pub fn from_number(number: u8) -> Option<Format> {
+        match number {
+            4 => Some(Format::V4),
+            5 => Some(Format::V5),
+            6 => Some(Format::V6),
+            _ => None,
+        }
+    }
+}
 
 /// The kinds a history line may have (the `&'static str`s of `State`).
 const HISTORY_KINDS: [&str; 6] = [
@@ -63,61 +120,71 @@ pub struct Claim {
     /// The checkpoint's trailing SHA-256 (over its header and the encoded
     /// state), to compare with that of a re-derived state.
     pub digest: Hash,
-    /// Whether it was written in format 4 (no ledger clock), so the proof
-    /// re-encodes the re-derived state in that format.
-    pub format_04: bool,
+    /// The format it was written in: the proof re-encodes the re-derived
+    /// state in that format.
+    pub format: Format,
 }
 
 /// The checkpoint of `state`.
 pub fn encode(state: &State) -> Vec<u8> {
+    encode_in(state, Format::V6)
+}
+
+/// The checkpoint of `state` in `format`: the kiosk writes the newest; an
+/// older one is what a kiosk of an earlier build left (tests make them).
+pub fn encode_in(state: &State, format: Format) -> Vec<u8> {
     let mut w = Writer {
         buffer: Vec::with_capacity(64 * 1024),
         hasher: None,
+        varints: format.varints(),
     };
-    write_checkpoint(&mut w, state);
+    write_checkpoint_of(&mut w, state, format);
     let digest = Sha256::digest(&w.buffer);
     w.buffer.extend_from_slice(&digest);
     w.buffer
 }
 
-/// The header and the body, the bytes the trailing hash covers.
-fn write_checkpoint(w: &mut Writer, state: &State) {
-    write_checkpoint_of(w, state, true);
-}
-
-/// [`write_checkpoint`] in format 5 (`with_clock`) or 4.
-fn write_checkpoint_of(w: &mut Writer, state: &State, with_clock: bool) {
-    w.buffer
-        .extend_from_slice(if with_clock { MAGIC } else { MAGIC_04 });
-    w.u64(state.seq);
+/// [`write_checkpoint`] in `format` (the writer's integers set to match).
+fn write_checkpoint_of(w: &mut Writer, state: &State, format: Format) {
+    w.buffer.extend_from_slice(format.magic());
+    // The header's seq is 8 bytes in every format: `claimed_seq` reads it
+    // without decoding anything.
+    w.buffer.extend_from_slice(&state.seq.to_le_bytes());
     w.buffer.extend_from_slice(&state.head);
     w.buffer.extend_from_slice(state.state_hash().as_bytes());
-    write_body_of(w, state, with_clock);
+    write_body_of(w, state, format);
 }
 
 /// The body alone: every field of the state, in a fixed order.
 pub fn encode_body(state: &State) -> Vec<u8> {
+    encode_body_in(state, Format::V6)
+}
+
+/// [`encode_body`] in `format`.
+pub fn encode_body_in(state: &State, format: Format) -> Vec<u8> {
     let mut w = Writer {
         buffer: Vec::with_capacity(64 * 1024),
         hasher: None,
+        varints: format.varints(),
     };
-    write_body(&mut w, state);
+    write_body_of(&mut w, state, format);
     w.buffer
 }
 
 /// The trailing hash [`encode`] would give `state`, without holding the
 /// checkpoint in memory.
 pub fn digest(state: &State) -> Hash {
-    digest_of(state, true)
+    digest_of(state, Format::V6)
 }
 
-/// [`digest`] in format 5 (`with_clock`) or 4.
-fn digest_of(state: &State, with_clock: bool) -> Hash {
+/// [`digest`] in `format`.
+fn digest_of(state: &State, format: Format) -> Hash {
     let mut w = Writer {
         buffer: Vec::with_capacity(SPILL_BYTES),
         hasher: Some(Sha256::new()),
+        varints: format.varints(),
     };
-    write_checkpoint_of(&mut w, state, with_clock);
+    write_checkpoint_of(&mut w, state, format);
     let mut hasher = w.hasher.unwrap_or_default();
     hasher.update(&w.buffer);
     hasher.finalize().into()
@@ -126,12 +193,8 @@ fn digest_of(state: &State, with_clock: bool) -> Hash {
 /// How much [`digest`] buffers before hashing.
 const SPILL_BYTES: usize = 64 * 1024;
 
-fn write_body(w: &mut Writer, state: &State) {
-    write_body_of(w, state, true);
-}
-
-/// The body in format 5 (`with_clock`) or 4, which ended before the clock.
-fn write_body_of(w: &mut Writer, state: &State, with_clock: bool) {
+/// The body in `format`; format 4's ended before the clock.
+fn write_body_of(w: &mut Writer, state: &State, format: Format) {
     let State {
         kiosk,
         households,
@@ -259,7 +322,7 @@ fn write_body_of(w: &mut Writer, state: &State, with_clock: bool) {
         w.u64(u64::from(run.blacklist.clear));
     }
     write_members(w, members);
-    if !with_clock {
+    if !format.has_clock() {
         return;
     }
     w.i64(clock.ledger_ms);
@@ -622,10 +685,11 @@ pub const HASH_MISMATCH: &str = "checkpoint hash does not match its bytes";
 pub fn decode_before_hash(bytes: &[u8]) -> Result<Checkpoint, String> {
     let content = hashed_part(bytes)?;
     let digest = &bytes[content.len()..];
-    let mut r = Reader(content);
-    let with_clock = match r.take(MAGIC.len())? {
-        magic if magic == MAGIC => true,
-        magic if magic == MAGIC_04 => false,
+    let mut r = Reader(content, false);
+    let format = match r.take(MAGIC.len())? {
+        magic if magic == MAGIC => Format::V6,
+        magic if magic == MAGIC_05 => Format::V5,
+        magic if magic == MAGIC_04 => Format::V4,
         _ => return Err("not a checkpoint of this format".into()),
     };
     let seq = r.u64()?;
@@ -634,7 +698,7 @@ pub fn decode_before_hash(bytes: &[u8]) -> Result<Checkpoint, String> {
         .map_err(|_| "state hash")?
         .to_string();
     let body = r.0;
-    let state = decode_body_of(body, with_clock)?;
+    let state = decode_body_of(body, format)?;
     if state.seq != seq || state.head != head {
         return Err("checkpoint header disagrees with its state".into());
     }
@@ -647,7 +711,7 @@ pub fn decode_before_hash(bytes: &[u8]) -> Result<Checkpoint, String> {
             head,
             state_hash,
             digest: digest.try_into().map_err(|_| "digest")?,
-            format_04: !with_clock,
+            format,
         },
         state,
     })
@@ -655,12 +719,13 @@ pub fn decode_before_hash(bytes: &[u8]) -> Result<Checkpoint, String> {
 
 /// The state encoded by [`encode_body`].
 pub fn decode_body(body: &[u8]) -> Result<State, String> {
-    decode_body_of(body, true)
+    decode_body_of(body, Format::V6)
 }
 
-/// A body of format 5 (`with_clock`) or 4.
-fn decode_body_of(body: &[u8], with_clock: bool) -> Result<State, String> {
-    let mut r = Reader(body);
+/// A body of `format`.
+fn decode_body_of(body: &[u8], format: Format) -> Result<State, String> {
+    let with_clock = format.has_clock();
+    let mut r = Reader(body, format.varints());
     let mut state = State::new();
     state.kiosk = r.option(|r| {
         Ok(KioskInfo {
@@ -775,14 +840,14 @@ fn decode_body_of(body: &[u8], with_clock: bool) -> Result<State, String> {
     };
     if with_clock {
         for _ in 0..r.count()? {
-            let household = name::<HouseholdCode>(r.str()?)?;
+            let household = seen.households.name(r.str()?)?;
             let at = r.i64()?;
-            let staff = name::<StaffId>(r.str()?)?;
+            let staff = seen.staff.name(r.str()?)?;
             state.pin_resets.insert(household, (at, staff));
         }
         for _ in 0..r.count()? {
             let seq = r.u64()?;
-            let staff = name::<StaffId>(r.str()?)?;
+            let staff = seen.staff.name(r.str()?)?;
             let redemption = state
                 .redemptions
                 .get_mut(&seq)
@@ -955,6 +1020,8 @@ stored!(HouseholdCode, KioskId, Period, Sku, StaffId, Text);
 struct Writer {
     buffer: Vec<u8>,
     hasher: Option<Sha256>,
+    /// Integers as varints (format 6) or in 8 bytes (formats 4 and 5).
+    varints: bool,
 }
 
 impl Writer {
@@ -974,10 +1041,26 @@ impl Writer {
         self.buffer.push(u8::from(value));
     }
     fn u64(&mut self, value: u64) {
-        self.buffer.extend_from_slice(&value.to_le_bytes());
+        if !self.varints {
+            self.buffer.extend_from_slice(&value.to_le_bytes());
+            return;
+        }
+        // LEB128: seven bits a byte, low first, the high bit set on every
+        // byte but the last.
+        let mut rest = value;
+        while rest >= 0x80 {
+            self.buffer.push(rest as u8 | 0x80);
+            rest >>= 7;
+        }
+        self.buffer.push(rest as u8);
     }
     fn i64(&mut self, value: i64) {
-        self.buffer.extend_from_slice(&value.to_le_bytes());
+        if !self.varints {
+            self.buffer.extend_from_slice(&value.to_le_bytes());
+            return;
+        }
+        // Zigzag: small negative amounts (a redemption's change) stay short.
+        self.u64(((value << 1) ^ (value >> 63)) as u64);
     }
     fn str(&mut self, text: &str) {
         self.u64(text.len() as u64);
@@ -994,7 +1077,8 @@ impl Writer {
     }
 }
 
-struct Reader<'a>(&'a [u8]);
+/// The bytes left, and whether integers are varints (format 6).
+struct Reader<'a>(&'a [u8], bool);
 
 impl<'a> Reader<'a> {
     fn take(&mut self, count: usize) -> Result<&'a [u8], String> {
@@ -1016,12 +1100,40 @@ impl<'a> Reader<'a> {
         }
     }
     fn u64(&mut self) -> Result<u64, String> {
+        if self.1 {
+            return self.varint();
+        }
         let bytes: [u8; 8] = self.take(8)?.try_into().map_err(|_| "u64")?;
         Ok(u64::from_le_bytes(bytes))
     }
     fn i64(&mut self) -> Result<i64, String> {
+        if self.1 {
+            let zigzag = self.varint()?;
+            return Ok((zigzag >> 1) as i64 ^ -((zigzag & 1) as i64));
+        }
         let bytes: [u8; 8] = self.take(8)?.try_into().map_err(|_| "i64")?;
         Ok(i64::from_le_bytes(bytes))
+    }
+    /// A LEB128 varint, in its one shortest form: a longer spelling of the
+    /// same number (a last byte of 0) or one past 64 bits is refused, so a
+    /// state has exactly one encoding and its proof compares bytes.
+    fn varint(&mut self) -> Result<u64, String> {
+        let mut value = 0u64;
+        for (at, &byte) in self.0.iter().enumerate().take(10) {
+            let bits = u64::from(byte & 0x7f);
+            if at == 9 && byte > 1 {
+                break;
+            }
+            value |= bits << (7 * at);
+            if byte < 0x80 {
+                if byte == 0 && at > 0 {
+                    break;
+                }
+                self.0 = &self.0[at + 1..];
+                return Ok(value);
+            }
+        }
+        Err("checkpoint integer malformed".into())
     }
     fn points(&mut self) -> Result<Points, String> {
         Points::from_hundredths(self.i64()?).ok_or_else(|| "checkpoint amount out of range".into())
@@ -1038,6 +1150,13 @@ impl<'a> Reader<'a> {
     /// the remaining bytes could hold.
     fn count_of(&mut self, bytes_min: usize) -> Result<usize, String> {
         let count = self.count()?;
+        // `bytes_min` is counted with 8-byte integers; a varint takes at
+        // least one, so an eighth of it is a floor in format 6.
+        let bytes_min = if self.1 {
+            (bytes_min / 8).max(1)
+        } else {
+            bytes_min
+        };
         if count.saturating_mul(bytes_min) > self.0.len() {
             return Err("checkpoint count past its end".into());
         }
@@ -1076,7 +1195,7 @@ pub fn prove(checkpoint: &Claim, replayed: &State) -> Result<(), String> {
             checkpoint.seq
         ));
     }
-    if digest_of(replayed, !checkpoint.format_04) != checkpoint.digest {
+    if digest_of(replayed, checkpoint.format) != checkpoint.digest {
         return Err(format!(
             "the checkpoint at seq {} holds another state than the journal",
             checkpoint.seq
@@ -1087,6 +1206,52 @@ pub fn prove(checkpoint: &Claim, replayed: &State) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
+    /// Every integer of format 6 has one spelling: the writer's, read back;
+    /// a longer one, one past 64 bits or a cut one is refused.
+    #[test]
+    fn a_varint_has_one_spelling() {
+        let values = [
+            0,
+            1,
+            127,
+            128,
+            300,
+            u64::from(u32::MAX),
+            u64::MAX - 1,
+            u64::MAX,
+        ];
+        for value in values {
+            let mut w = super::Writer {
+                buffer: Vec::new(),
+                hasher: None,
+                varints: true,
+            };
+            w.u64(value);
+            let mut r = super::Reader(&w.buffer, true);
+            assert_eq!(r.u64(), Ok(value));
+            assert!(r.0.is_empty());
+            let cut = &w.buffer[..w.buffer.len() - 1];
+            assert!(super::Reader(cut, true).u64().is_err(), "{value} cut");
+        }
+        for value in [0, -1, 1, -150_00, i64::MIN, i64::MAX] {
+            let mut w = super::Writer {
+                buffer: Vec::new(),
+                hasher: None,
+                varints: true,
+            };
+            w.i64(value);
+            assert_eq!(super::Reader(&w.buffer, true).i64(), Ok(value));
+        }
+        let longer: [&[u8]; 3] = [&[0x80, 0x00], &[0xff, 0x80, 0x00], &[0x81, 0x00]];
+        for bytes in longer {
+            assert!(super::Reader(bytes, true).u64().is_err(), "{bytes:?}");
+        }
+        let past_64_bits = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02];
+        assert!(super::Reader(&past_64_bits, true).u64().is_err());
+        let eleven = [0x80; 11];
+        assert!(super::Reader(&eleven, true).u64().is_err());
+    }
+
     use crate::entry::{Barcode, ImageRef, ItemDetails};
     use crate::ids::Text;
     use crate::rulebook::{ItemRecord, Rules, RulesRecord};

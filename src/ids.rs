@@ -4,9 +4,18 @@
 //!
 //! The stored form of each is its plain string; decoding a stored record runs
 //! the same constructor, so a tampered name is refused on read.
+//!
+//! A name holds its text in an `Arc<str>`: the state repeats the same few
+//! hundred household codes and SKUs in tens of thousands of redemptions,
+//! credits and history lines, and a clone then shares the text instead of
+//! allocating a copy (a checkpoint's decode made one allocation per name it
+//! read, a large part of a kiosk's open). `Arc`, not `Rc`: the platform keeps
+//! states across threads.
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 /// Why a text is not a valid name of its kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,7 +70,7 @@ macro_rules! name_type {
         $(#[$doc])*
         #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(try_from = "String", into = "String")]
-        pub struct $name(String);
+        pub struct $name(Arc<str>);
 
         impl $name {
             /// The longest name of this kind, in characters.
@@ -69,9 +78,9 @@ macro_rules! name_type {
 
             /// Checks and normalises `text`.
             pub fn new(text: &str) -> Result<Self, InvalidName> {
-                let normalised: String = ($normalise)(text.trim());
+                let normalised: Cow<str> = ($normalise)(text.trim());
                 check($kind, &normalised, $length_max, $allowed)?;
-                Ok($name(normalised))
+                Ok($name(normalised.as_ref().into()))
             }
 
             pub fn as_str(&self) -> &str {
@@ -81,11 +90,11 @@ macro_rules! name_type {
             /// A stored name: refused unless `text` is already what
             /// [`Self::new`] makes of it (checked without copying it first).
             pub fn from_stored(text: &str) -> Result<Self, InvalidName> {
-                let name = $name::new(text)?;
-                if name.0 != text {
+                check($kind, text, $length_max, $allowed)?;
+                if text.trim() != text || ($normalise)(text) != text {
                     return Err(InvalidName { kind: $kind, problem: NameProblem::BadCharacter });
                 }
-                Ok(name)
+                Ok($name(text.into()))
             }
         }
 
@@ -98,7 +107,7 @@ macro_rules! name_type {
 
         impl From<$name> for String {
             fn from(name: $name) -> String {
-                name.0
+                name.0.to_string()
             }
         }
 
@@ -114,16 +123,24 @@ fn code_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '-' || c == '_'
 }
 
-fn upper(text: &str) -> String {
-    text.to_ascii_uppercase()
+// Normalisers borrow a text that is already normal, so a stored name is
+// checked without a copy.
+fn upper(text: &str) -> Cow<'_, str> {
+    match text.bytes().any(|b| b.is_ascii_lowercase()) {
+        true => Cow::Owned(text.to_ascii_uppercase()),
+        false => Cow::Borrowed(text),
+    }
 }
 
-fn lower(text: &str) -> String {
-    text.to_ascii_lowercase()
+fn lower(text: &str) -> Cow<'_, str> {
+    match text.bytes().any(|b| b.is_ascii_uppercase()) {
+        true => Cow::Owned(text.to_ascii_lowercase()),
+        false => Cow::Borrowed(text),
+    }
 }
 
-fn same(text: &str) -> String {
-    text.to_string()
+fn same(text: &str) -> Cow<'_, str> {
+    Cow::Borrowed(text)
 }
 
 name_type!(
@@ -168,7 +185,7 @@ name_type!(
 /// bidirectional overrides that could disguise a name).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct Text(String);
+pub struct Text(Arc<str>);
 
 /// The longest free text, in characters.
 pub const TEXT_LENGTH_MAX: usize = 200;
@@ -183,7 +200,7 @@ impl Text {
     pub fn new(text: &str, length_max: usize) -> Result<Text, InvalidName> {
         let trimmed = text.trim();
         check("text", trimmed, length_max.min(TEXT_LENGTH_MAX), text_char)?;
-        Ok(Text(trimmed.to_string()))
+        Ok(Text(trimmed.into()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -196,7 +213,7 @@ impl Text {
     /// makes of it (checked without copying it first).
     pub fn from_stored(text: &str) -> Result<Text, InvalidName> {
         let checked = Text::new(text, TEXT_LENGTH_MAX)?;
-        if checked.0 != text {
+        if *checked.0 != *text {
             return Err(InvalidName {
                 kind: "text",
                 problem: NameProblem::BadCharacter,
@@ -215,7 +232,7 @@ impl TryFrom<String> for Text {
 
 impl From<Text> for String {
     fn from(text: Text) -> String {
-        text.0
+        text.0.to_string()
     }
 }
 
@@ -229,7 +246,7 @@ impl fmt::Display for Text {
 /// a year `2026`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct Period(String);
+pub struct Period(Arc<str>);
 
 impl Period {
     pub fn new(text: &str) -> Result<Period, InvalidName> {
@@ -265,7 +282,7 @@ impl Period {
         if !valid {
             return Err(bad);
         }
-        Ok(Period(text.to_string()))
+        Ok(Period(text.into()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -285,7 +302,7 @@ impl Period {
     /// [`Period::new`] makes of it (checked without copying it first).
     pub fn from_stored(text: &str) -> Result<Period, InvalidName> {
         let period = Period::new(text)?;
-        if period.0 != text {
+        if *period.0 != *text {
             return Err(InvalidName {
                 kind: "period",
                 problem: NameProblem::BadCharacter,
@@ -304,7 +321,7 @@ impl TryFrom<String> for Period {
 
 impl From<Period> for String {
     fn from(period: Period) -> String {
-        period.0
+        period.0.to_string()
     }
 }
 

@@ -13,7 +13,7 @@
 
 use super::convert::{from_js, to_js};
 use super::upkeep::{replay_and_prove, Proved};
-use crate::checkpoint::Claim;
+use crate::checkpoint::{Claim, Format};
 use crate::error::Error;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -80,7 +80,8 @@ struct ClaimMessage {
     head: String,
     state_hash: String,
     digest: String,
-    format_04: bool,
+    /// The checkpoint's format number.
+    format: u8,
 }
 
 impl ClaimMessage {
@@ -90,7 +91,7 @@ impl ClaimMessage {
             head: hex::encode(claim.head),
             state_hash: claim.state_hash.clone(),
             digest: hex::encode(claim.digest),
-            format_04: claim.format_04,
+            format: claim.format.number(),
         }
     }
 
@@ -101,7 +102,7 @@ impl ClaimMessage {
             head: hash(&self.head)?,
             state_hash: self.state_hash,
             digest: hash(&self.digest)?,
-            format_04: self.format_04,
+            format: Format::from_number(self.format)?,
         })
     }
 }
