@@ -21,6 +21,9 @@ use sha2::{Digest, Sha256};
 
 mod codec;
 
+/// The codec's hand for the JSON kept and sent outside the journal.
+pub(crate) use codec::{json_record, JsonReader, JsonWriter};
+
 /// The format version new entries are written in.
 pub const FORMAT_VERSION: u32 = 1;
 

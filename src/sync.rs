@@ -10,7 +10,7 @@
 //!
 //! This module never touches a network or a clock: it encodes and decodes.
 
-use crate::entry::{chain_hash, Body, DecodeError, Entry, Hash, FORMAT_VERSION};
+use crate::entry::{chain_hash, Body, DecodeError, Entry, Hash, JsonWriter, FORMAT_VERSION};
 use crate::journal::{parse_ndjson_line, push_ndjson_line, StoredRecord};
 use serde::{Deserialize, Serialize};
 
@@ -32,6 +32,21 @@ pub struct BatchHeader {
     /// Hex of the hash of `last_seq`.
     pub last_hash: String,
     pub format_version: u32,
+}
+
+impl BatchHeader {
+    /// The header's line, written by the journal codec's hand (the bytes
+    /// `serde_json` wrote; the platform still reads it with `serde`).
+    pub fn to_json(&self) -> String {
+        JsonWriter::object(|w| {
+            w.str("countyId", &self.county_id);
+            w.uint("firstSeq", self.first_seq);
+            w.uint("lastSeq", self.last_seq);
+            w.str("prevHash", &self.prev_hash);
+            w.str("lastHash", &self.last_hash);
+            w.uint("formatVersion", u64::from(self.format_version));
+        })
+    }
 }
 
 /// The body for `records` (consecutive seqs, at least one) following
@@ -59,7 +74,7 @@ pub fn encode_batch(
         .map(|(_, record)| record.bytes.len() + 100)
         .sum();
     let mut body = String::with_capacity(size + 256);
-    body.push_str(&serde_json::to_string(&header).ok()?);
+    body.push_str(&header.to_json());
     body.push('\n');
     for (_, record) in records {
         push_ndjson_line(&mut body, record);
@@ -266,7 +281,14 @@ fn unknown_kind(bytes: &[u8]) -> Option<String> {
 
 /// The JSON answers of the platform, shared so the kiosk decodes exactly
 /// what the platform encodes. Every answer carries `serverTimeMs`.
+///
+/// The platform writes and reads them with `serde`; the kiosk with the
+/// journal codec's hand (`to_json`, `from_json`), so `serde_json` is not in
+/// the villager's wasm. The kiosk reads them as the derived decoding did:
+/// fields in any order, a field the platform adds later passed over, a
+/// missing one refused unless it is optional.
 pub mod answer {
+    use crate::entry::{json_record, JsonReader, JsonWriter};
     use serde::{Deserialize, Serialize};
 
     /// `POST /v1/kiosks/{id}/enroll`'s body. Fields a later kiosk adds are
@@ -348,6 +370,143 @@ pub mod answer {
         pub kiosk_hash: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub reason: Option<String>,
+    }
+
+    /// An answer the kiosk reads.
+    pub trait FromJson: Sized {
+        /// The answer in `text`, or what is wrong with it.
+        fn from_json(text: &str) -> Result<Self, String>;
+    }
+
+    impl EnrollRequest {
+        /// The request's body.
+        pub fn to_json(&self) -> String {
+            JsonWriter::object(|w| {
+                w.str("code", &self.code);
+                w.str("genesisHash", &self.genesis_hash);
+                w.str("kioskId", &self.kiosk_id);
+                w.str("village", &self.village);
+            })
+        }
+    }
+
+    impl FromJson for Enrolled {
+        fn from_json(text: &str) -> Result<Enrolled, String> {
+            JsonReader::read(text, |r| {
+                Ok(json_record!(r, Enrolled {
+                    county_id: "countyId" => JsonReader::string,
+                    token: "token" => JsonReader::string,
+                    head_seq: "headSeq" => JsonReader::u64,
+                    head_hash: "headHash" => JsonReader::string,
+                    server_time_ms: "serverTimeMs" => JsonReader::i64,
+                }))
+            })
+        }
+    }
+
+    impl FromJson for Head {
+        fn from_json(text: &str) -> Result<Head, String> {
+            JsonReader::read(text, |r| {
+                Ok(json_record!(r, Head {
+                    seq: "seq" => JsonReader::u64,
+                    hash: "hash" => JsonReader::string,
+                    server_time_ms: "serverTimeMs" => JsonReader::i64,
+                    status: "status" => JsonReader::string,
+                }))
+            })
+        }
+    }
+
+    impl FromJson for Ack {
+        fn from_json(text: &str) -> Result<Ack, String> {
+            JsonReader::read(text, |r| {
+                Ok(json_record!(r, Ack {
+                    acked_seq: "ackedSeq" => JsonReader::u64,
+                    acked_hash: "ackedHash" => JsonReader::string,
+                    appended: "appended" => JsonReader::u64,
+                    duplicate: "duplicate" => JsonReader::u64,
+                    server_time_ms: "serverTimeMs" => JsonReader::i64,
+                }))
+            })
+        }
+    }
+
+    impl FromJson for Failure {
+        fn from_json(text: &str) -> Result<Failure, String> {
+            JsonReader::read(text, |r| {
+                Ok(json_record!(r, Failure {
+                    code: "code" => JsonReader::string,
+                    message: "message" => JsonReader::string,
+                    message_en: "messageEn" => JsonReader::string,
+                    server_time_ms: "serverTimeMs" => JsonReader::i64,
+                } optional {
+                    head_seq: "headSeq" => JsonReader::u64,
+                    head_hash: "headHash" => JsonReader::string,
+                    seq: "seq" => JsonReader::u64,
+                    line: "line" => JsonReader::usize,
+                    platform_hash: "platformHash" => JsonReader::string,
+                    kiosk_hash: "kioskHash" => JsonReader::string,
+                    reason: "reason" => JsonReader::string,
+                }))
+            })
+        }
+    }
+
+    /// The `serverTimeMs` of any answer, when its body is an object that
+    /// has one.
+    pub fn server_time_ms(text: &str) -> Option<i64> {
+        struct Timed {
+            server_time_ms: i64,
+        }
+        let timed = JsonReader::read(text, |r| {
+            Ok(json_record!(r, Timed {
+                server_time_ms: "serverTimeMs" => JsonReader::i64,
+            }))
+        });
+        timed.ok().map(|timed| timed.server_time_ms)
+    }
+
+    /// 200 to `POST /v1/kiosks/{id}/restore` (written by the platform's
+    /// `restore.rs`) has the fields of an enrollment's answer: the new
+    /// token and the head to download up to.
+    pub type Restored = Enrolled;
+
+    /// One credit as `GET /v1/kiosks/{id}/credits` offers it (written by
+    /// the platform's `credits.rs`), as the kiosk reads it.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct OfferedCredit {
+        pub household: String,
+        pub period: String,
+        pub source: String,
+        /// Points with two decimals, `"12.50"`.
+        pub amount: String,
+        pub reason: Option<String>,
+    }
+
+    /// 200 to `GET /v1/kiosks/{id}/credits`: the credits offered.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct Offered {
+        pub credits: Vec<OfferedCredit>,
+    }
+
+    impl FromJson for Offered {
+        fn from_json(text: &str) -> Result<Offered, String> {
+            let credit = |r: &mut JsonReader| {
+                Ok(json_record!(r, OfferedCredit {
+                    household: "household" => JsonReader::string,
+                    period: "period" => JsonReader::string,
+                    source: "source" => JsonReader::string,
+                    amount: "amount" => JsonReader::string,
+                } optional {
+                    reason: "reason" => JsonReader::string,
+                }))
+            };
+            JsonReader::read(text, |r| {
+                Ok(json_record!(r, Offered {
+                    credits: "credits" => |r: &mut JsonReader| r.array(credit),
+                }))
+            })
+        }
     }
 
     /// The codes of [`Failure`].
@@ -506,5 +665,142 @@ mod tests {
         for bad in ["", "420102 001", "村-01", &"1".repeat(41)] {
             assert!(!valid_county_id(bad), "{bad}");
         }
+    }
+
+    /// The header line is the bytes `serde_json` wrote, which the platform
+    /// reads with `serde`.
+    #[test]
+    fn the_header_is_the_bytes_serde_json_wrote() {
+        let header = BatchHeader {
+            county_id: "县\"01\"\\\n".into(),
+            first_seq: 1,
+            last_seq: u64::MAX,
+            prev_hash: "0".repeat(64),
+            last_hash: "ab".repeat(32),
+            format_version: FORMAT_VERSION,
+        };
+        assert_eq!(header.to_json(), serde_json::to_string(&header).unwrap());
+        let request = answer::EnrollRequest {
+            code: "K7-\u{7f}\u{1f}".into(),
+            genesis_hash: "cd".repeat(32),
+            kiosk_id: "village-01".into(),
+            village: "张家村".into(),
+        };
+        assert_eq!(request.to_json(), serde_json::to_string(&request).unwrap());
+    }
+
+    /// What the platform writes with `serde` the kiosk reads by hand into
+    /// the same values, with fields in any order and fields a later
+    /// platform adds passed over.
+    #[test]
+    fn answers_read_what_the_platform_writes() {
+        use answer::*;
+        fn check<T: FromJson + serde::Serialize + PartialEq + std::fmt::Debug>(value: T) {
+            let text = serde_json::to_string(&value).unwrap();
+            assert_eq!(T::from_json(&text).as_ref(), Ok(&value), "{text}");
+            let later = format!(
+                r#"{{ "later": [1.5, -2e-3, {{"a": [true, false, null]}}], {} }}"#,
+                &text[1..text.len() - 1].replace(",", " , ")
+            );
+            assert_eq!(T::from_json(&later), Ok(value), "{later}");
+        }
+        check(Enrolled {
+            county_id: "c-1".into(),
+            token: "ab".repeat(32),
+            head_seq: 0,
+            head_hash: "0".repeat(64),
+            server_time_ms: 1_790_000_000_000,
+        });
+        check(Head {
+            seq: 9,
+            hash: "ef".repeat(32),
+            server_time_ms: -1,
+            status: "ok".into(),
+        });
+        check(Ack {
+            acked_seq: 1000,
+            acked_hash: "12".repeat(32),
+            appended: 999,
+            duplicate: 1,
+            server_time_ms: 5,
+        });
+        let failure = Failure {
+            code: PLATFORM_FORK.into(),
+            message: "分叉了".into(),
+            message_en: "forked".into(),
+            server_time_ms: 1,
+            ..Failure::default()
+        };
+        check(failure.clone());
+        check(Failure {
+            head_seq: Some(3),
+            head_hash: Some("a".into()),
+            seq: Some(4),
+            line: Some(2),
+            platform_hash: Some("b".into()),
+            kiosk_hash: Some("c".into()),
+            reason: Some("第 2 行\n".into()),
+            ..failure
+        });
+        // Written by the platform's own types (restore.rs, credits.rs).
+        let restored =
+            r#"{"countyId":"c-1","token":"t","headSeq":12,"headHash":"h","serverTimeMs":7}"#;
+        assert_eq!(
+            Restored::from_json(restored),
+            Ok(Restored {
+                county_id: "c-1".into(),
+                token: "t".into(),
+                head_seq: 12,
+                head_hash: "h".into(),
+                server_time_ms: 7,
+            })
+        );
+        let offered = r#"{"credits":[{"key":"credit:A001:2026-11:评分","household":"A001","period":"2026-11","source":"评分","amount":"12.50","reason":null},{"key":"k","household":"B","period":"p","source":"s","amount":"1.00","reason":"补发"}],"serverTimeMs":7}"#;
+        let credits = Offered::from_json(offered).unwrap().credits;
+        assert_eq!(credits.len(), 2);
+        assert_eq!(
+            (credits[0].amount.as_str(), credits[0].reason.as_deref()),
+            ("12.50", None)
+        );
+        assert_eq!(credits[1].reason.as_deref(), Some("补发"));
+        assert_eq!(server_time_ms(offered), Some(7));
+        assert_eq!(server_time_ms(r#"{"serverTimeMs":7.5}"#), None);
+        assert_eq!(server_time_ms("<html>"), None);
+    }
+
+    /// An answer that is not the one asked for is refused with a reason,
+    /// never read in part.
+    #[test]
+    fn a_bad_answer_is_refused() {
+        use answer::*;
+        let good = r#"{"ackedSeq":5,"ackedHash":"h","appended":1,"duplicate":0,"serverTimeMs":1}"#;
+        assert!(Ack::from_json(good).is_ok());
+        let refused = |from: &str, to: &str, why: &str| {
+            let bad = good.replace(from, to);
+            let error = Ack::from_json(&bad).unwrap_err();
+            assert!(error.contains(why), "{bad}: {error}");
+        };
+        let seq = r#""ackedSeq":5"#;
+        refused(r#""appended":1,"#, "", "missing field `appended`");
+        refused(
+            r#""duplicate":0"#,
+            r#""duplicate":0,"ackedSeq":6"#,
+            "duplicate field",
+        );
+        refused(seq, r#""ackedSeq":5.0"#, "floating point");
+        refused(seq, r#""ackedSeq":1e2"#, "floating point");
+        refused(seq, r#""ackedSeq":-5"#, "non-negative");
+        refused(seq, r#""ackedSeq":99999999999999999999"#, "floating point");
+        refused(r#""h""#, "null", "expected `\"`");
+        refused("}", r#","x":01}"#, "expected a value");
+        refused("}", r#","x":1.}"#, "expected a value");
+        refused(good, &format!("{good}{good}"), "trailing characters");
+        refused(good, "[]", "expected `{`");
+        refused(good, "", "unexpected end");
+        let failure = r#"{"code":"X","message":"m","messageEn":"m","serverTimeMs":1,"reason":5}"#;
+        assert!(Failure::from_json(failure).is_err());
+        let offered = r#"{"credits":[{"household":"A","period":"p","source":"s"}]}"#;
+        let error = Offered::from_json(offered).unwrap_err();
+        assert!(error.contains("missing field `amount`"), "{error}");
     }
 }

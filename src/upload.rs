@@ -5,7 +5,10 @@
 //! (`web/upload.rs`); the body is [`crate::sync`]'s.
 //!
 //! Nothing here reads a clock or touches a network: times are passed in.
+//! The record the shell keeps about its platform ([`PlatformRecord`]) is
+//! here too, with its stored bytes.
 
+use crate::entry::{json_record, JsonReader, JsonWriter};
 use crate::error::Error;
 use crate::sync::{BATCH_BYTES_MAX, BATCH_ENTRIES_MAX};
 use serde::{Deserialize, Serialize};
@@ -166,6 +169,198 @@ pub fn stops_uploading(error: &Error) -> bool {
     )
 }
 
+/// What the kiosk keeps about its platform, in one `meta` record outside
+/// the chain. Version 1.
+///
+/// Stored as the JSON `serde_json` wrote for it before (the derive stays
+/// for the unit test that holds the bytes to it); written and read by the
+/// journal codec's hand, so `serde_json` is not in the villager's wasm.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlatformRecord {
+    pub version: u32,
+    pub origin: String,
+    pub county_id: String,
+    /// 64 hex characters; only the upload and the restore from the
+    /// platform read it.
+    pub token: String,
+    pub acked_seq: u64,
+    pub acked_hash: String,
+    pub last_success_ms: Option<i64>,
+    pub last_attempt_ms: Option<i64>,
+    pub last_error: Option<Problem>,
+    /// A fork or a refusal: uploading stops until the county settles it and
+    /// the kiosk is enrolled again.
+    pub alert: Option<Problem>,
+    pub clock_offset_ms: Option<i64>,
+    /// Failed attempts in a row, and when the next may start.
+    pub failures: u32,
+    pub next_attempt_ms: Option<i64>,
+    /// Credits the platform offered that the kiosk could not append (an
+    /// unknown household): shown on the staff home until they go.
+    pub unapplied_credits: Vec<UnappliedCredit>,
+}
+
+/// A coded error as kept and shown: the code, the figures the screens
+/// name, the messages.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Problem {
+    pub code: String,
+    pub seq: Option<u64>,
+    pub platform_hash: Option<String>,
+    pub kiosk_hash: Option<String>,
+    pub message: String,
+    pub message_en: String,
+}
+
+/// A credit the platform offered that the kiosk did not append, kept in the
+/// platform record for the staff home.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnappliedCredit {
+    pub household: String,
+    pub period: String,
+    pub source: String,
+    pub amount: String,
+    pub message: String,
+    pub message_en: String,
+}
+
+impl PlatformRecord {
+    /// Whether a fork or a refusal stands.
+    pub fn has_alert(&self) -> bool {
+        self.alert.is_some()
+    }
+
+    /// The stored bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        JsonWriter::object(|w| {
+            w.uint("version", u64::from(self.version));
+            w.str("origin", &self.origin);
+            w.str("countyId", &self.county_id);
+            w.str("token", &self.token);
+            w.uint("ackedSeq", self.acked_seq);
+            w.str("ackedHash", &self.acked_hash);
+            w.opt_int("lastSuccessMs", self.last_success_ms);
+            w.opt_int("lastAttemptMs", self.last_attempt_ms);
+            w.opt_object("lastError", self.last_error.as_ref(), Problem::write);
+            w.opt_object("alert", self.alert.as_ref(), Problem::write);
+            w.opt_int("clockOffsetMs", self.clock_offset_ms);
+            w.uint("failures", u64::from(self.failures));
+            w.opt_int("nextAttemptMs", self.next_attempt_ms);
+            w.objects(
+                "unappliedCredits",
+                &self.unapplied_credits,
+                UnappliedCredit::write,
+            );
+        })
+        .into_bytes()
+    }
+
+    /// The record in `bytes`, or what is wrong with them. Fields a later
+    /// build adds are passed over; `unappliedCredits` may be missing (older
+    /// records).
+    pub fn from_bytes(bytes: &[u8]) -> Result<PlatformRecord, String> {
+        let text = std::str::from_utf8(bytes).map_err(|_| "not UTF-8".to_string())?;
+        JsonReader::read(text, |r| {
+            Ok(json_record!(r, PlatformRecord {
+                version: "version" => JsonReader::u32,
+                origin: "origin" => JsonReader::string,
+                county_id: "countyId" => JsonReader::string,
+                token: "token" => JsonReader::string,
+                acked_seq: "ackedSeq" => JsonReader::u64,
+                acked_hash: "ackedHash" => JsonReader::string,
+                failures: "failures" => JsonReader::u32,
+            } optional {
+                last_success_ms: "lastSuccessMs" => JsonReader::i64,
+                last_attempt_ms: "lastAttemptMs" => JsonReader::i64,
+                last_error: "lastError" => Problem::read,
+                alert: "alert" => Problem::read,
+                clock_offset_ms: "clockOffsetMs" => JsonReader::i64,
+                next_attempt_ms: "nextAttemptMs" => JsonReader::i64,
+            } default {
+                unapplied_credits: "unappliedCredits" => |r: &mut JsonReader| {
+                    r.array(UnappliedCredit::read)
+                },
+            }))
+        })
+    }
+}
+
+impl Problem {
+    /// The problem `error` stands for.
+    pub fn of(error: &Error) -> Problem {
+        let (seq, platform_hash, kiosk_hash) = match error {
+            Error::PlatformFork {
+                seq,
+                platform_hash,
+                kiosk_hash,
+            } => (
+                Some(*seq),
+                Some(platform_hash.clone()),
+                Some(kiosk_hash.clone()),
+            ),
+            Error::PlatformRefused { seq, .. } | Error::PlatformTooOld { seq, .. } => {
+                (*seq, None, None)
+            }
+            Error::PlatformGap { head_seq } => (Some(*head_seq), None, None),
+            _ => (None, None, None),
+        };
+        Problem {
+            code: error.code().to_string(),
+            seq,
+            platform_hash,
+            kiosk_hash,
+            message: error.message_zh(),
+            message_en: error.message_en(),
+        }
+    }
+
+    fn write(w: &mut JsonWriter, problem: &Problem) {
+        w.str("code", &problem.code);
+        w.opt_uint("seq", problem.seq);
+        w.opt_str("platformHash", problem.platform_hash.as_deref());
+        w.opt_str("kioskHash", problem.kiosk_hash.as_deref());
+        w.str("message", &problem.message);
+        w.str("messageEn", &problem.message_en);
+    }
+
+    fn read(r: &mut JsonReader) -> Result<Problem, String> {
+        Ok(json_record!(r, Problem {
+            code: "code" => JsonReader::string,
+            message: "message" => JsonReader::string,
+            message_en: "messageEn" => JsonReader::string,
+        } optional {
+            seq: "seq" => JsonReader::u64,
+            platform_hash: "platformHash" => JsonReader::string,
+            kiosk_hash: "kioskHash" => JsonReader::string,
+        }))
+    }
+}
+
+impl UnappliedCredit {
+    fn write(w: &mut JsonWriter, credit: &UnappliedCredit) {
+        w.str("household", &credit.household);
+        w.str("period", &credit.period);
+        w.str("source", &credit.source);
+        w.str("amount", &credit.amount);
+        w.str("message", &credit.message);
+        w.str("messageEn", &credit.message_en);
+    }
+
+    fn read(r: &mut JsonReader) -> Result<UnappliedCredit, String> {
+        Ok(json_record!(r, UnappliedCredit {
+            household: "household" => JsonReader::string,
+            period: "period" => JsonReader::string,
+            source: "source" => JsonReader::string,
+            amount: "amount" => JsonReader::string,
+            message: "message" => JsonReader::string,
+            message_en: "messageEn" => JsonReader::string,
+        }))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,5 +443,85 @@ mod tests {
         assert_eq!(backoff_ms(1_000, None), BACKOFF_MAX_MS);
         assert_eq!(backoff_ms(1, Some(120_000)), 120_000);
         assert_eq!(backoff_ms(1, Some(-5)), 30_000);
+    }
+
+    fn enrolled() -> PlatformRecord {
+        PlatformRecord {
+            version: 1,
+            origin: "http://127.0.0.1:8080".into(),
+            county_id: "420102001001-01".into(),
+            token: "ab".repeat(32),
+            acked_seq: 41,
+            acked_hash: "0f".repeat(32),
+            ..PlatformRecord::default()
+        }
+    }
+
+    /// Records stored before were written by `serde_json`: the same bytes
+    /// now, and those bytes (and the same fields in another order, with
+    /// spaces and a field of a later build) still read.
+    #[test]
+    fn a_platform_record_is_the_bytes_serde_json_wrote() {
+        let fork = Problem::of(&Error::PlatformFork {
+            seq: 7,
+            platform_hash: "aa".repeat(32),
+            kiosk_hash: "bb".repeat(32),
+        });
+        let busy = Problem::of(&Error::PlatformBusy { retry_after_ms: 0 });
+        let troubled = PlatformRecord {
+            last_success_ms: Some(1_790_000_000_000),
+            last_attempt_ms: Some(-1),
+            last_error: Some(busy),
+            alert: Some(fork),
+            clock_offset_ms: Some(-250),
+            failures: 3,
+            next_attempt_ms: Some(1_790_000_060_000),
+            unapplied_credits: vec![UnappliedCredit {
+                household: "A099".into(),
+                period: "2026-11".into(),
+                source: "县里\"评分\"\\\n\t\u{1}".into(),
+                amount: "12.50".into(),
+                message: "没有这一户".into(),
+                message_en: "no such household".into(),
+            }],
+            ..enrolled()
+        };
+        for record in [PlatformRecord::default(), enrolled(), troubled] {
+            let old = serde_json::to_vec(&record).unwrap();
+            assert_eq!(record.to_bytes(), old);
+            assert_eq!(PlatformRecord::from_bytes(&old), Ok(record));
+        }
+        // A record of the day the upload came, as it was stored.
+        let stored = r#"{"version":1,"origin":"http://127.0.0.1:8080","countyId":"c-1","token":"t","ackedSeq":2,"ackedHash":"h","lastSuccessMs":null,"lastAttemptMs":5,"lastError":null,"alert":{"code":"PLATFORM_REFUSED","seq":null,"platformHash":null,"kioskHash":null,"message":"拒收","messageEn":"refused"},"clockOffsetMs":null,"failures":1,"nextAttemptMs":null,"unappliedCredits":[]}"#;
+        let record = PlatformRecord::from_bytes(stored.as_bytes()).unwrap();
+        assert_eq!(record.to_bytes(), stored.as_bytes());
+        assert_eq!(record.alert.map(|alert| alert.message), Some("拒收".into()));
+
+        // Before the credits came down a record had no `unappliedCredits`.
+        let older = br#" { "failures": 0, "ackedHash": "h", "ackedSeq": 2, "token": "t",
+            "countyId": "c-1", "origin": "o", "version": 1, "laterField": [1.5e3, {"x": null}] } "#;
+        let record = PlatformRecord::from_bytes(older).unwrap();
+        assert_eq!((record.acked_seq, record.unapplied_credits.len()), (2, 0));
+    }
+
+    #[test]
+    fn a_record_that_is_not_one_is_refused() {
+        let good = String::from_utf8(enrolled().to_bytes()).unwrap();
+        let refused = |from: &str, to: &str, why: &str| {
+            let bad = good.replacen(from, to, 1);
+            let error = PlatformRecord::from_bytes(bad.as_bytes()).unwrap_err();
+            assert!(error.contains(why), "{bad}: {error}");
+        };
+        let seq = r#""ackedSeq":41"#;
+        refused(r#""failures":0,"#, "", "missing field `failures`");
+        refused("{", r#"{"version":1,"#, "duplicate field `version`");
+        refused(seq, r#""ackedSeq":41.0"#, "floating point");
+        refused(seq, r#""ackedSeq":-41"#, "non-negative");
+        refused(seq, r#""ackedSeq":"41""#, "expected a value");
+        let error = r#""lastError":{"code":"X"}"#;
+        refused(r#""lastError":null"#, error, "missing field `message`");
+        refused(&good, &format!("{good}x"), "trailing characters");
+        refused(&good, &good[..good.len() - 1], "expected `,` or `}`");
+        assert!(PlatformRecord::from_bytes(b"\xff").is_err());
     }
 }

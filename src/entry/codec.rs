@@ -1794,3 +1794,310 @@ impl<'a> Reader<'a> {
         ))
     }
 }
+
+// ------------------------------------- JSON kept and sent outside the journal
+
+/// Writes the other JSON the kiosk keeps or sends — the platform record,
+/// an upload's header line, the values in localStorage — by the same hand
+/// as entries: the bytes `serde_json` wrote for them before (each type's
+/// unit test holds them to it), so what was stored still reads and the
+/// platform reads what it always read.
+pub(crate) struct JsonWriter(Writer);
+
+impl JsonWriter {
+    /// One object; `fields` writes its fields in order.
+    pub(crate) fn object(fields: impl FnOnce(&mut JsonWriter)) -> String {
+        let mut json = JsonWriter(Writer {
+            out: Vec::with_capacity(128),
+            first: true,
+        });
+        json.write_object(fields);
+        // The writer only ever writes UTF-8 (names and escaped strings).
+        String::from_utf8(json.0.out).unwrap_or_default()
+    }
+
+    fn write_object(&mut self, fields: impl FnOnce(&mut JsonWriter)) {
+        self.0.open();
+        fields(self);
+        self.0.close();
+    }
+
+    pub(crate) fn str(&mut self, name: &str, text: &str) {
+        self.0.str(name, text);
+    }
+
+    /// A string, or `null`.
+    pub(crate) fn opt_str(&mut self, name: &str, text: Option<&str>) {
+        self.0.opt_str(name, text);
+    }
+
+    pub(crate) fn uint(&mut self, name: &str, value: u64) {
+        self.0.uint(name, value);
+    }
+
+    /// An integer, or `null`.
+    pub(crate) fn opt_uint(&mut self, name: &str, value: Option<u64>) {
+        match value {
+            Some(value) => self.0.uint(name, value),
+            None => self.0.null(name),
+        }
+    }
+
+    /// An integer, or `null`.
+    pub(crate) fn opt_int(&mut self, name: &str, value: Option<i64>) {
+        match value {
+            Some(value) => self.0.int(name, value),
+            None => self.0.null(name),
+        }
+    }
+
+    /// An object written by `fields`, or `null`.
+    pub(crate) fn opt_object<T>(
+        &mut self,
+        name: &str,
+        value: Option<&T>,
+        fields: impl FnOnce(&mut JsonWriter, &T),
+    ) {
+        match value {
+            Some(value) => {
+                self.0.key(name);
+                self.write_object(|w| fields(w, value));
+            }
+            None => self.0.null(name),
+        }
+    }
+
+    /// An array of objects, each written by `fields`.
+    pub(crate) fn objects<T>(
+        &mut self,
+        name: &str,
+        items: &[T],
+        mut fields: impl FnMut(&mut JsonWriter, &T),
+    ) {
+        self.0.key(name);
+        self.0.open_array();
+        for item in items {
+            self.0.item();
+            self.write_object(|w| fields(w, item));
+        }
+        self.0.close_array();
+    }
+}
+
+/// Reads one object of that JSON into `Type` with [`JsonReader`]: each
+/// field's name in the JSON and how its value is read; an `optional` field
+/// may be missing or `null` (an `Option`), a `default` one may be missing
+/// (then its type's default). Every other field is required.
+///
+/// ```ignore
+/// let head = json_record!(r, Head {
+///     seq: "seq" => JsonReader::u64,
+///     hash: "hash" => JsonReader::string,
+/// } optional {
+///     reason: "reason" => JsonReader::string,
+/// });
+/// ```
+macro_rules! json_record {
+    ($r:ident, $($type:ident)::+ {
+        $($field:ident: $name:literal => $read:expr),* $(,)?
+    } $(optional {
+        $($optional:ident: $optional_name:literal => $optional_read:expr),* $(,)?
+    })? $(default {
+        $($default:ident: $default_name:literal => $default_read:expr),* $(,)?
+    })?) => {{
+        $(let mut $field = None;)*
+        $($(let mut $optional = None;)*)?
+        $($(let mut $default = None;)*)?
+        $r.object(|r, key| match key {
+            $($name => r.slot(&mut $field, key, $read),)*
+            $($($optional_name => r.slot(&mut $optional, key, |r| r.nullable($optional_read)),)*)?
+            $($($default_name => r.slot(&mut $default, key, $default_read),)*)?
+            _ => r.skip(),
+        })?;
+        $($type)::+ {
+            $($field: $r.required($field, $name)?,)*
+            $($($optional: $optional.flatten(),)*)?
+            $($($default: $default.unwrap_or_default(),)*)?
+        }
+    }};
+}
+pub(crate) use json_record;
+
+/// Reads that JSON as `serde_json` read it into the types it was derived
+/// for: an object's fields in any order, a field named twice refused, a
+/// missing field refused unless its type says it may be missing, and a
+/// field this build does not know passed over whatever it holds (a later
+/// build's record, a later platform's answer). Integers stay integers: a
+/// float where one is read is refused.
+pub(crate) struct JsonReader<'a>(Reader<'a>);
+
+impl<'a> JsonReader<'a> {
+    /// `text` as one value read by `read`, with nothing after it.
+    pub(crate) fn read<T>(
+        text: &'a str,
+        read: impl FnOnce(&mut JsonReader<'a>) -> Result<T, String>,
+    ) -> Result<T, String> {
+        let mut reader = JsonReader(Reader { text, at: 0 });
+        let value = read(&mut reader)?;
+        reader.0.end()?;
+        Ok(value)
+    }
+
+    /// An object's fields, each name handed to `field` with the cursor on
+    /// its value (which `field` reads, or passes over with [`Self::skip`]).
+    pub(crate) fn object(
+        &mut self,
+        mut field: impl FnMut(&mut Self, &str) -> Result<(), String>,
+    ) -> Result<(), String> {
+        self.0.eat(b'{')?;
+        if self.0.peek() == Some(b'}') {
+            self.0.at += 1;
+            return Ok(());
+        }
+        loop {
+            let key = self.0.string()?;
+            self.0.eat(b':')?;
+            field(self, &key)?;
+            match self.0.peek() {
+                Some(b',') => self.0.at += 1,
+                Some(b'}') => {
+                    self.0.at += 1;
+                    return Ok(());
+                }
+                _ => return Err(self.0.error("expected `,` or `}`")),
+            }
+        }
+    }
+
+    /// An array, each item read by `item`.
+    pub(crate) fn array<T>(
+        &mut self,
+        mut item: impl FnMut(&mut Self) -> Result<T, String>,
+    ) -> Result<Vec<T>, String> {
+        self.0.eat(b'[')?;
+        let mut items = Vec::new();
+        if self.0.peek() == Some(b']') {
+            self.0.at += 1;
+            return Ok(items);
+        }
+        loop {
+            items.push(item(self)?);
+            match self.0.peek() {
+                Some(b',') => self.0.at += 1,
+                Some(b']') => {
+                    self.0.at += 1;
+                    return Ok(items);
+                }
+                _ => return Err(self.0.error("expected `,` or `]`")),
+            }
+        }
+    }
+
+    /// Fills `slot` with the value at the cursor; a field named twice is
+    /// refused.
+    pub(crate) fn slot<T>(
+        &mut self,
+        slot: &mut Option<T>,
+        name: &str,
+        read: impl FnOnce(&mut Self) -> Result<T, String>,
+    ) -> Result<(), String> {
+        if slot.is_some() {
+            return Err(self.0.error(&format!("duplicate field `{name}`")));
+        }
+        *slot = Some(read(self)?);
+        Ok(())
+    }
+
+    /// The value a required field was read into.
+    pub(crate) fn required<T>(&self, value: Option<T>, name: &str) -> Result<T, String> {
+        value.ok_or_else(|| self.0.missing(name))
+    }
+
+    /// Any value, passed over.
+    pub(crate) fn skip(&mut self) -> Result<(), String> {
+        self.skip_nested(0)
+    }
+
+    fn skip_nested(&mut self, depth: usize) -> Result<(), String> {
+        if depth > DEPTH_MAX {
+            return Err(self.0.error("nested too deeply"));
+        }
+        match self.0.peek() {
+            Some(b'{') => self.object(|r, _| r.skip_nested(depth + 1)),
+            Some(b'[') => self.array(|r| r.skip_nested(depth + 1)).map(drop),
+            Some(b'"') => self.0.string().map(drop),
+            Some(b't') if self.0.literal("true") => Ok(()),
+            Some(b'f') if self.0.literal("false") => Ok(()),
+            Some(b'n') if self.0.literal("null") => Ok(()),
+            _ => self.any_number(),
+        }
+    }
+
+    /// A number in any of JSON's forms (only ever passed over).
+    fn any_number(&mut self) -> Result<(), String> {
+        let bytes = self.0.text.as_bytes();
+        let digits_from = |at: &mut usize| {
+            let start = *at;
+            while bytes.get(*at).is_some_and(u8::is_ascii_digit) {
+                *at += 1;
+            }
+            *at - start
+        };
+        let mut at = self.0.at;
+        if bytes.get(at) == Some(&b'-') {
+            at += 1;
+        }
+        let whole = at;
+        let whole_digits = digits_from(&mut at);
+        let mut valid = whole_digits == 1 || (whole_digits > 1 && bytes.get(whole) != Some(&b'0'));
+        if valid && bytes.get(at) == Some(&b'.') {
+            at += 1;
+            valid = digits_from(&mut at) > 0;
+        }
+        if valid && matches!(bytes.get(at), Some(b'e' | b'E')) {
+            at += 1;
+            if matches!(bytes.get(at), Some(b'+' | b'-')) {
+                at += 1;
+            }
+            valid = digits_from(&mut at) > 0;
+        }
+        if !valid {
+            return Err(self.0.error("expected a value"));
+        }
+        self.0.at = at;
+        Ok(())
+    }
+
+    pub(crate) fn string(&mut self) -> Result<String, String> {
+        self.0.plain()
+    }
+
+    pub(crate) fn u64(&mut self) -> Result<u64, String> {
+        self.0.u64()
+    }
+
+    pub(crate) fn u32(&mut self) -> Result<u32, String> {
+        self.0.u32()
+    }
+
+    pub(crate) fn i64(&mut self) -> Result<i64, String> {
+        self.0.i64()
+    }
+
+    pub(crate) fn usize(&mut self) -> Result<usize, String> {
+        let value = self.0.u64()?;
+        usize::try_from(value).map_err(|_| self.0.error(&format!("integer `{value}` out of range")))
+    }
+
+    /// `null`, or what `read` reads.
+    pub(crate) fn nullable<T>(
+        &mut self,
+        read: impl FnOnce(&mut Self) -> Result<T, String>,
+    ) -> Result<Option<T>, String> {
+        if self.0.literal("null") {
+            Ok(None)
+        } else {
+            read(self).map(Some)
+        }
+    }
+}

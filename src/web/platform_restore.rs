@@ -15,12 +15,14 @@ use super::upload::{
 };
 use crate::backup::{self, NewAdminPin};
 use crate::credential::Pin;
+use crate::entry::JsonWriter;
 use crate::error::Error;
 use crate::ids::{HouseholdCode, Period, StaffId, Text};
 use crate::ledger::{Auth, Operation};
 use crate::platform_restore::PlatformRestore;
 use crate::points::Points;
-use crate::sync::answer::Failure;
+use crate::sync::answer::{Failure, FromJson, Offered, OfferedCredit, Restored};
+use crate::upload::UnappliedCredit;
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -29,19 +31,6 @@ use wasm_bindgen::prelude::*;
 const PAGE_LINES: u64 = 1_000;
 /// The most credits taken from one answer; the rest come with the next.
 const CREDITS_MAX: usize = 5_000;
-
-/// A credit the platform offered that the kiosk did not append, kept in the
-/// platform record for the staff home.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(super) struct UnappliedCredit {
-    household: String,
-    period: String,
-    source: String,
-    amount: String,
-    message: String,
-    message_en: String,
-}
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -55,16 +44,6 @@ struct RestoreInput {
     /// An admin of the restored journal and their new PIN.
     admin_id: Option<String>,
     admin_pin: Option<String>,
-}
-
-/// 200 to `POST /v1/kiosks/{id}/restore`.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Restored {
-    token: String,
-    head_seq: u64,
-    head_hash: String,
-    server_time_ms: i64,
 }
 
 #[derive(Serialize)]
@@ -97,24 +76,6 @@ struct NowInput {
     now: Option<i64>,
 }
 
-/// One credit as `GET /v1/kiosks/{id}/credits` offers it.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct OfferedCredit {
-    household: String,
-    period: String,
-    source: String,
-    /// Points with two decimals, `"12.50"`.
-    amount: String,
-    reason: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Offered {
-    credits: Vec<OfferedCredit>,
-}
-
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct CreditsView {
@@ -137,7 +98,7 @@ fn check_writer(inner: &Inner) -> Result<(), Error> {
 /// The refusal a restore answer stands for: the restore's own codes, else
 /// those every platform answer shares.
 fn restore_error(answer: &Answer) -> Error {
-    let failure: Failure = serde_json::from_str(&answer.body).unwrap_or_default();
+    let failure = Failure::from_json(&answer.body).unwrap_or_default();
     match failure.code.as_str() {
         "RESTORE_CODE_INVALID" => Error::RestoreCodeInvalid,
         "PLATFORM_NOTHING_TO_RESTORE" => Error::PlatformNothingToRestore,
@@ -266,7 +227,7 @@ impl Kiosk {
                     return Err(Error::NotEmpty);
                 }
             }
-            let body = serde_json::json!({ "code": code }).to_string();
+            let body = JsonWriter::object(|w| w.str("code", &code));
             let url = county_path(origin.as_str(), county_id.as_str(), "restore");
             let answer = request(
                 &url,
@@ -319,14 +280,16 @@ impl Kiosk {
             let config = inner.ledger.borrow().config();
             let restored_ledger = restoring.finish(pins, admin, fields.now, config)?;
             // Enrolled again, with everything up to the head acknowledged.
-            let mut record = PlatformRecord::default();
-            record.version = 1;
-            record.origin = origin.to_string();
-            record.county_id = county_id.to_string();
-            record.token = restored.token;
-            record.acked_seq = restored.head_seq;
-            record.acked_hash = head_hash.clone();
-            record.clock_offset_ms = Some(restored.server_time_ms - fields.now);
+            let record = PlatformRecord {
+                version: 1,
+                origin: origin.to_string(),
+                county_id: county_id.to_string(),
+                token: restored.token,
+                acked_seq: restored.head_seq,
+                acked_hash: head_hash.clone(),
+                clock_offset_ms: Some(restored.server_time_ms - fields.now),
+                ..PlatformRecord::default()
+            };
             let mut rebuilt = restored_ledger.rebuilt;
             let batch = WriteBatch {
                 journal: std::mem::take(&mut rebuilt.journal),

@@ -22,9 +22,9 @@ use crate::error::Error;
 use crate::ids::CountyId;
 use crate::journal::StoredRecord;
 use crate::ledger::{Auth, Operation};
-use crate::sync::answer::{self, Ack, EnrollRequest, Enrolled, Failure, Head};
+use crate::sync::answer::{self, Ack, EnrollRequest, Enrolled, Failure, FromJson, Head};
 use crate::upload::{backoff_ms, batch_len, stops_uploading, PlatformOrigin};
-use serde::de::DeserializeOwned;
+pub(super) use crate::upload::{PlatformRecord, Problem};
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -93,83 +93,6 @@ extern "C" {
     fn content(this: &MetaElement) -> String;
 }
 
-/// What the kiosk keeps about its platform. Version 1.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(super) struct PlatformRecord {
-    pub(super) version: u32,
-    pub(super) origin: String,
-    pub(super) county_id: String,
-    /// 64 hex characters; only this module and the restore from the
-    /// platform (`platform_restore.rs`) read it.
-    pub(super) token: String,
-    pub(super) acked_seq: u64,
-    pub(super) acked_hash: String,
-    last_success_ms: Option<i64>,
-    last_attempt_ms: Option<i64>,
-    last_error: Option<Problem>,
-    /// A fork or a refusal: uploading stops until the county settles it and
-    /// the kiosk is enrolled again.
-    alert: Option<Problem>,
-    pub(super) clock_offset_ms: Option<i64>,
-    /// Failed attempts in a row, and when the next may start.
-    failures: u32,
-    next_attempt_ms: Option<i64>,
-    /// Credits the platform offered that the kiosk could not append (an
-    /// unknown household): shown on the staff home until they go.
-    #[serde(default)]
-    pub(super) unapplied_credits: Vec<super::platform_restore::UnappliedCredit>,
-}
-
-impl PlatformRecord {
-    /// Whether a fork or a refusal stands.
-    pub(super) fn has_alert(&self) -> bool {
-        self.alert.is_some()
-    }
-}
-
-/// A coded error as kept and shown: the code, the figures the screens
-/// name, the messages.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Problem {
-    code: String,
-    seq: Option<u64>,
-    platform_hash: Option<String>,
-    kiosk_hash: Option<String>,
-    message: String,
-    message_en: String,
-}
-
-impl Problem {
-    fn of(error: &Error) -> Problem {
-        let (seq, platform_hash, kiosk_hash) = match error {
-            Error::PlatformFork {
-                seq,
-                platform_hash,
-                kiosk_hash,
-            } => (
-                Some(*seq),
-                Some(platform_hash.clone()),
-                Some(kiosk_hash.clone()),
-            ),
-            Error::PlatformRefused { seq, .. } | Error::PlatformTooOld { seq, .. } => {
-                (*seq, None, None)
-            }
-            Error::PlatformGap { head_seq } => (Some(*head_seq), None, None),
-            _ => (None, None, None),
-        };
-        Problem {
-            code: error.code().to_string(),
-            seq,
-            platform_hash,
-            kiosk_hash,
-            message: error.message_zh(),
-            message_en: error.message_en(),
-        }
-    }
-}
-
 /// The origin the page was built for, from its meta element; `None` on a
 /// page without one (or an empty one): then only loopback origins.
 pub(super) fn configured_origin() -> Option<PlatformOrigin> {
@@ -191,15 +114,13 @@ pub(super) async fn read_record(inner: &Inner) -> Result<Option<PlatformRecord>,
     };
     // A record this build cannot read is as good as none: the admin
     // enrols again.
-    Ok(serde_json::from_slice::<PlatformRecord>(&bytes)
+    Ok(PlatformRecord::from_bytes(&bytes)
         .ok()
         .filter(|record| record.version == 1))
 }
 
 pub(super) fn record_bytes(record: &PlatformRecord) -> Result<Vec<u8>, Error> {
-    serde_json::to_vec(record).map_err(|error| Error::Internal {
-        detail: error.to_string(),
-    })
+    Ok(record.to_bytes())
 }
 
 pub(super) async fn write_record(inner: &Inner, record: &PlatformRecord) -> Result<(), Error> {
@@ -269,7 +190,7 @@ pub(super) async fn acked_seq(inner: &Rc<Inner>) -> Result<u64, Error> {
 }
 
 /// One answer of the platform: status, body, `Retry-After` in ms. Its
-/// JSON is read with the platform's own types ([`crate::sync::answer`]).
+/// JSON is read into the platform's own types ([`crate::sync::answer`]).
 pub(super) struct Answer {
     pub(super) status: u16,
     pub(super) body: String,
@@ -277,26 +198,21 @@ pub(super) struct Answer {
 }
 
 impl Answer {
-    pub(super) fn decode<T: DeserializeOwned>(&self) -> Result<T, Error> {
-        serde_json::from_str(&self.body).map_err(|error| Error::PlatformAnswerInvalid {
+    /// The body as the answer `T`; a body that is not one is
+    /// `PLATFORM_ANSWER_INVALID`.
+    pub(super) fn decode<T: FromJson>(&self) -> Result<T, Error> {
+        T::from_json(&self.body).map_err(|error| Error::PlatformAnswerInvalid {
             detail: format!("HTTP {}: {error}", self.status),
         })
     }
 
     fn server_time_ms(&self) -> Option<i64> {
-        #[derive(Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Timed {
-            server_time_ms: i64,
-        }
-        serde_json::from_str::<Timed>(&self.body)
-            .ok()
-            .map(|timed| timed.server_time_ms)
+        answer::server_time_ms(&self.body)
     }
 
     /// The refusal an error answer stands for.
     pub(super) fn error(&self) -> Error {
-        let failure: Failure = serde_json::from_str(&self.body).unwrap_or_default();
+        let failure = Failure::from_json(&self.body).unwrap_or_default();
         let reason = failure.reason.clone().unwrap_or_default();
         match (self.status, failure.code.as_str()) {
             (_, answer::ENROLL_CODE_INVALID) => Error::EnrollCodeInvalid,
@@ -487,7 +403,7 @@ struct StatusView {
     clock_offset_ms: Option<i64>,
     next_attempt_ms: Option<i64>,
     /// Credits from the platform for households this kiosk does not know.
-    unapplied_credits: Vec<super::platform_restore::UnappliedCredit>,
+    unapplied_credits: Vec<crate::upload::UnappliedCredit>,
 }
 
 fn parse_now(input: JsValue) -> Result<Option<i64>, Error> {
@@ -564,15 +480,13 @@ impl Kiosk {
                     .unwrap_or_default();
                 (genesis, inner.kiosk_id().to_string(), village)
             };
-            let body = serde_json::to_string(&EnrollRequest {
+            let body = EnrollRequest {
                 code,
                 genesis_hash: hex::encode(genesis),
                 kiosk_id,
                 village,
-            })
-            .map_err(|error| Error::Internal {
-                detail: error.to_string(),
-            })?;
+            }
+            .to_json();
             let url = county_path(origin.as_str(), county_id.as_str(), "enroll");
             let answer = request(
                 &url,
