@@ -78,3 +78,24 @@ async fn a_panic_records_its_message_and_asks_for_a_reload() {
     assert_eq!(reloads(), Some(1.0));
     local_storage().remove_item("aixin:lastPanic").unwrap();
 }
+
+/// A panic recorded by an earlier build (the bytes `serde_json` wrote)
+/// still reads; a record that is not one reads as none.
+#[wasm_bindgen_test]
+fn a_panic_recorded_before_still_reads() {
+    let storage = local_storage();
+    let old = r#"{"message":"旧的 \"panic\"\n\u0001","timeMs":1790000000000}"#;
+    storage.set_item("aixin:lastPanic", old).unwrap();
+    let last = last_panic();
+    let field = |name: &str| js_sys::Reflect::get(&last, &JsValue::from_str(name)).unwrap();
+    assert_eq!(
+        field("message").as_string().as_deref(),
+        Some("旧的 \"panic\"\n\u{1}")
+    );
+    assert_eq!(field("timeMs").as_f64(), Some(1_790_000_000_000.0));
+    for bad in [r#"{"message":"x"}"#, r#"{"message":"x","timeMs":1.5}"#, "x"] {
+        storage.set_item("aixin:lastPanic", bad).unwrap();
+        assert!(last_panic().is_undefined(), "{bad}");
+    }
+    storage.remove_item("aixin:lastPanic").unwrap();
+}

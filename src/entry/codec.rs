@@ -1816,6 +1816,18 @@ impl JsonWriter {
         String::from_utf8(json.0.out).unwrap_or_default()
     }
 
+    /// One string, as a JSON value of its own. (Only the browser shell
+    /// writes one, and the integer below: values in localStorage.)
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn string(text: &str) -> String {
+        let mut w = Writer {
+            out: Vec::with_capacity(text.len() + 2),
+            first: true,
+        };
+        w.string(text);
+        String::from_utf8(w.out).unwrap_or_default()
+    }
+
     fn write_object(&mut self, fields: impl FnOnce(&mut JsonWriter)) {
         self.0.open();
         fields(self);
@@ -1833,6 +1845,11 @@ impl JsonWriter {
 
     pub(crate) fn uint(&mut self, name: &str, value: u64) {
         self.0.uint(name, value);
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn int(&mut self, name: &str, value: i64) {
+        self.0.int(name, value);
     }
 
     /// An integer, or `null`.

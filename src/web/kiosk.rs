@@ -8,6 +8,7 @@ use super::convert::{self, from_js, to_js, to_js_error};
 use super::gate::Gate;
 use super::idb::{KioskDb, StorageError, WriteBatch};
 use super::lock::{acquire_writer_lock, request_persistent_storage, LockOutcome, WriterLock};
+use crate::entry::{json_record, JsonReader, JsonWriter};
 use crate::error::Error;
 use crate::ids::{KioskId, Text};
 use crate::journal::{self, OpenError};
@@ -29,11 +30,31 @@ const LAST_KIOSK_KEY: &str = "aixin:lastKioskId";
 /// it does, since a cleaner or a full disk may take one and not the other.
 const HAD_DATA_KEY: &str = "aixin:hadData";
 
-#[derive(Serialize, serde::Deserialize)]
+#[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct HadData {
     kiosk_id: String,
     seq: u64,
+}
+
+impl HadData {
+    /// The stored value: `{"kioskId":…,"seq":…}`, the JSON gloo-storage
+    /// wrote through `serde_json` before, now by the journal codec's hand.
+    fn to_json(&self) -> String {
+        JsonWriter::object(|w| {
+            w.str("kioskId", &self.kiosk_id);
+            w.uint("seq", self.seq);
+        })
+    }
+
+    fn from_json(text: &str) -> Result<HadData, String> {
+        JsonReader::read(text, |r| {
+            Ok(json_record!(r, HadData {
+                kiosk_id: "kioskId" => JsonReader::string,
+                seq: "seq" => JsonReader::u64,
+            }))
+        })
+    }
 }
 
 /// Records that `kiosk_id` holds entries up to `seq` (nothing for an empty
@@ -47,7 +68,7 @@ fn record_had_data(kiosk_id: &KioskId, seq: u64) {
         kiosk_id: kiosk_id.to_string(),
         seq,
     };
-    let _ = gloo_storage::LocalStorage::set(HAD_DATA_KEY, &had);
+    let _ = gloo_storage::LocalStorage::raw().set_item(HAD_DATA_KEY, &had.to_json());
 }
 
 /// The kiosk: one journal, one writer.
@@ -496,8 +517,11 @@ impl Kiosk {
     #[wasm_bindgen(js_name = hadData)]
     pub fn had_data_js() -> JsValue {
         use gloo_storage::Storage;
-        gloo_storage::LocalStorage::get::<HadData>(HAD_DATA_KEY)
+        gloo_storage::LocalStorage::raw()
+            .get_item(HAD_DATA_KEY)
             .ok()
+            .flatten()
+            .and_then(|text| HadData::from_json(&text).ok())
             .map_or(JsValue::UNDEFINED, |had| to_js(&had))
     }
 
@@ -602,10 +626,9 @@ impl Kiosk {
         let persisted = request_persistent_storage().await;
         let seq = ledger.state().seq;
         record_had_data(&kiosk_id, seq);
-        let _ = <gloo_storage::LocalStorage as gloo_storage::Storage>::set(
-            LAST_KIOSK_KEY,
-            kiosk_id.as_str(),
-        );
+        // A JSON string, as gloo-storage's typed `set` wrote it.
+        let _ = <gloo_storage::LocalStorage as gloo_storage::Storage>::raw()
+            .set_item(LAST_KIOSK_KEY, &JsonWriter::string(kiosk_id.as_str()));
         let inner = Rc::new(Inner {
             kiosk_id,
             ledger: RefCell::new(ledger),
@@ -664,7 +687,7 @@ impl Kiosk {
         let raw = gloo_storage::LocalStorage::raw()
             .get_item(LAST_KIOSK_KEY)
             .ok()??;
-        let id = serde_json::from_str::<String>(&raw).unwrap_or(raw);
+        let id = JsonReader::read(&raw, JsonReader::string).unwrap_or(raw);
         let id = id.trim();
         (!id.is_empty()).then(|| id.to_string())
     }

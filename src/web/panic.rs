@@ -9,8 +9,9 @@
 //! panic within [`QUICK_REPEAT_MS`] of the last one waits [`SLOW_RELOAD_MS`]
 //! before reloading, so the fatal screen stays readable in between.
 
+use crate::entry::{json_record, JsonReader, JsonWriter};
 use js_sys::Function;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
@@ -23,11 +24,31 @@ const QUICK_REPEAT_MS: i64 = 60_000;
 /// The wait before reloading after a quick repeat.
 const SLOW_RELOAD_MS: i32 = 10_000;
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct LastPanic {
     message: String,
     time_ms: i64,
+}
+
+impl LastPanic {
+    /// The stored value: `{"message":…,"timeMs":…}`, the JSON `serde_json`
+    /// wrote before, now by the journal codec's hand.
+    fn to_json(&self) -> String {
+        JsonWriter::object(|w| {
+            w.str("message", &self.message);
+            w.int("timeMs", self.time_ms);
+        })
+    }
+
+    fn from_json(text: &str) -> Result<LastPanic, String> {
+        JsonReader::read(text, |r| {
+            Ok(json_record!(r, LastPanic {
+                message: "message" => JsonReader::string,
+                time_ms: "timeMs" => JsonReader::i64,
+            }))
+        })
+    }
 }
 
 thread_local! {
@@ -68,8 +89,8 @@ fn record_and_reload(message: &str) {
         message: message.chars().take(MESSAGE_CHARS_MAX).collect(),
         time_ms: now,
     };
-    if let (Ok(text), Some(storage)) = (serde_json::to_string(&last), local_storage()) {
-        let _ = storage.set_item(LAST_PANIC_KEY, &text);
+    if let Some(storage) = local_storage() {
+        let _ = storage.set_item(LAST_PANIC_KEY, &last.to_json());
     }
     web_sys::console::error_1(&JsValue::from_str(&format!("panic: {}", last.message)));
     let Some(window) = web_sys::window() else {
@@ -94,7 +115,7 @@ fn record_and_reload(message: &str) {
 
 fn read_last() -> Option<LastPanic> {
     let text = local_storage()?.get_item(LAST_PANIC_KEY).ok()??;
-    serde_json::from_str(&text).ok()
+    LastPanic::from_json(&text).ok()
 }
 
 fn local_storage() -> Option<web_sys::Storage> {
