@@ -14,7 +14,7 @@
 //! A checkpoint is a cache, never the truth: a checkpoint that fails to
 //! decode is ignored and the journal is verified from its start.
 
-use crate::entry::{EntryId, Hash};
+use crate::entry::Hash;
 use crate::entry::{HouseholdKind, ItemDetails, RedeemedLine, Role, GENESIS_PREVIOUS_HASH};
 use crate::ids::{HouseholdCode, KioskId, Period, Sku, StaffId, Text};
 use crate::points::Points;
@@ -265,9 +265,9 @@ fn write_body_of(w: &mut Writer, state: &State, format: Format) {
     }
     let id_list: Vec<_> = entry_ids.iter().collect();
     w.u64(id_list.len() as u64);
-    for &(id, id_seq) in in_order(&id_list, &|a, b| a.1.cmp(b.1)) {
-        w.str(id.as_str());
-        w.u64(*id_seq);
+    for &(id, id_seq) in in_order(&id_list, &|a, b| a.1.cmp(&b.1)) {
+        w.str(id);
+        w.u64(id_seq);
         w.spill();
     }
     let barcode_list: Vec<_> = barcodes.iter().collect();
@@ -770,15 +770,21 @@ fn decode_body_of(body: &[u8], format: Format) -> Result<State, String> {
     state.redemptions.reserve(redemptions);
     for _ in 0..redemptions {
         let redemption = read_redemption(&mut r, &mut seen)?;
-        state
-            .redemptions
-            .insert(redemption.seq, Box::new(redemption));
+        if state.redemptions.insert(redemption).is_some() {
+            return Err("checkpoint repeats a redemption".into());
+        }
     }
     let ids = r.count_of(16)?;
-    state.entry_ids.reserve(ids);
+    state
+        .entry_ids
+        .reserve(ids, ids.saturating_mul(12).min(r.0.len()));
     for _ in 0..ids {
-        let id = EntryId::new(r.str()?).ok_or("entry id")?;
-        state.entry_ids.insert(id, r.u64()?);
+        let id = r.str()?;
+        match state.entry_ids.insert_stored(id, r.u64()?) {
+            Some(true) => {}
+            Some(false) => return Err("checkpoint repeats an entry id".into()),
+            None => return Err("entry id".into()),
+        }
     }
     for _ in 0..r.count()? {
         let barcode = r.str()?.to_string();

@@ -71,10 +71,15 @@ impl EntryId {
     pub const LENGTH_MAX: usize = 120;
 
     pub fn new(text: &str) -> Option<EntryId> {
-        let valid = !text.is_empty()
+        EntryId::is_valid(text).then(|| EntryId(text.to_string()))
+    }
+
+    /// Whether `text` is a valid entry id: 1 to [`Self::LENGTH_MAX`]
+    /// printable ASCII characters.
+    pub fn is_valid(text: &str) -> bool {
+        !text.is_empty()
             && text.len() <= EntryId::LENGTH_MAX
-            && text.bytes().all(|b| b.is_ascii_graphic());
-        valid.then(|| EntryId(text.to_string()))
+            && text.bytes().all(|b| b.is_ascii_graphic())
     }
 
     /// The id of an entry made for a page's request: a request id is

@@ -24,6 +24,7 @@ pub mod credential;
 mod demo;
 mod demo_data;
 pub mod entry;
+pub mod entry_ids;
 pub mod error;
 pub mod export;
 pub mod ids;

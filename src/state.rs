@@ -9,8 +9,8 @@
 //! state.
 
 use crate::entry::{
-    hex_of, Actor, Body, Entry, EntryId, Hash, HouseholdKind, ItemDetails, RedeemedLine,
-    SourceType, GENESIS_PREVIOUS_HASH,
+    hex_of, Actor, Body, Entry, Hash, HouseholdKind, ItemDetails, RedeemedLine, SourceType,
+    GENESIS_PREVIOUS_HASH,
 };
 use crate::ids::{HouseholdCode, KioskId, Period, Sku, Text};
 use crate::points::Points;
@@ -122,6 +122,89 @@ pub struct Redemption {
     pub pin_reset_by: Option<crate::ids::StaffId>,
 }
 
+/// The redemptions, in seq order, found by a binary search on their seq.
+/// The journal appends them in order, so a new one is pushed at the end;
+/// a list instead of a map of boxes makes no allocation and no hash per
+/// redemption when a checkpoint is decoded at open, and holds no empty
+/// slots.
+#[derive(Clone, Debug, Default)]
+pub struct Redemptions(Vec<Redemption>);
+
+impl Redemptions {
+    fn place(&self, seq: u64) -> Result<usize, usize> {
+        self.0
+            .binary_search_by_key(&seq, |redemption| redemption.seq)
+    }
+
+    pub fn get(&self, seq: &u64) -> Option<&Redemption> {
+        self.0.get(self.place(*seq).ok()?)
+    }
+
+    pub fn get_mut(&mut self, seq: &u64) -> Option<&mut Redemption> {
+        let place = self.place(*seq).ok()?;
+        self.0.get_mut(place)
+    }
+
+    pub fn contains_key(&self, seq: &u64) -> bool {
+        self.place(*seq).is_ok()
+    }
+
+    /// Adds `redemption` in its place by seq; one of the same seq is
+    /// replaced and returned.
+    pub fn insert(&mut self, redemption: Redemption) -> Option<Redemption> {
+        if self.0.last().is_none_or(|last| last.seq < redemption.seq) {
+            self.0.push(redemption);
+            return None;
+        }
+        match self.place(redemption.seq) {
+            Ok(place) => Some(std::mem::replace(&mut self.0[place], redemption)),
+            Err(place) => {
+                self.0.insert(place, redemption);
+                None
+            }
+        }
+    }
+
+    pub fn remove(&mut self, seq: &u64) -> Option<Redemption> {
+        let place = self.place(*seq).ok()?;
+        Some(self.0.remove(place))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn reserve(&mut self, additional: usize) {
+        self.0.reserve_exact(additional);
+    }
+
+    /// Their seqs, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &u64> + '_ {
+        self.0.iter().map(|redemption| &redemption.seq)
+    }
+
+    /// The redemptions, in seq order.
+    pub fn values(&self) -> std::slice::Iter<'_, Redemption> {
+        self.0.iter()
+    }
+}
+
+impl std::ops::Index<&u64> for Redemptions {
+    type Output = Redemption;
+
+    /// The redemption of `seq`; panics if there is none (as a map's index).
+    fn index(&self, seq: &u64) -> &Redemption {
+        match self.get(seq) {
+            Some(redemption) => redemption,
+            None => panic!("no redemption at seq {seq}"),
+        }
+    }
+}
+
 /// How long after a staff member sets a household's PIN its redemptions
 /// are marked with that staff member's name: 24 hours.
 pub const PIN_RESET_MARK_MS: i64 = 24 * 60 * 60 * 1000;
@@ -153,12 +236,10 @@ pub struct State {
     pub items: IndexMap<Sku, Item>,
     /// Credit key `(household, period, source)` → the credit's seq and amount.
     pub credits: Map<(HouseholdCode, Period, Text), (u64, Points)>,
-    /// Redemptions by seq, each boxed: a redemption is about 200 bytes and
-    /// the map keeps up to twice as many slots as it holds, so unboxed the
-    /// empty slots alone were a third of the state at 100,000 entries.
-    pub redemptions: Map<u64, Box<Redemption>>,
+    /// Redemptions by seq.
+    pub redemptions: Redemptions,
     /// Every entry's idempotency id → its seq.
-    pub entry_ids: Map<EntryId, u64>,
+    pub entry_ids: crate::entry_ids::EntryIds,
     /// Barcodes of items → SKU.
     pub barcodes: Map<String, Sku>,
     pub totals: Totals,
@@ -245,7 +326,7 @@ impl State {
             _ => self.clock.after(entry.time_ms),
         };
         self.apply_body(entry, hash)?;
-        self.entry_ids.insert(entry.id.clone(), seq);
+        self.entry_ids.insert(&entry.id, seq);
         self.seq = seq;
         self.head = hash;
         self.time_max_ms = self.time_max_ms.max(entry.time_ms);
@@ -746,31 +827,26 @@ impl State {
             return fail(seq, "a redemption took the balance below zero");
         }
         State::add_total(seq, &mut self.totals.redeemed, total)?;
-        self.redemptions.insert(
+        self.redemptions.insert(Redemption {
             seq,
-            Box::new(Redemption {
-                seq,
-                time_ms: entry.time_ms,
-                household: household.clone(),
-                lines: lines.to_vec(),
-                total,
-                balance_after,
-                hash,
-                voided: false,
-                assisted_by: match &entry.actor {
-                    Actor::Assisted { staff, .. } => Some(staff.clone()),
-                    _ => None,
-                },
-                collector: collector.clone(),
-                pin_reset_by: self
-                    .pin_resets
-                    .get(household)
-                    .filter(|(at, _)| {
-                        (0..=PIN_RESET_MARK_MS).contains(&(self.clock.ledger_ms - at))
-                    })
-                    .map(|(_, staff)| staff.clone()),
-            }),
-        );
+            time_ms: entry.time_ms,
+            household: household.clone(),
+            lines: lines.to_vec(),
+            total,
+            balance_after,
+            hash,
+            voided: false,
+            assisted_by: match &entry.actor {
+                Actor::Assisted { staff, .. } => Some(staff.clone()),
+                _ => None,
+            },
+            collector: collector.clone(),
+            pin_reset_by: self
+                .pin_resets
+                .get(household)
+                .filter(|(at, _)| (0..=PIN_RESET_MARK_MS).contains(&(self.clock.ledger_ms - at)))
+                .map(|(_, staff)| staff.clone()),
+        });
         Ok(())
     }
 

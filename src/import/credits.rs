@@ -194,8 +194,8 @@ pub(super) struct Fixes(HashMap<u64, (u32, Points)>);
 impl Fixes {
     pub(super) fn index(state: &State) -> Fixes {
         let mut fixes: HashMap<u64, (u32, Points)> = HashMap::new();
-        for id in state.entry_ids.keys() {
-            let Some(rest) = id.as_str().strip_prefix(FIX_PREFIX) else {
+        for (id, _) in state.entry_ids.iter() {
+            let Some(rest) = id.strip_prefix(FIX_PREFIX) else {
                 continue;
             };
             let rest = rest.split_once('#').map_or(rest, |(natural, _)| natural);
