@@ -578,6 +578,16 @@ impl Kiosk {
         struct ThanksInput {
             now: i64,
         }
+        /// Written out rather than made with `serde_json::json!`, which
+        /// brought `serde_json` into the villager's wasm for this alone;
+        /// the fields in the order the page always got them (that map
+        /// sorted its keys).
+        #[derive(serde::Serialize)]
+        struct ThanksView<'a> {
+            donors: Vec<&'a String>,
+            show: bool,
+            year: i32,
+        }
         let inner = Rc::clone(self.inner());
         promise(async move {
             let ThanksInput { now } = from_js(input, "thanks")?;
@@ -589,9 +599,11 @@ impl Kiosk {
             };
             let today = local_date(now, offset);
             if !show {
-                return Ok(to_js(
-                    &json!({ "show": false, "year": today.year, "donors": [] }),
-                ));
+                return Ok(to_js(&ThanksView {
+                    donors: Vec::new(),
+                    show: false,
+                    year: today.year,
+                }));
             }
             let start = LocalDate {
                 year: today.year,
@@ -601,9 +613,11 @@ impl Kiosk {
             let stored = stored_history(&inner).await?;
             let report = reports::donations(stored.history(), DateRange::new(start, today)?)?;
             let donors: Vec<&String> = report.thanks.iter().take(30).collect();
-            Ok(to_js(
-                &json!({ "show": true, "year": today.year, "donors": donors }),
-            ))
+            Ok(to_js(&ThanksView {
+                donors,
+                show: true,
+                year: today.year,
+            }))
         })
     }
 
