@@ -1922,19 +1922,28 @@ macro_rules! json_record {
     })? $(default {
         $($default:ident: $default_name:literal => $default_read:expr),* $(,)?
     })?) => {{
-        $(let mut $field = None;)*
-        $($(let mut $optional = None;)*)?
-        $($(let mut $default = None;)*)?
-        $r.object(|r, key| match key {
-            $($name => r.slot(&mut $field, key, $read),)*
-            $($($optional_name => r.slot(&mut $optional, key, |r| r.nullable($optional_read)),)*)?
-            $($($default_name => r.slot(&mut $default, key, $default_read),)*)?
-            _ => r.skip(),
+        const NAMES: &[&str] = &[$($name,)* $($($optional_name,)*)? $($($default_name,)*)?];
+        const _: () = assert!(NAMES.len() <= u64::BITS as usize);
+        let mut place = 0;
+        $(let mut $field = (JsonReader::next_place(&mut place), None);)*
+        $($(let mut $optional = (JsonReader::next_place(&mut place), None);)*)?
+        $($(let mut $default = (JsonReader::next_place(&mut place), None);)*)?
+        $r.fields(NAMES, &mut |r, at| {
+            $(if at == $field.0 {
+                $field.1 = Some(($read)(r)?);
+            })*
+            $($(if at == $optional.0 {
+                $optional.1 = r.nullable($optional_read)?;
+            })*)?
+            $($(if at == $default.0 {
+                $default.1 = Some(($default_read)(r)?);
+            })*)?
+            Ok(())
         })?;
         $($type)::+ {
-            $($field: $r.required($field, $name)?,)*
-            $($($optional: $optional.flatten(),)*)?
-            $($($default: $default.unwrap_or_default(),)*)?
+            $($field: $r.required($field.1, $name)?,)*
+            $($($optional: $optional.1,)*)?
+            $($($default: $default.1.unwrap_or_default(),)*)?
         }
     }};
 }
@@ -2010,19 +2019,36 @@ impl<'a> JsonReader<'a> {
         }
     }
 
-    /// Fills `slot` with the value at the cursor; a field named twice is
-    /// refused.
-    pub(crate) fn slot<T>(
+    /// An object's fields: each name looked up in `names` and its value
+    /// handed to `field` by its place there, a name seen before refused and
+    /// a name not in the table passed over — one loop for every record
+    /// [`json_record!`] reads.
+    #[inline(never)]
+    pub(crate) fn fields(
         &mut self,
-        slot: &mut Option<T>,
-        name: &str,
-        read: impl FnOnce(&mut Self) -> Result<T, String>,
+        names: &[&str],
+        field: &mut dyn FnMut(&mut Self, usize) -> Result<(), String>,
     ) -> Result<(), String> {
-        if slot.is_some() {
-            return Err(self.0.error(&format!("duplicate field `{name}`")));
-        }
-        *slot = Some(read(self)?);
-        Ok(())
+        let mut seen = 0u64;
+        self.object(|r, key| {
+            let Some(at) = names.iter().position(|name| *name == key) else {
+                return r.skip();
+            };
+            let bit = 1u64 << at;
+            if seen & bit != 0 {
+                return Err(r.0.error(&format!("duplicate field `{key}`")));
+            }
+            seen |= bit;
+            field(r, at)
+        })
+    }
+
+    /// The place in a record's table of the next field [`json_record!`]
+    /// sets up.
+    pub(crate) fn next_place(place: &mut usize) -> usize {
+        let at = *place;
+        *place += 1;
+        at
     }
 
     /// The value a required field was read into.
