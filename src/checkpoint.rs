@@ -23,7 +23,7 @@ use crate::rules::{BlacklistRuns, Score};
 use crate::scoresheet::{Objection, Posting, Raised, Review, Runs};
 use crate::settings::{Setting, Settings};
 use crate::state::{
-    HistoryLine, Household, HouseholdStatus, Item, KioskInfo, Redemption, StaffMember, State,
+    HistoryLine, Household, HouseholdStatus, Item, KioskInfo, Note, Redemption, StaffMember, State,
     Totals,
 };
 use sha2::{Digest, Sha256};
@@ -228,7 +228,7 @@ fn write_body_of(w: &mut Writer, state: &State, format: Format) {
     });
     w.u64(households.len() as u64);
     for household in households.values() {
-        write_household(w, household);
+        write_household(w, household, kiosk.as_ref());
         w.spill();
     }
     w.u64(items.len() as u64);
@@ -534,7 +534,7 @@ fn small(r: &mut Reader) -> Result<u8, String> {
     u8::try_from(r.u64()?).map_err(|_| "run length".to_string())
 }
 
-fn write_household(w: &mut Writer, household: &Household) {
+fn write_household(w: &mut Writer, household: &Household, kiosk: Option<&KioskInfo>) {
     let Household {
         code,
         name,
@@ -575,8 +575,26 @@ fn write_household(w: &mut Writer, household: &Household) {
         w.u8(kind_index.map_or(u8::MAX, |index| index as u8));
         w.i64(change.hundredths());
         w.i64(balance_after.hundredths());
-        w.str(note);
+        match note {
+            // Format 6 holds a receipt's seq; formats 4 and 5 held the
+            // number as the household reads it.
+            Note::Receipt(seq) if w.varints => w.u64(*seq),
+            Note::Receipt(seq) => w.str(&receipt_text(kiosk, *seq)),
+            Note::Text(text) => w.str(text),
+        }
     }
+}
+
+/// A receipt number as `state::receipt_number` makes it.
+fn receipt_text(kiosk: Option<&KioskInfo>, seq: u64) -> String {
+    let kiosk = kiosk.map_or("kiosk", |kiosk| kiosk.kiosk_id.as_str());
+    format!("{kiosk}-{seq:06}")
+}
+
+/// Whether a history line of `kind` notes a receipt: those of a redemption
+/// and of a void, always.
+fn notes_a_receipt(kind: &str) -> bool {
+    matches!(kind, "redeemed" | "redemption_voided")
 }
 
 fn write_redemption(w: &mut Writer, redemption: &Redemption) {
@@ -736,8 +754,9 @@ fn decode_body_of(body: &[u8], format: Format) -> Result<State, String> {
             utc_offset_minutes: i32::try_from(r.i64()?).map_err(|_| "offset")?,
         })
     })?;
+    let mut seen = Seen::default();
     for _ in 0..r.count()? {
-        let household = read_household(&mut r)?;
+        let household = read_household(&mut r, state.kiosk.as_ref(), &mut seen)?;
         state.households.insert(household.code.clone(), household);
     }
     for _ in 0..r.count()? {
@@ -754,7 +773,6 @@ fn decode_body_of(body: &[u8], format: Format) -> Result<State, String> {
     }
     // Counts that size an allocation are held to what the bytes left could
     // encode, so a damaged count cannot reserve many times the checkpoint.
-    let mut seen = Seen::default();
     let credits = r.count_of(3 * 8 + 16)?;
     state.credits.reserve(credits);
     for _ in 0..credits {
@@ -870,7 +888,11 @@ fn decode_body_of(body: &[u8], format: Format) -> Result<State, String> {
     Ok(state)
 }
 
-fn read_household(r: &mut Reader) -> Result<Household, String> {
+fn read_household<'a>(
+    r: &mut Reader<'a>,
+    kiosk: Option<&KioskInfo>,
+    seen: &mut Seen<'a>,
+) -> Result<Household, String> {
     let code = name::<HouseholdCode>(r.str()?)?;
     let name_text = name::<Text>(r.str()?)?;
     let group = name::<Text>(r.str()?)?;
@@ -892,15 +914,27 @@ fn read_household(r: &mut Reader) -> Result<Household, String> {
     let lines = r.count_of(41)?;
     let mut history = Vec::with_capacity(lines);
     for _ in 0..lines {
+        let seq = r.u64()?;
+        let time_ms = r.i64()?;
+        let kind = HISTORY_KINDS
+            .get(usize::from(r.u8()?))
+            .ok_or("history kind")?;
+        let change = r.points()?;
+        let balance_after = r.points()?;
+        let note = match notes_a_receipt(kind) {
+            true if r.1 => Note::Receipt(r.u64()?),
+            true => receipt_of(r.str()?, kiosk).ok_or("history note")?,
+            // Notes repeat (a credit's period in every household credited
+            // for it): one shared text each.
+            false => Note::Text(seen.note(r.str()?)),
+        };
         history.push(HistoryLine {
-            seq: r.u64()?,
-            time_ms: r.i64()?,
-            kind: HISTORY_KINDS
-                .get(usize::from(r.u8()?))
-                .ok_or("history kind")?,
-            change: r.points()?,
-            balance_after: r.points()?,
-            note: r.str()?.to_string(),
+            seq,
+            time_ms,
+            kind,
+            change,
+            balance_after,
+            note,
         });
     }
     Ok(Household {
@@ -972,6 +1006,7 @@ fn read_totals(r: &mut Reader) -> Result<Totals, String> {
 /// is what checking it again would give.
 #[derive(Default)]
 struct Seen<'a> {
+    notes: crate::state::Map<&'a str, std::sync::Arc<str>>,
     households: Checked<'a, HouseholdCode>,
     skus: Checked<'a, Sku>,
     periods: Checked<'a, Period>,
@@ -987,6 +1022,25 @@ impl<T> Default for Checked<'_, T> {
     fn default() -> Self {
         Checked(crate::state::Map::default())
     }
+}
+
+impl<'a> Seen<'a> {
+    /// A history line's note, shared with every line of the same text.
+    fn note(&mut self, text: &'a str) -> std::sync::Arc<str> {
+        self.notes
+            .entry(text)
+            .or_insert_with(|| text.into())
+            .clone()
+    }
+}
+
+/// The receipt a note of format 4 or 5 names: the seq in the number the
+/// kiosk prints (`state::receipt_number`), and only if printing that seq
+/// gives this very text back.
+fn receipt_of(text: &str, kiosk: Option<&KioskInfo>) -> Option<Note> {
+    let (_, digits) = text.rsplit_once('-')?;
+    let seq = digits.parse().ok()?;
+    (receipt_text(kiosk, seq) == text).then_some(Note::Receipt(seq))
 }
 
 impl<'a, T: Stored + Clone> Checked<'a, T> {
@@ -1212,6 +1266,39 @@ pub fn prove(checkpoint: &Claim, replayed: &State) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
+    /// A receipt note of format 5 is read back to its seq only when the
+    /// kiosk would print that very text for it.
+    #[test]
+    fn a_receipt_note_of_format_5_is_its_seq_when_printed_alike() {
+        use super::{receipt_of, KioskInfo, Note};
+        let kiosk = KioskInfo {
+            kiosk_id: crate::ids::KioskId::new("village-01").unwrap(),
+            village: text("张家村"),
+            shop: text("张家村爱心超市"),
+            time_zone: text("Asia/Shanghai"),
+            utc_offset_minutes: 480,
+        };
+        let kiosk = Some(&kiosk);
+        assert_eq!(
+            receipt_of("village-01-000123", kiosk),
+            Some(Note::Receipt(123))
+        );
+        assert_eq!(
+            receipt_of("village-01-1234567", kiosk),
+            Some(Note::Receipt(1_234_567))
+        );
+        for other in [
+            "village-01-123",
+            "village-02-000123",
+            "village-01-00012x",
+            "000123",
+            "",
+        ] {
+            assert_eq!(receipt_of(other, kiosk), None, "{other}");
+        }
+        assert_eq!(receipt_of("kiosk-000007", None), Some(Note::Receipt(7)));
+    }
+
     /// Every integer of format 6 has one spelling: the writer's, read back;
     /// a longer one, one past 64 bits or a cut one is refused.
     #[test]

@@ -776,7 +776,7 @@ pub fn statement(
             kind: line.kind,
             change: line.change,
             balance_after: line.balance_after,
-            note: line.note.clone(),
+            note: line.note_text(&state),
             goods: goods_text(&state, line.seq),
             operator: hands.get(&line.seq).cloned().unwrap_or_default(),
         });

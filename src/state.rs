@@ -78,7 +78,29 @@ pub struct HistoryLine {
     pub balance_after: Points,
     /// The period of a credit, the receipt of a redemption or void, or the
     /// reason of a correction.
-    pub note: String,
+    pub note: Note,
+}
+
+/// What a history line says beside its amount.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Note {
+    /// The receipt number of a redemption (the line's own, or the one a
+    /// void undid), by the redemption's seq: made when shown, from the
+    /// kiosk id, rather than held as a text in every such line (at 50,000
+    /// entries 30,000 strings, each allocated when a checkpoint is decoded).
+    Receipt(u64),
+    /// A credit's period, a correction's reason, a closed year, a transfer.
+    Text(std::sync::Arc<str>),
+}
+
+impl HistoryLine {
+    /// The note as the household reads it.
+    pub fn note_text(&self, state: &State) -> String {
+        match &self.note {
+            Note::Receipt(seq) => receipt_number(state, *seq),
+            Note::Text(text) => text.to_string(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -374,7 +396,7 @@ impl State {
         code: &HouseholdCode,
         kind: &'static str,
         change: Points,
-        note: String,
+        note: Note,
     ) -> Result<Points, ApplyError> {
         let seq = entry.seq;
         let household = self.household_mut(seq, code)?;
@@ -506,7 +528,8 @@ impl State {
                 if self.credits.contains_key(&key) {
                     return fail(seq, "a credit key credited twice");
                 }
-                self.move_balance(entry, household, "credited", *amount, period.to_string())?;
+                let note = Note::Text(period.as_str().into());
+                self.move_balance(entry, household, "credited", *amount, note)?;
                 let record = self.household_mut(seq, household)?;
                 record.earned = record.earned.checked_add(*amount).unwrap_or(record.earned);
                 self.credits.insert(key, (seq, *amount));
@@ -518,7 +541,8 @@ impl State {
                 reason,
                 ..
             } => {
-                self.move_balance(entry, household, "corrected", *amount, reason.to_string())?;
+                let note = Note::Text(reason.as_str().into());
+                self.move_balance(entry, household, "corrected", *amount, note)?;
                 State::add_total(seq, &mut self.totals.corrected, *amount)?;
             }
             Body::Redeemed {
@@ -720,7 +744,8 @@ impl State {
             let Some(change) = balance.checked_neg() else {
                 return fail(entry.seq, "overflow");
             };
-            self.move_balance(entry, &code, "year_closed", change, year.to_string())?;
+            let note = Note::Text(year.to_string().into());
+            self.move_balance(entry, &code, "year_closed", change, note)?;
             State::add_total(entry.seq, &mut self.totals.cleared, balance)?;
         }
         Ok(())
@@ -821,7 +846,7 @@ impl State {
         let Some(change) = total.checked_neg() else {
             return fail(seq, "overflow");
         };
-        let receipt = receipt_number(self, seq);
+        let receipt = Note::Receipt(seq);
         let balance_after = self.move_balance(entry, household, "redeemed", change, receipt)?;
         if balance_after.is_negative() {
             return fail(seq, "a redemption took the balance below zero");
@@ -864,7 +889,7 @@ impl State {
             self.move_stock(seq, &line.sku, i64::from(line.quantity))?;
             self.totals.units_voided += i64::from(line.quantity);
         }
-        let receipt = receipt_number(self, redemption_seq);
+        let receipt = Note::Receipt(redemption_seq);
         self.move_balance(
             entry,
             &redemption.household,

@@ -227,7 +227,7 @@ fn the_bodies_of_the_golden_journal_keep_their_bytes() {
     );
     assert_eq!(
         pinned(Format::V6),
-        "298a89569b955a308fdf7c688e9539ca484bbf89c8fda483409cacc62746dd9a"
+        "79e19fe7fa34581f1c963b430581907c0838879c711ffe4a26b47508216e4309"
     );
     assert_eq!(
         checkpoint::encode_body(&replayed(&records, records.len())),

@@ -24,7 +24,7 @@ use crate::entry::{Body, Entry, EntryId, HouseholdKind, TransferKind};
 use crate::error::Error;
 use crate::ids::{HouseholdCode, RequestId, Text};
 use crate::points::Points;
-use crate::state::{ApplyError, HouseholdStatus, State};
+use crate::state::{ApplyError, HouseholdStatus, Note, State};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -484,6 +484,7 @@ pub(crate) fn apply(state: &mut State, entry: &Entry) -> Result<(), ApplyError> 
             let minus = Points::ZERO
                 .checked_sub(*amount)
                 .ok_or_else(|| ApplyError(format!("entry {seq}: amount overflow")))?;
+            let (out_note, in_note) = (Note::Text(out_note.into()), Note::Text(in_note.into()));
             state.move_balance(entry, from, "transferred", minus, out_note)?;
             state.move_balance(entry, to, "transferred", *amount, in_note)?;
         }

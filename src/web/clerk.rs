@@ -11,6 +11,7 @@ use crate::export::{export_unhashed, ExportRange};
 use crate::import::{self, ImportErrors, ImportKind, Preview};
 use crate::journal::StoredRecord;
 use crate::ledger::{Auth, Operation, REASON_LENGTH_MAX};
+use crate::state::State;
 use crate::verify::{verify_batches, BatchFiles, Report};
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
@@ -445,7 +446,7 @@ struct ReconcileView {
     platform_total: String,
 }
 
-fn reconcile_view(reconciliation: &import::Reconciliation) -> ReconcileView {
+fn reconcile_view(reconciliation: &import::Reconciliation, state: &State) -> ReconcileView {
     let lines = reconciliation
         .lines
         .iter()
@@ -459,7 +460,11 @@ fn reconcile_view(reconciliation: &import::Reconciliation) -> ReconcileView {
             since_upload: line.since_upload.to_fixed(),
             unexplained: line.unexplained.to_fixed(),
             differs: line.differs(),
-            entries: line.entries.iter().map(HistoryView::from).collect(),
+            entries: line
+                .entries
+                .iter()
+                .map(|entry| HistoryView::of(entry, state))
+                .collect(),
         })
         .collect();
     ReconcileView {
@@ -623,7 +628,7 @@ impl Kiosk {
         let fields: ReconcileInput = from_js(input, "reconcile").map_err(|e| to_js_error(&e))?;
         let ledger = self.inner().ledger.borrow();
         import::reconcile(ledger.state(), &fields.text, None)
-            .map(|reconciliation| to_js(&reconcile_view(&reconciliation)))
+            .map(|reconciliation| to_js(&reconcile_view(&reconciliation, ledger.state())))
             .map_err(|errors| import_error(&errors))
     }
 

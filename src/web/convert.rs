@@ -216,7 +216,7 @@ pub(crate) fn household_history(state: &State, code: &HouseholdCode) -> Vec<Hist
         .iter()
         .rev()
         .map(|line| {
-            let mut view = HistoryView::from(line);
+            let mut view = HistoryView::of(line, state);
             if line.kind == "credited" {
                 if let Some((period, source)) = credits.get(&line.seq) {
                     view.period = Some(period.clone());
@@ -235,15 +235,15 @@ pub(crate) fn household_history(state: &State, code: &HouseholdCode) -> Vec<Hist
         .collect()
 }
 
-impl From<&HistoryLine> for HistoryView {
-    fn from(line: &HistoryLine) -> HistoryView {
+impl HistoryView {
+    pub(super) fn of(line: &HistoryLine, state: &State) -> HistoryView {
         HistoryView {
             seq: line.seq,
             time: line.time_ms,
             kind: line.kind,
             change: line.change.to_fixed(),
             balance_after: line.balance_after.to_fixed(),
-            note: line.note.clone(),
+            note: line.note_text(state),
             period: None,
             source: None,
             collector: None,
