@@ -777,9 +777,9 @@ fn decode_body_of(body: &[u8], format: Format) -> Result<State, String> {
     state.credits.reserve(credits);
     for _ in 0..credits {
         let key = (
-            seen.households.name(r.str()?)?,
-            seen.periods.name(r.str()?)?,
-            seen.texts.name(r.str()?)?,
+            seen.households.name(r.bytes()?)?,
+            seen.periods.name(r.bytes()?)?,
+            seen.texts.name(r.bytes()?)?,
         );
         let value = (r.u64()?, r.points()?);
         state.credits.insert(key, value);
@@ -864,14 +864,14 @@ fn decode_body_of(body: &[u8], format: Format) -> Result<State, String> {
     };
     if with_clock {
         for _ in 0..r.count()? {
-            let household = seen.households.name(r.str()?)?;
+            let household = seen.households.name(r.bytes()?)?;
             let at = r.i64()?;
-            let staff = seen.staff.name(r.str()?)?;
+            let staff = seen.staff.name(r.bytes()?)?;
             state.pin_resets.insert(household, (at, staff));
         }
         for _ in 0..r.count()? {
             let seq = r.u64()?;
-            let staff = seen.staff.name(r.str()?)?;
+            let staff = seen.staff.name(r.bytes()?)?;
             let redemption = state
                 .redemptions
                 .get_mut(&seq)
@@ -926,7 +926,7 @@ fn read_household<'a>(
             true => receipt_of(r.str()?, kiosk).ok_or("history note")?,
             // Notes repeat (a credit's period in every household credited
             // for it): one shared text each.
-            false => Note::Text(seen.note(r.str()?)),
+            false => Note::Text(seen.note(r.bytes()?)?),
         };
         history.push(HistoryLine {
             seq,
@@ -958,12 +958,12 @@ const REDEMPTION_BYTES_MIN: usize = 8 * 6 + 32 + 2;
 fn read_redemption<'a>(r: &mut Reader<'a>, seen: &mut Seen<'a>) -> Result<Redemption, String> {
     let seq = r.u64()?;
     let time_ms = r.i64()?;
-    let household = seen.households.name(r.str()?)?;
+    let household = seen.households.name(r.bytes()?)?;
     let count = r.count_of(24)?;
     let mut lines = Vec::with_capacity(count);
     for _ in 0..count {
         lines.push(RedeemedLine {
-            sku: seen.skus.name(r.str()?)?,
+            sku: seen.skus.name(r.bytes()?)?,
             quantity: u32::try_from(r.u64()?).map_err(|_| "quantity")?,
             unit_price: r.points()?,
         });
@@ -977,8 +977,8 @@ fn read_redemption<'a>(r: &mut Reader<'a>, seen: &mut Seen<'a>) -> Result<Redemp
         balance_after: r.points()?,
         hash: r.take(32)?.try_into().map_err(|_| "hash")?,
         voided: r.bool()?,
-        assisted_by: r.option(|r| seen.staff.name(r.str()?))?,
-        collector: r.option(|r| seen.texts.name(r.str()?))?,
+        assisted_by: r.option(|r| seen.staff.name(r.bytes()?))?,
+        collector: r.option(|r| seen.texts.name(r.bytes()?))?,
         pin_reset_by: None,
     })
 }
@@ -1006,7 +1006,7 @@ fn read_totals(r: &mut Reader) -> Result<Totals, String> {
 /// is what checking it again would give.
 #[derive(Default)]
 struct Seen<'a> {
-    notes: crate::state::Map<&'a str, std::sync::Arc<str>>,
+    notes: crate::state::Map<&'a [u8], std::sync::Arc<str>>,
     households: Checked<'a, HouseholdCode>,
     skus: Checked<'a, Sku>,
     periods: Checked<'a, Period>,
@@ -1014,9 +1014,9 @@ struct Seen<'a> {
     staff: Checked<'a, StaffId>,
 }
 
-/// Names of one kind by their stored text (one entry per distinct text, so
-/// no more than the checkpoint's bytes could hold).
-struct Checked<'a, T>(crate::state::Map<&'a str, T>);
+/// Names of one kind by their stored bytes (one entry per distinct text,
+/// so no more than the checkpoint's bytes could hold).
+struct Checked<'a, T>(crate::state::Map<&'a [u8], T>);
 
 impl<T> Default for Checked<'_, T> {
     fn default() -> Self {
@@ -1026,11 +1026,13 @@ impl<T> Default for Checked<'_, T> {
 
 impl<'a> Seen<'a> {
     /// A history line's note, shared with every line of the same text.
-    fn note(&mut self, text: &'a str) -> std::sync::Arc<str> {
-        self.notes
-            .entry(text)
-            .or_insert_with(|| text.into())
-            .clone()
+    fn note(&mut self, bytes: &'a [u8]) -> Result<std::sync::Arc<str>, String> {
+        if let Some(known) = self.notes.get(bytes) {
+            return Ok(known.clone());
+        }
+        let text: std::sync::Arc<str> = utf8(bytes)?.into();
+        self.notes.insert(bytes, text.clone());
+        Ok(text)
     }
 }
 
@@ -1044,14 +1046,18 @@ fn receipt_of(text: &str, kiosk: Option<&KioskInfo>) -> Option<Note> {
 }
 
 impl<'a, T: Stored + Clone> Checked<'a, T> {
-    fn name(&mut self, text: &'a str) -> Result<T, String> {
-        if let Some(known) = self.0.get(text) {
+    fn name(&mut self, bytes: &'a [u8]) -> Result<T, String> {
+        if let Some(known) = self.0.get(bytes) {
             return Ok(known.clone());
         }
-        let checked = name::<T>(text)?;
-        self.0.insert(text, checked.clone());
+        let checked = name::<T>(utf8(bytes)?)?;
+        self.0.insert(bytes, checked.clone());
         Ok(checked)
     }
+}
+
+fn utf8(bytes: &[u8]) -> Result<&str, String> {
+    std::str::from_utf8(bytes).map_err(|_| "checkpoint text is not UTF-8".into())
 }
 
 /// A checked name from its stored text (the same check as decoding an entry).
@@ -1223,8 +1229,13 @@ impl<'a> Reader<'a> {
         Ok(count)
     }
     fn str(&mut self) -> Result<&'a str, String> {
+        utf8(self.bytes()?)
+    }
+    /// A string's bytes, not yet checked to be UTF-8: names seen before are
+    /// found by their bytes, and only a new one is checked.
+    fn bytes(&mut self) -> Result<&'a [u8], String> {
         let length = self.count()?;
-        std::str::from_utf8(self.take(length)?).map_err(|_| "checkpoint text is not UTF-8".into())
+        self.take(length)
     }
     fn option<T>(
         &mut self,
