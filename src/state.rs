@@ -200,8 +200,12 @@ impl Redemptions {
         self.0.is_empty()
     }
 
+    /// Room for `additional` more, and an eighth beside: a checkpoint's
+    /// decode reserves its count, and the kiosk's next redemptions then
+    /// land without moving the whole list (3 MB at 50,000 entries) at the
+    /// first of them.
     pub fn reserve(&mut self, additional: usize) {
-        self.0.reserve_exact(additional);
+        self.0.reserve_exact(additional + additional / 8 + 64);
     }
 
     /// Their seqs, in order.
