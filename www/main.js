@@ -1,11 +1,13 @@
 // The kiosk page's entry: loads the wasm core (the villager's build; the
 // full one when a screen needs it, see js/core.js), opens this kiosk's
 // journal (read-only if another window holds it or the journal is damaged)
-// and starts the villager's screens.
+// and starts the villager's screens. Only what home needs loads before home
+// is drawn; the rest of the villager's page (the visit's screens, the
+// upload, the service worker's registration) right after.
 import { villagerCore, openKiosk, moveToFull } from "./js/core.js";
-import { registerServiceWorker } from "./js/offline.js";
 import { createApp } from "./js/app.js";
-import { startUploader } from "./js/uploader.js";
+import { loadVisit } from "./js/visit.js";
+import { once } from "./js/load.js";
 
 /** Settings from the URL: the kiosk id and (for tests) shorter timeouts. */
 function readParams(Kiosk) {
@@ -106,11 +108,37 @@ function onUncaught(reason) {
 window.addEventListener("error", (event) => onUncaught(event.error ?? event.message));
 window.addEventListener("unhandledrejection", (event) => onUncaught(event.reason));
 
-/** Only the tab holding the writer lock uploads; the uploader checks. */
-function uploaderFor(kiosk, params) {
-  return kiosk?.platformStatus
-    ? startUploader(kiosk, { delayMs: params.uploadDelayMs, everyMs: params.uploadEveryMs })
-    : null;
+/** js/uploader.js, loaded once home is drawn: nothing on home waits for the upload. */
+const loadUploader = once(() => import("./js/uploader.js"));
+
+/**
+ * The upload for `app`'s kiosk: started once js/uploader.js has loaded
+ * (its first attempt is then at once), stopped while the journal changes
+ * hands. Only the tab holding the writer lock uploads; the uploader checks.
+ */
+function uploads(app, params) {
+  // The kiosk the upload is for; null while stopped. A load that resolves
+  // after a stop or a change of kiosk starts nothing.
+  let wanted = null;
+  return {
+    start(kiosk) {
+      wanted = kiosk?.platformStatus ? kiosk : null;
+      if (!wanted || app.uploader) return;
+      loadUploader().then(
+        ({ startUploader }) => {
+          if (wanted !== kiosk || app.uploader) return;
+          app.uploader = startUploader(kiosk, { delayMs: params.uploadDelayMs, everyMs: params.uploadEveryMs });
+        },
+        // Not cached and no network: the next start tries again.
+        () => {},
+      );
+    },
+    stop() {
+      wanted = null;
+      app.uploader?.stop();
+      app.uploader = null;
+    },
+  };
 }
 
 async function main() {
@@ -153,13 +181,12 @@ async function main() {
   const useFullKiosk = () => {
     if (core.full || !kiosk) return Promise.resolve(kiosk);
     moving ??= (async () => {
-      app.uploader?.stop();
-      app.uploader = null;
+      upload.stop();
       let moved;
       try {
         moved = await moveToFull(kiosk, options);
       } catch (error) {
-        app.uploader = uploaderFor(kiosk, params);
+        upload.start(kiosk);
         throw error;
       }
       if (!moved.kiosk) {
@@ -171,7 +198,7 @@ async function main() {
       ({ kiosk, options, core } = moved);
       window.kiosk = kiosk;
       app.useKiosk(kiosk);
-      app.uploader = uploaderFor(kiosk, params);
+      upload.start(kiosk);
       watchVerification(kiosk);
       return kiosk;
     })().finally(() => {
@@ -182,24 +209,49 @@ async function main() {
 
   const app = createApp({ kiosk, version: buildVersion, params, elements, useFullKiosk });
   currentApp = app;
+  const upload = uploads(app, params);
   // For the browser tests and the shopkeeper's console: the move to the
   // full build a staff sign-in makes (then window.kiosk is its kiosk).
   window.useFullKiosk = useFullKiosk;
   if (!kiosk) app.fatal = error ?? { code: "INTERNAL" };
-  app.uploader = uploaderFor(kiosk, params);
   app.start();
   document.documentElement.dataset.ready = "true";
-  if (kiosk) {
-    watchVerification(kiosk);
-    registerServiceWorker({
-      canReload: () =>
-        !app.session &&
-        !app.staff &&
-        !app.pending &&
-        !app.view?.busy?.() &&
-        ["home", "setup", "fatal"].includes(app.screen),
-    }).catch(() => {});
-  }
+  if (kiosk) watchVerification(kiosk);
+  // The first screen is drawn and takes a tap; the rest of the page loads in
+  // the next task, so that screen's first frame does not wait for it.
+  setTimeout(() => afterFirstScreen(app, kiosk, upload), 0);
+}
+
+/**
+ * What the page loads once its first screen is drawn: the visit's screens
+ * (a tap on home that comes sooner waits for them), the upload, and the
+ * service worker. The worker is registered after the visit's files are
+ * asked for: a new build's worker takes over only once it has cached its
+ * whole build, long after these requests went to the worker of this page's.
+ */
+function afterFirstScreen(app, kiosk, upload) {
+  // Marked for the tests once every file of the visit is in.
+  loadVisit().then(
+    () => {
+      document.documentElement.dataset.visit = "loaded";
+    },
+    // Not cached and no network: the first tap that needs them tries again.
+    () => {},
+  );
+  if (!kiosk) return;
+  if (!app.uploader) upload.start(app.kiosk);
+  import("./js/offline.js")
+    .then(({ registerServiceWorker }) =>
+      registerServiceWorker({
+        canReload: () =>
+          !app.session &&
+          !app.staff &&
+          !app.pending &&
+          !app.view?.busy?.() &&
+          ["home", "setup", "fatal"].includes(app.screen),
+      }),
+    )
+    .catch(() => {});
 }
 
 /**

@@ -1,17 +1,26 @@
 // The villager's page stays light: what www/main.js imports statically (the
-// whole of it, followed module by module) holds none of the staff's modules,
-// none of the screens and words loaded on demand, and no word that only the
-// staff's words hold; index.html does not link the staff's style sheets.
-// Those load when staff sign in (js/on-demand.js, words/index.js's
-// loadStaffWords). Runs in node, reading the sources.
+// whole of it, followed module by module) is what home needs. It holds none
+// of the staff's modules and none of the screens and words loaded on demand
+// (js/on-demand.js, words/index.js's loadStaffWords), and none of the
+// visit's after home (js/visit.js: sign-in, shop, confirm, receipt, my
+// points, their words and style), nor the upload, the scroll marks or the
+// service worker's registration, which load once home is drawn; index.html
+// links only home's style sheets. In a browser: the files the page loaded
+// before home took a tap hold none of the visit's, and the visit's are all
+// in right after; a tap on home that comes before them waits for them.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import path from "node:path";
+import { loadDemoVillage, typeOnKeypad } from "./harness.mjs";
+import { startForFile } from "./setup.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const WWW = path.join(ROOT, "www");
+
+const { browser, openPage } = startForFile({ browser: {} });
 
 /** The specifiers of a module's static imports and re-exports (not import()). */
 function staticImports(source) {
@@ -49,66 +58,197 @@ async function staticGraph(entry) {
 
 const rel = (file) => path.relative(WWW, file).split(path.sep).join("/");
 
-test("the static imports of the page's entry hold no staff module and nothing loaded on demand", async () => {
+/** The modules a module imports dynamically with a plain string, as paths under www/. */
+async function dynamicOf(owner) {
+  const file = path.join(WWW, owner);
+  return dynamicImports(await readFile(file, "utf8")).map((specifier) => rel(path.resolve(path.dirname(file), specifier)));
+}
+
+/** The modules of a registry written as [module, function] pairs, as paths under www/. */
+async function registryOf(owner) {
+  const file = path.join(WWW, owner);
+  const source = await readFile(file, "utf8");
+  return [...source.matchAll(/\[\s*"(\.\/[^"]+\.js)",\s*"[A-Za-z]+"\s*\]/g)].map((match) =>
+    rel(path.resolve(path.dirname(file), match[1])),
+  );
+}
+
+/** What loads after home: the visit's screens, words and the modules main.js imports once home is drawn. */
+async function visitModules() {
+  return [
+    ...(await registryOf("js/visit.js")),
+    ...(await dynamicOf("js/visit.js")),
+    ...(await dynamicOf("js/words/index.js")).filter((file) => VISIT_WORDS.includes(file)),
+    ...(await dynamicOf("main.js")),
+  ];
+}
+
+/** The words of the visit (words/index.js's VISIT_AREAS). */
+const VISIT_WORDS = ["js/words/villager.js", "js/words/posting.js", "js/words/members.js"];
+
+/** Style sheets linked once a screen after home loads. */
+const LATER_SHEETS = ["css/visit.css", "css/print.css", "css/staff.css", "reports.css"];
+
+test("the static imports of the page's entry are home's: no staff module, nothing loaded on demand or after home", async () => {
   const graph = await staticGraph(path.join(WWW, "main.js"));
   const files = [...graph.keys()].map(rel);
-  // Sanity: the walk sees the villager's screens, so an empty graph cannot pass.
-  for (const expected of ["js/app.js", "js/screens/home.js", "js/screens/shop.js", "js/words/villager.js"]) {
+  // Sanity: the walk sees home's modules, so an empty graph cannot pass.
+  for (const expected of ["js/app.js", "js/screens/home.js", "js/screens/board.js", "js/words/home.js", "js/visit.js"]) {
     assert.ok(files.includes(expected), `${expected} is imported by the page`);
   }
-  const onDemand = new Set();
-  for (const owner of ["js/on-demand.js", "js/words/index.js"]) {
-    for (const specifier of dynamicImports(await readFile(path.join(WWW, owner), "utf8"))) {
-      onDemand.add(rel(path.resolve(path.dirname(path.join(WWW, owner)), specifier)));
-    }
-  }
-  // The registry's screens are written as [module, function] pairs.
-  const registry = await readFile(path.join(WWW, "js/on-demand.js"), "utf8");
-  for (const match of registry.matchAll(/\[\s*"(\.\/[^"]+\.js)",\s*"[A-Za-z]+"\s*\]/g)) {
-    onDemand.add(rel(path.resolve(path.join(WWW, "js"), match[1])));
-  }
+  const onDemand = new Set([...(await dynamicOf("js/on-demand.js")), ...(await dynamicOf("js/words/index.js")), ...(await registryOf("js/on-demand.js"))]);
   assert.ok(onDemand.has("js/screens/staff/home.js") && onDemand.has("js/words/staff.js"), "the on-demand lists are read");
+  const later = new Set(await visitModules());
+  for (const expected of ["js/screens/signin.js", "js/screens/shop.js", "js/screens/receipt.js", "js/words/villager.js", "js/uploader.js", "js/offline.js", "js/scroll-more.js"]) {
+    assert.ok(later.has(expected), `${expected} is listed as loaded after home`);
+  }
   const offenders = [];
   for (const [file, importer] of graph) {
     const name = rel(file);
-    if (name.startsWith("js/staff/") || name.startsWith("js/screens/staff/") || onDemand.has(name)) {
+    if (name.startsWith("js/staff/") || name.startsWith("js/screens/staff/") || onDemand.has(name) || later.has(name)) {
       offenders.push(`${name} (imported by ${rel(importer)})`);
     }
   }
-  assert.deepEqual(offenders, [], "loaded on demand, never statically from www/main.js");
+  assert.deepEqual(offenders, [], "loaded on demand or after home, never statically from www/main.js");
 });
 
 /** Words app.js says only while a staff screen is shown, so after the staff's words loaded. */
 const ON_STAFF_SCREENS = new Set(["scanNotHere"]);
 
-test("every word the villager's modules name is in the areas loaded with the page", async () => {
-  const catalogue = await import(path.join(WWW, "js/words/index.js"));
-  const withPage = new Set(Object.keys(catalogue.WORDS));
-  await catalogue.loadStaffWords();
-  const graph = await staticGraph(path.join(WWW, "main.js"));
+/** The words a module names: t("key"), dual("key"), tIn(language, "key"). */
+function wordsNamed(source) {
+  return [
+    ...source.matchAll(/\b(?:t|dual)\(\s*"([\w$]+)"/g),
+    ...source.matchAll(/\btIn\(\s*[^,()]*(?:\(\))?,\s*"([\w$]+)"/g),
+  ].map((match) => match[1]);
+}
+
+/** Keys of the catalogue named by `files` that are not in `loaded` (and not in `except`). */
+async function missingWords(files, catalogue, loaded, except = new Set()) {
   const missing = [];
-  for (const file of graph.keys()) {
+  for (const file of files) {
     if (file.startsWith(path.join(WWW, "pkg") + path.sep) || file.startsWith(path.join(WWW, "js/words") + path.sep)) continue;
-    const source = await readFile(file, "utf8");
-    const named = [
-      ...source.matchAll(/\b(?:t|dual)\(\s*"([\w$]+)"/g),
-      ...source.matchAll(/\btIn\(\s*[\w.]+,\s*"([\w$]+)"/g),
-    ].map((match) => match[1]);
-    for (const key of named) {
-      // A key of the whole catalogue that only the staff's areas hold.
-      if (Object.hasOwn(catalogue.WORDS, key) && !withPage.has(key) && !ON_STAFF_SCREENS.has(key)) {
-        missing.push(`${key} in ${rel(file)}`);
-      }
+    for (const key of wordsNamed(await readFile(file, "utf8"))) {
+      if (Object.hasOwn(catalogue.WORDS, key) && !loaded.has(key) && !except.has(key)) missing.push(`${key} in ${rel(file)}`);
     }
   }
-  assert.deepEqual(missing, [], "a word the villager's screens show before staff sign in lives in a villager's area");
+  return missing;
+}
+
+test("every word home's modules name loads with the page, and every word the visit's screens name with the visit", async () => {
+  const catalogue = await import(path.join(WWW, "js/words/index.js"));
+  const withPage = new Set(Object.keys(catalogue.WORDS));
+  await catalogue.loadVisitWords();
+  const withVisit = new Set(Object.keys(catalogue.WORDS));
+  await catalogue.loadStaffWords();
+  assert.ok(withPage.has("start") && !withPage.has("enterCode") && withVisit.has("enterCode"), "the areas are told apart");
+  const page = await staticGraph(path.join(WWW, "main.js"));
+  assert.deepEqual(
+    await missingWords(page.keys(), catalogue, withPage, ON_STAFF_SCREENS),
+    [],
+    "a word home's modules show before the visit's words load lives in an area loaded with the page",
+  );
+  const visit = new Set();
+  for (const file of await registryOf("js/visit.js")) {
+    for (const module of (await staticGraph(path.join(WWW, file))).keys()) if (!page.has(module)) visit.add(module);
+  }
+  assert.ok(visit.has(path.join(WWW, "js/screens/shop.js")), "the visit's screens are read");
+  assert.deepEqual(
+    await missingWords(visit, catalogue, withVisit),
+    [],
+    "a word of the visit's screens lives in an area loaded with the page or with the visit",
+  );
 });
 
-test("index.html links no staff style sheet", async () => {
+test("index.html links home's style sheets only", async () => {
   const html = await readFile(path.join(WWW, "index.html"), "utf8");
   const sheets = [...html.matchAll(/<link rel="stylesheet" href="([^"]+)">/g)].map((match) => match[1]);
-  assert.ok(sheets.includes("css/villager.css"), "the villager's sheet is linked");
-  for (const staff of ["css/staff.css", "reports.css"]) {
-    assert.ok(!sheets.includes(staff), `${staff} is inserted when staff sign in`);
+  assert.deepEqual(sheets, ["css/base.css", "css/villager.css"]);
+  for (const sheet of LATER_SHEETS) {
+    assert.match(await readFile(path.join(WWW, "js/load.js"), "utf8"), new RegExp(`"${sheet}"`), `${sheet} has its place in the cascade`);
   }
+});
+
+/**
+ * An init script: notes the files the page loaded (resource timing, the
+ * page itself first) when home is drawn and ready for a tap, as the bench
+ * counts the villager's path.
+ */
+function watchHome() {
+  performance.setResourceTimingBufferSize(2000);
+  const observer = new MutationObserver(() => {
+    const root = document.documentElement;
+    if (window.homeReady || root?.dataset.ready !== "true" || root.dataset.screen !== "home") return;
+    window.homeReady = [location.pathname, ...performance.getEntriesByType("resource").map((entry) => new URL(entry.name).pathname)];
+    observer.disconnect();
+  });
+  observer.observe(document, { subtree: true, attributes: true, attributeFilter: ["data-ready", "data-screen"] });
+}
+
+/** The bytes of a file the page loaded, from www/ or pkg/. */
+function fileOf(pathname) {
+  const name = pathname.replace(/^\//, "");
+  return name.startsWith("pkg/") ? path.join(ROOT, name) : path.join(WWW, name || "index.html");
+}
+
+test("before home takes a tap the page has loaded none of the visit's files; right after, every one", async (t) => {
+  const { page, errors } = await openPage("path-split");
+  await loadDemoVillage(page);
+  await page.addInitScript(watchHome);
+  await page.reload();
+  await page.waitForFunction(() => window.homeReady && document.documentElement.dataset.visit === "loaded", null, { timeout: 30_000 });
+  const { before, after } = await page.evaluate(() => ({
+    before: window.homeReady,
+    after: performance.getEntriesByType("resource").map((entry) => new URL(entry.name).pathname),
+  }));
+  for (const file of ["/js/app.js", "/js/screens/home.js", "/css/villager.css", "/pkg/villager/aixin_kiosk_bg.wasm"]) {
+    assert.ok(before.includes(file), `${file} is loaded before home`);
+  }
+  const later = [...(await visitModules()), ...VISIT_WORDS, "css/visit.css", "css/print.css"].map((file) => `/${file}`);
+  assert.deepEqual(before.filter((file) => later.includes(file)), [], "nothing of the visit before home takes a tap");
+  const visitFiles = later.filter((file) => !file.endsWith("/offline.js") && !file.endsWith("/uploader.js"));
+  assert.deepEqual(visitFiles.filter((file) => !after.includes(file)), [], "the visit's files are in once home is drawn");
+  for (const file of ["/js/uploader.js", "/js/offline.js"]) assert.ok(after.includes(file), `${file} is loaded after home`);
+  assert.ok(!after.some((file) => /\/(css\/staff\.css|reports\.css|js\/staff\/|js\/screens\/staff\/)/.test(file)), "nothing of the staff's");
+  // The villager's path as the bench counts it: wasm, JS and CSS, gzip -9.
+  let gzip = 0;
+  for (const file of before.filter((name) => /\.(js|css|wasm)$/.test(name))) {
+    gzip += gzipSync(await readFile(fileOf(file)), { level: 9 }).length;
+  }
+  t.diagnostic(`the villager's path: ${before.length} files, ${(gzip / 1024).toFixed(1)} KB gzip of wasm, JS and CSS`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a tap on home before the visit's screens have loaded waits for them, then signs in", async () => {
+  const { page, errors } = await openPage("path-early-tap");
+  await loadDemoVillage(page);
+  // No service worker for this page: its answers from the cache would not
+  // be held below.
+  await page.evaluate(async () => {
+    for (const registration of await navigator.serviceWorker.getRegistrations()) await registration.unregister();
+  });
+  let release;
+  const held = new Promise((resolve) => {
+    release = resolve;
+  });
+  await page.route("**/js/screens/signin.js", async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.reload();
+  await page.getByRole("button", { name: "开始兑换" }).click();
+  await page.waitForFunction(() => document.documentElement.dataset.loading === "signin", null, { timeout: 10_000 });
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.screen), "home", "home stays until the sign-in has loaded");
+  release();
+  await page.getByRole("button", { name: "下一步" }).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.screen), "signin");
+  await typeOnKeypad(page, "A001");
+  await page.getByRole("button", { name: "下一步" }).click();
+  await typeOnKeypad(page, "3817");
+  await page.getByRole("button", { name: "确定" }).click();
+  await page.getByRole("heading", { name: "购物篮" }).waitFor();
+  await page.unrouteAll({ behavior: "ignoreErrors" });
+  assert.deepEqual(errors, []);
+  await page.close();
 });

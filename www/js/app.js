@@ -1,8 +1,10 @@
 // The villager's side of the kiosk: the state of one visit (who is signed
 // in, the basket, the receipt), the moves between screens, the scanner, the
-// idle watch and the messages. The screens themselves are in screens/; the
-// villager's are imported here, the staff's and the rarer ones (setting up,
-// restoring, recovering) load the first time they are shown (on-demand.js).
+// idle watch and the messages. The screens themselves are in screens/: home
+// and the fatal screen are imported here; the visit's after home (sign-in,
+// shop, confirm, receipt, my points) load once home is drawn (visit.js); the
+// staff's and the rarer ones (setting up, restoring, recovering) the first
+// time they are shown (on-demand.js).
 import { h, replaceChildren, icon } from "./dom.js";
 import { hundredths, formatHundredths } from "./amounts.js";
 import { t, tIn, dual, lang, setLang, onLangChange, errorText, setUtcOffset } from "./i18n.js";
@@ -10,17 +12,13 @@ import { installScanner } from "./scanner.js";
 import { createIdleWatch } from "./idle.js";
 import { speak, hush } from "./voice.js";
 import { homeScreen } from "./screens/home.js";
-import { signInScreen } from "./screens/signin.js";
-import { shopScreen } from "./screens/shop.js";
-import { confirmScreen } from "./screens/confirm.js";
-import { receiptScreen } from "./screens/receipt.js";
-import { historyScreen } from "./screens/history.js";
 import { fatalScreen } from "./screens/fatal.js";
 import { STAFF_PUBLIC, isStaffScreen, onDemand, loadScreen, prefetchStaffScreens } from "./on-demand.js";
+import { isVisitScreen, loadVisit } from "./visit.js";
 import { notice } from "./screens/common.js";
 
-/** The receipt screen; over a receipt never shown before, a line saying so. */
-function receiptOrLastScreen(app, options) {
+/** The receipt screen `receiptScreen`; over a receipt never shown before, a line saying so. */
+function receiptOrLastScreen(receiptScreen, app, options) {
   const view = receiptScreen(app, options);
   if (app.receiptLast) {
     const title = `${tIn("zh", "lastReceiptTitle")} / ${tIn("en", "lastReceiptTitle")}`;
@@ -59,18 +57,20 @@ function markShown(mark) {
   }
 }
 
-/** The screens drawn so far: the villager's from the start. */
+/** The screens that can be drawn now: home and the fatal screen from the start. */
 const SCREENS = {
   home: homeScreen,
-  signin: signInScreen,
-  shop: shopScreen,
-  confirm: confirmScreen,
-  receipt: receiptOrLastScreen,
-  history: historyScreen,
   fatal: fatalScreen,
-  // The others (the staff's, setting up, restoring, recovering) are added
-  // as they load: see on-demand.js and app.go.
+  // The others (the visit's, the staff's, setting up, restoring,
+  // recovering) are added as they load: see visit.js, on-demand.js and
+  // app.go.
 };
+
+/** Adds the visit's screens, once loaded (visit.js), to SCREENS. */
+function addVisitScreens(screens) {
+  Object.assign(SCREENS, screens);
+  SCREENS.receipt = (app, options) => receiptOrLastScreen(screens.receipt, app, options);
+}
 
 /** Screens where nobody is in the middle of anything: no idle warning. */
 const RESTING = new Set(["setup", "home", "fatal", "restore", "recovery", "platform-restore"]);
@@ -446,20 +446,39 @@ export function createApp({ kiosk, version, params, elements, useFullKiosk = asy
   let moves = 0;
 
   /**
+   * Draws a screen of the visit once the visit's screens have loaded (a tap
+   * on home before they did), unless another move came meanwhile.
+   */
+  function goWhenVisitLoaded(name, options) {
+    whenLoaded(name, options, () => loadVisit().then(addVisitScreens));
+  }
+
+  /**
    * Draws a screen loaded on demand once it is loaded (with the staff's
    * words and style, and the staff session on the app), unless another move
-   * came meanwhile. A load that fails says so and stays where it was.
+   * came meanwhile.
    */
-  function goWhenLoaded(name, options) {
-    const move = ++moves;
-    app.loading = name;
-    document.documentElement.dataset.loading = name;
+  function goWhenStaffLoaded(name, options) {
     // Each of these screens calls the full build's kiosk.
-    Promise.all([loadScreen(name), useFullKiosk()]).then(
-      ([{ make, session, pad: loadedPad }]) => {
+    whenLoaded(name, options, () =>
+      Promise.all([loadScreen(name), useFullKiosk()]).then(([{ make, session, pad: loadedPad }]) => {
         SCREENS[name] = make;
         pad = loadedPad;
         if (kiosk && !app.staffCall) session.installStaff(app);
+      }),
+    );
+  }
+
+  /**
+   * Goes to `name` once `load()` has resolved, unless another move came
+   * meanwhile. A load that fails says so and stays where it was.
+   */
+  function whenLoaded(name, options, load) {
+    const move = ++moves;
+    app.loading = name;
+    document.documentElement.dataset.loading = name;
+    load().then(
+      () => {
         if (move !== moves) return;
         app.go(name, options);
       },
@@ -475,7 +494,11 @@ export function createApp({ kiosk, version, params, elements, useFullKiosk = asy
 
   app.go = (name, options = {}) => {
     let make = SCREENS[name];
-    if (!make && !onDemand(name)) return;
+    if (!make && !onDemand(name) && !isVisitScreen(name)) return;
+    if (!make && isVisitScreen(name)) {
+      goWhenVisitLoaded(name, options);
+      return;
+    }
     if (name === "receipt" && app.receipt) {
       // Test hook (?holdReceipt=1): the redemption is stored, its receipt
       // is never drawn, as when the power goes off in between.
@@ -498,7 +521,7 @@ export function createApp({ kiosk, version, params, elements, useFullKiosk = asy
       }
     }
     if (!make) {
-      goWhenLoaded(name, options);
+      goWhenStaffLoaded(name, options);
       return;
     }
     moves++;

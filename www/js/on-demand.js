@@ -5,6 +5,7 @@
 // dynamic import() the first time its screen is shown; the service worker
 // caches every file of the build, so this works offline too.
 import { loadStaffWords } from "./words/index.js";
+import { once, linkStyle } from "./load.js";
 
 /** Staff screens anyone may open: they ask for a staff PIN or recovery code. */
 export const STAFF_PUBLIC = new Set(["staff-signin", "staff-recover"]);
@@ -51,45 +52,14 @@ export function onDemand(name) {
   return Object.hasOwn(SCREENS, name);
 }
 
-/** A promise kept until it fails, so a failed load (offline, nothing cached yet) is tried again. */
-function once(load) {
-  let promise = null;
-  return () => {
-    promise ??= load().catch((error) => {
-      promise = null;
-      throw error;
-    });
-    return promise;
-  };
-}
-
-/** A style sheet linked before `before` (or last); resolves when it has loaded. */
-function linkStyle(href, before) {
-  return new Promise((resolve, reject) => {
-    const link = document.createElement("link");
-    link.rel = "stylesheet";
-    link.href = href;
-    link.addEventListener("load", () => resolve(link));
-    link.addEventListener("error", () => {
-      link.remove();
-      reject(new Error(`${href} did not load`));
-    });
-    if (before) before.before(link);
-    else document.head.append(link);
-  });
-}
-
 /**
- * css/staff.css and reports.css (the reports' screen and prints), linked
- * once; resolves when both have loaded, so no staff screen is drawn
- * unstyled. The linked sheets keep their cascade: base, villager, staff,
- * print, reports.
+ * The staff's style (css/staff.css, and reports.css for the reports' screen
+ * and prints) with the visit's, whose keypads the staff's sign-in uses, and
+ * the prints'; resolves when all have loaded, so no staff screen is drawn
+ * unstyled.
  */
 const loadStaffStyle = once(() =>
-  Promise.all([
-    linkStyle("css/staff.css", document.querySelector('link[href="css/print.css"]')),
-    linkStyle("reports.css", null),
-  ]),
+  Promise.all(["css/visit.css", "css/staff.css", "css/print.css", "reports.css"].map(linkStyle)),
 );
 
 /** What every screen of this file needs: the staff's words, style, session and keypad. */
@@ -99,6 +69,8 @@ const loadShared = once(async () => {
     import("./staff/pad.js"),
     loadStaffWords(),
     loadStaffStyle(),
+    // Panels that scroll say so (loaded with the visit's screens too).
+    import("./scroll-more.js"),
   ]);
   return { session, pad };
 });

@@ -3,7 +3,9 @@
 // is more below. Every element of the page that scrolls gets `data-more`
 // naming the sides where more is hidden ("up", "down", "left", "right");
 // css/base.css fades that edge. It follows taps, scrolling, new screens and a
-// resized window by itself, so no screen has to remember it.
+// resized window by itself, so no screen has to remember it. It loads just
+// after the first screen is drawn (with the visit's screens, js/visit.js)
+// and looks at the whole page as it starts, so that screen is marked too.
 
 /** Elements whose overflow scrolls, found as they are added to the page. */
 const scrollers = new Set();

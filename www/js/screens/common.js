@@ -3,8 +3,6 @@
 import { h, icon } from "../dom.js";
 import { t, lang, LANGS, other, tIn } from "../i18n.js";
 import { formatHundredths } from "../amounts.js";
-// Every screen comes through here: panels that scroll say so from the start.
-import "../scroll-more.js";
 
 /** The language switch: shows the language it switches to. */
 export function langButton(app) {

@@ -3,35 +3,37 @@
 // words live in one file here; this merges them and refuses a key defined
 // twice, so two sentences for one thing cannot both exist with one of them
 // silently winning. The refusals' own sentences come from the core
-// (`message`, `messageEn`); the words here are the page's. The villager's
-// screens' files load with the page; the staff's (and those of the rarer
-// screens: setting up, restoring) load with those screens, through
-// loadStaffWords(), so the villager's first screen waits for none of them.
-import villager from "./villager.js";
+// (`message`, `messageEn`); the words here are the page's. Only the home
+// screen's files load with the page; those of a villager's visit after home
+// load once home is drawn, through loadVisitWords(), and the staff's (and
+// those of the rarer screens: setting up, restoring) with those screens,
+// through loadStaffWords(), so the villager's first screen waits for none
+// of them.
+import home from "./home.js";
 import board from "./board.js";
-import posting from "./posting.js";
 import resilience from "./resilience.js";
-import members from "./members.js";
-import upload from "./upload.js";
-import fields from "./fields.js";
 import refusals from "./refusals.js";
+import { once } from "../load.js";
 
 /**
- * Each file of the catalogue loaded so far, by its name in words/: the
- * villager's at first, every file once loadStaffWords() has resolved.
+ * Each file of the catalogue loaded so far, by its name in words/: the home
+ * screen's at first, more as loadVisitWords() and loadStaffWords() resolve.
  */
 export const AREAS = {
-  villager,
+  home,
   board,
-  posting,
   resilience,
-  members,
-  upload,
-  fields,
   refusals,
 };
 
-/** The areas loaded on demand: name in words/ → its import. */
+/** The areas of a villager's visit after home: name in words/ → its import. */
+const VISIT_AREAS = {
+  villager: () => import("./villager.js"),
+  posting: () => import("./posting.js"),
+  members: () => import("./members.js"),
+};
+
+/** The areas loaded on demand for the staff: name in words/ → its import. */
 const STAFF_AREAS = {
   staff: () => import("./staff.js"),
   backup: () => import("./backup.js"),
@@ -42,6 +44,8 @@ const STAFF_AREAS = {
   clock: () => import("./clock.js"),
   platform: () => import("./platform.js"),
   "platform-restore": () => import("./platform-restore.js"),
+  fields: () => import("./fields.js"),
+  upload: () => import("./upload.js"),
 };
 
 /**
@@ -70,27 +74,24 @@ export function mergeWords(areas) {
 
 export const WORDS = mergeWords(AREAS);
 
-let staffWords = null;
+/**
+ * Loads `areas` (name → import) into AREAS and WORDS. The whole catalogue
+ * is merged again, so a key defined in a new area and in one loaded before
+ * is refused as at load.
+ */
+async function loadAreas(areas) {
+  const loaded = await Promise.all(Object.entries(areas).map(async ([area, load]) => [area, (await load()).default]));
+  const more = Object.fromEntries(loaded);
+  const union = mergeWords({ ...AREAS, ...more });
+  Object.assign(AREAS, more);
+  Object.assign(WORDS, union);
+}
+
+/** Loads the areas of a villager's visit after home, once. */
+export const loadVisitWords = once(() => loadAreas(VISIT_AREAS));
 
 /**
- * Loads the staff's areas into AREAS and WORDS, once (a failed load is tried
- * again on the next call). The whole catalogue is merged again, so a key
- * defined in a staff area and in a villager's is refused as at load.
+ * Loads the staff's areas, once, with the visit's, whose keypads, labels
+ * and receipts' words the staff's screens share.
  */
-export function loadStaffWords() {
-  staffWords ??= Promise.all(
-    Object.entries(STAFF_AREAS).map(async ([area, load]) => [area, (await load()).default]),
-  ).then(
-    (loaded) => {
-      const more = Object.fromEntries(loaded);
-      const union = mergeWords({ ...AREAS, ...more });
-      Object.assign(AREAS, more);
-      Object.assign(WORDS, union);
-    },
-    (error) => {
-      staffWords = null;
-      throw error;
-    },
-  );
-  return staffWords;
-}
+export const loadStaffWords = once(() => Promise.all([loadVisitWords(), loadAreas(STAFF_AREAS)]));

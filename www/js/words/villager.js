@@ -1,33 +1,17 @@
-// The villager's screens' words: home, sign-in, shop, confirm, receipt,
-// 我的积分, the idle and fatal screens.
-import { showAmount } from "../amounts.js";
-
-const points = (language) => (amount) => {
-  const shown = showAmount(amount);
-  if (language === "zh") return `${shown} 积分`;
-  return shown === "1" ? "1 point" : `${shown} points`;
-};
+// The words of a villager's visit after home: sign-in, shop, confirm,
+// receipt, 我的积分; and of the empty kiosk's first page. Loaded once home is
+// drawn (words/index.js, loadVisitWords), before any of those screens.
+import { pointsIn } from "./home.js";
 
 export default {
-  appTitle: ["爱心超市积分兑换", "Love Supermarket points kiosk"],
-  loading: ["正在加载…", "Loading…"],
-  ready: ["已就绪", "Ready"],
-  kioskLabel: [(id) => `终端 ${id}`, (id) => `Kiosk ${id}`],
-  switchLanguage: ["English", "中文"],
-  switchLanguageName: ["Switch to English", "切换到中文"],
-  points: [points("zh"), points("en")],
-  start: ["开始兑换", "Start"],
-  myPoints: ["我的积分", "My points"],
   back: ["返回", "Back"],
   next: ["下一步", "Next"],
   ok: ["确定", "OK"],
   clear: ["清空", "Clear"],
   delete: ["删除", "Delete"],
   signOut: ["退出", "Sign out"],
-  continue: ["继续", "Continue"],
   done: ["完成", "Done"],
   print: ["打印小票", "Print receipt"],
-  reload: ["重新加载", "Reload"],
 
   // The empty kiosk.
   emptyTitle: ["这台终端还没有数据", "This kiosk has no data yet"],
@@ -37,17 +21,6 @@ export default {
   ],
   loadDemo: ["载入演示村", "Load demo village"],
   loadingDemo: ["正在载入演示村…", "Loading the demo village…"],
-
-  // Home.
-  welcome: ["欢迎来兑换", "Welcome"],
-  homeHint: [
-    "点下面的大按钮开始。也可以直接扫户卡。",
-    "Tap the big button to begin, or scan your household card.",
-  ],
-  boardTitle: ["积分榜", "Points board"],
-  boardHouseholds: [(n) => `本村 ${n} 户参加积分兑换`, (n) => `${n} households take part`],
-  boardGoods: [(n) => `店里有 ${n} 种商品`, (n) => `${n} kinds of goods in the shop`],
-  boardSoon: ["积分排名和积分之星即将在这里公布", "Rankings and stars of the quarter will show here soon"],
 
   // Sign in.
   signInTitle: ["登录", "Sign in"],
@@ -69,8 +42,6 @@ export default {
 
   // Shop.
   shopTitle: ["选商品", "Choose goods"],
-  balance: ["余额", "Balance"],
-  afterRedeem: ["兑换后", "After"],
   balanceLine: [(b) => `余额 ${b}`, (b) => `Balance ${b}`],
   categories: ["商品分类", "Categories"],
   allCategories: ["全部", "All"],
@@ -90,29 +61,14 @@ export default {
   allInBasket: ["没有更多了", "No more in stock"],
   basketFull: ["购物篮满了", "Basket is full"],
   maxQty: [(max) => `最多 ${max} 件`, (max) => `${max} at most`],
-  whyNotEnough: [
-    (name, price, left) => `${name} 要 ${price},您还剩 ${left},积分不够。`,
-    (name, price, left) => `${name} costs ${price}; you have ${left} left. Not enough points.`,
-  ],
-  whyOutOfStock: [(name) => `${name} 现在缺货,请选别的。`, (name) => `${name} is out of stock. Please choose something else.`],
-  whyAllInBasket: [
-    (name, n) => `${name} 只有 ${n} 件,已经都放进购物篮了。`,
-    (name, n) => `There are only ${n} of ${name}, and all are in your basket.`,
-  ],
-  whyMaxQty: [(name, max) => `${name} 一次最多 ${max} 件。`, (name, max) => `At most ${max} of ${name} at once.`],
   basket: ["购物篮", "Basket"],
   basketEmpty: ["购物篮是空的。点商品图片就能放进来。", "The basket is empty. Tap a picture to add it."],
   total: ["合计", "Total"],
   qtyOf: [(name) => `${name} 的数量`, (name) => `Quantity of ${name}`],
   fewer: [(name) => `减少 ${name}`, (name) => `One less ${name}`],
   more: [(name) => `增加 ${name}`, (name) => `One more ${name}`],
-  confirmWithTotal: [(total) => `确认兑换 — ${points("zh")(total)}`, (total) => `Confirm — ${points("en")(total)}`],
+  confirmWithTotal: [(total) => `确认兑换 — ${pointsIn("zh")(total)}`, (total) => `Confirm — ${pointsIn("en")(total)}`],
   pickFirst: ["请先选商品", "Choose goods first"],
-  added: [(name) => `已放入:${name}`, (name) => `Added: ${name}`],
-  scanSignInFirst: ["请先登录,再扫商品", "Please sign in first, then scan goods"],
-  scanUnknownBarcode: [(code) => `没有找到条码 ${code} 的商品`, (code) => `No goods with barcode ${code}`],
-  scanUnknown: [(code) => `没有认出这个码:${code}`, (code) => `This code was not recognised: ${code}`],
-  tooManyLines: [(n) => `一次最多兑换 ${n} 种商品`, (n) => `At most ${n} different items at once`],
 
   // Confirm.
   confirmTitle: ["请核对", "Please check"],
@@ -123,9 +79,6 @@ export default {
   balanceNow: ["现在余额", "Balance now"],
   balanceAfter: ["兑换后余额", "Balance after"],
   summary: ["兑换清单", "Items"],
-  // Read out by the optional voice, in Chinese: the balance at sign-in
-  // (the name as the household is registered), then the basket's total.
-  speakBalance: [(name, balance) => `${name},您的余额是 ${balance}`, (name, balance) => `${name}, your balance is ${balance}`],
   speakConfirm: [
     (total, after) => `一共 ${total} 积分,兑换后还剩 ${after} 积分。没有问题请点确认兑换。`,
     (total, after) => `${total} points in all; ${after} points left after. If everything is right, tap Confirm.`,
@@ -171,27 +124,4 @@ export default {
   source_bonus: ["连续奖励", "Streak bonus"],
   receiptNote: [(number) => `小票号 ${number}`, (number) => `Receipt ${number}`],
   toShop: ["去选商品", "Go shopping"],
-
-  // Idle.
-  idleTitle: ["还在吗?", "Still there?"],
-  idleText: [(s) => `${s} 秒后自动退出`, (s) => `Signing out in ${s} s`],
-  idleHint: ["还要继续,请点“继续”", "Tap Continue to keep going"],
-
-  // Read-only.
-  readOnlyTitle: ["现在只能查看,不能兑换", "View only: no redemption now"],
-  startBlocked: ["现在不能兑换", "No redemption now"],
-
-  // Fatal.
-  fatalTitle: ["终端出了点问题", "The kiosk has a problem"],
-  callShopkeeper: ["请找店主帮忙。", "Please call the shopkeeper."],
-  fatalKioskId: [
-    "网址里的终端编号(kiosk=…)不对,只能用字母、数字和 - _。请找积分专员。",
-    "The kiosk id in the address (kiosk=…) is not valid: letters, digits, - and _ only. Please call the clerk.",
-  ],
-
-  // Home's corner button to the staff's screens, which load when it is
-  // tapped; a load that fails (no network, nothing cached yet) says so.
-  staffEntry: ["管理", "Staff"],
-  staffEntryName: ["管理 员工登录", "Staff sign-in"],
-  screenLoadFailed: ["这个页面打不开,请检查网络后再试", "This screen could not be loaded: check the network and try again"],
 };
