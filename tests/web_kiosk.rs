@@ -380,3 +380,181 @@ async fn limits_are_the_cores_own_constants_and_roles() {
     }
     finish(kiosk, "test-limits").await;
 }
+
+// The villager's bindings read their input by hand (`convert::Fields`), not
+// through serde: a value of the wrong type, a fraction or text where an
+// integer is due, a field left out, is refused as before (`INVALID_INPUT`
+// for the call, the field named in the words) and changes nothing; what
+// was read before still reads.
+
+/// Asserts `error` is the refusal of bad input to `call`, its English words
+/// holding `words`, its Chinese the plain "format is wrong".
+fn assert_refused(error: &JsValue, call: &str, words: &str) {
+    assert_eq!(code_of(error), "INVALID_INPUT", "{words}");
+    assert_eq!(get_string(error, "field"), call, "{words}");
+    let english = get_string(error, "messageEn");
+    assert!(english.starts_with(&format!("{call}: ")), "{english}");
+    assert!(english.contains(words), "{english} lacks {words}");
+    assert_eq!(get_string(error, "message"), "填写的内容不对:格式不对");
+}
+
+async fn sign_in_with(kiosk: &Kiosk, input: serde_json::Value) -> Result<JsValue, JsValue> {
+    settle(kiosk.sign_in(js(input))).await
+}
+
+#[wasm_bindgen_test]
+async fn a_sign_in_of_the_wrong_shape_is_refused_and_changes_nothing() {
+    let kiosk = demo("test-inputs-sign-in").await;
+    let hash = kiosk.state_hash();
+    let refusals = [
+        (
+            json!({ "household": "A001", "now": NOW }),
+            "missing field `pin`",
+        ),
+        (
+            json!({ "household": "A001", "pin": 3817, "now": NOW }),
+            "`pin`: invalid type: number `3817`, expected a string",
+        ),
+        (
+            json!({ "household": "A001", "pin": "3817", "now": 1.5 }),
+            "`now`: invalid type: number `1.5`, expected an integer",
+        ),
+        (
+            json!({ "household": "A001", "pin": "3817", "now": "1793000000000" }),
+            "`now`: invalid type: string \"1793000000000\", expected an integer",
+        ),
+        (
+            json!({ "household": "A001", "pin": "3817", "now": NOW, "pageMs": true }),
+            "`pageMs`: invalid type: boolean `true`, expected an integer",
+        ),
+        // Beyond 2^53 a number is no longer an exact integer.
+        (
+            json!({ "household": "A001", "pin": "3817", "now": 9_007_199_254_740_993_f64 }),
+            "expected an integer",
+        ),
+    ];
+    for (input, words) in refusals {
+        let error = sign_in_with(&kiosk, input).await.unwrap_err();
+        assert_refused(&error, "signIn", words);
+    }
+    let error = settle(kiosk.sign_in(JsValue::from_str("A001")))
+        .await
+        .unwrap_err();
+    assert_refused(
+        &error,
+        "signIn",
+        "invalid type: string \"A001\", expected an object",
+    );
+    // No attempt was counted against the household: the right PIN opens.
+    assert_eq!(kiosk.state_hash(), hash);
+    let session = sign_in_with(
+        &kiosk,
+        json!({ "household": "A001", "pin": "3817", "now": NOW + 1, "pageMs": null, "extra": 1 }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(get_string(&session, "balance"), "6.10");
+    finish(kiosk, "test-inputs-sign-in").await;
+}
+
+#[wasm_bindgen_test]
+async fn a_basket_of_the_wrong_shape_is_refused_by_quote_and_redeem() {
+    let kiosk = demo("test-inputs-basket").await;
+    let session = sign_in_with(
+        &kiosk,
+        json!({ "household": "A001", "pin": "3817", "now": NOW }),
+    )
+    .await
+    .unwrap();
+    let hash = kiosk.state_hash();
+    let baskets = [
+        (
+            json!([{ "sku": "salt-500g", "qty": 1.5 }]),
+            "`qty`: invalid type: number `1.5`",
+        ),
+        (
+            json!([{ "sku": "salt-500g", "qty": "2" }]),
+            "`qty`: invalid type: string \"2\"",
+        ),
+        (json!([{ "sku": "salt-500g" }]), "missing field `qty`"),
+        (
+            json!([{ "sku": 7, "qty": 1 }]),
+            "`sku`: invalid type: number `7`",
+        ),
+        (json!(["salt-500g"]), "expected an object"),
+        (
+            json!({ "sku": "salt-500g", "qty": 1 }),
+            "`lines`: invalid type: object, expected a list",
+        ),
+    ];
+    for (lines, words) in baskets {
+        let quoted = kiosk
+            .quote(js(json!({ "household": "A001", "lines": lines })))
+            .unwrap_err();
+        assert_refused(&quoted, "quote", words);
+        let input = js(json!({ "lines": lines, "requestId": "bad-basket", "now": NOW + 1 }));
+        js_sys::Reflect::set(&input, &JsValue::from_str("session"), &session).unwrap();
+        let redeemed = settle(kiosk.redeem(input)).await.unwrap_err();
+        assert_refused(&redeemed, "redeem", words);
+    }
+    let no_request = js(json!({ "lines": [{ "sku": "salt-500g", "qty": 1 }], "now": NOW + 1 }));
+    js_sys::Reflect::set(&no_request, &JsValue::from_str("session"), &session).unwrap();
+    let error = settle(kiosk.redeem(no_request)).await.unwrap_err();
+    assert_refused(&error, "redeem", "missing field `requestId`");
+    assert_eq!(kiosk.state_hash(), hash);
+    // A well-formed basket, a BigInt `now` among it, still redeems.
+    let good =
+        js(json!({ "lines": [{ "sku": "salt-500g", "qty": 2 }], "requestId": "good-basket" }));
+    js_sys::Reflect::set(&good, &JsValue::from_str("session"), &session).unwrap();
+    js_sys::Reflect::set(
+        &good,
+        &JsValue::from_str("now"),
+        &js_sys::BigInt::from(NOW + 2).into(),
+    )
+    .unwrap();
+    let receipt = settle(kiosk.redeem(good)).await.unwrap();
+    assert_eq!(get_string(&receipt, "total"), "5.00");
+    finish(kiosk, "test-inputs-basket").await;
+}
+
+#[wasm_bindgen_test]
+async fn a_now_or_open_option_of_the_wrong_type_is_refused() {
+    let kiosk = demo("test-inputs-now").await;
+    assert_refused(
+        &kiosk.board(JsValue::from_f64(0.5)).unwrap_err(),
+        "now",
+        "invalid type: number `0.5`, expected an integer",
+    );
+    assert!(kiosk.board(JsValue::from_f64(NOW as f64)).is_ok());
+    let thanks = settle(kiosk.thanks(js(json!({ "now": "today" }))))
+        .await
+        .unwrap_err();
+    assert_refused(&thanks, "thanks", "`now`: invalid type: string \"today\"");
+    let thanks = settle(kiosk.thanks(js(json!({})))).await.unwrap_err();
+    assert_refused(&thanks, "thanks", "missing field `now`");
+    for (options, words) in [
+        (
+            json!({ "kioskId": 5 }),
+            "`kioskId`: invalid type: number `5`, expected a string",
+        ),
+        (json!({ "pinIterations": 10 }), "missing field `kioskId`"),
+        (
+            json!({ "kioskId": "test-inputs-open", "pinIterations": -1 }),
+            "`pinIterations`: invalid value: integer `-1`, expected u32",
+        ),
+        (
+            json!({ "kioskId": "test-inputs-open", "allowCorrupt": null }),
+            "`allowCorrupt`: invalid type: null, expected true or false",
+        ),
+    ] {
+        let error = Kiosk::open(js(options)).await.err().unwrap();
+        assert_refused(&error, "open", words);
+    }
+    let error = Kiosk::open(JsValue::UNDEFINED).await.err().unwrap();
+    assert_refused(
+        &error,
+        "open",
+        "invalid type: undefined, expected an object",
+    );
+    finish(kiosk, "test-inputs-now").await;
+}

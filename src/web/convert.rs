@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Figure};
 use crate::ids::{HouseholdCode, KioskId, RequestId};
-use crate::ledger::{Quote, Receipt, ReceiptLine, Session, SessionId};
+use crate::ledger::{BasketLine, Quote, Receipt, ReceiptLine, Session, SessionId};
 use crate::state::{HistoryLine, Household, Item, State};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -49,6 +49,197 @@ pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result
     })
 }
 
+/// An input object read field by field through `Reflect`, the villager's
+/// bindings' reader. `from_js` reads through serde_wasm_bindgen's
+/// deserializer, whose type errors format floats: about 55 KB of the
+/// villager's wasm for a handful of fields. It reads as that deserializer
+/// did: only the fields asked for (others are passed over), a field absent
+/// or `undefined`/`null` is `None` where optional, a string only from a JS
+/// string, an integer only from a safe integer or a `BigInt` (amounts cross
+/// as strings, never as numbers); a refusal is `INVALID_INPUT` for `what`,
+/// naming the field.
+pub(crate) struct Fields<'a> {
+    object: JsValue,
+    what: &'a str,
+}
+
+impl<'a> Fields<'a> {
+    /// The object `value` holds, or a refusal when it is none.
+    pub(crate) fn of(value: JsValue, what: &'a str) -> Result<Fields<'a>, Error> {
+        if value.is_object() {
+            Ok(Fields {
+                object: value,
+                what,
+            })
+        } else {
+            Err(wrong_type(what, None, &value, "an object"))
+        }
+    }
+
+    /// The field's value, `None` when the object has no such field (a
+    /// field present as `undefined` is present, as the deserializer took
+    /// it). A getter that throws is bad input.
+    fn get(&self, name: &str) -> Result<Option<JsValue>, Error> {
+        let key = JsValue::from_str(name);
+        let value = js_sys::Reflect::get(&self.object, &key)
+            .map_err(|_| refusal(self.what, format!("the field `{name}` could not be read")))?;
+        let present =
+            !value.is_undefined() || js_sys::Reflect::has(&self.object, &key).unwrap_or(false);
+        Ok(present.then_some(value))
+    }
+
+    fn required(&self, name: &str) -> Result<JsValue, Error> {
+        self.get(name)?
+            .ok_or_else(|| refusal(self.what, format!("missing field `{name}`")))
+    }
+
+    /// A field that may be left out, `undefined` or `null`.
+    fn optional(&self, name: &str) -> Result<Option<JsValue>, Error> {
+        Ok(self
+            .get(name)?
+            .filter(|value| !value.is_undefined() && !value.is_null()))
+    }
+
+    pub(crate) fn string(&self, name: &str) -> Result<String, Error> {
+        let value = self.required(name)?;
+        value
+            .as_string()
+            .ok_or_else(|| wrong_type(self.what, Some(name), &value, "a string"))
+    }
+
+    pub(crate) fn optional_string(&self, name: &str) -> Result<Option<String>, Error> {
+        self.optional(name)?
+            .map(|value| {
+                value
+                    .as_string()
+                    .ok_or_else(|| wrong_type(self.what, Some(name), &value, "a string"))
+            })
+            .transpose()
+    }
+
+    /// The object a field holds, `None` when left out, `undefined` or
+    /// `null`.
+    pub(crate) fn optional_object(&self, name: &str) -> Result<Option<Fields<'a>>, Error> {
+        self.optional(name)?
+            .map(|value| Fields::of(value, self.what))
+            .transpose()
+    }
+
+    pub(crate) fn integer(&self, name: &str) -> Result<i64, Error> {
+        integer_of(&self.required(name)?, self.what, Some(name))
+    }
+
+    pub(crate) fn optional_integer(&self, name: &str) -> Result<Option<i64>, Error> {
+        self.optional(name)?
+            .map(|value| integer_of(&value, self.what, Some(name)))
+            .transpose()
+    }
+
+    /// A flag that is false when left out (not when `null`: that is no
+    /// boolean).
+    pub(crate) fn flag(&self, name: &str) -> Result<bool, Error> {
+        match self.get(name)? {
+            None => Ok(false),
+            Some(value) => value
+                .as_bool()
+                .ok_or_else(|| wrong_type(self.what, Some(name), &value, "true or false")),
+        }
+    }
+
+    /// A list (an array, or anything iterable), each element read by `each`.
+    pub(crate) fn list<T>(
+        &self,
+        name: &str,
+        each: impl Fn(Fields<'a>) -> Result<T, Error>,
+    ) -> Result<Vec<T>, Error> {
+        let value = self.required(name)?;
+        let not_a_list = || wrong_type(self.what, Some(name), &value, "a list");
+        let elements: Vec<JsValue> = if let Some(array) = value.dyn_ref::<js_sys::Array>() {
+            array.iter().collect()
+        } else {
+            let iterator = js_sys::try_iter(&value)
+                .map_err(|_| not_a_list())?
+                .ok_or_else(not_a_list)?;
+            iterator
+                .collect::<Result<_, _>>()
+                .map_err(|_| not_a_list())?
+        };
+        elements
+            .into_iter()
+            .map(|element| each(Fields::of(element, self.what)?))
+            .collect()
+    }
+}
+
+/// One line of a basket, `{ sku, qty }`; checked by the operation.
+pub(crate) fn basket_line(fields: Fields<'_>) -> Result<BasketLine, Error> {
+    Ok(BasketLine {
+        sku: fields.string("sku")?,
+        quantity: fields.integer("qty")?,
+    })
+}
+
+/// An integer as a JS number that is a safe integer, or a `BigInt` within
+/// `i64`: never a fraction, never text.
+pub(crate) fn integer_of(value: &JsValue, what: &str, name: Option<&str>) -> Result<i64, Error> {
+    if value.is_bigint() {
+        return i64::try_from(value.clone())
+            .map_err(|_| wrong_type(what, name, value, "an integer"));
+    }
+    if js_sys::Number::is_safe_integer(value) {
+        if let Some(number) = value.as_f64() {
+            // A safe integer is exact in an f64 and within i64.
+            return Ok(number as i64);
+        }
+    }
+    Err(wrong_type(what, name, value, "an integer"))
+}
+
+/// A top-level integer (`now` passed alone).
+pub(crate) fn integer(value: &JsValue, what: &str) -> Result<i64, Error> {
+    integer_of(value, what, None)
+}
+
+fn refusal(what: &str, detail: String) -> Error {
+    Error::InvalidInput {
+        field: what.to_string(),
+        detail_zh: "格式不对".to_string(),
+        detail,
+        detail_code: None,
+    }
+}
+
+/// The refusal of a value of the wrong type, in the deserializer's words
+/// (`invalid type: string "x", expected an integer`), the field named
+/// first. A number is shown by JS's own `String()`, not Rust's float
+/// formatting.
+fn wrong_type(what: &str, name: Option<&str>, value: &JsValue, expected: &str) -> Error {
+    let found = if value.is_undefined() {
+        "undefined".to_string()
+    } else if value.is_null() {
+        "null".to_string()
+    } else if let Some(flag) = value.as_bool() {
+        format!("boolean `{flag}`")
+    } else if let Some(text) = value.as_string() {
+        format!("string {text:?}")
+    } else if let Some(number) = value.dyn_ref::<js_sys::Number>() {
+        let shown = number
+            .to_string_with_radix(10)
+            .map(String::from)
+            .unwrap_or_default();
+        format!("number `{shown}`")
+    } else if js_sys::Array::is_array(value) {
+        "a list".to_string()
+    } else {
+        value.js_typeof().as_string().unwrap_or_default()
+    };
+    let field = name.map(|name| format!("`{name}`: ")).unwrap_or_default();
+    refusal(
+        what,
+        format!("{field}invalid type: {found}, expected {expected}"),
+    )
+}
+
 /// A household's code, as the core reads it (a malformed one is unknown).
 pub(crate) fn household_code(text: &str) -> Result<HouseholdCode, Error> {
     crate::ledger::parse_household(text)
@@ -63,8 +254,6 @@ pub(crate) fn request_id(text: &str) -> Result<RequestId, Error> {
 }
 
 /// The options of `Kiosk.open`.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct OpenOptions {
     pub kiosk_id: String,
     /// PBKDF2 iterations for new PINs (tests pass a few).
@@ -73,8 +262,32 @@ pub(crate) struct OpenOptions {
     pub session_idle_ms: Option<i64>,
     /// Open a journal that failed verification, read-only, for export and
     /// recovery, instead of refusing.
-    #[serde(default)]
     pub allow_corrupt: bool,
+}
+
+impl OpenOptions {
+    /// `{ kioskId, pinIterations?, sessionIdleMs?, allowCorrupt? }`.
+    pub(crate) fn read(value: JsValue) -> Result<OpenOptions, Error> {
+        let fields = Fields::of(value, "open")?;
+        let kiosk_id = fields.string("kioskId")?;
+        let pin_iterations = fields
+            .optional_integer("pinIterations")?
+            .map(|number| {
+                u32::try_from(number).map_err(|_| {
+                    refusal(
+                        "open",
+                        format!("`pinIterations`: invalid value: integer `{number}`, expected u32"),
+                    )
+                })
+            })
+            .transpose()?;
+        Ok(OpenOptions {
+            kiosk_id,
+            pin_iterations,
+            session_idle_ms: fields.optional_integer("sessionIdleMs")?,
+            allow_corrupt: fields.flag("allowCorrupt")?,
+        })
+    }
 }
 
 /// A range of seqs, both ends optional and inclusive.

@@ -4,7 +4,7 @@
 //! never runs ahead of storage: if the store fails, the plan is dropped and
 //! the call is refused with `STORAGE_FULL` or `STORAGE_FAILED`.
 
-use super::convert::{self, from_js, to_js, to_js_error};
+use super::convert::{self, from_js, to_js, to_js_error, Fields};
 use super::gate::Gate;
 use super::idb::{KioskDb, StorageError, WriteBatch};
 use super::lock::{acquire_writer_lock, request_persistent_storage, LockOutcome, WriterLock};
@@ -12,7 +12,6 @@ use crate::entry::{json_record, JsonReader, JsonWriter};
 use crate::error::Error;
 use crate::ids::{KioskId, Text};
 use crate::journal::{self, OpenError};
-use crate::ledger::redeem::{QuoteInput, RedeemInput, SignInInput};
 use crate::ledger::{Auth, Ledger, LedgerConfig, Operation, Outcome, Plan};
 use serde::Serialize;
 use std::cell::RefCell;
@@ -270,7 +269,10 @@ impl Kiosk {
     /// Prices a basket for a household without changing anything.
     pub fn quote(&self, input: JsValue) -> Result<JsValue, JsValue> {
         let quote = (|| {
-            let (household, lines) = from_js::<QuoteInput>(input, "quote")?.basket()?;
+            let fields = Fields::of(input, "quote")?;
+            let household = fields.string("household")?;
+            let lines = fields.list("lines", convert::basket_line)?;
+            let household = convert::household_code(&household)?;
             let ledger = self.inner.ledger.borrow();
             ledger.quote(&household, &lines)
         })();
@@ -284,15 +286,24 @@ impl Kiosk {
     pub fn sign_in(&self, input: JsValue) -> js_sys::Promise {
         let inner = Rc::clone(&self.inner);
         promise(async move {
-            let input: SignInInput = from_js(input, "signIn")?;
-            let household = input.household()?;
+            let fields = Fields::of(input, "signIn")?;
+            let household = fields.string("household")?;
+            let pin = fields.string("pin")?;
+            let now = fields.integer("now")?;
+            // The page's clock (ms since load); tests pass it so a
+            // lockout's 5 minutes need no waiting.
+            let page_ms = fields.optional_integer("pageMs")?;
+            let household = convert::household_code(&household)?;
             let session = crate::ledger::SessionId::new(&hex::encode(random_bytes()?))?;
-            let now = input.now;
-            let page_ms = input.page_ms.unwrap_or_else(super::clock::page_clock_ms);
+            let page_ms = page_ms.unwrap_or_else(super::clock::page_clock_ms);
             // A member's card is locked out as its household.
             let locked = super::clock::card_household(&inner, &household);
             let was_locked = super::clock::before_sign_in(&inner, &locked, now, page_ms);
-            let operation = input.operation(session)?;
+            let operation = Operation::SignIn {
+                household,
+                pin,
+                session,
+            };
             let outcome = Inner::run(&inner, Auth::System, operation, now)
                 .await
                 .map_err(|error| {
@@ -318,9 +329,15 @@ impl Kiosk {
             let session_value = js_sys::Reflect::get(&input, &JsValue::from_str("session"))
                 .unwrap_or(JsValue::UNDEFINED);
             let session = convert::session_id(&session_value)?;
-            let input: RedeemInput = from_js(input, "redeem")?;
-            let now = input.now;
-            let operation = input.operation(session)?;
+            let fields = Fields::of(input, "redeem")?;
+            let lines = fields.list("lines", convert::basket_line)?;
+            let request = fields.string("requestId")?;
+            let now = fields.integer("now")?;
+            let operation = Operation::Redeem {
+                session,
+                lines,
+                request: convert::request_id(&request)?,
+            };
             match Inner::run(&inner, Auth::System, operation, now).await? {
                 Outcome::Receipt(receipt) => Ok(to_js(&convert::ReceiptView::from(&receipt))),
                 _ => Err(Error::Internal {
@@ -348,7 +365,7 @@ impl Kiosk {
             let now = if now.is_undefined() {
                 clock_ms()
             } else {
-                from_js::<i64>(now, "now")?
+                convert::integer(&now, "now")?
             };
             let ledger = self.inner.ledger.borrow();
             let state = ledger.state();
@@ -372,7 +389,7 @@ impl Kiosk {
             let now = if now.is_undefined() {
                 clock_ms()
             } else {
-                from_js::<i64>(now, "now")?
+                convert::integer(&now, "now")?
             };
             self.inner
                 .ledger
@@ -590,7 +607,7 @@ impl Kiosk {
     }
 
     async fn open_with(options: JsValue) -> Result<Kiosk, Error> {
-        let options: convert::OpenOptions = from_js(options, "open")?;
+        let options = convert::OpenOptions::read(options)?;
         let kiosk_id = convert::kiosk_id(&options.kiosk_id)?;
         let defaults = LedgerConfig::default();
         let config = LedgerConfig {
@@ -656,7 +673,7 @@ impl Kiosk {
         let now = if now.is_undefined() {
             clock_ms()
         } else {
-            from_js::<i64>(now, "now")?
+            convert::integer(&now, "now")?
         };
         let mut ledger = self.inner.ledger.borrow_mut();
         Ok(ledger.touch_session(&id, now)?.household.clone())

@@ -70,12 +70,6 @@ struct RestoreView {
     needs_pin: Vec<NeedsPinView>,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct NowInput {
-    now: Option<i64>,
-}
-
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct CreditsView {
@@ -344,7 +338,7 @@ impl Kiosk {
             let now = if input.is_undefined() || input.is_null() {
                 None
             } else {
-                from_js::<NowInput>(input, "takePlatformCredits")?.now
+                super::convert::Fields::of(input, "takePlatformCredits")?.optional_integer("now")?
             }
             .unwrap_or_else(|| js_sys::Date::now() as i64);
             check_writer(&inner)?;

@@ -11,11 +11,11 @@
 //! load the build's glue, as under the wasm test runner, whose glue has
 //! another name — the page runs it on its own thread as before.
 
-use super::convert::{from_js, to_js};
+use super::convert::{to_js, Fields};
 use super::upkeep::{replay_and_prove, Proved};
 use crate::checkpoint::{Claim, Format};
 use crate::error::Error;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 // One module for both sides. In the page it starts the worker; loaded as
@@ -73,7 +73,7 @@ extern "C" {
 }
 
 /// The claim as it crosses to the worker (hashes in hex).
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct ClaimMessage {
     seq: u64,
@@ -95,6 +95,18 @@ impl ClaimMessage {
         }
     }
 
+    /// The message as the worker got it; `None` when it is not one.
+    fn read(value: JsValue) -> Option<ClaimMessage> {
+        let fields = Fields::of(value, "claim").ok()?;
+        Some(ClaimMessage {
+            seq: u64::try_from(fields.integer("seq").ok()?).ok()?,
+            head: fields.string("head").ok()?,
+            state_hash: fields.string("stateHash").ok()?,
+            digest: fields.string("digest").ok()?,
+            format: u8::try_from(fields.integer("format").ok()?).ok()?,
+        })
+    }
+
     fn claim(self) -> Option<Claim> {
         let hash = |text: &str| hex::decode(text).ok()?.try_into().ok();
         Some(Claim {
@@ -110,7 +122,7 @@ impl ClaimMessage {
 /// The worker's answer: `{ outcome, error? }`. Flat on purpose: serde's
 /// internally tagged enums buffer their input through a generic `Content`
 /// tree, about 42 KB of wasm the villager's build has no other use for.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Answer {
     outcome: Outcome,
@@ -118,7 +130,7 @@ struct Answer {
     error: Option<Failure>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 enum Outcome {
     /// The replayed state is the one the checkpoint claims.
@@ -140,11 +152,29 @@ impl Answer {
             error: None,
         }
     }
+
+    /// The worker's answer as the page got it; `None` when it is not one.
+    fn read(value: JsValue) -> Option<Answer> {
+        let fields = Fields::of(value, "proof").ok()?;
+        let outcome = match fields.string("outcome").ok()?.as_str() {
+            "proved" => Outcome::Proved,
+            "refuted" => Outcome::Refuted,
+            "failed" => Outcome::Failed,
+            "unavailable" => Outcome::Unavailable,
+            "closed" => Outcome::Closed,
+            _ => return None,
+        };
+        let error = match fields.optional_object("error").ok()? {
+            Some(failure) => Some(Failure::read(&failure)?),
+            None => None,
+        };
+        Some(Answer { outcome, error })
+    }
 }
 
 /// The errors a proof ends with, by code, with the figures their words are
 /// made from, so the page's error is the one an in-thread proof gives.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct Failure {
     code: Code,
     seq: Option<u64>,
@@ -153,7 +183,7 @@ struct Failure {
     found: Option<String>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 enum Code {
     StorageCorrupt,
@@ -194,6 +224,27 @@ impl Failure {
         }
     }
 
+    fn read(fields: &Fields<'_>) -> Option<Failure> {
+        let code = match fields.string("code").ok()?.as_str() {
+            "STORAGE_CORRUPT" => Code::StorageCorrupt,
+            "WRONG_KIOSK" => Code::WrongKiosk,
+            "STORAGE_FULL" => Code::StorageFull,
+            "STORAGE_FAILED" => Code::StorageFailed,
+            _ => return None,
+        };
+        let seq = match fields.optional_integer("seq").ok()? {
+            Some(seq) => Some(u64::try_from(seq).ok()?),
+            None => None,
+        };
+        Some(Failure {
+            code,
+            seq,
+            detail: fields.optional_string("detail").ok()?,
+            expected: fields.optional_string("expected").ok()?,
+            found: fields.optional_string("found").ok()?,
+        })
+    }
+
     fn error(self) -> Error {
         match self.code {
             Code::StorageCorrupt => Error::StorageCorrupt {
@@ -229,7 +280,7 @@ pub(super) async fn in_worker(
     *worker.borrow_mut() = Some(started);
     let answered = wasm_bindgen_futures::JsFuture::from(answer).await;
     worker.borrow_mut().take();
-    let answer: Answer = from_js(answered.ok()?, "proof").ok()?;
+    let answer = Answer::read(answered.ok()?)?;
     match (answer.outcome, answer.error) {
         (Outcome::Proved, _) => Some(Ok(Proved::Yes)),
         (Outcome::Refuted, Some(error)) => Some(Ok(Proved::No(error.error()))),
@@ -248,7 +299,7 @@ pub fn prove_in_worker(kiosk_id: String, claim: JsValue) -> js_sys::Promise {
     wasm_bindgen_futures::future_to_promise(async move {
         let answer = async {
             let kiosk_id = super::convert::kiosk_id(&kiosk_id).ok()?;
-            let claim = from_js::<ClaimMessage>(claim, "claim").ok()?.claim()?;
+            let claim = ClaimMessage::read(claim)?.claim()?;
             Some(match replay_and_prove(&kiosk_id, &claim, || false).await {
                 Ok(Proved::Yes) => Answer::only(Outcome::Proved),
                 Ok(Proved::No(error)) => Answer {

@@ -573,11 +573,6 @@ impl Kiosk {
     /// when it is off.
     #[wasm_bindgen(js_name = thanks)]
     pub fn thanks(&self, input: JsValue) -> js_sys::Promise {
-        #[derive(Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct ThanksInput {
-            now: i64,
-        }
         /// Written out rather than made with `serde_json::json!`, which
         /// brought `serde_json` into the villager's wasm for this alone;
         /// the fields in the order the page always got them (that map
@@ -590,7 +585,7 @@ impl Kiosk {
         }
         let inner = Rc::clone(self.inner());
         promise(async move {
-            let ThanksInput { now } = from_js(input, "thanks")?;
+            let now = convert::Fields::of(input, "thanks")?.integer("now")?;
             let (show, offset) = {
                 let ledger = inner.ledger.borrow();
                 let state = ledger.state();

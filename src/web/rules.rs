@@ -574,7 +574,7 @@ impl Kiosk {
     /// the village's setting. A sheet still waiting for review is not
     /// posted: null (see `sheetInReview`).
     pub fn posting(&self, now: JsValue) -> Result<JsValue, JsValue> {
-        let now: i64 = from_js(now, "now").map_err(|e| to_js_error(&e))?;
+        let now = super::convert::integer(&now, "now").map_err(|e| to_js_error(&e))?;
         let ledger = self.inner().ledger.borrow();
         let state = ledger.state();
         Ok(match scoresheet::current_posting(state) {

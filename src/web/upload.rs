@@ -355,12 +355,6 @@ struct EnrollInput {
     now: i64,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct NowInput {
-    now: Option<i64>,
-}
-
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct EnrollView {
@@ -410,7 +404,7 @@ fn parse_now(input: JsValue) -> Result<Option<i64>, Error> {
     if input.is_undefined() || input.is_null() {
         return Ok(None);
     }
-    Ok(from_js::<NowInput>(input, "platform")?.now)
+    convert::Fields::of(input, "platform")?.optional_integer("now")
 }
 
 #[wasm_bindgen]
