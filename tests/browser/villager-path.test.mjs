@@ -84,10 +84,23 @@ async function visitModules() {
 }
 
 /** The words of the visit (words/index.js's VISIT_AREAS). */
-const VISIT_WORDS = ["js/words/villager.js", "js/words/posting.js", "js/words/members.js"];
+const VISIT_WORDS = ["js/words/villager.js", "js/words/posting.js", "js/words/members.js", "js/words/refusals-visit.js"];
 
 /** Style sheets linked once a screen after home loads. */
 const LATER_SHEETS = ["css/visit.css", "css/print.css", "css/staff.css", "reports.css"];
+
+// First in the file: the tests below load the visit's and the staff's words.
+test("a refusal whose words load with the visit shows the core's own words until they have loaded", async () => {
+  const { WORDS } = await import(path.join(WWW, "js/words/index.js"));
+  const { errorText } = await import(path.join(WWW, "js/i18n.js"));
+  assert.ok(!Object.hasOwn(WORDS, "refusal_WRONG_PIN") && Object.hasOwn(WORDS, "refusal_INTERNAL"), "only the page's refusals are loaded");
+  const wrongPin = { code: "WRONG_PIN", attemptsLeft: 2, message: "密码不对(核心)", messageEn: "Wrong PIN (core)" };
+  assert.equal(errorText(wrongPin, {}, "zh"), "密码不对(核心)");
+  assert.equal(errorText(wrongPin, {}, "en"), "Wrong PIN (core)");
+  // Without the core's words, the page's general sentence, loaded with it.
+  assert.match(errorText({ code: "WRONG_PIN" }, {}, "en"), /^The kiosk had a problem/);
+  assert.match(errorText({ code: "STORAGE_FULL" }, {}, "en"), /^Storage is full/);
+});
 
 test("the static imports of the page's entry are home's: no staff module, nothing loaded on demand or after home", async () => {
   const graph = await staticGraph(path.join(WWW, "main.js"));

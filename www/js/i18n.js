@@ -89,7 +89,7 @@ export function periodName(period, language = current) {
 // this was a redemption or a staff sign-in, the village's time, a form's
 // field — or where it refuses before asking the core (the sign-in's and the
 // basket's checks, a file that is no backup at all), so each sentence has
-// one home: its words in words/refusals.js, the choice among them here.
+// one home: its words in words/refusals*.js, the choice among them here.
 
 const amount = (language, text) => {
   try {
@@ -99,12 +99,19 @@ const amount = (language, text) => {
   }
 };
 
-/** The catalogue's refusal `refusal_<name>` in `l`, with figures. */
-const said = (l, name, ...figures) => tIn(l, `refusal_${name}`, ...figures);
+/**
+ * The catalogue's refusal `refusal_<name>` in `l`, with figures. Throws
+ * while its words have not loaded (a visit's or the staff's, words/index.js):
+ * errorText then shows the core's own words.
+ */
+const said = (l, name, ...figures) => {
+  if (!Object.hasOwn(WORDS, `refusal_${name}`)) throw new Error(`refusal_${name} is not loaded`);
+  return tIn(l, `refusal_${name}`, ...figures);
+};
 
 /**
  * code → (error, context, language) → sentence: which of the words in
- * words/refusals.js, with which figures.
+ * words/refusals*.js, with which figures.
  */
 const SENTENCES = {
   INSUFFICIENT_POINTS: (e, c, l) => said(l, "INSUFFICIENT_POINTS", amount(l, e.needed), amount(l, e.available)),

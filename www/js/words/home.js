@@ -80,4 +80,13 @@ export default {
   staffEntry: ["管理", "Staff"],
   staffEntryName: ["管理 员工登录", "Staff sign-in"],
   screenLoadFailed: ["这个页面打不开,请检查网络后再试", "This screen could not be loaded: check the network and try again"],
+
+  // A kiosk that recovers by itself: the fatal screen's restart, and the
+  // receipt of a redemption whose receipt was never shown.
+  fatalRestarting: [(s) => `${s} 秒后自动重新启动。`, (s) => `Restarting by itself in ${s} s.`],
+  lastReceiptTitle: ["上次兑换已成功", "Your last redemption went through"],
+  lastReceiptText: [
+    "上次兑换已经记下了,只是小票没来得及显示。请核对,不用再兑换一次。",
+    "Your last redemption was recorded, but its receipt was not shown. Please check it; there is no need to redeem again.",
+  ],
 };

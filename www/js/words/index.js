@@ -11,7 +11,6 @@
 // of them.
 import home from "./home.js";
 import board from "./board.js";
-import resilience from "./resilience.js";
 import refusals from "./refusals.js";
 import { once } from "../load.js";
 
@@ -22,7 +21,6 @@ import { once } from "../load.js";
 export const AREAS = {
   home,
   board,
-  resilience,
   refusals,
 };
 
@@ -31,6 +29,7 @@ const VISIT_AREAS = {
   villager: () => import("./villager.js"),
   posting: () => import("./posting.js"),
   members: () => import("./members.js"),
+  "refusals-visit": () => import("./refusals-visit.js"),
 };
 
 /** The areas loaded on demand for the staff: name in words/ → its import. */
@@ -46,6 +45,8 @@ const STAFF_AREAS = {
   "platform-restore": () => import("./platform-restore.js"),
   fields: () => import("./fields.js"),
   upload: () => import("./upload.js"),
+  resilience: () => import("./resilience.js"),
+  "refusals-staff": () => import("./refusals-staff.js"),
 };
 
 /**

@@ -1,17 +1,9 @@
-// The words of a kiosk that recovers by itself: the fatal screen's restart,
-// the receipt of a redemption whose receipt was never shown, the first-run
-// page of a kiosk whose storage is gone, and the staff home's warning when
-// the browser may evict the storage.
+// The words of a kiosk that recovers by itself: the first-run page of a
+// kiosk whose storage is gone, and the staff home's warning when the
+// browser may evict the storage. (The fatal screen's restart and the
+// receipt never shown are home.js's, loaded with the page.)
 
 export default {
-  fatalRestarting: [(s) => `${s} 秒后自动重新启动。`, (s) => `Restarting by itself in ${s} s.`],
-
-  lastReceiptTitle: ["上次兑换已成功", "Your last redemption went through"],
-  lastReceiptText: [
-    "上次兑换已经记下了,只是小票没来得及显示。请核对,不用再兑换一次。",
-    "Your last redemption was recorded, but its receipt was not shown. Please check it; there is no need to redeem again.",
-  ],
-
   missingTitle: ["这台终端的记录不见了", "This kiosk's records are missing"],
   missingText: [
     (id, seq) => `这台电脑上曾经有终端 ${id} 的 ${seq} 条记录,现在存储是空的(可能被浏览器或清理软件删掉了)。请先把记录恢复回来,不要重新设置。`,
