@@ -6,7 +6,6 @@
 // upload, the service worker's registration) right after.
 import { villagerCore, openKiosk, moveToFull } from "./js/core.js";
 import { createApp } from "./js/app.js";
-import { loadVisit } from "./js/visit.js";
 import { once } from "./js/load.js";
 
 /** Settings from the URL: the kiosk id and (for tests) shorter timeouts. */
@@ -231,7 +230,7 @@ async function main() {
  */
 function afterFirstScreen(app, kiosk, upload) {
   // Marked for the tests once every file of the visit is in.
-  loadVisit().then(
+  app.loadVisit().then(
     () => {
       document.documentElement.dataset.visit = "loaded";
     },

@@ -229,6 +229,12 @@ test("before home takes a tap the page has loaded none of the visit's files; rig
     gzip += gzipSync(await readFile(fileOf(file)), { level: 9 }).length;
   }
   t.diagnostic(`the villager's path: ${before.length} files, ${(gzip / 1024).toFixed(1)} KB gzip of wasm, JS and CSS`);
+  // Once they are in, a tap on home draws the sign-in in the same task.
+  const atOnce = await page.evaluate(() => {
+    document.querySelector(".btn-start").click();
+    return document.documentElement.dataset.screen;
+  });
+  assert.equal(atOnce, "signin", "a tap on home draws the sign-in at once");
   assert.deepEqual(errors, []);
   await page.close();
 });

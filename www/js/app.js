@@ -446,11 +446,18 @@ export function createApp({ kiosk, version, params, elements, useFullKiosk = asy
   let moves = 0;
 
   /**
+   * Loads the visit's screens (once) and adds them to the screens that can
+   * be drawn, so that a tap once they are in draws at once. main.js asks
+   * for them as soon as home is drawn.
+   */
+  app.loadVisit = () => loadVisit().then(addVisitScreens);
+
+  /**
    * Draws a screen of the visit once the visit's screens have loaded (a tap
    * on home before they did), unless another move came meanwhile.
    */
   function goWhenVisitLoaded(name, options) {
-    whenLoaded(name, options, () => loadVisit().then(addVisitScreens));
+    whenLoaded(name, options, app.loadVisit);
   }
 
   /**
