@@ -338,6 +338,10 @@ fn write_body_of(w: &mut Writer, state: &State, format: Format) {
         w.i64(*at);
         w.str(staff.as_str());
     }
+    // Format 6 holds each redemption's mark in the redemption.
+    if format.varints() {
+        return;
+    }
     let marked: Vec<_> = redemptions
         .values()
         .filter_map(|r| r.pin_reset_by.as_ref().map(|staff| (r.seq, staff)))
@@ -609,8 +613,8 @@ fn write_redemption(w: &mut Writer, redemption: &Redemption) {
         voided,
         assisted_by,
         collector,
-        // Written after the clock (format 5 only): see write_body_of.
-        pin_reset_by: _,
+        // Formats 4 and 5 write it after the clock: see write_body_of.
+        pin_reset_by,
     } = redemption;
     w.u64(*seq);
     w.i64(*time_ms);
@@ -632,6 +636,9 @@ fn write_redemption(w: &mut Writer, redemption: &Redemption) {
     w.bool(*voided);
     w.option(assisted_by.as_ref(), |w, staff| w.str(staff.as_str()));
     w.option(collector.as_ref(), |w, member| w.str(member.as_str()));
+    if w.varints {
+        w.option(pin_reset_by.as_ref(), |w, staff| w.str(staff.as_str()));
+    }
 }
 
 fn write_totals(w: &mut Writer, totals: &Totals) {
@@ -869,7 +876,8 @@ fn decode_body_of(body: &[u8], format: Format) -> Result<State, String> {
             let staff = seen.staff.name(r.bytes()?)?;
             state.pin_resets.insert(household, (at, staff));
         }
-        for _ in 0..r.count()? {
+        let marks = if r.1 { 0 } else { r.count()? };
+        for _ in 0..marks {
             let seq = r.u64()?;
             let staff = seen.staff.name(r.bytes()?)?;
             let redemption = state
@@ -955,6 +963,7 @@ fn read_household<'a>(
 /// a line count, total, balance, hash and two flags.
 const REDEMPTION_BYTES_MIN: usize = 8 * 6 + 32 + 2;
 
+#[inline(always)]
 fn read_redemption<'a>(r: &mut Reader<'a>, seen: &mut Seen<'a>) -> Result<Redemption, String> {
     let seq = r.u64()?;
     let time_ms = r.i64()?;
@@ -979,7 +988,11 @@ fn read_redemption<'a>(r: &mut Reader<'a>, seen: &mut Seen<'a>) -> Result<Redemp
         voided: r.bool()?,
         assisted_by: r.option(|r| seen.staff.name(r.bytes()?))?,
         collector: r.option(|r| seen.texts.name(r.bytes()?))?,
-        pin_reset_by: None,
+        // Format 6 holds it here; formats 4 and 5 after the clock.
+        pin_reset_by: match r.1 {
+            true => r.option(|r| seen.staff.name(r.bytes()?))?,
+            false => None,
+        },
     })
 }
 
@@ -1184,6 +1197,13 @@ impl<'a> Reader<'a> {
     /// same number (a last byte of 0) or one past 64 bits is refused, so a
     /// state has exactly one encoding and its proof compares bytes.
     fn varint(&mut self) -> Result<u64, String> {
+        // Most are one byte: a count, a length, a quantity, a kind.
+        if let Some((&byte, rest)) = self.0.split_first() {
+            if byte < 0x80 {
+                self.0 = rest;
+                return Ok(u64::from(byte));
+            }
+        }
         let mut value = 0u64;
         for (at, &byte) in self.0.iter().enumerate().take(10) {
             let bits = u64::from(byte & 0x7f);

@@ -173,6 +173,7 @@ impl Redemptions {
 
     /// Adds `redemption` in its place by seq; one of the same seq is
     /// replaced and returned.
+    #[inline]
     pub fn insert(&mut self, redemption: Redemption) -> Option<Redemption> {
         if self.0.last().is_none_or(|last| last.seq < redemption.seq) {
             self.0.push(redemption);

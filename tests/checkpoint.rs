@@ -227,7 +227,7 @@ fn the_bodies_of_the_golden_journal_keep_their_bytes() {
     );
     assert_eq!(
         pinned(Format::V6),
-        "79e19fe7fa34581f1c963b430581907c0838879c711ffe4a26b47508216e4309"
+        "dde2b21094c7d0cd63658fc3ff0b55d2214c623aa0b150eb852b48983c2570e4"
     );
     assert_eq!(
         checkpoint::encode_body(&replayed(&records, records.len())),

@@ -361,13 +361,21 @@ fn a_redemption_within_a_day_of_a_staff_pin_reset_is_marked_with_their_name() {
     assert_eq!(marked.pin_reset_by, Some(StaffId::new("shop").unwrap()));
     // Through a checkpoint the mark stays on the redemption and the reset
     // still marks the next one.
-    let bytes = aixin_kiosk::checkpoint::encode(kiosk.ledger.state());
-    let decoded = aixin_kiosk::checkpoint::decode(&bytes).unwrap().state;
-    assert_eq!(
-        decoded.redemptions[&marked.seq].pin_reset_by,
-        Some(StaffId::new("shop").unwrap())
-    );
-    assert_eq!(decoded.pin_resets, kiosk.ledger.state().pin_resets);
+    // Format 6 holds the mark in the redemption, format 5 in a list after
+    // the clock: both give it back.
+    use aixin_kiosk::checkpoint::{self, Format};
+    for format in [Format::V6, Format::V5] {
+        let bytes = checkpoint::encode_in(kiosk.ledger.state(), format);
+        let decoded = checkpoint::decode(&bytes).unwrap();
+        checkpoint::prove(&decoded.claim, kiosk.ledger.state()).unwrap();
+        let decoded = decoded.state;
+        assert_eq!(
+            decoded.redemptions[&marked.seq].pin_reset_by,
+            Some(StaffId::new("shop").unwrap()),
+            "{format:?}"
+        );
+        assert_eq!(decoded.pin_resets, kiosk.ledger.state().pin_resets);
+    }
     // A clock set back an hour does not take the mark off (the day is
     // measured on the ledger's clock, which never goes back).
     kiosk.now -= 60 * 60 * 1000;
