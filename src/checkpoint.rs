@@ -920,31 +920,7 @@ fn read_household<'a>(
     let blacklisted = r.bool()?;
     let has_pin = r.bool()?;
     let lines = r.count_of(41)?;
-    let mut history = Vec::with_capacity(lines);
-    for _ in 0..lines {
-        let seq = r.u64()?;
-        let time_ms = r.i64()?;
-        let kind = HISTORY_KINDS
-            .get(usize::from(r.u8()?))
-            .ok_or("history kind")?;
-        let change = r.points()?;
-        let balance_after = r.points()?;
-        let note = match notes_a_receipt(kind) {
-            true if r.1 => Note::Receipt(r.u64()?),
-            true => receipt_of(r.str()?, kiosk).ok_or("history note")?,
-            // Notes repeat (a credit's period in every household credited
-            // for it): one shared text each.
-            false => Note::Text(seen.note(r.bytes()?)?),
-        };
-        history.push(HistoryLine {
-            seq,
-            time_ms,
-            kind,
-            change,
-            balance_after,
-            note,
-        });
-    }
+    let history = read_list(lines, |_| read_history_line(r, kiosk, seen))?;
     Ok(Household {
         code,
         name: name_text,
@@ -963,20 +939,70 @@ fn read_household<'a>(
 /// a line count, total, balance, hash and two flags.
 const REDEMPTION_BYTES_MIN: usize = 8 * 6 + 32 + 2;
 
+/// `count` items read by `read` into a list of exactly that room, in one
+/// loop that writes each in place: a call to `push` per item had been a
+/// tenth of a cold open's decode.
+fn read_list<T>(
+    count: usize,
+    mut read: impl FnMut(usize) -> Result<T, String>,
+) -> Result<Vec<T>, String> {
+    let mut list = Vec::with_capacity(count);
+    let mut failed = None;
+    list.extend((0..count).map_while(|at| match read(at) {
+        Ok(item) => Some(item),
+        Err(error) => {
+            failed = Some(error);
+            None
+        }
+    }));
+    match failed {
+        Some(error) => Err(error),
+        None => Ok(list),
+    }
+}
+
+fn read_history_line<'a>(
+    r: &mut Reader<'a>,
+    kiosk: Option<&KioskInfo>,
+    seen: &mut Seen<'a>,
+) -> Result<HistoryLine, String> {
+    let seq = r.u64()?;
+    let time_ms = r.i64()?;
+    let kind = HISTORY_KINDS
+        .get(usize::from(r.u8()?))
+        .ok_or("history kind")?;
+    let change = r.points()?;
+    let balance_after = r.points()?;
+    let note = match notes_a_receipt(kind) {
+        true if r.1 => Note::Receipt(r.u64()?),
+        true => receipt_of(r.str()?, kiosk).ok_or("history note")?,
+        // Notes repeat (a credit's period in every household credited
+        // for it): one shared text each.
+        false => Note::Text(seen.note(r.bytes()?)?),
+    };
+    Ok(HistoryLine {
+        seq,
+        time_ms,
+        kind,
+        change,
+        balance_after,
+        note,
+    })
+}
+
 #[inline(always)]
 fn read_redemption<'a>(r: &mut Reader<'a>, seen: &mut Seen<'a>) -> Result<Redemption, String> {
     let seq = r.u64()?;
     let time_ms = r.i64()?;
     let household = seen.households.name(r.bytes()?)?;
     let count = r.count_of(24)?;
-    let mut lines = Vec::with_capacity(count);
-    for _ in 0..count {
-        lines.push(RedeemedLine {
+    let lines = read_list(count, |_| {
+        Ok(RedeemedLine {
             sku: seen.skus.name(r.bytes()?)?,
             quantity: u32::try_from(r.u64()?).map_err(|_| "quantity")?,
             unit_price: r.points()?,
-        });
-    }
+        })
+    })?;
     Ok(Redemption {
         seq,
         time_ms,
