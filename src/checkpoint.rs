@@ -3,8 +3,9 @@
 //!
 //! A checkpoint's bytes are `MAGIC ‖ seq ‖ head hash ‖ state hash ‖ body ‖
 //! SHA-256 of everything before`; the seq is 8 bytes, little-endian, and
-//! the body's integers are LEB128 varints (format 6; 8 bytes each before). The body encodes every field of
-//! [`State`] in a fixed order, maps sorted by key, so two states that are
+//! the body's integers are LEB128 varints (format 6; 8 bytes each before).
+//! The body encodes every field of [`State`] in a fixed order, maps sorted
+//! by key, so two states that are
 //! equal encode to equal bytes: the shell compares the body of a state
 //! re-derived from the journal with the stored one to prove the checkpoint
 //! (see ARCHITECTURE.md, "Checkpoints"). Decoding checks the trailing hash,
@@ -23,8 +24,8 @@ use crate::rules::{BlacklistRuns, Score};
 use crate::scoresheet::{Objection, Posting, Raised, Review, Runs};
 use crate::settings::{Setting, Settings};
 use crate::state::{
-    HistoryLine, Household, HouseholdStatus, Item, KioskInfo, Note, Redemption, StaffMember, State,
-    Totals,
+    receipt_number_of, HistoryLine, Household, HouseholdStatus, Item, KioskInfo, Note, Redemption,
+    StaffMember, State, Totals,
 };
 use sha2::{Digest, Sha256};
 use std::cmp::Ordering;
@@ -144,7 +145,8 @@ pub fn encode_in(state: &State, format: Format) -> Vec<u8> {
     w.buffer
 }
 
-/// [`write_checkpoint`] in `format` (the writer's integers set to match).
+/// The header and the body, the bytes the trailing hash covers, in
+/// `format` (the writer's integers set to match).
 fn write_checkpoint_of(w: &mut Writer, state: &State, format: Format) {
     w.buffer.extend_from_slice(format.magic());
     // The header's seq is 8 bytes in every format: `claimed_seq` reads it
@@ -583,16 +585,10 @@ fn write_household(w: &mut Writer, household: &Household, kiosk: Option<&KioskIn
             // Format 6 holds a receipt's seq; formats 4 and 5 held the
             // number as the household reads it.
             Note::Receipt(seq) if w.varints => w.u64(*seq),
-            Note::Receipt(seq) => w.str(&receipt_text(kiosk, *seq)),
+            Note::Receipt(seq) => w.str(&receipt_number_of(kiosk, *seq)),
             Note::Text(text) => w.str(text),
         }
     }
-}
-
-/// A receipt number as `state::receipt_number` makes it.
-fn receipt_text(kiosk: Option<&KioskInfo>, seq: u64) -> String {
-    let kiosk = kiosk.map_or("kiosk", |kiosk| kiosk.kiosk_id.as_str());
-    format!("{kiosk}-{seq:06}")
 }
 
 /// Whether a history line of `kind` notes a receipt: those of a redemption
@@ -1081,7 +1077,7 @@ impl<'a> Seen<'a> {
 fn receipt_of(text: &str, kiosk: Option<&KioskInfo>) -> Option<Note> {
     let (_, digits) = text.rsplit_once('-')?;
     let seq = digits.parse().ok()?;
-    (receipt_text(kiosk, seq) == text).then_some(Note::Receipt(seq))
+    (receipt_number_of(kiosk, seq) == text).then_some(Note::Receipt(seq))
 }
 
 impl<'a, T: Stored + Clone> Checked<'a, T> {

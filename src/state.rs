@@ -991,11 +991,13 @@ impl State {
 
 /// A receipt's number: the kiosk id and the redemption's seq.
 pub fn receipt_number(state: &State, seq: u64) -> String {
-    let kiosk = state
-        .kiosk
-        .as_ref()
-        .map(|k| k.kiosk_id.as_str())
-        .unwrap_or("kiosk");
+    receipt_number_of(state.kiosk.as_ref(), seq)
+}
+
+/// [`receipt_number`] given the kiosk alone (a checkpoint's decode has no
+/// whole state yet).
+pub fn receipt_number_of(kiosk: Option<&KioskInfo>, seq: u64) -> String {
+    let kiosk = kiosk.map_or("kiosk", |kiosk| kiosk.kiosk_id.as_str());
     format!("{kiosk}-{seq:06}")
 }
 
