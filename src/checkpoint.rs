@@ -3,14 +3,17 @@
 //!
 //! A checkpoint's bytes are `MAGIC ‖ seq ‖ head hash ‖ state hash ‖ body ‖
 //! SHA-256 of everything before`; the seq is 8 bytes, little-endian, and
-//! the body's integers are LEB128 varints (format 6; 8 bytes each before).
-//! The body encodes every field of [`State`] in a fixed order, maps sorted
-//! by key, so two states that are
-//! equal encode to equal bytes: the shell compares the body of a state
+//! the body's integers are LEB128 varints (formats 6 and 7; 8 bytes each
+//! before). The body encodes every field of [`State`] in a fixed order, maps
+//! sorted by key, so two states that are equal encode to equal bytes: the shell compares the body of a state
 //! re-derived from the journal with the stored one to prove the checkpoint
 //! (see ARCHITECTURE.md, "Checkpoints"). Decoding checks the trailing hash,
 //! every name through its checked constructor, and that the decoded state's
 //! seq, head and state hash are those of the header.
+//!
+//! Format 7 keeps the credits, the redemptions and the households' history
+//! lines apart, after everything else: open decodes what a redemption needs
+//! ([`decode_for_open`]), and they wait as bytes for [`decode_rest`].
 //!
 //! A checkpoint is a cache, never the truth: a checkpoint that fails to
 //! decode is ignored and the journal is verified from its start.
@@ -31,7 +34,11 @@ use sha2::{Digest, Sha256};
 use std::cmp::Ordering;
 
 /// The first bytes of every checkpoint, with its format number.
-const MAGIC: &[u8; 16] = b"aixin-checkpt-06";
+const MAGIC: &[u8; 16] = b"aixin-checkpt-07";
+
+/// Format 6, still read (and written again only to prove a checkpoint
+/// stored in it): the same fields as format 7, in the order of the state.
+const MAGIC_06: &[u8; 16] = b"aixin-checkpt-06";
 
 /// Format 5, still read (and written again only to prove a checkpoint
 /// stored in it): the same fields as format 6, every integer in 8 bytes.
@@ -56,6 +63,11 @@ pub enum Format {
     /// reads, copies and hashes every byte of it before the kiosk can take a
     /// redemption.
     V6,
+    /// Format 6 with the credits, the redemptions and the households'
+    /// history lines after everything else, so that open can leave them for
+    /// later: at 50,000 entries they were two thirds of a cold open's
+    /// decode, and a redemption needs none of them.
+    V7,
 }
 
 impl Format {
@@ -63,7 +75,8 @@ impl Format {
         match self {
             Format::V4 => MAGIC_04,
             Format::V5 => MAGIC_05,
-            Format::V6 => MAGIC,
+            Format::V6 => MAGIC_06,
+            Format::V7 => MAGIC,
         }
     }
 
@@ -72,15 +85,21 @@ impl Format {
     }
 
     fn varints(self) -> bool {
-        self == Format::V6
+        matches!(self, Format::V6 | Format::V7)
     }
 
-    /// The format's number (4, 5, 6), as it crosses to the proof's worker.
+    /// Whether the credits, redemptions and history lines come last.
+    fn rest_last(self) -> bool {
+        self == Format::V7
+    }
+
+    /// The format's number (4 to 7), as it crosses to the proof's worker.
     pub fn number(self) -> u8 {
         match self {
             Format::V4 => 4,
             Format::V5 => 5,
             Format::V6 => 6,
+            Format::V7 => 7,
         }
     }
 
@@ -89,6 +108,7 @@ impl Format {
             4 => Some(Format::V4),
             5 => Some(Format::V5),
             6 => Some(Format::V6),
+            7 => Some(Format::V7),
             _ => None,
         }
     }
@@ -128,7 +148,7 @@ pub struct Claim {
 
 /// The checkpoint of `state`.
 pub fn encode(state: &State) -> Vec<u8> {
-    encode_in(state, Format::V6)
+    encode_in(state, Format::V7)
 }
 
 /// The checkpoint of `state` in `format`: the kiosk writes the newest; an
@@ -159,7 +179,7 @@ fn write_checkpoint_of(w: &mut Writer, state: &State, format: Format) {
 
 /// The body alone: every field of the state, in a fixed order.
 pub fn encode_body(state: &State) -> Vec<u8> {
-    encode_body_in(state, Format::V6)
+    encode_body_in(state, Format::V7)
 }
 
 /// [`encode_body`] in `format`.
@@ -176,7 +196,7 @@ pub fn encode_body_in(state: &State, format: Format) -> Vec<u8> {
 /// The trailing hash [`encode`] would give `state`, without holding the
 /// checkpoint in memory.
 pub fn digest(state: &State) -> Hash {
-    digest_of(state, Format::V6)
+    digest_of(state, Format::V7)
 }
 
 /// [`digest`] in `format`.
@@ -220,7 +240,14 @@ fn write_body_of(w: &mut Writer, state: &State, format: Format) {
         runs,
         members,
         pin_resets,
+        rest_pending,
     } = state;
+    // A state whose rest waits would encode without it: the shell decodes
+    // it before anything else reads the state (`web::kiosk::LedgerCell`).
+    debug_assert!(
+        rest_pending.is_none(),
+        "a state encoded with its rest pending"
+    );
     w.option(kiosk.as_ref(), |w, k| {
         w.str(k.kiosk_id.as_str());
         w.str(k.village.as_str());
@@ -230,7 +257,7 @@ fn write_body_of(w: &mut Writer, state: &State, format: Format) {
     });
     w.u64(households.len() as u64);
     for household in households.values() {
-        write_household(w, household, kiosk.as_ref());
+        write_household(w, household, kiosk.as_ref(), !format.rest_last());
         w.spill();
     }
     w.u64(items.len() as u64);
@@ -248,22 +275,9 @@ fn write_body_of(w: &mut Writer, state: &State, format: Format) {
         w.i64(*stock);
         w.bool(*active);
     }
-    let credit_list: Vec<_> = credits.iter().collect();
-    w.u64(credit_list.len() as u64);
-    for ((household, period, source), (credit_seq, amount)) in
-        in_order(&credit_list, &|a, b| a.0.cmp(b.0))
-    {
-        w.str(household.as_str());
-        w.str(period.as_str());
-        w.str(source.as_str());
-        w.u64(*credit_seq);
-        w.i64(amount.hundredths());
-    }
-    let redemption_list: Vec<_> = redemptions.values().collect();
-    w.u64(redemption_list.len() as u64);
-    for redemption in in_order(&redemption_list, &|a, b| a.seq.cmp(&b.seq)) {
-        write_redemption(w, redemption);
-        w.spill();
+    if !format.rest_last() {
+        write_credits(w, credits);
+        write_redemptions(w, redemptions);
     }
     let id_list: Vec<_> = entry_ids.iter().collect();
     w.u64(id_list.len() as u64);
@@ -340,18 +354,52 @@ fn write_body_of(w: &mut Writer, state: &State, format: Format) {
         w.i64(*at);
         w.str(staff.as_str());
     }
-    // Format 6 holds each redemption's mark in the redemption.
-    if format.varints() {
-        return;
+    // Formats 6 and 7 hold each redemption's mark in the redemption.
+    if !format.varints() {
+        let marked: Vec<_> = redemptions
+            .values()
+            .filter_map(|r| r.pin_reset_by.as_ref().map(|staff| (r.seq, staff)))
+            .collect();
+        w.u64(marked.len() as u64);
+        for &(seq, staff) in in_order(&marked, &|a, b| a.0.cmp(&b.0)) {
+            w.u64(seq);
+            w.str(staff.as_str());
+        }
     }
-    let marked: Vec<_> = redemptions
-        .values()
-        .filter_map(|r| r.pin_reset_by.as_ref().map(|staff| (r.seq, staff)))
-        .collect();
-    w.u64(marked.len() as u64);
-    for &(seq, staff) in in_order(&marked, &|a, b| a.0.cmp(&b.0)) {
-        w.u64(seq);
-        w.str(staff.as_str());
+    if format.rest_last() {
+        write_credits(w, credits);
+        write_redemptions(w, redemptions);
+        for household in households.values() {
+            write_history(w, &household.history, kiosk.as_ref());
+            w.spill();
+        }
+    }
+}
+
+fn write_credits(
+    w: &mut Writer,
+    credits: &crate::state::Map<(HouseholdCode, Period, Text), (u64, Points)>,
+) {
+    let credit_list: Vec<_> = credits.iter().collect();
+    w.u64(credit_list.len() as u64);
+    for ((household, period, source), (credit_seq, amount)) in
+        in_order(&credit_list, &|a, b| a.0.cmp(b.0))
+    {
+        w.str(household.as_str());
+        w.str(period.as_str());
+        w.str(source.as_str());
+        w.u64(*credit_seq);
+        w.i64(amount.hundredths());
+        w.spill();
+    }
+}
+
+fn write_redemptions(w: &mut Writer, redemptions: &crate::state::Redemptions) {
+    let redemption_list: Vec<_> = redemptions.values().collect();
+    w.u64(redemption_list.len() as u64);
+    for redemption in in_order(&redemption_list, &|a, b| a.seq.cmp(&b.seq)) {
+        write_redemption(w, redemption);
+        w.spill();
     }
 }
 
@@ -540,7 +588,13 @@ fn small(r: &mut Reader) -> Result<u8, String> {
     u8::try_from(r.u64()?).map_err(|_| "run length".to_string())
 }
 
-fn write_household(w: &mut Writer, household: &Household, kiosk: Option<&KioskInfo>) {
+/// A household, with its history lines unless they come last (format 7).
+fn write_household(
+    w: &mut Writer,
+    household: &Household,
+    kiosk: Option<&KioskInfo>,
+    with_history: bool,
+) {
     let Household {
         code,
         name,
@@ -565,6 +619,13 @@ fn write_household(w: &mut Writer, household: &Household, kiosk: Option<&KioskIn
     w.i64(earned.hundredths());
     w.bool(*blacklisted);
     w.bool(*has_pin);
+    if with_history {
+        write_history(w, history, kiosk);
+    }
+}
+
+/// A household's history lines, their count first.
+fn write_history(w: &mut Writer, history: &[HistoryLine], kiosk: Option<&KioskInfo>) {
     w.u64(history.len() as u64);
     for line in history {
         let HistoryLine {
@@ -704,11 +765,30 @@ pub const HASH_MISMATCH: &str = "checkpoint hash does not match its bytes";
 /// decode is safe on any bytes (the hash is no secret: a damaged checkpoint
 /// with a right hash comes this way too).
 pub fn decode_before_hash(bytes: &[u8]) -> Result<Checkpoint, String> {
+    decode_unhashed(bytes, Rest::Now)
+}
+
+/// [`decode_before_hash`] for a kiosk's open: a checkpoint of format 7 has
+/// its credits, redemptions and history lines left as bytes in
+/// [`State::rest_pending`] until [`decode_rest`]; every other check is made.
+pub fn decode_for_open(bytes: &[u8]) -> Result<Checkpoint, String> {
+    decode_unhashed(bytes, Rest::Later)
+}
+
+/// When the rest of a format 7 checkpoint is decoded.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Rest {
+    Now,
+    Later,
+}
+
+fn decode_unhashed(bytes: &[u8], rest: Rest) -> Result<Checkpoint, String> {
     let content = hashed_part(bytes)?;
     let digest = &bytes[content.len()..];
     let mut r = Reader(content, false);
     let format = match r.take(MAGIC.len())? {
-        magic if magic == MAGIC => Format::V6,
+        magic if magic == MAGIC => Format::V7,
+        magic if magic == MAGIC_06 => Format::V6,
         magic if magic == MAGIC_05 => Format::V5,
         magic if magic == MAGIC_04 => Format::V4,
         _ => return Err("not a checkpoint of this format".into()),
@@ -719,7 +799,7 @@ pub fn decode_before_hash(bytes: &[u8]) -> Result<Checkpoint, String> {
         .map_err(|_| "state hash")?
         .to_string();
     let body = r.0;
-    let state = decode_body_of(body, format)?;
+    let state = decode_body_of(body, format, rest)?;
     if state.seq != seq || state.head != head {
         return Err("checkpoint header disagrees with its state".into());
     }
@@ -740,11 +820,11 @@ pub fn decode_before_hash(bytes: &[u8]) -> Result<Checkpoint, String> {
 
 /// The state encoded by [`encode_body`].
 pub fn decode_body(body: &[u8]) -> Result<State, String> {
-    decode_body_of(body, Format::V6)
+    decode_body_of(body, Format::V7, Rest::Now)
 }
 
 /// A body of `format`.
-fn decode_body_of(body: &[u8], format: Format) -> Result<State, String> {
+fn decode_body_of(body: &[u8], format: Format, rest: Rest) -> Result<State, String> {
     let with_clock = format.has_clock();
     let mut r = Reader(body, format.varints());
     let mut state = State::new();
@@ -759,7 +839,7 @@ fn decode_body_of(body: &[u8], format: Format) -> Result<State, String> {
     })?;
     let mut seen = Seen::default();
     for _ in 0..r.count()? {
-        let household = read_household(&mut r, state.kiosk.as_ref(), &mut seen)?;
+        let household = read_household(&mut r, state.kiosk.as_ref(), &mut seen, format)?;
         state.households.insert(household.code.clone(), household);
     }
     for _ in 0..r.count()? {
@@ -774,33 +854,16 @@ fn decode_body_of(body: &[u8], format: Format) -> Result<State, String> {
         };
         state.items.insert(sku, item);
     }
-    // Counts that size an allocation are held to what the bytes left could
-    // encode, so a damaged count cannot reserve many times the checkpoint.
-    let credits = r.count_of(3 * 8 + 16)?;
-    state.credits.reserve(credits);
-    for _ in 0..credits {
-        let key = (
-            seen.households.name(r.bytes()?)?,
-            seen.periods.name(r.bytes()?)?,
-            seen.texts.name(r.bytes()?)?,
-        );
-        let value = (r.u64()?, r.points()?);
-        state.credits.insert(key, value);
-    }
-    let redemptions = r.count_of(REDEMPTION_BYTES_MIN)?;
-    state.redemptions.reserve(redemptions);
-    for _ in 0..redemptions {
-        let redemption = read_redemption(&mut r, &mut seen)?;
-        if state.redemptions.insert(redemption).is_some() {
-            return Err("checkpoint repeats a redemption".into());
-        }
+    if !format.rest_last() {
+        read_credits(&mut r, &mut state, &mut seen)?;
+        read_redemptions(&mut r, &mut state.redemptions, &mut seen)?;
     }
     let ids = r.count_of(16)?;
     state
         .entry_ids
         .reserve(ids, ids.saturating_mul(12).min(r.0.len()));
     for _ in 0..ids {
-        let id = r.str()?;
+        let id = r.bytes()?;
         match state.entry_ids.insert_stored(id, r.u64()?) {
             Some(true) => {}
             Some(false) => return Err("checkpoint repeats an entry id".into()),
@@ -883,6 +946,17 @@ fn decode_body_of(body: &[u8], format: Format) -> Result<State, String> {
             redemption.pin_reset_by = Some(staff);
         }
     }
+    if format.rest_last() {
+        let households = state.households.keys().cloned().collect();
+        state.rest_pending = Some(RestPending {
+            bytes: r.0.to_vec(),
+            households,
+        });
+        r.0 = &[];
+        if rest == Rest::Now {
+            decode_rest(&mut state)?;
+        }
+    }
     if !r.0.is_empty() {
         return Err("checkpoint has bytes after its state".into());
     }
@@ -896,6 +970,7 @@ fn read_household<'a>(
     r: &mut Reader<'a>,
     kiosk: Option<&KioskInfo>,
     seen: &mut Seen<'a>,
+    format: Format,
 ) -> Result<Household, String> {
     let code = name::<HouseholdCode>(r.str()?)?;
     let name_text = name::<Text>(r.str()?)?;
@@ -915,8 +990,10 @@ fn read_household<'a>(
     let earned = r.points()?;
     let blacklisted = r.bool()?;
     let has_pin = r.bool()?;
-    let lines = r.count_of(41)?;
-    let history = read_list(lines, |_| read_history_line(r, kiosk, seen))?;
+    let history = match format.rest_last() {
+        true => Vec::new(),
+        false => read_history(r, kiosk, seen)?,
+    };
     Ok(Household {
         code,
         name: name_text,
@@ -929,6 +1006,102 @@ fn read_household<'a>(
         has_pin,
         history,
     })
+}
+
+/// A household's history lines, their count first.
+fn read_history<'a>(
+    r: &mut Reader<'a>,
+    kiosk: Option<&KioskInfo>,
+    seen: &mut Seen<'a>,
+) -> Result<Vec<HistoryLine>, String> {
+    let lines = r.count_of(41)?;
+    read_list(lines, |_| read_history_line(r, kiosk, seen))
+}
+
+/// The credits, redemptions and history lines of a format 7 checkpoint that
+/// open left as bytes ([`decode_for_open`]), and the households whose lines
+/// they are, in the order they were stored.
+#[derive(Clone, Debug, Default)]
+pub struct RestPending {
+    bytes: Vec<u8>,
+    households: Vec<HouseholdCode>,
+}
+
+/// Decodes what [`decode_for_open`] left in `state`: the credits, the
+/// redemptions before any made since, and each household's history lines
+/// before any line added since ([`State::apply`] lets only entries that
+/// read none of them come first). `Err` if the bytes are not those parts (a
+/// checkpoint damaged under a right hash, which the background proof
+/// refutes too); what was read so far stays.
+pub fn decode_rest(state: &mut State) -> Result<(), String> {
+    let Some(pending) = state.rest_pending.take() else {
+        return Ok(());
+    };
+    let kiosk = state.kiosk.clone();
+    let mut r = Reader(&pending.bytes, true);
+    let mut seen = Seen::default();
+    read_credits(&mut r, state, &mut seen)?;
+    let since = std::mem::take(&mut state.redemptions);
+    read_redemptions(&mut r, &mut state.redemptions, &mut seen)?;
+    for redemption in since.values() {
+        if state.redemptions.insert(redemption.clone()).is_some() {
+            return Err("checkpoint repeats a redemption made since".into());
+        }
+    }
+    for code in &pending.households {
+        let lines = read_history(&mut r, kiosk.as_ref(), &mut seen)?;
+        let household = state
+            .households
+            .get_mut(code)
+            .ok_or("checkpoint history of no household")?;
+        let since = std::mem::replace(&mut household.history, lines);
+        household.history.extend(since);
+    }
+    if !r.0.is_empty() {
+        return Err("checkpoint has bytes after its history".into());
+    }
+    Ok(())
+}
+
+/// The credits, into the state's.
+fn read_credits<'a>(
+    r: &mut Reader<'a>,
+    state: &mut State,
+    seen: &mut Seen<'a>,
+) -> Result<(), String> {
+    // Counts that size an allocation are held to what the bytes left could
+    // encode, so a damaged count cannot reserve many times the checkpoint.
+    let credits = r.count_of(3 * 8 + 16)?;
+    state.credits.reserve(credits);
+    for _ in 0..credits {
+        let key = (
+            seen.households.name(r.bytes()?)?,
+            seen.periods.name(r.bytes()?)?,
+            seen.texts.name(r.bytes()?)?,
+        );
+        let value = (r.u64()?, r.points()?);
+        if state.credits.insert(key, value).is_some() {
+            return Err("checkpoint repeats a credit".into());
+        }
+    }
+    Ok(())
+}
+
+/// The redemptions, into `redemptions`.
+fn read_redemptions<'a>(
+    r: &mut Reader<'a>,
+    redemptions: &mut crate::state::Redemptions,
+    seen: &mut Seen<'a>,
+) -> Result<(), String> {
+    let count = r.count_of(REDEMPTION_BYTES_MIN)?;
+    redemptions.reserve(count);
+    for _ in 0..count {
+        let redemption = read_redemption(r, seen)?;
+        if redemptions.insert(redemption).is_some() {
+            return Err("checkpoint repeats a redemption".into());
+        }
+    }
+    Ok(())
 }
 
 /// The fewest bytes a stored redemption takes: seq, time, an empty code,

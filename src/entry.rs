@@ -77,9 +77,15 @@ impl EntryId {
     /// Whether `text` is a valid entry id: 1 to [`Self::LENGTH_MAX`]
     /// printable ASCII characters.
     pub fn is_valid(text: &str) -> bool {
-        !text.is_empty()
-            && text.len() <= EntryId::LENGTH_MAX
-            && text.bytes().all(|b| b.is_ascii_graphic())
+        EntryId::is_valid_bytes(text.as_bytes())
+    }
+
+    /// [`is_valid`](Self::is_valid) of stored bytes: the bytes of a valid
+    /// id are ASCII, so they are also its UTF-8.
+    pub fn is_valid_bytes(bytes: &[u8]) -> bool {
+        !bytes.is_empty()
+            && bytes.len() <= EntryId::LENGTH_MAX
+            && bytes.iter().all(|b| b.is_ascii_graphic())
     }
 
     /// The id of an entry made for a page's request: a request id is

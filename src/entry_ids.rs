@@ -15,8 +15,10 @@ use std::hash::BuildHasher;
 
 #[derive(Clone, Default)]
 pub struct EntryIds {
-    /// Every id, one after the other.
-    text: String,
+    /// Every id, one after the other: printable ASCII, so any part of it
+    /// that is one id is also a `str`. Held as bytes so that a checkpoint's
+    /// ids go in with the one check an id has, not a UTF-8 check before it.
+    text: Vec<u8>,
     places: HashTable<Place>,
     /// Seeded per table at random, as the state's maps are, so crafted ids
     /// cannot pile up in one bucket.
@@ -58,6 +60,7 @@ impl EntryIds {
     }
 
     fn seq_of(&self, id: &str) -> Option<&u64> {
+        let id = id.as_bytes();
         let hash = self.hasher.hash_one(id);
         self.places
             .find(hash, |place| of(&self.text, place) == id)
@@ -67,17 +70,17 @@ impl EntryIds {
     /// Adds `id` with the seq of its entry; `false`, changing nothing, if it
     /// is already there.
     pub fn insert(&mut self, id: &EntryId, seq: u64) -> bool {
-        self.insert_text(id.as_str(), seq)
+        self.insert_text(id.as_str().as_bytes(), seq)
     }
 
     /// [`insert`](Self::insert) of an id read from storage: `None` unless it
     /// is a valid entry id (checked as [`EntryId::new`] checks it, without a
     /// copy).
-    pub fn insert_stored(&mut self, id: &str, seq: u64) -> Option<bool> {
-        EntryId::is_valid(id).then(|| self.insert_text(id, seq))
+    pub fn insert_stored(&mut self, id: &[u8], seq: u64) -> Option<bool> {
+        EntryId::is_valid_bytes(id).then(|| self.insert_text(id, seq))
     }
 
-    fn insert_text(&mut self, id: &str, seq: u64) -> bool {
+    fn insert_text(&mut self, id: &[u8], seq: u64) -> bool {
         let hash = self.hasher.hash_one(id);
         let (text, hasher) = (&self.text, &self.hasher);
         let entry = self.places.entry(
@@ -94,19 +97,21 @@ impl EntryIds {
             seq,
         };
         vacant.insert(place);
-        self.text.push_str(id);
+        self.text.extend_from_slice(id);
         true
     }
 
     /// Every id with its seq, in no particular order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, u64)> + '_ {
-        self.places
-            .iter()
-            .map(|place| (of(&self.text, place), place.seq))
+        self.places.iter().map(|place| {
+            // Only valid ids, all ASCII, are pushed onto the text.
+            let id = std::str::from_utf8(of(&self.text, place)).unwrap_or_default();
+            (id, place.seq)
+        })
     }
 }
 
-fn of<'a>(text: &'a str, place: &Place) -> &'a str {
+fn of<'a>(text: &'a [u8], place: &Place) -> &'a [u8] {
     // Places are only made for ids pushed whole onto the text.
     text.get(place.start..place.start + place.len)
         .unwrap_or_default()
@@ -152,8 +157,8 @@ mod tests {
     #[test]
     fn a_stored_id_is_checked_as_a_new_one_is() {
         let mut ids = EntryIds::default();
-        assert_eq!(ids.insert_stored("setup:admin/pin", 3), Some(true));
-        assert_eq!(ids.insert_stored("setup:admin/pin", 4), Some(false));
+        assert_eq!(ids.insert_stored(b"setup:admin/pin", 3), Some(true));
+        assert_eq!(ids.insert_stored(b"setup:admin/pin", 4), Some(false));
         for bad in [
             "",
             "with space",
@@ -161,8 +166,10 @@ mod tests {
             "中文",
             &"x".repeat(EntryId::LENGTH_MAX + 1),
         ] {
-            assert_eq!(ids.insert_stored(bad, 9), None, "{bad:?}");
+            assert_eq!(ids.insert_stored(bad.as_bytes(), 9), None, "{bad:?}");
         }
+        // Bytes that are not UTF-8 at all.
+        assert_eq!(ids.insert_stored(&[b'r', 0xff, 0xfe], 9), None);
         assert_eq!(ids.len(), 1);
         assert!(ids.contains_key(&id("setup:admin/pin")));
     }

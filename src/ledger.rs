@@ -714,6 +714,22 @@ impl Ledger {
         }
     }
 
+    /// Whether the credits, redemptions and history lines a checkpoint left
+    /// for after open still wait (see [`crate::checkpoint::decode_for_open`]).
+    pub fn rest_pending(&self) -> bool {
+        self.state.rest_pending.is_some()
+    }
+
+    /// Decodes the rest of the checkpoint open started from; if it cannot
+    /// be, the kiosk turns read-only with `STORAGE_CORRUPT` at the state's
+    /// seq (what was read so far stays, for the staff to see).
+    pub fn decode_rest(&mut self) {
+        if let Err(detail) = crate::checkpoint::decode_rest(&mut self.state) {
+            let seq = self.state.seq;
+            self.set_read_only(Error::StorageCorrupt { seq, detail });
+        }
+    }
+
     /// Whether a plan is waiting for its store.
     pub fn is_pending(&self) -> bool {
         self.pending.is_some()

@@ -294,6 +294,36 @@ pub struct State {
     pub members: crate::ledger::members::Members,
     /// The last PIN a staff member set for each household: when, and who.
     pub pin_resets: Map<HouseholdCode, (i64, crate::ids::StaffId)>,
+    /// The credits, redemptions and households' history lines a
+    /// checkpoint's decode left for later
+    /// ([`crate::checkpoint::decode_for_open`]): while they wait, those
+    /// fields hold only what was added since, and nothing may read them or
+    /// encode the state.
+    pub rest_pending: Option<crate::checkpoint::RestPending>,
+}
+
+/// Whether the fold of `body` reads no credit, redemption or household
+/// history (a redemption adds one, and lines), so it can be applied while
+/// those a checkpoint left for after open still wait
+/// ([`State::rest_pending`]): most entries of an ordinary day. Any other
+/// entry has them decoded first (a credit's key is looked for among the
+/// credits, a void's redemption among the redemptions).
+fn keeps_rest_waiting(body: &Body) -> bool {
+    matches!(
+        body,
+        Body::Corrected { .. }
+            | Body::Redeemed { .. }
+            | Body::Restocked { .. }
+            | Body::StockAdjusted { .. }
+            | Body::PinSet { .. }
+            | Body::HouseholdUnlocked { .. }
+            | Body::ItemAdded { .. }
+            | Body::ItemUpdated { .. }
+            | Body::ItemRepriced { .. }
+            | Body::ItemDeactivated { .. }
+            | Body::ItemReactivated { .. }
+            | Body::BatchUploaded { .. }
+    )
 }
 
 fn fail<T>(seq: u64, what: impl Into<String>) -> Result<T, ApplyError> {
@@ -329,6 +359,9 @@ impl State {
         let seq = entry.seq;
         if seq != self.seq + 1 {
             return fail(seq, format!("expected seq {}", self.seq + 1));
+        }
+        if self.rest_pending.is_some() && !keeps_rest_waiting(&entry.body) {
+            crate::checkpoint::decode_rest(self).or_else(|detail| fail(seq, detail))?;
         }
         if self.entry_ids.contains_key(&entry.id) {
             return fail(seq, format!("repeated id {}", entry.id.as_str()));

@@ -361,10 +361,10 @@ fn a_redemption_within_a_day_of_a_staff_pin_reset_is_marked_with_their_name() {
     assert_eq!(marked.pin_reset_by, Some(StaffId::new("shop").unwrap()));
     // Through a checkpoint the mark stays on the redemption and the reset
     // still marks the next one.
-    // Format 6 holds the mark in the redemption, format 5 in a list after
-    // the clock: both give it back.
+    // Formats 7 and 6 hold the mark in the redemption, format 5 in a list
+    // after the clock: each gives it back.
     use aixin_kiosk::checkpoint::{self, Format};
-    for format in [Format::V6, Format::V5] {
+    for format in [Format::V7, Format::V6, Format::V5] {
         let bytes = checkpoint::encode_in(kiosk.ledger.state(), format);
         let decoded = checkpoint::decode(&bytes).unwrap();
         checkpoint::prove(&decoded.claim, kiosk.ledger.state()).unwrap();

@@ -144,6 +144,41 @@ async fn a_damaged_or_forged_checkpoint_is_caught() {
     finish(kiosk, id).await;
 }
 
+/// Open answers before a format 7 checkpoint's credits, redemptions and
+/// history lines are decoded: the info, the state hash and the catalogue
+/// read none of them; the next task decodes them unasked, and any call
+/// that reads them decodes them first; the state is then the honest one.
+#[wasm_bindgen_test]
+async fn open_answers_before_the_rest_of_its_checkpoint_and_every_call_sees_it_whole() {
+    let id = common::KIOSK;
+    let core = old_layout(id, 1_050).await;
+    let honest = core.ledger.state().clone();
+    put_checkpoint(id, checkpoint::encode(&honest)).await;
+
+    let kiosk = open(id).await;
+    assert!(kiosk.rest_pending());
+    let info = kiosk.info();
+    assert_eq!(number(&info, "seq"), honest.seq);
+    assert_eq!(number(&info, "checkpointSeq"), honest.seq);
+    assert!(get(&info, "readOnly").is_null());
+    assert_eq!(kiosk.state_hash(), honest.state_hash());
+    assert!(kiosk.catalog().is_array());
+    assert!(kiosk.rest_pending(), "none of these read the rest");
+    // The next task, unasked.
+    settle(kiosk.when_idle()).await.unwrap();
+    assert!(!kiosk.rest_pending());
+    assert_eq!(kiosk.checkpoint_digest(), checkpoint::digest(&honest));
+    settle(kiosk.close()).await.unwrap();
+
+    // A call that reads it, before that task.
+    let kiosk = open(id).await;
+    assert!(kiosk.rest_pending());
+    assert_eq!(kiosk.checkpoint_digest(), checkpoint::digest(&honest));
+    assert!(!kiosk.rest_pending());
+    assert_eq!(settle(kiosk.when_verified()).await.unwrap(), JsValue::TRUE);
+    finish(kiosk, id).await;
+}
+
 #[wasm_bindgen_test]
 async fn an_archive_moves_uploaded_entries_out_and_later_batches_chain_to_it() {
     let id = common::KIOSK;

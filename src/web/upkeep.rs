@@ -139,7 +139,7 @@ pub(super) async fn load(
             // of no use if the decode fails, which is rare.
             let (tail, found) = both(
                 read_tail(db, claimed.saturating_add(1), sealed_end),
-                decode_checkpoint(bytes),
+                decode_checkpoint(bytes, checkpoint::decode_for_open),
             )
             .await;
             if let Ok(found) = found {
@@ -229,7 +229,7 @@ pub(super) async fn read_base(db: &KioskDb) -> Result<Option<Checkpoint>, Error>
     else {
         return Ok(None);
     };
-    decode_checkpoint(&bytes)
+    decode_checkpoint(&bytes, checkpoint::decode_before_hash)
         .await
         .map(Some)
         .map_err(|detail| Error::StorageCorrupt { seq: 0, detail })
@@ -240,11 +240,17 @@ pub(super) async fn read_base(db: &KioskDb) -> Result<Option<Checkpoint>, Error>
 /// checkpoint is about 9 MB, and hashing it in the wasm was a fifth of open.
 /// The browser hashes off the page's thread while the wasm decodes; nothing
 /// decoded leaves here before the hash is found right, and a wrong hash is
-/// refused with the same words whatever the decode came to.
-async fn decode_checkpoint(bytes: &[u8]) -> Result<Checkpoint, String> {
+/// refused with the same words whatever the decode came to. `decode` is
+/// the core's decode before the hash: open's leaves the credits, redemptions
+/// and history lines of a format 7 checkpoint for after it (see
+/// [`Inner::ledger`]).
+async fn decode_checkpoint(
+    bytes: &[u8],
+    decode: fn(&[u8]) -> Result<Checkpoint, String>,
+) -> Result<Checkpoint, String> {
     let part = checkpoint::hashed_part(bytes)?;
     let digest = super::digest::sha256(part);
-    let decoded = checkpoint::decode_before_hash(bytes);
+    let decoded = decode(bytes);
     if digest.await.as_slice() != &bytes[part.len()..] {
         return Err(checkpoint::HASH_MISMATCH.into());
     }
@@ -348,7 +354,7 @@ pub(super) fn schedule(inner: &Rc<Inner>) {
 /// Whether sealing or a checkpoint is due.
 fn due(inner: &Inner) -> bool {
     let upkeep = inner.upkeep();
-    let ledger = inner.ledger.borrow();
+    let ledger = inner.ledger.borrow_partial();
     let seq = ledger.state().seq;
     ledger.read_only().is_none()
         && upkeep.verified()
@@ -357,6 +363,9 @@ fn due(inner: &Inner) -> bool {
 }
 
 async fn pass(inner: &Rc<Inner>) -> Result<(), Error> {
+    // The rest of the checkpoint open left (scheduled by open, after its
+    // answer).
+    inner.ledger.decode_rest();
     if !inner.upkeep().verified() {
         prove(inner).await?;
     }
