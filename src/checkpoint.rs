@@ -5,11 +5,12 @@
 //! SHA-256 of everything before`; the seq is 8 bytes, little-endian, and
 //! the body's integers are LEB128 varints (formats 6 and 7; 8 bytes each
 //! before). The body encodes every field of [`State`] in a fixed order, maps
-//! sorted by key, so two states that are equal encode to equal bytes: the shell compares the body of a state
-//! re-derived from the journal with the stored one to prove the checkpoint
-//! (see ARCHITECTURE.md, "Checkpoints"). Decoding checks the trailing hash,
-//! every name through its checked constructor, and that the decoded state's
-//! seq, head and state hash are those of the header.
+//! sorted by key, so two states that are equal encode to equal bytes: the
+//! shell compares the body of a state re-derived from the journal with the
+//! stored one to prove the checkpoint (see ARCHITECTURE.md, "Checkpoints").
+//! Decoding checks the trailing hash, every name through its checked
+//! constructor, and that the decoded state's seq, head and state hash are
+//! those of the header.
 //!
 //! Format 7 keeps the credits, the redemptions and the households' history
 //! lines apart, after everything else: open decodes what a redemption needs
