@@ -1042,13 +1042,14 @@ pub fn decode_rest(state: &mut State) -> Result<(), String> {
     let mut r = Reader(&pending.bytes, true);
     let mut seen = Seen::default();
     read_credits(&mut r, state, &mut seen)?;
-    let since = std::mem::take(&mut state.redemptions);
-    read_redemptions(&mut r, &mut state.redemptions, &mut seen)?;
-    for redemption in since.values() {
-        if state.redemptions.insert(redemption.clone()).is_some() {
+    let mut redemptions = crate::state::Redemptions::default();
+    read_redemptions(&mut r, &mut redemptions, &mut seen)?;
+    for since in state.redemptions.values() {
+        if redemptions.insert(since.clone()).is_some() {
             return Err("checkpoint repeats a redemption made since".into());
         }
     }
+    state.redemptions = redemptions;
     for code in &pending.households {
         let lines = read_history(&mut r, kiosk.as_ref(), &mut seen)?;
         let household = state
