@@ -947,16 +947,19 @@ fn decode_body_of(body: &[u8], format: Format, rest: Rest) -> Result<State, Stri
             redemption.pin_reset_by = Some(staff);
         }
     }
-    if format.rest_last() {
-        let households = state.households.keys().cloned().collect();
-        state.rest_pending = Some(RestPending {
-            bytes: r.0.to_vec(),
-            households,
-        });
-        r.0 = &[];
-        if rest == Rest::Now {
-            decode_rest(&mut state)?;
+    match (format.rest_last(), rest) {
+        (true, Rest::Now) => {
+            let households = state.households.len();
+            read_rest(&mut r, &mut state, &mut seen, households)?;
         }
+        (true, Rest::Later) => {
+            state.rest_pending = Some(RestPending {
+                bytes: r.0.to_vec(),
+                households: state.households.len(),
+            });
+            r.0 = &[];
+        }
+        (false, _) => {}
     }
     if !r.0.is_empty() {
         return Err("checkpoint has bytes after its state".into());
@@ -1020,47 +1023,59 @@ fn read_history<'a>(
 }
 
 /// The credits, redemptions and history lines of a format 7 checkpoint that
-/// open left as bytes ([`decode_for_open`]), and the households whose lines
-/// they are, in the order they were stored.
+/// open left as bytes ([`decode_for_open`]), and how many households' lines
+/// they hold: the first that many of the state's, in their order (no
+/// household is added or removed while they wait, see [`State::apply`]).
 #[derive(Clone, Debug, Default)]
 pub struct RestPending {
     bytes: Vec<u8>,
-    households: Vec<HouseholdCode>,
+    households: usize,
 }
 
-/// Decodes what [`decode_for_open`] left in `state`: the credits, the
-/// redemptions before any made since, and each household's history lines
-/// before any line added since ([`State::apply`] lets only entries that
-/// read none of them come first). `Err` if the bytes are not those parts (a
-/// checkpoint damaged under a right hash, which the background proof
-/// refutes too); what was read so far stays.
+/// Decodes what [`decode_for_open`] left in `state` ([`read_rest`]). `Err`
+/// if the bytes are not those parts (a checkpoint damaged under a right
+/// hash, which the background proof refutes too); what was read so far
+/// stays.
 pub fn decode_rest(state: &mut State) -> Result<(), String> {
     let Some(pending) = state.rest_pending.take() else {
         return Ok(());
     };
-    let kiosk = state.kiosk.clone();
     let mut r = Reader(&pending.bytes, true);
-    let mut seen = Seen::default();
-    read_credits(&mut r, state, &mut seen)?;
+    read_rest(&mut r, state, &mut Seen::default(), pending.households)?;
+    if !r.0.is_empty() {
+        return Err("checkpoint has bytes after its history".into());
+    }
+    Ok(())
+}
+
+/// The credits, the redemptions before any made since, and the first
+/// `households` households' history lines, each before any line added
+/// since ([`State::apply`] lets only entries that read none of them come
+/// first).
+fn read_rest<'a>(
+    r: &mut Reader<'a>,
+    state: &mut State,
+    seen: &mut Seen<'a>,
+    households: usize,
+) -> Result<(), String> {
+    read_credits(r, state, seen)?;
     let mut redemptions = crate::state::Redemptions::default();
-    read_redemptions(&mut r, &mut redemptions, &mut seen)?;
+    read_redemptions(r, &mut redemptions, seen)?;
     for since in state.redemptions.values() {
         if redemptions.insert(since.clone()).is_some() {
             return Err("checkpoint repeats a redemption made since".into());
         }
     }
     state.redemptions = redemptions;
-    for code in &pending.households {
-        let lines = read_history(&mut r, kiosk.as_ref(), &mut seen)?;
-        let household = state
+    let kiosk = state.kiosk.clone();
+    for index in 0..households {
+        let lines = read_history(r, kiosk.as_ref(), seen)?;
+        let (_, household) = state
             .households
-            .get_mut(code)
+            .get_index_mut(index)
             .ok_or("checkpoint history of no household")?;
         let since = std::mem::replace(&mut household.history, lines);
         household.history.extend(since);
-    }
-    if !r.0.is_empty() {
-        return Err("checkpoint has bytes after its history".into());
     }
     Ok(())
 }
