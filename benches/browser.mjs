@@ -11,6 +11,10 @@
 //   node benches/browser.mjs --data DIR [--sizes 1000,10000] [--pkg DIR]
 //        [--native FILE] [--results FILE] [--profiles DIR] [--profile-pkg DIR]
 //
+// The pages are served from the folder a kiosk PC gets (scripts/dist.mjs's
+// writeDist of www/ and that pkg/, minified, in a temp folder), and the
+// bytes reported are that folder's files.
+//
 // --pkg serves that copy of pkg/ (default pkg/); --native adds the native
 // benchmark's output to the results; --profiles DIR keeps the CPU profile of
 // one Kiosk.open per size as DIR/open-N.cpuprofile (DevTools opens them);
@@ -28,6 +32,7 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../tests/browser/harness.mjs";
 import { startServer } from "../scripts/server.mjs";
+import { writeDist } from "../scripts/dist.mjs";
 
 const REPO_ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const DEFAULT_SIZES = [1_000, 10_000, 50_000, 100_000];
@@ -332,8 +337,9 @@ async function filesUnder(dir) {
   return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath ?? entry.path, entry.name)).sort();
 }
 
-async function shippedBytes(pkgDir, profilePkg) {
-  const measure = async (file, name = relative(REPO_ROOT, file)) => {
+async function shippedBytes(distDir, profilePkg) {
+  const pkgDir = join(distDir, "pkg");
+  const measure = async (file, name = relative(distDir, file)) => {
     const body = await readFile(file);
     return { file: name, raw: body.length, gzip: gzipSync(body, { level: 9 }).length, body };
   };
@@ -347,9 +353,9 @@ async function shippedBytes(pkgDir, profilePkg) {
   }
   const pictures = [];
   const other = [];
-  const wwwDir = join(REPO_ROOT, "www");
-  for (const file of await filesUnder(wwwDir)) {
-    const rel = relative(wwwDir, file);
+  for (const file of await filesUnder(distDir)) {
+    const rel = relative(distDir, file);
+    if (rel.startsWith("pkg/")) continue;
     if (rel.startsWith("img/")) pictures.push(await measure(file));
     else if (/\.(js|mjs|css|html)$/.test(file)) code.push(await measure(file));
     else other.push(await measure(file));
@@ -381,14 +387,13 @@ async function shippedBytes(pkgDir, profilePkg) {
  * as the whole is: raw and gzip -9 of each, wasm + JS + CSS counted against
  * the budget, the page's HTML and pictures apart.
  */
-async function pathBytes(paths, pkgDir) {
-  const wwwDir = join(REPO_ROOT, "www");
+async function pathBytes(paths, distDir) {
   const files = [];
   for (const path of [...new Set(paths)].sort()) {
-    const local = path.startsWith("/pkg/") ? join(pkgDir, path.slice("/pkg/".length)) : join(wwwDir, path.endsWith("/") ? `${path}index.html` : path);
+    const local = join(distDir, path.endsWith("/") ? `${path}index.html` : path);
     const body = await readFile(local).catch(() => null);
     if (!body) continue; // not a file of the kiosk (a blob:, data: or bench-data URL)
-    const file = path.startsWith("/pkg/") ? path.slice(1) : relative(REPO_ROOT, local);
+    const file = relative(distDir, local);
     files.push({ file, raw: body.length, gzip: gzipSync(body, { level: 9 }).length });
   }
   const sum = (list, key) => list.reduce((total, file) => total + file[key], 0);
@@ -933,7 +938,7 @@ async function benchSize(size, { url, dataDir, profilesDir, profilePkg, log }) {
     }
     result.memory = result.open[1][0].memory;
 
-    // The villager's path: the kiosk's own page (www/, as a kiosk loads it,
+    // The villager's path: the kiosk's own page (the kiosk PC's folder,
     // not the bare /pkg/ page above), from navigation until home is drawn
     // and takes a tap, and the files it loaded by then.
     result.villager = {};
@@ -1177,7 +1182,7 @@ function buildReport({ env, bytes, path, results, sizes, nativeText }) {
     ["**budgeted** (wasm + JS + CSS)", thousands(bytes.budgetedRaw), thousands(bytes.budgetedGzip)],
     [`pkg/aixin_kiosk_bg.wasm without its custom sections (${thousands(bytes.wasmCustomSections)} B of names)`, thousands(bytes.wasmStrippedRaw), thousands(bytes.wasmStrippedGzip)],
     ...bytes.other.map((file) => [file.file + " (not budgeted)", thousands(file.raw), thousands(file.gzip)]),
-    [`pictures: ${bytes.pictures.length} files under www/img (apart)`, thousands(bytes.picturesRaw), thousands(bytes.picturesGzip)],
+    [`pictures: ${bytes.pictures.length} files under img/ (apart)`, thousands(bytes.picturesRaw), thousands(bytes.picturesGzip)],
   ];
   const bytesTable = markdownTable(["file", "raw bytes", "gzip -9 bytes"], fileRows, ["left"]);
   const pathTable = path
@@ -1311,7 +1316,7 @@ function buildReport({ env, bytes, path, results, sizes, nativeText }) {
     "",
     "### The villager's path",
     "",
-    "The files the kiosk's own page (`/?kiosk=…`, www/ as a kiosk loads it) loaded from",
+    "The files the kiosk's own page (`/?kiosk=…`, the folder `./scripts/dist` writes for a kiosk PC, minified) loaded from",
     "navigation until home was drawn and ready for a tap (resource timing, at the",
     `first size, 1×), each measured on disk like the whole below. The staff's screens,`,
     "words and style are not among them: they load when staff sign in.",
@@ -1457,9 +1462,11 @@ async function main() {
   const log = (text) => console.error(text);
   for (const size of options.sizes) await stat(join(options.data, `journal-${size}.ndjson`));
   const env = await environment();
-  const bytes = await shippedBytes(options.pkg, options.profilePkg);
+  const distRoot = await mkdtemp(join(tmpdir(), "aixin-bench-dist-"));
+  const { outDir: distDir } = await writeDist({ outDir: join(distRoot, "kiosk"), pkgDir: options.pkg });
+  const bytes = await shippedBytes(distDir, options.profilePkg);
   let path = null;
-  const { server, url } = await startServer({ port: 0, pkgDir: options.pkg });
+  const { server, url } = await startServer({ port: 0, wwwDir: distDir, pkgDir: join(distDir, "pkg") });
   const results = [];
   try {
     for (const size of options.sizes) {
@@ -1476,7 +1483,8 @@ async function main() {
     await new Promise((done) => server.close(done));
   }
   const nativeText = options.native ? await readFile(options.native, "utf8").catch(() => null) : null;
-  if (results[0]?.villager) path = await pathBytes(results[0].villager[1].paths, options.pkg);
+  if (results[0]?.villager) path = await pathBytes(results[0].villager[1].paths, distDir);
+  await rm(distRoot, { recursive: true, force: true });
   const report = buildReport({ env, bytes, path, results, sizes: options.sizes, nativeText });
   console.log(`\nAixin Kiosk browser benchmark\n\n${report.envLines}\n\n${report.mainTable}\n`);
   for (const check of report.checks) console.log(`${check.ok ? "ok    " : "MISSED"}  ${check.text}: ${check.measured}`);

@@ -1,6 +1,6 @@
 // Writes the kiosk as one self-contained static folder for a kiosk PC: the
 // page (www/), the built core (pkg/), the service worker and a build
-// manifest written to a file. Every URL in it is relative, so any static
+// manifest written to a file; every script and style sheet minified. Every URL in it is relative, so any static
 // web server can serve the folder at `/` or under a sub-path like `/kiosk/`.
 // The node part of `scripts/dist`, which builds pkg/ first; the tests call
 // `writeDist` directly on the pkg/ already built.
@@ -8,8 +8,9 @@
 //   node scripts/dist.mjs [--platform ORIGIN] [OUT_DIR]
 //   node scripts/dist.mjs --check [--platform ORIGIN] [OUT_DIR]   (arguments only)
 import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { join, relative, resolve, sep } from "node:path";
+import { extname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { transform } from "esbuild";
 import { writeBuildManifest } from "./build-manifest.mjs";
 
 const repoRoot = resolve(fileURLToPath(new URL("..", import.meta.url)));
@@ -160,6 +161,32 @@ export function pageForPlatform(html, platformOrigin) {
 }
 
 /**
+ * Minifies every .js and .css file under `dir` in place: whitespace,
+ * comments and local names go; what a module exports and the globals a
+ * classic script (the service worker) defines keep their names; text stays
+ * UTF-8, not \u escapes. A file
+ * esbuild cannot parse is refused, naming it, and the folder is left for
+ * the next run to overwrite.
+ */
+export async function minifyAll(dir) {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  for (const entry of entries) {
+    const loader = { ".js": "js", ".css": "css" }[extname(entry.name)];
+    if (!entry.isFile() || !loader) continue;
+    const file = join(entry.parentPath ?? entry.path, entry.name);
+    const source = await readFile(file, "utf8");
+    let code;
+    try {
+      ({ code } = await transform(source, { loader, minify: true, charset: "utf8", legalComments: "none" }));
+    } catch (error) {
+      const name = relative(dir, file);
+      throw new DistError(`无法压缩 ${name}：${error.message}`, `Could not minify ${name}: ${error.message}`);
+    }
+    await writeFile(file, code);
+  }
+}
+
+/**
  * Writes the folder. Returns { outDir, build, files } (files: the build's
  * files as the service worker caches them, relative to the folder).
  */
@@ -188,6 +215,7 @@ export async function writeDist({
     const found = await stat(join(dirs.pkgDir, dir)).catch(() => null);
     if (found?.isDirectory()) await cp(join(dirs.pkgDir, dir), join(out, "pkg", dir), { recursive: true });
   }
+  await minifyAll(out);
   const indexFile = join(out, "index.html");
   await writeFile(indexFile, pageForPlatform(await readFile(indexFile, "utf8"), origin));
   // Written last: its build id is a digest of every file above as written.

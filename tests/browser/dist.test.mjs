@@ -2,7 +2,9 @@
 // temp folder, served by a plain static server (a few lines here, not the
 // project's server) under the sub-path /kiosk/; the demo village redeems,
 // then with the server gone the kiosk opens again at its plain address with
-// its data. And the platform origin reaches the page's CSP, or is refused.
+// its data, and a clerk's screens load from the worker's cache; all of it
+// from the folder's minified scripts and style sheets. And the platform
+// origin reaches the page's CSP, or is refused.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -12,7 +14,7 @@ import { tmpdir } from "node:os";
 import { extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PLATFORM_META, parsePlatformOrigin, writeDist } from "../../scripts/dist.mjs";
-import { collectErrors, launchBrowser, loadDemoVillage, redeemDemoSalt, signInByKeypad } from "./harness.mjs";
+import { DEMO_STAFF, collectErrors, launchBrowser, loadDemoVillage, redeemDemoSalt, signInByKeypad, staffMenu, staffSignIn } from "./harness.mjs";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const PLATFORM = "https://county.example:8443";
@@ -85,6 +87,17 @@ test("the dist folder, served plainly under /kiosk/, redeems and opens again off
   assert.ok(manifest.includes(`self.AIXIN_BUILD = "${build}";`));
   for (const file of files.filter((file) => file !== "./")) assert.ok(present.has(file), `${file} is in the folder`);
   assert.ok(!present.has("pkg/aixin_kiosk.d.ts"), "only what the page loads");
+  // Every script and style sheet minified: smaller than its source, no
+  // comment left, the Chinese words as UTF-8 (not \u escapes).
+  const sources = { "pkg/": join(repo, "pkg"), "": join(repo, "www") };
+  for (const file of [...present].filter((file) => /\.(js|css)$/.test(file) && file !== "pkg/build-manifest.js")) {
+    const prefix = file.startsWith("pkg/") ? "pkg/" : "";
+    const source = await readFile(join(sources[prefix], file.slice(prefix.length)), "utf8");
+    const written = await readFile(join(outDir, file), "utf8");
+    assert.ok(written.length < source.length, `${file} is minified (${written.length} of ${source.length} bytes)`);
+    assert.doesNotMatch(written, /^\s*\/\/|\/\*\*/m, `${file} keeps no comment`);
+  }
+  assert.match(await readFile(join(outDir, "js", "words", "home.js"), "utf8"), /开始兑换/);
   // Relative URLs only, so the folder works under any path.
   for (const file of [...present].filter((file) => /\.(html|js|css|webmanifest)$/.test(file))) {
     const text = await readFile(join(outDir, file), "utf8");
@@ -122,6 +135,18 @@ test("the dist folder, served plainly under /kiosk/, redeems and opens again off
       platform: document.querySelector('meta[name="aixin-platform-origin"]')?.content,
     }));
     assert.deepEqual(reopened, { kioskId: "dist-1", balance: "17.50", build, platform: PLATFORM });
+
+    // Still offline: a clerk signs in; the full build, the staff's screens,
+    // words and style load from the cache and draw the households' list.
+    await staffSignIn(page, DEMO_STAFF.clerk.id, DEMO_STAFF.clerk.pin);
+    await staffMenu(page, "住户管理");
+    await page.getByRole("button", { name: /^B006/ }).waitFor();
+    const staff = await page.evaluate(() => ({
+      staffRules: document.querySelector('link[href="css/staff.css"]')?.sheet?.cssRules.length ?? 0,
+      text: document.body.innerText,
+    }));
+    assert.ok(staff.staffRules > 20, `css/staff.css has its rules (${staff.staffRules})`);
+    assert.ok(staff.text.includes("住户管理") && !staff.text.includes("menuHouseholds"), "the staff's words are there");
     assert.deepEqual(errors.filter((error) => !/Failed to load resource|net::ERR/.test(error)), []);
   } finally {
     await browser.close();
