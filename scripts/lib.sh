@@ -28,16 +28,35 @@ ensure_wasm_toolchain() {
 # the villager's build (without the staff's bindings, profile `villager`,
 # its own folder under target/ so neither build undoes the other) into
 # pkg/villager/, then the full build into pkg/, loaded when staff sign in.
+# Each wasm then goes through shrink_wasm.
 build_pkg() {
+  ensure_npm_packages
   step "build the villager's release wasm into pkg/villager/"
   cargo build --profile villager --no-default-features --lib --target wasm32-unknown-unknown
-  wasm-bindgen --target web --out-dir pkg/villager --remove-name-section --remove-producers-section \
+  wasm-bindgen --target web --out-dir pkg/villager --remove-producers-section \
     target/wasm32-unknown-unknown/villager/aixin_kiosk.wasm
+  shrink_wasm pkg/villager/aixin_kiosk_bg.wasm
   step "build the full release wasm into pkg/"
   cargo build --release --lib --target wasm32-unknown-unknown
-  wasm-bindgen --target web --out-dir pkg --remove-name-section --remove-producers-section \
+  wasm-bindgen --target web --out-dir pkg --remove-producers-section \
     target/wasm32-unknown-unknown/release/aixin_kiosk.wasm
+  shrink_wasm pkg/aixin_kiosk_bg.wasm
   node scripts/build-manifest.mjs
+}
+
+# Binaryen's wasm-opt (the npm package, from the lockfile) over one
+# wasm-bindgen output, in place: a few passes that shrink without
+# reshuffling a function's locals, then the functions ordered by their
+# names, so that the copies of one generic function sit side by side where
+# gzip finds them; the names are dropped last. -Oz and the passes that
+# reallocate locals made the gzipped file larger (benches/RESULTS.md).
+shrink_wasm() {
+  node_modules/.bin/wasm-opt "$1" -o "$1" \
+    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-multivalue --enable-reference-types \
+    --optimize-instructions --remove-unused-brs --duplicate-function-elimination \
+    --remove-unused-module-elements --duplicate-function-elimination \
+    --reorder-functions-by-name --strip-debug --strip-producers --strip-target-features
 }
 
 ensure_node() {

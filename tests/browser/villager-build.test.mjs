@@ -2,10 +2,13 @@
 // and never fetches the full one (pkg/aixin_kiosk_bg.wasm) until staff sign
 // in; a villager redeems on it; a staff sign-in moves the journal to the
 // full build, whose staff screens work on the same journal; all of it with
-// the server there and with the server gone after the first load.
+// the server there and with the server gone after the first load. And both
+// builds are the ones wasm-opt wrote.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import {
   servedCopy,
   waitForOfflineCache,
@@ -101,4 +104,40 @@ test("the villager's screens run on the villager's build; a staff sign-in brings
 
 test("with the server gone after the first load, both builds come from the cache", async () => {
   await villagerThenStaff("villager-build-2", { offline: true });
+});
+
+/** The names of a wasm binary's custom sections, in order. */
+function customSections(bytes) {
+  let at = 8;
+  const leb = () => {
+    let value = 0;
+    let shift = 0;
+    let byte;
+    do {
+      byte = bytes[at++];
+      value += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (byte & 0x80);
+    return value;
+  };
+  const names = [];
+  while (at < bytes.length) {
+    const id = bytes[at++];
+    const end = leb() + at;
+    if (id === 0) {
+      const length = leb();
+      names.push(new TextDecoder().decode(bytes.subarray(at, at + length)));
+    }
+    at = end;
+  }
+  return names;
+}
+
+test("both builds went through wasm-opt: their function names, kept for its ordering, are gone", async () => {
+  const repo = fileURLToPath(new URL("../../", import.meta.url));
+  for (const file of ["pkg/aixin_kiosk_bg.wasm", "pkg/villager/aixin_kiosk_bg.wasm"]) {
+    const bytes = await readFile(join(repo, file));
+    assert.equal(new TextDecoder().decode(bytes.subarray(1, 4)), "asm", `${file} is wasm`);
+    assert.deepEqual(customSections(bytes), [], `${file} has no custom section (wasm-bindgen alone leaves "name")`);
+  }
 });
