@@ -20,8 +20,8 @@ use crate::ids::{HouseholdCode, Period};
 use crate::points::Points;
 use crate::rules::{rank, Ranking};
 use crate::settings::NameDisplay;
+use crate::state::SortedMap;
 use crate::state::{HouseholdStatus, State};
-use std::collections::HashMap;
 
 /// One line of a board list.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -101,8 +101,8 @@ pub fn board(state: &State, today: LocalDate) -> Board {
     } else {
         (today.year, this_quarter.1 - 1)
     };
-    let mut by_quarter: HashMap<(i32, u32), HashMap<&HouseholdCode, i64>> = HashMap::new();
-    let mut by_year: HashMap<i32, HashMap<&HouseholdCode, i64>> = HashMap::new();
+    let mut by_quarter: SortedMap<(i32, u32), SortedMap<&HouseholdCode, i64>> = SortedMap::new();
+    let mut by_year: SortedMap<i32, SortedMap<&HouseholdCode, i64>> = SortedMap::new();
     for ((household, period, _source), (_, amount)) in &state.credits {
         if let Some(quarter) = period_quarter(period) {
             *by_quarter
@@ -139,7 +139,8 @@ pub fn board(state: &State, today: LocalDate) -> Board {
                 .or_default() += change;
         }
     }
-    let mut scores_by_quarter: HashMap<(i32, u32), HashMap<&HouseholdCode, i64>> = HashMap::new();
+    let mut scores_by_quarter: SortedMap<(i32, u32), SortedMap<&HouseholdCode, i64>> =
+        SortedMap::new();
     for (period, posting) in &state.postings {
         let Some(quarter) = period_quarter(period).filter(|_| posting.applied_ms.is_some()) else {
             continue;
@@ -153,8 +154,8 @@ pub fn board(state: &State, today: LocalDate) -> Board {
         }
     }
     let settings = &state.settings;
-    let list = |earned: Option<&HashMap<&HouseholdCode, i64>>,
-                scores: Option<&HashMap<&HouseholdCode, i64>>,
+    let list = |earned: Option<&SortedMap<&HouseholdCode, i64>>,
+                scores: Option<&SortedMap<&HouseholdCode, i64>>,
                 size: usize,
                 label: String| {
         let figures = scores.or(earned);
@@ -169,7 +170,7 @@ pub fn board(state: &State, today: LocalDate) -> Board {
                     .map(|v| (h.code.clone(), *v))
             })
             .collect();
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        crate::sorting::sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
         let mut list = board_list(state, rank(&entries, size), label, settings.name_display);
         for line in &mut list.lines {
             let earned_here = earned.and_then(|e| e.get(&line.household)).copied();

@@ -321,7 +321,7 @@ fn write_body_of(w: &mut Writer, state: &State, format: Format) {
         w.bool(*has_pin);
     }
     w.u64(closed_years.len() as u64);
-    for year in closed_years {
+    for year in closed_years.keys() {
         w.i64(i64::from(*year));
     }
     w.str(&rules.to_record().to_json());
@@ -408,20 +408,10 @@ fn write_redemptions(w: &mut Writer, redemptions: &crate::state::Redemptions) {
 /// key no two items share, so the order is the one a sort of the items
 /// themselves gives).
 fn in_order<'a, T>(list: &'a [T], cmp: &dyn Fn(&T, &T) -> Ordering) -> impl Iterator<Item = &'a T> {
-    let places = sorted_places(list.len(), &|a, b| {
+    let places = crate::sorting::sorted_places(list.len(), &|a, b| {
         cmp(&list[a as usize], &list[b as usize])
     });
     places.into_iter().map(move |place| &list[place as usize])
-}
-
-/// The places `0..len` sorted by `cmp`: one sort, of one type, in the wasm
-/// for every list of the checkpoint, where a sort per type of item had
-/// been seven.
-#[inline(never)]
-fn sorted_places(len: usize, cmp: &dyn Fn(u32, u32) -> Ordering) -> Vec<u32> {
-    let mut places: Vec<u32> = (0..len as u32).collect();
-    places.sort_unstable_by(|&a, &b| cmp(a, b));
-    places
 }
 
 fn write_members(w: &mut Writer, members: &crate::ledger::members::Members) {
@@ -900,7 +890,7 @@ fn decode_body_of(body: &[u8], format: Format, rest: Rest) -> Result<State, Stri
     for _ in 0..r.count()? {
         state
             .closed_years
-            .insert(i32::try_from(r.i64()?).map_err(|_| "year")?);
+            .insert(i32::try_from(r.i64()?).map_err(|_| "year")?, ());
     }
     let record = RulesRecord::from_json(r.str()?)?;
     state.rules = Rules::from_record(&record).map_err(|problem| format!("rules: {problem:?}"))?;

@@ -41,6 +41,7 @@ pub mod scoresheet;
 pub mod segment;
 pub mod settings;
 pub mod shell;
+pub mod sorting;
 pub mod state;
 pub mod sync;
 pub mod upload;

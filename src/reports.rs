@@ -16,8 +16,9 @@ use crate::entry::{chain_hash, Actor, Body, Entry, RedeemedLine, SourceType};
 use crate::error::Error;
 use crate::ids::{HouseholdCode, Sku};
 use crate::points::Points;
+use crate::state::SortedMap;
 use crate::state::State;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::HashMap;
 
 /// The stock at or below which an item is low, unless it has its own.
 pub const LOW_STOCK_DEFAULT: i64 = 5;
@@ -413,12 +414,12 @@ pub struct Summary {
 
 /// The figures of `range`: the day's close when it is one day.
 pub fn summary(history: History<'_>, range: DateRange) -> Result<Summary, Error> {
-    let mut during: BTreeMap<Sku, Movement> = BTreeMap::new();
+    let mut during: SortedMap<Sku, Movement> = SortedMap::new();
     let mut after: HashMap<Sku, i64> = HashMap::new();
-    let mut households: BTreeSet<HouseholdCode> = BTreeSet::new();
+    let mut households: SortedMap<HouseholdCode, ()> = SortedMap::new();
     let mut counts = (0u64, 0u64, 0u64);
     let mut points = [Points::ZERO; 5];
-    let mut hands: BTreeMap<String, u64> = BTreeMap::new();
+    let mut hands: SortedMap<String, u64> = SortedMap::new();
     let state = replay(history, |entry, date, state| {
         let effect = effect(entry, state);
         if date > range.to {
@@ -437,7 +438,7 @@ pub fn summary(history: History<'_>, range: DateRange) -> Result<Summary, Error>
         if let Body::Redeemed { household, .. } = &entry.body {
             counts.0 += 1;
             counts.1 += u64::from(matches!(entry.actor, Actor::Assisted { .. }));
-            households.insert(household.clone());
+            households.insert(household.clone(), ());
         }
         counts.2 += u64::from(matches!(entry.body, Body::RedemptionVoided { .. }));
         let amounts = [
@@ -467,7 +468,7 @@ pub fn summary(history: History<'_>, range: DateRange) -> Result<Summary, Error>
             });
         }
     }
-    goods.sort_by(|a, b| a.item.sku.cmp(&b.item.sku));
+    crate::sorting::sort_by(&mut goods, |a, b| a.item.sku.cmp(&b.item.sku));
     let [points_redeemed, points_voided, points_credited, points_corrected, points_cleared] =
         points;
     Ok(Summary {
@@ -534,7 +535,7 @@ pub fn stock(state: &State, thresholds: &HashMap<Sku, i64>) -> Vec<StockLine> {
             }
         })
         .collect();
-    lines.sort_by(|a, b| {
+    crate::sorting::sort_by(&mut lines, |a, b| {
         let key = |l: &StockLine| (!l.active, !l.low, l.stock - l.threshold, l.stock);
         key(a)
             .cmp(&key(b))
@@ -602,8 +603,8 @@ const SOURCE_TYPES: [SourceType; 5] = [
 /// Donations (restocks) in `range`, by donor and by kind of source, and what
 /// was given against what was redeemed.
 pub fn donations(history: History<'_>, range: DateRange) -> Result<Donations, Error> {
-    let mut donors: HashMap<(String, SourceType), DonorLine> = HashMap::new();
-    let mut goods: BTreeMap<Sku, Movement> = BTreeMap::new();
+    let mut donors: SortedMap<(String, &str), DonorLine> = SortedMap::new();
+    let mut goods: SortedMap<Sku, Movement> = SortedMap::new();
     let state = replay(history, |entry, date, state| {
         if !range.contains(date) {
             return;
@@ -619,7 +620,7 @@ pub fn donations(history: History<'_>, range: DateRange) -> Result<Donations, Er
         } = &entry.body
         {
             let line = donors
-                .entry((donor.to_string(), *source_type))
+                .entry((donor.to_string(), source_type.as_str()))
                 .or_insert_with(|| DonorLine {
                     donor: donor.to_string(),
                     source_type: *source_type,
@@ -632,8 +633,12 @@ pub fn donations(history: History<'_>, range: DateRange) -> Result<Donations, Er
             add(&mut line.declared_value, declared_value.unwrap_or_default());
         }
     })?;
-    let mut by_donor: Vec<DonorLine> = donors.into_values().collect();
-    by_donor.sort_by(|a, b| {
+    let mut by_donor: Vec<DonorLine> = donors
+        .into_tuple_vec()
+        .into_iter()
+        .map(|(_, line)| line)
+        .collect();
+    crate::sorting::sort_by(&mut by_donor, |a, b| {
         (b.declared_value, b.units)
             .cmp(&(a.declared_value, a.units))
             .then_with(|| {
@@ -848,7 +853,7 @@ pub struct Exceptions {
 /// looks at twice. A score sheet's own credits (appended with its
 /// `scores_applied`) are not manual credits and are not counted.
 pub fn exceptions(history: History<'_>, range: DateRange) -> Result<Exceptions, Error> {
-    let mut counts: BTreeMap<(LocalDate, String), [u64; 7]> = BTreeMap::new();
+    let mut counts: SortedMap<(LocalDate, String), [u64; 7]> = SortedMap::new();
     let mut sheet_at: Option<(i64, String)> = None;
     let state = replay(history, |entry, date, _| {
         let staff = match &entry.actor {
@@ -972,7 +977,7 @@ pub fn series(history: History<'_>, first: (i32, u32), last: (i32, u32)) -> Resu
             (cursor.0, cursor.1 + 1)
         };
     }
-    let mut goods: BTreeMap<Sku, Movement> = BTreeMap::new();
+    let mut goods: SortedMap<Sku, Movement> = SortedMap::new();
     let state = replay(history, |entry, date, state| {
         let Some(point) = months
             .iter_mut()
@@ -1004,7 +1009,7 @@ pub fn series(history: History<'_>, first: (i32, u32), last: (i32, u32)) -> Resu
         })
         .filter(|line| line.units > 0)
         .collect();
-    top.sort_by(|a, b| {
+    crate::sorting::sort_by(&mut top, |a, b| {
         (b.units, b.points)
             .cmp(&(a.units, a.points))
             .then_with(|| a.item.sku.cmp(&b.item.sku))

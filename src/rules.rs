@@ -447,7 +447,7 @@ pub struct Ranking<K> {
 /// and share a rank), and keeps at most `size`.
 pub fn rank<K: Clone>(entries: &[(K, i64)], size: usize) -> Ranking<K> {
     let mut sorted: Vec<&(K, i64)> = entries.iter().collect();
-    sorted.sort_by(|a, b| b.1.cmp(&a.1));
+    crate::sorting::sort_by(&mut sorted, |a, b| b.1.cmp(&a.1));
     let mut ranked: Vec<Ranked<K>> = Vec::with_capacity(sorted.len());
     for (index, (key, figure)) in sorted.into_iter().enumerate() {
         let rank = match ranked.last() {

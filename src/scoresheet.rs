@@ -176,7 +176,9 @@ pub fn results(state: &State, period: &Period, posting: &Posting) -> Vec<PeriodR
             }
         })
         .collect();
-    rows.sort_by(|a, b| b.score.cmp(&a.score).then(a.household.cmp(&b.household)));
+    crate::sorting::sort_by(&mut rows, |a, b| {
+        b.score.cmp(&a.score).then(a.household.cmp(&b.household))
+    });
     rows
 }
 

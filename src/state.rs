@@ -23,6 +23,13 @@ use sha2::{Digest, Sha256};
 /// per-map random seed still keeps crafted keys from piling up.
 pub type Map<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
+/// The state's ordered maps (and sets: a map to `()`), where the order is
+/// the encoding's: a vector sorted by key. A `BTreeMap` would do the same
+/// with a B-tree's code in the wasm for each type of key and value; these
+/// maps are small (years, periods, households with members), and a
+/// lookup is a binary search.
+pub type SortedMap<K, V> = litemap::LiteMap<K, V>;
+
 /// The kiosk's identity, from the genesis entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KioskInfo {
@@ -283,12 +290,12 @@ pub struct State {
     pub uploaded_last_hash: Option<String>,
     pub settings: crate::settings::Settings,
     pub staff: IndexMap<crate::ids::StaffId, StaffMember>,
-    /// Years whose books are closed.
-    pub closed_years: std::collections::BTreeSet<i32>,
+    /// Years whose books are closed (a set).
+    pub closed_years: SortedMap<i32, ()>,
     /// The points rules in force, each period's score sheet, and each
     /// household's bonus and blacklist runs ([`crate::scoresheet`]).
     pub rules: crate::rulebook::Rules,
-    pub postings: std::collections::BTreeMap<Period, crate::scoresheet::Posting>,
+    pub postings: SortedMap<Period, crate::scoresheet::Posting>,
     pub runs: Map<HouseholdCode, crate::scoresheet::Runs>,
     /// Households' members and their cards ([`crate::ledger::members`]).
     pub members: crate::ledger::members::Members,
@@ -740,7 +747,7 @@ impl State {
         year: i32,
         cleared: Option<&[crate::entry::ClearedBalance]>,
     ) -> Result<(), ApplyError> {
-        if !self.closed_years.insert(year) {
+        if self.closed_years.insert(year, ()).is_some() {
             return fail(entry.seq, format!("year {year} closed twice"));
         }
         if self.settings.year_end == crate::settings::YearEnd::Carry {
@@ -751,7 +758,7 @@ impl State {
         }
         let positive: Vec<(HouseholdCode, Points)> = match cleared {
             Some(lines) => {
-                let mut seen = std::collections::BTreeSet::new();
+                let mut seen = SortedMap::new();
                 for line in lines {
                     let Some(household) = self.households.get(&line.household) else {
                         return fail(entry.seq, format!("unknown household {}", line.household));
@@ -762,7 +769,7 @@ impl State {
                             format!("{} cannot lose {:?}", line.household, line.amount),
                         );
                     }
-                    if !seen.insert(&line.household) {
+                    if seen.insert(&line.household, ()).is_some() {
                         return fail(entry.seq, format!("{} cleared twice", line.household));
                     }
                 }

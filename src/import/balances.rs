@@ -141,7 +141,7 @@ pub fn reconcile(
                 .unwrap_or(platform_total);
         }
     }
-    lines.sort_by(|a, b| {
+    crate::sorting::sort_by(&mut lines, |a, b| {
         let key = |l: &ReconcileLine| {
             (
                 !l.differs(),

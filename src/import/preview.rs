@@ -143,7 +143,7 @@ pub fn preview(
     let classified = classify(state, &file);
     errors.extend(classified.errors);
     if !errors.is_empty() {
-        errors.sort_by_key(|error| error.line);
+        crate::sorting::sort_by(&mut errors, |a, b| a.line.cmp(&b.line));
         return Err(ImportErrors { errors });
     }
     let rows: Vec<RowPreview> = classified

@@ -24,9 +24,9 @@ use crate::entry::{Body, Entry, EntryId, HouseholdKind, TransferKind};
 use crate::error::Error;
 use crate::ids::{HouseholdCode, RequestId, Text};
 use crate::points::Points;
+use crate::state::SortedMap;
 use crate::state::{ApplyError, HouseholdStatus, Note, State};
 use serde::Deserialize;
-use std::collections::BTreeMap;
 
 /// Members one household may list.
 pub const MEMBERS_MAX: usize = 20;
@@ -45,9 +45,9 @@ pub struct Member {
 /// Every household's members, and the cards that sign in to them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Members {
-    pub by_household: BTreeMap<HouseholdCode, Vec<Member>>,
+    pub by_household: SortedMap<HouseholdCode, Vec<Member>>,
     /// Card number → its household and member.
-    pub cards: BTreeMap<HouseholdCode, (HouseholdCode, Text)>,
+    pub cards: SortedMap<HouseholdCode, (HouseholdCode, Text)>,
 }
 
 impl Members {

@@ -76,7 +76,7 @@ impl Ledger {
                     }
                     Some(redemption) => {
                         let year = self.state.local_year(redemption.time_ms);
-                        if self.state.closed_years.contains(&year) {
+                        if self.state.closed_years.contains_key(&year) {
                             return Err(Error::YearClosed { year });
                         }
                         for line in &redemption.lines {

@@ -88,7 +88,7 @@ impl Ledger {
                 acting.one(entry_id(&request), body)
             }
             Operation::CloseYear { year, request } => {
-                if self.state.closed_years.contains(&year) {
+                if self.state.closed_years.contains_key(&year) {
                     return Err(Error::YearClosed { year });
                 }
                 // The year is over by the ledger's time: a clock moved to

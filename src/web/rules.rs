@@ -621,7 +621,7 @@ impl Kiosk {
             .min();
         let first_year = first_time.map(|time| state.local_year(time));
         let due = first_year.is_some_and(|first| first <= last_year)
-            && !state.closed_years.contains(&last_year);
+            && !state.closed_years.contains_key(&last_year);
         Ok(if due {
             JsValue::from(last_year)
         } else {
