@@ -1,7 +1,8 @@
 // Writes the kiosk as one self-contained static folder for a kiosk PC: the
 // page (www/), the built core (pkg/), the service worker and a build
-// manifest written to a file; every script and style sheet minified. Every URL in it is relative, so any static
-// web server can serve the folder at `/` or under a sub-path like `/kiosk/`.
+// manifest written to a file; every script and style sheet minified. Every
+// URL in it is relative, so any static web server can serve the folder at
+// `/` or under a sub-path like `/kiosk/`.
 // The node part of `scripts/dist`, which builds pkg/ first; the tests call
 // `writeDist` directly on the pkg/ already built.
 //
@@ -164,9 +165,8 @@ export function pageForPlatform(html, platformOrigin) {
  * Minifies every .js and .css file under `dir` in place: whitespace,
  * comments and local names go; what a module exports and the globals a
  * classic script (the service worker) defines keep their names; text stays
- * UTF-8, not \u escapes. A file
- * esbuild cannot parse is refused, naming it, and the folder is left for
- * the next run to overwrite.
+ * UTF-8, not \u escapes. A file esbuild cannot parse is refused, naming
+ * it; the folder is then left for the next run to overwrite.
  */
 export async function minifyAll(dir) {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });

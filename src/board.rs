@@ -20,8 +20,7 @@ use crate::ids::{HouseholdCode, Period};
 use crate::points::Points;
 use crate::rules::{rank, Ranking};
 use crate::settings::NameDisplay;
-use crate::state::SortedMap;
-use crate::state::{HouseholdStatus, State};
+use crate::state::{HouseholdStatus, SortedMap, State};
 
 /// One line of a board list.
 #[derive(Clone, Debug, PartialEq, Eq)]

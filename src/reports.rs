@@ -16,8 +16,7 @@ use crate::entry::{chain_hash, Actor, Body, Entry, RedeemedLine, SourceType};
 use crate::error::Error;
 use crate::ids::{HouseholdCode, Sku};
 use crate::points::Points;
-use crate::state::SortedMap;
-use crate::state::State;
+use crate::state::{SortedMap, State};
 use std::collections::HashMap;
 
 /// The stock at or below which an item is low, unless it has its own.

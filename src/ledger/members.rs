@@ -24,8 +24,7 @@ use crate::entry::{Body, Entry, EntryId, HouseholdKind, TransferKind};
 use crate::error::Error;
 use crate::ids::{HouseholdCode, RequestId, Text};
 use crate::points::Points;
-use crate::state::SortedMap;
-use crate::state::{ApplyError, HouseholdStatus, Note, State};
+use crate::state::{ApplyError, HouseholdStatus, Note, SortedMap, State};
 use serde::Deserialize;
 
 /// Members one household may list.

@@ -9,11 +9,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createServer } from "node:http";
-import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { PLATFORM_META, parsePlatformOrigin, writeDist } from "../../scripts/dist.mjs";
+import { PLATFORM_META, minifyAll, parsePlatformOrigin, writeDist } from "../../scripts/dist.mjs";
 import { DEMO_STAFF, collectErrors, launchBrowser, loadDemoVillage, redeemDemoSalt, signInByKeypad, staffMenu, staffSignIn } from "./harness.mjs";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
@@ -216,6 +216,25 @@ test("anything but an origin is refused in Chinese and English, and nothing is w
     const good = run("--platform", PLATFORM, outDir);
     assert.equal(good.status, 0, good.stderr);
     assert.match(await readFile(join(outDir, "index.html"), "utf8"), /connect-src 'self' https:\/\/county\.example:8443;/);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test("a script the minifier cannot read is refused in Chinese and English, naming it, and left as it was; other files are not scripts to it", async () => {
+  const root = await mkdtemp(join(tmpdir(), "aixin-dist-"));
+  try {
+    await writeFile(join(root, "good.js"), "export const answer = 40 + 2; // kept\n");
+    await writeFile(join(root, "bad.js"), "export const = ;\n");
+    await writeFile(join(root, "notes.txt"), "// not a script\n");
+    await assert.rejects(minifyAll(root), (error) => {
+      assert.equal(error.name, "DistError");
+      assert.match(error.message, /无法压缩 bad\.js/);
+      assert.match(error.message, /Could not minify bad\.js/);
+      return true;
+    });
+    assert.equal(await readFile(join(root, "bad.js"), "utf8"), "export const = ;\n");
+    assert.equal(await readFile(join(root, "notes.txt"), "utf8"), "// not a script\n");
   } finally {
     await rm(root, { recursive: true, force: true });
   }
