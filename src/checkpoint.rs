@@ -245,7 +245,10 @@ fn write_body_of(w: &mut Writer, state: &State, format: Format) {
     } = state;
     // A state whose rest waits would encode without it: the shell decodes
     // it before anything else reads the state (`web::kiosk::LedgerCell`).
-    debug_assert!(
+    // Should a path ever miss that, the page stops here (the panic hook
+    // reloads it, and open starts over) rather than write a checkpoint
+    // without the credits, redemptions and history lines.
+    assert!(
         rest_pending.is_none(),
         "a state encoded with its rest pending"
     );
