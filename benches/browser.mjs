@@ -30,7 +30,7 @@ import { cpus, loadavg, machine, tmpdir, totalmem } from "node:os";
 import { basename, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../tests/browser/harness.mjs";
+import { CHROMIUM_ARGS, CHROMIUM_PATH, wasmSections } from "../tests/browser/harness.mjs";
 import { startServer } from "../scripts/server.mjs";
 import { writeDist } from "../scripts/dist.mjs";
 
@@ -223,23 +223,10 @@ async function waitForQuiet(log) {
 /** Drops the custom sections (names, producers) of a wasm binary. */
 function stripCustomSections(bytes) {
   const parts = [bytes.subarray(0, 8)];
-  let at = 8;
   let custom = 0;
-  while (at < bytes.length) {
-    const start = at;
-    const id = bytes[at++];
-    let size = 0;
-    let shift = 0;
-    let byte;
-    do {
-      byte = bytes[at++];
-      size |= (byte & 0x7f) << shift;
-      shift += 7;
-    } while (byte & 0x80);
-    const end = at + size;
+  for (const { id, start, end } of wasmSections(bytes)) {
     if (id === 0) custom += end - start;
     else parts.push(bytes.subarray(start, end));
-    at = end;
   }
   return { stripped: Buffer.concat(parts), custom };
 }

@@ -11,6 +11,39 @@ import { startServer } from "../../scripts/server.mjs";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
+/**
+ * The sections of a wasm binary, in order: { id, start, end } (the section
+ * whole, its id byte included), and for a custom section (id 0) its name.
+ */
+export function wasmSections(bytes) {
+  let at = 8;
+  const leb = () => {
+    let value = 0;
+    let shift = 0;
+    let byte;
+    do {
+      byte = bytes[at++];
+      value += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (byte & 0x80);
+    return value;
+  };
+  const sections = [];
+  while (at < bytes.length) {
+    const start = at;
+    const id = bytes[at++];
+    const end = leb() + at;
+    const section = { id, start, end };
+    if (id === 0) {
+      const length = leb();
+      section.name = new TextDecoder().decode(bytes.subarray(at, at + length));
+    }
+    sections.push(section);
+    at = end;
+  }
+  return sections;
+}
+
 export const CHROMIUM_ARGS = [
   "--no-sandbox",
   "--disable-gpu",

@@ -21,6 +21,7 @@ import {
   staffSignIn,
   staffMenu,
   DEMO_STAFF,
+  wasmSections,
 } from "./harness.mjs";
 
 const FULL_WASM = "/pkg/aixin_kiosk_bg.wasm";
@@ -106,38 +107,12 @@ test("with the server gone after the first load, both builds come from the cache
   await villagerThenStaff("villager-build-2", { offline: true });
 });
 
-/** The names of a wasm binary's custom sections, in order. */
-function customSections(bytes) {
-  let at = 8;
-  const leb = () => {
-    let value = 0;
-    let shift = 0;
-    let byte;
-    do {
-      byte = bytes[at++];
-      value += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (byte & 0x80);
-    return value;
-  };
-  const names = [];
-  while (at < bytes.length) {
-    const id = bytes[at++];
-    const end = leb() + at;
-    if (id === 0) {
-      const length = leb();
-      names.push(new TextDecoder().decode(bytes.subarray(at, at + length)));
-    }
-    at = end;
-  }
-  return names;
-}
-
 test("both builds went through wasm-opt: their function names, kept for its ordering, are gone", async () => {
   const repo = fileURLToPath(new URL("../../", import.meta.url));
   for (const file of ["pkg/aixin_kiosk_bg.wasm", "pkg/villager/aixin_kiosk_bg.wasm"]) {
     const bytes = await readFile(join(repo, file));
     assert.equal(new TextDecoder().decode(bytes.subarray(1, 4)), "asm", `${file} is wasm`);
-    assert.deepEqual(customSections(bytes), [], `${file} has no custom section (wasm-bindgen alone leaves "name")`);
+    const custom = wasmSections(bytes).filter((section) => section.id === 0).map((section) => section.name);
+    assert.deepEqual(custom, [], `${file} has no custom section (wasm-bindgen alone leaves "name")`);
   }
 });
